@@ -1,0 +1,29 @@
+"""`civicdesk COMMAND ...` runs any management command (demo, migrate, serve, worker, shell)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
+    from civicdesk.lib.env import ConfigError
+
+    try:
+        from django.core.management import execute_from_command_line
+
+        argv = [sys.argv[0], *[_command_name(a) if i == 0 else a for i, a in enumerate(sys.argv[1:])]]
+        execute_from_command_line(argv)
+    except ConfigError as exc:
+        sys.stderr.write(f"civicdesk: configuration error: {exc}\n")
+        sys.exit(2)
+
+
+def _command_name(name: str) -> str:
+    # `civicdesk kb-eval` and `civicdesk kb_eval` both work; Django commands use underscores.
+    return name.replace("-", "_") if not name.startswith("-") else name
+
+
+if __name__ == "__main__":
+    main()

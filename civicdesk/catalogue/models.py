@@ -1,0 +1,169 @@
+"""Reference data every order refers to: categories, areas, special topics and the
+dispatch catalogue that maps category (and area) to the responsible unit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.org.models import OrgUnit
+
+
+class RequestType(models.TextChoices):
+    ENQUIRY = "enquiry", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    EMERGENCY = "emergency", _("特急")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("12345热线电话")
+    WEB = "web", _("网站")
+    API = "api", _("接口/Open311")
+    PROVINCIAL = "provincial", _("民心网")
+    UPSTREAM = "upstream", _("上级热线转办")
+    LETTER = "letter", _("来信")
+    WECHAT = "wechat", _("微信")
+    EMAIL = "email", _("电子邮件")
+    LIAISON = "liaison", _("驻企员")
+
+
+class TreeNode(models.Model):
+    """Shared shape of the small reference trees (categories, areas)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("编码"), max_length=40, unique=True)
+    level = models.PositiveSmallIntegerField(_("层级"), editable=False, default=1)
+    active = models.BooleanField(_("启用"), default=True)
+
+    max_depth = 3
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        parent = getattr(self, "parent", None)
+        if parent is not None and parent.level >= self.max_depth:
+            raise ValidationError(_("最多 %(n)s 级") % {"n": self.max_depth})
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        parent = getattr(self, "parent", None)
+        self.level = parent.level + 1 if parent is not None else 1
+        if self.level > self.max_depth:
+            raise ValidationError(_("最多 %(n)s 级") % {"n": self.max_depth})
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def lineage(self) -> list[TreeNode]:
+        """This node and its ancestors, nearest first."""
+        chain: list[TreeNode] = []
+        node: TreeNode | None = self
+        while node is not None:
+            chain.append(node)
+            node = getattr(node, "parent", None)
+        return chain
+
+
+class Category(TreeNode):
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("说明"), blank=True)
+    # Space-separated words that signal this category; also the cold-start text for routing.
+    keywords = models.TextField(_("关键词"), blank=True)
+
+    class Meta:
+        verbose_name = _("诉求分类")
+        verbose_name_plural = _("诉求分类")
+        ordering = ["code"]
+
+    def full_name(self) -> str:
+        return " / ".join(node.name for node in reversed(self.lineage()))
+
+
+class AreaKind(models.TextChoices):
+    CITY = "city", _("市")
+    TOWN = "town", _("镇街")
+    VILLAGE = "village", _("村")
+    COMMUNITY = "community", _("社区")
+
+
+class Area(TreeNode):
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级区域"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=AreaKind.choices)
+    aliases = models.CharField(_("别名"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["code"]
+
+
+class Topic(models.Model):
+    """A special topic (专题) that cuts across categories, e.g. 涉疫, 涉企."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("专题")
+        verbose_name_plural = _("专题")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DispatchRule(models.Model):
+    """One line of the dispatch catalogue (派单目录).
+
+    A rule without category is the fallback owner for what no other rule covers. Rules on a
+    parent category apply to its children; a rule with an area applies to that area and the
+    areas below it and wins over the same category without area.
+    """
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="dispatch_rules",
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="dispatch_rules",
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="dispatch_rules"
+    )
+    note = models.CharField(_("依据/说明"), max_length=255, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("派单目录条目")
+        verbose_name_plural = _("派单目录")
+        constraints = [
+            # Coalesce so that "no category" / "no area" also count as one value each.
+            models.UniqueConstraint(
+                Coalesce("category", 0), Coalesce("area", 0), name="dispatch_rule_unique_category_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        what = self.category.full_name() if self.category else _("兜底")
+        where = f" @ {self.area}" if self.area else ""
+        return f"{what}{where} → {self.unit}"

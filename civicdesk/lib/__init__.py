@@ -1,0 +1,1 @@
+"""Pure helpers with no Django models: working-time arithmetic, environment parsing, text."""

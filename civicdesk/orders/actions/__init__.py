@@ -1,0 +1,52 @@
+"""Every state change of a work order, one atomic function each.
+
+Each takes the acting user as a keyword, checks the move against the workflow table and
+the user's right, writes one append-only event, recomputes deadlines, and queues its
+notifications in the outbox inside the same transaction.
+"""
+
+from civicdesk.orders.actions.closing import (
+    accept_reply,
+    close_without_callback,
+    merge,
+    record_callback,
+    send_back_reply,
+)
+from civicdesk.orders.actions.dispatching import (
+    approve_return,
+    dispatch,
+    redispatch,
+    refuse_return,
+    request_return,
+    sign_for,
+    sign_part,
+    sub_dispatch,
+)
+from civicdesk.orders.actions.handling import (
+    approve_extension,
+    approve_suspension,
+    give_part,
+    refuse_extension,
+    refuse_suspension,
+    reply,
+    request_extension,
+    request_suspension,
+    resume,
+)
+from civicdesk.orders.actions.intake import (
+    answer_immediately,
+    create_order,
+    send_to_hub,
+    supplement,
+    transfer_out,
+    void,
+)
+from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
+
+__all__ = [
+    "accept_reply", "answer_immediately", "approve_extension", "approve_return", "approve_suspension",
+    "close_without_callback", "create_order", "dispatch", "give_part", "merge", "record_callback",
+    "redispatch", "refuse_extension", "refuse_return", "refuse_suspension", "reply", "request_extension",
+    "request_return", "request_suspension", "resume", "run_deadline_watch", "send_back_reply",
+    "send_to_hub", "sign_for", "sign_part", "sub_dispatch", "supervise", "supplement", "transfer_out", "void",
+]

@@ -1,0 +1,137 @@
+"""The hub's review of the reply, the callback to the citizen, closing, and merging."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.org.models import User
+from civicdesk.orders import clock, deadlines
+from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
+from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.models import Assignment, ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.workflow import State
+
+CALLBACK_VIA = ("phone", "online", "sms")
+
+
+def accept_reply(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+    """The hub accepts the unit's reply; the callback clock starts (审核通过)."""
+    note = optional_text(note, "note")
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "accept_reply", actor)
+        now = clock.now()
+        o.accepted_at = now
+        o.resume_state = ""
+        deadlines.start_callback_clock(o, now)
+        record(o, "accept_reply", actor, to_state=State.AWAITING_CALLBACK, acting_unit=unit, note=note,
+               data={"callback_due_at": o.callback_due_at.isoformat() if o.callback_due_at else None})
+    return o
+
+
+def send_back_reply(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+    """The hub finds the reply wanting and sends it back to the unit (审核退回)."""
+    text = require_text(reason, "reason", _("请填写退回理由。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "send_back_reply", actor)
+        target = o.resume_state or State.SIGNED
+        o.resume_state = ""
+        o.replied_at = None
+        record(o, "send_back_reply", actor, to_state=target, acting_unit=unit, note=text)
+    return o
+
+
+def record_callback(
+    order: OrderRef,
+    *,
+    actor: User | None,
+    solved: str,
+    satisfaction: str,
+    comment: str = "",
+    rework: bool = False,
+    via: str = "phone",
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Record what the citizen said (回访). An unsatisfied citizen whose matter the unit
+    did not handle properly sends the order back for rework (重办); otherwise it closes."""
+    if solved not in ReplyResult.values:
+        message = _("请选择解决情况。")
+        raise InvalidInput(message, fields={"solved": message})
+    if satisfaction not in Satisfaction.values:
+        message = _("请选择满意度。")
+        raise InvalidInput(message, fields={"satisfaction": message})
+    if via not in CALLBACK_VIA:
+        raise InvalidInput(_("回访方式无效。"), fields={"via": _("回访方式无效。")})
+    comment = optional_text(comment, "comment")
+    if rework and satisfaction not in (Satisfaction.UNSATISFIED,) and solved == ReplyResult.SOLVED:
+        message = _("只有群众不满意或问题未解决时才能重办。")
+        raise InvalidInput(message, fields={"rework": message})
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "record_callback", actor)
+        now = clock.now()
+        o.callback_solved = solved
+        o.callback_satisfaction = satisfaction
+        data = {"solved": solved, "satisfaction": satisfaction, "via": via, "rework": rework}
+        if rework:
+            o.rework_count += 1
+            o.replied_at = None
+            o.accepted_at = None
+            o.callback_due_at = None
+            deadlines.restart_handling(o, now)
+            data["handle_due_at"] = o.handle_due_at.isoformat() if o.handle_due_at else None
+            target = State.REWORK
+        else:
+            o.closed_at = now
+            target = State.CLOSED
+        record(o, "record_callback", actor, to_state=target, acting_unit=unit, note=comment, data=data)
+    return o
+
+
+def close_without_callback(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None
+) -> WorkOrder:
+    """Close when no callback can be made (unreachable after tries, declined, anonymous);
+    the reason stays on the order."""
+    text = require_text(reason, "reason", _("请填写免回访原因。"), max_length=255)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "close_without_callback", actor)
+        o.no_callback_reason = text
+        o.closed_at = clock.now()
+        record(o, "close_without_callback", actor, to_state=State.CLOSED, acting_unit=unit, note=text)
+    return o
+
+
+def merge(
+    order: OrderRef, *, actor: User, into: WorkOrder | int, note: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    """Merge a repeated request into the order that handles the matter (并单)."""
+    note = optional_text(note, "note")
+    child_id = order.pk if isinstance(order, WorkOrder) else order
+    parent_id = into.pk if isinstance(into, WorkOrder) else into
+    if child_id == parent_id:
+        message = _("不能把工单并入它自己。")
+        raise InvalidInput(message, fields={"into": message})
+    with transaction.atomic():
+        # Lock both rows in id order so two crossing merges cannot deadlock.
+        first, second = sorted([child_id, parent_id])
+        WorkOrder.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk").count()
+        parent = WorkOrder.objects.get(pk=parent_id)
+        with locked_order(child_id, expected_version) as o:
+            _side, unit = check_move(o, "merge", actor)
+            if parent.state in (State.MERGED, State.VOID, State.TRANSFERRED) or parent.parent_id is not None:
+                message = _("工单 %(number)s 不能作为并单主单（状态：%(state)s）。") % {
+                    "number": parent.number, "state": parent.get_state_display()}
+                raise InvalidInput(message, fields={"into": message})
+            if parent.hub_id != o.hub_id:
+                message = _("只能并入同一中心的工单。")
+                raise InvalidInput(message, fields={"into": message})
+            if o.merged_children.exists():
+                # Keep merges one level deep: the children follow onto the new parent.
+                o.merged_children.update(parent=parent)
+            now = clock.now()
+            Assignment.objects.filter(order=o, active=True).update(active=False, ended_at=now, end_reason="merged")
+            o.parent = parent
+            o.closed_at = now
+            record(o, "merge", actor, to_state=State.MERGED, acting_unit=unit, note=note,
+                   data={"parent": parent.pk, "parent_number": parent.number})
+    return o

@@ -1,0 +1,240 @@
+"""Sending an order to units and the units' first answers: sign for, pass down, return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.orders import clock, deadlines
+from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
+from civicdesk.orders.actions.intake import operator_may_dispatch
+from civicdesk.orders.errors import InvalidInput, PermissionDenied
+from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
+from civicdesk.orders.workflow import Side, State
+
+
+def _active(order: WorkOrder) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(order=order, active=True)
+
+
+def _end_assignments(order: WorkOrder, at: datetime, reason: str) -> None:
+    _active(order).update(active=False, ended_at=at, end_reason=reason)
+
+
+def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -> None:
+    problems = []
+    for unit in [lead, *assisting]:
+        if not unit.active:
+            problems.append(_("%(unit)s 已停用") % {"unit": unit.name})
+        elif unit.pk == order.hub_id or not unit.path.startswith(order.hub.path):
+            problems.append(_("%(unit)s 不是本中心的承办单位") % {"unit": unit.name})
+    if lead.pk in {u.pk for u in assisting}:
+        problems.append(_("主办单位不能同时是协办单位"))
+    if len({u.pk for u in assisting}) != len(assisting):
+        problems.append(_("协办单位有重复"))
+    if problems:
+        message = "；".join(problems) + "。"
+        raise InvalidInput(message, fields={"lead_unit": message})
+
+
+def _send_to_units(
+    order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *, end_reason: str = "redispatched"
+) -> dict[str, object]:
+    """Create the assignments, count re-dispatches and A→B→A bounces, start the clock."""
+    previous_leads = list(
+        Assignment.objects.filter(order=order, role=AssignmentRole.LEAD, parent__isnull=True)
+        .order_by("dispatched_at", "pk")
+        .values_list("unit_id", flat=True)
+    )
+    _end_assignments(order, at, end_reason)
+    if order.first_dispatched_at is not None:
+        order.redispatch_count += 1
+    else:
+        order.first_dispatched_at = at
+    bounced = bool(previous_leads) and lead.pk in previous_leads and previous_leads[-1] != lead.pk
+    if bounced:
+        order.bounce_count += 1
+    order.lead_unit = lead
+    order.dispatched_at = at
+    order.signed_at = None
+    order.resume_state = ""
+    deadlines.start_clock(order, at)
+    Assignment.objects.create(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at,
+                              sign_due_at=order.sign_due_at)
+    for unit in assisting:
+        Assignment.objects.create(order=order, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=at,
+                                  sign_due_at=order.sign_due_at)
+    return {"lead_unit": lead.pk, "assisting_units": [u.pk for u in assisting], "bounce": bounced,
+            "sign_due_at": order.sign_due_at.isoformat() if order.sign_due_at else None,
+            "handle_due_at": order.handle_due_at.isoformat() if order.handle_due_at else None}
+
+
+def dispatch(
+    order: OrderRef,
+    *,
+    actor: User,
+    lead_unit: OrgUnit,
+    assisting_units: Iterable[OrgUnit] = (),
+    note: str = "",
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Send a new order to one lead unit and any assisting units (派单)."""
+    note = optional_text(note, "note")
+    assisting = list(assisting_units)
+    with locked_order(order, expected_version) as o:
+        side, unit = check_move(o, "dispatch", actor)
+        if side is Side.INTAKE and not actor.units_with_role(Role.DISPATCHER) and not operator_may_dispatch():
+            raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
+        _validate_units(o, lead_unit, assisting)
+        data = _send_to_units(o, lead_unit, assisting, clock.now())
+        record(o, "dispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=note, data=data)
+    return o
+
+
+def redispatch(
+    order: OrderRef,
+    *,
+    actor: User,
+    lead_unit: OrgUnit,
+    assisting_units: Iterable[OrgUnit] = (),
+    reason: str,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """The hub sends an order that is with a unit elsewhere (改派)."""
+    text = require_text(reason, "reason", _("请填写改派原因。"))
+    assisting = list(assisting_units)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "redispatch", actor)
+        if o.lead_unit_id == lead_unit.pk:
+            message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
+            raise InvalidInput(message, fields={"lead_unit": message})
+        _validate_units(o, lead_unit, assisting)
+        data = _send_to_units(o, lead_unit, assisting, clock.now())
+        record(o, "redispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
+    return o
+
+
+def sign_for(order: OrderRef, *, actor: User, expected_version: int | None = None) -> WorkOrder:
+    """The lead unit accepts that the order reached it (签收)."""
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "sign", actor)
+        now = clock.now()
+        o.signed_at = now
+        _active(o).filter(unit=o.lead_unit).update(signed_at=now)
+        on_time = o.sign_due_at is None or now <= o.sign_due_at
+        record(o, "sign", actor, to_state=State.SIGNED, acting_unit=unit, data={"on_time": on_time})
+    return o
+
+
+def sign_part(order: OrderRef, *, actor: User, expected_version: int | None = None) -> WorkOrder:
+    """An assisting unit signs for its part of a joint order."""
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "sign_part", actor)
+        assignment = _active(o).get(unit=unit, role=AssignmentRole.ASSIST)
+        if assignment.signed_at is not None:
+            raise InvalidInput(_("%(unit)s 已签收。") % {"unit": unit.name if unit else ""})
+        now = clock.now()
+        assignment.signed_at = now
+        assignment.save(update_fields=["signed_at"])
+        record(o, "sign_part", actor, acting_unit=unit, data={"unit": assignment.unit_id})
+    return o
+
+
+def sub_dispatch(
+    order: OrderRef, *, actor: User, sub_unit: OrgUnit, note: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    """The lead unit passes the order down to one of its sub-units (下派). The deadlines
+    stay: the upper unit remains accountable for the time it promised."""
+    note = optional_text(note, "note")
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "sub_dispatch", actor)
+        lead = o.lead_unit
+        assert lead is not None
+        if sub_unit.pk == lead.pk or not sub_unit.path.startswith(lead.path) or not sub_unit.active:
+            message = _("只能下派给 %(unit)s 的下级单位。") % {"unit": lead.name}
+            raise InvalidInput(message, fields={"sub_unit": message})
+        now = clock.now()
+        parent = _active(o).get(unit=lead, role=AssignmentRole.LEAD)
+        parent.active = False
+        parent.ended_at = now
+        parent.end_reason = "sub_dispatched"
+        parent.save(update_fields=["active", "ended_at", "end_reason"])
+        Assignment.objects.create(order=o, unit=sub_unit, role=AssignmentRole.LEAD, dispatched_at=now,
+                                  parent=parent, sign_due_at=o.sign_due_at)
+        o.lead_unit = sub_unit
+        o.signed_at = None
+        record(o, "sub_dispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=note,
+               data={"from_unit": lead.pk, "to_unit": sub_unit.pk})
+    return o
+
+
+def request_return(
+    order: OrderRef, *, actor: User, reason: str, legal_basis: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    """The unit says the order is not theirs, with the reason (and the rule) why (退单)."""
+    text = require_text(reason, "reason", _("请填写退单理由。"))
+    basis = optional_text(legal_basis, "legal_basis", max_length=500)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "request_return", actor)
+        if o.return_due_at is not None and clock.now() > o.return_due_at:
+            message = _("已超过退单时限（%(due)s），请按时办理或申请延期。") % {
+                "due": _local(o.return_due_at)}
+            raise InvalidInput(message, fields={"reason": message})
+        o.resume_state = o.state
+        record(o, "request_return", actor, to_state=State.RETURN_REQUESTED, acting_unit=unit, note=text,
+               data={"legal_basis": basis, "unit": o.lead_unit_id})
+    return o
+
+
+def approve_return(
+    order: OrderRef,
+    *,
+    actor: User,
+    note: str = "",
+    new_lead_unit: OrgUnit | None = None,
+    assisting_units: Iterable[OrgUnit] = (),
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """The hub accepts the return: back to the dispatch queue, or straight to a new unit."""
+    note = optional_text(note, "note")
+    assisting = list(assisting_units)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "approve_return", actor)
+        now = clock.now()
+        returned_from = o.lead_unit_id
+        o.return_count += 1
+        data: dict[str, object] = {"returned_from": returned_from}
+        if new_lead_unit is not None:
+            if new_lead_unit.pk == returned_from:
+                message = _("不能改派回退单的单位。")
+                raise InvalidInput(message, fields={"lead_unit": message})
+            _validate_units(o, new_lead_unit, assisting)
+            data.update(_send_to_units(o, new_lead_unit, assisting, now, end_reason="returned"))
+            target = State.DISPATCHED
+        else:
+            _end_assignments(o, now, "returned")
+            o.lead_unit = None
+            o.resume_state = ""
+            target = State.PENDING_DISPATCH
+        record(o, "approve_return", actor, to_state=target, acting_unit=unit, note=note, data=data)
+    return o
+
+
+def refuse_return(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+    text = require_text(reason, "reason", _("请填写驳回理由。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "refuse_return", actor)
+        target = o.resume_state or State.DISPATCHED
+        o.resume_state = ""
+        record(o, "refuse_return", actor, to_state=target, acting_unit=unit, note=text)
+    return o
+
+
+def _local(moment: datetime) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,184 @@
+"""What a unit does while it holds an order: extension, suspension, assisting parts, reply."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from civicdesk.org.models import User
+from civicdesk.orders import clock, deadlines
+from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
+from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.models import Assignment, AssignmentRole, ReplyResult, WorkOrder
+from civicdesk.orders.workflow import State
+
+REPLY_MAX = 5000
+
+
+def _days(value: float | int | str | Decimal, field: str) -> float:
+    try:
+        days = Decimal(str(value))
+    except InvalidOperation:
+        days = Decimal(-1)
+    if days <= 0 or days != days.quantize(Decimal("0.5")):
+        message = _("延期天数须为正数，以半个工作日为单位。")
+        raise InvalidInput(message, fields={field: message})
+    return float(days)
+
+
+def request_extension(
+    order: OrderRef, *, actor: User, days: float | int | str, reason: str, expected_version: int | None = None
+) -> WorkOrder:
+    """Ask for more working days, before the deadline and within the cap (延期)."""
+    wanted = _days(days, "days")
+    text = require_text(reason, "reason", _("请填写延期理由。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "request_extension", actor)
+        if o.handle_due_at is not None and clock.now() >= o.handle_due_at:
+            message = _("工单已超过办理时限，不能再申请延期。")
+            raise InvalidInput(message, fields={"days": message})
+        room = deadlines.extension_room(o)
+        if wanted > room:
+            message = _("最多还能延期 %(room)g 个工作日。") % {"room": room}
+            raise InvalidInput(message, fields={"days": message})
+        o.resume_state = o.state
+        record(o, "request_extension", actor, to_state=State.EXTENSION_REQUESTED, acting_unit=unit, note=text,
+               data={"days": wanted})
+    return o
+
+
+def _requested_days(order: WorkOrder) -> float:
+    event = order.events.filter(action="request_extension").order_by("-seq").first()
+    return float(event.data["days"]) if event is not None else 0.0
+
+
+def approve_extension(
+    order: OrderRef,
+    *,
+    actor: User,
+    days: float | int | str | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Grant the extension (all of it, or fewer days); the deadline moves."""
+    note = optional_text(note, "note")
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "approve_extension", actor)
+        requested = _requested_days(o)
+        granted = requested if days is None else _days(days, "days")
+        if granted > requested:
+            message = _("批准天数不能超过申请的 %(n)g 个工作日。") % {"n": requested}
+            raise InvalidInput(message, fields={"days": message})
+        granted = min(granted, deadlines.extension_room(o))
+        old_due = o.handle_due_at
+        deadlines.extend(o, granted)
+        target = o.resume_state or State.SIGNED
+        o.resume_state = ""
+        record(o, "approve_extension", actor, to_state=target, acting_unit=unit, note=note,
+               data={"days": granted, "old_due_at": old_due.isoformat() if old_due else None,
+                     "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None})
+    return o
+
+
+def refuse_extension(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+    text = require_text(reason, "reason", _("请填写驳回理由。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "refuse_extension", actor)
+        target = o.resume_state or State.SIGNED
+        o.resume_state = ""
+        record(o, "refuse_extension", actor, to_state=target, acting_unit=unit, note=text)
+    return o
+
+
+def request_suspension(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+    """Ask to pause the clock, e.g. while a court decides (挂起)."""
+    text = require_text(reason, "reason", _("请填写挂起理由。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "request_suspension", actor)
+        o.resume_state = o.state
+        record(o, "request_suspension", actor, to_state=State.SUSPENSION_REQUESTED, acting_unit=unit, note=text)
+    return o
+
+
+def approve_suspension(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+    note = optional_text(note, "note")
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "approve_suspension", actor)
+        o.suspended_at = clock.now()
+        record(o, "approve_suspension", actor, to_state=State.SUSPENDED, acting_unit=unit, note=note)
+    return o
+
+
+def refuse_suspension(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+    text = require_text(reason, "reason", _("请填写驳回理由。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "refuse_suspension", actor)
+        target = o.resume_state or State.SIGNED
+        o.resume_state = ""
+        record(o, "refuse_suspension", actor, to_state=target, acting_unit=unit, note=text)
+    return o
+
+
+def resume(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+    """End a suspension; every running deadline moves by the working time it was paused."""
+    note = optional_text(note, "note")
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "resume", actor)
+        assert o.suspended_at is not None
+        paused = deadlines.resume_after_pause(o, o.suspended_at, clock.now())
+        o.suspended_at = None
+        target = o.resume_state or State.SIGNED
+        o.resume_state = ""
+        record(o, "resume", actor, to_state=target, acting_unit=unit, note=note,
+               data={"paused_working_minutes": paused,
+                     "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None})
+    return o
+
+
+def give_part(order: OrderRef, *, actor: User, text: str, expected_version: int | None = None) -> WorkOrder:
+    """An assisting unit hands in its part of a joint order (协办意见)."""
+    body = require_text(text, "text", _("请填写协办意见。"), max_length=REPLY_MAX)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "give_part", actor)
+        assignment = Assignment.objects.get(order=o, unit=unit, active=True, role=AssignmentRole.ASSIST)
+        now = clock.now()
+        if assignment.signed_at is None:
+            assignment.signed_at = now
+        assignment.part_text = body
+        assignment.part_given_at = now
+        assignment.save(update_fields=["signed_at", "part_text", "part_given_at"])
+        missing = Assignment.objects.filter(
+            order=o, active=True, role=AssignmentRole.ASSIST, part_given_at__isnull=True
+        ).count()
+        record(o, "give_part", actor, acting_unit=unit, note=body,
+               data={"unit": assignment.unit_id, "all_parts_in": missing == 0})
+    return o
+
+
+def reply(
+    order: OrderRef, *, actor: User, result: str, text: str, expected_version: int | None = None
+) -> WorkOrder:
+    """The lead unit's account of what it did (答复). A joint order waits for every part."""
+    if result not in ReplyResult.values:
+        message = _("请选择办理结果。")
+        raise InvalidInput(message, fields={"result": message})
+    body = require_text(text, "text", _("请填写答复内容。"), max_length=REPLY_MAX)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "reply", actor)
+        missing = list(
+            Assignment.objects.filter(order=o, active=True, role=AssignmentRole.ASSIST, part_given_at__isnull=True)
+            .select_related("unit")
+        )
+        if missing:
+            names = "、".join(a.unit.name for a in missing)
+            raise InvalidInput(_("协办单位尚未提交意见：%(units)s。") % {"units": names})
+        now = clock.now()
+        o.reply_result = result
+        o.reply_text = body
+        o.replied_at = now
+        o.resume_state = o.state
+        on_time = o.handle_due_at is None or now <= o.handle_due_at
+        record(o, "reply", actor, to_state=State.REPLIED, acting_unit=unit, note=body,
+               data={"result": result, "on_time": on_time})
+    return o

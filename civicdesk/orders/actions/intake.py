@@ -1,0 +1,220 @@
+"""Taking a request in, and the ways it can end at the intake desk."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.enterprises.models import Enterprise
+from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.orders import clock
+from civicdesk.orders.actions.base import (
+    OrderRef,
+    check_move,
+    locked_order,
+    optional_text,
+    record,
+    record_creation,
+    require_text,
+)
+from civicdesk.orders.errors import InvalidInput, PermissionDenied
+from civicdesk.orders.models import OrderNumberCounter, TransferRoute, WorkOrder
+from civicdesk.orders.workflow import State
+
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+TITLE_MAX = 200
+CONTENT_MAX = 5000
+_INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.LIAISON)
+
+
+def next_number(day_moment: timezone.datetime | None = None) -> str:
+    """The next order number of the local day, e.g. 2026120100017. Must run in a transaction."""
+    day = timezone.localdate(day_moment or clock.now())
+    updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(day=day, last=1)
+        except IntegrityError:
+            # Another transaction created today's counter first; count on it.
+            OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    counter = OrderNumberCounter.objects.select_for_update().get(day=day)
+    return OrderNumberCounter.format(day, counter.last)
+
+
+def _intake_unit(actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
+    """(the actor's unit, the hub the order belongs to)."""
+    for unit in actor.units_with_role(*_INTAKE_ROLES):
+        unit_hub = unit.hub()
+        if unit_hub is None:
+            continue
+        if hub is None or unit_hub.pk == hub.pk or hub.path.startswith(unit_hub.path):
+            return unit, hub or unit_hub
+    raise PermissionDenied(_("您没有受理工单的权限。"))
+
+
+def _validate_phone(phone: str) -> str:
+    phone = (phone or "").strip()
+    if phone and not _PHONE.match(phone):
+        message = _("电话号码格式不正确（只能包含数字、空格和连字符）。")
+        raise InvalidInput(message, fields={"citizen_phone": message})
+    return phone
+
+
+def _choice(value: str, choices: type[Channel] | type[RequestType] | type[Urgency], field: str) -> str:
+    if value not in choices.values:
+        message = _("请选择有效的选项。")
+        raise InvalidInput(message, fields={field: message})
+    return value
+
+
+def create_order(
+    *,
+    actor: User,
+    channel: str,
+    request_type: str,
+    title: str,
+    content: str,
+    urgency: str = Urgency.NORMAL,
+    address: str = "",
+    area: Area | None = None,
+    category: Category | None = None,
+    topics: Iterable[Topic] = (),
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    confidential: bool = False,
+    wants_reply: bool = True,
+    enterprise: Enterprise | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    hub: OrgUnit | None = None,
+    upstream_platform: str = "",
+    upstream_id: str = "",
+) -> WorkOrder:
+    """Record a new request. The actor becomes its first-contact owner."""
+    fields = {
+        "channel": _choice(channel, Channel, "channel"),
+        "request_type": _choice(request_type, RequestType, "request_type"),
+        "urgency": _choice(urgency, Urgency, "urgency"),
+        "title": require_text(title, "title", _("请填写标题。"), max_length=TITLE_MAX),
+        "content": require_text(content, "content", _("请填写诉求内容。"), max_length=CONTENT_MAX),
+        "address": optional_text(address, "address", max_length=255),
+        "citizen_name": optional_text(citizen_name, "citizen_name", max_length=50),
+        "citizen_phone": _validate_phone(citizen_phone),
+        "upstream_platform": optional_text(upstream_platform, "upstream_platform", max_length=40),
+        "upstream_id": optional_text(upstream_id, "upstream_id", max_length=64),
+    }
+    if (latitude is None) != (longitude is None):
+        message = _("经纬度需同时填写。")
+        raise InvalidInput(message, fields={"latitude": message})
+    if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        message = _("经纬度超出范围。")
+        raise InvalidInput(message, fields={"latitude": message})
+    if fields["upstream_id"] and not fields["upstream_platform"]:
+        message = _("填写上级平台编号时须注明上级平台。")
+        raise InvalidInput(message, fields={"upstream_platform": message})
+    acting_unit, order_hub = _intake_unit(actor, hub)
+    topic_list = list(topics)
+    with transaction.atomic():
+        if fields["upstream_id"] and WorkOrder.objects.filter(
+            upstream_platform=fields["upstream_platform"], upstream_id=fields["upstream_id"]
+        ).exists():
+            message = _("上级平台工单 %(id)s 已受理过。") % {"id": fields["upstream_id"]}
+            raise InvalidInput(message, fields={"upstream_id": message})
+        now = clock.now()
+        order = WorkOrder(
+            number=next_number(now),
+            owner=actor,
+            hub=order_hub,
+            area=area,
+            category=category,
+            confidential=confidential,
+            wants_reply=wants_reply,
+            enterprise=enterprise,
+            latitude=latitude,
+            longitude=longitude,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        order.full_clean(exclude=["owner", "hub", "number"], validate_unique=False)
+        order.save()
+        if topic_list:
+            order.topics.set(topic_list)
+        record_creation(
+            order, actor, acting_unit=acting_unit,
+            data={"channel": order.channel, "category": category.pk if category else None,
+                  "topics": [t.code for t in topic_list]},
+        )
+    return order
+
+
+def answer_immediately(
+    order: OrderRef, *, actor: User, answer: str, article_ids: Iterable[int] = (), expected_version: int | None = None
+) -> WorkOrder:
+    """Close on the call (即时答复), recording the knowledge-base articles used."""
+    text = require_text(answer, "answer", _("请填写答复内容。"), max_length=CONTENT_MAX)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "answer", actor)
+        o.answer_text = text
+        o.closed_at = clock.now()
+        record(o, "answer", actor, to_state=State.ANSWERED, acting_unit=unit,
+               data={"articles": [int(a) for a in article_ids]})
+    return o
+
+
+def send_to_hub(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+    note = optional_text(note, "note")
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "send_to_hub", actor)
+        record(o, "send_to_hub", actor, to_state=State.PENDING_DISPATCH, acting_unit=unit, note=note)
+    return o
+
+
+def transfer_out(
+    order: OrderRef, *, actor: User, route: str, told_caller: str, expected_version: int | None = None
+) -> WorkOrder:
+    """Send the matter to the emergency line or legal route it belongs to, telling the caller."""
+    if route not in TransferRoute.values:
+        message = _("请选择转出途径。")
+        raise InvalidInput(message, fields={"route": message})
+    told = require_text(told_caller, "told_caller", _("请记录告知来电人的内容。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "transfer_out", actor)
+        o.transfer_route = route
+        o.closed_at = clock.now()
+        record(o, "transfer_out", actor, to_state=State.TRANSFERRED, acting_unit=unit, note=told,
+               data={"route": route})
+    return o
+
+
+def void(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+    """Void a harassing or test call. Only the hub may; the reason is kept."""
+    text = require_text(reason, "reason", _("请填写作废原因。"), max_length=255)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "void", actor)
+        o.void_reason = text
+        o.closed_at = clock.now()
+        record(o, "void", actor, to_state=State.VOID, acting_unit=unit, note=text)
+    return o
+
+
+def supplement(order: OrderRef, *, actor: User | None, text: str, expected_version: int | None = None) -> WorkOrder:
+    """Add information to an open order without changing where it stands."""
+    body = require_text(text, "text", _("请填写补充内容。"), max_length=CONTENT_MAX)
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "supplement", actor)
+        record(o, "supplement", actor, acting_unit=unit, note=body)
+    return o
+
+
+def operator_may_dispatch() -> bool:
+    return bool(settings.CIVICDESK_OPERATOR_MAY_DISPATCH)

@@ -1,0 +1,99 @@
+"""Chasing orders: a supervisor's 督办 and the deadline watch's escalating notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from civicdesk.org.models import User
+from civicdesk.orders import clock
+from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, record, require_text
+from civicdesk.orders.models import DeadlineStage, SupervisionNotice, WorkOrder
+from civicdesk.orders.workflow import WATCHED, State
+from civicdesk.worktime.limits import work_calendar
+
+MAX_LEVEL = 4
+
+
+def supervise(order: OrderRef, *, actor: User, note: str, expected_version: int | None = None) -> WorkOrder:
+    """A supervisor chases an order; each 督办 raises its level by one (up to 4)."""
+    text = require_text(note, "note", _("请填写督办意见。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "supervise", actor)
+        o.supervision_level = min(MAX_LEVEL, o.supervision_level + 1)
+        record(o, "supervise", actor, acting_unit=unit, note=text, data={"level": o.supervision_level})
+    return o
+
+
+def handle_level(order: WorkOrder, now: datetime) -> int:
+    """0 on time; 1 near due; 2 overdue; 3 overdue a working day; 4 overdue three."""
+    if order.handle_due_at is None:
+        return 0
+    if now <= order.handle_due_at:
+        return 1 if order.handle_warn_at is not None and now >= order.handle_warn_at else 0
+    late_days = work_calendar().working_minutes_between(order.handle_due_at, now) / work_calendar().minutes_per_day
+    if late_days >= 3:
+        return 4
+    if late_days >= 1:
+        return 3
+    return 2
+
+
+def watch_candidates(now: datetime) -> Q:
+    """Orders that may need a notice: a unit holds them and the warning time has passed."""
+    return Q(state__in=sorted(WATCHED), handle_warn_at__lte=now) | Q(
+        state=State.DISPATCHED, sign_due_at__lte=now, signed_at__isnull=True
+    )
+
+
+def issue_deadline_notice(order_id: int, now: datetime) -> list[SupervisionNotice]:
+    """Give one order the notices it is due, each exactly once. Called by the sweep with
+    the row locked (skip_locked), so parallel workers never wait on each other."""
+    issued: list[SupervisionNotice] = []
+    with transaction.atomic():
+        o = (
+            WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("hub", "lead_unit", "owner")
+            .filter(pk=order_id)
+            .first()
+        )
+        if o is None or o.state not in WATCHED:
+            return issued
+        wanted: list[tuple[str, int, datetime]] = []
+        level = handle_level(o, now)
+        if level > o.watch_level and o.handle_due_at is not None:
+            wanted.append((DeadlineStage.HANDLE, level, o.handle_due_at))
+        if o.state == State.DISPATCHED and o.signed_at is None and o.sign_due_at is not None and now > o.sign_due_at:
+            wanted.append((DeadlineStage.SIGN, 2, o.sign_due_at))
+        for stage, notice_level, due in wanted:
+            if SupervisionNotice.objects.filter(order=o, stage=stage, due_at=due, level=notice_level).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    if stage == DeadlineStage.HANDLE:
+                        o.watch_level = notice_level
+                        o.supervision_level = max(o.supervision_level, notice_level)
+                    check_move(o, "deadline_notice", None)
+                    event = record(o, "deadline_notice", None, note="",
+                                   data={"stage": stage, "level": notice_level, "due_at": due.isoformat()})
+                    issued.append(SupervisionNotice.objects.create(
+                        order=o, stage=stage, level=notice_level, due_at=due, event=event, created_at=clock.now()))
+            except IntegrityError:
+                # Another worker issued this very notice a moment ago.
+                o.refresh_from_db()
+    return issued
+
+
+def run_deadline_watch(now: datetime | None = None, batch: int = 500) -> int:
+    """One pass of the deadline watch; returns how many notices it issued."""
+    now = now or clock.now()
+    ids = list(
+        WorkOrder.objects.filter(watch_candidates(now)).order_by("handle_due_at").values_list("pk", flat=True)[:batch * 20]
+    )
+    issued = 0
+    for order_id in ids:
+        issued += len(issue_deadline_notice(order_id, now))
+    return issued

@@ -1,0 +1,35 @@
+"""Errors an action raises. Each carries a message fit to show the user as it is."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class ActionError(Exception):
+    code = "action_error"
+
+    def __init__(self, message: str | Promise, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        # Field name → message, for forms that show the error next to the field.
+        self.fields = fields or {}
+
+
+class PermissionDenied(ActionError):
+    code = "permission_denied"
+
+
+class InvalidTransition(ActionError):
+    """The order is not in a state that allows this move."""
+
+    code = "invalid_transition"
+
+
+class ConflictError(ActionError):
+    """Someone else changed the order since the user looked at it."""
+
+    code = "conflict"
+
+
+class InvalidInput(ActionError):
+    code = "invalid_input"

@@ -1,0 +1,332 @@
+"""The work order, the units working on it, and its append-only history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.enterprises.models import Enterprise
+from civicdesk.org.models import OrgUnit
+from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
+
+
+class ReplyResult(models.TextChoices):
+    SOLVED = "solved", _("已解决")
+    PARTLY = "partly", _("部分解决")
+    UNSOLVED = "unsolved", _("未解决")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+    NO_RATING = "no_rating", _("未评价")
+
+
+class TransferRoute(models.TextChoices):
+    POLICE_110 = "110", _("110 报警")
+    FIRE_119 = "119", _("119 火警")
+    AMBULANCE_120 = "120", _("120 急救")
+    TRAFFIC_122 = "122", _("122 交通事故")
+    COURT = "court", _("法院（诉讼）")
+    PETITION = "petition", _("信访部门")
+    ARBITRATION = "arbitration", _("仲裁/调解")
+    DISCIPLINE = "discipline", _("纪检监察")
+    OTHER = "other", _("其他法定途径")
+
+
+class DeadlineStatus(models.TextChoices):
+    NONE = "none", _("无时限")
+    ON_TIME = "on_time", _("正常")
+    NEAR_DUE = "near_due", _("临期")
+    OVERDUE = "overdue", _("超期")
+
+
+class WorkOrder(models.Model):
+    number = models.CharField(_("工单编号"), max_length=20, unique=True)
+    channel = models.CharField(_("受理渠道"), max_length=20, choices=Channel.choices)
+    request_type = models.CharField(_("诉求类型"), max_length=20, choices=RequestType.choices)
+    urgency = models.CharField(
+        _("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("诉求内容"))
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("专题"), blank=True)
+
+    citizen_name = models.CharField(_("来电人"), max_length=50, blank=True)
+    citizen_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    confidential = models.BooleanField(_("保密"), default=False)
+    wants_reply = models.BooleanField(_("需要回复"), default=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    upstream_platform = models.CharField(_("上级平台"), max_length=40, blank=True)
+    upstream_id = models.CharField(_("上级平台编号"), max_length=64, blank=True)
+
+    # First-contact responsibility: whoever took the request owns it to the end.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("首接人"), on_delete=models.PROTECT,
+        related_name="owned_orders",
+    )
+    hub = models.ForeignKey(
+        OrgUnit, verbose_name=_("受理中心"), on_delete=models.PROTECT, related_name="hub_orders"
+    )
+    lead_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="lead_orders",
+    )
+    state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.RECEIVED)
+    # Where a review (return, extension, suspension, reply) sends the order back to.
+    resume_state = models.CharField(max_length=24, choices=State.choices, blank=True)
+    # Bumped by every move; a form carries the version it showed, so a stale form is refused.
+    version = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    first_dispatched_at = models.DateTimeField(_("首次派单时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    handle_due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    handle_warn_at = models.DateTimeField(_("临期提醒时间"), null=True, blank=True)
+    return_due_at = models.DateTimeField(_("退单时限"), null=True, blank=True)
+    callback_due_at = models.DateTimeField(_("回访时限"), null=True, blank=True)
+    extension_days = models.DecimalField(_("已延期工作日"), max_digits=5, decimal_places=1, default=0)
+    suspended_minutes = models.PositiveIntegerField(_("累计挂起工作分钟"), default=0)
+    # Highest supervision level the deadline watch has issued for the current deadline.
+    watch_level = models.PositiveSmallIntegerField(default=0)
+
+    return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+    redispatch_count = models.PositiveSmallIntegerField(_("改派次数"), default=0)
+    bounce_count = models.PositiveSmallIntegerField(_("往返次数"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    supervision_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+
+    reply_result = models.CharField(_("办理结果"), max_length=20, choices=ReplyResult.choices, blank=True)
+    reply_text = models.TextField(_("答复内容"), blank=True)
+    callback_solved = models.CharField(_("回访-解决情况"), max_length=20, choices=ReplyResult.choices, blank=True)
+    callback_satisfaction = models.CharField(
+        _("回访-满意度"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    no_callback_reason = models.CharField(_("免回访原因"), max_length=255, blank=True)
+    answer_text = models.TextField(_("即时答复内容"), blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("并入工单"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_children",
+    )
+    void_reason = models.CharField(_("作废原因"), max_length=255, blank=True)
+    transfer_route = models.CharField(_("转出途径"), max_length=20, choices=TransferRoute.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        indexes = [
+            # A unit's inbox: its open orders by deadline.
+            models.Index(fields=["lead_unit", "state", "handle_due_at"], name="order_unit_inbox"),
+            # The hub's queues (pending dispatch, reviews), oldest first.
+            models.Index(fields=["hub", "state", "created_at"], name="order_hub_queue"),
+            # The overdue list and the deadline watch only look at orders a unit holds.
+            models.Index(
+                fields=["handle_due_at"], name="order_watched_due",
+                condition=Q(state__in=sorted(WATCHED)),
+            ),
+            models.Index(
+                fields=["handle_warn_at"], name="order_watched_warn",
+                condition=Q(state__in=sorted(WATCHED)),
+            ),
+            models.Index(fields=["callback_due_at"], name="order_callback_due",
+                         condition=Q(state=State.AWAITING_CALLBACK)),
+            models.Index(fields=["owner", "created_at"], name="order_owner"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upstream_platform", "upstream_id"], name="order_unique_upstream",
+                condition=~Q(upstream_id=""),
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="order_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN
+
+    @property
+    def with_unit(self) -> bool:
+        return self.state in WITH_UNIT
+
+    def deadline_status(self, now: datetime | None = None) -> DeadlineStatus:
+        """On time, near due or overdue against the handling deadline, for orders a unit
+        holds; a finished order is judged by when the unit replied."""
+        if self.handle_due_at is None:
+            return DeadlineStatus.NONE
+        now = now or timezone.now()
+        if self.state not in WITH_UNIT:
+            if self.replied_at is None:
+                return DeadlineStatus.NONE
+            return DeadlineStatus.ON_TIME if self.replied_at <= self.handle_due_at else DeadlineStatus.OVERDUE
+        if self.state == State.SUSPENDED:
+            return DeadlineStatus.ON_TIME
+        if now > self.handle_due_at:
+            return DeadlineStatus.OVERDUE
+        if self.handle_warn_at is not None and now >= self.handle_warn_at:
+            return DeadlineStatus.NEAR_DUE
+        return DeadlineStatus.ON_TIME
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    ASSIST = "assist", _("协办")
+
+
+class Assignment(models.Model):
+    """One unit's part in an order: lead or assisting, from dispatch until it ends."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=10, choices=AssignmentRole.choices)
+    active = models.BooleanField(default=True)
+    # Set when a unit passed the order down: the sub-unit's assignment points to its parent's.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="sub")
+    dispatched_at = models.DateTimeField()
+    sign_due_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    part_text = models.TextField(blank=True)
+    part_given_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("承办记录")
+        verbose_name_plural = _("承办记录")
+        indexes = [models.Index(fields=["unit", "active", "role"], name="assignment_unit_active")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "unit"], condition=Q(active=True), name="assignment_one_active_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} {self.unit} {self.get_role_display()}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class OrderEvent(models.Model):
+    """One move in an order's history. Never updated, never deleted."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acting_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单流转记录")
+        verbose_name_plural = _("工单流转记录")
+        ordering = ["order", "seq"]
+        constraints = [models.UniqueConstraint(fields=["order", "seq"], name="event_unique_seq")]
+        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("order events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("order events are append-only")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    today = timezone.localdate()
+    return f"attachments/{today:%Y/%m}/{instance.order_id}/{filename}"
+
+
+class Attachment(models.Model):
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(OrderEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DeadlineStage(models.TextChoices):
+    SIGN = "sign", _("签收")
+    HANDLE = "handle", _("办理")
+
+
+class SupervisionNotice(models.Model):
+    """A deadline-watch notice. The unique constraint makes each (order, deadline, level)
+    notice happen exactly once, however many workers run the watch at the same time."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="supervision_notices")
+    stage = models.CharField(max_length=10, choices=DeadlineStage.choices)
+    level = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    event = models.OneToOneField(OrderEvent, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("督办通知")
+        verbose_name_plural = _("督办通知")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "stage", "due_at", "level"], name="notice_once")
+        ]
+
+
+class OrderNumberCounter(models.Model):
+    """Per-day sequence behind numbers like 2026120100017."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    @classmethod
+    def format(cls, day: date, seq: int) -> str:
+        return f"{day:%Y%m%d}{seq:05d}"

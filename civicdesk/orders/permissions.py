@@ -1,0 +1,106 @@
+"""Who may see an order and on whose behalf a person may act on it.
+
+A role counts only in a unit: a dispatcher acts for the hub she belongs to (and hubs below
+it); a handler acts for his unit and any sub-unit it passed the order down to.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.orders.errors import PermissionDenied
+from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
+from civicdesk.orders.workflow import MOVES, Side
+
+UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+_HUB_SIDE_ROLES = {
+    Side.HUB: (Role.DISPATCHER,),
+    Side.INTAKE: (Role.OPERATOR, Role.DISPATCHER),
+    Side.CALLBACK: (Role.CALLBACK_AGENT,),
+    Side.SUPERVISION: (Role.SUPERVISOR,),
+}
+
+
+def _covering(units: list[OrgUnit], target: OrgUnit) -> OrgUnit | None:
+    """The user's unit that is `target` or above it, nearest first."""
+    best: OrgUnit | None = None
+    for unit in units:
+        if target.path.startswith(unit.path) and (best is None or len(unit.path) > len(best.path)):
+            best = unit
+    return best
+
+
+def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | None:
+    """The unit on whose behalf `user` can take the `side` of `order`, or None."""
+    if side is Side.SYSTEM:
+        return None
+    if user is None or not user.is_active:
+        return None
+    if side in _HUB_SIDE_ROLES:
+        return _covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order.hub)
+    units = user.units_with_role(*UNIT_ROLES)
+    if not units:
+        return None
+    if side is Side.LEAD_UNIT:
+        return _covering(units, order.lead_unit) if order.lead_unit is not None else None
+    for assignment in order.assignments.filter(active=True, role=AssignmentRole.ASSIST).select_related("unit"):
+        if _covering(units, assignment.unit) is not None:
+            return assignment.unit
+    return None
+
+
+def authorize(user: User | None, order: WorkOrder, action: str) -> tuple[Side, OrgUnit | None]:
+    """The side and unit through which `user` may make `action`; raises PermissionDenied."""
+    move = MOVES[action]
+    for side in sorted(move.sides, key=lambda s: s.value):
+        if side is Side.SYSTEM:
+            if user is None:
+                return side, None
+            continue
+        unit = acting_unit(user, order, side)
+        if unit is not None:
+            return side, unit
+    raise PermissionDenied(_("您无权对工单 %(number)s 执行“%(action)s”。") % {
+        "number": order.number, "action": move.label,
+    })
+
+
+def can(user: User | None, order: WorkOrder, action: str) -> bool:
+    try:
+        authorize(user, order, action)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def visible_orders(user: User) -> QuerySet[WorkOrder]:
+    """Orders the user may open: the hub's for hub staff; for a unit, the orders any unit of
+    its subtree has worked on (lead or assisting, past or present); always their own."""
+    if not user.is_active:
+        return WorkOrder.objects.none()
+    condition = Q(owner=user)
+    hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles} | {Role.LEADER, Role.ADMIN}
+    for unit in user.units_with_role(*hub_roles):
+        condition |= Q(hub__path__startswith=unit.path)
+    unit_paths = [u.path for u in user.units_with_role(*UNIT_ROLES)]
+    if unit_paths:
+        in_units = Q()
+        for path in unit_paths:
+            in_units |= Q(unit__path__startswith=path)
+        worked_on = Assignment.objects.filter(in_units, order=OuterRef("pk"))
+        condition |= Q(Exists(worked_on))
+    return WorkOrder.objects.filter(condition)
+
+
+def can_view(user: User, order: WorkOrder) -> bool:
+    return visible_orders(user).filter(pk=order.pk).exists()
+
+
+def can_see_identity(user: User, order: WorkOrder) -> bool:
+    """A confidential caller's identity is for the hub only, never the handling units."""
+    if not order.confidential:
+        return can_view(user, order)
+    hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles}
+    return order.owner_id == user.pk or _covering(user.units_with_role(*hub_roles), order.hub) is not None

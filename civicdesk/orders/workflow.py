@@ -1,0 +1,145 @@
+"""The lifecycle of a work order as data: states, and every move with who may make it.
+
+Every state change in the system goes through one row of MOVES (see orders.actions), so
+this table is the whole answer to "what can happen to an order, and who can do it".
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ANSWERED = "answered", _("即时办结")
+    PENDING_DISPATCH = "pending_dispatch", _("待派单")
+    DISPATCHED = "dispatched", _("已派单")
+    SIGNED = "signed", _("已签收")
+    RETURN_REQUESTED = "return_requested", _("退单审核中")
+    EXTENSION_REQUESTED = "extension_requested", _("延期审核中")
+    SUSPENSION_REQUESTED = "suspension_requested", _("挂起审核中")
+    SUSPENDED = "suspended", _("挂起")
+    REPLIED = "replied", _("已答复")
+    AWAITING_CALLBACK = "awaiting_callback", _("待回访")
+    REWORK = "rework", _("重办")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已并单")
+    VOID = "void", _("已作废")
+    TRANSFERRED = "transferred", _("已转出")
+
+
+class Side(enum.Enum):
+    """Whose move it is. Permission checks (orders.permissions) turn a side into roles
+    held in particular units of this order."""
+
+    INTAKE = "intake"  # operators of the order's hub (and liaison officers for their firms)
+    HUB = "hub"  # dispatchers of the order's hub
+    LEAD_UNIT = "lead_unit"  # handlers / unit heads of the lead unit or a unit above it
+    ASSISTING_UNIT = "assisting_unit"  # handlers / unit heads of an active assisting unit
+    CALLBACK = "callback"  # callback agents of the hub
+    SUPERVISION = "supervision"  # supervisors of the hub
+    SYSTEM = "system"  # the worker's sweeps and integrations acting without a person
+
+
+S = State
+TERMINAL = frozenset({S.ANSWERED, S.CLOSED, S.MERGED, S.VOID, S.TRANSFERRED})
+# States in which a unit holds the order and its handling clock runs (or is paused).
+WITH_UNIT = frozenset(
+    {
+        S.DISPATCHED, S.SIGNED, S.RETURN_REQUESTED, S.EXTENSION_REQUESTED,
+        S.SUSPENSION_REQUESTED, S.SUSPENDED, S.REWORK,
+    }
+)
+# States the deadline watch cares about: the unit still owes a reply.
+WATCHED = WITH_UNIT - {S.SUSPENDED}
+OPEN = frozenset(State) - TERMINAL
+# A review returns the order to wherever it was when the request was made.
+_HANDLING = frozenset({S.SIGNED, S.REWORK})
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    sources: frozenset[State]
+    # Most moves have one target; a review may go to several (the action picks one).
+    # None means the move leaves the state unchanged (a part, a note, a supervision).
+    targets: frozenset[State] | None
+    sides: frozenset[Side]
+
+    def allows(self, source: str, target: str) -> bool:
+        if source not in self.sources:
+            return False
+        if self.targets is None:
+            return target == source
+        return target in self.targets
+
+
+def _m(label: str, sources: set[State], targets: set[State] | None, *sides: Side) -> Move:
+    return Move(label, frozenset(sources), None if targets is None else frozenset(targets), frozenset(sides))
+
+
+HUB, INTAKE, LEAD, ASSIST = Side.HUB, Side.INTAKE, Side.LEAD_UNIT, Side.ASSISTING_UNIT
+_NEW = {S.RECEIVED, S.PENDING_DISPATCH}
+_MERGEABLE = {S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.SIGNED}
+
+MOVES: dict[str, Move] = {
+    "answer": _m("即时答复", {S.RECEIVED}, {S.ANSWERED}, INTAKE, HUB),
+    "send_to_hub": _m("提交派单", {S.RECEIVED}, {S.PENDING_DISPATCH}, INTAKE),
+    "dispatch": _m("派单", _NEW, {S.DISPATCHED}, HUB, INTAKE),
+    "redispatch": _m("改派", {S.DISPATCHED, S.SIGNED}, {S.DISPATCHED}, HUB),
+    "sign": _m("签收", {S.DISPATCHED}, {S.SIGNED}, LEAD),
+    "sign_part": _m("协办签收", WITH_UNIT, None, ASSIST),
+    "sub_dispatch": _m("下派", {S.SIGNED}, {S.DISPATCHED}, LEAD),
+    "request_return": _m("申请退单", {S.DISPATCHED, S.SIGNED}, {S.RETURN_REQUESTED}, LEAD),
+    "approve_return": _m("同意退单", {S.RETURN_REQUESTED}, {S.PENDING_DISPATCH, S.DISPATCHED}, HUB),
+    "refuse_return": _m("驳回退单", {S.RETURN_REQUESTED}, {S.DISPATCHED, S.SIGNED}, HUB),
+    "request_extension": _m("申请延期", set(_HANDLING), {S.EXTENSION_REQUESTED}, LEAD),
+    "approve_extension": _m("同意延期", {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
+    "refuse_extension": _m("驳回延期", {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
+    "request_suspension": _m("申请挂起", set(_HANDLING), {S.SUSPENSION_REQUESTED}, LEAD),
+    "approve_suspension": _m("同意挂起", {S.SUSPENSION_REQUESTED}, {S.SUSPENDED}, HUB),
+    "refuse_suspension": _m("驳回挂起", {S.SUSPENSION_REQUESTED}, set(_HANDLING), HUB),
+    "resume": _m("恢复办理", {S.SUSPENDED}, set(_HANDLING), HUB, LEAD),
+    "give_part": _m("提交协办意见", WITH_UNIT - {S.SUSPENDED}, None, ASSIST),
+    "reply": _m("答复", set(_HANDLING), {S.REPLIED}, LEAD),
+    "accept_reply": _m("审核通过", {S.REPLIED}, {S.AWAITING_CALLBACK}, HUB),
+    "send_back_reply": _m("审核退回", {S.REPLIED}, set(_HANDLING), HUB),
+    "record_callback": _m("回访", {S.AWAITING_CALLBACK}, {S.CLOSED, S.REWORK}, Side.CALLBACK, Side.SYSTEM),
+    "close_without_callback": _m("免回访办结", {S.AWAITING_CALLBACK}, {S.CLOSED}, Side.CALLBACK, HUB),
+    "merge": _m("并单", _MERGEABLE, {S.MERGED}, HUB),
+    "void": _m("作废", _NEW, {S.VOID}, HUB),
+    "transfer_out": _m("转出", _NEW, {S.TRANSFERRED}, INTAKE, HUB),
+    "supervise": _m("督办", set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
+    "deadline_notice": _m("时限预警", set(WATCHED), None, Side.SYSTEM),
+    "supplement": _m("补充信息", set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
+}
+
+# The first event of every order; it has no source state.
+CREATE = "create"
+CREATE_LABEL = "受理"
+
+
+def label(action: str) -> str:
+    return CREATE_LABEL if action == CREATE else MOVES[action].label
+
+
+def replay(events: list[tuple[str, str, str]]) -> str:
+    """The state an order must be in after its events (action, from, to), checking that
+    every event is a move the table allows. Raises ValueError on an impossible history."""
+    state = ""
+    for index, (action, source, target) in enumerate(events):
+        if index == 0:
+            if action != CREATE or source != "" or target != S.RECEIVED:
+                raise ValueError(f"history does not start with {CREATE}: {action}")
+        else:
+            if source != state:
+                raise ValueError(f"event {index} ({action}) starts from {source}, order was {state}")
+            move = MOVES.get(action)
+            if move is None or not move.allows(source, target):
+                raise ValueError(f"event {index}: {action} from {source} to {target} is not allowed")
+        state = target
+    return state

@@ -1,0 +1,138 @@
+"""The organisation: units in a tree, people, and which role each person holds in which unit."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("话务员")
+    DISPATCHER = "dispatcher", _("派单员")
+    HANDLER = "handler", _("承办人")
+    UNIT_HEAD = "unit_head", _("单位负责人")
+    CALLBACK_AGENT = "callback_agent", _("回访员")
+    SUPERVISOR = "supervisor", _("督办员")
+    LEADER = "leader", _("领导")
+    LIAISON = "liaison", _("驻企员")
+    ADMIN = "admin", _("管理员")
+
+
+class UnitKind(models.TextChoices):
+    CENTER = "center", _("服务中心")
+    DEPARTMENT = "department", _("部门")
+    TOWN = "town", _("镇街")
+    OFFICE = "office", _("科室")
+    VILLAGE = "village", _("村居")
+    ENTERPRISE = "enterprise", _("企业")
+    OTHER = "other", _("其他")
+
+
+class OrgUnit(models.Model):
+    """A unit of the organisation. Any unit flagged as hub runs dispatch for its subtree."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("编码"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_hub = models.BooleanField(_("是枢纽（派单中心）"), default=False)
+    # Materialised path "/1/4/17/" so that "this unit and everything under it" is one
+    # indexed prefix query instead of a recursive walk.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValueError("a unit cannot be its own parent")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        expected = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if self.path != expected:
+            old = self.path
+            self.path = expected
+            OrgUnit.objects.filter(pk=self.pk).update(path=expected)
+            if old:
+                # Moving a unit moves its subtree: rewrite the descendants' prefixes.
+                for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    OrgUnit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old):])
+
+    def subtree(self) -> models.QuerySet[OrgUnit]:
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+    def ancestors(self) -> list[OrgUnit]:
+        ids = [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+        by_id = OrgUnit.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def is_within(self, other: OrgUnit) -> bool:
+        return self.path.startswith(other.path)
+
+    def hub(self) -> OrgUnit | None:
+        """The nearest hub at or above this unit."""
+        if self.is_hub:
+            return self
+        for unit in reversed(self.ancestors()):
+            if unit.is_hub:
+                return unit
+        return None
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @cached_property
+    def memberships_list(self) -> list[Membership]:
+        return list(self.memberships.select_related("unit").filter(unit__active=True))
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships_list}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def units_with_role(self, *roles: str) -> list[OrgUnit]:
+        return [m.unit for m in self.memberships_list if m.role in roles]
+
+    def forget_memberships(self) -> None:
+        """Drop the cached memberships after they changed in the same request or test."""
+        self.__dict__.pop("memberships_list", None)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

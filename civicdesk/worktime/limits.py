@@ -1,0 +1,125 @@
+"""Which time limit applies, and the center's working calendar as one object."""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from civicdesk.catalogue.models import Category, RequestType, Urgency
+from civicdesk.lib.worktime import (
+    BusinessHours,
+    LimitUnit,
+    WorkCalendar,
+    china_is_workday,
+    with_overrides,
+)
+from civicdesk.worktime.models import CalendarDay, Stage, TimeLimitPolicy
+
+
+@dataclass(frozen=True)
+class Limit:
+    amount: float
+    unit: LimitUnit
+
+    def __str__(self) -> str:
+        names = {
+            LimitUnit.WORKING_HOURS: "个工作小时",
+            LimitUnit.WORKING_DAYS: "个工作日",
+            LimitUnit.CALENDAR_HOURS: "小时",
+        }
+        return f"{self.amount:g}{names[self.unit]}"
+
+
+_WH, _WD, _CH = LimitUnit.WORKING_HOURS, LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_HOURS
+
+# Defaults from the field (DESIGN.md §5) for when admins have entered nothing more specific.
+_HANDLE_BY_TYPE = {
+    RequestType.ENQUIRY: Limit(2, _WD),
+    RequestType.HELP: Limit(10, _WD),
+    RequestType.SUGGESTION: Limit(10, _WD),
+    RequestType.COMPLAINT: Limit(15, _WD),
+    RequestType.REPORT: Limit(15, _WD),
+    RequestType.PRAISE: Limit(5, _WD),
+}
+_BUILT_IN: dict[tuple[str, str], Limit] = {
+    # (stage, urgency) → limit; the handling limit of normal orders depends on the type.
+    (Stage.SIGN, Urgency.NORMAL): Limit(2, _WH),
+    (Stage.SIGN, Urgency.URGENT): Limit(1, _WH),
+    (Stage.SIGN, Urgency.EMERGENCY): Limit(0.5, _CH),
+    (Stage.HANDLE, Urgency.URGENT): Limit(24, _CH),
+    (Stage.HANDLE, Urgency.EMERGENCY): Limit(2, _CH),
+}
+_BUILT_IN_ANY_URGENCY = {
+    Stage.RETURN: Limit(2, _WD),
+    Stage.EXTENSION_CAP: Limit(10, _WD),
+    Stage.CALLBACK: Limit(1, _WD),
+}
+
+
+def built_in_limit(stage: str, request_type: str, urgency: str) -> Limit:
+    if stage in _BUILT_IN_ANY_URGENCY:
+        return _BUILT_IN_ANY_URGENCY[Stage(stage)]
+    found = _BUILT_IN.get((stage, urgency))
+    if found is not None:
+        return found
+    return _HANDLE_BY_TYPE.get(RequestType(request_type), Limit(15, _WD))
+
+
+def resolve_limit(
+    stage: str, request_type: str, urgency: str, category: Category | None
+) -> Limit:
+    """The most specific policy: category (nearest first) beats none; within the same
+    category, type+urgency beats type beats urgency beats neither."""
+    lineage = [c.pk for c in category.lineage()] if category is not None else []
+    rows = list(
+        TimeLimitPolicy.objects.filter(stage=stage, request_type__in=[request_type, ""])
+        .filter(urgency__in=[urgency, ""])
+        .filter(category__in=lineage)
+    ) + list(
+        TimeLimitPolicy.objects.filter(
+            stage=stage, request_type__in=[request_type, ""], urgency__in=[urgency, ""],
+            category__isnull=True,
+        )
+    )
+    if not rows:
+        return built_in_limit(stage, request_type, urgency)
+    order = {pk: i for i, pk in enumerate(lineage)}
+
+    def specificity(row: TimeLimitPolicy) -> tuple[int, int, int]:
+        cat_rank = order.get(row.category_id, len(lineage)) if row.category_id else len(lineage)
+        return (cat_rank, 0 if row.request_type else 1, 0 if row.urgency else 1)
+
+    best = min(rows, key=specificity)
+    return Limit(float(best.amount), LimitUnit(best.unit))
+
+
+_calendar_cache: tuple[float, WorkCalendar] | None = None
+_CALENDAR_TTL_SECONDS = 30.0
+
+
+def work_calendar(*, fresh: bool = False) -> WorkCalendar:
+    """The center's calendar: State Council schedule + admin overrides + business hours.
+
+    Cached per process for a few seconds: overrides change a few times a year, and every
+    action needs the calendar. `fresh=True` (used after an admin edit) reloads it.
+    """
+    global _calendar_cache
+    now = _time.monotonic()
+    if not fresh and _calendar_cache is not None and now - _calendar_cache[0] < _CALENDAR_TTL_SECONDS:
+        return _calendar_cache[1]
+    overrides = dict(CalendarDay.objects.values_list("day", "is_workday"))
+    calendar = WorkCalendar(
+        BusinessHours.parse(settings.CIVICDESK_BUSINESS_HOURS),
+        ZoneInfo(settings.TIME_ZONE),
+        with_overrides(china_is_workday, overrides),
+    )
+    _calendar_cache = (now, calendar)
+    return calendar
+
+
+def forget_calendar() -> None:
+    global _calendar_cache
+    _calendar_cache = None

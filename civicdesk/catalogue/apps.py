@@ -5,3 +5,12 @@ class CatalogueConfig(AppConfig):
     name = "civicdesk.catalogue"
     label = "catalogue"
     verbose_name = "分类与派单目录"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from civicdesk.catalogue.models import Area, Category, forget_trees
+
+        for model in (Area, Category):
+            post_save.connect(forget_trees, sender=model, dispatch_uid=f"forget_trees_saved_{model.__name__}")
+            post_delete.connect(forget_trees, sender=model, dispatch_uid=f"forget_trees_deleted_{model.__name__}")

@@ -20,22 +20,22 @@ class CatalogueMatch:
 
 def responsible_unit(category: Category | None, area: Area | None) -> CatalogueMatch | None:
     """The most specific active rule: nearest category first, then nearest area, then fallback."""
-    categories = category.lineage() if category is not None else []
-    areas = area.lineage() if area is not None else []
+    categories = category.lineage_ids() if category is not None else ()
+    areas = area.lineage_ids() if area is not None else ()
     rules = list(
         DispatchRule.objects.filter(active=True, unit__active=True)
-        .filter(Q(category__in=[c.pk for c in categories]) | Q(category__isnull=True))
+        .filter(Q(category__in=categories) | Q(category__isnull=True))
         .select_related("unit")
     )
     by_key = {(r.category_id, r.area_id): r for r in rules}
     distance = 0
     for cat in categories:
         for ar in areas:
-            rule = by_key.get((cat.pk, ar.pk))
+            rule = by_key.get((cat, ar))
             if rule is not None:
                 return CatalogueMatch(rule.unit, rule, distance)
             distance += 1
-        rule = by_key.get((cat.pk, None))
+        rule = by_key.get((cat, None))
         if rule is not None:
             return CatalogueMatch(rule.unit, rule, distance)
         distance += 1

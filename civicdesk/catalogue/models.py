@@ -75,6 +75,32 @@ class TreeNode(models.Model):
             node = getattr(node, "parent", None)
         return chain
 
+    def lineage_ids(self) -> tuple[int, ...]:
+        """Ids of this node and its ancestors, nearest first, from a per-process map of the
+        tree: deadlines and routing ask for it on every move, the tree changes rarely."""
+        parents = _parent_map(type(self))
+        ids: list[int] = []
+        node_id: int | None = self.pk
+        while node_id is not None and len(ids) <= self.max_depth:
+            ids.append(node_id)
+            node_id = parents.get(node_id)
+        return tuple(ids)
+
+
+_parent_maps: dict[type, dict[int, int | None]] = {}
+
+
+def _parent_map(model: type) -> dict[int, int | None]:
+    cached = _parent_maps.get(model)
+    if cached is None:
+        cached = dict(model._default_manager.values_list("pk", "parent_id"))  # type: ignore[attr-defined]
+        _parent_maps[model] = cached
+    return cached
+
+
+def forget_trees(**kwargs: object) -> None:
+    _parent_maps.clear()
+
 
 class Category(TreeNode):
     parent = models.ForeignKey(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from civicdesk.notifications.models import Medium, OutboxMessage
-from civicdesk.org.models import Membership, OrgUnit, Role, User
+from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import label
 
@@ -71,12 +71,9 @@ def _members(units: Iterable[OrgUnit], roles: tuple[str, ...]) -> list[User]:
     unit_ids = [u.pk for u in units]
     if not unit_ids:
         return []
-    ids = (
-        Membership.objects.filter(unit_id__in=unit_ids, role__in=roles, user__is_active=True)
-        .values_list("user_id", flat=True)
-        .distinct()
+    return list(
+        User.objects.filter(memberships__unit_id__in=unit_ids, memberships__role__in=roles, is_active=True).distinct()
     )
-    return list(User.objects.filter(pk__in=list(ids)))
 
 
 def _staff_for(audience: str, order: WorkOrder) -> list[User]:

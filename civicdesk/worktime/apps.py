@@ -10,10 +10,14 @@ class WorktimeConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from civicdesk.worktime.limits import forget_calendar
-        from civicdesk.worktime.models import CalendarDay
+        from civicdesk.worktime.models import CalendarDay, TimeLimitPolicy
 
         def _forget(**kwargs: object) -> None:
             forget_calendar()
 
-        post_save.connect(_forget, sender=CalendarDay, dispatch_uid="calendar_day_saved")
-        post_delete.connect(_forget, sender=CalendarDay, dispatch_uid="calendar_day_deleted")
+        # weak=False: `_forget` is local to ready(); a weak reference would let it be
+        # garbage-collected at once, silently disconnecting the signal.
+        post_save.connect(_forget, sender=CalendarDay, weak=False, dispatch_uid="calendar_day_saved")
+        post_delete.connect(_forget, sender=CalendarDay, weak=False, dispatch_uid="calendar_day_deleted")
+        post_save.connect(_forget, sender=TimeLimitPolicy, dispatch_uid="time_limit_saved")
+        post_delete.connect(_forget, sender=TimeLimitPolicy, dispatch_uid="time_limit_deleted")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from civicdesk.catalogue.models import Category, RequestType, Urgency
+from civicdesk.catalogue.models import Category, RequestType, Urgency, forget_trees
 from civicdesk.lib.worktime import (
     BusinessHours,
     LimitUnit,
@@ -73,17 +73,16 @@ def resolve_limit(
 ) -> Limit:
     """The most specific policy: category (nearest first) beats none; within the same
     category, type+urgency beats type beats urgency beats neither."""
-    lineage = [c.pk for c in category.lineage()] if category is not None else []
-    rows = list(
-        TimeLimitPolicy.objects.filter(stage=stage, request_type__in=[request_type, ""])
-        .filter(urgency__in=[urgency, ""])
-        .filter(category__in=lineage)
-    ) + list(
-        TimeLimitPolicy.objects.filter(
-            stage=stage, request_type__in=[request_type, ""], urgency__in=[urgency, ""],
-            category__isnull=True,
-        )
-    )
+    lineage = list(category.lineage_ids()) if category is not None else []
+    allowed_categories = {*lineage, None}
+    rows = [
+        row
+        for row in _policies()
+        if row.stage == stage
+        and row.request_type in (request_type, "")
+        and row.urgency in (urgency, "")
+        and row.category_id in allowed_categories
+    ]
     if not rows:
         return built_in_limit(stage, request_type, urgency)
     order = {pk: i for i, pk in enumerate(lineage)}
@@ -97,6 +96,7 @@ def resolve_limit(
 
 
 _calendar_cache: tuple[float, WorkCalendar] | None = None
+_policy_cache: tuple[float, list[TimeLimitPolicy]] | None = None
 _CALENDAR_TTL_SECONDS = 30.0
 
 
@@ -120,6 +120,20 @@ def work_calendar(*, fresh: bool = False) -> WorkCalendar:
     return calendar
 
 
+def _policies() -> list[TimeLimitPolicy]:
+    """All time-limit rows (a few dozen), cached like the calendar: every move needs them."""
+    global _policy_cache
+    now = _time.monotonic()
+    if _policy_cache is not None and now - _policy_cache[0] < _CALENDAR_TTL_SECONDS:
+        return _policy_cache[1]
+    rows = list(TimeLimitPolicy.objects.all())
+    _policy_cache = (now, rows)
+    return rows
+
+
 def forget_calendar() -> None:
-    global _calendar_cache
+    """Drop the cached calendar, policies and trees (after an admin edit, or between tests)."""
+    global _calendar_cache, _policy_cache
     _calendar_cache = None
+    _policy_cache = None
+    forget_trees()

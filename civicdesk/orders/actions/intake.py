@@ -145,7 +145,6 @@ def create_order(
             updated_at=now,
             **fields,
         )
-        order.full_clean(exclude=["owner", "hub", "number"], validate_unique=False)
         order.save()
         if topic_list:
             order.topics.set(topic_list)

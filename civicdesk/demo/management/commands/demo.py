@@ -1,0 +1,72 @@
+"""`civicdesk demo`: the fictional city of 青岚市 with a year of orders, then serve it."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from civicdesk.demo.city import DEMO_PASSWORD, HUB_CODE, ROLE_ACCOUNTS, build_city
+from civicdesk.demo.history import ActionEngine, Simulation, creation_times
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.workflow import State
+
+_BATCH = 100
+
+
+class Command(BaseCommand):
+    help = "创建演示城市“青岚市”及一年的工单，然后启动服务。Build the demo city and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--orders", type=int, default=5000, help="how many orders the demo should hold")
+        parser.add_argument("--no-serve", action="store_true", help="build the data, do not start the server")
+        parser.add_argument("--seed", type=int, default=20261201)
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, orders: int, no_serve: bool, seed: int, bind: str, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        city = build_city()
+        existing = WorkOrder.objects.filter(hub=city.hub).count()
+        missing = max(0, orders - existing)
+        if missing:
+            self.stdout.write(f"生成 {missing} 张工单（已有 {existing} 张）…")
+            self.generate(city, missing, seed + existing)
+        else:
+            self.stdout.write(f"演示数据已就绪：{existing} 张工单。")
+        self.print_summary()
+        if not no_serve:
+            call_command("serve", bind=bind, no_migrate=True)
+
+    def generate(self, city: Any, count: int, seed: int) -> None:
+        rng = random.Random(seed)
+        now = timezone.now()
+        simulation = Simulation(city, ActionEngine(), rng, now)
+        moments = creation_times(rng, count, now)
+        started = time.monotonic()
+        for offset in range(0, count, _BATCH):
+            # One transaction per batch: the actions' own atomic blocks become savepoints,
+            # which keeps SQLite from syncing to disk after every single move.
+            with transaction.atomic():
+                for moment in moments[offset: offset + _BATCH]:
+                    simulation.run(moment)
+            done = min(count, offset + _BATCH)
+            if done % 1000 == 0 or done == count:
+                self.stdout.write(f"  {done}/{count}  ({time.monotonic() - started:.0f}s)")
+
+    def print_summary(self) -> None:
+        counts = dict(WorkOrder.objects.filter(hub__code=HUB_CODE).values_list("state").annotate(n=Count("id")))
+        self.stdout.write("工单状态分布：" + "，".join(f"{State(s).label} {n}" for s, n in sorted(counts.items())))
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, name, role in ROLE_ACCOUNTS:
+            self.stdout.write(f"  {username:<14} {name:<16} {role.label}")
+        self.stdout.write("  h-<部门代码> / head-<部门代码>   各部门承办人 / 负责人，如 h-zj（住建局）、head-zj")
+        self.stdout.write("  t-<镇街代码> / thead-<镇街代码>  各镇街承办人 / 负责人，如 t-cg（城关街道）、thead-cg")
+        self.stdout.write("  v-<镇街代码>-<序号>             村居承办人，如 v-cg-1")
+        self.stdout.write("管理后台：/admin/ （admin 账号）")

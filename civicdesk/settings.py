@@ -7,6 +7,7 @@ Read once at start; a malformed value stops the process with a message naming th
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -42,13 +43,18 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 
+def _redacted(url: str) -> str:
+    """The URL with any password masked, fit for an error message or a log."""
+    return re.sub(r"^([^:/]+://[^:@/]*:)[^/]*@", r"\1***@", url)
+
+
 def _database() -> dict[str, object]:
     default_url = f"sqlite:///{DATA_DIR / 'civicdesk.sqlite3'}"
     url = env_str("DATABASE_URL", default_url)
     try:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # dj_database_url raises several types for bad URLs
-        raise ConfigError(f"DATABASE_URL is not a valid database URL ({exc}): {url!r}") from None
+        raise ConfigError(f"DATABASE_URL is not a valid database URL ({exc}): {_redacted(url)!r}") from None
     engine = str(config.get("ENGINE", ""))
     if engine == "django.db.backends.sqlite3":
         name = str(config["NAME"])
@@ -62,9 +68,12 @@ def _database() -> dict[str, object]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0
-        test_name = os.environ.get("CIVICDESK_TEST_SQLITE")
-        if test_name:
-            config["TEST"] = {"NAME": test_name}
+        # The test database is a file, not Django's shared in-memory database: tests that run
+        # real concurrent transactions in threads need SQLite's file locking and WAL. One file
+        # per test process, so parallel runs do not clobber each other; Django deletes it after.
+        test_name = os.environ.get("CIVICDESK_TEST_SQLITE") or str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
+        config["TEST"] = {"NAME": test_name}
     elif engine.startswith("django.db.backends.postgresql"):
         config["CONN_HEALTH_CHECKS"] = True
     else:
@@ -92,6 +101,7 @@ INSTALLED_APPS = [
     "civicdesk.orders",
     "civicdesk.notifications",
     "civicdesk.enterprises",
+    "civicdesk.knowledge",
     "civicdesk.demo",
 ]
 
@@ -142,6 +152,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# whitenoise serves from here after collectstatic and warns when it is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
+
 from civicdesk.catalogue.models import Area, AreaKind, Category, DispatchRule, RequestType, Topic
-from civicdesk.org.models import Membership, OrgUnit, Role, UnitKind, User
 from civicdesk.orders import actions
 from civicdesk.orders.models import WorkOrder
+from civicdesk.org.models import Membership, OrgUnit, Role, UnitKind, User
 
 
 @dataclass
@@ -69,9 +71,84 @@ class World:
     def awaiting_callback(self, **overrides: object) -> WorkOrder:
         return actions.accept_reply(self.replied(**overrides), actor=self.dispatcher)
 
+    # More states, each reached through the real actions a user would take.
+
+    def pending(self, **overrides: object) -> WorkOrder:
+        return actions.send_to_hub(self.new_order(**overrides), actor=self.operator)
+
+    def answered(self, **overrides: object) -> WorkOrder:
+        return actions.answer_immediately(
+            self.new_order(**overrides), actor=self.operator, answer="已按知识库告知来电人办理流程。"
+        )
+
+    def return_requested(self, **overrides: object) -> WorkOrder:
+        return actions.request_return(self.signed(**overrides), actor=self.handler_a,
+                                      reason="该路段属街道管养，不属本单位职责。")
+
+    def extension_requested(self, days: float = 5, **overrides: object) -> WorkOrder:
+        return actions.request_extension(self.signed(**overrides), actor=self.handler_a, days=days,
+                                         reason="需协调施工单位，工期较长。")
+
+    def suspension_requested(self, **overrides: object) -> WorkOrder:
+        return actions.request_suspension(self.signed(**overrides), actor=self.handler_a,
+                                          reason="等待法院判决后方可处理。")
+
+    def suspended(self, **overrides: object) -> WorkOrder:
+        return actions.approve_suspension(self.suspension_requested(**overrides), actor=self.dispatcher)
+
+    def rework(self, **overrides: object) -> WorkOrder:
+        return actions.record_callback(self.awaiting_callback(**overrides), actor=self.callback_agent,
+                                       solved="unsolved", satisfaction="unsatisfied", rework=True,
+                                       comment="路面仍有坑洼。")
+
+    def closed(self, **overrides: object) -> WorkOrder:
+        return actions.record_callback(self.awaiting_callback(**overrides), actor=self.callback_agent,
+                                       solved="solved", satisfaction="satisfied")
+
+    def merged(self, **overrides: object) -> WorkOrder:
+        return actions.merge(self.new_order(**overrides), actor=self.dispatcher, into=self.dispatched())
+
+    def voided(self, **overrides: object) -> WorkOrder:
+        return actions.void(self.new_order(**overrides), actor=self.dispatcher, reason="骚扰电话")
+
+    def transferred(self, **overrides: object) -> WorkOrder:
+        return actions.transfer_out(self.new_order(**overrides), actor=self.operator, route="110",
+                                    told_caller="已告知来电人拨打110报警。")
+
+    def joint(self, *assisting: OrgUnit, **overrides: object) -> WorkOrder:
+        """Dispatched to dept_a as lead with assisting units (dept_b by default)."""
+        return actions.dispatch(self.new_order(**overrides), actor=self.dispatcher, lead_unit=self.dept_a,
+                                assisting_units=assisting or (self.dept_b,))
+
+    def in_state(self, state: str, **overrides: object) -> WorkOrder:
+        """An order in `state`, reached through real moves."""
+        builders = {
+            "received": self.new_order, "answered": self.answered, "pending_dispatch": self.pending,
+            "dispatched": self.dispatched, "signed": self.signed, "return_requested": self.return_requested,
+            "extension_requested": self.extension_requested, "suspension_requested": self.suspension_requested,
+            "suspended": self.suspended, "replied": self.replied, "awaiting_callback": self.awaiting_callback,
+            "rework": self.rework, "closed": self.closed, "merged": self.merged, "void": self.voided,
+            "transferred": self.transferred,
+        }
+        order = builders[str(state)](**overrides)
+        assert order.state == state, (order.state, state)
+        return order
+
+    def person(self, username: str, name: str, *grants: tuple[OrgUnit, str]) -> User:
+        """One more persona, for a test that needs someone the shared world lacks."""
+        return _user(username, name, *grants)
+
+
+# Hashing a password costs a noticeable fraction of a second by design; the personas'
+# passwords never change, so each is hashed once per test process and reused.
+_PASSWORD_HASHES: dict[str, str] = {}
+
 
 def _user(username: str, name: str, *grants: tuple[OrgUnit, str]) -> User:
-    user = User.objects.create_user(username=username, password="pw-" + username, display_name=name)
+    password = _PASSWORD_HASHES.get(username)
+    if password is None:
+        password = _PASSWORD_HASHES[username] = make_password("pw-" + username)
+    user = User.objects.create(username=username, password=password, display_name=name)
     for unit, role in grants:
         Membership.objects.create(user=user, unit=unit, role=role)
     return user
@@ -79,7 +156,9 @@ def _user(username: str, name: str, *grants: tuple[OrgUnit, str]) -> User:
 
 def build_world() -> World:
     city = OrgUnit.objects.create(name="荣成市", code="rc", kind=UnitKind.OTHER)
-    hub = OrgUnit.objects.create(name="荣成市社会治理服务中心", code="rc-hub", kind=UnitKind.CENTER, parent=city, is_hub=True)
+    hub = OrgUnit.objects.create(
+        name="荣成市社会治理服务中心", code="rc-hub", kind=UnitKind.CENTER, parent=city, is_hub=True
+    )
     dept_a = OrgUnit.objects.create(name="市住房和城乡建设局", code="rc-zj", kind=UnitKind.DEPARTMENT, parent=hub)
     dept_b = OrgUnit.objects.create(name="市市场监督管理局", code="rc-sj", kind=UnitKind.DEPARTMENT, parent=hub)
     dept_c = OrgUnit.objects.create(name="市生态环境分局", code="rc-hb", kind=UnitKind.DEPARTMENT, parent=hub)

@@ -54,17 +54,17 @@ class TreeNode(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        parent = getattr(self, "parent", None)
-        if parent is not None and parent.level >= self.max_depth:
-            raise ValidationError(_("最多 %(n)s 级") % {"n": self.max_depth})
-
     def save(self, *args: object, **kwargs: object) -> None:
         parent = getattr(self, "parent", None)
         self.level = parent.level + 1 if parent is not None else 1
         if self.level > self.max_depth:
             raise ValidationError(_("最多 %(n)s 级") % {"n": self.max_depth})
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        parent = getattr(self, "parent", None)
+        if parent is not None and parent.level >= self.max_depth:
+            raise ValidationError(_("最多 %(n)s 级") % {"n": self.max_depth})
 
     def lineage(self) -> list[TreeNode]:
         """This node and its ancestors, nearest first."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
-
 from django.db import transaction
 
 from civicdesk.catalogue.models import Area, AreaKind, Category, DispatchRule, Topic

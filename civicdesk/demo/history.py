@@ -7,6 +7,7 @@ so every event, deadline and counter is what live use would have produced.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Urgency
 from civicdesk.demo import texts
 from civicdesk.demo.city import City
-from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from civicdesk.orders import actions, clock
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import State
+from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from civicdesk.worktime.limits import work_calendar
 
 
@@ -172,10 +173,8 @@ class Simulation:
     def run(self, created_at: datetime) -> WorkOrder:
         fields = self.new_order_fields(created_at)
         order = self.engine.create(created_at, **fields)
-        try:
+        with contextlib.suppress(Stop):
             self._live(order, created_at)
-        except Stop:
-            pass
         order = self.engine.current(order)
         # Later callers about the same matter can be merged into it, open or closed.
         if order.state not in (State.ANSWERED, State.MERGED, State.VOID, State.TRANSFERRED):
@@ -187,7 +186,8 @@ class Simulation:
         rng, do = self.rng, self.engine.do
         roll = rng.random()
         if roll < 0.015:
-            do("void", order, self.wall_later(at, 1, 10), self.one(Role.DISPATCHER), reason="骚扰电话，来电人辱骂话务员")
+            do("void", order, self.wall_later(at, 1, 10), self.one(Role.DISPATCHER),
+               reason="骚扰电话，来电人辱骂话务员")
             return
         if roll < 0.04:
             route = rng.choice(["110", "119", "120", "122", "court", "petition"])
@@ -212,7 +212,8 @@ class Simulation:
             first_unit = rng.choice([u for u in self.all_units if u.pk != right_unit.pk])
         assisting: list[OrgUnit] = []
         if rng.random() < 0.06:
-            assisting = rng.sample([u for u in self.city.departments.values() if u.pk not in (first_unit.pk, right_unit.pk)], rng.randint(1, 2))
+            others = [u for u in self.city.departments.values() if u.pk not in (first_unit.pk, right_unit.pk)]
+            assisting = rng.sample(others, rng.randint(1, 2))
         dispatcher = self.one(Role.DISPATCHER)
         order = do("dispatch", order, at, dispatcher, lead_unit=first_unit, assisting_units=assisting)
         if first_unit.pk != right_unit.pk:
@@ -304,6 +305,10 @@ class Simulation:
             self._reply_and_callback(order, at, worker, dispatcher, rework_allowed=False)
 
 
+# Calls per hour of the day at a 12345 center: quiet nights, peaks mid-morning and afternoon.
+_HOURLY_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 4, 9, 12, 12, 10, 6, 7, 11, 11, 10, 9, 6, 5, 4, 3, 2, 1]
+
+
 def creation_times(rng: random.Random, count: int, now: datetime, days: int = 365) -> list[datetime]:
     """Request arrival times over the past `days`: more in working hours, some at night
     and on weekends (the hotline never closes), more in recent months."""
@@ -313,7 +318,7 @@ def creation_times(rng: random.Random, count: int, now: datetime, days: int = 36
     for _ in range(count):
         day_offset = days * (rng.random() ** 0.85)
         base = (start + timedelta(days=day_offset)).astimezone(tz)
-        hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 1, 2, 4, 9, 12, 12, 10, 6, 7, 11, 11, 10, 9, 6, 5, 4, 3, 2, 1])[0]
+        hour = rng.choices(range(24), weights=_HOURLY_WEIGHTS)[0]
         moment = base.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60), microsecond=0)
         if moment > now - timedelta(minutes=5):
             moment = now - timedelta(minutes=rng.randrange(5, 600))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import random
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+    "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 TITLES = ["先生", "女士", "大爷", "阿姨"]
 STREETS = ["人民路", "文化路", "青岚大道", "海滨路", "府前街", "建设路", "新华街", "渔港路", "松林路", "东山路",
            "学府路", "龙泉街", "桃园路", "望海大道", "幸福街", "和平路", "光明路", "工业园路"]
@@ -66,7 +69,8 @@ def citizen_name(rng: random.Random) -> str:
 
 
 def phone(rng: random.Random) -> str:
-    return rng.choice(["138", "139", "150", "151", "158", "186", "187", "135", "137", "152"]) + f"{rng.randrange(10**8):08d}"
+    prefixes = ["138", "139", "150", "151", "158", "186", "187", "135", "137", "152"]
+    return rng.choice(prefixes) + f"{rng.randrange(10**8):08d}"
 
 
 def request_text(rng: random.Random, leaf_name: str, area_name: str, town_name: str) -> tuple[str, str, str]:

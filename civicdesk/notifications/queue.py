@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from civicdesk.notifications.models import Medium, OutboxMessage
-from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import label
+from civicdesk.org.models import OrgUnit, Role, User
 
 LEAD = "lead_unit"
 ASSISTING = "assisting_units"
@@ -85,7 +85,8 @@ def _staff_for(audience: str, order: WorkOrder) -> list[User]:
             return []
         return _members([order.lead_unit, *order.lead_unit.ancestors()], (Role.UNIT_HEAD,))
     if audience == ASSISTING:
-        units = [a.unit for a in Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST).select_related("unit")]
+        active = Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST)
+        units = [a.unit for a in active.select_related("unit")]
         return _members(units, unit_roles)
     hub_roles = {
         HUB_DISPATCHERS: (Role.DISPATCHER,),

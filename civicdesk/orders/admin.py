@@ -21,7 +21,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class EventInline(admin.TabularInline):
     model = OrderEvent
-    fields = ["seq", "at", "action", "actor", "acting_unit", "from_state", "to_state", "note"]
+    fields = ("seq", "at", "action", "actor", "acting_unit", "from_state", "to_state", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False

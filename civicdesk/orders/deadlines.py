@@ -81,7 +81,7 @@ def resume_after_pause(order: WorkOrder, paused_from: datetime, at: datetime) ->
     """Move every running deadline later by the working time the order was suspended.
     Returns the working minutes paused."""
     calendar = work_calendar()
-    paused = int(round(calendar.working_minutes_between(paused_from, at)))
+    paused = round(calendar.working_minutes_between(paused_from, at))
     wall = at - paused_from
     handle = limit(order, Stage.HANDLE)
     if order.handle_due_at is not None:

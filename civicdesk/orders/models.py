@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.enterprises.models import Enterprise
-from civicdesk.org.models import OrgUnit
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
+from civicdesk.org.models import OrgUnit
 
 
 class ReplyResult(models.TextChoices):
@@ -320,12 +320,18 @@ class SupervisionNotice(models.Model):
             models.UniqueConstraint(fields=["order", "stage", "due_at", "level"], name="notice_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.stage} L{self.level}"
+
 
 class OrderNumberCounter(models.Model):
     """Per-day sequence behind numbers like 2026120100017."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
 
     @classmethod
     def format(cls, day: date, seq: int) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.orders.errors import PermissionDenied
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.orders.workflow import MOVES, Side
+from civicdesk.org.models import OrgUnit, Role, User
 
 UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
 _HUB_SIDE_ROLES = {

@@ -7,6 +7,7 @@ this table is the whole answer to "what can happen to an order, and who can do i
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -78,7 +79,9 @@ class Move:
         return target in self.targets
 
 
-def _m(label: str, sources: set[State], targets: set[State] | None, *sides: Side) -> Move:
+def _m(
+    label: str, sources: Iterable[State], targets: Iterable[State] | None, *sides: Side
+) -> Move:
     return Move(label, frozenset(sources), None if targets is None else frozenset(targets), frozenset(sides))
 
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.notifications.queue import queue_for_event
-from civicdesk.org.models import OrgUnit, User
 from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.permissions import authorize
 from civicdesk.orders.workflow import MOVES, Side, State
+from civicdesk.org.models import OrgUnit, User
 
 OrderRef = WorkOrder | int
 
@@ -112,7 +112,9 @@ def _append(
     return event
 
 
-def record_creation(order: WorkOrder, actor: User | None, *, acting_unit: OrgUnit | None, data: dict[str, Any]) -> OrderEvent:
+def record_creation(
+    order: WorkOrder, actor: User | None, *, acting_unit: OrgUnit | None, data: dict[str, Any]
+) -> OrderEvent:
     from civicdesk.orders.workflow import CREATE
 
     order.state = State.RECEIVED

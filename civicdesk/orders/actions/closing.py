@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civicdesk.org.models import User
 from civicdesk.orders import clock, deadlines
 from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import Assignment, ReplyResult, Satisfaction, WorkOrder
 from civicdesk.orders.workflow import State
+from civicdesk.org.models import User
 
 CALLBACK_VIA = ("phone", "online", "sms")
 

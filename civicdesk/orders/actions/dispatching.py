@@ -8,13 +8,13 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.orders import clock, deadlines
 from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
 from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.orders.workflow import Side, State
+from civicdesk.org.models import OrgUnit, Role, User
 
 
 def _active(order: WorkOrder) -> QuerySet[Assignment]:

@@ -6,12 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from civicdesk.org.models import User
 from civicdesk.orders import clock, deadlines
 from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import Assignment, AssignmentRole, ReplyResult, WorkOrder
 from civicdesk.orders.workflow import State
+from civicdesk.org.models import User
 
 REPLY_MAX = 5000
 
@@ -21,7 +21,9 @@ def _days(value: float | int | str | Decimal, field: str) -> float:
         days = Decimal(str(value))
     except InvalidOperation:
         days = Decimal(-1)
-    if days <= 0 or days != days.quantize(Decimal("0.5")):
+    # quantize(Decimal("0.5")) only rounds to one decimal place (2.3 stays 2.3); a half
+    # working day means twice the days is a whole number.
+    if not days.is_finite() or days <= 0 or days * 2 != (days * 2).to_integral_value():
         message = _("延期天数须为正数，以半个工作日为单位。")
         raise InvalidInput(message, fields={field: message})
     return float(days)
@@ -101,7 +103,9 @@ def request_suspension(order: OrderRef, *, actor: User, reason: str, expected_ve
     return o
 
 
-def approve_suspension(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+def approve_suspension(
+    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None
+) -> WorkOrder:
     note = optional_text(note, "note")
     with locked_order(order, expected_version) as o:
         _side, unit = check_move(o, "approve_suspension", actor)

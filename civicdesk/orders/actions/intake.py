@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.enterprises.models import Enterprise
-from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import (
     OrderRef,
@@ -28,6 +28,7 @@ from civicdesk.orders.actions.base import (
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import OrderNumberCounter, TransferRoute, WorkOrder
 from civicdesk.orders.workflow import State
+from civicdesk.org.models import OrgUnit, Role, User
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 TITLE_MAX = 200
@@ -35,7 +36,7 @@ CONTENT_MAX = 5000
 _INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.LIAISON)
 
 
-def next_number(day_moment: timezone.datetime | None = None) -> str:
+def next_number(day_moment: datetime | None = None) -> str:
     """The next order number of the local day, e.g. 2026120100017. Must run in a transaction."""
     day = timezone.localdate(day_moment or clock.now())
     updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)

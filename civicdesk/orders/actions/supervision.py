@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from civicdesk.org.models import User
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, record, require_text
 from civicdesk.orders.models import DeadlineStage, SupervisionNotice, WorkOrder
 from civicdesk.orders.workflow import WATCHED, State
+from civicdesk.org.models import User
 from civicdesk.worktime.limits import work_calendar
 
 MAX_LEVEL = 4
@@ -91,7 +91,9 @@ def run_deadline_watch(now: datetime | None = None, batch: int = 500) -> int:
     """One pass of the deadline watch; returns how many notices it issued."""
     now = now or clock.now()
     ids = list(
-        WorkOrder.objects.filter(watch_candidates(now)).order_by("handle_due_at").values_list("pk", flat=True)[:batch * 20]
+        WorkOrder.objects.filter(watch_candidates(now))
+        .order_by("handle_due_at")
+        .values_list("pk", flat=True)[: batch * 20]
     )
     issued = 0
     for order_id in ids:

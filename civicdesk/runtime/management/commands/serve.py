@@ -27,4 +27,5 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "civicdesk.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "--timeout", "60",
         ]
-        os.execv(sys.executable, argv)
+        # Replace this process so gunicorn receives the signals (Ctrl+C, SIGTERM) directly.
+        os.execv(sys.executable, argv)  # noqa: S606

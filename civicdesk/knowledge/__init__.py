@@ -1,0 +1,1 @@
+"""Knowledge base: articles that answer citizens' recurring questions, searchable in Chinese."""

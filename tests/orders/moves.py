@@ -1,0 +1,83 @@
+"""Shared by the table-driven tests: how to make each move of the workflow table with
+valid input, and how to tell that a refused move wrote nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from civicdesk.notifications.models import OutboxMessage
+from civicdesk.org.models import User
+from civicdesk.orders import actions
+from civicdesk.orders.actions.base import check_move, locked_order, record
+from civicdesk.orders.models import Assignment, OrderEvent, SupervisionNotice, WorkOrder
+from tests.world import World
+
+# A move ready to run: give it the acting user, it makes the move.
+Runner = Callable[[User | None], WorkOrder]
+
+
+def _deadline_notice(order: WorkOrder) -> Runner:
+    # The deadline watch's notice has no action function of its own: it is the sweep's
+    # check_move/record pair (civicdesk.orders.actions.supervision.issue_deadline_notice).
+    def run(actor: User | None) -> WorkOrder:
+        with locked_order(order.pk) as o:
+            check_move(o, "deadline_notice", actor)
+            record(o, "deadline_notice", actor, data={"stage": "handle", "level": 1})
+        return o
+
+    return run
+
+
+def runner(w: World, action: str, order: WorkOrder) -> Runner:
+    """Everything the move needs besides the actor is prepared here, before any snapshot,
+    so that what the move itself writes can be told apart."""
+    if action == "merge":
+        parent = w.dispatched(title="同一路段坑洼（主单）")
+        return lambda actor: actions.merge(order, actor=actor, into=parent)  # type: ignore[arg-type]
+    if action == "deadline_notice":
+        return _deadline_notice(order)
+    call: dict[str, Callable[[Any], WorkOrder]] = {
+        "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
+        "send_to_hub": lambda a: actions.send_to_hub(order, actor=a),
+        "dispatch": lambda a: actions.dispatch(order, actor=a, lead_unit=w.dept_b),
+        "redispatch": lambda a: actions.redispatch(order, actor=a, lead_unit=w.dept_b, reason="属市场监管职责"),
+        "sign": lambda a: actions.sign_for(order, actor=a),
+        "sign_part": lambda a: actions.sign_part(order, actor=a),
+        "sub_dispatch": lambda a: actions.sub_dispatch(order, actor=a, sub_unit=w.village),
+        "request_return": lambda a: actions.request_return(order, actor=a, reason="不属本单位职责"),
+        "approve_return": lambda a: actions.approve_return(order, actor=a),
+        "refuse_return": lambda a: actions.refuse_return(order, actor=a, reason="属本单位职责"),
+        "request_extension": lambda a: actions.request_extension(order, actor=a, days=3, reason="需协调"),
+        "approve_extension": lambda a: actions.approve_extension(order, actor=a),
+        "refuse_extension": lambda a: actions.refuse_extension(order, actor=a, reason="理由不足"),
+        "request_suspension": lambda a: actions.request_suspension(order, actor=a, reason="等待判决"),
+        "approve_suspension": lambda a: actions.approve_suspension(order, actor=a),
+        "refuse_suspension": lambda a: actions.refuse_suspension(order, actor=a, reason="无需挂起"),
+        "resume": lambda a: actions.resume(order, actor=a),
+        "give_part": lambda a: actions.give_part(order, actor=a, text="已配合现场核查。"),
+        "reply": lambda a: actions.reply(order, actor=a, result="solved", text="已修复。"),
+        "accept_reply": lambda a: actions.accept_reply(order, actor=a),
+        "send_back_reply": lambda a: actions.send_back_reply(order, actor=a, reason="答复不完整"),
+        "record_callback": lambda a: actions.record_callback(order, actor=a, solved="solved",
+                                                             satisfaction="satisfied"),
+        "close_without_callback": lambda a: actions.close_without_callback(order, actor=a, reason="多次联系未接通"),
+        "void": lambda a: actions.void(order, actor=a, reason="测试电话"),
+        "transfer_out": lambda a: actions.transfer_out(order, actor=a, route="119", told_caller="已告知拨打119。"),
+        "supervise": lambda a: actions.supervise(order, actor=a, note="请加快办理。"),
+        "supplement": lambda a: actions.supplement(order, actor=a, text="来电人补充：坑洼旁有井盖松动。"),
+    }
+    return call[action]
+
+
+def snapshot(order: WorkOrder) -> dict[str, object]:
+    """What a move could have written, for comparing before and after a refused move."""
+    row = WorkOrder.objects.values().get(pk=order.pk)
+    return {
+        "order": row,
+        "events": list(OrderEvent.objects.filter(order_id=order.pk).values_list("pk", flat=True)),
+        "all_events": OrderEvent.objects.count(),
+        "outbox": OutboxMessage.objects.count(),
+        "assignments": list(Assignment.objects.filter(order_id=order.pk).order_by("pk").values()),
+        "notices": SupervisionNotice.objects.count(),
+    }

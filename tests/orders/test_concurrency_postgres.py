@@ -1,0 +1,46 @@
+"""Real concurrent transactions on PostgreSQL: two people act on one order at the same
+moment; one wins, the other gets a clear refusal, nothing is half-written."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.orders import concurrency_scenarios as scenario
+from tests.world import World
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL row locks; set DATABASE_URL=postgres://… to run",
+    ),
+]
+
+
+@pytest.mark.parametrize("with_version", [True, False], ids=["stale-version", "stale-state"])
+def test_it_lets_exactly_one_of_two_dispatchers_dispatch(
+    w: World, monkeypatch: pytest.MonkeyPatch, with_version: bool
+) -> None:
+    scenario.dispatch_race(w, monkeypatch, with_version=with_version)
+
+
+@pytest.mark.parametrize("with_version", [True, False], ids=["stale-version", "stale-state"])
+def test_it_lets_exactly_one_of_two_handlers_sign(w: World, monkeypatch: pytest.MonkeyPatch, with_version: bool) -> None:
+    scenario.sign_race(w, monkeypatch, with_version=with_version)
+
+
+@pytest.mark.parametrize("with_version", [True, False], ids=["stale-version", "stale-state"])
+def test_it_lets_exactly_one_review_of_a_reply_through(
+    w: World, monkeypatch: pytest.MonkeyPatch, with_version: bool
+) -> None:
+    scenario.accept_race(w, monkeypatch, with_version=with_version)
+
+
+def test_it_never_merges_two_orders_into_each_other(w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario.crossing_merge_race(w, monkeypatch)
+
+
+def test_it_numbers_a_burst_of_concurrent_orders_uniquely_and_consecutively(w: World) -> None:
+    scenario.creation_burst(w, threads=2, each=20)

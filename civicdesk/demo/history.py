@@ -32,6 +32,8 @@ class Engine(Protocol):
 
     def current(self, order: WorkOrder) -> WorkOrder: ...
 
+    def assisting_units(self, order: WorkOrder) -> list[OrgUnit]: ...
+
 
 _ACTION_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
     "answer": actions.answer_immediately,
@@ -77,6 +79,11 @@ class ActionEngine:
 
     def current(self, order: WorkOrder) -> WorkOrder:
         return WorkOrder.objects.select_related("lead_unit", "category", "area", "hub", "owner").get(pk=order.pk)
+
+    def assisting_units(self, order: WorkOrder) -> list[OrgUnit]:
+        """The order's active assisting units, in the order they were assigned."""
+        assignments = order.assignments.filter(active=True, role="assist").select_related("unit").order_by("pk")
+        return [a.unit for a in assignments]
 
 
 _TYPES = [(RequestType.ENQUIRY, 35), (RequestType.HELP, 20), (RequestType.COMPLAINT, 28), (RequestType.REPORT, 6),
@@ -232,10 +239,9 @@ class Simulation:
         urgent = order.urgency != Urgency.NORMAL
         at = self.wall_later(at, 3, 25) if urgent else self.working_later(at, 0.1, 2.6)
         order = do("sign", order, at, worker)
-        for assignment in order.assignments.filter(active=True, role="assist").select_related("unit"):
+        for unit in self.engine.assisting_units(order):
             part_at = self.working_later(at, 1, 30)
-            do("give_part", order, part_at, self.handler(assignment.unit),
-               text=f"{assignment.unit.name}已按职责完成相关核查，意见已提交主办单位。")
+            do("give_part", order, part_at, self.handler(unit), text=f"{unit.name}已按职责完成相关核查，意见已提交主办单位。")
             at = max(at, part_at)
         if lead.kind == UnitKind.TOWN and rng.random() < 0.4:
             villages = self.city.villages.get(lead.code.removeprefix("ql-"), [])

@@ -49,6 +49,8 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "supervise": (LEAD, LEAD_HEADS),
     "answer": (),
     "merge": (CITIZEN,),
+    # New facts from the caller are for whoever is handling the order (none before dispatch).
+    "supplement": (LEAD, ASSISTING),
 }
 # Deadline notices escalate: level 1 near due → the unit; 2 overdue → + its heads;
 # 3 → + the hub's supervisors; 4 → + the leaders.

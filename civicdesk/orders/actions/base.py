@@ -43,7 +43,10 @@ def locked_order(order: OrderRef, expected_version: int | None = None) -> Iterat
                 _("工单 %(number)s 刚被他人处理过（当前状态：%(state)s），请查看最新情况后再操作。")
                 % {"number": current.number, "state": current.get_state_display()}
             )
-        yield current
+        # One moment for the whole move, taken after the lock was granted: the event and
+        # every time the move sets on the order (signed_at, closed_at, ...) agree exactly.
+        with clock.running_at(clock.now()):
+            yield current
 
 
 def check_move(order: WorkOrder, action: str, actor: User | None) -> tuple[Side, OrgUnit | None]:

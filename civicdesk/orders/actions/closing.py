@@ -112,9 +112,15 @@ def merge(
         message = _("不能把工单并入它自己。")
         raise InvalidInput(message, fields={"into": message})
     with transaction.atomic():
-        # Lock both rows in id order so two crossing merges cannot deadlock.
-        first, second = sorted([child_id, parent_id])
-        WorkOrder.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk").count()
+        # Lock both rows in id order so two crossing merges cannot deadlock. (Not .count():
+        # Django drops FOR UPDATE from an aggregate, which would lock nothing.)
+        locked = list(
+            WorkOrder.objects.select_for_update().filter(pk__in=[child_id, parent_id])
+            .order_by("pk").values_list("pk", flat=True)
+        )
+        if parent_id not in locked:
+            message = _("要并入的工单不存在。")
+            raise InvalidInput(message, fields={"into": message})
         parent = WorkOrder.objects.get(pk=parent_id)
         with locked_order(child_id, expected_version) as o:
             _side, unit = check_move(o, "merge", actor)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock, deadlines
 from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
 from civicdesk.orders.errors import InvalidInput
@@ -161,9 +164,16 @@ def give_part(order: OrderRef, *, actor: User, text: str, expected_version: int 
 
 
 def reply(
-    order: OrderRef, *, actor: User, result: str, text: str, expected_version: int | None = None
+    order: OrderRef,
+    *,
+    actor: User,
+    result: str,
+    text: str,
+    attachments: Iterable[UploadedFile] = (),
+    expected_version: int | None = None,
 ) -> WorkOrder:
     """The lead unit's account of what it did (答复). A joint order waits for every part."""
+    files = attachment_files.validate(attachments)
     if result not in ReplyResult.values:
         message = _("请选择办理结果。")
         raise InvalidInput(message, fields={"result": message})
@@ -183,6 +193,7 @@ def reply(
         o.replied_at = now
         o.resume_state = o.state
         on_time = o.handle_due_at is None or now <= o.handle_due_at
-        record(o, "reply", actor, to_state=State.REPLIED, acting_unit=unit, note=body,
-               data={"result": result, "on_time": on_time})
+        event = record(o, "reply", actor, to_state=State.REPLIED, acting_unit=unit, note=body,
+                       data={"result": result, "on_time": on_time, "attachments": len(files)})
+        attachment_files.store(o, event, files, actor)
     return o

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.enterprises.models import Enterprise
+from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import (
     OrderRef,
@@ -99,8 +101,10 @@ def create_order(
     hub: OrgUnit | None = None,
     upstream_platform: str = "",
     upstream_id: str = "",
+    attachments: Iterable[UploadedFile] = (),
 ) -> WorkOrder:
     """Record a new request. The actor becomes its first-contact owner."""
+    files = attachment_files.validate(attachments)
     fields = {
         "channel": _choice(channel, Channel, "channel"),
         "request_type": _choice(request_type, RequestType, "request_type"),
@@ -149,11 +153,12 @@ def create_order(
         order.save()
         if topic_list:
             order.topics.set(topic_list)
-        record_creation(
+        event = record_creation(
             order, actor, acting_unit=acting_unit,
             data={"channel": order.channel, "category": category.pk if category else None,
-                  "topics": [t.code for t in topic_list]},
+                  "topics": [t.code for t in topic_list], "attachments": len(files)},
         )
+        attachment_files.store(order, event, files, actor)
     return order
 
 
@@ -207,12 +212,21 @@ def void(order: OrderRef, *, actor: User, reason: str, expected_version: int | N
     return o
 
 
-def supplement(order: OrderRef, *, actor: User | None, text: str, expected_version: int | None = None) -> WorkOrder:
-    """Add information to an open order without changing where it stands."""
+def supplement(
+    order: OrderRef,
+    *,
+    actor: User | None,
+    text: str,
+    attachments: Iterable[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Add information (and photos) to an open order without changing where it stands."""
     body = require_text(text, "text", _("请填写补充内容。"), max_length=CONTENT_MAX)
+    files = attachment_files.validate(attachments)
     with locked_order(order, expected_version) as o:
         _side, unit = check_move(o, "supplement", actor)
-        record(o, "supplement", actor, acting_unit=unit, note=body)
+        event = record(o, "supplement", actor, acting_unit=unit, note=body, data={"attachments": len(files)})
+        attachment_files.store(o, event, files, actor)
     return o
 
 

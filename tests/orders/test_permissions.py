@@ -1,0 +1,147 @@
+"""Only the right side may make each move: every move × the people who may and may not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from civicdesk.org.models import OrgUnit, Role, UnitKind, User
+from civicdesk.orders import actions
+from civicdesk.orders.errors import PermissionDenied
+from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.workflow import MOVES
+from tests.orders.moves import runner, snapshot
+from tests.world import World
+
+
+def _by_town(w: World) -> WorkOrder:
+    order = actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher, lead_unit=w.town)
+    return actions.sign_for(order, actor=w.town_handler)
+
+
+HUB_STAFF_ONLY = ["operator", "handler_a", "callback_agent", "supervisor", "leader", "admin", "outsider",
+                  "inactive:dispatcher", "other_hub:dispatcher"]
+LEAD_ONLY = ["handler_b", "town_handler", "dispatcher", "operator", "outsider", "inactive:handler_a"]
+ASSIST_ONLY = ["handler_a", "head_a", "handler_c", "dispatcher", "outsider", "inactive:handler_b"]
+
+# action → (how to get an order the move is allowed from, who may, who may not)
+RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
+    "answer": (World.new_order, ["operator", "dispatcher"],
+               ["handler_a", "callback_agent", "leader", "outsider", "inactive:operator", "other_hub:dispatcher"]),
+    "send_to_hub": (World.new_order, ["operator", "dispatcher"],
+                    ["handler_a", "callback_agent", "supervisor", "outsider", "inactive:operator",
+                     "other_hub:operator"]),
+    "dispatch": (World.new_order, ["operator", "dispatcher"],
+                 ["handler_a", "callback_agent", "leader", "outsider", "inactive:dispatcher", "other_hub:dispatcher"]),
+    "redispatch": (World.dispatched, ["dispatcher"], HUB_STAFF_ONLY),
+    "sign": (World.dispatched, ["handler_a", "head_a"], LEAD_ONLY),
+    "sign_part": (World.joint, ["handler_b"], ASSIST_ONLY),
+    "sub_dispatch": (_by_town, ["town_handler", "town_head"],
+                     ["village_handler", "handler_a", "dispatcher", "outsider", "inactive:town_handler"]),
+    "request_return": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
+    "approve_return": (World.return_requested, ["dispatcher"], HUB_STAFF_ONLY),
+    "refuse_return": (World.return_requested, ["dispatcher"], HUB_STAFF_ONLY),
+    "request_extension": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
+    "approve_extension": (World.extension_requested, ["dispatcher"], HUB_STAFF_ONLY),
+    "refuse_extension": (World.extension_requested, ["dispatcher"], HUB_STAFF_ONLY),
+    "request_suspension": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
+    "approve_suspension": (World.suspension_requested, ["dispatcher"], HUB_STAFF_ONLY),
+    "refuse_suspension": (World.suspension_requested, ["dispatcher"], HUB_STAFF_ONLY),
+    "resume": (World.suspended, ["dispatcher", "handler_a"],
+               ["handler_b", "operator", "supervisor", "outsider", "inactive:handler_a", "other_hub:dispatcher"]),
+    "give_part": (World.joint, ["handler_b"], ASSIST_ONLY),
+    "reply": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
+    "accept_reply": (World.replied, ["dispatcher"], HUB_STAFF_ONLY),
+    "send_back_reply": (World.replied, ["dispatcher"], HUB_STAFF_ONLY),
+    "record_callback": (World.awaiting_callback, ["callback_agent", "system"],
+                        ["dispatcher", "handler_a", "operator", "outsider", "inactive:callback_agent",
+                         "other_hub:callback_agent"]),
+    "close_without_callback": (World.awaiting_callback, ["callback_agent", "dispatcher"],
+                               ["handler_a", "operator", "supervisor", "outsider", "inactive:callback_agent"]),
+    "merge": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
+    "void": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
+    "transfer_out": (World.new_order, ["operator", "dispatcher"],
+                     ["handler_a", "callback_agent", "outsider", "inactive:operator", "other_hub:operator"]),
+    "supervise": (World.signed, ["supervisor"],
+                  ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor"]),
+    "deadline_notice": (World.signed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
+    "supplement": (World.signed, ["operator", "dispatcher", "system"],
+                   ["handler_a", "callback_agent", "outsider", "inactive:operator"]),
+}
+
+
+def _persona(w: World, name: str) -> User | None:
+    if name == "system":
+        return None
+    kind, _, role_holder = name.rpartition(":")
+    if kind == "inactive":
+        user = getattr(w, role_holder)
+        user.is_active = False
+        user.save()
+        return user
+    if kind == "other_hub":
+        # A hub of another city, not above ours: its staff hold the same roles elsewhere.
+        other = OrgUnit.objects.create(name="文登区服务中心", code="wd-hub", kind=UnitKind.CENTER, is_hub=True)
+        role = {"dispatcher": Role.DISPATCHER, "operator": Role.OPERATOR,
+                "callback_agent": Role.CALLBACK_AGENT, "supervisor": Role.SUPERVISOR}[role_holder]
+        return w.person(f"wd_{role_holder}", "文登" + role_holder, (other, role))
+    return getattr(w, name)
+
+
+def test_it_has_a_rule_for_every_move() -> None:
+    assert set(RULES) == set(MOVES)
+
+
+ALLOWED = [pytest.param(a, p, id=f"{a}-by-{p}") for a, (_, ok, _no) in RULES.items() for p in ok]
+DENIED = [pytest.param(a, p, id=f"{a}-by-{p}") for a, (_, _ok, no) in RULES.items() for p in no]
+
+
+@pytest.mark.parametrize(("action", "persona"), ALLOWED)
+def test_it_lets_the_right_side_make_the_move(w: World, action: str, persona: str) -> None:
+    order = RULES[action][0](w)
+    run = runner(w, action, order)
+    actor = _persona(w, persona)
+    seen = order.event_count
+
+    run(actor)
+
+    event = OrderEvent.objects.filter(order=order).order_by("-seq").first()
+    assert event is not None
+    assert (event.seq, event.action, event.actor) == (seen + 1, action, actor)
+
+
+@pytest.mark.parametrize(("action", "persona"), DENIED)
+def test_it_refuses_everyone_else_and_writes_nothing(w: World, action: str, persona: str) -> None:
+    order = RULES[action][0](w)
+    run = runner(w, action, order)
+    actor = _persona(w, persona)
+    before = snapshot(order)
+
+    with pytest.raises(PermissionDenied) as caught:
+        run(actor)
+
+    assert caught.value.message == f"您无权对工单 {order.number} 执行“{MOVES[action].label}”。"
+    assert snapshot(order) == before
+
+
+def test_it_lets_a_hub_above_act_for_the_hub_below(w: World) -> None:
+    # Weihai's center may dispatch for Rongcheng's (DESIGN §2: hubs over hubs).
+    upper = OrgUnit.objects.create(name="威海市12345中心", code="wh-hub", kind=UnitKind.CENTER, is_hub=True)
+    w.hub.parent = upper
+    w.hub.save()
+    w.dept_a.refresh_from_db()  # its path moved with the hub
+    upper_dispatcher = w.person("wh_dispatcher", "威海派单员", (upper, Role.DISPATCHER))
+    order = w.new_order()
+
+    order = actions.dispatch(order, actor=upper_dispatcher, lead_unit=w.dept_a)
+
+    assert order.events.last().acting_unit == upper
+
+
+def test_it_refuses_the_unit_that_lost_the_order(w: World) -> None:
+    order = actions.redispatch(w.signed(), actor=w.dispatcher, lead_unit=w.dept_b, reason="改派")
+
+    with pytest.raises(PermissionDenied):
+        actions.sign_for(order, actor=w.handler_a)
+    assert actions.sign_for(order, actor=w.handler_b).state == "signed"

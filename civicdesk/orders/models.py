@@ -237,8 +237,20 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet["OrderEvent"]):
+    """Bulk update() and delete() skip the model's save()/delete(); refuse them too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("order events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("order events are append-only")
+
+
 class OrderEvent(models.Model):
     """One move in an order's history. Never updated, never deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()

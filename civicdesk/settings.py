@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "civicdesk.console",
+    "civicdesk.intake",
     "civicdesk.runtime",
     "civicdesk.org",
     "civicdesk.catalogue",
@@ -120,7 +122,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "civicdesk.urls"
 WSGI_APPLICATION = "civicdesk.wsgi.application"
 AUTH_USER_MODEL = "org.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
 
 TEMPLATES = [
     {
@@ -133,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "civicdesk.console.navigation.context",
             ]
         },
     }
@@ -156,13 +160,16 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Hashed, compressed names once `collectstatic` has built the manifest (`civicdesk serve`
+# always does); plain names before that, e.g. in tests and management commands.
+_MANIFEST = STATIC_ROOT / "staticfiles.json"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if _MANIFEST.exists() and not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

@@ -241,7 +241,8 @@ class Simulation:
         order = do("sign", order, at, worker)
         for unit in self.engine.assisting_units(order):
             part_at = self.working_later(at, 1, 30)
-            do("give_part", order, part_at, self.handler(unit), text=f"{unit.name}已按职责完成相关核查，意见已提交主办单位。")
+            do("give_part", order, part_at, self.handler(unit),
+               text=f"{unit.name}已按职责完成相关核查，意见已提交主办单位。")
             at = max(at, part_at)
         if lead.kind == UnitKind.TOWN and rng.random() < 0.4:
             villages = self.city.villages.get(lead.code.removeprefix("ql-"), [])

@@ -24,6 +24,9 @@ HUB_SUPERVISORS = "hub_supervisors"
 HUB_LEADERS = "hub_leaders"
 CITIZEN = "citizen"
 MERGED_CALLERS = "merged_callers"
+# The unit whose return was approved: by the time the event is written the order has
+# left it (lead_unit is cleared or already the next unit), so LEAD no longer names it.
+RETURNED_FROM = "returned_from_unit"
 
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "create": (CITIZEN,),
@@ -31,7 +34,7 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "redispatch": (LEAD, ASSISTING),
     "sub_dispatch": (LEAD,),
     "request_return": (HUB_DISPATCHERS,),
-    "approve_return": (LEAD,),
+    "approve_return": (RETURNED_FROM, LEAD),
     "refuse_return": (LEAD,),
     "request_extension": (HUB_DISPATCHERS,),
     "approve_extension": (LEAD,),
@@ -48,7 +51,8 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "close_without_callback": (LEAD, MERGED_CALLERS),
     "supervise": (LEAD, LEAD_HEADS),
     "answer": (),
-    "merge": (CITIZEN,),
+    # The unit still holding a merged order must stop working on it.
+    "merge": (LEAD, CITIZEN),
     # New facts from the caller are for whoever is handling the order (none before dispatch).
     "supplement": (LEAD, ASSISTING),
 }
@@ -78,8 +82,11 @@ def _members(units: Iterable[OrgUnit], roles: tuple[str, ...]) -> list[User]:
     )
 
 
-def _staff_for(audience: str, order: WorkOrder) -> list[User]:
+def _staff_for(audience: str, order: WorkOrder, event: OrderEvent | None = None) -> list[User]:
     unit_roles = (Role.HANDLER, Role.UNIT_HEAD)
+    if audience == RETURNED_FROM:
+        unit_id = event.data.get("returned_from") if event is not None else None
+        return _members(list(OrgUnit.objects.filter(pk=unit_id)), unit_roles) if unit_id else []
     if audience == LEAD:
         return _members([order.lead_unit] if order.lead_unit else [], unit_roles)
     if audience == LEAD_HEADS:
@@ -123,7 +130,7 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
     messages: list[OutboxMessage] = []
     recipients: dict[int, User] = {}
     for audience in audiences:
-        for user in _staff_for(audience, order):
+        for user in _staff_for(audience, order, event):
             recipients[user.pk] = user
     # First-contact responsibility: the owner sees every move.
     recipients[order.owner_id] = order.owner
@@ -143,7 +150,8 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
         )
     if MERGED_CALLERS in audiences and event.to_state == "closed":
         result = order.reply_text[:60] or order.get_reply_result_display()
-        for child in order.merged_children.exclude(citizen_phone=""):
+        # Same rule as for the order's own caller: only those who asked for a reply.
+        for child in order.merged_children.exclude(citizen_phone="").filter(wants_reply=True):
             messages.append(
                 OutboxMessage(order=order, event=event, medium=Medium.SMS, address=child.citizen_phone,
                               template="citizen_closed_parent",

@@ -61,7 +61,7 @@ def validate(files: Iterable[UploadedFile]) -> list[UploadedFile]:
 
 
 def store(order: WorkOrder, event: OrderEvent, files: list[UploadedFile], actor: User | None) -> list[Attachment]:
-    stored = []
+    stored: list[Attachment] = []
     for upload in files:
         suffix = PurePath(upload.name or "").suffix.lower()
         attachment = Attachment(

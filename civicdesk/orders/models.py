@@ -250,8 +250,6 @@ class AppendOnlyQuerySet(models.QuerySet["OrderEvent"]):
 class OrderEvent(models.Model):
     """One move in an order's history. Never updated, never deleted."""
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=30)
@@ -264,6 +262,8 @@ class OrderEvent(models.Model):
     to_state = models.CharField(max_length=24)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工单流转记录")
@@ -348,3 +348,20 @@ class OrderNumberCounter(models.Model):
     @classmethod
     def format(cls, day: date, seq: int) -> str:
         return f"{day:%Y%m%d}{seq:05d}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who revealed a caller's full phone number or name, and when (查看个人信息留痕)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    fields = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        indexes = [models.Index(fields=["order", "at"], name="pd_access_order")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.order_id} {self.fields}"

@@ -100,6 +100,8 @@ def can_view(user: User, order: WorkOrder) -> bool:
 
 def can_see_identity(user: User, order: WorkOrder) -> bool:
     """A confidential caller's identity is for the hub only, never the handling units."""
+    if not user.is_active:
+        return False
     if not order.confidential:
         return can_view(user, order)
     hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles}

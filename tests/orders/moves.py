@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.org.models import User
 from civicdesk.orders import actions
 from civicdesk.orders.actions.base import check_move, locked_order, record
 from civicdesk.orders.models import Assignment, OrderEvent, SupervisionNotice, WorkOrder
+from civicdesk.org.models import User
 from tests.world import World
 
 # A move ready to run: give it the acting user, it makes the move.

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 
 from civicdesk.notifications.models import Medium, OutboxMessage
-from civicdesk.orders import actions
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import State
@@ -128,3 +127,29 @@ def test_it_refuses_coordinates_given_by_halves(w: World) -> None:
         w.new_order(latitude=Decimal("37.16"))
 
     assert caught.value.message == "经纬度需同时填写。"
+
+
+def test_it_refuses_an_operator_who_left(w: World) -> None:
+    w.operator.is_active = False
+    w.operator.save()
+
+    with pytest.raises(PermissionDenied) as caught:
+        w.new_order()
+
+    assert caught.value.message == "您没有受理工单的权限。"
+    assert not WorkOrder.objects.exists()
+
+
+def test_it_refuses_a_phone_number_too_long_to_store(w: World) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        w.new_order(citizen_phone="+86 138 0000 1234 567")
+
+    assert caught.value.fields == {"citizen_phone": "电话号码格式不正确（只能包含数字、空格和连字符）。"}
+    assert not WorkOrder.objects.exists()
+
+
+def test_it_accepts_a_landline_with_area_code(w: World) -> None:
+    order = w.new_order(citizen_phone="0631-7512345")
+
+    order.refresh_from_db()
+    assert order.citizen_phone == "0631-7512345"

@@ -45,7 +45,5 @@ def test_it_refuses_a_move_from_a_state_not_among_its_sources(w: World, action: 
     with pytest.raises(InvalidTransition) as caught:
         run(actor)
 
-    assert caught.value.message == "工单 {} 当前状态为“{}”，不能{}。".format(
-        order.number, State(state).label, MOVES[action].label
-    )
+    assert caught.value.message == f"工单 {order.number} 当前状态为“{State(state).label}”，不能{MOVES[action].label}。"
     assert snapshot(order) == before

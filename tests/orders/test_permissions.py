@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from civicdesk.orders import actions
 from civicdesk.orders.errors import PermissionDenied
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import MOVES
+from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from tests.orders.moves import runner, snapshot
 from tests.world import World
 

@@ -46,9 +46,9 @@ def test_it_refuses_a_return_after_the_return_limit(w: World) -> None:
         order = w.signed()
     with time_machine.travel(datetime(2026, 3, 4, 8, 59, tzinfo=SHANGHAI), tick=False):
         in_time = actions.request_return(w.signed(), actor=w.handler_a, reason="不属本单位")
-    with time_machine.travel(datetime(2026, 3, 4, 9, 1, tzinfo=SHANGHAI), tick=False):
-        with pytest.raises(InvalidInput) as caught:
-            actions.request_return(order, actor=w.handler_a, reason="不属本单位")
+    with time_machine.travel(datetime(2026, 3, 4, 9, 1, tzinfo=SHANGHAI), tick=False), \
+            pytest.raises(InvalidInput) as caught:
+        actions.request_return(order, actor=w.handler_a, reason="不属本单位")
 
     assert in_time.state == State.RETURN_REQUESTED
     assert caught.value.message == "已超过退单时限（2026-03-04 09:00），请按时办理或申请延期。"

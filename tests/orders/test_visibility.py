@@ -94,3 +94,13 @@ def test_it_shows_an_ordinary_callers_identity_to_whoever_may_view(w: World) -> 
     assert can_see_identity(w.handler_a, order)
     assert not can_see_identity(w.handler_b, order)
     assert not can_see_identity(w.outsider, order)
+
+
+def test_it_hides_a_confidential_identity_from_hub_staff_who_left(w: World) -> None:
+    order = w.dispatched(confidential=True)
+    for person in (w.dispatcher, w.operator):
+        person.is_active = False
+        person.save()
+
+    assert not can_see_identity(w.dispatcher, order)
+    assert not can_see_identity(w.operator, order)  # even the owner, once gone

@@ -55,7 +55,10 @@ def next_number(day_moment: datetime | None = None) -> str:
 
 def _intake_unit(actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
     """(the actor's unit, the hub the order belongs to)."""
-    for unit in actor.units_with_role(*_INTAKE_ROLES):
+    # Memberships outlive a deactivated account; every other move refuses such users
+    # (permissions.acting_unit), so taking new requests must too.
+    units = actor.units_with_role(*_INTAKE_ROLES) if actor.is_active else []
+    for unit in units:
         unit_hub = unit.hub()
         if unit_hub is None:
             continue

@@ -1,0 +1,51 @@
+"""The console's navigation, decided by the roles a person holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from civicdesk.orders import queues
+from civicdesk.org.models import Role, User
+
+# (url name, label, roles that see it, access key, queue whose size is shown)
+_ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
+    ("console:home", "首页", None, "h", None),
+    ("intake:new", "受理", {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}, "n", None),
+    ("orders:dispatch_board", "派单", {Role.DISPATCHER}, "d", queues.pending_dispatch),
+    ("orders:inbox", "承办", {Role.HANDLER, Role.UNIT_HEAD}, "i", queues.unit_inbox),
+    ("orders:callbacks", "回访", {Role.CALLBACK_AGENT}, "c", queues.callback_queue),
+    ("orders:supervision", "督办", {Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER}, "s", None),
+    ("orders:search", "查询", None, "q", None),
+    ("console:manage", "管理", {Role.ADMIN}, "m", None),
+]
+
+
+def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
+    roles = user.roles
+    items = []
+    for url_name, label, allowed, key, queue in _ITEMS:
+        if allowed is not None and not (roles & allowed):
+            continue
+        url = reverse(url_name)
+        items.append(
+            {
+                "url": url,
+                "label": _(label),
+                "key": key,
+                "active": current_path == url if url == "/" else current_path.startswith(url),
+                "count": queue(user).count() if queue is not None else None,
+            }
+        )
+    return items
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    units = sorted({m.unit.name for m in user.memberships_list})
+    return {"nav": items_for(user, request.path), "user_units": "、".join(units[:2])}

@@ -1,0 +1,56 @@
+"""The operator's intake form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.org.models import OrgUnit
+
+
+class CategoryField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name())
+
+
+class IntakeForm(forms.Form):
+    citizen_phone = forms.CharField(label=_("来电号码"), max_length=20, required=False)
+    citizen_name = forms.CharField(label=_("来电人"), max_length=50, required=False)
+    confidential = forms.BooleanField(label=_("保密（不向承办单位显示来电人）"), required=False)
+    wants_reply = forms.BooleanField(label=_("需要回复"), required=False, initial=True)
+    channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices, initial=Channel.PHONE)
+    request_type = forms.ChoiceField(label=_("诉求类型"), choices=RequestType.choices, initial=RequestType.COMPLAINT)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    content = forms.CharField(label=_("诉求内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    address = forms.CharField(label=_("地址"), max_length=255, required=False)
+    area = forms.ModelChoiceField(label=_("区域"), queryset=Area.objects.filter(active=True), required=False)
+    category = CategoryField(label=_("诉求分类"), queryset=Category.objects.none(), required=False)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("专题"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    answer = forms.CharField(
+        label=_("即时答复内容"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead_unit = forms.ModelChoiceField(label=_("直接派单至"), queryset=OrgUnit.objects.none(), required=False)
+    attachments = forms.FileField(
+        label=_("附件"), required=False, widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True})
+    )
+
+    def __init__(self, *args: Any, hub: OrgUnit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leaves = Category.objects.filter(active=True, children__isnull=True).select_related("parent__parent")
+        self.fields["category"].queryset = leaves.order_by("code")  # type: ignore[attr-defined]
+        if hub is not None:
+            self.fields["lead_unit"].queryset = (  # type: ignore[attr-defined]
+                OrgUnit.objects.filter(path__startswith=hub.path, active=True).exclude(pk=hub.pk).order_by("path")
+            )
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+            widget.attrs.setdefault("id", f"id_{name}")

@@ -1,0 +1,221 @@
+"""One form per move a person makes on the order page, and the action it calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.orders import actions
+from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
+from civicdesk.org.models import OrgUnit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+_INPUT = {"class": "form-control"}
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def _units_under_hub(order: WorkOrder) -> Any:
+    return OrgUnit.objects.filter(path__startswith=order.hub.path, active=True).exclude(pk=order.hub_id)
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order = order
+        for name, field in self.fields.items():
+            if name != "version" and not isinstance(field.widget, (forms.CheckboxInput, forms.HiddenInput)):
+                field.widget.attrs.setdefault(
+                    "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                )
+
+    def params(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=_TEXT)
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=_TEXT)
+
+
+class DispatchForm(ActionForm):
+    lead_unit = UnitChoiceField(label=_("主办单位"), queryset=OrgUnit.objects.none())
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    note = forms.CharField(label=_("派单意见"), required=False, max_length=2000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        units = _units_under_hub(order)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["assisting_units"].queryset = units  # type: ignore[attr-defined]
+
+
+class RedispatchForm(DispatchForm):
+    reason = forms.CharField(label=_("改派原因"), max_length=2000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        del self.fields["note"]
+
+
+class SubDispatchForm(ActionForm):
+    sub_unit = UnitChoiceField(label=_("下派单位"), queryset=OrgUnit.objects.none())
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        lead = order.lead_unit
+        self.fields["sub_unit"].queryset = (  # type: ignore[attr-defined]
+            OrgUnit.objects.filter(path__startswith=lead.path, active=True).exclude(pk=lead.pk)
+            if lead
+            else OrgUnit.objects.none()
+        )
+
+
+class ReturnForm(ActionForm):
+    reason = forms.CharField(label=_("退单理由"), max_length=2000, widget=_TEXT)
+    legal_basis = forms.CharField(label=_("依据（职责清单、法规条款）"), required=False, max_length=500)
+
+
+class ApproveReturnForm(ActionForm):
+    new_lead_unit = UnitChoiceField(
+        label=_("改派至（可不选，退回待派单）"), queryset=OrgUnit.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["new_lead_unit"].queryset = _units_under_hub(order)  # type: ignore[attr-defined]
+
+
+class ExtensionForm(ActionForm):
+    days = forms.DecimalField(label=_("延期工作日"), min_value=0.5, max_value=30, decimal_places=1)
+    reason = forms.CharField(label=_("延期理由"), max_length=2000, widget=_TEXT)
+
+
+class ApproveExtensionForm(ActionForm):
+    days = forms.DecimalField(
+        label=_("批准工作日（空则按申请）"), min_value=0.5, max_value=30, decimal_places=1, required=False
+    )
+    note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=_TEXT)
+
+
+class PartForm(ActionForm):
+    text = forms.CharField(label=_("协办意见"), max_length=5000, widget=_TEXT)
+
+
+class ReplyForm(ActionForm):
+    result = forms.ChoiceField(label=_("办理结果"), choices=ReplyResult.choices)
+    text = forms.CharField(label=_("答复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = forms.FileField(
+        label=_("附件"), required=False, widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True})
+    )
+
+    def params(self) -> dict[str, Any]:
+        data = super().params()
+        data["attachments"] = self.files.getlist("attachments") if self.files else []
+        return data
+
+
+class CallbackForm(ActionForm):
+    solved = forms.ChoiceField(label=_("解决情况"), choices=ReplyResult.choices, widget=forms.RadioSelect)
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("群众意见"), required=False, max_length=2000, widget=_TEXT)
+    rework = forms.BooleanField(label=_("因承办单位原因不满意，退回重办"), required=False)
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(label=_("并入工单号"), max_length=20)
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=_TEXT)
+
+    def clean_into(self) -> WorkOrder:
+        number = self.cleaned_data["into"].strip()
+        parent = WorkOrder.objects.filter(number=number, hub=self.order.hub).first()
+        if parent is None:
+            raise forms.ValidationError(_("找不到工单 %(number)s。"), params={"number": number})
+        return parent
+
+
+class TransferForm(ActionForm):
+    route = forms.ChoiceField(label=_("转出途径"), choices=TransferRoute.choices)
+    told_caller = forms.CharField(label=_("已告知来电人"), max_length=2000, widget=_TEXT)
+
+
+class AnswerForm(ActionForm):
+    answer = forms.CharField(label=_("答复内容"), max_length=5000, widget=_TEXT)
+
+
+class TextForm(ActionForm):
+    text = forms.CharField(label=_("补充内容"), max_length=5000, widget=_TEXT)
+
+
+class SuperviseForm(ActionForm):
+    note = forms.CharField(label=_("督办意见"), max_length=2000, widget=_TEXT)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    form: type[ActionForm]
+    perform: Callable[..., WorkOrder]
+    button: StrOrPromise
+    style: str = "primary"
+
+
+def _spec(
+    form: type[ActionForm], perform: Callable[..., WorkOrder], button: StrOrPromise, style: str = "primary"
+) -> ActionSpec:
+    return ActionSpec(form, perform, button, style)
+
+
+ACTION_FORMS: dict[str, ActionSpec] = {
+    "answer": _spec(AnswerForm, actions.answer_immediately, _("即时办结")),
+    "send_to_hub": _spec(NoteForm, actions.send_to_hub, _("提交派单")),
+    "dispatch": _spec(DispatchForm, actions.dispatch, _("派单")),
+    "redispatch": _spec(RedispatchForm, actions.redispatch, _("改派"), "warning"),
+    "sign": _spec(ActionForm, actions.sign_for, _("签收")),
+    "sign_part": _spec(ActionForm, actions.sign_part, _("协办签收")),
+    "sub_dispatch": _spec(SubDispatchForm, actions.sub_dispatch, _("下派")),
+    "request_return": _spec(ReturnForm, actions.request_return, _("申请退单"), "warning"),
+    "approve_return": _spec(ApproveReturnForm, actions.approve_return, _("同意退单")),
+    "refuse_return": _spec(ReasonForm, actions.refuse_return, _("驳回退单"), "danger"),
+    "request_extension": _spec(ExtensionForm, actions.request_extension, _("申请延期"), "warning"),
+    "approve_extension": _spec(ApproveExtensionForm, actions.approve_extension, _("同意延期")),
+    "refuse_extension": _spec(ReasonForm, actions.refuse_extension, _("驳回延期"), "danger"),
+    "request_suspension": _spec(ReasonForm, actions.request_suspension, _("申请挂起"), "warning"),
+    "approve_suspension": _spec(NoteForm, actions.approve_suspension, _("同意挂起")),
+    "refuse_suspension": _spec(ReasonForm, actions.refuse_suspension, _("驳回挂起"), "danger"),
+    "resume": _spec(NoteForm, actions.resume, _("恢复办理")),
+    "give_part": _spec(PartForm, actions.give_part, _("提交协办意见")),
+    "reply": _spec(ReplyForm, actions.reply, _("答复")),
+    "accept_reply": _spec(NoteForm, actions.accept_reply, _("审核通过")),
+    "send_back_reply": _spec(ReasonForm, actions.send_back_reply, _("审核退回"), "danger"),
+    "record_callback": _spec(CallbackForm, actions.record_callback, _("保存回访")),
+    "close_without_callback": _spec(ReasonForm, actions.close_without_callback, _("免回访办结"), "secondary"),
+    "merge": _spec(MergeForm, actions.merge, _("并单"), "secondary"),
+    "void": _spec(ReasonForm, actions.void, _("作废"), "danger"),
+    "transfer_out": _spec(TransferForm, actions.transfer_out, _("转出"), "secondary"),
+    "supervise": _spec(SuperviseForm, actions.supervise, _("督办"), "warning"),
+    "supplement": _spec(TextForm, actions.supplement, _("补充信息"), "secondary"),
+}

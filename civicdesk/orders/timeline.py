@@ -1,0 +1,92 @@
+"""An order's history told in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.orders.models import OrderEvent, ReplyResult, Satisfaction, TransferRoute
+from civicdesk.orders.workflow import State, label
+from civicdesk.org.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    who: str
+    what: str
+    detail: str
+    note: str
+    to_state: str
+
+
+def _units(ids: list[int], names: dict[int, str]) -> str:
+    return "、".join(names.get(i, str(i)) for i in ids)
+
+
+def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry]:
+    unit_ids: set[int] = set()
+    for event in events:
+        for key in ("lead_unit", "returned_from", "from_unit", "to_unit", "unit"):
+            if isinstance(event.data.get(key), int):
+                unit_ids.add(event.data[key])
+        unit_ids.update(event.data.get("assisting_units") or [])
+    names = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    result = []
+    for event in events:
+        data = event.data
+        detail = ""
+        if event.action in ("dispatch", "redispatch") or (event.action == "approve_return" and data.get("lead_unit")):
+            detail = _("主办：%(lead)s") % {"lead": names.get(data.get("lead_unit"), "")}
+            if data.get("assisting_units"):
+                detail += _("；协办：%(units)s") % {"units": _units(data["assisting_units"], names)}
+            if data.get("handle_due_at"):
+                detail += _("；办理时限 %(due)s") % {"due": _fmt(data["handle_due_at"])}
+        elif event.action == "sub_dispatch":
+            detail = _("%(a)s → %(b)s") % {
+                "a": names.get(data.get("from_unit"), ""),
+                "b": names.get(data.get("to_unit"), ""),
+            }
+        elif event.action in ("request_extension", "approve_extension"):
+            detail = _("%(days)s 个工作日") % {"days": data.get("days")}
+            if data.get("handle_due_at"):
+                detail += _("，新时限 %(due)s") % {"due": _fmt(data["handle_due_at"])}
+        elif event.action == "reply":
+            detail = str(ReplyResult(data["result"]).label) if data.get("result") in ReplyResult.values else ""
+        elif event.action == "record_callback":
+            parts = []
+            if data.get("solved") in ReplyResult.values:
+                parts.append(str(ReplyResult(data["solved"]).label))
+            if data.get("satisfaction") in Satisfaction.values:
+                parts.append(str(Satisfaction(data["satisfaction"]).label))
+            if data.get("rework"):
+                parts.append(_("退回重办"))
+            detail = "，".join(parts)
+        elif event.action == "transfer_out" and data.get("route") in TransferRoute.values:
+            detail = str(TransferRoute(data["route"]).label)
+        elif event.action == "merge":
+            detail = _("并入 %(number)s") % {"number": data.get("parent_number", "")}
+        elif event.action == "deadline_notice":
+            detail = _("%(level)s级预警，时限 %(due)s") % {
+                "level": data.get("level"),
+                "due": _fmt(data.get("due_at", "")),
+            }
+        elif event.action == "supervise":
+            detail = _("%(level)s级督办") % {"level": data.get("level")}
+        who = _("系统")
+        if event.actor is not None:
+            who = str(event.actor) if show_people else ""
+        if event.acting_unit is not None:
+            who = f"{event.acting_unit.name} {who}".strip()
+        result.append(Entry(event.at, who, label(event.action), detail, event.note, str(State(event.to_state).label)))
+    return result
+
+
+def _fmt(iso: str) -> str:
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

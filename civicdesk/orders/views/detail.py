@@ -1,0 +1,153 @@
+"""The order page, its moves, and revealing a caller's contact (logged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicdesk.lib.masking import mask_name, mask_phone
+from civicdesk.orders.errors import ActionError, ConflictError
+from civicdesk.orders.forms import ACTION_FORMS, ActionForm
+from civicdesk.orders.models import Assignment, OrderEvent, PersonalDataAccess, WorkOrder
+from civicdesk.orders.permissions import can, can_see_identity, visible_orders
+from civicdesk.orders.timeline import entries
+from civicdesk.orders.workflow import MOVES
+from civicdesk.org.models import Role, User
+
+# Roles that work with the caller directly and see the full contact without asking.
+CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
+
+
+def visible_order(user: User, number: str) -> WorkOrder:
+    """The order if the user may open it; a 404 otherwise, so guessing numbers reveals nothing."""
+    order = (
+        visible_orders(user)
+        .select_related("hub", "lead_unit", "category", "area", "owner", "parent", "enterprise")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise Http404(_("没有找到该工单，或您无权查看。"))
+    return order
+
+
+def available_moves(user: User, order: WorkOrder) -> list[str]:
+    return [
+        action
+        for action, move in MOVES.items()
+        if action in ACTION_FORMS and order.state in move.sources and can(user, order, action)
+    ]
+
+
+def contact_view(user: User, order: WorkOrder, revealed: bool) -> dict[str, Any]:
+    if not can_see_identity(user, order):
+        return {"name": _("（保密）"), "phone": _("（保密）"), "can_reveal": False, "masked": True}
+    full = revealed or bool(user.roles & CONTACT_ROLES)
+    return {
+        "name": order.citizen_name if full else mask_name(order.citizen_name),
+        "phone": order.citizen_phone if full else mask_phone(order.citizen_phone),
+        "can_reveal": not full and bool(order.citizen_phone or order.citizen_name),
+        "masked": not full,
+    }
+
+
+def _forms(user: User, order: WorkOrder, bound: dict[str, ActionForm]) -> list[dict[str, Any]]:
+    result = []
+    for action in available_moves(user, order):
+        spec = ACTION_FORMS[action]
+        form = bound.get(action) or spec.form(order=order, initial={"version": order.version}, prefix=action)
+        result.append(
+            {"action": action, "label": MOVES[action].label, "form": form, "spec": spec, "open": action in bound}
+        )
+    return result
+
+
+def render_order(
+    request: HttpRequest,
+    order: WorkOrder,
+    *,
+    bound: dict[str, ActionForm] | None = None,
+    revealed: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
+    hub_side = bool(user.roles & CONTACT_ROLES | {Role.SUPERVISOR, Role.LEADER} & user.roles)
+    context = {
+        "order": order,
+        "deadline": order.deadline_status(),
+        "timeline": entries(events, show_people=True),
+        "assignments": Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk"),
+        "merged": order.merged_children.order_by("created_at"),
+        "contact": contact_view(user, order, revealed),
+        "moves": _forms(user, order, bound or {}),
+        "attachments": order.attachments.order_by("uploaded_at"),
+        "topics": list(order.topics.all()),
+        "hub_side": hub_side,
+        "related": visible_orders(user)
+        .filter(citizen_phone=order.citizen_phone)
+        .exclude(pk=order.pk)
+        .order_by("-created_at")[:10]
+        if order.citizen_phone and can_see_identity(user, order)
+        else [],
+    }
+    return render(request, "orders/detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    return render_order(request, visible_order(request.user, number))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    order = visible_order(user, number)
+    spec = ACTION_FORMS.get(action)
+    if spec is None:
+        raise Http404(_("没有这个操作。"))
+    form = spec.form(request.POST, request.FILES, order=order, prefix=action)
+    if not form.is_valid():
+        return render_order(request, order, bound={action: form}, status=400)
+    try:
+        spec.perform(order, actor=user, expected_version=form.cleaned_data["version"], **form.params())
+    except ConflictError as error:
+        # Someone else moved first: show what the order looks like now, not an error page.
+        messages.warning(request, error.message)
+        return redirect("orders:detail", number=number)
+    except ActionError as error:
+        for field, message in error.fields.items():
+            if field in form.fields:
+                form.add_error(field, message)
+        if not error.fields or not any(f in form.fields for f in error.fields):
+            form.add_error(None, error.message)
+        fresh = visible_order(user, number)
+        data = request.POST.copy()
+        data[f"{action}-version"] = str(fresh.version)
+        form.data = data
+        return render_order(request, fresh, bound={action: form}, status=400)
+    messages.success(request, _("已%(action)s：%(number)s") % {"action": MOVES[action].label, "number": number})
+    nxt = request.POST.get("next")
+    if nxt and nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    if not visible_orders(user).filter(pk=order.pk).exists():
+        return redirect("console:home")
+    return redirect("orders:detail", number=number)
+
+
+@login_required
+@require_POST
+def reveal_contact(request: HttpRequest, number: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    order = visible_order(user, number)
+    if not can_see_identity(user, order):
+        raise Http404(_("该工单为保密工单，不能查看来电人信息。"))
+    PersonalDataAccess.objects.create(order=order, user=user, fields="citizen_name,citizen_phone")
+    return render_order(request, order, revealed=True)

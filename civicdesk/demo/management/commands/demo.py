@@ -15,6 +15,7 @@ from django.utils import timezone
 from civicdesk.demo.bulk import BulkEngine
 from civicdesk.demo.city import DEMO_PASSWORD, HUB_CODE, ROLE_ACCOUNTS, build_city
 from civicdesk.demo.history import ActionEngine, Simulation, creation_times
+from civicdesk.demo.showcase import ensure_every_state
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import State
 
@@ -51,6 +52,10 @@ class Command(BaseCommand):
                 self.generate(city, missing, seed + existing)
         else:
             self.stdout.write(f"演示数据已就绪：{existing} 张工单。")
+        with transaction.atomic():
+            shown = ensure_every_state(city, timezone.now())
+        if shown:
+            self.stdout.write("补充展示状态：" + "，".join(str(State(s).label) for s in shown))
         self.print_summary()
         if not no_serve:
             call_command("serve", bind=bind, no_migrate=True)

@@ -7,6 +7,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Back to the console's sign-in page, not Django admin's "logged out" page.
+    path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("manage/", views.manage, name="manage"),
 ]

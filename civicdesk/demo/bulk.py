@@ -50,6 +50,7 @@ from civicdesk.notifications.queue import (
     LEAD_HEADS,
     MERGED_CALLERS,
     NOTICE_AUDIENCES,
+    RETURNED_FROM,
     _staff_text,
 )
 from civicdesk.orders import deadlines
@@ -233,6 +234,13 @@ class _Writer:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _no_files(attachments: Iterable[Any]) -> int:
+    """The number of attachments for the event data: always 0, files are not bulk material."""
+    if list(attachments):
+        raise NotImplementedError("BulkEngine does not store attachment files; use ActionEngine")
+    return 0
 
 
 class BulkEngine:
@@ -489,8 +497,11 @@ class BulkEngine:
                 found.update(self._members.get((unit_id, role), ()))
         return sorted(found)
 
-    def _staff_ids(self, audience: str, order: WorkOrder) -> list[int]:
+    def _staff_ids(self, audience: str, order: WorkOrder, event: _Event) -> list[int]:
         lead = order.lead_unit
+        if audience == RETURNED_FROM:
+            unit_id = event.data.get("returned_from")
+            return self._unit_members([unit_id], UNIT_ROLES) if unit_id else []
         if audience == LEAD:
             return self._unit_members([lead.pk] if lead else [], UNIT_ROLES)
         if audience == LEAD_HEADS:
@@ -511,7 +522,7 @@ class BulkEngine:
             audiences = AUDIENCES.get(event.action, ())
         recipients: dict[int, None] = {}
         for audience in audiences:
-            for user_id in self._staff_ids(audience, order):
+            for user_id in self._staff_ids(audience, order, event):
                 recipients[user_id] = None
         recipients[order.owner_id] = None
         if event.actor_id is not None:
@@ -570,7 +581,9 @@ class BulkEngine:
         hub: OrgUnit | None = None,
         upstream_platform: str = "",
         upstream_id: str = "",
+        attachments: Iterable[Any] = (),
     ) -> WorkOrder:
+        files = _no_files(attachments)
         fields = {
             "channel": _choice(channel, Channel, "channel"),
             "request_type": _choice(request_type, RequestType, "request_type"),
@@ -624,12 +637,12 @@ class BulkEngine:
         self._orders[order.pk] = order
         self._assignments[order.pk] = []
         for topic in topic_list:
-            self._topic_links.append(TopicLink(workorder_id=order.pk, topic_id=topic.pk))
+            self._topic_links.append((order.pk, topic.pk))
         order.state = State.RECEIVED
         self._append(
             order, CREATE, actor, at=order.created_at, source="", acting_unit=acting_unit, note="",
             data={"channel": order.channel, "category": category.pk if category else None,
-                  "topics": [t.code for t in topic_list]},
+                  "topics": [t.code for t in topic_list], "attachments": files},
         )
         return order
 
@@ -664,10 +677,13 @@ class BulkEngine:
         o.closed_at = at
         self._record(o, "void", actor, at, to_state=State.VOID, acting_unit=unit, note=text)
 
-    def _supplement(self, o: WorkOrder, at: datetime, actor: User | None, *, text: str) -> None:
+    def _supplement(
+        self, o: WorkOrder, at: datetime, actor: User | None, *, text: str, attachments: Iterable[Any] = (),
+    ) -> None:
         body = require_text(text, "text", _("请填写补充内容。"), max_length=CONTENT_MAX)
+        files = _no_files(attachments)
         _side, unit = self._check(o, "supplement", actor)
-        self._record(o, "supplement", actor, at, acting_unit=unit, note=body)
+        self._record(o, "supplement", actor, at, acting_unit=unit, note=body, data={"attachments": files})
 
     # --- dispatching (civicdesk.orders.actions.dispatching) ---------------------------
     def _send_to_units(
@@ -755,6 +771,10 @@ class BulkEngine:
         assert lead is not None
         if sub_unit.pk == lead.pk or not sub_unit.path.startswith(lead.path) or not sub_unit.active:
             message = _("只能下派给 %(unit)s 的下级单位。") % {"unit": lead.name}
+            raise InvalidInput(message, fields={"sub_unit": message})
+        if any(a.unit_id == sub_unit.pk for a in self._active(o)):
+            # Already an assisting unit of this order: one unit cannot hold two parts of it.
+            message = _("%(unit)s 已是本工单的协办单位，不能再下派给它。") % {"unit": sub_unit.name}
             raise InvalidInput(message, fields={"sub_unit": message})
         parents = [a for a in self._active(o) if a.unit_id == lead.pk and a.role == AssignmentRole.LEAD]
         if len(parents) != 1:
@@ -905,7 +925,10 @@ class BulkEngine:
         self._record(o, "give_part", actor, at, acting_unit=unit, note=body,
                      data={"unit": assignment.unit_id, "all_parts_in": missing == 0})
 
-    def _reply(self, o: WorkOrder, at: datetime, actor: User, *, result: str, text: str) -> None:
+    def _reply(
+        self, o: WorkOrder, at: datetime, actor: User, *, result: str, text: str, attachments: Iterable[Any] = (),
+    ) -> None:
+        files = _no_files(attachments)
         if result not in ReplyResult.values:
             message = _("请选择办理结果。")
             raise InvalidInput(message, fields={"result": message})
@@ -921,7 +944,7 @@ class BulkEngine:
         o.resume_state = o.state
         on_time = o.handle_due_at is None or at <= o.handle_due_at
         self._record(o, "reply", actor, at, to_state=State.REPLIED, acting_unit=unit, note=body,
-                     data={"result": result, "on_time": on_time})
+                     data={"result": result, "on_time": on_time, "attachments": files})
 
     # --- closing (civicdesk.orders.actions.closing) -----------------------------------
     def _accept_reply(self, o: WorkOrder, at: datetime, actor: User, *, note: str = "") -> None:
@@ -1005,7 +1028,7 @@ class BulkEngine:
         self._end_assignments(o, at, "merged")
         o.parent = parent
         o.closed_at = at
-        if o.citizen_phone and parent_id in self._orders:
+        if o.citizen_phone and o.wants_reply and parent_id in self._orders:
             self._children.setdefault(parent_id, []).append((o.number, o.citizen_phone))
         self._record(o, "merge", actor, at, to_state=State.MERGED, acting_unit=unit, note=note,
                      data={"parent": parent.pk, "parent_number": parent.number})

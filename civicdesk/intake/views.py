@@ -16,6 +16,7 @@ from civicdesk.catalogue.models import Area, Category
 from civicdesk.catalogue.suggest import suggest_categories
 from civicdesk.intake.forms import IntakeForm
 from civicdesk.orders import actions
+from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
@@ -72,7 +73,9 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         "form": form,
         "history": _caller_history(user, str(phone)),
         "hub": hub,
-        "may_dispatch": bool(user.roles & {Role.DISPATCHER, Role.OPERATOR}),
+        # Operators dispatch directly only where the center allows it (the action refuses otherwise).
+        "may_dispatch": Role.DISPATCHER in user.roles
+        or (Role.OPERATOR in user.roles and operator_may_dispatch()),
     }
 
 

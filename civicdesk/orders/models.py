@@ -15,6 +15,7 @@ from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Top
 from civicdesk.enterprises.models import Enterprise
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit
+from civicdesk.orders import clock
 
 
 class ReplyResult(models.TextChoices):
@@ -183,7 +184,7 @@ class WorkOrder(models.Model):
         holds; a finished order is judged by when the unit replied."""
         if self.handle_due_at is None:
             return DeadlineStatus.NONE
-        now = now or timezone.now()
+        now = now or clock.now()
         if self.state not in WITH_UNIT:
             if self.replied_at is None:
                 return DeadlineStatus.NONE

@@ -4,11 +4,13 @@ list them. Each takes the person and returns the orders waiting for them."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
+from civicdesk.catalogue.models import Area, Category, Topic
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, SupervisionNotice, WorkOrder
 from civicdesk.orders.permissions import UNIT_ROLES
 from civicdesk.orders.workflow import WATCHED, WITH_UNIT, State
 from civicdesk.org.models import Role, User
@@ -55,25 +57,66 @@ def review_queue(user: User, state: str) -> QuerySet[WorkOrder]:
     return hub_queue(user, state).order_by("updated_at")
 
 
+def inbox_scope(user: User) -> Q | None:
+    """The orders a person's units lead: for a unit head, the unit and its whole subtree;
+    for a handler, the unit itself and the orders it passed down to a sub-unit (it stays
+    accountable for them). None when the person holds no unit role."""
+    heads = user.units_with_role(Role.UNIT_HEAD)
+    handled = [u for u in user.units_with_role(Role.HANDLER) if u not in heads]
+    if not heads and not handled:
+        return None
+    condition = Q()
+    for unit in heads:
+        condition |= Q(lead_unit__path__startswith=unit.path)
+    if handled:
+        condition |= Q(lead_unit__in=handled)
+        passed_down = Assignment.objects.filter(
+            unit__in=handled, role=AssignmentRole.LEAD, end_reason="sub_dispatched"
+        ).values("order_id")
+        for unit in handled:
+            condition |= Q(pk__in=passed_down, lead_unit__path__startswith=unit.path)
+    return condition
+
+
+def assisting_parts(user: User, *, owed_only: bool = True) -> QuerySet[Assignment]:
+    """Active assisting assignments of the person's units (a unit head's: of the subtree)."""
+    units = user.units_with_role(*UNIT_ROLES)
+    if not units:
+        return Assignment.objects.none()
+    condition = Q(unit__in=units)
+    for unit in user.units_with_role(Role.UNIT_HEAD):
+        condition |= Q(unit__path__startswith=unit.path)
+    parts = Assignment.objects.filter(condition, active=True, role=AssignmentRole.ASSIST)
+    if owed_only:
+        parts = parts.filter(part_given_at__isnull=True)
+    return parts.filter(order__state__in=sorted(WITH_UNIT))
+
+
 def unit_inbox(user: User) -> QuerySet[WorkOrder]:
-    """Orders a unit of the user (or a unit below it) holds, nearest deadline first."""
-    scope = _unit_scope(user)
-    assisting = Assignment.objects.filter(
-        active=True, role=AssignmentRole.ASSIST, unit__in=user.units_with_role(*UNIT_ROLES)
-    ).values("order_id")
-    condition = Q(pk__in=assisting)
-    if scope is not None:
-        condition |= scope
-    if scope is None and not user.units_with_role(*UNIT_ROLES):
+    """Orders a unit of the user holds (see inbox_scope) or owes an assisting part on,
+    nearest deadline first."""
+    scope = inbox_scope(user)
+    if scope is None:
         return _none()
-    return WorkOrder.objects.filter(condition, state__in=sorted(WITH_UNIT)).order_by("handle_due_at")
+    condition = scope | Q(pk__in=assisting_parts(user).values("order_id"))
+    return WorkOrder.objects.filter(condition, state__in=sorted(WITH_UNIT)).order_by("handle_due_at", "pk")
 
 
 def callback_queue(user: User) -> QuerySet[WorkOrder]:
     scope = _hub_scope(user, Role.CALLBACK_AGENT)
     if scope is None:
         return _none()
-    return WorkOrder.objects.filter(scope, state=State.AWAITING_CALLBACK).order_by("callback_due_at")
+    # A citizen who already rated the order online is not called again: skip orders whose
+    # latest callback record came in online.
+    later = OrderEvent.objects.filter(order=OuterRef("order"), action="record_callback", seq__gt=OuterRef("seq"))
+    rated_online = OrderEvent.objects.filter(
+        order=OuterRef("pk"), action="record_callback", data__via="online"
+    ).filter(~Exists(later))
+    return (
+        WorkOrder.objects.filter(scope, state=State.AWAITING_CALLBACK)
+        .filter(~Exists(rated_online))
+        .order_by("callback_due_at", "pk")
+    )
 
 
 def overdue(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
@@ -97,3 +140,63 @@ def near_due(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
 def taken_today(user: User) -> QuerySet[WorkOrder]:
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return WorkOrder.objects.filter(owner=user, created_at__gte=start).order_by("-created_at")
+
+
+# Filters and lists for the hub's own pages (dispatch board, supervision).
+
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.DISPATCHER, Role.LEADER)
+
+
+def _subtree_ids(model: type[Category] | type[Area], node_id: int) -> QuerySet[Any]:
+    """Ids of a category or area and of every node below it (the trees are at most three deep)."""
+    return model.objects.filter(Q(pk=node_id) | Q(parent=node_id) | Q(parent__parent=node_id)).values("pk")
+
+
+def filter_orders(
+    orders: QuerySet[WorkOrder],
+    *,
+    channel: str = "",
+    request_type: str = "",
+    urgency: str = "",
+    category: Category | None = None,
+    area: Area | None = None,
+    topic: Topic | None = None,
+    older_than: timedelta | None = None,
+    now: datetime | None = None,
+) -> QuerySet[WorkOrder]:
+    """Narrow a queue. A category or area matches itself and everything below it; older_than
+    keeps the orders received longer ago than that."""
+    if channel:
+        orders = orders.filter(channel=channel)
+    if request_type:
+        orders = orders.filter(request_type=request_type)
+    if urgency:
+        orders = orders.filter(urgency=urgency)
+    if category is not None:
+        orders = orders.filter(category__in=_subtree_ids(Category, category.pk))
+    if area is not None:
+        orders = orders.filter(area__in=_subtree_ids(Area, area.pk))
+    if topic is not None:
+        orders = orders.filter(topics=topic)
+    if older_than is not None:
+        orders = orders.filter(created_at__lt=(now or timezone.now()) - older_than)
+    return orders
+
+
+def flagged(user: User) -> QuerySet[WorkOrder]:
+    """Open orders someone (a supervisor or the deadline watch) has raised a supervision level on."""
+    scope = _hub_scope(user, *SUPERVISING_ROLES)
+    if scope is None:
+        return _none()
+    return WorkOrder.objects.filter(
+        scope, supervision_level__gt=0, state__in=sorted(WITH_UNIT | {State.REPLIED})
+    ).order_by("-supervision_level", "handle_due_at")
+
+
+def supervision_notices(user: User) -> QuerySet[SupervisionNotice]:
+    """The deadline watch's notices on the orders of the person's hubs, newest first."""
+    scope = _hub_scope(user, *SUPERVISING_ROLES)
+    if scope is None:
+        return SupervisionNotice.objects.none()
+    orders = WorkOrder.objects.filter(scope).values("pk")
+    return SupervisionNotice.objects.filter(order__in=orders).order_by("-created_at", "-pk")

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from civicdesk.orders.views import detail, lists
+from civicdesk.orders.views import detail, lists, unit
 
 app_name = "orders"
 urlpatterns = [
-    path("inbox/", lists.inbox, name="inbox"),
+    path("inbox/", unit.inbox, name="inbox"),
+    path("inbox/<str:number>/do/<str:action>/", unit.inline_move, name="inbox_inline"),
+    path("inbox/<str:number>/<str:action>/", unit.move_form, name="inbox_move"),
     path("dispatch/", lists.dispatch_board, name="dispatch_board"),
-    path("callbacks/", lists.callbacks, name="callbacks"),
+    path("callbacks/", unit.callbacks, name="callbacks"),
+    path("callbacks/<str:number>/", unit.callback, name="callback"),
     path("supervision/", lists.supervision, name="supervision"),
     path("search/", lists.search, name="search"),
     path("<str:number>/", detail.detail, name="detail"),

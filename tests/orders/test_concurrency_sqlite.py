@@ -35,7 +35,9 @@ def test_it_lets_exactly_one_of_two_dispatchers_dispatch(
 
 
 @pytest.mark.parametrize("with_version", [True, False], ids=["stale-version", "stale-state"])
-def test_it_lets_exactly_one_of_two_handlers_sign(w: World, monkeypatch: pytest.MonkeyPatch, with_version: bool) -> None:
+def test_it_lets_exactly_one_of_two_handlers_sign(
+    w: World, monkeypatch: pytest.MonkeyPatch, with_version: bool
+) -> None:
     scenario.sign_race(w, monkeypatch, with_version=with_version)
 
 

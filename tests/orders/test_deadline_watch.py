@@ -10,10 +10,10 @@ import time_machine
 
 from civicdesk.catalogue.models import RequestType
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.org.models import User
 from civicdesk.orders import actions
 from civicdesk.orders.models import DeadlineStage, OrderEvent, SupervisionNotice, WorkOrder
 from civicdesk.orders.workflow import State
+from civicdesk.org.models import User
 from tests.world import World
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -51,7 +51,8 @@ def enquiry_at_village(w: World) -> WorkOrder:
 
 def notices(order: WorkOrder) -> list[tuple[str, int, datetime]]:
     return list(
-        SupervisionNotice.objects.filter(order=order).order_by("created_at", "pk").values_list("stage", "level", "due_at")
+        SupervisionNotice.objects.filter(order=order).order_by("created_at", "pk")
+        .values_list("stage", "level", "due_at")
     )
 
 
@@ -141,7 +142,8 @@ def test_it_chases_an_order_while_its_extension_waits_for_review(w: World) -> No
 def test_it_leaves_a_suspended_order_alone_and_resumes_with_the_shifted_deadline(w: World) -> None:
     order = enquiry_at_village(w)
     doing(at(11, 3, 11), actions.sign_for, order, actor=w.village_handler)
-    doing(at(11, 4, 9), actions.request_suspension, order, actor=w.village_handler, reason="当事双方已起诉，等待法院判决")
+    doing(at(11, 4, 9), actions.request_suspension, order, actor=w.village_handler,
+          reason="当事双方已起诉，等待法院判决")
     doing(at(11, 4, 9, 30), actions.approve_suspension, order, actor=w.dispatcher)
     for moment in (WARN, at(11, 5, 11), at(11, 10, 10), at(11, 20, 10)):
         assert watch(moment) == 0

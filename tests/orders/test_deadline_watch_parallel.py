@@ -128,8 +128,9 @@ def test_it_issues_each_notice_once_with_two_worker_processes(w: World) -> None:
         for _ in range(2)
     ]
     results = [worker.communicate(timeout=120) for worker in workers]
-    for worker, (out, err) in zip(workers, results, strict=True):
+    for worker, (_out, err) in zip(workers, results, strict=True):
         assert worker.returncode == 0, err
-    counts = [int(line.split("=")[1]) for out, _ in results for line in out.split() if line.startswith("deadline_watch=")]
+    words = [word for out, _err in results for word in out.split()]
+    counts = [int(word.split("=")[1]) for word in words if word.startswith("deadline_watch=")]
     assert sum(counts) == 2 * len(orders), results
     _assert_each_notice_once(orders, [(DeadlineStage.SIGN, 2), (DeadlineStage.HANDLE, 4)])

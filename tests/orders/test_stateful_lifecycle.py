@@ -26,7 +26,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from civicdesk.catalogue.models import RequestType, Urgency
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.org.models import OrgUnit, User
 from civicdesk.orders import actions
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition, PermissionDenied
 from civicdesk.orders.models import (
@@ -40,6 +39,7 @@ from civicdesk.orders.models import (
     WorkOrder,
 )
 from civicdesk.orders.workflow import MOVES, TERMINAL, WITH_UNIT, State, replay
+from civicdesk.org.models import OrgUnit, User
 from tests.world import World
 
 SH = ZoneInfo("Asia/Shanghai")

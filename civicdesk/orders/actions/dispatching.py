@@ -157,7 +157,7 @@ def sub_dispatch(
         if sub_unit.pk == lead.pk or not sub_unit.path.startswith(lead.path) or not sub_unit.active:
             message = _("只能下派给 %(unit)s 的下级单位。") % {"unit": lead.name}
             raise InvalidInput(message, fields={"sub_unit": message})
-        if False and _active(o).filter(unit=sub_unit).exists():
+        if _active(o).filter(unit=sub_unit).exists():
             # Already an assisting unit of this order: one unit cannot hold two parts of it.
             message = _("%(unit)s 已是本工单的协办单位，不能再下派给它。") % {"unit": sub_unit.name}
             raise InvalidInput(message, fields={"sub_unit": message})

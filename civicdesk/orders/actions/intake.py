@@ -69,7 +69,8 @@ def _intake_unit(actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
 
 def _validate_phone(phone: str) -> str:
     phone = (phone or "").strip()
-    if phone and not _PHONE.match(phone):
+    # The pattern admits up to 21 characters ("+" and 20 more); the column holds 20.
+    if phone and (not _PHONE.match(phone) or len(phone) > 20):
         message = _("电话号码格式不正确（只能包含数字、空格和连字符）。")
         raise InvalidInput(message, fields={"citizen_phone": message})
     return phone

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.masking import mask_name, mask_phone
-from civicdesk.orders.errors import ActionError, ConflictError
+from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, OrderEvent, PersonalDataAccess, WorkOrder
 from civicdesk.orders.permissions import can, can_see_identity, visible_orders
@@ -115,6 +115,9 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         raise Http404(_("没有这个操作。"))
     form = spec.form(request.POST, request.FILES, order=order, prefix=action)
     if not form.is_valid():
+        if action not in available_moves(user, order):
+            # The bound form is only drawn for moves the user may make; say why instead.
+            messages.error(request, _("您当前不能对该工单执行“%(action)s”。") % {"action": MOVES[action].label})
         return render_order(request, order, bound={action: form}, status=400)
     try:
         spec.perform(order, actor=user, expected_version=form.cleaned_data["version"], **form.params())
@@ -129,6 +132,10 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         if not error.fields or not any(f in form.fields for f in error.fields):
             form.add_error(None, error.message)
         fresh = visible_order(user, number)
+        if action not in available_moves(user, fresh):
+            # No form for this move on the page to carry the error: show it as a message.
+            messages.error(request, error.message)
+            return render_order(request, fresh, status=403 if isinstance(error, PermissionDenied) else 400)
         data = request.POST.copy()
         data[f"{action}-version"] = str(fresh.version)
         form.data = data

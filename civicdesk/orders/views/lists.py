@@ -1,5 +1,5 @@
-"""The queue pages: a unit's inbox, the hub's dispatch board and review queues, the
-callback queue, supervision, and search."""
+"""The queue pages: the hub's dispatch board and review queues, supervision, and search.
+(The unit inbox and the callback queue live in orders.views.unit.)"""
 
 from __future__ import annotations
 
@@ -37,13 +37,6 @@ def _render(request: HttpRequest, title: str, sections: list[tuple[str, object]]
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Role.HANDLER, Role.UNIT_HEAD)
-    return _render(request, _("承办工单"), [(_("按时限排序"), _page(request, queues.unit_inbox(user)))])
-
-
-@login_required
 def dispatch_board(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     _require(user, Role.DISPATCHER)
@@ -55,13 +48,6 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         (_("答复审核"), _page(request, queues.review_queue(user, State.REPLIED))),
     ]
     return _render(request, _("派单与审核"), sections)
-
-
-@login_required
-def callbacks(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Role.CALLBACK_AGENT)
-    return _render(request, _("待回访"), [(_("按回访时限排序"), _page(request, queues.callback_queue(user)))])
 
 
 @login_required

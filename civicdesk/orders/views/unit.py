@@ -1,0 +1,418 @@
+"""The pages units and callback agents work in: the unit inbox (with inline sign-for and
+quick moves) and the callback queue (with the script to read and the answers to record).
+
+Every change goes through an action; the move forms are the order page's (ACTION_FORMS)
+and post to the same act endpoint, so validation and conflicts behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicdesk.lib.worktime import LimitUnit, WorkCalendar
+from civicdesk.orders import actions, deadlines, queues
+from civicdesk.orders.errors import ActionError, ConflictError
+from civicdesk.orders.forms import ACTION_FORMS, ActionForm
+from civicdesk.orders.models import Assignment, AssignmentRole, DeadlineStatus, WorkOrder
+from civicdesk.orders.permissions import UNIT_ROLES, can
+from civicdesk.orders.views.detail import visible_order
+from civicdesk.orders.workflow import MOVES, WITH_UNIT, State
+from civicdesk.org.models import Role, User
+from civicdesk.worktime.limits import work_calendar
+from civicdesk.worktime.models import Stage
+
+PAGE_SIZE = 50
+
+# ---------------------------------------------------------------------------------------
+# Deadline words
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def _working_amount(minutes: float, per_day: int) -> str:
+    if minutes >= per_day:
+        return _("%(n)s 个工作日") % {"n": _number(minutes / per_day)}
+    if minutes >= 60:
+        return _("%(n)s 个工作小时") % {"n": _number(minutes / 60)}
+    return _("%(n)s 分钟") % {"n": max(1, round(minutes))}
+
+
+def _wall_amount(hours: float) -> str:
+    if hours >= 48:
+        return _("%(n)s 天") % {"n": _number(hours / 24)}
+    if hours >= 1:
+        return _("%(n)s 小时") % {"n": _number(hours)}
+    return _("%(n)s 分钟") % {"n": max(1, round(hours * 60))}
+
+
+def countdown(due: datetime | None, now: datetime, unit: LimitUnit, calendar: WorkCalendar) -> str:
+    """"剩余 1.5 个工作日" / "已超期 3 个工作小时": the time left (or past) in the unit the
+    limit is counted in, so working-day limits never count nights and holidays."""
+    if due is None:
+        return ""
+    if unit is LimitUnit.CALENDAR_HOURS:
+        hours = (due - now).total_seconds() / 3600
+        if hours > 0:
+            return _("剩余 %(t)s") % {"t": _wall_amount(hours)}
+        return _("已超期 %(t)s") % {"t": _wall_amount(-hours)}
+    if due > now:
+        minutes = calendar.working_minutes_between(now, due)
+        if minutes < 1:
+            return _("下一个工作时段开始即到期")
+        return _("剩余 %(t)s") % {"t": _working_amount(minutes, calendar.minutes_per_day)}
+    minutes = calendar.working_minutes_between(due, now)
+    if minutes < 1:
+        return _("已超期（非工作时间内到期）")
+    return _("已超期 %(t)s") % {"t": _working_amount(minutes, calendar.minutes_per_day)}
+
+
+def handle_countdown(order: WorkOrder, now: datetime, calendar: WorkCalendar) -> str:
+    if order.state == State.SUSPENDED:
+        return _("已挂起，计时暂停")
+    return countdown(order.handle_due_at, now, deadlines.limit(order, Stage.HANDLE).unit, calendar)
+
+
+# ---------------------------------------------------------------------------------------
+# The unit inbox
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+
+
+def _tabs(user: User) -> list[Tab]:
+    tabs = [
+        Tab("all", _("全部待办")),
+        Tab("sign", _("待签收")),
+        Tab("handling", _("办理中")),
+        Tab("review", _("待审核")),
+        Tab("assist", _("协办待提交")),
+    ]
+    if Role.UNIT_HEAD in user.roles or _sub_units(user, queues.inbox_scope(user)).exists():
+        tabs.append(Tab("sub", _("下派至下级单位")))
+    return tabs
+
+
+_HANDLING_STATES = (State.SIGNED, State.REWORK, State.SUSPENDED)
+_REVIEW_STATES = (State.RETURN_REQUESTED, State.EXTENSION_REQUESTED, State.SUSPENSION_REQUESTED, State.REPLIED)
+# Moves offered from an inbox row, in the order shown. Sign-for happens in the row itself.
+QUICK_MOVES = ("reply", "request_extension", "request_return", "sub_dispatch", "give_part")
+INLINE_MOVES = ("sign", "sign_part")
+ROW_MOVES = {*QUICK_MOVES, "request_suspension"}
+
+
+def _sub_units(user: User, scope: Q | None) -> QuerySet[WorkOrder]:
+    if scope is None:
+        return WorkOrder.objects.none()
+    own = user.units_with_role(*UNIT_ROLES)
+    return WorkOrder.objects.filter(scope, state__in=sorted(WITH_UNIT)).exclude(lead_unit__in=own)
+
+
+def tab_orders(user: User, tab: str) -> QuerySet[WorkOrder]:
+    scope = queues.inbox_scope(user)
+    if scope is None:
+        return WorkOrder.objects.none()
+    owed = queues.assisting_parts(user)
+    if tab == "sign":
+        unsigned_parts = owed.filter(signed_at__isnull=True).values("order_id")
+        orders = WorkOrder.objects.filter((scope & Q(state=State.DISPATCHED)) | Q(pk__in=unsigned_parts))
+    elif tab == "handling":
+        orders = WorkOrder.objects.filter(scope, state__in=_HANDLING_STATES)
+    elif tab == "review":
+        orders = WorkOrder.objects.filter(scope, state__in=_REVIEW_STATES)
+    elif tab == "assist":
+        orders = WorkOrder.objects.filter(pk__in=owed.values("order_id"))
+    elif tab == "sub":
+        orders = _sub_units(user, scope)
+    else:
+        orders = queues.unit_inbox(user)
+    return orders.order_by("handle_due_at", "pk")
+
+
+def _filter_status(orders: QuerySet[WorkOrder], status: str, now: datetime) -> QuerySet[WorkOrder]:
+    running = ~Q(state__in=(State.SUSPENDED, State.REPLIED))
+    if status == DeadlineStatus.OVERDUE:
+        return orders.filter(running, handle_due_at__lt=now)
+    if status == DeadlineStatus.NEAR_DUE:
+        return orders.filter(running, handle_warn_at__lte=now, handle_due_at__gte=now)
+    if status == DeadlineStatus.ON_TIME:
+        return orders.filter(Q(handle_warn_at__gt=now) | Q(state=State.SUSPENDED))
+    return orders
+
+
+def _filter_text(orders: QuerySet[WorkOrder], query: str) -> QuerySet[WorkOrder]:
+    for word in query.split():
+        orders = orders.filter(Q(number__startswith=word) | Q(title__contains=word) | Q(address__contains=word))
+    return orders
+
+
+@dataclass
+class Row:
+    order: WorkOrder
+    status: DeadlineStatus
+    countdown: str
+    sign_countdown: str
+    part: Assignment | None
+    inline: list[tuple[str, str]]
+    moves: list[tuple[str, str]] = field(default_factory=list)
+    message: str = ""
+    message_level: str = "success"
+
+
+def _parts_by_order(user: User, orders: list[WorkOrder]) -> dict[int, Assignment]:
+    parts = queues.assisting_parts(user).filter(order__in=[o.pk for o in orders]).select_related("unit")
+    return {p.order_id: p for p in parts}
+
+
+def build_row(user: User, order: WorkOrder, part: Assignment | None, now: datetime, calendar: WorkCalendar) -> Row:
+    sign_countdown = ""
+    if order.state == State.DISPATCHED and order.signed_at is None and order.sign_due_at is not None:
+        sign_countdown = countdown(order.sign_due_at, now, deadlines.limit(order, Stage.SIGN).unit, calendar)
+
+    def allowed(action: str) -> bool:
+        if action in ("sign_part", "give_part") and part is None:
+            return False  # only the assisting unit's own (owed) part; saves a query per row
+        if action == "sign_part" and part is not None and part.signed_at is not None:
+            return False
+        return order.state in MOVES[action].sources and can(user, order, action)
+
+    inline = [(a, str(ACTION_FORMS[a].button)) for a in INLINE_MOVES if allowed(a)]
+    moves = [(a, str(MOVES[a].label)) for a in QUICK_MOVES if allowed(a)]
+    return Row(order, order.deadline_status(now), handle_countdown(order, now, calendar), sign_countdown, part,
+               inline, moves)
+
+
+def _require_unit_role(user: User) -> None:
+    if not user.roles & set(UNIT_ROLES):
+        raise PermissionDenied(_("您没有查看此页面的权限。"))
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    _require_unit_role(user)
+    tabs = _tabs(user)
+    tab = request.GET.get("tab", "all")
+    if tab not in {t.key for t in tabs}:
+        tab = "all"
+    status = request.GET.get("status", "")
+    query = (request.GET.get("q") or "").strip()[:50]
+    now = timezone.now()
+    orders = _filter_text(_filter_status(tab_orders(user, tab), status, now), query)
+    page = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page_orders = list(page)
+    parts = _parts_by_order(user, page_orders)
+    calendar = work_calendar()
+    rows = [build_row(user, o, parts.get(o.pk), now, calendar) for o in page_orders]
+    counts = {t.key: tab_orders(user, t.key).count() for t in tabs}
+    keep = {k: v for k, v in {"tab": tab, "status": status, "q": query}.items() if v}
+    return render(
+        request,
+        "orders/unit/inbox.html",
+        {
+            "tabs": [(t, counts[t.key]) for t in tabs],
+            "tab": tab,
+            "status": status,
+            "statuses": [(s.value, s.label) for s in DeadlineStatus if s != DeadlineStatus.NONE],
+            "query": query,
+            "page": page,
+            "rows": rows,
+            "here": request.path + ("?" + urlencode(keep) if keep else ""),
+            "keep": urlencode(keep),
+            "show_unit": Role.UNIT_HEAD in user.roles or tab == "sub",
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return nxt
+    return default
+
+
+@login_required
+@require_POST
+def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Sign for an order (or an assisting part) from its inbox row; htmx swaps the row."""
+    user: User = request.user  # type: ignore[assignment]
+    _require_unit_role(user)
+    if action not in INLINE_MOVES:
+        raise Http404(_("没有这个操作。"))
+    order = visible_order(user, number)
+    form = ActionForm(request.POST, order=order)
+    level, message = "success", ""
+    if not form.is_valid():
+        level, message = "danger", _("页面已过期，请刷新后再操作。")
+    else:
+        try:
+            perform = actions.sign_for if action == "sign" else actions.sign_part
+            perform(order, actor=user, expected_version=form.cleaned_data["version"])
+            message = _("已%(action)s：%(number)s") % {"action": MOVES[action].label, "number": number}
+        except ConflictError as error:
+            level, message = "warning", error.message
+        except ActionError as error:
+            level, message = "danger", error.message
+    if not request.headers.get("HX-Request"):
+        levels = {"success": messages.SUCCESS, "warning": messages.WARNING}
+        messages.add_message(request, levels.get(level, messages.ERROR), message)
+        return redirect(_safe_next(request, reverse("orders:inbox")))
+    fresh = visible_order(user, number)
+    now = timezone.now()
+    part = _parts_by_order(user, [fresh]).get(fresh.pk)
+    row = build_row(user, fresh, part, now, work_calendar())
+    row.message, row.message_level = message, level
+    return render(
+        request,
+        "orders/unit/_inbox_row.html",
+        {"row": row, "here": _safe_next(request, reverse("orders:inbox")), "show_unit": Role.UNIT_HEAD in user.roles},
+    )
+
+
+@login_required
+def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """One move's form (reply, extension, return, sub-dispatch, assisting part) on a page of
+    its own, opened from an inbox row; it posts to the order's act endpoint."""
+    user: User = request.user  # type: ignore[assignment]
+    _require_unit_role(user)
+    if action not in ROW_MOVES:
+        raise Http404(_("没有这个操作。"))
+    order = visible_order(user, number)
+    back = _safe_next(request, reverse("orders:inbox"))
+    if order.state not in MOVES[action].sources or not can(user, order, action):
+        messages.warning(
+            request,
+            _("工单 %(number)s 当前状态为“%(state)s”，您不能%(action)s。")
+            % {"number": number, "state": order.get_state_display(), "action": MOVES[action].label},
+        )
+        return redirect("orders:detail", number=number)
+    spec = ACTION_FORMS[action]
+    form = spec.form(order=order, initial={"version": order.version}, prefix=action)
+    parts = Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST).select_related("unit")
+    now = timezone.now()
+    return render(
+        request,
+        "orders/unit/move.html",
+        {
+            "order": order,
+            "action": action,
+            "label": MOVES[action].label,
+            "form": form,
+            "spec": spec,
+            "next": back,
+            "parts": parts,
+            "deadline": order.deadline_status(now),
+            "countdown": handle_countdown(order, now, work_calendar()),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The callback queue
+
+
+def _greeting_name(order: WorkOrder) -> str:
+    name = order.citizen_name.strip()
+    return name or _("来电人")
+
+
+def callback_script(order: WorkOrder, agent: User) -> list[str]:
+    """What the callback agent reads, paragraph by paragraph (回访话术)."""
+    created = timezone.localtime(order.created_at)
+    unit = order.lead_unit.name if order.lead_unit else _("承办单位")
+    content = order.content.strip()
+    if len(content) > 120:
+        content = content[:120] + "……"
+    lines = [
+        _("您好！这里是%(hub)s 12345 政务服务便民热线，我是回访员%(agent)s。请问是%(name)s吗？")
+        % {"hub": order.hub.name, "agent": agent, "name": _greeting_name(order)},
+        _("您在 %(date)s 反映的问题（工单号 %(number)s），我们做个回访，耽误您一两分钟。")
+        % {"date": f"{created:%Y年%m月%d日}", "number": order.number},
+        _("您反映的是：%(title)s。%(content)s") % {"title": order.title, "content": content},
+        _("%(unit)s 的答复是：%(reply)s") % {"unit": unit, "reply": order.reply_text or _("（无答复内容）")},
+        _("请问您反映的问题解决了吗？是已解决、部分解决，还是未解决？"),
+        _("您对这次办理结果满意吗？是满意、基本满意，还是不满意？"),
+        _("感谢您对 12345 热线工作的支持，再见！"),
+    ]
+    return lines
+
+
+def _require_callback_agent(user: User) -> None:
+    if Role.CALLBACK_AGENT not in user.roles:
+        raise PermissionDenied(_("您没有查看此页面的权限。"))
+
+
+@login_required
+def callbacks(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    _require_callback_agent(user)
+    orders = queues.callback_queue(user).select_related("lead_unit", "category", "hub")
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    calendar = work_calendar()
+    rows = []
+    for order in page:
+        unit = deadlines.limit(order, Stage.CALLBACK).unit
+        overdue = order.callback_due_at is not None and order.callback_due_at < now
+        rows.append({"order": order, "overdue": overdue, "countdown": countdown(order.callback_due_at, now, unit,
+                                                                                 calendar)})
+    return render(request, "orders/unit/callbacks.html", {"page": page, "rows": rows})
+
+
+@login_required
+def callback(request: HttpRequest, number: str) -> HttpResponse:
+    """One order's callback: the script, the answers, or closing it when unreachable."""
+    user: User = request.user  # type: ignore[assignment]
+    _require_callback_agent(user)
+    order = visible_order(user, number)
+    if order.state != State.AWAITING_CALLBACK or not can(user, order, "record_callback"):
+        messages.info(
+            request,
+            _("工单 %(number)s 当前状态为“%(state)s”，无需回访。")
+            % {"number": number, "state": order.get_state_display()},
+        )
+        return redirect("orders:callbacks")
+    now = timezone.now()
+    record_form = ACTION_FORMS["record_callback"].form(
+        order=order, initial={"version": order.version}, prefix="record_callback"
+    )
+    close_form = ACTION_FORMS["close_without_callback"].form(
+        order=order,
+        initial={"version": order.version, "reason": _("多次致电均无法联系到来电人。")},
+        prefix="close_without_callback",
+    )
+    context: dict[str, Any] = {
+        "order": order,
+        "script": callback_script(order, user),
+        "record_form": record_form,
+        "close_form": close_form,
+        "can_close": can(user, order, "close_without_callback"),
+        "next": reverse("orders:callbacks"),
+        "countdown": countdown(order.callback_due_at, now, deadlines.limit(order, Stage.CALLBACK).unit,
+                               work_calendar()),
+        "parts": Assignment.objects.filter(order=order, role=AssignmentRole.ASSIST, part_given_at__isnull=False)
+        .select_related("unit"),
+        "attachments": order.attachments.order_by("uploaded_at"),
+    }
+    return render(request, "orders/unit/callback.html", context)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.enterprises.models import Enterprise
+from civicdesk.orders import clock
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit
-from civicdesk.orders import clock
 
 
 class ReplyResult(models.TextChoices):

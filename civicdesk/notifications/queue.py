@@ -7,13 +7,15 @@ hears of every move on the orders they took.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from civicdesk.notifications.models import Medium, OutboxMessage
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import label
-from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.models import Membership, OrgUnit, Role
 
 LEAD = "lead_unit"
 ASSISTING = "assisting_units"
@@ -73,89 +75,171 @@ CITIZEN_TEXTS = {
 }
 
 
-def _members(units: Iterable[OrgUnit], roles: tuple[str, ...]) -> list[User]:
-    unit_ids = [u.pk for u in units]
-    if not unit_ids:
-        return []
-    return list(
-        User.objects.filter(memberships__unit_id__in=unit_ids, memberships__role__in=roles, is_active=True).distinct()
-    )
+@dataclass(frozen=True)
+class Planned:
+    """One outbox row before it is written: an inbox message to a user, or an SMS."""
+
+    medium: str
+    user_id: int | None
+    address: str
+    template: str
+    text: str
 
 
-def _staff_for(audience: str, order: WorkOrder, event: OrderEvent | None = None) -> list[User]:
-    unit_roles = (Role.HANDLER, Role.UNIT_HEAD)
+class Directory(Protocol):
+    """Who is who, as the rules need it. The database answers it for live moves; the demo's
+    bulk generator answers it from memory, so both produce the same rows."""
+
+    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]: ...
+
+    def assisting_unit_ids(self, order: WorkOrder) -> list[int]: ...
+
+    def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
+        """(order number, phone) of merged children whose callers asked for a reply."""
+        ...
+
+
+_UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+_HUB_ROLES = {
+    HUB_DISPATCHERS: (Role.DISPATCHER,),
+    HUB_CALLBACK: (Role.CALLBACK_AGENT,),
+    HUB_SUPERVISORS: (Role.SUPERVISOR,),
+    HUB_LEADERS: (Role.LEADER,),
+}
+
+
+def _path_ids(unit: OrgUnit) -> list[int]:
+    return [int(p) for p in unit.path.strip("/").split("/") if p]
+
+
+def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory: Directory) -> set[int]:
+    lead = order.lead_unit
     if audience == RETURNED_FROM:
-        unit_id = event.data.get("returned_from") if event is not None else None
-        return _members(list(OrgUnit.objects.filter(pk=unit_id)), unit_roles) if unit_id else []
+        unit_id = data.get("returned_from")
+        return directory.members([unit_id], _UNIT_ROLES) if unit_id else set()
     if audience == LEAD:
-        return _members([order.lead_unit] if order.lead_unit else [], unit_roles)
+        return directory.members([lead.pk], _UNIT_ROLES) if lead else set()
     if audience == LEAD_HEADS:
-        if order.lead_unit is None:
-            return []
-        return _members([order.lead_unit, *order.lead_unit.ancestors()], (Role.UNIT_HEAD,))
+        return directory.members(_path_ids(lead), (Role.UNIT_HEAD,)) if lead else set()
     if audience == ASSISTING:
-        active = Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST)
-        units = [a.unit for a in active.select_related("unit")]
-        return _members(units, unit_roles)
-    hub_roles = {
-        HUB_DISPATCHERS: (Role.DISPATCHER,),
-        HUB_CALLBACK: (Role.CALLBACK_AGENT,),
-        HUB_SUPERVISORS: (Role.SUPERVISOR,),
-        HUB_LEADERS: (Role.LEADER,),
-    }
-    if audience in hub_roles:
-        return _members([order.hub], hub_roles[audience])
-    return []
+        return directory.members(directory.assisting_unit_ids(order), _UNIT_ROLES)
+    if audience in _HUB_ROLES:
+        return directory.members([order.hub_id], _HUB_ROLES[audience])
+    return set()
 
 
-def _staff_text(order: WorkOrder, event: OrderEvent) -> str:
+def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -> str:
     text = _("工单 %(number)s「%(title)s」：%(action)s") % {
-        "number": order.number, "title": order.title[:30], "action": label(event.action),
+        "number": order.number,
+        "title": order.title[:30],
+        "action": label(action),
     }
-    if event.action == "deadline_notice":
+    if action == "deadline_notice":
         text += _("（%(level)s级，时限 %(due)s）") % {
-            "level": event.data.get("level"), "due": event.data.get("due_at", "")[:16].replace("T", " "),
+            "level": data.get("level"),
+            "due": str(data.get("due_at", ""))[:16].replace("T", " "),
         }
-    if event.note:
-        text += f" — {event.note[:60]}"
+    if note:
+        text += f" — {note[:60]}"
     return text
+
+
+def plan(
+    order: WorkOrder,
+    *,
+    action: str,
+    actor_id: int | None,
+    to_state: str,
+    note: str,
+    data: dict[str, Any],
+    directory: Directory,
+) -> list[Planned]:
+    """The messages one event sends, by the rules above."""
+    if action == "deadline_notice":
+        audiences = NOTICE_AUDIENCES.get(int(data.get("level", 1)), NOTICE_AUDIENCES[4])
+    else:
+        audiences = AUDIENCES.get(action, ())
+    recipients: list[int] = []
+    for audience in audiences:
+        for user_id in sorted(_staff_ids(audience, order, data, directory)):
+            if user_id not in recipients:
+                recipients.append(user_id)
+    # First-contact responsibility: the owner sees every move.
+    if order.owner_id not in recipients:
+        recipients.append(order.owner_id)
+    if actor_id is not None and actor_id in recipients:
+        recipients.remove(actor_id)
+    planned: list[Planned] = []
+    if recipients:
+        text = staff_text(order, action, note, data)
+        planned += [Planned(Medium.INBOX, user_id, "", action, text) for user_id in recipients]
+    if CITIZEN in audiences and order.citizen_phone and (order.wants_reply or action == "create"):
+        parent_number = order.parent.number if order.parent else ""
+        sms = CITIZEN_TEXTS[action].format(number=order.number, parent=parent_number)
+        planned.append(Planned(Medium.SMS, None, order.citizen_phone, f"citizen_{action}", sms))
+    if MERGED_CALLERS in audiences and to_state == "closed":
+        result = order.reply_text[:60] or str(order.get_reply_result_display())
+        for number, phone in directory.merged_callers(order):
+            text = CITIZEN_TEXTS["closed_parent"].format(number=number, result=result)
+            planned.append(Planned(Medium.SMS, None, phone, "citizen_closed_parent", text))
+    return planned
+
+
+class DatabaseDirectory:
+    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]:
+        ids = [u for u in unit_ids if u]
+        if not ids:
+            return set()
+        return set(
+            Membership.objects.filter(unit_id__in=ids, role__in=roles, user__is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+
+    def assisting_unit_ids(self, order: WorkOrder) -> list[int]:
+        return list(
+            Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST).values_list(
+                "unit_id", flat=True
+            )
+        )
+
+    def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
+        # Same rule as for the order's own caller: only those who asked for a reply.
+        return list(
+            order.merged_children.exclude(citizen_phone="")
+            .filter(wants_reply=True)
+            .order_by("pk")
+            .values_list("number", "citizen_phone")
+        )
 
 
 def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
     """Write the outbox rows for one event. Called inside the move's transaction."""
-    if event.action == "deadline_notice":
-        audiences = NOTICE_AUDIENCES.get(int(event.data.get("level", 1)), NOTICE_AUDIENCES[4])
-    else:
-        audiences = AUDIENCES.get(event.action, ())
-    messages: list[OutboxMessage] = []
-    recipients: dict[int, User] = {}
-    for audience in audiences:
-        for user in _staff_for(audience, order, event):
-            recipients[user.pk] = user
-    # First-contact responsibility: the owner sees every move.
-    recipients[order.owner_id] = order.owner
-    if event.actor_id is not None:
-        recipients.pop(event.actor_id, None)
-    text = _staff_text(order, event)
-    for user in recipients.values():
-        messages.append(
-            OutboxMessage(order=order, event=event, medium=Medium.INBOX, user=user, template=event.action, text=text)
+    planned = plan(
+        order,
+        action=event.action,
+        actor_id=event.actor_id,
+        to_state=event.to_state,
+        note=event.note,
+        data=event.data,
+        directory=DatabaseDirectory(),
+    )
+    messages = [
+        OutboxMessage(
+            order=order,
+            event=event,
+            medium=p.medium,
+            user_id=p.user_id,
+            address=p.address,
+            template=p.template,
+            text=p.text,
         )
-    if CITIZEN in audiences and order.citizen_phone and (order.wants_reply or event.action == "create"):
-        parent_number = order.parent.number if order.parent else ""
-        sms = CITIZEN_TEXTS[event.action].format(number=order.number, parent=parent_number)
-        messages.append(
-            OutboxMessage(order=order, event=event, medium=Medium.SMS, address=order.citizen_phone,
-                          template=f"citizen_{event.action}", text=sms)
-        )
-    if MERGED_CALLERS in audiences and event.to_state == "closed":
-        result = order.reply_text[:60] or order.get_reply_result_display()
-        # Same rule as for the order's own caller: only those who asked for a reply.
-        for child in order.merged_children.exclude(citizen_phone="").filter(wants_reply=True):
-            messages.append(
-                OutboxMessage(order=order, event=event, medium=Medium.SMS, address=child.citizen_phone,
-                              template="citizen_closed_parent",
-                              text=CITIZEN_TEXTS["closed_parent"].format(number=child.number, result=result))
-            )
+        for p in planned
+    ]
     OutboxMessage.objects.bulk_create(messages)
     return messages
+
+
+def _staff_text(order: WorkOrder, event: Any) -> str:
+    # Kept while the demo's bulk generator still calls it by this name.
+    return staff_text(order, event.action, event.note, event.data)

@@ -19,7 +19,7 @@ from civicdesk.orders import actions
 from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import WorkOrder
-from civicdesk.orders.permissions import visible_orders
+from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.workflow import OPEN
 from civicdesk.org.models import OrgUnit, Role, User
 
@@ -46,7 +46,10 @@ def _caller_history(user: User, phone: str) -> list[object]:
     if len(phone) < 5:
         return []
     return list(
-        visible_orders(user).filter(citizen_phone=phone).select_related("lead_unit").order_by("-created_at")[:10]
+        visible_orders(user)
+        .filter(identity_visible(user), citizen_phone=phone)
+        .select_related("lead_unit")
+        .order_by("-created_at")[:10]
     )
 
 
@@ -74,8 +77,7 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         "history": _caller_history(user, str(phone)),
         "hub": hub,
         # Operators dispatch directly only where the center allows it (the action refuses otherwise).
-        "may_dispatch": Role.DISPATCHER in user.roles
-        or (Role.OPERATOR in user.roles and operator_may_dispatch()),
+        "may_dispatch": Role.DISPATCHER in user.roles or (Role.OPERATOR in user.roles and operator_may_dispatch()),
     }
 
 
@@ -152,7 +154,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     address = (request.GET.get("address") or "").strip()
     condition = Q(pk__in=[])
     if len(phone) >= 5:
-        condition |= Q(citizen_phone=phone)
+        condition |= Q(citizen_phone=phone) & identity_visible(user)
     if len(address) >= 4:
         condition |= Q(address__contains=address[-12:])
     if category is not None and area is not None:

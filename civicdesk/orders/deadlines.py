@@ -92,6 +92,8 @@ def resume_after_pause(order: WorkOrder, paused_from: datetime, at: datetime) ->
         _set_handle_due(order, due, handle, calendar)
     if order.signed_at is None and order.sign_due_at is not None:
         order.sign_due_at = calendar.shift(order.sign_due_at, paused)
+    if order.return_due_at is not None and order.return_due_at > paused_from:
+        order.return_due_at = calendar.shift(order.return_due_at, paused)
     order.suspended_minutes += paused
     return paused
 

@@ -106,3 +106,15 @@ def can_see_identity(user: User, order: WorkOrder) -> bool:
         return can_view(user, order)
     hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles}
     return order.owner_id == user.pk or _covering(user.units_with_role(*hub_roles), order.hub) is not None
+
+
+def identity_visible(user: User) -> Q:
+    """The orders whose caller `user` may know, as a filter (the rule of can_see_identity).
+
+    Apply it wherever orders are looked up or listed by the caller's phone: finding a
+    confidential order by a number tells who called just as showing the number does."""
+    condition = Q(confidential=False) | Q(owner=user.pk)
+    hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles}
+    for unit in user.units_with_role(*hub_roles) if user.is_active else []:
+        condition |= Q(hub__path__startswith=unit.path)
+    return condition

@@ -91,7 +91,7 @@ class UserCreateForm(forms.ModelForm):
     password1 = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput(render_value=False))
     password2 = forms.CharField(label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(render_value=False))
     unit = UnitChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), required=False)
-    role = forms.ChoiceField(label=_("角色"), choices=[("", "—")] + list(Role.choices), required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=[("", "—"), *Role.choices], required=False)
 
     class Meta:
         model = User

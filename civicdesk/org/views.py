@@ -205,7 +205,8 @@ def membership_delete(request: HttpRequest, pk: int, membership_pk: int) -> Http
         membership.delete()
         messages.success(
             request,
-            _("已移除角色：%(unit)s · %(role)s") % {"unit": membership.unit.name, "role": membership.get_role_display()},
+            _("已移除角色：%(unit)s · %(role)s")
+            % {"unit": membership.unit.name, "role": membership.get_role_display()},
         )
     return redirect("org:user", pk=pk)
 

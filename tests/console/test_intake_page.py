@@ -95,9 +95,16 @@ def _assert_kept(html: str, w: World, **data: Any) -> None:
 
 
 def test_it_keeps_everything_typed_when_the_title_is_missing(w: World) -> None:
-    response = client_for(w.operator).post("/intake/new", typed(w, title=""))
+    response = client_for(w.operator).post(
+        "/intake/new",
+        typed(w, title="", urgency="urgent", request_type="help", confidential="on", topics=[w.topic_epidemic.pk]),
+    )
     assert response.status_code == 400
     html = text(response)
+    assert re.search(r'<option value="urgent" selected>', field_block(html, "id_urgency"))
+    assert re.search(r'<option value="help" selected>', field_block(html, "id_request_type"))
+    assert re.search(r'name="confidential"[^>]*checked', html)
+    assert re.search(rf'name="topics" value="{w.topic_epidemic.pk}"[^>]*checked', html)
     assert field_errors(html, "id_title")
     assert not field_errors(html, "id_content")
     _assert_kept(

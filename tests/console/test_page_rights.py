@@ -132,3 +132,27 @@ def test_it_refuses_moves_by_get(w: World) -> None:
     assert response.status_code == 405
     order.refresh_from_db()
     assert order.state == State.DISPATCHED
+
+
+def test_it_shows_a_plain_404_page_for_an_unknown_order(w: World) -> None:
+    response = client_for(w.dispatcher).get("/orders/2099010100001/")
+    assert response.status_code == 404
+    html = text(response)
+    assert "没有找到该页面或工单" in html
+    assert "Traceback" not in html
+
+
+def test_it_shows_a_calm_500_page_without_a_stack_trace(w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from civicdesk.orders import queues
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(queues, "taken_today", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(w.operator)
+    response = client.get("/")
+    assert response.status_code == 500
+    html = text(response)
+    assert "系统暂时出现问题" in html and "您填写的内容没有丢失" in html
+    assert "database exploded" not in html and "Traceback" not in html

@@ -74,8 +74,11 @@ def _move(page: Any, action: str) -> Any:
     return form
 
 
-def _open_from_queue(page: Any, queue: str, number: str) -> None:
+def _open_from_queue(page: Any, queue: str, number: str, tab: str = "") -> None:
+    """Opens the order from the person's queue page (and the queue's tab), as they would."""
     page.goto(queue)
+    if tab:
+        page.locator("main").get_by_role("link", name=re.compile(f"^\\s*{tab}")).click()
     link = page.locator(f"main a[href='/orders/{number}/']").first
     expect(link).to_be_visible()
     link.click()
@@ -111,6 +114,7 @@ def test_1_operator_takes_the_call_and_dispatches_it(signed_in: Callable[[str], 
     expect(page.locator("#unit-suggestion")).to_contain_text(UNIT)
     effort.click(page.locator("#unit-suggestion button"))
     expect(page.locator("#id_lead_unit option:checked")).to_contain_text(UNIT)
+    screenshot(page, "1-operator-intake-form")
     effort.click(page.get_by_role("button", name="直接派单"))
 
     expect(page.locator("#new-order-state")).to_have_text("已派单")
@@ -152,7 +156,7 @@ def test_2_unit_signs_for_it_and_replies(signed_in: Callable[[str], Any], journe
 def test_3_hub_accepts_the_reply(signed_in: Callable[[str], Any], journey: Journey) -> None:
     number = journey.need("reply")
     page = signed_in("dispatcher1")
-    _open_from_queue(page, "/orders/dispatch/", number)
+    _open_from_queue(page, "/orders/dispatch/", number, tab="答复审核")
     expect(page.locator("#order-state")).to_have_text("已答复")
     expect(page.locator("main")).to_contain_text(REPLY)
 

@@ -15,7 +15,7 @@ from civicdesk.lib.masking import mask_name, mask_phone
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, OrderEvent, PersonalDataAccess, WorkOrder
-from civicdesk.orders.permissions import can, can_see_identity, visible_orders
+from civicdesk.orders.permissions import can, can_see_identity, identity_visible, visible_orders
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
@@ -91,7 +91,7 @@ def render_order(
         "topics": list(order.topics.all()),
         "hub_side": hub_side,
         "related": visible_orders(user)
-        .filter(citizen_phone=order.citizen_phone)
+        .filter(identity_visible(user), citizen_phone=order.citizen_phone)
         .exclude(pk=order.pk)
         .order_by("-created_at")[:10]
         if order.citizen_phone and can_see_identity(user, order)

@@ -58,7 +58,9 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
-def _respond(request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _respond(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     template = fragment if _is_htmx(request) else page
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
@@ -551,7 +553,7 @@ def review(request: HttpRequest, number: str, action: str) -> HttpResponse:
         if not any(name in form.fields for name in error.fields):
             form.add_error(None, error.message)
         fresh = visible_order(user, number)
-        data = form.data.copy()
+        data = request.POST.copy()
         data[f"{action}-version"] = str(fresh.version)
         form.data = data
         return failed(fresh, 400)
@@ -706,11 +708,12 @@ def merge(request: HttpRequest, number: str) -> HttpResponse:
                     form.add_error(name, message)
             if not any(name in form.fields for name in error.fields):
                 form.add_error(None, error.message)
-        data = form.data.copy()
+        data = request.POST.copy()
         data["merge-version"] = str(fresh.version)
         form.data = data
         context = _merge_context(request, user, fresh, form=form, parent_number=posted_parent)
-        return render(request, "orders/hub/merge.html", context, status=409 if isinstance(error, ConflictError) else 400)
+        status = 409 if isinstance(error, ConflictError) else 400
+        return render(request, "orders/hub/merge.html", context, status=status)
     messages.success(
         request, _("工单 %(child)s 已并入 %(parent)s。") % {"child": order.number, "parent": parent.number}
     )
@@ -726,7 +729,13 @@ SUPERVISION_LISTS = {
     "flagged": gettext_lazy("已督办"),
     "notices": gettext_lazy("预警通知"),
 }
-UNIT_SORTS = ("unit", "overdue", "near", "flagged")
+UNIT_SORT_LABELS = {
+    "unit": gettext_lazy("承办单位"),
+    "overdue": gettext_lazy("超期"),
+    "near": gettext_lazy("临期"),
+    "flagged": gettext_lazy("已督办"),
+}
+UNIT_SORTS = tuple(UNIT_SORT_LABELS)
 
 
 def _by_unit(orders: QuerySet[WorkOrder]) -> dict[int | None, int]:
@@ -759,8 +768,9 @@ def _unit_table(user: User, sort: str, descending: bool) -> list[dict[str, Any]]
 
 class EscalateRow:
     def __init__(self, user: User, order: WorkOrder, form: ActionForm | None = None, notice: str = "",
-                 level: str = "success") -> None:
+                 level: str = "success", back: str = "") -> None:
         self.order = order
+        self.back = back
         self.may_escalate = can(user, order, "supervise") and order.state in MOVES["supervise"].sources
         self.form = form or (
             ACTION_FORMS["supervise"].form(
@@ -778,9 +788,9 @@ def _supervision_context(
     request: HttpRequest, user: User, *, bound: dict[str, ActionForm] | None = None
 ) -> dict[str, Any]:
     now = timezone.now()
-    sort = request.GET.get("sort") if request.GET.get("sort") in UNIT_SORTS else "overdue"
+    sort = str(request.GET.get("sort")) if request.GET.get("sort") in UNIT_SORTS else "overdue"
     descending = request.GET.get("dir", "desc" if sort != "unit" else "asc") != "asc"
-    listing = request.GET.get("list") if request.GET.get("list") in SUPERVISION_LISTS else "overdue"
+    listing = str(request.GET.get("list")) if request.GET.get("list") in SUPERVISION_LISTS else "overdue"
     unit_raw = request.GET.get("unit") or ""
     unit = OrgUnit.objects.filter(pk=int(unit_raw)).first() if unit_raw.isdigit() else None
     lists = {
@@ -795,10 +805,22 @@ def _supervision_context(
         notices = notices.filter(order__lead_unit=unit)
     counts = {key: qs.count() for key, qs in lists.items()}
     counts["notices"] = notices.count()
+    back = reverse("orders:supervision") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    sort_links = []
+    for key, label in UNIT_SORT_LABELS.items():
+        active = key == sort
+        flip = "asc" if active and descending else "desc"
+        if not active and key == "unit":
+            flip = "asc"
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"], query["dir"] = key, flip
+        sort_links.append({"key": key, "label": label, "active": active, "query": query.urlencode()})
     context: dict[str, Any] = {
         "units": _unit_table(user, sort, descending),
         "sort": sort,
         "descending": descending,
+        "sort_links": sort_links,
         "listing": listing,
         "unit": unit,
         "tabs": [{"key": k, "label": label, "count": counts[k], "active": k == listing}
@@ -810,7 +832,7 @@ def _supervision_context(
         page = _page(request, lists[listing].select_related("lead_unit", "category", "hub"))
         context["page"] = page
         context["rows"] = [
-            EscalateRow(user, o, (bound or {}).get(o.number)) for o in page.object_list
+            EscalateRow(user, o, (bound or {}).get(o.number), back=back) for o in page.object_list
         ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -841,7 +863,7 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
 
     def row(current: WorkOrder, status: int, *, bound: ActionForm | None = None, notice: str = "",
             level: str = "warning") -> HttpResponse:
-        context = {"row": EscalateRow(user, current, bound, notice, level)}
+        context = {"row": EscalateRow(user, current, bound, notice, level, back=back)}
         return render(request, "orders/hub/_supervision_row.html", context, status=status)
 
     if not form.is_valid():
@@ -860,7 +882,7 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as error:
         form.add_error("note" if "note" in error.fields else None, error.fields.get("note", error.message))
         fresh = visible_order(user, number)
-        data = form.data.copy()
+        data = request.POST.copy()
         data["supervise-version"] = str(fresh.version)
         form.data = data
         if _is_htmx(request):

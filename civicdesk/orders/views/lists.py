@@ -1,5 +1,5 @@
-"""The queue pages: the hub's dispatch board and review queues, supervision, and search.
-(The unit inbox and the callback queue live in orders.views.unit.)"""
+"""The queue pages: search. (The unit inbox and the callback queue live in orders.views.unit;
+the dispatch board, its review queues and supervision in orders.views.hub.)"""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from civicdesk.orders import queues
 from civicdesk.orders.models import WorkOrder
-from civicdesk.orders.permissions import visible_orders
+from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.workflow import State
-from civicdesk.org.models import Role, User
+from civicdesk.org.models import User
 
 PAGE_SIZE = 50
 
@@ -36,31 +35,6 @@ def _render(request: HttpRequest, title: str, sections: list[tuple[str, object]]
     return render(request, "orders/queue.html", {"title": title, "sections": sections, **extra})
 
 
-@login_required
-def dispatch_board(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Role.DISPATCHER)
-    sections = [
-        (_("待派单"), _page(request, queues.pending_dispatch(user))),
-        (_("退单审核"), _page(request, queues.review_queue(user, State.RETURN_REQUESTED))),
-        (_("延期审核"), _page(request, queues.review_queue(user, State.EXTENSION_REQUESTED))),
-        (_("挂起审核"), _page(request, queues.review_queue(user, State.SUSPENSION_REQUESTED))),
-        (_("答复审核"), _page(request, queues.review_queue(user, State.REPLIED))),
-    ]
-    return _render(request, _("派单与审核"), sections)
-
-
-@login_required
-def supervision(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER)
-    sections = [
-        (_("已超期"), _page(request, queues.overdue(user))),
-        (_("临期"), _page(request, queues.near_due(user))),
-    ]
-    return _render(request, _("督办"), sections)
-
-
 _NUMBER = re.compile(r"^\d{13}$")
 _PHONE = re.compile(r"^\+?\d[\d\- ]{3,18}$")
 
@@ -74,7 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if _NUMBER.match(query):
             orders = orders.filter(number=query)
         elif _PHONE.match(query):
-            orders = orders.filter(citizen_phone__contains=re.sub(r"[\s\-]", "", query))
+            orders = orders.filter(identity_visible(user), citizen_phone__contains=re.sub(r"[\s\-]", "", query))
         else:
             condition = Q()
             for word in query.split():

@@ -32,7 +32,7 @@ from civicdesk.orders.models import Assignment, AssignmentRole, DeadlineStatus, 
 from civicdesk.orders.permissions import UNIT_ROLES, can
 from civicdesk.orders.views.detail import visible_order
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, State
-from civicdesk.org.models import Role, User
+from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import Stage
 
@@ -183,7 +183,18 @@ def _parts_by_order(user: User, orders: list[WorkOrder]) -> dict[int, Assignment
     return {p.order_id: p for p in parts}
 
 
-def build_row(user: User, order: WorkOrder, part: Assignment | None, now: datetime, calendar: WorkCalendar) -> Row:
+def _units_with_sub_units() -> set[int]:
+    return set(OrgUnit.objects.filter(active=True, parent__isnull=False).values_list("parent_id", flat=True))
+
+
+def build_row(
+    user: User,
+    order: WorkOrder,
+    part: Assignment | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    parents: set[int],
+) -> Row:
     sign_countdown = ""
     if order.state == State.DISPATCHED and order.signed_at is None and order.sign_due_at is not None:
         sign_countdown = countdown(order.sign_due_at, now, deadlines.limit(order, Stage.SIGN).unit, calendar)
@@ -193,6 +204,8 @@ def build_row(user: User, order: WorkOrder, part: Assignment | None, now: dateti
             return False  # only the assisting unit's own (owed) part; saves a query per row
         if action == "sign_part" and part is not None and part.signed_at is not None:
             return False
+        if action == "sub_dispatch" and order.lead_unit_id not in parents:
+            return False  # nobody below the lead unit to pass it to
         return order.state in MOVES[action].sources and can(user, order, action)
 
     inline = [(a, str(ACTION_FORMS[a].button)) for a in INLINE_MOVES if allowed(a)]
@@ -224,7 +237,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page_orders = list(page)
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()
-    rows = [build_row(user, o, parts.get(o.pk), now, calendar) for o in page_orders]
+    parents = _units_with_sub_units()
+    rows = [build_row(user, o, parts.get(o.pk), now, calendar, parents) for o in page_orders]
     counts = {t.key: tab_orders(user, t.key).count() for t in tabs}
     keep = {k: v for k, v in {"tab": tab, "status": status, "q": query}.items() if v}
     return render(
@@ -281,7 +295,7 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     fresh = visible_order(user, number)
     now = timezone.now()
     part = _parts_by_order(user, [fresh]).get(fresh.pk)
-    row = build_row(user, fresh, part, now, work_calendar())
+    row = build_row(user, fresh, part, now, work_calendar(), _units_with_sub_units())
     row.message, row.message_level = message, level
     return render(
         request,

@@ -21,6 +21,10 @@
           if (el.type === "checkbox") el.checked = !!saved[el.name];
           else if (el.type === "radio") el.checked = saved[el.name] === el.value;
           else if (!el.value) el.value = saved[el.name];
+          // A select always has a value; restore it while it still shows the page's default.
+          else if (el.tagName === "SELECT" && !el.multiple && Array.from(el.options).every((o) => o.selected === o.defaultSelected)) {
+            el.value = saved[el.name];
+          }
         });
         const note = form.querySelector("[data-draft-note]");
         if (note) note.hidden = false;

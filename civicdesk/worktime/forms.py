@@ -1,0 +1,122 @@
+"""The admin's forms for time limits and calendar days."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.catalogue.forms import CategoryChoiceField
+from civicdesk.catalogue.models import Category
+from civicdesk.lib.worktime import LimitUnit
+from civicdesk.worktime.models import CalendarDay, TimeLimitPolicy
+
+# Far more than any limit in the field (the longest are weeks); catches a typo like 150 days.
+_MAX = {
+    LimitUnit.WORKING_DAYS.value: Decimal(60),
+    LimitUnit.WORKING_HOURS.value: Decimal(480),
+    LimitUnit.CALENDAR_HOURS.value: Decimal(24 * 60),
+}
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxInput, forms.HiddenInput)):
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class TimeLimitPolicyForm(forms.ModelForm):
+    category = CategoryChoiceField(
+        label=_("分类"), queryset=Category.objects.none(), required=False, empty_label=_("（所有分类）")
+    )
+
+    class Meta:
+        model = TimeLimitPolicy
+        fields = ["stage", "request_type", "urgency", "category", "amount", "unit"]
+        labels = {"request_type": _("诉求类型（空为所有类型）"), "urgency": _("紧急程度（空为所有）")}
+        error_messages = {
+            "stage": {"required": _("请选择环节。")},
+            "amount": {"required": _("请填写时长。"), "invalid": _("请填写数字，如 2 或 0.5。")},
+            "unit": {"required": _("请选择单位。")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = (  # type: ignore[attr-defined]
+            Category.objects.filter(active=True).select_related("parent__parent").order_by("code")
+        )
+        self.fields["request_type"].choices = [("", _("（所有类型）")), *self.fields["request_type"].choices[1:]]  # type: ignore[attr-defined]
+        self.fields["urgency"].choices = [("", _("（所有紧急程度）")), *self.fields["urgency"].choices[1:]]  # type: ignore[attr-defined]
+        _style(self)
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError(_("时长须大于 0。"))
+        return amount
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        amount, unit = data.get("amount"), data.get("unit")
+        if amount is not None and unit in _MAX and amount > _MAX[unit]:
+            self.add_error("amount", _("时长过长（最多 %(n)s），请检查单位是否选对。") % {"n": _MAX[unit]})
+        if data.get("stage"):
+            same = TimeLimitPolicy.objects.filter(
+                stage=data["stage"],
+                request_type=data.get("request_type") or "",
+                urgency=data.get("urgency") or "",
+                category=data.get("category"),
+            )
+            if self.instance.pk is not None:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                # On a field the constraint covers, so the model's generic message stays away.
+                self.add_error("stage", _("同一环节、诉求类型、紧急程度和分类已有一条时限规则，请直接修改那一条。"))
+        return data
+
+
+_KIND_CHOICES = [("1", _("工作日（上班）")), ("0", _("休息日（放假）"))]
+
+
+class CalendarDayForm(forms.ModelForm):
+    is_workday = forms.TypedChoiceField(
+        label=_("这一天"),
+        choices=_KIND_CHOICES,
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择是工作日还是休息日。")},
+    )
+
+    class Meta:
+        model = CalendarDay
+        fields = ["day", "is_workday", "note"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"note": _("说明")}
+        help_texts = {"note": _("例如“春节”“国庆节调休上班”，会显示在日历上。")}
+        error_messages = {
+            "day": {"required": _("请填写日期。"), "invalid": _("请填写有效的日期，如 2027-01-01。"),
+                    "unique": _("这一天已有调整记录，请直接修改那一条。")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["is_workday"] = "1" if self.instance.is_workday else "0"
+        self.fields["note"].required = True
+        self.fields["note"].error_messages["required"] = _("请填写说明。")
+        _style(self)
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        this_year = timezone.localdate().year
+        if not this_year - 1 <= day.year <= this_year + 3:
+            raise forms.ValidationError(
+                _("只能录入 %(a)s 至 %(b)s 年的日期。") % {"a": this_year - 1, "b": this_year + 3}
+            )
+        return day

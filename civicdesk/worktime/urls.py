@@ -1,0 +1,14 @@
+from django.urls import path
+
+from civicdesk.worktime import views
+
+app_name = "worktime"
+urlpatterns = [
+    path("limits/", views.limits, name="limits"),
+    path("limits/new/", views.limit_new, name="limit_new"),
+    path("limits/<int:pk>/", views.limit_edit, name="limit_edit"),
+    path("limits/<int:pk>/delete/", views.limit_delete, name="limit_delete"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("calendar/<int:pk>/", views.calendar_edit, name="calendar_edit"),
+    path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
+]

@@ -1,0 +1,39 @@
+"""A citizen who already rated the order online is not called: the order is not in the queue."""
+
+from __future__ import annotations
+
+from civicdesk.orders import actions, queues
+from civicdesk.orders.workflow import State
+from tests.console_units.helpers import client_for, order_numbers, text
+from tests.world import World
+
+
+def _back_to_callback(w: World, order: object) -> object:
+    order = actions.reply(order, actor=w.handler_a, result="solved", text="已重新修复。")  # type: ignore[arg-type]
+    return actions.accept_reply(order, actor=w.dispatcher)
+
+
+def test_it_skips_orders_the_citizen_rated_online(w: World) -> None:
+    online = actions.record_callback(w.awaiting_callback(), actor=None, solved="partly", satisfaction="unsatisfied",
+                                     rework=True, via="online")
+    online = _back_to_callback(w, online)
+    by_phone = _back_to_callback(w, w.rework())  # the world's rework came from a phone callback
+    plain = w.awaiting_callback()
+    assert online.state == by_phone.state == State.AWAITING_CALLBACK  # type: ignore[attr-defined]
+
+    queued = list(queues.callback_queue(w.callback_agent).values_list("number", flat=True))
+    assert online.number not in queued  # type: ignore[attr-defined]
+    assert set(queued) == {by_phone.number, plain.number}  # type: ignore[attr-defined]
+    html = text(client_for(w.callback_agent).get("/orders/callbacks/"))
+    assert set(order_numbers(html)) == {by_phone.number, plain.number}  # type: ignore[attr-defined]
+
+
+def test_it_calls_again_when_a_phone_callback_came_after_the_online_rating(w: World) -> None:
+    order = actions.record_callback(w.awaiting_callback(), actor=None, solved="unsolved", satisfaction="unsatisfied",
+                                    rework=True, via="online")
+    order = _back_to_callback(w, order)
+    order = actions.record_callback(order, actor=w.callback_agent, solved="unsolved", satisfaction="unsatisfied",
+                                    rework=True)
+    order = _back_to_callback(w, order)
+
+    assert order.number in queues.callback_queue(w.callback_agent).values_list("number", flat=True)  # type: ignore[attr-defined]

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "civicdesk.notifications",
     "civicdesk.enterprises",
     "civicdesk.knowledge",
+    "civicdesk.open311",
     "civicdesk.demo",
 ]
 

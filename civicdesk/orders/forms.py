@@ -36,7 +36,9 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.order = order
         for name, field in self.fields.items():
-            if name != "version" and not isinstance(field.widget, (forms.CheckboxInput, forms.HiddenInput)):
+            if name != "version" and not isinstance(
+                field.widget, (forms.CheckboxInput, forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
+            ):
                 field.widget.attrs.setdefault(
                     "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 )
@@ -135,7 +137,7 @@ class ReplyForm(ActionForm):
 
     def params(self) -> dict[str, Any]:
         data = super().params()
-        data["attachments"] = self.files.getlist("attachments") if self.files else []
+        data["attachments"] = self.files.getlist(self.add_prefix("attachments")) if self.files else []
         return data
 
 

@@ -19,5 +19,5 @@ class WorktimeConfig(AppConfig):
         # garbage-collected at once, silently disconnecting the signal.
         post_save.connect(_forget, sender=CalendarDay, weak=False, dispatch_uid="calendar_day_saved")
         post_delete.connect(_forget, sender=CalendarDay, weak=False, dispatch_uid="calendar_day_deleted")
-        post_save.connect(_forget, sender=TimeLimitPolicy, dispatch_uid="time_limit_saved")
-        post_delete.connect(_forget, sender=TimeLimitPolicy, dispatch_uid="time_limit_deleted")
+        post_save.connect(_forget, sender=TimeLimitPolicy, weak=False, dispatch_uid="time_limit_saved")
+        post_delete.connect(_forget, sender=TimeLimitPolicy, weak=False, dispatch_uid="time_limit_deleted")

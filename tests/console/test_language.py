@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.console.helpers import client_for, field_errors, text
 from tests.world import World
@@ -34,6 +35,11 @@ def test_it_switches_to_english_and_back(w: World) -> None:
     html = text(client.get("/"))
     assert '<html lang="en">' in html
     assert 'name="language" value="zh-hans"' in html  # the switch now offers Chinese
+    with translation.override("en"):
+        log_out = translation.gettext("退出")
+    if log_out != "退出":  # the console's own English catalogue has it
+        assert f">{log_out}</button>" in html
+        assert ">退出</button>" not in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert '<html lang="zh-hans">' in text(client.get("/"))
 

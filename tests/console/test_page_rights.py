@@ -113,8 +113,12 @@ def test_it_writes_nothing_for_a_move_the_user_has_no_right_to(w: World) -> None
     response = client_for(w.handler_a).post(
         f"/orders/{order.number}/act/accept_reply/", {"accept_reply-version": order.version}
     )
-    assert response.status_code in (400, 403)
-    assert "审核通过" in text(response)  # the refusal names the move
+    assert response.status_code == 403
+    assert "您无权对工单" in text(response) and "审核通过" in text(response)  # the refusal names the move
+    # Without the form's version (a hand-made request) the answer still says why.
+    response = client_for(w.handler_a).post(f"/orders/{order.number}/act/accept_reply/", {})
+    assert response.status_code == 400
+    assert "您当前不能对该工单执行“审核通过”" in text(response)
     order.refresh_from_db()
     assert order.state == State.REPLIED
     assert OrderEvent.objects.filter(order=order).count() == events
@@ -156,3 +160,44 @@ def test_it_shows_a_calm_500_page_without_a_stack_trace(w: World, monkeypatch: p
     html = text(response)
     assert "系统暂时出现问题" in html and "您填写的内容没有丢失" in html
     assert "database exploded" not in html and "Traceback" not in html
+
+
+def test_it_reveals_nothing_through_the_queue_pages_move_urls(w: World) -> None:
+    # The inbox, callback, review and merge pages have their own URLs for an order; none
+    # may open or move an order of another unit (403 for the wrong role, 404 otherwise).
+    order = w.dispatched()
+    events = OrderEvent.objects.filter(order=order).count()
+    client = client_for(w.handler_b)
+    for url in (f"/orders/inbox/{order.number}/request_return/", f"/orders/callbacks/{order.number}/",
+                f"/orders/{order.number}/merge/"):
+        response = client.get(url)
+        assert response.status_code in (403, 404), url
+        assert order.title not in text(response), url
+    for url in (f"/orders/inbox/{order.number}/do/sign/", f"/orders/dispatch/review/{order.number}/accept_reply/",
+                f"/orders/{order.number}/merge/", f"/orders/supervision/{order.number}/escalate/"):
+        assert client.post(url, {"version": order.version}).status_code in (403, 404), url
+    order.refresh_from_db()
+    assert order.state == State.DISPATCHED
+    assert OrderEvent.objects.filter(order=order).count() == events
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("operator", ["我今天受理的工单", 'href="/intake/new"'], ['href="/orders/dispatch/"', 'href="/manage/"']),
+        ("dispatcher", ["待派单", "答复审核", 'href="/orders/dispatch/"'], ['href="/orders/inbox/"']),
+        ("handler_a", ["本单位待办", 'href="/orders/inbox/"'], ['href="/intake/new"', 'href="/orders/dispatch/"']),
+        ("callback_agent", ["待回访", 'href="/orders/callbacks/"'], ['href="/orders/inbox/"']),
+        ("supervisor", ["已超期", 'href="/orders/supervision/"'], ['href="/intake/new"']),
+        ("admin", ['href="/manage/"'], ['href="/orders/dispatch/"']),
+        ("outsider", ["还没有分配角色"], ['href="/intake/new"', 'href="/manage/"']),
+    ],
+)
+def test_it_shows_each_role_its_own_home_and_navigation(
+    w: World, persona: str, shown: list[str], hidden: list[str]
+) -> None:
+    html = text(client_for(getattr(w, persona)).get("/"))
+    for piece in shown:
+        assert piece in html, piece
+    for piece in hidden:
+        assert piece not in html, piece

@@ -42,7 +42,8 @@ def test_it_adds_a_user_with_a_first_role_and_checks_the_password(w: World) -> N
     assert refused.status_code == 400
     assert field_errors(text(refused), "id_password2") == ["两次输入的密码不一致。"]
 
-    response = client.post("/manage/org/users/new/", {**base, "password1": "Qinglan-2026x", "password2": "Qinglan-2026x"})
+    good = {**base, "password1": "Qinglan-2026x", "password2": "Qinglan-2026x"}
+    response = client.post("/manage/org/users/new/", good)
     assert response.status_code == 302
     person = User.objects.get(username="new_handler")
     assert person.check_password("Qinglan-2026x")

@@ -8,7 +8,7 @@ from civicdesk.orders.workflow import State
 from tests.console_units.helpers import client_for, inbox_rows, order_numbers, text
 from tests.world import World
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def test_it_lists_the_part_owed_and_takes_it_in(w: World) -> None:
@@ -26,7 +26,11 @@ def test_it_lists_the_part_owed_and_takes_it_in(w: World) -> None:
 
     response = client.post(
         f"/orders/{order.number}/act/give_part/",
-        {"give_part-version": order.version, "give_part-text": "经核查，该路段无占道经营。", "next": "/orders/inbox/?tab=assist"},
+        {
+            "give_part-version": order.version,
+            "give_part-text": "经核查，该路段无占道经营。",
+            "next": "/orders/inbox/?tab=assist",
+        },
     )
 
     assert response.status_code == 302
@@ -46,7 +50,7 @@ def test_it_signs_for_an_assisting_part_in_the_row(w: World) -> None:
     assert f"/orders/inbox/{order.number}/do/sign_part/" in row
     assert f"/orders/inbox/{order.number}/do/sign/" not in row  # the lead's sign-for is not theirs
 
-    response = client.post(f"/orders/inbox/{order.number}/do/sign_part/", {"version": order.version}, **HTMX)
+    response = client.post(f"/orders/inbox/{order.number}/do/sign_part/", {"version": order.version}, headers=HTMX)
 
     assert f"已协办签收：{order.number}" in text(response)
     assert Assignment.objects.get(order=order, unit=w.dept_b).signed_at is not None

@@ -16,7 +16,7 @@ def test_it_reads_the_order_and_the_units_reply_in_the_script(w: World) -> None:
     html = text(client_for(w.callback_agent).get(f"/orders/callbacks/{order.number}/"))
 
     script = html[html.index('id="callback-script"') : html.index("记录回访结果")]
-    assert "您好！这里是荣成市社会治理服务中心 12345 政务服务便民热线，我是回访员回访员小赵。请问是王先生吗？" in script
+    assert "您好！这里是荣成市社会治理服务中心 12345 政务服务便民热线，我是回访员小赵。请问是王先生吗？" in script
     assert f"工单号 {order.number}" in script
     assert "您反映的是：崖头街道人民路路面坑洼。" in script
     assert "市住房和城乡建设局 的答复是：已安排养护队于当日修复路面坑洼并清理积水。" in script

@@ -3,17 +3,20 @@ status in words and the time left in working time."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import time_machine
 
 from civicdesk.catalogue.models import RequestType
 from civicdesk.orders import actions
 from civicdesk.orders.models import WorkOrder
+from civicdesk.org.models import OrgUnit
 from tests.console_units.conftest import at
 from tests.console_units.helpers import client_for, inbox_rows, order_numbers, text
 from tests.world import World
 
 
-def _dispatch_at(w: World, moment: object, request_type: str, lead: object = None) -> WorkOrder:
+def _dispatch_at(w: World, moment: datetime, request_type: str, lead: OrgUnit | None = None) -> WorkOrder:
     with time_machine.travel(moment, tick=False):
         order = w.new_order(request_type=request_type)
         return actions.dispatch(order, actor=w.dispatcher, lead_unit=lead or w.dept_a)

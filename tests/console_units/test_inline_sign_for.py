@@ -8,7 +8,7 @@ from civicdesk.orders.workflow import State
 from tests.console_units.helpers import client_for, inbox_rows, text
 from tests.world import World
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def test_it_signs_for_an_order_in_the_row(w: World) -> None:
@@ -18,7 +18,7 @@ def test_it_signs_for_an_order_in_the_row(w: World) -> None:
     assert f'hx-post="/orders/inbox/{order.number}/do/sign/"' in row
     assert f'name="version" value="{order.version}"' in row
 
-    response = client.post(f"/orders/inbox/{order.number}/do/sign/", {"version": order.version}, **HTMX)
+    response = client.post(f"/orders/inbox/{order.number}/do/sign/", {"version": order.version}, headers=HTMX)
 
     assert response.status_code == 200
     swapped = text(response)
@@ -38,7 +38,7 @@ def test_it_explains_a_stale_sign_for_and_writes_nothing(w: World) -> None:
     events = OrderEvent.objects.filter(order=order).count()
 
     response = client_for(w.handler_a).post(
-        f"/orders/inbox/{order.number}/do/sign/", {"version": seen_version}, **HTMX
+        f"/orders/inbox/{order.number}/do/sign/", {"version": seen_version}, headers=HTMX
     )
 
     assert response.status_code == 200

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from civicdesk.orders import actions, queues
+from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import State
 from tests.console_units.helpers import client_for, order_numbers, text
 from tests.world import World
 
 
-def _back_to_callback(w: World, order: object) -> object:
-    order = actions.reply(order, actor=w.handler_a, result="solved", text="已重新修复。")  # type: ignore[arg-type]
+def _back_to_callback(w: World, order: WorkOrder) -> WorkOrder:
+    order = actions.reply(order, actor=w.handler_a, result="solved", text="已重新修复。")
     return actions.accept_reply(order, actor=w.dispatcher)
 
 
@@ -19,13 +20,13 @@ def test_it_skips_orders_the_citizen_rated_online(w: World) -> None:
     online = _back_to_callback(w, online)
     by_phone = _back_to_callback(w, w.rework())  # the world's rework came from a phone callback
     plain = w.awaiting_callback()
-    assert online.state == by_phone.state == State.AWAITING_CALLBACK  # type: ignore[attr-defined]
+    assert online.state == by_phone.state == State.AWAITING_CALLBACK
 
     queued = list(queues.callback_queue(w.callback_agent).values_list("number", flat=True))
-    assert online.number not in queued  # type: ignore[attr-defined]
-    assert set(queued) == {by_phone.number, plain.number}  # type: ignore[attr-defined]
+    assert online.number not in queued
+    assert set(queued) == {by_phone.number, plain.number}
     html = text(client_for(w.callback_agent).get("/orders/callbacks/"))
-    assert set(order_numbers(html)) == {by_phone.number, plain.number}  # type: ignore[attr-defined]
+    assert set(order_numbers(html)) == {by_phone.number, plain.number}
 
 
 def test_it_calls_again_when_a_phone_callback_came_after_the_online_rating(w: World) -> None:
@@ -36,4 +37,4 @@ def test_it_calls_again_when_a_phone_callback_came_after_the_online_rating(w: Wo
                                     rework=True)
     order = _back_to_callback(w, order)
 
-    assert order.number in queues.callback_queue(w.callback_agent).values_list("number", flat=True)  # type: ignore[attr-defined]
+    assert order.number in queues.callback_queue(w.callback_agent).values_list("number", flat=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civicdesk.orders.workflow import State
@@ -52,11 +51,6 @@ def test_it_replies_with_a_result_from_the_inbox(w: World, settings: Any, tmp_pa
     assert order.number in inbox_rows(text(client.get("/orders/inbox/?tab=review")))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders/forms.py ReplyForm.params() reads files.getlist('attachments') without the form "
-    "prefix ('reply-attachments'), so files sent through the act endpoint are dropped",
-)
 def test_it_keeps_the_files_sent_with_the_reply(w: World, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     order = w.signed()

@@ -128,6 +128,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for stale in ARTIFACTS.glob("FAILED-*.png"):  # from an earlier run; this run's failures make their own
+        stale.unlink()
     tmp = tmp_path_factory.mktemp("e2e-server")
     with _session_database(tmp) as database_url:
         env = {

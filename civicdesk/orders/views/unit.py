@@ -358,9 +358,11 @@ def callback_script(order: WorkOrder, agent: User) -> list[str]:
     content = order.content.strip()
     if len(content) > 120:
         content = content[:120] + "……"
+    # Staff names sometimes carry the title already ("回访员小赵"); say it once.
+    agent_name = str(agent).removeprefix("回访员").strip() or str(agent)
     lines = [
         _("您好！这里是%(hub)s 12345 政务服务便民热线，我是回访员%(agent)s。请问是%(name)s吗？")
-        % {"hub": order.hub.name, "agent": agent, "name": _greeting_name(order)},
+        % {"hub": order.hub.name, "agent": agent_name, "name": _greeting_name(order)},
         _("您在 %(date)s 反映的问题（工单号 %(number)s），我们做个回访，耽误您一两分钟。")
         % {"date": f"{created:%Y年%m月%d日}", "number": order.number},
         _("您反映的是：%(title)s。%(content)s") % {"title": order.title, "content": content},

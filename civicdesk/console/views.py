@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import queues
@@ -21,8 +22,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8) -> dict[str, Any]:
+def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query: str = "") -> dict[str, Any]:
     return {
+        "url": reverse(link) + query,
         "title": title,
         "count": orders.count(),
         "orders": list(orders.select_related("lead_unit")[:limit]),
@@ -46,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 queues.review_queue(user, State.RETURN_REQUESTED),
                 "orders:dispatch_board",
                 _("没有待审核的退单"),
+                query="?tab=returns",
             )
         )
         panels.append(
@@ -54,11 +57,16 @@ def home(request: HttpRequest) -> HttpResponse:
                 queues.review_queue(user, State.EXTENSION_REQUESTED),
                 "orders:dispatch_board",
                 _("没有待审核的延期"),
+                query="?tab=extensions",
             )
         )
         panels.append(
             _panel(
-                _("答复审核"), queues.review_queue(user, State.REPLIED), "orders:dispatch_board", _("没有待审核的答复")
+                _("答复审核"),
+                queues.review_queue(user, State.REPLIED),
+                "orders:dispatch_board",
+                _("没有待审核的答复"),
+                query="?tab=replies",
             )
         )
     if roles & {Role.HANDLER, Role.UNIT_HEAD}:

@@ -114,12 +114,14 @@ def _read_rows(source: str | Path | IO[bytes]) -> tuple[list[str], list[_Row], s
     (Excel keeps 15 significant digits, so an 18-digit code typed as a number is lost)."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise ImportFileError(f"文件不存在：{exc.filename or source}") from None
+    except FileNotFoundError:
+        raise ImportFileError("文件不存在") from None
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(f"无法读取Excel文件（需要 .xlsx 格式）：{exc}") from None
     try:
         for sheet in workbook.worksheets:
+            if not hasattr(sheet, "iter_rows"):  # a chart sheet
+                continue
             rows = sheet.iter_rows(values_only=True)
             found = _find_header(rows)
             if found is None:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -63,7 +63,8 @@ def new(request: HttpRequest) -> HttpResponse:
             order = _submit(request, user, form)
             if order is not None:
                 messages.success(request, _("工单 %(number)s 已受理。") % {"number": order.number})
-                return render(request, "intake/done.html", {"order": order}, status=201)
+                # Redirect after the post: reloading the result page must not take the call twice.
+                return redirect("intake:done", number=order.number)
         return render(request, "intake/new.html", _context(user, form, hub), status=400)
     caller = (request.GET.get("caller") or "").strip()[:20]
     form = IntakeForm(initial={"citizen_phone": caller}, hub=hub)
@@ -128,6 +129,16 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
             form.add_error(None, error.message)
         return None
     return order
+
+
+@login_required
+def done(request: HttpRequest, number: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    _require_intake(user)
+    order = visible_orders(user).filter(number=number).first()
+    if order is None:
+        raise Http404(_("没有找到该工单，或您无权查看。"))
+    return render(request, "intake/done.html", {"order": order})
 
 
 @login_required

@@ -106,12 +106,13 @@ def callback_queue(user: User) -> QuerySet[WorkOrder]:
     scope = _hub_scope(user, Role.CALLBACK_AGENT)
     if scope is None:
         return _none()
-    # A citizen who already rated the order online is not called again: skip orders whose
-    # latest callback record came in online.
-    later = OrderEvent.objects.filter(order=OuterRef("order"), action="record_callback", seq__gt=OuterRef("seq"))
+    # A citizen who already rated the order online since the reply was accepted is not
+    # called again. (A rating moves the order on, so this guards the queue against the
+    # moment between the rating and its move, and never hides a reworked order.)
+    accepted_after = OrderEvent.objects.filter(order=OuterRef("order"), action="accept_reply", seq__gt=OuterRef("seq"))
     rated_online = OrderEvent.objects.filter(
         order=OuterRef("pk"), action="record_callback", data__via="online"
-    ).filter(~Exists(later))
+    ).filter(~Exists(accepted_after))
     return (
         WorkOrder.objects.filter(scope, state=State.AWAITING_CALLBACK)
         .filter(~Exists(rated_online))

@@ -55,8 +55,8 @@ def test_it_keeps_old_screen_pop_links_working(w: World) -> None:
 
 
 def test_it_sends_an_order_to_the_hub_with_the_operator_as_owner(w: World) -> None:
-    response = client_for(w.operator).post("/intake/new", typed(w))
-    assert response.status_code == 201
+    response = client_for(w.operator).post("/intake/new", typed(w), follow=True)
+    assert response.redirect_chain[-1][1] == 302
     order = WorkOrder.objects.get()
     assert order.state == State.PENDING_DISPATCH
     assert order.owner == w.operator
@@ -69,9 +69,9 @@ def test_it_sends_an_order_to_the_hub_with_the_operator_as_owner(w: World) -> No
 
 def test_it_closes_an_order_answered_on_the_call(w: World) -> None:
     response = client_for(w.operator).post(
-        "/intake/new", typed(w, intent="answer", answer="已告知来电人路灯报修电话及办理时限。")
+        "/intake/new", typed(w, intent="answer", answer="已告知来电人路灯报修电话及办理时限。"), follow=True
     )
-    assert response.status_code == 201
+    assert response.redirect_chain[-1][1] == 302
     order = WorkOrder.objects.get()
     assert order.state == State.ANSWERED
     assert order.owner == w.operator
@@ -79,8 +79,10 @@ def test_it_closes_an_order_answered_on_the_call(w: World) -> None:
 
 
 def test_it_dispatches_straight_to_a_unit(w: World) -> None:
-    response = client_for(w.operator).post("/intake/new", typed(w, intent="dispatch", lead_unit=w.village.pk))
-    assert response.status_code == 201
+    response = client_for(w.operator).post(
+        "/intake/new", typed(w, intent="dispatch", lead_unit=w.village.pk), follow=True
+    )
+    assert response.redirect_chain[-1][1] == 302
     order = WorkOrder.objects.get()
     assert order.state == State.DISPATCHED
     assert order.lead_unit == w.village
@@ -215,3 +217,13 @@ def test_it_shows_the_caller_history_as_the_phone_is_typed(w: World) -> None:
     client = client_for(w.operator)
     assert order_numbers(text(client.get("/intake/caller", {"citizen_phone": "13912345678"}))) == [past.number]
     assert order_numbers(text(client.get("/intake/caller", {"citizen_phone": "139"}))) == []
+
+
+def test_it_takes_the_call_once_when_the_result_page_is_reloaded(w: World) -> None:
+    client = client_for(w.operator)
+    response = client.post("/intake/new", typed(w))
+    assert response.status_code == 302
+    done_url = response["Location"]
+    assert client.get(done_url).status_code == 200
+    assert client.get(done_url).status_code == 200
+    assert WorkOrder.objects.count() == 1

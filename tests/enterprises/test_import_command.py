@@ -57,24 +57,28 @@ def test_an_unreadable_file_is_a_command_error(tmp_path: Path) -> None:
     assert not Enterprise.objects.exists()
 
 
-@pytest.mark.parametrize("content", [None, b"plain text"])
-def test_exit_status_and_message_from_the_shell(tmp_path: Path, content: bytes | None) -> None:
-    # The real entry point, in a subprocess: rows rejected → 0; file unreadable → non-zero,
-    # a one-line message on stderr and no traceback.
+def _shell(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    civicdesk = [sys.executable, "-m", "civicdesk"]
-    subprocess.run([*civicdesk, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    if content is None:
-        path = write_xlsx(tmp_path / "firms.xlsx", [["甲公司", code(1)], ["乙公司", corrupt_check(code(2))]])
-    else:
-        path = tmp_path / "firms.xlsx"
+    return subprocess.run([sys.executable, "-m", "civicdesk", *args], env=env, capture_output=True, text=True)
+
+
+def test_exit_status_is_zero_with_rejected_rows(tmp_path: Path) -> None:
+    # The real entry point, in a subprocess, on its own SQLite database.
+    assert _shell(tmp_path, "migrate", "--noinput").returncode == 0
+    path = write_xlsx(tmp_path / "firms.xlsx", [["甲公司", code(1)], ["乙公司", corrupt_check(code(2))]])
+    done = _shell(tmp_path, "import-enterprises", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "imported 1, rejected 1"
+
+
+@pytest.mark.parametrize("content", [b"plain text", None])
+def test_an_unreadable_file_exits_non_zero_without_traceback(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "firms.xlsx"
+    if content is not None:
         path.write_bytes(content)
-    done = subprocess.run([*civicdesk, "import-enterprises", str(path)], env=env, capture_output=True, text=True)
-    if content is None:
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.splitlines()[-1] == "imported 1, rejected 1"
-    else:
-        assert done.returncode != 0
-        assert "无法读取" in done.stderr
-        assert "Traceback" not in done.stderr
-        assert done.stdout == ""
+    done = _shell(tmp_path, "import-enterprises", str(path))
+    assert done.returncode != 0
+    assert ("无法读取" if content else "文件不存在") in done.stderr
+    assert str(path) in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""

@@ -215,7 +215,7 @@ def approve_return(
         if new_lead_unit is not None:
             if new_lead_unit.pk == returned_from:
                 message = _("不能改派回退单的单位。")
-                raise InvalidInput(message, fields={"lead_unit": message})
+                raise InvalidInput(message, fields={"new_lead_unit": message})
             _validate_units(o, new_lead_unit, assisting)
             data.update(_send_to_units(o, new_lead_unit, assisting, now, end_reason="returned"))
             target = State.DISPATCHED

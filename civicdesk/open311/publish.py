@@ -60,9 +60,10 @@ def public_orders(hub: OrgUnit | None = None) -> QuerySet[WorkOrder]:
 
 
 def services() -> list[Category]:
-    """The leaf categories whose whole lineage is active, by code."""
+    """The leaf categories whose whole lineage is active, by code. A category with children
+    is a group even when all of them are switched off."""
     categories = list(Category.objects.select_related("parent__parent").order_by("code"))
-    with_children = {c.parent_id for c in categories if c.active and c.parent_id is not None}
+    with_children = {c.parent_id for c in categories if c.parent_id is not None}
     result = []
     for category in categories:
         if category.pk in with_children:

@@ -44,16 +44,16 @@ def validate(body: Any, schema: str) -> None:
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
 
-def get_json(client: Client, path: str, status: int = 200, **params: Any) -> Any:
+def get_json(client: Client, path: str, expect: int = 200, **params: Any) -> Any:
     response = client.get(BASE + path + ".json", params)
-    assert response.status_code == status, response.content
+    assert response.status_code == expect, response.content
     assert response["Content-Type"].startswith("application/json")
     return json.loads(response.content)
 
 
-def get_xml(client: Client, path: str, status: int = 200, **params: Any) -> ET.Element:
+def get_xml(client: Client, path: str, expect: int = 200, **params: Any) -> ET.Element:
     response = client.get(BASE + path + ".xml", params)
-    assert response.status_code == status, response.content
+    assert response.status_code == expect, response.content
     assert response["Content-Type"].startswith("text/xml")
     return ET.fromstring(response.content)
 

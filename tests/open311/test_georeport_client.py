@@ -40,9 +40,12 @@ def test_georeport_reads_everything(served: dict[str, Any], fmt: str) -> None:
     only_closed = [only_closed] if isinstance(only_closed, dict) else only_closed  # xmltodict: one → a dict
     assert [r["service_request_id"] for r in only_closed] == [closed.number]
 
-    noise = client.get_service_requests(service_code="c-hj-zs", start_date="2000-01-01T00:00:00Z",
-                                        end_date="2000-03-01T00:00:00Z")
-    assert not noise
+    noise = client.get_service_requests(service_code="c-hj-zs")
+    noise = [noise] if isinstance(noise, dict) else noise
+    assert [r["service_request_id"] for r in noise] == [pending.number]
+    if fmt == "json":
+        # (In XML an empty <service_requests/> makes georeport 0.3.1 itself fail: it indexes None.)
+        assert client.get_service_requests(start_date="2000-01-01T00:00:00Z", end_date="2000-03-01T00:00:00Z") == []
 
     by_id = client.get_service_requests(service_request_id=f"{closed.number},{pending.number}")
     assert len(by_id) == 2

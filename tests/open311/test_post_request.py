@@ -81,7 +81,9 @@ def test_the_new_request_can_be_read_back(w: World, api: Api, client: Client) ->
     assert request["status_notes"] == "已提交受理中心，等待派单"
 
 
-def test_it_answers_in_xml_and_takes_address_id_as_an_area(w: World, api: Api) -> None:
+def test_it_answers_in_xml_and_takes_address_id_as_an_area(
+    w: World, api: Api, attributes: list[ServiceAttribute]
+) -> None:
     response = api.post("xml", service_code="c-cj-dl-ph", address_id="a-yt-bs", **{"attribute[size]": "small"})
     assert response.status_code == 200, response.content
     root = ET.fromstring(response.content)

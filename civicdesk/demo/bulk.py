@@ -36,23 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Channel, RequestType, Topic, Urgency
-from civicdesk.notifications.models import Medium, OutboxMessage
-from civicdesk.notifications.queue import (
-    ASSISTING,
-    AUDIENCES,
-    CITIZEN,
-    CITIZEN_TEXTS,
-    HUB_CALLBACK,
-    HUB_DISPATCHERS,
-    HUB_LEADERS,
-    HUB_SUPERVISORS,
-    LEAD,
-    LEAD_HEADS,
-    MERGED_CALLERS,
-    NOTICE_AUDIENCES,
-    RETURNED_FROM,
-    _staff_text,
-)
+from civicdesk.notifications.models import OutboxMessage
+from civicdesk.notifications.queue import plan
 from civicdesk.orders import deadlines
 from civicdesk.orders.actions.base import optional_text, require_text
 from civicdesk.orders.actions.closing import CALLBACK_VIA
@@ -88,12 +73,6 @@ TopicLink = WorkOrder.topics.through
 _DATETIME_FIELDS = tuple(
     f.attname for f in WorkOrder._meta.concrete_fields if isinstance(f, models.DateTimeField)
 )
-_HUB_AUDIENCE_ROLES = {
-    HUB_DISPATCHERS: (Role.DISPATCHER,),
-    HUB_CALLBACK: (Role.CALLBACK_AGENT,),
-    HUB_SUPERVISORS: (Role.SUPERVISOR,),
-    HUB_LEADERS: (Role.LEADER,),
-}
 _INSERT_BATCH = 2000
 # The tables whose ids BulkEngine hands out itself.
 _WRITTEN: tuple[type[models.Model], ...] = (WorkOrder, Assignment, OrderEvent, OutboxMessage)
@@ -107,7 +86,7 @@ _PENDING = OutboxMessage._meta.get_field("status").default
 
 @dataclass(slots=True)
 class _Event:
-    """What the outbox text needs of an event (civicdesk.notifications.queue._staff_text)."""
+    """What the outbox rules need of an event (civicdesk.notifications.queue.plan)."""
 
     pk: int
     action: str
@@ -269,7 +248,7 @@ class BulkEngine:
         self._dirty_days: set[date] = set()
         self._upstream: set[tuple[str, str]] = set()
         self._next: dict[type[models.Model], int] = {}
-        self._intake: dict[int, tuple[OrgUnit, OrgUnit]] = {}
+        self._intake: dict[tuple[int, int], tuple[OrgUnit, OrgUnit]] = {}
         self._members: dict[tuple[int, str], list[int]] = {}
         self._moves: dict[str, Callable[..., None]] = {
             "answer": self._answer,
@@ -343,7 +322,7 @@ class BulkEngine:
             threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
         self._writer = _Writer(threaded)
         for model in _WRITTEN:
-            self._next[model] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            self._next[model] = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         self._counters = dict(OrderNumberCounter.objects.values_list("day", "last"))
         members: dict[tuple[int, str], set[int]] = {}
         for unit_id, role, user_id in Membership.objects.filter(user__is_active=True).values_list(
@@ -490,64 +469,28 @@ class BulkEngine:
         return event
 
     # --- the outbox (civicdesk.notifications.queue.queue_for_event) --------------------
-    def _unit_members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> list[int]:
+    # --- the outbox: the same rules as live moves (civicdesk.notifications.queue.plan) ---
+    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]:
         found: set[int] = set()
         for unit_id in unit_ids:
             for role in roles:
                 found.update(self._members.get((unit_id, role), ()))
-        return sorted(found)
+        return found
 
-    def _staff_ids(self, audience: str, order: WorkOrder, event: _Event) -> list[int]:
-        lead = order.lead_unit
-        if audience == RETURNED_FROM:
-            unit_id = event.data.get("returned_from")
-            return self._unit_members([unit_id], UNIT_ROLES) if unit_id else []
-        if audience == LEAD:
-            return self._unit_members([lead.pk] if lead else [], UNIT_ROLES)
-        if audience == LEAD_HEADS:
-            if lead is None:
-                return []
-            return self._unit_members([int(p) for p in lead.path.strip("/").split("/") if p], (Role.UNIT_HEAD,))
-        if audience == ASSISTING:
-            units = [a.unit_id for a in self._active(order) if a.role == AssignmentRole.ASSIST]
-            return self._unit_members(units, UNIT_ROLES)
-        if audience in _HUB_AUDIENCE_ROLES:
-            return self._unit_members([order.hub_id], _HUB_AUDIENCE_ROLES[audience])
-        return []
+    def assisting_unit_ids(self, order: WorkOrder) -> list[int]:
+        return [a.unit_id for a in self._active(order) if a.role == AssignmentRole.ASSIST]
+
+    def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
+        return list(self._children.get(order.pk, ()))
 
     def _queue(self, order: WorkOrder, event: _Event) -> None:
-        if event.action == "deadline_notice":
-            audiences = NOTICE_AUDIENCES.get(int(event.data.get("level", 1)), NOTICE_AUDIENCES[4])
-        else:
-            audiences = AUDIENCES.get(event.action, ())
-        recipients: dict[int, None] = {}
-        for audience in audiences:
-            for user_id in self._staff_ids(audience, order, event):
-                recipients[user_id] = None
-        recipients[order.owner_id] = None
-        if event.actor_id is not None:
-            recipients.pop(event.actor_id, None)
-        messages = self._messages
+        planned = plan(order, action=event.action, actor_id=event.actor_id, to_state=event.to_state,
+                       note=event.note, data=event.data, directory=self)
         # The outbox row's created_at is the wall clock, as in queue_for_event (its model default).
         now = timezone.now()
-        if recipients:
-            text = _staff_text(order, event)  # type: ignore[arg-type]
-            for user_id in recipients:
-                messages.append((self._id(OutboxMessage), order.pk, event.pk, Medium.INBOX.value, user_id, "",
-                                 event.action, text, _PENDING, now, None))
-        if CITIZEN in audiences and order.citizen_phone and (order.wants_reply or event.action == CREATE):
-            parent_number = order.parent.number if order.parent else ""
-            messages.append((self._id(OutboxMessage), order.pk, event.pk, Medium.SMS.value, None, order.citizen_phone,
-                             f"citizen_{event.action}",
-                             CITIZEN_TEXTS[event.action].format(number=order.number, parent=parent_number),
-                             _PENDING, now, None))
-        if MERGED_CALLERS in audiences and event.to_state == "closed":
-            result = order.reply_text[:60] or order.get_reply_result_display()
-            for number, phone in self._children.get(order.pk, ()):
-                messages.append((self._id(OutboxMessage), order.pk, event.pk, Medium.SMS.value, None, phone,
-                                 "citizen_closed_parent",
-                                 CITIZEN_TEXTS["closed_parent"].format(number=number, result=result),
-                                 _PENDING, now, None))
+        for message in planned:
+            self._messages.append((self._id(OutboxMessage), order.pk, event.pk, str(message.medium), message.user_id,
+                                   message.address, message.template, message.text, _PENDING, now, None))
 
     # --- intake (civicdesk.orders.actions.intake) -------------------------------------
     def _next_number(self, at: datetime) -> str:

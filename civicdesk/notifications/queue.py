@@ -238,8 +238,3 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
     ]
     OutboxMessage.objects.bulk_create(messages)
     return messages
-
-
-def _staff_text(order: WorkOrder, event: Any) -> str:
-    # Kept while the demo's bulk generator still calls it by this name.
-    return staff_text(order, event.action, event.note, event.data)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from civicdesk.lib.env import ConfigError, env_bool, env_int, env_list, env_str
+from civicdesk.lib.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 from civicdesk.lib.worktime import BusinessHours
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "civicdesk.enterprises",
     "civicdesk.knowledge",
     "civicdesk.open311",
+    "civicdesk.statistics",
+    "civicdesk.api",
     "civicdesk.demo",
 ]
 
@@ -194,6 +196,90 @@ except ValueError as _exc:
 CIVICDESK_SWEEP_INTERVAL = env_int("CIVICDESK_SWEEP_INTERVAL", 60, minimum=1)
 # Whether an operator may dispatch straight to a unit without the hub (首接 on simple cases).
 CIVICDESK_OPERATOR_MAY_DISPATCH = env_bool("CIVICDESK_OPERATOR_MAY_DISPATCH", True)
+
+# Statistics (civicdesk.statistics.measures): what counts as satisfied / solved, the unit
+# score's weights for 响应率/解决率/满意率, and the volume a unit needs to be ranked.
+CIVICDESK_STATS_BASICALLY_SATISFIED = env_bool("CIVICDESK_STATS_BASICALLY_SATISFIED", True)
+CIVICDESK_STATS_PARTLY_SOLVED = env_bool("CIVICDESK_STATS_PARTLY_SOLVED", False)
+try:
+    CIVICDESK_UNIT_SCORE_WEIGHTS = tuple(int(x) for x in env_list("CIVICDESK_UNIT_SCORE_WEIGHTS", ["30", "35", "35"]))
+except ValueError:
+    raise ConfigError("CIVICDESK_UNIT_SCORE_WEIGHTS must be three whole numbers, e.g. 30,35,35") from None
+_weights = CIVICDESK_UNIT_SCORE_WEIGHTS
+if len(_weights) != 3 or min(_weights) < 0 or sum(_weights) == 0:
+    raise ConfigError("CIVICDESK_UNIT_SCORE_WEIGHTS must be three non-negative whole numbers, e.g. 30,35,35")
+CIVICDESK_RANKING_MIN_VOLUME = env_int("CIVICDESK_RANKING_MIN_VOLUME", 10, minimum=1)
+
+# Outbox delivery (civicdesk.notifications.delivery): batch size, retries, worker lease.
+CIVICDESK_OUTBOX_BATCH = env_int("CIVICDESK_OUTBOX_BATCH", 10, minimum=1, maximum=500)
+CIVICDESK_OUTBOX_MAX_ATTEMPTS = env_int("CIVICDESK_OUTBOX_MAX_ATTEMPTS", 5, minimum=1, maximum=50)
+CIVICDESK_OUTBOX_BACKOFF = env_int("CIVICDESK_OUTBOX_BACKOFF", 60, minimum=1)  # seconds, doubled per attempt
+CIVICDESK_OUTBOX_BACKOFF_MAX = env_int("CIVICDESK_OUTBOX_BACKOFF_MAX", 6 * 3600, minimum=1)
+CIVICDESK_OUTBOX_LEASE = env_int("CIVICDESK_OUTBOX_LEASE", 300, minimum=10)  # seconds a claim stays valid
+CIVICDESK_OUTBOX_PER_SWEEP = env_int("CIVICDESK_OUTBOX_PER_SWEEP", 200, minimum=1)
+# Where the citizen rates the handling; {number} is the order number. Empty: no link in the SMS.
+CIVICDESK_RATING_URL = env_str("CIVICDESK_RATING_URL", "")
+# SMS: console (prints), file (JSON lines in the data dir) or http (a gateway).
+CIVICDESK_SMS_BACKEND = env_choice("CIVICDESK_SMS_BACKEND", "console", {"console", "file", "http"})
+CIVICDESK_SMS_MAX_SEGMENTS = env_int("CIVICDESK_SMS_MAX_SEGMENTS", 3, minimum=1, maximum=10)
+CIVICDESK_SMS_FILE = DATA_DIR / env_str("CIVICDESK_SMS_FILE", "sms-outbox.jsonl")
+
+
+def _sms_gateway() -> dict[str, object]:
+    """The HTTP gateway: URL and body templates with {phone} {text} {id}, auth, success rule."""
+    import json
+
+    url = env_str("CIVICDESK_SMS_URL", "")
+    if CIVICDESK_SMS_BACKEND == "http" and not re.match(r"^https?://", url):
+        raise ConfigError(f"CIVICDESK_SMS_URL must be an http(s) URL when CIVICDESK_SMS_BACKEND=http; got {url!r}")
+    raw_headers = env_str("CIVICDESK_SMS_HEADERS", "")
+    try:
+        headers = json.loads(raw_headers) if raw_headers.strip() else {}
+    except ValueError:
+        headers = None
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise ConfigError(f'CIVICDESK_SMS_HEADERS must be a JSON object of strings, e.g. {{"X-Key": "k"}}; '
+                          f"got {raw_headers!r}")
+    user, password = env_str("CIVICDESK_SMS_USER", ""), env_str("CIVICDESK_SMS_PASSWORD", "")
+    if bool(user) != bool(password):
+        raise ConfigError("CIVICDESK_SMS_USER and CIVICDESK_SMS_PASSWORD must be set together (basic auth)")
+    ok_field = env_str("CIVICDESK_SMS_OK_FIELD", "")
+    if ok_field and not re.match(r"^[\w.]+(=.*)?$", ok_field):
+        raise ConfigError(f"CIVICDESK_SMS_OK_FIELD must be a dotted JSON path, optionally =value; got {ok_field!r}")
+    return {
+        "url": url,
+        "method": env_choice("CIVICDESK_SMS_METHOD", "GET", {"GET", "POST"}),
+        "body": env_str("CIVICDESK_SMS_BODY", ""),
+        "headers": headers,
+        "user": user,
+        "password": password,
+        "token": env_str("CIVICDESK_SMS_TOKEN", ""),
+        "ok_field": ok_field,
+        "id_header": env_str("CIVICDESK_SMS_ID_HEADER", ""),
+        "timeout": env_int("CIVICDESK_SMS_TIMEOUT", 10, minimum=1, maximum=120),
+    }
+
+
+CIVICDESK_SMS_GATEWAY = _sms_gateway()
+# E-mail through Django's backends; SMTP is configured by Django's own EMAIL_* names.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS[env_choice("CIVICDESK_EMAIL_BACKEND", "console", set(_EMAIL_BACKENDS))]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "12345@localhost")
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/catalogue/", include("civicdesk.catalogue.urls")),
     path("manage/worktime/", include("civicdesk.worktime.urls")),
     path("open311/", include("civicdesk.open311.urls")),
+    path("api/", include("civicdesk.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

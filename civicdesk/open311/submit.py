@@ -44,8 +44,8 @@ def _coordinate(form: QueryDict, name: str) -> Decimal | None:
         value = Decimal(raw)
     except InvalidOperation:
         raise _bad(_("%(name)s 不是有效的数字。") % {"name": name}) from None
-    if not value.is_finite():
-        raise _bad(_("%(name)s 不是有效的数字。") % {"name": name})
+    if not value.is_finite() or abs(value) > 180:
+        raise _bad(_("%(name)s 超出范围。") % {"name": name})
     return value.quantize(_SIX_PLACES)
 
 
@@ -180,6 +180,7 @@ def submit(client: ApiClient, form: QueryDict) -> tuple[WorkOrder, str]:
             actor=client.user, channel=Channel.API, request_type=RequestType.HELP, title=title, content=content,
             address=address, area=area, category=category, citizen_name=name[:50],
             citizen_phone=_optional(form, "phone", 20), latitude=latitude, longitude=longitude, hub=client.hub,
+            intake_data={"open311_client": client.name, "attributes": answers, "media_url": media_url},
         )
         order = actions.send_to_hub(order, actor=client.user, note=_("经 Open311 接口（%(client)s）提交") % {
             "client": client.name})

@@ -87,8 +87,8 @@ def _int(params: QueryDict, name: str, default: int) -> int:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise Open311Error(400, _("%(name)s 应为正整数。") % {"name": name})
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise Open311Error(400, _("%(name)s 应为 1 至 1000000 之间的整数。") % {"name": name})
     return int(raw)
 
 

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from civicdesk.open311.keys import authenticate
 from civicdesk.open311.models import ApiClient
-from civicdesk.org.models import Role
 from civicdesk.orders.models import WorkOrder
+from civicdesk.org.models import Role
 from tests.open311.conftest import Api
 from tests.open311.helpers import BASE, errors_of
 from tests.world import World

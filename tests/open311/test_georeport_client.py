@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from civicdesk.open311.models import ServiceAttribute
 from tests.world import World
@@ -14,7 +15,12 @@ georeport = pytest.importorskip("georeport", reason="the georeport client is not
 
 
 @pytest.fixture
-def served(w: World, live_server: Any, attributes: list[ServiceAttribute]) -> dict[str, Any]:
+def served(
+    w: World, live_server: Any, attributes: list[ServiceAttribute], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    # A server thread may outlive its request (HTTP keep-alive); with persistent database
+    # connections it would still hold one when the PostgreSQL test database is dropped.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     closed = w.closed()
     pending = w.pending(category=w.cat_noise)
     return {"url": live_server.url + "/open311/v2", "closed": closed, "pending": pending}

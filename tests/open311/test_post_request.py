@@ -10,7 +10,7 @@ from civicdesk.open311.models import ServiceAttribute, Submission
 from civicdesk.orders import queues
 from civicdesk.orders.models import WorkOrder
 from tests.open311.conftest import Api
-from tests.open311.helpers import BASE, both, validate
+from tests.open311.helpers import BASE, both, validate, validate_swagger
 from tests.world import World
 
 FIELDS = {
@@ -38,7 +38,9 @@ def test_it_creates_an_order_that_lands_on_the_dispatch_board(
 ) -> None:
     response = api.post(**FIELDS)
     assert response.status_code == 200, response.content
-    [created] = json.loads(response.content)
+    body = json.loads(response.content)
+    validate_swagger(body, "RequestResponse")
+    [created] = body
     assert set(created) == {"service_request_id", "service_notice", "account_id"}
     assert isinstance(created["service_request_id"], str)
     assert created["account_id"] == "acct-7"
@@ -65,6 +67,10 @@ def test_it_creates_an_order_that_lands_on_the_dispatch_board(
         "size": "large", "depth": "15", "hazards": ["water", "night"], "seen_at": "2026-03-01T08:00:00+08:00",
     }
     assert submission.email == "wang@example.org" and submission.account_id == "acct-7"
+    # The history keeps what the channel brought, on the order's first event.
+    creation = order.events.get(action="create")
+    assert creation.data["intake"]["attributes"] == submission.attributes
+    assert creation.data["intake"]["media_url"] == "https://example.org/photos/1.jpg"
 
 
 def test_the_new_request_can_be_read_back(w: World, api: Api, client: Client) -> None:

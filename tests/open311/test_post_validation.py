@@ -23,6 +23,7 @@ OK: dict[str, Any] = {"service_code": "c-cj-dl-ph", "address_string": "人民路
         ({"lat": "37.1"}, "lat"),
         ({"lat": "north", "long": "122.4"}, "lat"),
         ({"lat": "137.1", "long": "122.4"}, "经纬度"),
+        ({"lat": "1e400", "long": "122.4"}, "lat"),
         ({"address_id": "no-such-area"}, "address_id"),
         ({"attribute[size]": ""}, "size"),
         ({"attribute[size]": "huge"}, "size"),

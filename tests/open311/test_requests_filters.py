@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
-
 import time_machine
 from django.test import Client
 from django.utils import timezone

@@ -106,8 +106,11 @@ def create_order(
     upstream_platform: str = "",
     upstream_id: str = "",
     attachments: Iterable[UploadedFile] = (),
+    intake_data: dict[str, object] | None = None,
 ) -> WorkOrder:
-    """Record a new request. The actor becomes its first-contact owner."""
+    """Record a new request. The actor becomes its first-contact owner. `intake_data` is
+    what the channel brought beyond the order's fields (e.g. Open311 attributes, media
+    URLs); it is kept on the creation event."""
     files = attachment_files.validate(attachments)
     fields = {
         "channel": _choice(channel, Channel, "channel"),
@@ -160,7 +163,8 @@ def create_order(
         event = record_creation(
             order, actor, acting_unit=acting_unit,
             data={"channel": order.channel, "category": category.pk if category else None,
-                  "topics": [t.code for t in topic_list], "attachments": len(files)},
+                  "topics": [t.code for t in topic_list], "attachments": len(files),
+                  **({"intake": intake_data} if intake_data else {})},
         )
         attachment_files.store(order, event, files, actor)
     return order

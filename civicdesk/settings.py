@@ -217,6 +217,7 @@ CIVICDESK_OUTBOX_BACKOFF = env_int("CIVICDESK_OUTBOX_BACKOFF", 60, minimum=1)  #
 CIVICDESK_OUTBOX_BACKOFF_MAX = env_int("CIVICDESK_OUTBOX_BACKOFF_MAX", 6 * 3600, minimum=1)
 CIVICDESK_OUTBOX_LEASE = env_int("CIVICDESK_OUTBOX_LEASE", 300, minimum=10)  # seconds a claim stays valid
 CIVICDESK_OUTBOX_PER_SWEEP = env_int("CIVICDESK_OUTBOX_PER_SWEEP", 200, minimum=1)
+CIVICDESK_OUTBOX_MAX_AGE_HOURS = env_int("CIVICDESK_OUTBOX_MAX_AGE_HOURS", 48, minimum=1)
 # Where the citizen rates the handling; {number} is the order number. Empty: no link in the SMS.
 CIVICDESK_RATING_URL = env_str("CIVICDESK_RATING_URL", "")
 # SMS: console (prints), file (JSON lines in the data dir) or http (a gateway).

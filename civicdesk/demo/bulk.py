@@ -94,6 +94,7 @@ class _Event:
     to_state: str
     note: str
     data: dict[str, Any]
+    at: datetime
 
 
 @dataclass
@@ -460,7 +461,7 @@ class BulkEngine:
         order.event_count += 1
         order.updated_at = at
         event = _Event(self._id(OrderEvent), action, actor.pk if actor is not None else None, order.state, note,
-                       data or {})
+                       data or {}, at)
         self._events.append((
             event.pk, order.pk, order.event_count, action, event.actor_id,
             acting_unit.pk if acting_unit is not None else None, at, source, order.state, note, event.data,
@@ -486,11 +487,10 @@ class BulkEngine:
     def _queue(self, order: WorkOrder, event: _Event) -> None:
         planned = plan(order, action=event.action, actor_id=event.actor_id, to_state=event.to_state,
                        note=event.note, data=event.data, directory=self)
-        # The outbox row's created_at is the wall clock, as in queue_for_event (its model default).
-        now = timezone.now()
+        # Queued at the move's moment, as in queue_for_event.
         for message in planned:
             self._messages.append((self._id(OutboxMessage), order.pk, event.pk, str(message.medium), message.user_id,
-                                   message.address, message.template, message.text, _PENDING, now, None))
+                                   message.address, message.template, message.text, _PENDING, event.at, None))
 
     # --- intake (civicdesk.orders.actions.intake) -------------------------------------
     def _next_number(self, at: datetime) -> str:

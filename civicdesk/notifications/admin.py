@@ -1,10 +1,35 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 
-from civicdesk.notifications.models import OutboxMessage
+from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, OutboxMessage
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "worker", "ok", "error", "response"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "medium", "user", "address", "status", "text"]
+    list_display = ["created_at", "medium", "user", "address", "status", "attempt_count", "text"]
     list_filter = ["medium", "status"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    inlines = [DeliveryAttemptInline]
+    actions = ["requeue", "mark_sent"]
+
+    @admin.action(description="重新发送（已核实未送达）")
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        queryset.filter(status__in=[DeliveryStatus.UNKNOWN, DeliveryStatus.FAILED]).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempt_count=0
+        )
+
+    @admin.action(description="标记为已发送（已核实送达）")
+    def mark_sent(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        queryset.filter(status=DeliveryStatus.UNKNOWN).update(status=DeliveryStatus.SENT, sent_at=timezone.now())

@@ -1,5 +1,6 @@
 """The outbox: notifications written in the same transaction as the move that caused
-them, so they exist exactly when the move committed. Delivery reads from here."""
+them, so they exist exactly when the move committed. Delivery reads from here
+(civicdesk.notifications.delivery; its docstring has the at-most-once rule)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,15 @@ class Medium(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
+    # Claimed by a worker that is calling the backend right now (or died doing so).
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    # A worker died mid-send and the backend cannot tell us whether it went out: a person checks.
+    UNKNOWN = "unknown", _("待人工核实")
+    # Queued longer ago than CIVICDESK_OUTBOX_MAX_AGE_HOURS: no longer worth sending (a
+    # "your order was accepted" SMS days late confuses more than it helps).
+    EXPIRED = "expired", _("已过期未发送")
 
 
 class OutboxMessage(models.Model):
@@ -35,6 +43,16 @@ class OutboxMessage(models.Model):
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Delivery bookkeeping. Database defaults too, because the demo's bulk loader COPYs rows
+    # naming only the columns above.
+    attempt_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # SMS longer than one segment go out part by part; a retry resumes after the last sent part.
+    parts_sent = models.PositiveSmallIntegerField(default=0, db_default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("通知")
@@ -42,7 +60,27 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "medium", "created_at"], name="outbox_pending"),
             models.Index(fields=["user", "read_at"], name="outbox_user_unread"),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_medium_display()} → {self.user or self.address}: {self.text[:30]}"
+
+
+class DeliveryAttempt(models.Model):
+    """One call to a backend (or one lease expiry found by a sweep), append-only."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts")
+    at = models.DateTimeField(default=timezone.now)
+    worker = models.CharField(max_length=64)
+    ok = models.BooleanField()
+    error = models.TextField(blank=True)
+    response = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("发送记录")
+        verbose_name_plural = _("发送记录")
+        ordering = ["message", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} @ {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else 'failed'}"

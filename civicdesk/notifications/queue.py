@@ -233,6 +233,8 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
             address=p.address,
             template=p.template,
             text=p.text,
+            # Queued at the move's moment (the same as now, except for imported history).
+            created_at=event.at,
         )
         for p in planned
     ]

@@ -157,7 +157,15 @@ def create_order(
             updated_at=now,
             **fields,
         )
-        order.save()
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError:
+            if not fields["upstream_id"]:
+                raise
+            # A concurrent call brought the same upstream order a moment earlier.
+            message = _("上级平台工单 %(id)s 已受理过。") % {"id": fields["upstream_id"]}
+            raise InvalidInput(message, fields={"upstream_id": message}) from None
         if topic_list:
             order.topics.set(topic_list)
         event = record_creation(

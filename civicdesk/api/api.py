@@ -1,0 +1,347 @@
+"""The internal REST API (/api/v1/) for other government systems and the provincial platform.
+
+The caller is a user (through its token) with exactly that user's rights in the console:
+the same visibility, the same moves, the same masking of personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Header, NinjaAPI, Path, Query, Status
+from ninja.security import HttpBearer
+
+from civicdesk.api import errors, serialize
+from civicdesk.api.errors import ApiError
+from civicdesk.api.models import ApiToken, IdempotencyRecord
+from civicdesk.api.schemas import (
+    ACTION_BODIES,
+    NUMBER_PATTERN,
+    ActionIn,
+    Error,
+    EventOut,
+    OrderCreateIn,
+    OrderFilters,
+    OrderOut,
+    OrderPage,
+)
+from civicdesk.api.tokens import authenticate
+from civicdesk.catalogue.models import Area, Category, Topic
+from civicdesk.enterprises.models import Enterprise
+from civicdesk.orders import actions
+from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.forms import ACTION_FORMS
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.permissions import visible_orders
+from civicdesk.orders.workflow import MOVES
+from civicdesk.org.models import OrgUnit, User
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return authenticate(token)
+
+
+api = NinjaAPI(
+    title="CivicDesk 内部接口",
+    version="1",
+    description=(
+        "供其他政务系统与省级平台调用的工单接口。调用者以令牌所属用户的身份和权限操作，"
+        "与工作台页面的权限、保密与打码规则相同。错误统一为 JSON：{detail, code, fields}。"
+    ),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url=None,  # swagger UI would load its assets from a CDN; the schema is enough
+    auth=BearerToken(),
+)
+errors.install(api)
+
+ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+IDEMPOTENCY_KEY_MAX = 255
+
+
+def caller(request: HttpRequest) -> User:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token.user
+
+
+def _visible(user: User, number: str) -> WorkOrder:
+    order = (
+        visible_orders(user)
+        .select_related("hub", "lead_unit", "category", "area", "owner", "parent", "enterprise")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise Http404(errors.NOT_FOUND)
+    return order
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, fields={field: message})
+
+
+def _unit(code: str, field: str) -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise _invalid(field, f"找不到编码为 {code} 的单位。")
+    return unit
+
+
+def _units(codes: list[str], field: str) -> list[OrgUnit]:
+    return [_unit(code, field) for code in codes]
+
+
+# ---------------------------------------------------------------- create (idempotent)
+
+
+def _create_kwargs(payload: OrderCreateIn) -> dict[str, Any]:
+    data = payload.model_dump()
+    kwargs: dict[str, Any] = {
+        key: data[key]
+        for key in ("title", "content", "address", "citizen_name", "citizen_phone", "confidential",
+                    "wants_reply", "latitude", "longitude", "upstream_platform", "upstream_id")
+    }
+    kwargs["channel"] = str(payload.channel.value)
+    kwargs["request_type"] = str(payload.request_type.value)
+    kwargs["urgency"] = str(payload.urgency.value)
+    if payload.area:
+        kwargs["area"] = Area.objects.filter(code=payload.area).first()
+        if kwargs["area"] is None:
+            raise _invalid("area", f"找不到编码为 {payload.area} 的区域。")
+    if payload.category:
+        kwargs["category"] = Category.objects.filter(code=payload.category).first()
+        if kwargs["category"] is None:
+            raise _invalid("category", f"找不到编码为 {payload.category} 的分类。")
+    if payload.topics:
+        topics = {t.code: t for t in Topic.objects.filter(code__in=payload.topics)}
+        missing = [code for code in payload.topics if code not in topics]
+        if missing:
+            raise _invalid("topics", f"找不到专题：{'、'.join(missing)}。")
+        kwargs["topics"] = list(topics.values())
+    if payload.enterprise:
+        kwargs["enterprise"] = Enterprise.objects.filter(credit_code=payload.enterprise.upper()).first()
+        if kwargs["enterprise"] is None:
+            raise _invalid("enterprise", f"找不到统一社会信用代码为 {payload.enterprise} 的企业。")
+    if payload.hub:
+        kwargs["hub"] = OrgUnit.objects.filter(code=payload.hub, is_hub=True, active=True).first()
+        if kwargs["hub"] is None:
+            raise _invalid("hub", f"找不到编码为 {payload.hub} 的受理中心。")
+    return kwargs
+
+
+def _idempotency_key(value: str) -> str:
+    key = value.strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not all(0x21 <= ord(c) <= 0x7E for c in key):
+        message = f"Idempotency-Key 须为 1–{IDEMPOTENCY_KEY_MAX} 个可见 ASCII 字符（建议使用 UUID）。"
+        raise ApiError(422, "invalid_idempotency_key", message, {"Idempotency-Key": message})
+    return key
+
+
+def _request_hash(payload: OrderCreateIn) -> str:
+    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, digest: str, response: HttpResponse) -> Status[Any]:
+    if record.request_hash != digest:
+        message = (
+            f"Idempotency-Key {record.key} 已用于另一个内容不同的创建请求（工单 "
+            f"{record.order.number if record.order else ''}）。重试请发送完全相同的内容；新的请求请使用新的 Key。"
+        )
+        raise ApiError(422, "idempotency_key_reused", message, {"Idempotency-Key": message})
+    response["Idempotent-Replayed"] = "true"
+    return Status(record.status_code, record.response)
+
+
+@api.post(
+    "/orders",
+    response={201: OrderOut, **ERRORS},
+    summary="受理（新建）工单",
+    description=(
+        "必须带 Idempotency-Key 请求头：同一调用者用同一个 Key 重试，只会建一张工单，并得到与第一次相同的应答"
+        "（应答头 Idempotent-Replayed: true）。同一个 Key 配不同的请求内容 → 422 idempotency_key_reused。"
+        "创建失败（422 等）不占用 Key。"
+    ),
+    tags=["orders"],
+    operation_id="create_order",
+)
+def create_order(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: OrderCreateIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX),
+) -> Status[Any]:
+    user = caller(request)
+    key = _idempotency_key(idempotency_key)
+    digest = _request_hash(payload)
+    existing = IdempotencyRecord.objects.select_related("order").filter(user=user, key=key).first()
+    if existing is not None:
+        return _replay(existing, digest, response)
+    kwargs = _create_kwargs(payload)
+    try:
+        with transaction.atomic():
+            # Inserted first: a concurrent retry with the same key waits on this row's
+            # unique index until we commit, then fails and replays what we answered.
+            record = IdempotencyRecord.objects.create(
+                user=user, token=request.auth, key=key, request_hash=digest  # type: ignore[attr-defined]
+            )
+            order = actions.create_order(actor=user, **kwargs)
+            body = OrderOut.model_validate(serialize.order_detail(user, order)).model_dump(mode="json")
+            record.order = order
+            record.status_code = 201
+            record.response = body
+            record.save(update_fields=["order", "status_code", "response"])
+    except IntegrityError:
+        existing = IdempotencyRecord.objects.select_related("order").filter(user=user, key=key).first()
+        if existing is not None:
+            return _replay(existing, digest, response)
+        # Not our key: the only other unique rule a new order can break is the upstream id.
+        raise ApiError(
+            409, "duplicate_upstream", f"上级平台工单 {payload.upstream_id} 已受理过（并发提交）。",
+            {"upstream_id": "该上级平台编号已存在。"},
+        ) from None
+    response["Location"] = f"/api/v1/orders/{order.number}"
+    return Status(201, body)
+
+
+# ---------------------------------------------------------------- read
+
+
+@api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="查看工单", tags=["orders"],
+         operation_id="get_order")
+def get_order(request: HttpRequest, number: str = Path(..., pattern=NUMBER_PATTERN)) -> dict[str, Any]:
+    user = caller(request)
+    return serialize.order_detail(user, _visible(user, number))
+
+
+def _aware(value: datetime | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = value if timezone.is_aware(value) else timezone.make_aware(value)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise _invalid(field, "时间超出范围。") from None
+
+
+def _filtered(user: User, filters: OrderFilters) -> QuerySet[WorkOrder]:
+    orders = visible_orders(user)
+    if filters.state:
+        orders = orders.filter(state__in=[str(s.value) for s in filters.state])
+    if filters.category:
+        code = filters.category
+        orders = orders.filter(
+            Q(category__code=code) | Q(category__parent__code=code) | Q(category__parent__parent__code=code)
+        )
+    if filters.lead_unit:
+        orders = orders.filter(lead_unit__code=filters.lead_unit)
+    for field, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt"),
+                          ("updated_after", "updated_at__gte")):
+        moment = _aware(getattr(filters, field), field)
+        if moment is not None:
+            orders = orders.filter(**{lookup: moment})
+    return orders
+
+
+@api.get(
+    "/orders",
+    response={200: OrderPage, **ERRORS},
+    summary="工单列表（筛选、分页）",
+    description="调用者可见的工单，按受理时间倒序。created_before 不含边界；page_size 最大 200。",
+    tags=["orders"],
+    operation_id="list_orders",
+)
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, Any]:
+    user = caller(request)
+    orders = _filtered(user, filters)
+    count = orders.count()
+    start = (filters.page - 1) * filters.page_size
+    page = orders.select_related("hub", "lead_unit", "category").order_by("-created_at", "-pk")[
+        start : start + filters.page_size
+    ]
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": (count + filters.page_size - 1) // filters.page_size,
+        "results": [serialize.order_summary(o) for o in page],
+    }
+
+
+@api.get("/orders/{number}/events", response={200: list[EventOut], **ERRORS}, summary="工单流转记录",
+         description="按顺序列出工单的每一步：中文说明（label、detail）与结构化数据（data）。",
+         tags=["orders"], operation_id="list_order_events")
+def order_events(request: HttpRequest, number: str = Path(..., pattern=NUMBER_PATTERN)) -> list[dict[str, Any]]:
+    user = caller(request)
+    return serialize.history(_visible(user, number))
+
+
+# ---------------------------------------------------------------- lifecycle actions
+
+
+def _params(action: str, order: WorkOrder, payload: ActionIn) -> dict[str, Any]:
+    """The action's keyword arguments: codes and numbers turned into the objects they name."""
+    params: dict[str, Any] = {}
+    for name, value in payload.model_dump(exclude={"expected_version"}).items():
+        if name in ("lead_unit", "sub_unit"):
+            params[name] = _unit(value, name)
+        elif name == "new_lead_unit":
+            params[name] = _unit(value, name) if value else None
+        elif name == "assisting_units":
+            params[name] = _units(value, name)
+        elif name == "into":
+            parent = WorkOrder.objects.filter(number=value, hub=order.hub).first()
+            if parent is None:
+                raise _invalid("into", f"找不到工单 {value}。")
+            params[name] = parent
+        elif hasattr(value, "value"):  # an enum member
+            params[name] = str(value.value)
+        else:
+            params[name] = value
+    return params
+
+
+def _perform(request: HttpRequest, action: str, number: str, payload: ActionIn) -> dict[str, Any]:
+    user = caller(request)
+    order = _visible(user, number)
+    params = _params(action, order, payload)
+    ACTION_FORMS[action].perform(order, actor=user, expected_version=payload.expected_version, **params)
+    fresh = WorkOrder.objects.select_related(
+        "hub", "lead_unit", "category", "area", "owner", "parent", "enterprise"
+    ).get(pk=order.pk)
+    return serialize.order_detail(user, fresh)
+
+
+def _register(action: str, schema: type[ActionIn]) -> None:
+    label = MOVES[action].label
+
+    def perform(
+        request: HttpRequest, payload: ActionIn, number: str = Path(..., pattern=NUMBER_PATTERN)
+    ) -> dict[str, Any]:
+        return _perform(request, action, number, payload)
+
+    perform.__annotations__ = {**perform.__annotations__, "payload": schema}
+    perform.__name__ = f"action_{action}"
+    api.post(
+        f"/orders/{{number}}/actions/{action}",
+        response={200: OrderOut, **ERRORS},
+        summary=f"{label}（{action}）",
+        description=(
+            f"对工单执行“{label}”。权限与工作台相同；expected_version 与当前版本不符 → 409；"
+            "当前状态不允许 → 422 invalid_transition；无权 → 403。单位以编码、工单以编号引用。"
+        ),
+        tags=["actions"],
+        operation_id=f"action_{action}",
+    )(perform)
+
+
+for _action, _schema in ACTION_BODIES.items():
+    _register(_action, _schema)

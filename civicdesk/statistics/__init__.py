@@ -1,0 +1,1 @@
+"""Measures (KPIs) of DESIGN §6, each defined once: name, definition and computation."""

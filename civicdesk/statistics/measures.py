@@ -1,0 +1,435 @@
+"""The measures of DESIGN §6, each written once: its Chinese name, the definition shown
+next to it (tooltip), and its computation from the orders, their assignments and events.
+
+Every figure is for a period [start, end) and optional filters, judged `as_of` a moment
+(default now), and keeps the ids of the orders behind its numerator and denominator so a
+number can always be opened into its list (drill-down).
+
+Rules shared by every measure (also in POPULATION_RULE, shown with the figures):
+- A merged order (已并单) is a repeat of its parent: only the parent is counted.
+- Voided orders (已作废: harassment, test calls) and orders transferred out (已转出 to
+  110/119/120/122 or a legal route) are not hotline work: they are left out of every
+  measure, counts and rates alike.
+- Filters: channel, request type, urgency, category or area at any level (the node and
+  everything under it), special topic, and lead unit (the order's current lead unit, with
+  or without its sub-units; for 响应率 the unit that received each dispatch).
+- Counters (return_count, redispatch_count) and deadlines are the order's current values;
+  `as_of` cuts on timestamps only, so a past figure can move while late moves arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from civicdesk.catalogue.models import Area, Category, Topic
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.workflow import State
+from civicdesk.org.models import OrgUnit
+
+POPULATION_RULE = (
+    "并单工单只计主单一次；已作废（骚扰、测试来电）和已转出（110/119/120/122 或诉讼、信访等法定途径）的工单"
+    "不属于热线办理，不计入任何统计（件数与比率均不计）。"
+)
+EXCLUDED_STATES = (State.MERGED, State.VOID, State.TRANSFERRED)
+FINISHED_STATES = (State.CLOSED, State.ANSWERED)
+
+Kind = Literal["count", "rate", "hours"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end): either end may be open."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def q(self, field_name: str) -> Q:
+        q = Q()
+        if self.start is not None:
+            q &= Q(**{f"{field_name}__gte": self.start})
+        if self.end is not None:
+            q &= Q(**{f"{field_name}__lt": self.end})
+        return q
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel: str | None = None
+    request_type: str | None = None
+    urgency: str | None = None
+    category: Category | None = None
+    area: Area | None = None
+    topic: Topic | None = None
+    lead_unit: OrgUnit | None = None
+    include_sub_units: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    basically_counts_as_satisfied: bool = True
+    partly_counts_as_solved: bool = False
+
+    @classmethod
+    def from_settings(cls) -> Config:
+        return cls(
+            basically_counts_as_satisfied=settings.CIVICDESK_STATS_BASICALLY_SATISFIED,
+            partly_counts_as_solved=settings.CIVICDESK_STATS_PARTLY_SOLVED,
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed number. numerator == len(numerator_ids) for counts and rates; an id
+    repeats when the measure counts moves (dispatches, callbacks) and an order had two."""
+
+    code: str
+    name: str
+    definition: str
+    kind: Kind
+    value: float | None  # a rate as a fraction 0..1, a count, or hours; None when undefined (0 ÷ 0)
+    numerator: float
+    denominator: int | None
+    numerator_ids: tuple[int, ...] = ()
+    denominator_ids: tuple[int, ...] = ()
+    using: str = "default"
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.value is None or self.kind != "rate" else self.value * 100
+
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.kind == "rate":
+            return f"{self.value * 100:.2f}%"
+        if self.kind == "hours":
+            return f"{self.value:.1f} 小时"
+        return f"{int(self.value)}"
+
+    def orders(self, part: Literal["numerator", "denominator"] = "numerator") -> QuerySet[WorkOrder]:
+        """The orders behind the number (drill-down)."""
+        ids = self.numerator_ids if part == "numerator" else self.denominator_ids
+        return WorkOrder.objects.using(self.using).filter(pk__in=set(ids)).order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class Context:
+    period: Period
+    filters: Filters
+    as_of: datetime
+    config: Config
+    using: str
+
+    # The population every measure starts from, with the filters applied.
+    def orders(self) -> QuerySet[WorkOrder]:
+        return WorkOrder.objects.using(self.using).filter(order_q(self.filters, using=self.using)).filter(
+            created_at__lte=self.as_of
+        )
+
+    def events(self, *actions: str) -> QuerySet[OrderEvent]:
+        return OrderEvent.objects.using(self.using).filter(
+            order_q(self.filters, prefix="order__", using=self.using), action__in=actions,
+            at__lte=self.as_of,
+        ).filter(self.period.q("at"))
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    definition: str
+    kind: Kind
+    compute: Callable[[Context], tuple[list[int], list[int] | None, float | None]] = field(repr=False)
+
+
+def _descendants(model: type[Category] | type[Area], root: int, using: str) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in model._default_manager.using(using).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = {root}, [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None, using: str = "default") -> Q:
+    """The filters (and the population rule) as a Q on WorkOrder reached through `prefix`."""
+    p = prefix
+    q = ~Q(**{f"{p}state__in": EXCLUDED_STATES})
+    if filters.channel:
+        q &= Q(**{f"{p}channel": filters.channel})
+    if filters.request_type:
+        q &= Q(**{f"{p}request_type": filters.request_type})
+    if filters.urgency:
+        q &= Q(**{f"{p}urgency": filters.urgency})
+    if filters.category is not None:
+        q &= Q(**{f"{p}category_id__in": _descendants(Category, filters.category.pk, using)})
+    if filters.area is not None:
+        q &= Q(**{f"{p}area_id__in": _descendants(Area, filters.area.pk, using)})
+    if filters.topic is not None:
+        q &= Q(**{f"{p}topics": filters.topic})
+    if filters.lead_unit is not None:
+        unit = unit_field or f"{p}lead_unit"
+        if filters.include_sub_units:
+            q &= Q(**{f"{unit}__path__startswith": filters.lead_unit.path})
+        else:
+            q &= Q(**{unit: filters.lead_unit})
+    return q
+
+
+def _ids(qs: QuerySet[Any], column: str = "pk") -> list[int]:
+    return list(qs.order_by(column).values_list(column, flat=True))
+
+
+def _rate(num: list[int], den: list[int]) -> tuple[list[int], list[int], float | None]:
+    return num, den, (len(num) / len(den) if den else None)
+
+
+# --- 受理量 and 直接答复率 -------------------------------------------------------------
+
+def _accepted_qs(c: Context) -> QuerySet[WorkOrder]:
+    return c.orders().filter(c.period.q("created_at"))
+
+
+def _accepted(c: Context) -> tuple[list[int], None, float]:
+    ids = _ids(_accepted_qs(c).distinct())
+    return ids, None, float(len(ids))
+
+
+def _answered(c: Context) -> tuple[list[int], list[int], float | None]:
+    accepted = _accepted_qs(c).distinct()
+    return _rate(_ids(accepted.filter(state=State.ANSWERED)), _ids(accepted))
+
+
+# --- 办结率, 按时办结率, 超期件数: the orders due in the period -----------------------------
+
+def _finished_q(c: Context) -> Q:
+    return Q(state__in=FINISHED_STATES, closed_at__lte=c.as_of)
+
+
+def _due_qs(c: Context) -> QuerySet[WorkOrder]:
+    """Due in the period: the handling deadline (after approved extensions, after a rework
+    its fresh deadline) falls in the period and has passed by as_of, or the order is
+    already finished; an order answered on the call is due at the moment it was taken.
+    Orders never dispatched have no deadline and are not due."""
+    deadline = Q(handle_due_at__isnull=False) & c.period.q("handle_due_at") & (
+        Q(handle_due_at__lte=c.as_of) | _finished_q(c)
+    )
+    on_the_call = Q(state=State.ANSWERED) & c.period.q("created_at")
+    return c.orders().filter(deadline | on_the_call).distinct()
+
+
+def _on_time_q() -> Q:
+    return Q(state=State.ANSWERED) | Q(replied_at__lte=F("handle_due_at"))
+
+
+def _completion(c: Context) -> tuple[list[int], list[int], float | None]:
+    due = _due_qs(c)
+    return _rate(_ids(due.filter(_finished_q(c))), _ids(due))
+
+
+def _on_time(c: Context) -> tuple[list[int], list[int], float | None]:
+    due = _due_qs(c)
+    return _rate(_ids(due.filter(_finished_q(c)).filter(_on_time_q())), _ids(due))
+
+
+def _overdue(c: Context) -> tuple[list[int], None, float]:
+    missed = (
+        _due_qs(c).exclude(state=State.ANSWERED).filter(handle_due_at__lte=c.as_of)
+        .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at")))
+    )
+    ids = _ids(missed)
+    return ids, None, float(len(ids))
+
+
+# --- 响应率: per dispatch to a lead unit -------------------------------------------------
+
+def _dispatches(c: Context) -> QuerySet[Assignment]:
+    return Assignment.objects.using(c.using).filter(
+        order_q(c.filters, prefix="order__", unit_field="unit", using=c.using),
+        role=AssignmentRole.LEAD, dispatched_at__lte=c.as_of,
+    ).filter(c.period.q("dispatched_at"))
+
+
+def _response(c: Context) -> tuple[list[int], list[int], float | None]:
+    # A dispatch counts once its sign-for limit has passed while the unit held it, or once
+    # it was signed; one taken away before its limit (re-dispatched, merged) never had the chance.
+    signed = Q(signed_at__isnull=False, signed_at__lte=c.as_of)
+    had_chance = Q(sign_due_at__lte=c.as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gte=F("sign_due_at")))
+    den = _dispatches(c).filter(signed | had_chance)
+    num = den.filter(signed).filter(Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at")))
+    return _rate(_ids(num.order_by("pk"), "order_id"), _ids(den.order_by("pk"), "order_id"))
+
+
+# --- 解决率 and 满意率: per callback -------------------------------------------------------
+
+def solved_values(config: Config) -> list[str]:
+    return [ReplyResult.SOLVED, ReplyResult.PARTLY] if config.partly_counts_as_solved else [ReplyResult.SOLVED]
+
+
+def satisfied_values(config: Config) -> list[str]:
+    if config.basically_counts_as_satisfied:
+        return [Satisfaction.SATISFIED, Satisfaction.BASICALLY]
+    return [Satisfaction.SATISFIED]
+
+
+def _event_ids(qs: QuerySet[OrderEvent]) -> list[int]:
+    return list(qs.order_by("at", "pk").values_list("order_id", flat=True))
+
+
+def _resolution(c: Context) -> tuple[list[int], list[int], float | None]:
+    callbacks = c.events("record_callback").filter(data__solved__in=list(ReplyResult.values))
+    return _rate(_event_ids(callbacks.filter(data__solved__in=solved_values(c.config))), _event_ids(callbacks))
+
+
+RATED = [Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED]
+
+
+def _satisfaction(c: Context) -> tuple[list[int], list[int], float | None]:
+    rated = c.events("record_callback").filter(data__satisfaction__in=RATED)
+    return _rate(_event_ids(rated.filter(data__satisfaction__in=satisfied_values(c.config))), _event_ids(rated))
+
+
+# --- 退单率 and 首次派单准确率: per order first dispatched in the period ----------------------
+
+def _first_dispatched(c: Context) -> QuerySet[WorkOrder]:
+    return c.orders().filter(first_dispatched_at__isnull=False, first_dispatched_at__lte=c.as_of).filter(
+        c.period.q("first_dispatched_at")
+    ).distinct()
+
+
+def _return_rate(c: Context) -> tuple[list[int], list[int], float | None]:
+    dispatched = _first_dispatched(c)
+    return _rate(_ids(dispatched.filter(return_count__gt=0)), _ids(dispatched))
+
+
+def _accuracy(c: Context) -> tuple[list[int], list[int], float | None]:
+    dispatched = _first_dispatched(c)
+    return _rate(_ids(dispatched.filter(return_count=0, redispatch_count=0)), _ids(dispatched))
+
+
+# --- 平均办理时长 ----------------------------------------------------------------------------
+
+def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
+    from civicdesk.worktime.limits import work_calendar
+
+    calendar = work_calendar()
+    replied = (
+        c.orders().filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)
+        .filter(c.period.q("replied_at")).distinct().order_by("pk")
+    )
+    rows = list(replied.values_list("pk", "first_dispatched_at", "replied_at"))
+    hours = [calendar.working_minutes_between(start, end) / 60 for _pk, start, end in rows if start and end]
+    ids = [pk for pk, start, end in rows if start and end]
+    return ids, ids, (sum(hours) / len(hours) if hours else None)
+
+
+MEASURES: dict[str, Measure] = {
+    m.code: m
+    for m in [
+        Measure("accepted", "受理量", "统计期内受理（创建）的工单件数。" + POPULATION_RULE, "count", _accepted),
+        Measure(
+            "answered_on_call", "直接答复率",
+            "统计期内受理的工单中，话务员当场答复办结（即时办结）的比例：即时办结件数 ÷ 受理量。",
+            "rate", _answered,
+        ),
+        Measure(
+            "completion", "办结率",
+            "统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
+            "重办后为新时限）落在统计期内且已届满，或时限未到但已办结的工单；即时办结的工单在受理时即应办结。"
+            "从未派单的工单没有时限，不计入。办结指回访后办结、免回访办结或即时办结。",
+            "rate", _completion,
+        ),
+        Measure(
+            "on_time", "按时办结率",
+            "统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
+            "应办结件数（应办结的含义同办结率）。",
+            "rate", _on_time,
+        ),
+        Measure(
+            "overdue", "超期件数",
+            "统计期内应办结的工单中，办理时限已过而承办单位未答复，或答复晚于时限的件数。",
+            "count", _overdue,
+        ),
+        Measure(
+            "response", "响应率",
+            "统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
+            "派单次数。签收时限未到且尚未签收的派单暂不计入；时限前已被改派或并单的派单不计入。"
+            "（系统未单独记录联系群众的时间，以签收计。）",
+            "rate", _response,
+        ),
+        Measure(
+            "resolution", "解决率",
+            "统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数（每次回访都计，重办前的回访也计）。"
+            "“部分解决”是否算已解决由配置 CIVICDESK_STATS_PARTLY_SOLVED 决定（默认不算）。免回访办结不计。",
+            "rate", _resolution,
+        ),
+        Measure(
+            "satisfaction", "满意率",
+            "统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数（“未评价”不计入分母）。"
+            "“基本满意”是否算满意由配置 CIVICDESK_STATS_BASICALLY_SATISFIED 决定（默认算）。",
+            "rate", _satisfaction,
+        ),
+        Measure(
+            "return_rate", "退单率",
+            "统计期内首次派单的工单中，被批准退单（至少一次）的比例：退单工单数 ÷ 派单工单数。",
+            "rate", _return_rate,
+        ),
+        Measure(
+            "first_dispatch_accuracy", "首次派单准确率",
+            "1 −（统计期内首次派单的工单中发生过退单或改派的件数 ÷ 派单工单数）；下派给下级单位不算派错。",
+            "rate", _accuracy,
+        ),
+        Measure(
+            "handling_time", "平均办理时长",
+            "统计期内（最终）答复的工单，从首次派单到答复的工作时长（按工作日历，小时）的平均值；"
+            "挂起时间计入。",
+            "hours", _handling_time,
+        ),
+    ]
+}
+
+
+def measure(
+    code: str,
+    period: Period | None = None,
+    filters: Filters | None = None,
+    *,
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    using: str = "default",
+) -> Figure:
+    m = MEASURES[code]
+    c = Context(period or Period(), filters or Filters(), as_of or timezone.now(), config or Config.from_settings(),
+                using)
+    num, den, value = m.compute(c)
+    if m.kind == "hours":
+        return Figure(m.code, m.name, m.definition, m.kind, value, (value or 0) * len(num), len(num),
+                      tuple(num), tuple(num), using)
+    return Figure(m.code, m.name, m.definition, m.kind, value, float(len(num)), None if den is None else len(den),
+                  tuple(num), tuple(den or ()), using)
+
+
+def measures(
+    period: Period | None = None,
+    filters: Filters | None = None,
+    *,
+    codes: Iterable[str] | None = None,
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    using: str = "default",
+) -> dict[str, Figure]:
+    """Every measure (or the given ones) for one period and filter set, judged at one moment."""
+    moment = as_of or timezone.now()
+    return {code: measure(code, period, filters, as_of=moment, config=config, using=using)
+            for code in (codes or MEASURES)}

@@ -1,0 +1,106 @@
+"""The unit ranking: a weighted score of 响应率 / 解决率 / 满意率 (DESIGN §6: 30 / 35 / 35),
+for units that received at least the minimum volume, so one lucky order cannot top it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from civicdesk.org.models import OrgUnit
+from civicdesk.statistics.measures import Config, Figure, Filters, Period, _dispatches, measure
+
+SCORE_PARTS = ("response", "resolution", "satisfaction")
+DEFINITION = (
+    "单位得分 = 响应率×{w0}% + 解决率×{w1}% + 满意率×{w2}%（满分100）。某项无数据（如无回访）时，"
+    "按其余各项权重折算。统计期内作为主办单位接收的派单工单少于 {min_volume} 件的单位不参与排名。"
+    "按单位本身统计，不含下级单位。"
+)
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    rank: int
+    unit: OrgUnit
+    volume: int  # orders the unit received as lead in the period
+    figures: dict[str, Figure]
+    score: float
+    missing: tuple[str, ...]  # parts without data, left out of the score
+
+
+@dataclass(frozen=True)
+class Ranking:
+    rows: list[RankedUnit]
+    left_out: list[tuple[OrgUnit, int]]  # units under the minimum volume, with their volume
+    min_volume: int
+    weights: tuple[int, int, int]
+    definition: str
+
+    @property
+    def note(self) -> str:
+        if not self.left_out:
+            return ""
+        names = "、".join(f"{unit.name}（{volume}件）" for unit, volume in self.left_out)
+        return f"派单量不足{self.min_volume}件、未参与排名的单位：{names}。"
+
+
+def unit_score(figures: dict[str, Figure], weights: tuple[int, int, int]) -> tuple[float, tuple[str, ...]]:
+    total = weight_sum = 0.0
+    missing = []
+    for code, weight in zip(SCORE_PARTS, weights, strict=True):
+        value = figures[code].value
+        if value is None:
+            missing.append(code)
+            continue
+        total += weight * value
+        weight_sum += weight
+    return (round(100 * total / weight_sum, 2) if weight_sum else 0.0), tuple(missing)
+
+
+def rank_units(
+    period: Period,
+    filters: Filters | None = None,
+    *,
+    as_of: datetime | None = None,
+    min_volume: int | None = None,
+    weights: tuple[int, int, int] | None = None,
+    config: Config | None = None,
+) -> Ranking:
+    filters = filters or Filters()
+    as_of = as_of or timezone.now()
+    min_volume = settings.CIVICDESK_RANKING_MIN_VOLUME if min_volume is None else min_volume
+    if weights is None:
+        w0, w1, w2 = settings.CIVICDESK_UNIT_SCORE_WEIGHTS
+        weights = (w0, w1, w2)
+    from civicdesk.statistics.measures import Context
+
+    context = Context(period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of,
+                      config or Config.from_settings(), "default")
+    volumes: dict[int, set[int]] = {}
+    for unit_id, order_id in _dispatches(context).values_list("unit_id", "order_id"):
+        volumes.setdefault(unit_id, set()).add(order_id)
+    units = OrgUnit.objects.in_bulk(list(volumes))
+    if filters.lead_unit is not None:
+        units = {pk: u for pk, u in units.items() if u.is_within(filters.lead_unit)}
+    scored: list[tuple[float, int, str, RankedUnit]] = []
+    left_out: list[tuple[OrgUnit, int]] = []
+    for pk, unit in units.items():
+        volume = len(volumes[pk])
+        if volume < min_volume:
+            left_out.append((unit, volume))
+            continue
+        unit_filters = Filters(**{**filters.__dict__, "lead_unit": unit, "include_sub_units": False})
+        figures = {code: measure(code, period, unit_filters, as_of=as_of, config=config) for code in SCORE_PARTS}
+        score, missing = unit_score(figures, weights)
+        scored.append((score, volume, unit.name, RankedUnit(0, unit, volume, figures, score, missing)))
+    scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    rows: list[RankedUnit] = []
+    for index, (score, _volume, _name, row) in enumerate(scored):
+        # Equal scores share a rank (1, 2, 2, 4).
+        rank = rows[-1].rank if rows and rows[-1].score == score else index + 1
+        rows.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
+    left_out.sort(key=lambda item: (-item[1], item[0].name))
+    definition = DEFINITION.format(w0=weights[0], w1=weights[1], w2=weights[2], min_volume=min_volume)
+    return Ranking(rows, left_out, min_volume, weights, definition)

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "civicdesk.notifications",
     "civicdesk.enterprises",
     "civicdesk.knowledge",
+    "civicdesk.routing",
     "civicdesk.open311",
     "civicdesk.statistics",
     "civicdesk.api",

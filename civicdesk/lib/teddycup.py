@@ -10,7 +10,8 @@ in 一级标签 or 一级分类 (either name; empty cells mean "unlabelled"). Th
 
 XLSX files are opened with openpyxl in read_only mode; their sheets often claim tens of
 thousands of empty formatted rows, so rows whose cells are all empty are skipped.
-CSV files are decoded as UTF-8 (with or without BOM), falling back to GB18030.
+CSV files (comma-separated, Excel quoting; .tsv tab-separated) are decoded as UTF-8
+(with or without BOM), falling back to GB18030.
 """
 
 from __future__ import annotations
@@ -100,12 +101,9 @@ def _decode(raw: bytes) -> str:
 
 def _iter_csv_rows(path: Path) -> Iterator[list[str]]:
     text = _decode(path.read_bytes())
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    # Excel-style CSV (comma, double quotes; quoted cells may hold newlines); .tsv is tab-separated.
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def iter_rows(path: str | Path) -> Iterator[list[str]]:

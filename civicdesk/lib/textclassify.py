@@ -1,0 +1,549 @@
+"""Text classification core for smart dispatch: route a citizen message to a category.
+
+Pure module (no Django). The model is a linear SVM over sparse features:
+
+* TF-IDF of jieba words of the whole message and of its title (the first line),
+* TF-IDF of character 1-2-grams of the whole message and of its title,
+* taxonomy keyword features: for each class, how many category names of the catalogue
+  (附件1: level-1/2/3 names and their jieba words, kept only when a name belongs to a
+  single level-1 category) occur in the title and in the whole text (log-scaled).
+
+Besides the labelled messages, ``fit`` uses
+
+* the category tree as weak labelled text: one short pseudo-document per leaf
+  ("二级分类 三级分类", label = 一级分类), and as the keyword seeds above;
+* unlabelled messages to fit the vocabulary and IDF weights of the TF-IDF features.
+
+Pseudo-labelling, self-training, EM and label spreading on the unlabelled pool were
+measured and all lowered macro-F1 on this source (the pool holds many messages of other
+categories and is dominated by 城乡建设), so the unlabelled text only shapes the features.
+
+Probabilities are calibrated by temperature scaling of the SVM scores, fitted on
+out-of-fold scores of the training data.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+FORMAT_VERSION = 1
+OTHER_CATEGORY = "其他"
+
+_SCRAPE_NOISE = re.compile(r"_x000[dD]_")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_KEY_STRIP = re.compile(r"[\W_]+")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def normalise_text(text: str) -> str:
+    """NFKC-normalise, drop scraping artefacts and collapse whitespace within lines."""
+    text = unicodedata.normalize("NFKC", _SCRAPE_NOISE.sub(" ", text))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def split_message(text: str) -> tuple[str, str]:
+    """A message text is "title\\ndetail"; return both parts (detail may be empty)."""
+    title, _, detail = normalise_text(text).partition("\n")
+    return title, detail.replace("\n", " ")
+
+
+def join_message(title: str, detail: str) -> str:
+    """Build the text the classifier takes from a title and a detail."""
+    title = normalise_text(title).replace("\n", " ")
+    detail = normalise_text(detail).replace("\n", " ")
+    return f"{title}\n{detail}" if detail else title
+
+
+def dedup_key(text: str) -> str:
+    """Key for duplicate detection: the text without whitespace and punctuation."""
+    return _KEY_STRIP.sub("", unicodedata.normalize("NFKC", text))
+
+
+def overlap_filter(
+    pool: Sequence[tuple[str, str]], reference: Iterable[tuple[str, str]], min_key_length: int = 4
+) -> tuple[list[int], int]:
+    """Indices of ``pool`` (title, detail) pairs that share neither title nor detail with ``reference``.
+
+    Returns ``(kept_indices, removed_count)``. Keys shorter than ``min_key_length``
+    characters (e.g. empty details) are not used for matching.
+    """
+    keys: set[str] = set()
+    for title, detail in reference:
+        for part in (title, detail):
+            key = dedup_key(part)
+            if len(key) >= min_key_length:
+                keys.add(key)
+    kept: list[int] = []
+    for index, (title, detail) in enumerate(pool):
+        if dedup_key(title) in keys or dedup_key(detail) in keys:
+            continue
+        kept.append(index)
+    return kept, len(pool) - len(kept)
+
+
+_JIEBA_READY = False
+
+
+def _jieba() -> Any:
+    global _JIEBA_READY
+    import jieba  # type: ignore[import-untyped]
+
+    if not _JIEBA_READY:
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        _JIEBA_READY = True
+    return jieba
+
+
+@lru_cache(maxsize=65_536)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    words = _jieba().lcut(text, HMM=False)
+    return tuple(w for w in words if w.strip() and not _PUNCT_ONLY.match(w))
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words of a text, without whitespace and punctuation-only tokens (memoised)."""
+    return list(_tokenize_cached(text))
+
+
+def clear_token_cache() -> None:
+    """Forget memoised tokenisations (benchmarks call this before timing)."""
+    _tokenize_cached.cache_clear()
+
+
+def _tokenize_many(texts: Sequence[str]) -> list[list[str]]:
+    return [tokenize(t) for t in texts]
+
+
+def tokenize_all(texts: Sequence[str], n_jobs: int = 1) -> list[list[str]]:
+    """Tokenise many texts, in ``n_jobs`` processes when the batch is large."""
+    if n_jobs <= 1 or len(texts) < 4000:
+        return _tokenize_many(texts)
+    size = (len(texts) + n_jobs - 1) // n_jobs
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        parts = list(pool.map(_tokenize_many, chunks))
+    return [tokens for part in parts for tokens in part]
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+TaxonomyRow = Sequence[str]
+
+
+def taxonomy_documents(taxonomy: Iterable[TaxonomyRow], classes: Iterable[str]) -> list[tuple[str, str]]:
+    """One (text, level-1 label) pseudo-document per leaf whose level 1 is in ``classes``.
+
+    The text is the level-2 and level-3 names ("其他" dropped), used as title and body.
+    """
+    wanted = set(classes)
+    docs: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for row in taxonomy:
+        if not row or row[0] not in wanted:
+            continue
+        parts = [p for p in row[1:3] if p and p != OTHER_CATEGORY]
+        if not parts:
+            continue
+        text = "".join(parts)
+        if (text, row[0]) in seen:
+            continue
+        seen.add((text, row[0]))
+        docs.append((join_message(text, text), row[0]))
+    return docs
+
+
+def taxonomy_seeds(taxonomy: Iterable[TaxonomyRow], classes: Iterable[str]) -> dict[str, str]:
+    """Keyword → level-1 class for category names that identify a single level-1 class.
+
+    Candidates are the names at all three levels and their jieba words of ≥ 2 characters;
+    a candidate is kept only when every level-1 category it occurs under is the same one
+    (checked over the whole catalogue, not only ``classes``) and that class is in ``classes``.
+    """
+    owners: dict[str, set[str]] = {}
+    for row in taxonomy:
+        if not row or not row[0]:
+            continue
+        level1 = row[0]
+        for name in row[:3]:
+            if not name or name == OTHER_CATEGORY:
+                continue
+            owners.setdefault(name, set()).add(level1)
+            for word in tokenize(name):
+                if len(word) >= 2 and word != OTHER_CATEGORY:
+                    owners.setdefault(word, set()).add(level1)
+    wanted = set(classes)
+    seeds: dict[str, str] = {}
+    for word, levels in owners.items():
+        if len(levels) == 1:
+            (level1,) = levels
+            if level1 in wanted:
+                seeds[word] = level1
+    return seeds
+
+
+class KeywordMatcher:
+    """Find which keywords occur in a text (overlapping matches) with a character trie."""
+
+    def __init__(self, keywords: Iterable[str]) -> None:
+        self.trie: dict[str, Any] = {}
+        for word in keywords:
+            node = self.trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[""] = word
+
+    def find(self, text: str) -> set[str]:
+        found: set[str] = set()
+        trie = self.trie
+        n = len(text)
+        for start in range(n):
+            node = trie.get(text[start])
+            pos = start + 1
+            while node is not None:
+                word = node.get("")
+                if word is not None:
+                    found.add(word)
+                if pos >= n:
+                    break
+                node = node.get(text[pos])
+                pos += 1
+        return found
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class _Prepared:
+    full: list[str]
+    titles: list[str]
+    full_tokens: list[list[str]]
+    title_tokens: list[list[str]]
+
+
+def _prepare(texts: Sequence[str], n_jobs: int = 1) -> _Prepared:
+    parts = [split_message(t) for t in texts]
+    full = [f"{title} {detail}".strip() for title, detail in parts]
+    titles = [title for title, _ in parts]
+    # tokenise title and detail separately, so title tokens are reused for the whole text
+    both = tokenize_all([title for title, _ in parts] + [detail for _, detail in parts], n_jobs)
+    title_tokens = both[: len(parts)]
+    detail_tokens = both[len(parts) :]
+    full_tokens = [t + d for t, d in zip(title_tokens, detail_tokens, strict=True)]
+    return _Prepared(full, titles, full_tokens, title_tokens)
+
+
+def _softmax(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    result: NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
+    return result
+
+
+def fit_temperature(scores: NDArray[np.float64], targets: NDArray[np.int64]) -> float:
+    """Inverse temperature ``a`` minimising the NLL of softmax(a · scores)."""
+    from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
+
+    rows = np.arange(len(targets))
+
+    def nll(log_a: float) -> float:
+        probs = _softmax(np.exp(log_a) * scores)
+        return float(-np.log(np.clip(probs[rows, targets], 1e-12, None)).mean())
+
+    result = minimize_scalar(nll, bounds=(-3.0, 5.0), method="bounded")
+    return float(np.exp(result.x))
+
+
+@dataclass
+class FitReport:
+    """What ``fit`` used, for logs and the evaluation command."""
+
+    labelled: int = 0
+    unlabeled_used: int = 0
+    taxonomy_documents: int = 0
+    keywords: int = 0
+    temperature: float = 1.0
+    calibration: str = ""
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class RoutingClassifier:
+    """First-level category classifier for citizen messages (title on the first line).
+
+    >>> model = RoutingClassifier().fit(texts, labels, unlabeled=pool, taxonomy=rows)
+    >>> model.top_k("小区噪音扰民\\n楼下酒吧每天营业到凌晨", k=3)
+    [("环境保护", 0.81), ("城乡建设", 0.11), ("商贸旅游", 0.03)]
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 3.0,
+        keyword_weight: float = 0.3,
+        taxonomy_weight: float = 1.0,
+        max_unlabeled: int = 50_000,
+        calibration_folds: int = 3,
+        calibration_holdout_above: int = 20_000,
+        n_jobs: int = 1,
+        random_state: int = 0,
+    ) -> None:
+        self.C = C
+        self.keyword_weight = keyword_weight
+        self.taxonomy_weight = taxonomy_weight
+        self.max_unlabeled = max_unlabeled
+        self.calibration_folds = calibration_folds
+        self.calibration_holdout_above = calibration_holdout_above
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.classes_: list[str] = []
+        self.temperature_: float = 1.0
+        self.report_ = FitReport()
+        self._vectorizers: list[Any] = []
+        self._seed_class: dict[str, int] = {}
+        self._matcher = KeywordMatcher(())
+        self._svm: Any = None
+
+    # -- features
+
+    def _fit_transform_vectorizers(self, prepared: _Prepared, keep_rows: int) -> sp.csr_matrix:
+        """Fit the TF-IDF vectorizers on all texts; return the features of the first ``keep_rows``."""
+        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
+        self._vectorizers = [
+            TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, dtype=np.float32),
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float32),
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float32),
+            TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, dtype=np.float32),
+        ]
+        blocks = [
+            vectorizer.fit_transform(column)[:keep_rows]
+            for vectorizer, column in zip(self._vectorizers, self._columns(prepared), strict=True)
+        ]
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    @staticmethod
+    def _columns(prepared: _Prepared) -> list[Sequence[Any]]:
+        return [prepared.full_tokens, prepared.full, prepared.titles, prepared.title_tokens]
+
+    def _keyword_features(self, prepared: _Prepared) -> sp.csr_matrix:
+        n_classes = len(self.classes_)
+        counts = np.zeros((len(prepared.titles), 2 * n_classes), dtype=np.float32)
+        if self._seed_class:
+            for row, (title, full) in enumerate(zip(prepared.titles, prepared.full, strict=True)):
+                for word in self._matcher.find(title):
+                    counts[row, self._seed_class[word]] += 1.0
+                for word in self._matcher.find(full):
+                    counts[row, n_classes + self._seed_class[word]] += 1.0
+        return sp.csr_matrix(self.keyword_weight * np.log1p(counts))
+
+    def _features(self, prepared: _Prepared) -> sp.csr_matrix:
+        blocks = [v.transform(c) for v, c in zip(self._vectorizers, self._columns(prepared), strict=True)]
+        blocks.append(self._keyword_features(prepared))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    # -- training
+
+    def _new_svm(self) -> Any:
+        from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
+
+        return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        unlabeled: Sequence[str] = (),
+        taxonomy: Iterable[TaxonomyRow] = (),
+    ) -> RoutingClassifier:
+        """Train on labelled ``texts``; ``unlabeled`` texts and ``taxonomy`` rows are optional.
+
+        ``taxonomy`` rows are (一级分类, 二级分类, 三级分类) tuples; only rows whose level 1
+        is one of the labels are used as pseudo-documents.
+        """
+        import time
+
+        started = time.perf_counter()
+        if len(texts) != len(labels):
+            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        if not texts:
+            raise ValueError("no labelled texts")
+        self.classes_ = sorted(set(labels))
+        if len(self.classes_) < 2:
+            raise ValueError("need at least two distinct labels")
+        class_index = {c: i for i, c in enumerate(self.classes_)}
+        taxonomy_rows = [tuple(row) for row in taxonomy]
+
+        seeds = taxonomy_seeds(taxonomy_rows, self.classes_)
+        self._seed_class = {word: class_index[c] for word, c in seeds.items()}
+        self._matcher = KeywordMatcher(seeds)
+
+        tax_docs = taxonomy_documents(taxonomy_rows, self.classes_)
+        pool = list(unlabeled)
+        if len(pool) > self.max_unlabeled:
+            rng = np.random.default_rng(self.random_state)
+            pool = [pool[i] for i in sorted(rng.choice(len(pool), self.max_unlabeled, replace=False))]
+
+        # one tokenisation pass and one fit_transform over labelled + taxonomy + pool texts
+        everything = _prepare(list(texts) + [t for t, _ in tax_docs] + pool, self.n_jobs)
+        n_lab, n_tax = len(texts), len(tax_docs)
+        x_all = self._fit_transform_vectorizers(everything, n_lab + n_tax)
+        head = _Prepared(
+            everything.full[: n_lab + n_tax],
+            everything.titles[: n_lab + n_tax],
+            everything.full_tokens[: n_lab + n_tax],
+            everything.title_tokens[: n_lab + n_tax],
+        )
+        x_head = sp.hstack([x_all, self._keyword_features(head)], format="csr", dtype=np.float32)
+        x_lab = x_head[:n_lab]
+        x_tax = x_head[n_lab:]
+        y_lab = np.array([class_index[c] for c in labels], dtype=np.int64)
+        y_tax = np.array([class_index[c] for _, c in tax_docs], dtype=np.int64)
+
+        self._svm, self.temperature_, how = self._fit_calibrated(x_lab, y_lab, x_tax, y_tax)
+        self.report_ = FitReport(
+            labelled=len(texts),
+            unlabeled_used=len(pool),
+            taxonomy_documents=n_tax,
+            keywords=len(seeds),
+            temperature=self.temperature_,
+            calibration=how,
+            seconds=time.perf_counter() - started,
+        )
+        return self
+
+    def _train(self, x: sp.csr_matrix, y: NDArray[np.int64], x_tax: sp.csr_matrix, y_tax: NDArray[np.int64]) -> Any:
+        weights = np.concatenate([np.ones(x.shape[0]), np.full(x_tax.shape[0], self.taxonomy_weight)])
+        svm = self._new_svm()
+        svm.fit(sp.vstack([x, x_tax], format="csr"), np.concatenate([y, y_tax]), sample_weight=weights)
+        return svm
+
+    def _scores(self, svm: Any, x: sp.csr_matrix) -> NDArray[np.float64]:
+        """Decision scores for all classes (columns in ``classes_`` order)."""
+        raw = np.asarray(svm.decision_function(x), dtype=np.float64)
+        n_classes = len(self.classes_)
+        known = list(svm.classes_)
+        if raw.ndim == 1:  # binary problem: one score for classes_[1]
+            raw = np.column_stack([-raw, raw])
+        if len(known) == n_classes:
+            return raw
+        full = np.full((x.shape[0], n_classes), -10.0)
+        full[:, known] = raw
+        return full
+
+    def _fit_calibrated(
+        self, x: sp.csr_matrix, y: NDArray[np.int64], x_tax: sp.csr_matrix, y_tax: NDArray[np.int64]
+    ) -> tuple[Any, float, str]:
+        from sklearn.model_selection import StratifiedKFold, train_test_split  # type: ignore[import-untyped]
+
+        counts = np.bincount(y, minlength=len(self.classes_))
+        n = x.shape[0]
+        if n > self.calibration_holdout_above:
+            # plenty of data: fit on 90 %, calibrate on the held-out 10 %, keep that model
+            train_idx, hold_idx = train_test_split(
+                np.arange(n), test_size=0.1, random_state=self.random_state, stratify=y if counts.min() >= 2 else None
+            )
+            svm = self._train(x[train_idx], y[train_idx], x_tax, y_tax)
+            temperature = fit_temperature(self._scores(svm, x[hold_idx]), y[hold_idx])
+            return svm, temperature, f"temperature on a 10% holdout ({len(hold_idx)} messages)"
+        folds = min(self.calibration_folds, int(counts.min()))
+        svm = self._train(x, y, x_tax, y_tax)
+        if folds < 2:
+            return svm, 1.0, "none (too few messages per class)"
+        oof = np.zeros((n, len(self.classes_)))
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+        for train_idx, test_idx in splitter.split(np.zeros(n), y):
+            fold_svm = self._train(x[train_idx], y[train_idx], x_tax, y_tax)
+            oof[test_idx] = self._scores(fold_svm, x[test_idx])
+        return svm, fit_temperature(oof, y), f"temperature on {folds}-fold out-of-fold scores"
+
+    # -- prediction
+
+    def _check_fitted(self) -> None:
+        if self._svm is None:
+            raise RuntimeError("RoutingClassifier is not fitted")
+
+    def decision_function(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        self._check_fitted()
+        return self._scores(self._svm, self._features(_prepare(texts)))
+
+    def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        return _softmax(self.temperature_ * self.decision_function(texts))
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        scores = self.decision_function(texts)
+        return [self.classes_[i] for i in scores.argmax(axis=1)]
+
+    def top_k(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` most likely categories of one message with calibrated probabilities, best first."""
+        probs = self.predict_proba([text])[0]
+        order = np.argsort(-probs, kind="stable")[: max(k, 0)]
+        return [(self.classes_[i], float(probs[i])) for i in order]
+
+    # -- persistence
+
+    def to_bytes(self) -> bytes:
+        self._check_fitted()
+        buffer = io.BytesIO()
+        pickle.dump({"format": FORMAT_VERSION, "model": self}, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RoutingClassifier:
+        """Load a model saved by ``to_bytes``. Only load bytes you produced: this is pickle."""
+        payload = pickle.loads(data)  # noqa: S301 - the project's own model artefact
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+            raise ValueError("not a RoutingClassifier artefact of a supported format")
+        model = payload["model"]
+        if not isinstance(model, cls):
+            raise ValueError("artefact does not hold a RoutingClassifier")
+        return model
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_bytes(self.to_bytes())
+
+    @classmethod
+    def load(cls, path: str | Path) -> RoutingClassifier:
+        return cls.from_bytes(Path(path).read_bytes())
+
+
+def macro_f1_report(
+    truth: Sequence[str], predicted: Sequence[str], classes: Sequence[str] | None = None
+) -> tuple[float, dict[str, float], float]:
+    """Accuracy, per-class F1 and macro-F1 (over the classes present in ``truth``)."""
+    if len(truth) != len(predicted):
+        raise ValueError("truth and predictions differ in length")
+    labels = list(classes) if classes is not None else sorted(set(truth))
+    per_class: dict[str, float] = {}
+    for label in labels:
+        tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t == label and p == label)
+        fp = sum(1 for t, p in zip(truth, predicted, strict=True) if t != label and p == label)
+        fn = sum(1 for t, p in zip(truth, predicted, strict=True) if t == label and p != label)
+        per_class[label] = 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+    accuracy = sum(1 for t, p in zip(truth, predicted, strict=True) if t == p) / max(len(truth), 1)
+    macro = sum(per_class.values()) / max(len(per_class), 1)
+    return accuracy, per_class, macro

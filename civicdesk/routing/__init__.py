@@ -1,0 +1,1 @@
+"""Smart dispatch (智能派单): routing citizen messages to a category."""

@@ -35,7 +35,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.catalogue.models import Channel, RequestType, Topic, Urgency
+from civicdesk.catalogue.models import Topic, Urgency
 from civicdesk.notifications.models import OutboxMessage
 from civicdesk.notifications.queue import plan
 from civicdesk.orders import deadlines
@@ -45,11 +45,9 @@ from civicdesk.orders.actions.dispatching import _validate_units
 from civicdesk.orders.actions.handling import REPLY_MAX, _days
 from civicdesk.orders.actions.intake import (
     CONTENT_MAX,
-    TITLE_MAX,
-    _choice,
     _intake_unit,
-    _validate_phone,
     operator_may_dispatch,
+    validated_fields,
 )
 from civicdesk.orders.actions.supervision import MAX_LEVEL
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition, PermissionDenied
@@ -527,27 +525,11 @@ class BulkEngine:
         attachments: Iterable[Any] = (),
     ) -> WorkOrder:
         files = _no_files(attachments)
-        fields = {
-            "channel": _choice(channel, Channel, "channel"),
-            "request_type": _choice(request_type, RequestType, "request_type"),
-            "urgency": _choice(urgency, Urgency, "urgency"),
-            "title": require_text(title, "title", _("请填写标题。"), max_length=TITLE_MAX),
-            "content": require_text(content, "content", _("请填写诉求内容。"), max_length=CONTENT_MAX),
-            "address": optional_text(address, "address", max_length=255),
-            "citizen_name": optional_text(citizen_name, "citizen_name", max_length=50),
-            "citizen_phone": _validate_phone(citizen_phone),
-            "upstream_platform": optional_text(upstream_platform, "upstream_platform", max_length=40),
-            "upstream_id": optional_text(upstream_id, "upstream_id", max_length=64),
-        }
-        if (latitude is None) != (longitude is None):
-            message = _("经纬度需同时填写。")
-            raise InvalidInput(message, fields={"latitude": message})
-        if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            message = _("经纬度超出范围。")
-            raise InvalidInput(message, fields={"latitude": message})
-        if fields["upstream_id"] and not fields["upstream_platform"]:
-            message = _("填写上级平台编号时须注明上级平台。")
-            raise InvalidInput(message, fields={"upstream_platform": message})
+        fields = validated_fields(
+            channel=channel, request_type=request_type, urgency=urgency, title=title, content=content,
+            address=address, citizen_name=citizen_name, citizen_phone=citizen_phone,
+            upstream_platform=upstream_platform, upstream_id=upstream_id, latitude=latitude, longitude=longitude,
+        )
         key = (actor.pk, hub.pk if hub else 0)
         if key not in self._intake:
             self._intake[key] = _intake_unit(actor, hub)

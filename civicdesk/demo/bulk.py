@@ -440,6 +440,8 @@ class BulkEngine:
                 _("不能从“%(source)s”%(action)s到“%(target)s”。")
                 % {"source": State(source).label, "action": move.label, "target": State(target).label}
             )
+        if target == State.CLOSED and source != State.CLOSED:
+            self._end_assignments(order, at, "closed")
         order.state = target
         return self._append(order, action, actor, at=at, source=source, acting_unit=acting_unit, note=note, data=data)
 

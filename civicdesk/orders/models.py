@@ -203,6 +203,15 @@ class AssignmentRole(models.TextChoices):
     ASSIST = "assist", _("协办")
 
 
+END_REASONS = {
+    "redispatched": _("已改派"),
+    "returned": _("已退单"),
+    "sub_dispatched": _("已下派"),
+    "merged": _("已并单"),
+    "closed": _("已办结"),
+}
+
+
 class Assignment(models.Model):
     """One unit's part in an order: lead or assisting, from dispatch until it ends."""
 
@@ -232,6 +241,9 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} {self.unit} {self.get_role_display()}"
+
+    def end_reason_display(self) -> str:
+        return str(END_REASONS.get(self.end_reason, self.end_reason))
 
 
 class AppendOnlyError(Exception):

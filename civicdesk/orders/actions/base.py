@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from civicdesk.notifications.queue import queue_for_event
 from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
-from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.models import Assignment, OrderEvent, WorkOrder
 from civicdesk.orders.permissions import authorize
 from civicdesk.orders.workflow import MOVES, Side, State
 from civicdesk.org.models import OrgUnit, User
@@ -80,6 +80,9 @@ def record(
             % {"source": State(source).label, "action": move.label, "target": State(target).label}
         )
     at = clock.now()
+    if target == State.CLOSED and source != State.CLOSED:
+        # A closed order no longer sits with any unit: their parts end with it.
+        Assignment.objects.filter(order=order, active=True).update(active=False, ended_at=at, end_reason="closed")
     order.state = target
     return _append(order, action, actor, at=at, source=source, acting_unit=acting_unit, note=note, data=data)
 

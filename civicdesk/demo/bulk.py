@@ -665,7 +665,7 @@ class BulkEngine:
             message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
             raise InvalidInput(message, fields={"lead_unit": message})
         _validate_units(o, lead_unit, assisting)
-        data = self._send_to_units(o, lead_unit, assisting, at)
+        data = {"redispatched_from": o.lead_unit_id, **self._send_to_units(o, lead_unit, assisting, at)}
         self._record(o, "redispatch", actor, at, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
 
     def _sign(self, o: WorkOrder, at: datetime, actor: User) -> None:

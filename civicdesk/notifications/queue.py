@@ -29,11 +29,13 @@ MERGED_CALLERS = "merged_callers"
 # The unit whose return was approved: by the time the event is written the order has
 # left it (lead_unit is cleared or already the next unit), so LEAD no longer names it.
 RETURNED_FROM = "returned_from_unit"
+# The unit the hub took a re-dispatched order away from: it must stop working on it.
+REDISPATCHED_FROM = "redispatched_from_unit"
 
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "create": (CITIZEN,),
     "dispatch": (LEAD, ASSISTING),
-    "redispatch": (LEAD, ASSISTING),
+    "redispatch": (REDISPATCHED_FROM, LEAD, ASSISTING),
     "sub_dispatch": (LEAD,),
     "request_return": (HUB_DISPATCHERS,),
     "approve_return": (RETURNED_FROM, LEAD),
@@ -114,8 +116,8 @@ def _path_ids(unit: OrgUnit) -> list[int]:
 
 def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory: Directory) -> set[int]:
     lead = order.lead_unit
-    if audience == RETURNED_FROM:
-        unit_id = data.get("returned_from")
+    if audience in (RETURNED_FROM, REDISPATCHED_FROM):
+        unit_id = data.get("returned_from" if audience == RETURNED_FROM else "redispatched_from")
         return directory.members([unit_id], _UNIT_ROLES) if unit_id else set()
     if audience == LEAD:
         return directory.members([lead.pk], _UNIT_ROLES) if lead else set()

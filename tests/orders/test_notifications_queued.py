@@ -38,10 +38,11 @@ def test_it_tells_the_lead_unit_and_assisting_units_of_a_dispatch(w: World) -> N
     assert text == f"工单 {order.number}「崖头街道人民路路面坑洼」：派单"
 
 
-def test_it_tells_the_new_unit_of_a_redispatch(w: World) -> None:
+def test_it_tells_the_new_unit_and_the_unit_that_lost_it_of_a_redispatch(w: World) -> None:
     order = actions.redispatch(w.dispatched(), actor=w.dispatcher, lead_unit=w.dept_b, reason="属市场监管")
 
-    assert _inbox(order.events.last()) == {w.handler_b.pk, w.operator.pk}
+    # The old unit must stop working on it; the new one must start.
+    assert _inbox(order.events.last()) == {w.handler_a.pk, w.head_a.pk, w.handler_b.pk, w.operator.pk}
 
 
 def test_it_skips_staff_who_left(w: World) -> None:

@@ -113,7 +113,7 @@ def redispatch(
             message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
             raise InvalidInput(message, fields={"lead_unit": message})
         _validate_units(o, lead_unit, assisting)
-        data = _send_to_units(o, lead_unit, assisting, clock.now())
+        data = {"redispatched_from": o.lead_unit_id, **_send_to_units(o, lead_unit, assisting, clock.now())}
         record(o, "redispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
     return o
 

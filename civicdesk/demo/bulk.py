@@ -217,7 +217,7 @@ def _iso(moment: datetime | None) -> str | None:
 def _no_files(attachments: Iterable[Any]) -> int:
     """The number of attachments for the event data: always 0, files are not bulk material."""
     if list(attachments):
-        raise NotImplementedError("BulkEngine does not store attachment files; use ActionEngine")
+        raise ValueError("BulkEngine does not store attachment files; use ActionEngine")
     return 0
 
 

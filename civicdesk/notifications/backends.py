@@ -12,6 +12,7 @@ civicdesk.notifications.delivery:
 
 from __future__ import annotations
 
+import abc
 import base64
 import json
 import smtplib
@@ -42,11 +43,13 @@ class Outcome:
     ambiguous: bool = False
 
 
-class SmsBackend:
+class SmsBackend(abc.ABC):
+    """One way out for SMS; `idempotent` says whether the gateway drops a repeated `key`."""
+
     idempotent = False
 
-    def send(self, phone: str, text: str, key: str) -> Outcome:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, phone: str, text: str, key: str) -> Outcome: ...
 
 
 class ConsoleSmsBackend(SmsBackend):

@@ -1,6 +1,9 @@
-"""The same races on SQLite: IMMEDIATE transactions take the write lock at BEGIN, so the
-second writer waits and then sees the first one's result. The test database is a file
-(settings: TEST NAME in DATA_DIR) so the threads' connections share it."""
+"""Real concurrent transactions: two people act on one order at the same moment; one wins,
+the other gets a clear refusal, nothing is half-written.
+
+The same races run on whichever database this run uses. On PostgreSQL the row lock
+(SELECT … FOR UPDATE) makes the second mover wait; on SQLite the IMMEDIATE transaction
+takes the write lock at BEGIN. Either way the loser then sees the winner's result."""
 
 from __future__ import annotations
 
@@ -10,16 +13,13 @@ from django.db import connection
 from tests.orders import concurrency_scenarios as scenario
 from tests.world import World
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "sqlite",
-        reason="SQLite locking; this run uses PostgreSQL, covered by test_concurrency_postgres.py",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a property of the SQLite test database only")
 def test_it_shares_a_file_database_in_wal_mode_between_threads(db: None) -> None:
+    # Threads need one database they can all open: a file in WAL mode, not Django's
+    # per-connection in-memory test database.
     name = connection.settings_dict["NAME"]
     assert not connection.is_in_memory_db(), name
     with connection.cursor() as cursor:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class LoginView(auth_views.LoginView):
@@ -33,49 +38,39 @@ def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query
     }
 
 
+# Each role's queues on the home page: (roles that see it, title, queue, page, tab, when empty).
+# Queues are looked up when the page is drawn, so the queues module stays the one source.
+_PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, StrOrPromise]] = [
+    ({Role.OPERATOR, Role.LIAISON}, gettext_lazy("我今天受理的工单"), lambda u: queues.taken_today(u), "intake:new", "",
+     gettext_lazy("今天还没有受理工单")),
+    ({Role.DISPATCHER}, gettext_lazy("待派单"), lambda u: queues.pending_dispatch(u), "orders:dispatch_board", "",
+     gettext_lazy("没有待派单工单")),
+    ({Role.DISPATCHER}, gettext_lazy("退单审核"), lambda u: queues.review_queue(u, State.RETURN_REQUESTED),
+     "orders:dispatch_board", "?tab=returns", gettext_lazy("没有待审核的退单")),
+    ({Role.DISPATCHER}, gettext_lazy("延期审核"), lambda u: queues.review_queue(u, State.EXTENSION_REQUESTED),
+     "orders:dispatch_board", "?tab=extensions", gettext_lazy("没有待审核的延期")),
+    ({Role.DISPATCHER}, gettext_lazy("答复审核"), lambda u: queues.review_queue(u, State.REPLIED),
+     "orders:dispatch_board", "?tab=replies", gettext_lazy("没有待审核的答复")),
+    ({Role.HANDLER, Role.UNIT_HEAD}, gettext_lazy("本单位待办（按时限）"), lambda u: queues.unit_inbox(u),
+     "orders:inbox", "", gettext_lazy("没有待办工单")),
+    ({Role.CALLBACK_AGENT}, gettext_lazy("待回访"), lambda u: queues.callback_queue(u), "orders:callbacks", "",
+     gettext_lazy("没有待回访工单")),
+    ({Role.SUPERVISOR, Role.LEADER}, gettext_lazy("已超期"), lambda u: queues.overdue(u), "orders:supervision", "",
+     gettext_lazy("没有超期工单")),
+    ({Role.SUPERVISOR, Role.LEADER}, gettext_lazy("临期"), lambda u: queues.near_due(u), "orders:supervision", "",
+     gettext_lazy("没有临期工单")),
+]
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     roles = user.roles
-    panels = []
-    if roles & {Role.OPERATOR, Role.LIAISON}:
-        panels.append(_panel(_("我今天受理的工单"), queues.taken_today(user), "intake:new", _("今天还没有受理工单")))
-    if Role.DISPATCHER in roles:
-        panels.append(_panel(_("待派单"), queues.pending_dispatch(user), "orders:dispatch_board", _("没有待派单工单")))
-        panels.append(
-            _panel(
-                _("退单审核"),
-                queues.review_queue(user, State.RETURN_REQUESTED),
-                "orders:dispatch_board",
-                _("没有待审核的退单"),
-                query="?tab=returns",
-            )
-        )
-        panels.append(
-            _panel(
-                _("延期审核"),
-                queues.review_queue(user, State.EXTENSION_REQUESTED),
-                "orders:dispatch_board",
-                _("没有待审核的延期"),
-                query="?tab=extensions",
-            )
-        )
-        panels.append(
-            _panel(
-                _("答复审核"),
-                queues.review_queue(user, State.REPLIED),
-                "orders:dispatch_board",
-                _("没有待审核的答复"),
-                query="?tab=replies",
-            )
-        )
-    if roles & {Role.HANDLER, Role.UNIT_HEAD}:
-        panels.append(_panel(_("本单位待办（按时限）"), queues.unit_inbox(user), "orders:inbox", _("没有待办工单")))
-    if Role.CALLBACK_AGENT in roles:
-        panels.append(_panel(_("待回访"), queues.callback_queue(user), "orders:callbacks", _("没有待回访工单")))
-    if roles & {Role.SUPERVISOR, Role.LEADER}:
-        panels.append(_panel(_("已超期"), queues.overdue(user), "orders:supervision", _("没有超期工单")))
-        panels.append(_panel(_("临期"), queues.near_due(user), "orders:supervision", _("没有临期工单")))
+    panels = [
+        _panel(str(title), queue(user), link, str(empty), query=query)
+        for allowed, title, queue, link, query, empty in _PANELS
+        if roles & allowed
+    ]
     return render(request, "console/home.html", {"panels": panels, "no_roles": not roles})
 
 

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "civicdesk.open311",
     "civicdesk.statistics",
     "civicdesk.api",
+    "civicdesk.portal",
     "civicdesk.demo",
 ]
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from civicdesk.demo.bulk import BulkEngine
 from civicdesk.demo.city import DEMO_PASSWORD, HUB_CODE, ROLE_ACCOUNTS, build_city
+from civicdesk.demo.extras import run_extra_seeders
 from civicdesk.demo.history import ActionEngine, Simulation, creation_times
 from civicdesk.demo.showcase import ensure_every_state
 from civicdesk.orders.models import WorkOrder
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             shown = ensure_every_state(city, timezone.now())
         if shown:
             self.stdout.write("补充展示状态：" + "，".join(str(State(s).label) for s in shown))
+        for line in run_extra_seeders(city, timezone.now()):
+            self.stdout.write(line)
         self.print_summary()
         if not no_serve:
             call_command("serve", bind=bind, no_migrate=True)

@@ -1,0 +1,22 @@
+"""Demo data that belongs to other apps (knowledge articles, enterprises, rosters, …).
+
+Each entry is the dotted path of a function ``seed(city, now) -> list[str]`` that adds its
+app's demo rows idempotently (a second `civicdesk demo` adds nothing) and returns lines to
+print. The demo command runs them in order after the orders exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+SEEDERS: list[str] = []
+
+
+def run_extra_seeders(city: Any, now: datetime) -> list[str]:
+    lines: list[str] = []
+    for dotted in SEEDERS:
+        lines.extend(import_string(dotted)(city, now))
+    return lines

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from civicdesk.lib.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from civicdesk.lib.env import ConfigError, env_bool, env_choice, env_int, env_int_list, env_list, env_str
 from civicdesk.lib.worktime import BusinessHours
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -220,8 +220,31 @@ CIVICDESK_OUTBOX_BACKOFF_MAX = env_int("CIVICDESK_OUTBOX_BACKOFF_MAX", 6 * 3600,
 CIVICDESK_OUTBOX_LEASE = env_int("CIVICDESK_OUTBOX_LEASE", 300, minimum=10)  # seconds a claim stays valid
 CIVICDESK_OUTBOX_PER_SWEEP = env_int("CIVICDESK_OUTBOX_PER_SWEEP", 200, minimum=1)
 CIVICDESK_OUTBOX_MAX_AGE_HOURS = env_int("CIVICDESK_OUTBOX_MAX_AGE_HOURS", 48, minimum=1)
+# Days before a licence expires on which the company and its liaison officers are reminded.
+CIVICDESK_LICENCE_REMINDER_DAYS = env_int_list("CIVICDESK_LICENCE_REMINDER_DAYS", [90, 30, 7], minimum=1)
 # Where the citizen rates the handling; {number} is the order number. Empty: no link in the SMS.
 CIVICDESK_RATING_URL = env_str("CIVICDESK_RATING_URL", "")
+# Where citizens reach this site, e.g. https://12345.example.gov.cn — the start of every link
+# sent to them (the portal's rating link). Empty: SMS carry no link.
+CIVICDESK_PUBLIC_URL = env_str("CIVICDESK_PUBLIC_URL", "").rstrip("/")
+if CIVICDESK_PUBLIC_URL and not re.match(r"^https?://[^/\s]+(/\S*)?$", CIVICDESK_PUBLIC_URL):
+    raise ConfigError(f"CIVICDESK_PUBLIC_URL must be an http(s) URL; got {CIVICDESK_PUBLIC_URL!r}")
+# Citizen portal (civicdesk.portal): rating link lifetime, rate limits, proxies in front.
+CIVICDESK_RATING_LINK_DAYS = env_int("CIVICDESK_RATING_LINK_DAYS", 7, minimum=1, maximum=90)
+CIVICDESK_PORTAL_SUBMITS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_SUBMITS_PER_IP_HOUR", 10, minimum=1)
+CIVICDESK_PORTAL_SUBMITS_PER_PHONE_DAY = env_int("CIVICDESK_PORTAL_SUBMITS_PER_PHONE_DAY", 5, minimum=1)
+CIVICDESK_PORTAL_TRACKS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_TRACKS_PER_IP_HOUR", 60, minimum=1)
+CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER = env_int("CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER", 10, minimum=1)
+# Captcha questions drawn per IP and hour (knowledge-base look-ups while typing: three times as many).
+CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR", 100, minimum=1)
+# The hub (unit code) that takes portal requests; empty: the highest hub with operators.
+CIVICDESK_PORTAL_HUB = env_str("CIVICDESK_PORTAL_HUB", "")
+# How many reverse proxies append to X-Forwarded-For (0: the header is not trusted).
+CIVICDESK_TRUSTED_PROXY_HOPS = env_int("CIVICDESK_TRUSTED_PROXY_HOPS", 0, minimum=0, maximum=5)
+# Browser tests only: an answer the captcha accepts as well. Leave empty in production.
+CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER = env_str("CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER", "")
+# Deliver new SMS and e-mail right after the move commits (a task), besides the worker's sweep.
+CIVICDESK_OUTBOX_DELIVER_ON_COMMIT = env_bool("CIVICDESK_OUTBOX_DELIVER_ON_COMMIT", True)
 # SMS: console (prints), file (JSON lines in the data dir) or http (a gateway).
 CIVICDESK_SMS_BACKEND = env_choice("CIVICDESK_SMS_BACKEND", "console", {"console", "file", "http"})
 CIVICDESK_SMS_MAX_SEGMENTS = env_int("CIVICDESK_SMS_MAX_SEGMENTS", 3, minimum=1, maximum=10)

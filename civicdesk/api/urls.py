@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from civicdesk.api import calls  # noqa: F401  (registers /calls/events on the API)
 from civicdesk.api.api import api
 from civicdesk.api.errors import json_error
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
+from civicdesk.worktime.duty import gaps_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -43,6 +44,8 @@ def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query
 _PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, StrOrPromise]] = [
     ({Role.OPERATOR, Role.LIAISON}, gettext_lazy("我今天受理的工单"), lambda u: queues.taken_today(u), "intake:new", "",
      gettext_lazy("今天还没有受理工单")),
+    ({Role.LIAISON}, gettext_lazy("我的企业诉求"), lambda u: queues.enterprise_orders(u), "enterprises:mine", "",
+     gettext_lazy("驻点企业暂无诉求")),
     ({Role.DISPATCHER}, gettext_lazy("待派单"), lambda u: queues.pending_dispatch(u), "orders:dispatch_board", "",
      gettext_lazy("没有待派单工单")),
     ({Role.DISPATCHER}, gettext_lazy("退单审核"), lambda u: queues.review_queue(u, State.RETURN_REQUESTED),
@@ -71,7 +74,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for allowed, title, queue, link, query, empty in _PANELS
         if roles & allowed
     ]
-    return render(request, "console/home.html", {"panels": panels, "no_roles": not roles})
+    # On a non-working day, what arrived at the unit a person is on duty for comes first.
+    on_duty = queues.on_duty_orders(user)
+    if on_duty.exists():
+        panels.insert(0, _panel(_("值班期间到达的工单"), on_duty, "console:home", ""))
+    return render(request, "console/home.html", {
+        "panels": panels, "no_roles": not roles,
+        "duty_gaps": gaps_for(user), "may_edit_roster": Role.ADMIN in roles,
+    })
 
 
 @login_required

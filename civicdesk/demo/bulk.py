@@ -36,9 +36,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Topic, Urgency
+from civicdesk.enterprises.tagging import with_enterprise_topic
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.notifications.queue import plan
-from civicdesk.orders import deadlines
+from civicdesk.notifications.queue import DatabaseDirectory, plan
+from civicdesk.orders import deadlines, joint
 from civicdesk.orders.actions.base import optional_text, require_text
 from civicdesk.orders.actions.closing import CALLBACK_VIA
 from civicdesk.orders.actions.dispatching import _validate_units
@@ -249,6 +250,10 @@ class BulkEngine:
         self._next: dict[type[models.Model], int] = {}
         self._intake: dict[tuple[int, int], tuple[OrgUnit, OrgUnit]] = {}
         self._members: dict[tuple[int, str], list[int]] = {}
+        # Liaison officers and duty rosters, asked of the database once per key.
+        self._liaisons: dict[tuple[int, date], set[int]] = {}
+        self._on_duty: dict[tuple[tuple[int, ...], date], set[int]] = {}
+        self._emails: dict[int, str] | None = None
         self._moves: dict[str, Callable[..., None]] = {
             "answer": self._answer,
             "send_to_hub": self._send_to_hub,
@@ -484,6 +489,23 @@ class BulkEngine:
     def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
         return list(self._children.get(order.pk, ()))
 
+    def liaisons(self, enterprise_id: int, day: date) -> set[int]:
+        key = (enterprise_id, day)
+        if key not in self._liaisons:
+            self._liaisons[key] = DatabaseDirectory().liaisons(enterprise_id, day)
+        return self._liaisons[key]
+
+    def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        key = (tuple(unit_ids), day)
+        if key not in self._on_duty:
+            self._on_duty[key] = DatabaseDirectory().on_duty(key[0], day)
+        return self._on_duty[key]
+
+    def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
+        if self._emails is None:  # staff addresses, read once (DatabaseDirectory.emails's rule)
+            self._emails = dict(User.objects.filter(is_active=True).exclude(email="").values_list("pk", "email"))
+        return {u: self._emails[u] for u in user_ids if u in self._emails}
+
     def _queue(self, order: WorkOrder, event: _Event) -> None:
         planned = plan(order, action=event.action, actor_id=event.actor_id, to_state=event.to_state,
                        note=event.note, data=event.data, directory=self)
@@ -536,7 +558,7 @@ class BulkEngine:
         if key not in self._intake:
             self._intake[key] = _intake_unit(actor, hub)
         acting_unit, order_hub = self._intake[key]
-        topic_list = list(topics)
+        topic_list = with_enterprise_topic(topics, enterprise is not None)
         if fields["upstream_id"]:
             upstream = (fields["upstream_platform"], fields["upstream_id"])
             if upstream in self._upstream or WorkOrder.objects.filter(
@@ -615,7 +637,7 @@ class BulkEngine:
     # --- dispatching (civicdesk.orders.actions.dispatching) ---------------------------
     def _send_to_units(
         self, order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *,
-        end_reason: str = "redispatched",
+        end_reason: str = "redispatched", part_days: float | None = None,
     ) -> dict[str, object]:
         rows = self._assignments[order.pk]
         previous_leads = [
@@ -635,37 +657,41 @@ class BulkEngine:
         order.signed_at = None
         order.resume_state = ""
         deadlines.start_clock(order, at)
+        part_due_at = joint.part_due(order, at, part_days) if assisting else None
         for unit, role in [(lead, AssignmentRole.LEAD), *((u, AssignmentRole.ASSIST) for u in assisting)]:
             rows.append(Assignment(pk=self._id(Assignment), order_id=order.pk, unit=unit, role=role,
-                                   dispatched_at=at, sign_due_at=order.sign_due_at))
+                                   dispatched_at=at, sign_due_at=order.sign_due_at,
+                                   part_due_at=part_due_at if role == AssignmentRole.ASSIST else None))
         return {"lead_unit": lead.pk, "assisting_units": [u.pk for u in assisting], "bounce": bounced,
                 "sign_due_at": _iso(order.sign_due_at), "handle_due_at": _iso(order.handle_due_at)}
 
     def _dispatch(
         self, o: WorkOrder, at: datetime, actor: User, *, lead_unit: OrgUnit,
-        assisting_units: Iterable[OrgUnit] = (), note: str = "",
+        assisting_units: Iterable[OrgUnit] = (), note: str = "", part_days: float | str | None = None,
     ) -> None:
         note = optional_text(note, "note")
+        days = joint.clean_part_days(part_days)
         assisting = list(assisting_units)
         side, unit = self._check(o, "dispatch", actor)
         if side is Side.INTAKE and not actor.units_with_role(Role.DISPATCHER) and not operator_may_dispatch():
             raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
         _validate_units(o, lead_unit, assisting)
-        data = self._send_to_units(o, lead_unit, assisting, at)
+        data = self._send_to_units(o, lead_unit, assisting, at, part_days=days)
         self._record(o, "dispatch", actor, at, to_state=State.DISPATCHED, acting_unit=unit, note=note, data=data)
 
     def _redispatch(
         self, o: WorkOrder, at: datetime, actor: User, *, lead_unit: OrgUnit,
-        assisting_units: Iterable[OrgUnit] = (), reason: str,
+        assisting_units: Iterable[OrgUnit] = (), reason: str, part_days: float | str | None = None,
     ) -> None:
         text = require_text(reason, "reason", _("请填写改派原因。"))
+        days = joint.clean_part_days(part_days)
         assisting = list(assisting_units)
         _side, unit = self._check(o, "redispatch", actor)
         if o.lead_unit_id == lead_unit.pk:
             message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
             raise InvalidInput(message, fields={"lead_unit": message})
         _validate_units(o, lead_unit, assisting)
-        data = {"redispatched_from": o.lead_unit_id, **self._send_to_units(o, lead_unit, assisting, at)}
+        data = {"redispatched_from": o.lead_unit_id, **self._send_to_units(o, lead_unit, assisting, at, part_days=days)}
         self._record(o, "redispatch", actor, at, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
 
     def _sign(self, o: WorkOrder, at: datetime, actor: User) -> None:

@@ -12,7 +12,13 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
-SEEDERS: list[str] = []
+SEEDERS: list[str] = [
+    "civicdesk.routing.demo_seed.seed",
+    "civicdesk.enterprises.demo_seed.seed",
+    "civicdesk.portal.demo_seed.seed",
+    "civicdesk.knowledge.demo_seed.seed",
+    "civicdesk.statistics.demo_seed.seed",  # last: builds the rollups from every order
+]
 
 
 def run_extra_seeders(city: Any, now: datetime) -> list[str]:

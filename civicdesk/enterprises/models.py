@@ -4,14 +4,19 @@ their unified social credit code (GB 32100-2015, see :mod:`civicdesk.lib.creditc
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area
 from civicdesk.enterprises.validators import normalise_phone, phone_problem
 from civicdesk.lib import creditcode
+from civicdesk.org.models import OrgUnit
 
 
 class Industry(models.TextChoices):
@@ -60,6 +65,7 @@ class Enterprise(models.Model):
     size = models.CharField(_("企业规模"), max_length=10, choices=EnterpriseSize.choices, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -98,3 +104,172 @@ class Enterprise(models.Model):
             errors["contact_phone"] = ValidationError(problem, code="phone")
         if errors:
             raise ValidationError(errors)
+
+
+class LiaisonAssignmentQuerySet(models.QuerySet["LiaisonAssignment"]):
+    def current(self, day: date | None = None) -> LiaisonAssignmentQuerySet:
+        """Assignments in force on `day` (today by default): started, not yet ended."""
+        day = day or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+class LiaisonAssignment(models.Model):
+    """A liaison officer (驻企员) stationed at an enterprise for a period."""
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("驻企员"), on_delete=models.CASCADE,
+        related_name="liaison_assignments",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="liaisons"
+    )
+    starts_on = models.DateField(_("开始日期"), default=timezone.localdate)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = LiaisonAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("驻企安排")
+        verbose_name_plural = _("驻企安排")
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "enterprise", "starts_on"], name="liaison_unique_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="liaison_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "enterprise"], name="liaison_officer")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} → {self.enterprise}"
+
+
+class LicenceKind(models.TextChoices):
+    BUSINESS = "business", _("营业执照")
+    FOOD = "food", _("食品经营许可证")
+    FOOD_PRODUCTION = "food_production", _("食品生产许可证")
+    DISCHARGE = "discharge", _("排污许可证")
+    CONSTRUCTION = "construction", _("建筑业企业资质证书")
+    SAFETY = "safety", _("安全生产许可证")
+    HAZCHEM = "hazchem", _("危险化学品经营许可证")
+    TRANSPORT = "transport", _("道路运输经营许可证")
+    HEALTH = "health", _("卫生许可证")
+    FIRE = "fire", _("消防安全检查合格证")
+    OTHER = "other", _("其他证照")
+
+
+class Licence(models.Model):
+    """A licence or certificate an enterprise holds, issued by a unit of the organisation."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="licences"
+    )
+    kind = models.CharField(_("证照类型"), max_length=20, choices=LicenceKind.choices)
+    number = models.CharField(_("证照编号"), max_length=60)
+    issuing_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("发证单位"), on_delete=models.PROTECT, related_name="issued_licences"
+    )
+    valid_from = models.DateField(_("有效期自"))
+    valid_to = models.DateField(_("有效期至"), db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+        ordering = ["valid_to", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="licence_unique_number"),
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="licence_period_order"),
+        ]
+        indexes = [models.Index(fields=["issuing_unit", "valid_to"], name="licence_unit_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("有效期至不能早于有效期自。")})
+
+
+class LicenceRenewal(models.Model):
+    """A renewal (换证/延续): the licence's validity moved on. Reminders of the old expiry stop."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="renewals")
+    renewed_at = models.DateTimeField(_("换证时间"), default=timezone.now)
+    old_valid_to = models.DateField(_("原有效期至"))
+    new_valid_to = models.DateField(_("新有效期至"))
+    renewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("换证记录")
+        verbose_name_plural = _("换证记录")
+        ordering = ["-renewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.licence} {self.old_valid_to} → {self.new_valid_to}"
+
+
+class LicenceReminder(models.Model):
+    """One reminder of one expiry at one offset. The unique constraint makes it happen
+    exactly once, however many workers run the sweep at once."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="reminders")
+    offset_days = models.PositiveSmallIntegerField(_("提前天数"))
+    valid_to = models.DateField(_("到期日"))
+    # The working day it was due to go out (the nominal day, or the working day before it).
+    send_on = models.DateField(_("发送日"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("到期提醒")
+        verbose_name_plural = _("到期提醒")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "offset_days", "valid_to"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence} −{self.offset_days}d ({self.valid_to})"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    UNKNOWN = "unknown", _("待人工核实")
+    # The licence was renewed before the message went out: it is not sent.
+    CANCELLED = "cancelled", _("已换证，未发送")
+
+
+class ReminderMessage(models.Model):
+    """One SMS or e-mail of a reminder to one recipient, with its delivery result."""
+
+    reminder = models.ForeignKey(LicenceReminder, on_delete=models.CASCADE, related_name="messages")
+    medium = models.CharField(_("方式"), max_length=10)  # notifications.models.Medium: sms / email
+    recipient = models.CharField(_("接收人"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=254)
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    status = models.CharField(
+        _("发送结果"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("提醒消息")
+        verbose_name_plural = _("提醒消息")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_msg_due")]
+
+    def __str__(self) -> str:
+        return f"{self.medium} → {self.address}: {self.status}"

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.enterprises.models import Enterprise
 from civicdesk.org.models import OrgUnit
 
 
@@ -35,13 +36,24 @@ class IntakeForm(forms.Form):
     answer = forms.CharField(
         label=_("即时答复内容"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # 涉企诉求: typed as a name or credit code, picked from a list (the officer's companies first).
+    enterprise = forms.CharField(
+        label=_("企业（名称或统一社会信用代码）"), max_length=220, required=False,
+        widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off"}),
+    )
+    # The softphone's call id from the screen-pop URL, so that the order links to its call.
+    call_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     lead_unit = forms.ModelChoiceField(label=_("直接派单至"), queryset=OrgUnit.objects.none(), required=False)
     attachments = forms.FileField(
         label=_("附件"), required=False, widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True})
     )
 
-    def __init__(self, *args: Any, hub: OrgUnit | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, hub: OrgUnit | None = None, enterprise_required: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["enterprise"].required = enterprise_required
+        self.fields["enterprise"].error_messages["required"] = _("驻企员受理须选择企业。")
         leaves = Category.objects.filter(active=True, children__isnull=True).select_related("parent__parent")
         self.fields["category"].queryset = leaves.order_by("code")  # type: ignore[attr-defined]
         if hub is not None:
@@ -54,3 +66,16 @@ class IntakeForm(forms.Form):
                 continue
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
             widget.attrs.setdefault("id", f"id_{name}")
+
+    def clean_enterprise(self) -> Enterprise | None:
+        from civicdesk.enterprises.lookup import find_enterprise
+
+        value = (self.cleaned_data.get("enterprise") or "").strip()
+        if not value:
+            if self.fields["enterprise"].required:
+                raise forms.ValidationError(_("驻企员受理须选择企业。"))
+            return None
+        found = find_enterprise(value)
+        if found is None:
+            raise forms.ValidationError(_("没有找到该企业，请从列表中选择，或输入完整的统一社会信用代码。"))
+        return found

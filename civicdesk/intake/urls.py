@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.intake import views
+from civicdesk.intake import calls, views
 
 app_name = "intake"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("done/<str:number>", views.done, name="done"),
     path("suggest", views.suggest, name="suggest"),
     path("caller", views.caller, name="caller"),
+    path("missed", calls.missed_page, name="missed_calls"),
+    path("missed/<int:pk>/called-back", calls.called_back, name="called_back"),
 ]

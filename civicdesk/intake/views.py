@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category
-from civicdesk.catalogue.suggest import suggest_categories
+from civicdesk.enterprises.views import search_enterprises
+from civicdesk.intake.calls import link_order
 from civicdesk.intake.forms import IntakeForm
 from civicdesk.orders import actions
 from civicdesk.orders.actions.intake import operator_may_dispatch
@@ -22,6 +23,7 @@ from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.workflow import OPEN
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.routing.suggestions import suggest as routing_suggest
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}
 
@@ -57,8 +59,10 @@ def _caller_history(user: User, phone: str) -> list[object]:
 def new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     hub = _require_intake(user)
+    # A liaison officer (and nobody else at the desk) files for a company: it must be named.
+    liaison_only = not user.roles & {Role.OPERATOR, Role.DISPATCHER}
     if request.method == "POST":
-        form = IntakeForm(request.POST, request.FILES, hub=hub)
+        form = IntakeForm(request.POST, request.FILES, hub=hub, enterprise_required=liaison_only)
         if form.is_valid():
             order = _submit(request, user, form)
             if order is not None:
@@ -67,7 +71,10 @@ def new(request: HttpRequest) -> HttpResponse:
                 return redirect("intake:done", number=order.number)
         return render(request, "intake/new.html", _context(user, form, hub), status=400)
     caller = (request.GET.get("caller") or "").strip()[:20]
-    form = IntakeForm(initial={"citizen_phone": caller}, hub=hub)
+    initial: dict[str, object] = {"citizen_phone": caller, "call_id": (request.GET.get("call_id") or "")[:64]}
+    if liaison_only:
+        initial["channel"] = "liaison"
+    form = IntakeForm(initial=initial, hub=hub, enterprise_required=liaison_only)
     return render(request, "intake/new.html", _context(user, form, hub, caller=caller))
 
 
@@ -79,6 +86,7 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         "hub": hub,
         # Operators dispatch directly only where the center allows it (the action refuses otherwise).
         "may_dispatch": Role.DISPATCHER in user.roles or (Role.OPERATOR in user.roles and operator_may_dispatch()),
+        "enterprise_options": search_enterprises(user, ""),
     }
 
 
@@ -109,6 +117,7 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
                 citizen_phone=data["citizen_phone"],
                 confidential=data["confidential"],
                 wants_reply=data["wants_reply"],
+                enterprise=data.get("enterprise"),
                 attachments=request.FILES.getlist("attachments"),
             )
             if intent == "answer":
@@ -122,6 +131,7 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
                 order = actions.dispatch(order, actor=user, lead_unit=data["lead_unit"])
             else:
                 order = actions.send_to_hub(order, actor=user)
+            link_order(data.get("call_id", ""), order, user)
     except ActionError as error:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, message)
@@ -146,19 +156,21 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """While the operator types: category and unit suggestions, similar open orders."""
     user: User = request.user  # type: ignore[assignment]
     _require_intake(user)
-    text = " ".join(request.GET.get(k, "") for k in ("title", "content", "address"))[:3000]
     area = (
         Area.objects.filter(pk=int(request.GET["area"])).first()
         if (request.GET.get("area") or "").isdigit()
         else None
     )
     chosen = request.GET.get("category") or ""
-    suggestions = suggest_categories(text)
-    category = (
-        Category.objects.filter(pk=chosen).first()
-        if chosen.isdigit()
-        else (suggestions[0].category if suggestions else None)
+    chosen_category = Category.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    # Smart dispatch (civicdesk.routing): top 3 category × unit with confidence and reasons.
+    routed = routing_suggest(
+        title=request.GET.get("title", "")[:200], content=request.GET.get("content", "")[:3000],
+        address=request.GET.get("address", "")[:255], area=area, category=chosen_category,
     )
+    suggestions = routed.categories
+    category = chosen_category or (routed.best.category if routed.best else None)
+    area = area or routed.area
     match = responsible_unit(category, area) if category is not None else None
     similar = visible_orders(user).filter(state__in=sorted(OPEN))
     phone = (request.GET.get("citizen_phone") or "").strip()
@@ -176,6 +188,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
         "intake/_suggestions.html",
         {
             "suggestions": suggestions,
+            "routed": routed,
             "match": match,
             "category": category,
             "similar": similar_orders,

@@ -76,3 +76,19 @@ def env_choice(
         allowed = ", ".join(sorted(choices))
         raise ConfigError(f"{name} must be one of {allowed}; got {value!r}")
     return value
+
+
+def env_int_list(
+    name: str, default: list[int], environ: Mapping[str, str] | None = None, *, minimum: int | None = None
+) -> list[int]:
+    """Comma-separated whole numbers, e.g. CIVICDESK_LICENCE_REMINDER_DAYS=90,30,7."""
+    values = []
+    for item in env_list(name, [str(d) for d in default], environ):
+        try:
+            value = int(item)
+        except ValueError:
+            raise ConfigError(f"{name} must be whole numbers separated by commas; got {item!r}") from None
+        if minimum is not None and value < minimum:
+            raise ConfigError(f"{name} values must be at least {minimum}; got {value}")
+        values.append(value)
+    return values

@@ -221,6 +221,15 @@ class Index:
         self._built = True
 
     # -- querying -----------------------------------------------------------------------------
+    def doc_frequency(self, term: str) -> int:
+        """In how many documents ``term`` occurs, in the field where it is most common."""
+        best = 0
+        for fi in self._fields:
+            tid = fi.vocab.get(term)
+            if tid is not None and fi.df[tid] > best:
+                best = fi.df[tid]
+        return best
+
     def analyze_query(self, query: str) -> dict[str, list[str]]:
         """Tokens of ``query`` for each indexed field."""
         cache: dict[int, list[str]] = {}

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.notifications.models import Medium, OutboxMessage
+from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import label
-from civicdesk.org.models import Membership, OrgUnit, Role
+from civicdesk.org.models import Membership, OrgUnit, Role, User
+from civicdesk.portal.links import rating_url
+from civicdesk.worktime.limits import work_calendar
 
 LEAD = "lead_unit"
 ASSISTING = "assisting_units"
@@ -31,12 +37,19 @@ MERGED_CALLERS = "merged_callers"
 RETURNED_FROM = "returned_from_unit"
 # The unit the hub took a re-dispatched order away from: it must stop working on it.
 REDISPATCHED_FROM = "redispatched_from_unit"
+# Liaison officers (驻企员) stationed at the order's enterprise hear of every move on it.
+ENTERPRISE_LIAISONS = "enterprise_liaisons"
+# On a non-working day, the people on duty (civicdesk.worktime.duty) at the hub and at the
+# unit an order goes to hear of its arrival (周末不打烊).
+ON_DUTY = "on_duty_staff"
 
 AUDIENCES: dict[str, tuple[str, ...]] = {
-    "create": (CITIZEN,),
-    "dispatch": (LEAD, ASSISTING),
-    "redispatch": (REDISPATCHED_FROM, LEAD, ASSISTING),
-    "sub_dispatch": (LEAD,),
+    "create": (CITIZEN, ON_DUTY),
+    "dispatch": (LEAD, ASSISTING, ON_DUTY),
+    "redispatch": (REDISPATCHED_FROM, LEAD, ASSISTING, ON_DUTY),
+    # The unit an auto-dispatch was taken back from must leave the order (civicdesk.routing).
+    "undo_auto_dispatch": (REDISPATCHED_FROM,),
+    "sub_dispatch": (LEAD, ON_DUTY),
     "request_return": (HUB_DISPATCHERS,),
     "approve_return": (RETURNED_FROM, LEAD),
     "refuse_return": (LEAD,),
@@ -74,6 +87,8 @@ CITIZEN_TEXTS = {
     "accept_reply": "您的诉求（工单号 {number}）已办理答复，稍后将有回访，感谢您的支持。",
     "merge": "您反映的问题与已受理的工单 {parent} 为同一事项，已合并办理，办理结果将一并告知。",
     "closed_parent": "您反映的问题（工单号 {number}）已办结：{result}",
+    # accept_reply when CIVICDESK_PUBLIC_URL is set: the portal's login-free rating link.
+    "accept_reply_rating": "您的诉求（工单号 {number}）已办理答复，请点击链接评价（{days}天内有效）：{url}",
 }
 
 
@@ -98,6 +113,18 @@ class Directory(Protocol):
 
     def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
         """(order number, phone) of merged children whose callers asked for a reply."""
+        ...
+
+    def liaisons(self, enterprise_id: int, day: date) -> set[int]:
+        """Liaison officers stationed at the enterprise on that day."""
+        ...
+
+    def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """The e-mail address of each of these staff members that has one."""
+        ...
+
+    def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        """People on the duty roster of those units on that (non-working) day."""
         ...
 
 
@@ -127,7 +154,19 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
         return directory.members(directory.assisting_unit_ids(order), _UNIT_ROLES)
     if audience in _HUB_ROLES:
         return directory.members([order.hub_id], _HUB_ROLES[audience])
+    if audience == ENTERPRISE_LIAISONS:
+        return directory.liaisons(order.enterprise_id, _day(order)) if order.enterprise_id else set()
+    if audience == ON_DUTY:
+        day = _day(order)
+        if work_calendar().is_workday(day):
+            return set()
+        return directory.on_duty([order.hub_id, *([lead.pk] if lead else [])], day)
     return set()
+
+
+def _day(order: WorkOrder) -> date:
+    # The move's moment: actions set updated_at to it before queueing.
+    return timezone.localdate(order.updated_at)
 
 
 def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -> str:
@@ -141,6 +180,9 @@ def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -
             "level": data.get("level"),
             "due": str(data.get("due_at", ""))[:16].replace("T", " "),
         }
+    if action == "give_part" and data.get("all_parts_in"):
+        # The last part of a joint order: the lead unit can now reply.
+        text += _("（协办意见已全部提交，可以答复）")
     if note:
         text += f" — {note[:60]}"
     return text
@@ -161,6 +203,7 @@ def plan(
         audiences = NOTICE_AUDIENCES.get(int(data.get("level", 1)), NOTICE_AUDIENCES[4])
     else:
         audiences = AUDIENCES.get(action, ())
+    audiences = (*audiences, ENTERPRISE_LIAISONS)
     recipients: list[int] = []
     for audience in audiences:
         for user_id in sorted(_staff_ids(audience, order, data, directory)):
@@ -175,9 +218,17 @@ def plan(
     if recipients:
         text = staff_text(order, action, note, data)
         planned += [Planned(Medium.INBOX, user_id, "", action, text) for user_id in recipients]
+        # The same news by e-mail to those who have an address (the subject comes with delivery).
+        emails = directory.emails(recipients)
+        planned += [Planned(Medium.EMAIL, u, emails[u], action, text) for u in recipients if u in emails]
     if CITIZEN in audiences and order.citizen_phone and (order.wants_reply or action == "create"):
         parent_number = order.parent.number if order.parent else ""
         sms = CITIZEN_TEXTS[action].format(number=order.number, parent=parent_number)
+        # The event being queued is the order's latest: its seq is the event count.
+        url = rating_url(order.number, order.event_count) if action == "accept_reply" else ""
+        if url:
+            days = settings.CIVICDESK_RATING_LINK_DAYS
+            sms = CITIZEN_TEXTS["accept_reply_rating"].format(number=order.number, days=days, url=url)
         planned.append(Planned(Medium.SMS, None, order.citizen_phone, f"citizen_{action}", sms))
     if MERGED_CALLERS in audiences and to_state == "closed":
         result = order.reply_text[:60] or str(order.get_reply_result_display())
@@ -204,6 +255,22 @@ class DatabaseDirectory:
                 "unit_id", flat=True
             )
         )
+
+    def liaisons(self, enterprise_id: int, day: date) -> set[int]:
+        from civicdesk.enterprises.liaison import officers_of
+
+        return officers_of([enterprise_id], day).get(enterprise_id, set())
+
+    def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        from civicdesk.worktime.duty import on_duty_ids
+
+        return on_duty_ids(unit_ids, day)
+
+    def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        return dict(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", "email"))
 
     def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
         # Same rule as for the order's own caller: only those who asked for a reply.
@@ -241,4 +308,9 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
         for p in planned
     ]
     OutboxMessage.objects.bulk_create(messages)
+    if event.action == "accept_reply" and any(m.template == "citizen_accept_reply" for m in messages):
+        from civicdesk.portal.models import RatingLink
+
+        RatingLink.issue(order, event)
+    deliver_on_commit(messages)
     return messages

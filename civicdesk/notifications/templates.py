@@ -22,6 +22,7 @@ _PUNCTUATION = "，。；：！？、,.;:!? ）)"
 # Order numbers are 13 digits (2026120100017); the first long digit run of a text is the one
 # its reader knows (a merged caller's own number, not the parent's).
 _NUMBER = re.compile(r"\d{10,}")
+_URL = re.compile(r"https?://[^\s，。；！？、）)]+")
 
 # E-mail subjects by outbox template. {number} is the order number the text speaks of,
 # {parent} the order a request was merged into, {level} a deadline notice's level.
@@ -110,6 +111,11 @@ def _chunks(text: str, size: int) -> list[str]:
             cut = size
             while cut > size // 2 and text[cut - 1].isdigit() and text[cut].isdigit():
                 cut -= 1
+        # A link cut in two opens nothing: start the segment with it instead.
+        for link in _URL.finditer(text):
+            if link.start() < cut < link.end() and link.start() > 0:
+                cut = link.start()
+                break
         chunks.append(text[:cut])
         text = text[cut:]
     if text:

@@ -159,6 +159,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["callback_due_at"], name="order_callback_due",
                          condition=Q(state=State.AWAITING_CALLBACK)),
             models.Index(fields=["owner", "created_at"], name="order_owner"),
+            # Statistics count orders by the day of their deadline, first dispatch and reply
+            # (rollups rebuild those days; drill-downs list the orders behind a day's figure).
+            models.Index(fields=["handle_due_at"], name="order_handle_due"),
+            models.Index(fields=["first_dispatched_at"], name="order_first_dispatched"),
+            models.Index(fields=["replied_at"], name="order_replied"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -224,6 +229,8 @@ class Assignment(models.Model):
     dispatched_at = models.DateTimeField()
     sign_due_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # An assisting unit's own deadline for its part (see civicdesk.orders.joint).
+    part_due_at = models.DateTimeField(_("协办时限"), null=True, blank=True)
     part_text = models.TextField(blank=True)
     part_given_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -232,7 +239,11 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("承办记录")
         verbose_name_plural = _("承办记录")
-        indexes = [models.Index(fields=["unit", "active", "role"], name="assignment_unit_active")]
+        indexes = [
+            models.Index(fields=["unit", "active", "role"], name="assignment_unit_active"),
+            # Response rate counts each dispatch on its day (statistics rollups).
+            models.Index(fields=["dispatched_at"], name="assignment_dispatched"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "unit"], condition=Q(active=True), name="assignment_one_active_per_unit"

@@ -39,7 +39,10 @@ def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | No
     if user is None or not user.is_active:
         return None
     if side in _HUB_SIDE_ROLES:
-        return _covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order.hub)
+        found = _covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order.hub)
+        if found is None and side is Side.INTAKE:
+            found = _liaison_intake_unit(user, order)
+        return found
     units = user.units_with_role(*UNIT_ROLES)
     if not units:
         return None
@@ -49,6 +52,17 @@ def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | No
         if _covering(units, assignment.unit) is not None:
             return assignment.unit
     return None
+
+
+def _liaison_intake_unit(user: User, order: WorkOrder) -> OrgUnit | None:
+    """A liaison officer takes the intake side of the orders they filed or that concern a
+    company they are stationed at (驻企员代企业反映诉求)."""
+    from civicdesk.enterprises.liaison import serves
+
+    units = user.units_with_role(Role.LIAISON)
+    if not units or (order.owner_id != user.pk and not serves(user, order.enterprise_id)):
+        return None
+    return _covering(units, order.hub)
 
 
 def authorize(user: User | None, order: WorkOrder, action: str) -> tuple[Side, OrgUnit | None]:
@@ -91,6 +105,12 @@ def visible_orders(user: User) -> QuerySet[WorkOrder]:
             in_units |= Q(unit__path__startswith=path)
         worked_on = Assignment.objects.filter(in_units, order=OuterRef("pk"))
         condition |= Q(Exists(worked_on))
+    # Liaison officers see every order of the companies they are stationed at.
+    from civicdesk.enterprises.liaison import served_condition
+
+    served = served_condition(user)
+    if served is not None:
+        condition |= served
     return WorkOrder.objects.filter(condition)
 
 

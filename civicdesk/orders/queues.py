@@ -138,6 +138,43 @@ def near_due(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
     ).order_by("handle_due_at")
 
 
+def enterprise_orders(user: User) -> QuerySet[WorkOrder]:
+    """我的企业诉求: every order of the companies a liaison officer is stationed at, newest first."""
+    from civicdesk.enterprises.liaison import served_condition
+
+    served = served_condition(user)
+    if served is None:
+        return _none()
+    return WorkOrder.objects.filter(served).order_by("-created_at", "-pk")
+
+
+def on_duty_orders(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
+    """On a non-working day, for a person on duty: the orders that arrived at their unit
+    since the stretch of days off began — at the hub, those waiting for dispatch; at a unit,
+    those it holds (see civicdesk.worktime.duty)."""
+    from civicdesk.worktime.duty import stretch_start
+    from civicdesk.worktime.models import DutyShift
+
+    now = now or timezone.now()
+    since = stretch_start(now)
+    if since is None:
+        return _none()
+    units = list(
+        DutyShift.objects.filter(day=timezone.localdate(now), user=user).select_related("unit").values_list(
+            "unit__path", "unit__is_hub"
+        )
+    )
+    if not units:
+        return _none()
+    condition = Q()
+    for path, is_hub in units:
+        if is_hub:
+            condition |= Q(hub__path=path, state__in=[State.RECEIVED, State.PENDING_DISPATCH], created_at__gte=since)
+        else:
+            condition |= Q(lead_unit__path__startswith=path, state__in=sorted(WITH_UNIT), dispatched_at__gte=since)
+    return WorkOrder.objects.filter(condition).order_by("created_at", "pk")
+
+
 def taken_today(user: User) -> QuerySet[WorkOrder]:
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return WorkOrder.objects.filter(owner=user, created_at__gte=start).order_by("-created_at")

@@ -30,7 +30,7 @@ def _units(ids: list[int], names: dict[int, str]) -> str:
 def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry]:
     unit_ids: set[int] = set()
     for event in events:
-        for key in ("lead_unit", "returned_from", "from_unit", "to_unit", "unit"):
+        for key in ("lead_unit", "returned_from", "from_unit", "to_unit", "unit", "redispatched_from"):
             if isinstance(event.data.get(key), int):
                 unit_ids.add(event.data[key])
         unit_ids.update(event.data.get("assisting_units") or [])
@@ -45,6 +45,14 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                 detail += _("；协办：%(units)s") % {"units": _units(data["assisting_units"], names)}
             if data.get("handle_due_at"):
                 detail += _("；办理时限 %(due)s") % {"due": _fmt(data["handle_due_at"])}
+            if data.get("auto"):
+                detail = _("由分派模型 v%(version)s 自动派单（置信度 %(confidence)s）") % {
+                    "version": data.get("model_version"), "confidence": f"{float(data.get('confidence') or 0):.2f}",
+                } + "；" + detail
+        elif event.action == "undo_auto_dispatch":
+            detail = _("撤销分派模型 v%(version)s 的自动派单，退回待派单（已通知 %(unit)s）") % {
+                "version": data.get("model_version"), "unit": names.get(data.get("redispatched_from"), ""),
+            }
         elif event.action == "sub_dispatch":
             detail = _("%(a)s → %(b)s") % {
                 "a": names.get(data.get("from_unit"), ""),

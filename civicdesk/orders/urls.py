@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.orders.views import detail, hub, lists, unit
+from civicdesk.orders.views import detail, hub, joint, lists, unit
 
 app_name = "orders"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("search/", lists.search, name="search"),
     path("<str:number>/", detail.detail, name="detail"),
     path("<str:number>/act/<str:action>/", detail.act, name="act"),
+    path("<str:number>/joint/", joint.joint, name="joint"),
     path("<str:number>/reveal/", detail.reveal_contact, name="reveal"),
     path("<str:number>/merge/", hub.merge, name="merge"),
 ]

@@ -92,7 +92,10 @@ _MERGEABLE = {S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.SIGNED}
 MOVES: dict[str, Move] = {
     "answer": _m("即时答复", {S.RECEIVED}, {S.ANSWERED}, INTAKE, HUB),
     "send_to_hub": _m("提交派单", {S.RECEIVED}, {S.PENDING_DISPATCH}, INTAKE),
-    "dispatch": _m("派单", _NEW, {S.DISPATCHED}, HUB, INTAKE),
+    # SYSTEM: the dispatch model's auto-dispatch (civicdesk.routing.actions), per category above a threshold.
+    "dispatch": _m("派单", _NEW, {S.DISPATCHED}, HUB, INTAKE, Side.SYSTEM),
+    # The hub takes back an auto-dispatch the unit has not signed for yet.
+    "undo_auto_dispatch": _m("撤销自动派单", {S.DISPATCHED}, {S.PENDING_DISPATCH}, HUB),
     "redispatch": _m("改派", {S.DISPATCHED, S.SIGNED}, {S.DISPATCHED}, HUB),
     "sign": _m("签收", {S.DISPATCHED}, {S.SIGNED}, LEAD),
     "sign_part": _m("协办签收", WITH_UNIT, None, ASSIST),

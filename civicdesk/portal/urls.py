@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from civicdesk.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("submit", views.submit, name="submit"),
+    path("submitted/<str:number>", views.submitted, name="submitted"),
+    path("answers", views.answers, name="answers"),
+    path("captcha", views.new_captcha, name="captcha"),
+    path("track", views.track, name="track"),
+    path("track/<str:number>", views.order, name="order"),
+    path("track/<str:number>/supplement", views.supplement, name="supplement"),
+    path("r/<str:token>", views.rate, name="rate"),
+]

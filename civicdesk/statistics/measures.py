@@ -433,3 +433,71 @@ def measures(
     moment = as_of or timezone.now()
     return {code: measure(code, period, filters, as_of=moment, config=config, using=using)
             for code in (codes or MEASURES)}
+
+
+# --- drill-down as a queryset (for paged lists and exports) ---------------------------------
+
+def _in(qs: QuerySet[Any], column: str, using: str) -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.using(using).filter(pk__in=qs.values(column))
+
+
+def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
+    num = part == "numerator"
+    if code == "accepted":
+        return _accepted_qs(c)
+    if code == "answered_on_call":
+        qs = _accepted_qs(c)
+        return qs.filter(state=State.ANSWERED) if num else qs
+    if code in ("completion", "on_time"):
+        due = _due_qs(c)
+        if not num:
+            return due
+        done = due.filter(_finished_q(c))
+        return done.filter(_on_time_q()) if code == "on_time" else done
+    if code == "overdue":
+        return (_due_qs(c).exclude(state=State.ANSWERED).filter(handle_due_at__lte=c.as_of)
+                .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at"))))
+    if code == "response":
+        signed = Q(signed_at__isnull=False, signed_at__lte=c.as_of)
+        had_chance = Q(sign_due_at__lte=c.as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gte=F("sign_due_at")))
+        den = _dispatches(c).filter(signed | had_chance)
+        chosen = den.filter(signed).filter(Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at"))) \
+            if num else den
+        return _in(chosen, "order_id", c.using)
+    if code in ("resolution", "satisfaction"):
+        if code == "resolution":
+            events = c.events("record_callback").filter(data__solved__in=list(ReplyResult.values))
+            if num:
+                events = events.filter(data__solved__in=solved_values(c.config))
+        else:
+            events = c.events("record_callback").filter(data__satisfaction__in=RATED)
+            if num:
+                events = events.filter(data__satisfaction__in=satisfied_values(c.config))
+        return _in(events, "order_id", c.using)
+    if code in ("return_rate", "first_dispatch_accuracy"):
+        dispatched = _first_dispatched(c)
+        if not num:
+            return dispatched
+        if code == "return_rate":
+            return dispatched.filter(return_count__gt=0)
+        return dispatched.filter(return_count=0, redispatch_count=0)
+    if code == "handling_time":
+        return c.orders().filter(first_dispatched_at__isnull=False, replied_at__isnull=False,
+                                 replied_at__lte=c.as_of).filter(c.period.q("replied_at")).distinct()
+    raise KeyError(code)
+
+
+def drill(
+    code: str,
+    period: Period,
+    filters: Filters | None = None,
+    *,
+    part: Literal["numerator", "denominator"] = "numerator",
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    using: str = "default",
+) -> QuerySet[WorkOrder]:
+    """The orders behind a figure's numerator or denominator, as a queryset (the same set
+    as Figure.orders(), each order once), so a list can be paged without loading every id."""
+    c = Context(period, filters or Filters(), as_of or timezone.now(), config or Config.from_settings(), using)
+    return _part_qs(c, code, part)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,7 +16,7 @@ from civicdesk.statistics.measures import Config, Figure, Filters, Period, _disp
 SCORE_PARTS = ("response", "resolution", "satisfaction")
 DEFINITION = (
     "单位得分 = 响应率×{w0}% + 解决率×{w1}% + 满意率×{w2}%（满分100）。某项无数据（如无回访）时，"
-    "按其余各项权重折算。统计期内作为主办单位接收的派单工单少于 {min_volume} 件的单位不参与排名。"
+    "按其余各项权重折算。统计期内作为主办单位接收派单（含改派、下派、退单后重派）少于 {min_volume} 次的单位不参与排名。"
     "按单位本身统计，不含下级单位。"
 )
 
@@ -24,8 +25,8 @@ DEFINITION = (
 class RankedUnit:
     rank: int
     unit: OrgUnit
-    volume: int  # orders the unit received as lead in the period
-    figures: dict[str, Figure]
+    volume: int  # dispatches the unit received as lead in the period
+    figures: dict[str, Any]  # Figure (measures.py) or RolledFigure (rollups)
     score: float
     missing: tuple[str, ...]  # parts without data, left out of the score
 
@@ -42,8 +43,8 @@ class Ranking:
     def note(self) -> str:
         if not self.left_out:
             return ""
-        names = "、".join(f"{unit.name}（{volume}件）" for unit, volume in self.left_out)
-        return f"派单量不足{self.min_volume}件、未参与排名的单位：{names}。"
+        names = "、".join(f"{unit.name}（{volume}次）" for unit, volume in self.left_out)
+        return f"接收派单不足{self.min_volume}次、未参与排名的单位：{names}。"
 
 
 def unit_score(figures: dict[str, Figure], weights: tuple[int, int, int]) -> tuple[float, tuple[str, ...]]:
@@ -78,16 +79,16 @@ def rank_units(
 
     context = Context(period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of,
                       config or Config.from_settings(), "default")
-    volumes: dict[int, set[int]] = {}
-    for unit_id, order_id in _dispatches(context).values_list("unit_id", "order_id"):
-        volumes.setdefault(unit_id, set()).add(order_id)
+    volumes: dict[int, int] = {}
+    for unit_id in _dispatches(context).values_list("unit_id", flat=True):
+        volumes[unit_id] = volumes.get(unit_id, 0) + 1
     units = OrgUnit.objects.in_bulk(list(volumes))
     if filters.lead_unit is not None:
         units = {pk: u for pk, u in units.items() if u.is_within(filters.lead_unit)}
     scored: list[tuple[float, int, str, RankedUnit]] = []
     left_out: list[tuple[OrgUnit, int]] = []
     for pk, unit in units.items():
-        volume = len(volumes[pk])
+        volume = volumes[pk]
         if volume < min_volume:
             left_out.append((unit, volume))
             continue
@@ -99,6 +100,58 @@ def rank_units(
     rows: list[RankedUnit] = []
     for index, (score, _volume, _name, row) in enumerate(scored):
         # Equal scores share a rank (1, 2, 2, 4).
+        rank = rows[-1].rank if rows and rows[-1].score == score else index + 1
+        rows.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
+    left_out.sort(key=lambda item: (-item[1], item[0].name))
+    definition = DEFINITION.format(w0=weights[0], w1=weights[1], w2=weights[2], min_volume=min_volume)
+    return Ranking(rows, left_out, min_volume, weights, definition)
+
+
+def rank_units_rolled(
+    days: Any,
+    filters: Filters | None = None,
+    *,
+    now: datetime | None = None,
+    min_volume: int | None = None,
+    weights: tuple[int, int, int] | None = None,
+    config: Config | None = None,
+    rows: dict[Any, dict[str, Any]] | None = None,
+) -> Ranking:
+    """The same ranking as rank_units (for `now`), from the daily rollups (fast on years of data).
+    `rows`: the per-unit figures already computed (group="unit", SCORE_PARTS and "dispatches")."""
+    from civicdesk.statistics.rollups import figures
+
+    filters = filters or Filters()
+    min_volume = settings.CIVICDESK_RANKING_MIN_VOLUME if min_volume is None else min_volume
+    if weights is None:
+        w0, w1, w2 = settings.CIVICDESK_UNIT_SCORE_WEIGHTS
+        weights = (w0, w1, w2)
+    base = Filters(**{**filters.__dict__, "lead_unit": None})
+    if rows is None:
+        rows = figures(days, base, group="unit", codes=[*SCORE_PARTS, "dispatches"], config=config, now=now)
+    volumes = {pk: int(figs["dispatches"].numerator) for pk, figs in rows.items()
+               if pk is not None and figs["dispatches"].numerator}
+    units = OrgUnit.objects.in_bulk(list(volumes))
+    if filters.lead_unit is not None:
+        units = {pk: u for pk, u in units.items() if u.is_within(filters.lead_unit)}
+    scored: list[tuple[float, int, str, RankedUnit]] = []
+    left_out: list[tuple[OrgUnit, int]] = []
+    for pk, unit in units.items():
+        volume = volumes[pk]
+        if volume < min_volume:
+            left_out.append((unit, volume))
+            continue
+        figs = {code: rows[pk][code] for code in SCORE_PARTS}
+        score, missing = unit_score(figs, weights)  # type: ignore[arg-type]
+        scored.append((score, volume, unit.name, RankedUnit(0, unit, volume, figs, score, missing)))  # type: ignore[arg-type]
+    return _finish(scored, left_out, min_volume, weights)
+
+
+def _finish(scored: list[tuple[float, int, str, RankedUnit]], left_out: list[tuple[OrgUnit, int]], min_volume: int,
+            weights: tuple[int, int, int]) -> Ranking:
+    scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    rows: list[RankedUnit] = []
+    for index, (score, _volume, _name, row) in enumerate(scored):
         rank = rows[-1].rank if rows and rows[-1].score == score else index + 1
         rows.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
     left_out.sort(key=lambda item: (-item[1], item[0].name))

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from civicdesk.statistics import views
 
 app_name = "statistics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("api/dashboard/", views.dashboard_json, name="dashboard_json"),
+    path("orders/", views.drill_page, name="drill"),
+    path("topic/", views.topic_page, name="topic"),
+    path("export/table/", views.export_table, name="export_table"),
+    path("export/orders/", views.export_orders, name="export_orders"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<int:pk>/", views.export_download, name="export_download"),
+    path("briefings/", views.briefings, name="briefings"),
+    path("briefings/<int:pk>/", views.briefing_html, name="briefing"),
+    path("briefings/<int:pk>/pdf/", views.briefing_pdf, name="briefing_pdf"),
+]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from civicdesk.worktime.models import CalendarDay, TimeLimitPolicy
+from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
 
 
 @admin.register(CalendarDay)
@@ -17,6 +17,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(TimeLimitPolicy)
 class TimeLimitPolicyAdmin(admin.ModelAdmin):
-    list_display = ["stage", "request_type", "urgency", "category", "amount", "unit"]
-    list_filter = ["stage", "request_type", "urgency", "unit"]
+    list_display = ["stage", "enterprise", "request_type", "urgency", "category", "amount", "unit"]
+    list_filter = ["stage", "enterprise", "request_type", "urgency", "unit"]
     autocomplete_fields = ["category"]
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    list_display = ["day", "unit", "user", "note"]
+    list_filter = ["unit"]
+    date_hierarchy = "day"
+    raw_id_fields = ["unit", "user"]

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.catalogue.forms import CategoryChoiceField
 from civicdesk.catalogue.models import Category
 from civicdesk.lib.worktime import LimitUnit
-from civicdesk.worktime.models import CalendarDay, TimeLimitPolicy
+from civicdesk.org.models import Membership
+from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
 
 # Far more than any limit in the field (the longest are weeks); catches a typo like 150 days.
 _MAX = {
@@ -38,8 +39,9 @@ class TimeLimitPolicyForm(forms.ModelForm):
 
     class Meta:
         model = TimeLimitPolicy
-        fields = ["stage", "request_type", "urgency", "category", "amount", "unit"]
-        labels = {"request_type": _("诉求类型（空为所有类型）"), "urgency": _("紧急程度（空为所有）")}
+        fields = ["stage", "request_type", "urgency", "category", "enterprise", "amount", "unit"]
+        labels = {"request_type": _("诉求类型（空为所有类型）"), "urgency": _("紧急程度（空为所有）"),
+                  "enterprise": _("仅用于涉企诉求（有关联企业的工单）")}
         error_messages = {
             "stage": {"required": _("请选择环节。")},
             "amount": {"required": _("请填写时长。"), "invalid": _("请填写数字，如 2 或 0.5。")},
@@ -72,6 +74,7 @@ class TimeLimitPolicyForm(forms.ModelForm):
                 request_type=data.get("request_type") or "",
                 urgency=data.get("urgency") or "",
                 category=data.get("category"),
+                enterprise=bool(data.get("enterprise")),
             )
             if self.instance.pk is not None:
                 same = same.exclude(pk=self.instance.pk)
@@ -120,3 +123,46 @@ class CalendarDayForm(forms.ModelForm):
                 _("只能录入 %(a)s 至 %(b)s 年的日期。") % {"a": this_year - 1, "b": this_year + 3}
             )
         return day
+
+
+class DutyShiftForm(forms.ModelForm):
+    """One person on duty for a unit on a non-working day."""
+
+    class Meta:
+        model = DutyShift
+        fields = ["day", "unit", "user", "note"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {
+            "day": {"required": _("请填写日期。"), "invalid": _("请填写有效的日期，如 2027-01-01。")},
+            "unit": {"required": _("请选择单位。")},
+            "user": {"required": _("请选择值班人员。")},
+        }
+
+    def __init__(self, *args: Any, units: Any = None, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        if people is not None:
+            self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: f"{u}（{u.username}）"  # type: ignore[attr-defined]
+        _style(self)
+
+    def clean_day(self) -> date:
+        from civicdesk.worktime.limits import work_calendar
+
+        day: date = self.cleaned_data["day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("不能为已经过去的日期排班。"))
+        if work_calendar().is_workday(day):
+            raise forms.ValidationError(_("%(day)s 是工作日，只需为周末和节假日排班。") % {"day": f"{day:%Y-%m-%d}"})
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit, user = data.get("unit"), data.get("user")
+        if unit is not None and user is not None:
+            if not Membership.objects.filter(user=user, unit__path__startswith=unit.path).exists():
+                self.add_error("user", _("%(user)s 不是 %(unit)s 的工作人员。") % {"user": user, "unit": unit})
+            elif data.get("day") and DutyShift.objects.filter(day=data["day"], unit=unit, user=user).exists():
+                self.add_error("user", _("%(user)s 当天已在 %(unit)s 值班。") % {"user": user, "unit": unit})
+        return data

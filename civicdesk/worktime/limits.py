@@ -59,7 +59,16 @@ _BUILT_IN_ANY_URGENCY = {
 }
 
 
+# An assisting unit's part: three working days (capped at the lead's own deadline, see
+# civicdesk.orders.joint), unless the order is urgent, when the handling limit applies.
+_PART_NORMAL = Limit(3, _WD)
+
+
 def built_in_limit(stage: str, request_type: str, urgency: str) -> Limit:
+    if stage == Stage.PART:
+        if urgency == Urgency.NORMAL:
+            return _PART_NORMAL
+        return built_in_limit(Stage.HANDLE, request_type, urgency)
     if stage in _BUILT_IN_ANY_URGENCY:
         return _BUILT_IN_ANY_URGENCY[Stage(stage)]
     found = _BUILT_IN.get((stage, urgency))
@@ -69,10 +78,11 @@ def built_in_limit(stage: str, request_type: str, urgency: str) -> Limit:
 
 
 def resolve_limit(
-    stage: str, request_type: str, urgency: str, category: Category | None
+    stage: str, request_type: str, urgency: str, category: Category | None, *, enterprise: bool = False
 ) -> Limit:
     """The most specific policy: category (nearest first) beats none; within the same
-    category, type+urgency beats type beats urgency beats neither."""
+    category, an enterprise-request (涉企) row beats one for all orders (it applies only when
+    `enterprise`); then type+urgency beats type beats urgency beats neither."""
     lineage = list(category.lineage_ids()) if category is not None else []
     allowed_categories = {*lineage, None}
     rows = [
@@ -82,14 +92,15 @@ def resolve_limit(
         and row.request_type in (request_type, "")
         and row.urgency in (urgency, "")
         and row.category_id in allowed_categories
+        and (enterprise or not row.enterprise)
     ]
     if not rows:
         return built_in_limit(stage, request_type, urgency)
     order = {pk: i for i, pk in enumerate(lineage)}
 
-    def specificity(row: TimeLimitPolicy) -> tuple[int, int, int]:
+    def specificity(row: TimeLimitPolicy) -> tuple[int, int, int, int]:
         cat_rank = order.get(row.category_id, len(lineage)) if row.category_id else len(lineage)
-        return (cat_rank, 0 if row.request_type else 1, 0 if row.urgency else 1)
+        return (cat_rank, 0 if row.enterprise else 1, 0 if row.request_type else 1, 0 if row.urgency else 1)
 
     best = min(rows, key=specificity)
     return Limit(float(best.amount), LimitUnit(best.unit))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Category, RequestType, Urgency
 from civicdesk.lib.worktime import LimitUnit
+from civicdesk.org.models import OrgUnit
 
 
 class CalendarDay(models.Model):
@@ -42,6 +43,8 @@ class Stage(models.TextChoices):
     RETURN = "return", _("退单时限")
     EXTENSION_CAP = "extension_cap", _("延期上限")
     CALLBACK = "callback", _("回访时限")
+    # Each assisting unit's part of a joint order (并联办理); never later than the lead's deadline.
+    PART = "part", _("协办时限")
 
 
 LIMIT_UNIT_CHOICES = [
@@ -63,6 +66,9 @@ class TimeLimitPolicy(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE
     )
+    # 涉企诉求: a row with this set applies only to orders with an enterprise, and beats
+    # the same row without it.
+    enterprise = models.BooleanField(_("仅涉企诉求"), default=False)
     amount = models.DecimalField(
         _("时长"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -73,14 +79,59 @@ class TimeLimitPolicy(models.Model):
         verbose_name_plural = _("时限规则")
         constraints = [
             models.UniqueConstraint(
-                "stage", "request_type", "urgency", Coalesce("category", 0), name="time_limit_unique_scope"
+                "stage", "request_type", "urgency", Coalesce("category", 0), "enterprise",
+                name="time_limit_unique_scope",
             )
         ]
 
     def __str__(self) -> str:
         scope = " · ".join(
             str(x)
-            for x in (self.get_request_type_display(), self.get_urgency_display(), self.category)
+            for x in (
+                _("涉企") if self.enterprise else "",
+                self.get_request_type_display(), self.get_urgency_display(), self.category,
+            )
             if x
         )
         return f"{self.get_stage_display()} {scope or _('默认')}: {self.amount} {self.get_unit_display()}"
+
+
+class DutyShift(models.Model):
+    """One person on duty for a unit (the hub or a handling unit) on a non-working day
+    (周末不打烊). Orders arriving that day are announced to them and lead their home page."""
+
+    day = models.DateField(_("日期"), db_index=True)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="duty_shifts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("值班人员"), on_delete=models.CASCADE, related_name="duty_shifts"
+    )
+    note = models.CharField(_("备注"), max_length=100, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("值班安排")
+        verbose_name_plural = _("值班安排")
+        ordering = ["day", "unit__path", "pk"]
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "user"], name="duty_unique_person")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.unit} {self.user}"
+
+
+class DutyGapNotice(models.Model):
+    """The worker's advance notice that a unit has no one on duty on a coming day off; the
+    unique constraint makes it once per (day, unit), however many workers run the sweep."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    noticed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("值班缺口提醒")
+        verbose_name_plural = _("值班缺口提醒")
+        constraints = [models.UniqueConstraint(fields=["day", "unit"], name="duty_gap_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.unit}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.worktime import views
+from civicdesk.worktime import duty_views, views
 
 app_name = "worktime"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("calendar/", views.calendar_view, name="calendar"),
     path("calendar/<int:pk>/", views.calendar_edit, name="calendar_edit"),
     path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
+    path("duty/", duty_views.roster, name="duty"),
+    path("duty/<int:pk>/delete/", duty_views.roster_delete, name="duty_delete"),
 ]

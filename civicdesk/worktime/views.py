@@ -37,7 +37,7 @@ def limits(request: HttpRequest) -> HttpResponse:
     if stage not in Stage.values:
         stage = Stage.HANDLE
     policies = list(TimeLimitPolicy.objects.select_related("category__parent__parent"))
-    exact = {(p.stage, p.request_type, p.urgency): p for p in policies if p.category_id is None}
+    exact = {(p.stage, p.request_type, p.urgency): p for p in policies if p.category_id is None and not p.enterprise}
     table = []
     for request_type, type_label in RequestType.choices:
         cells = []
@@ -54,11 +54,15 @@ def limits(request: HttpRequest) -> HttpResponse:
             )
         table.append({"label": type_label, "cells": cells})
     general = sorted(
-        (p for p in policies if p.stage == stage and p.category_id is None),
+        (p for p in policies if p.stage == stage and p.category_id is None and not p.enterprise),
         key=lambda p: (p.request_type, p.urgency),
     )
     overrides = sorted(
-        (p for p in policies if p.stage == stage and p.category_id is not None),
+        (p for p in policies if p.stage == stage and p.category_id is not None and not p.enterprise),
+        key=lambda p: (p.category.code if p.category else "", p.request_type, p.urgency),
+    )
+    enterprise_rows = sorted(
+        (p for p in policies if p.stage == stage and p.enterprise),
         key=lambda p: (p.category.code if p.category else "", p.request_type, p.urgency),
     )
     context = {
@@ -69,6 +73,7 @@ def limits(request: HttpRequest) -> HttpResponse:
         "table": table,
         "general": general,
         "overrides": overrides,
+        "enterprise_rows": enterprise_rows,
     }
     return render(request, "worktime/limits.html", context)
 
@@ -83,6 +88,7 @@ def limit_new(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("worktime:limits") + "?stage=" + policy.stage)
     else:
         initial: dict[str, Any] = {k: request.GET.get(k, "") for k in ("stage", "request_type", "urgency", "category")}
+        initial["enterprise"] = request.GET.get("enterprise") == "1"
         stage, request_type, urgency = initial["stage"], initial["request_type"], initial["urgency"]
         if stage in Stage.values:
             current = resolve_limit(stage, request_type or RequestType.COMPLAINT, urgency or Urgency.NORMAL, None)

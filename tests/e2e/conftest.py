@@ -43,6 +43,7 @@ DEMO_PASSWORD = "qinglan2026"
 VIEWPORT = {"width": 1366, "height": 900}
 # Long enough for a 2-core CI machine under load, short enough that a missing button fails fast.
 TIMEOUT_MS = 15_000
+CAPTCHA_TEST_ANSWER = "e2e-pass"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -138,6 +139,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "DATABASE_URL": database_url,
             "DEBUG": "false",
             "PYTHONUNBUFFERED": "1",
+            # The portal's captcha accepts this answer too, in this server only (off by default).
+            "CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER": CAPTCHA_TEST_ANSWER,
         }
         build = subprocess.run(
             [sys.executable, "-m", "civicdesk", "demo", "--orders", str(DEMO_ORDERS), "--no-serve"],

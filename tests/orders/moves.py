@@ -41,6 +41,7 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
         "send_to_hub": lambda a: actions.send_to_hub(order, actor=a),
         "dispatch": lambda a: actions.dispatch(order, actor=a, lead_unit=w.dept_b),
+        "undo_auto_dispatch": lambda a: actions.undo_auto_dispatch(order, actor=a, reason="模型派错，转人工"),
         "redispatch": lambda a: actions.redispatch(order, actor=a, lead_unit=w.dept_b, reason="属市场监管职责"),
         "sign": lambda a: actions.sign_for(order, actor=a),
         "sign_part": lambda a: actions.sign_part(order, actor=a),

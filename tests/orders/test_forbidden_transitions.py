@@ -13,6 +13,7 @@ from tests.world import World
 # refusal must not depend on the actor lacking the right).
 ACTOR = {
     "answer": "operator", "send_to_hub": "operator", "dispatch": "dispatcher", "redispatch": "dispatcher",
+    "undo_auto_dispatch": "dispatcher",
     "sign": "handler_a", "sign_part": "handler_b", "sub_dispatch": "handler_a", "request_return": "handler_a",
     "approve_return": "dispatcher", "refuse_return": "dispatcher", "request_extension": "handler_a",
     "approve_extension": "dispatcher", "refuse_extension": "dispatcher", "request_suspension": "handler_a",

@@ -15,6 +15,12 @@ from tests.orders.moves import runner, snapshot
 from tests.world import World
 
 
+def _auto_dispatched(w: World) -> WorkOrder:
+    # What the dispatch model does (civicdesk.routing.actions): the system side dispatches.
+    return actions.dispatch(w.pending(), actor=None, lead_unit=w.dept_a,
+                            auto={"model_version": 1, "confidence": 0.95})
+
+
 def _by_town(w: World) -> WorkOrder:
     order = actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher, lead_unit=w.town)
     return actions.sign_for(order, actor=w.town_handler)
@@ -32,9 +38,10 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     "send_to_hub": (World.new_order, ["operator", "dispatcher"],
                     ["handler_a", "callback_agent", "supervisor", "outsider", "inactive:operator",
                      "other_hub:operator"]),
-    "dispatch": (World.new_order, ["operator", "dispatcher"],
+    "dispatch": (World.new_order, ["operator", "dispatcher", "system"],
                  ["handler_a", "callback_agent", "leader", "outsider", "inactive:dispatcher", "other_hub:dispatcher"]),
     "redispatch": (World.dispatched, ["dispatcher"], HUB_STAFF_ONLY),
+    "undo_auto_dispatch": (_auto_dispatched, ["dispatcher"], HUB_STAFF_ONLY),
     "sign": (World.dispatched, ["handler_a", "head_a"], LEAD_ONLY),
     "sign_part": (World.joint, ["handler_b"], ASSIST_ONLY),
     "sub_dispatch": (_by_town, ["town_handler", "town_head"],

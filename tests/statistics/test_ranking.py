@@ -20,7 +20,7 @@ def test_it_leaves_out_units_under_the_minimum_volume_and_says_so(w: World) -> N
     ranking = rank_units(MARCH, as_of=t(3), min_volume=2, weights=(30, 35, 35))
     assert [(row.rank, row.unit, row.volume, row.score) for row in ranking.rows] == [(1, w.dept_a, 3, 100.0)]
     assert ranking.left_out == [(w.dept_c, 1)]
-    assert ranking.note == "派单量不足2件、未参与排名的单位：市生态环境分局（1件）。"
+    assert ranking.note == "接收派单不足2次、未参与排名的单位：市生态环境分局（1次）。"
 
 
 def test_it_weights_the_parts_and_renormalises_a_missing_one(w: World) -> None:

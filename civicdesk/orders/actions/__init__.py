@@ -21,6 +21,7 @@ from civicdesk.orders.actions.dispatching import (
     sign_for,
     sign_part,
     sub_dispatch,
+    undo_auto_dispatch,
 )
 from civicdesk.orders.actions.handling import (
     approve_extension,
@@ -36,6 +37,7 @@ from civicdesk.orders.actions.handling import (
 from civicdesk.orders.actions.intake import (
     answer_immediately,
     create_order,
+    link_enterprise,
     send_to_hub,
     supplement,
     transfer_out,
@@ -45,8 +47,11 @@ from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
 
 __all__ = [
     "accept_reply", "answer_immediately", "approve_extension", "approve_return", "approve_suspension",
-    "close_without_callback", "create_order", "dispatch", "give_part", "merge", "record_callback",
+    "close_without_callback", "create_order", "dispatch", "give_part", "link_enterprise", "merge",
+    "record_callback",
     "redispatch", "refuse_extension", "refuse_return", "refuse_suspension", "reply", "request_extension",
     "request_return", "request_suspension", "resume", "run_deadline_watch", "send_back_reply",
-    "send_to_hub", "sign_for", "sign_part", "sub_dispatch", "supervise", "supplement", "transfer_out", "void",
+    "send_to_hub", "sign_for", "sign_part", "sub_dispatch", "supervise", "supplement", "transfer_out",
+    "undo_auto_dispatch",
+    "void",
 ]

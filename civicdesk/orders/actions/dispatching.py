@@ -8,11 +8,11 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from civicdesk.orders import clock, deadlines
+from civicdesk.orders import clock, deadlines, joint
 from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
 from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
-from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import Side, State
 from civicdesk.org.models import OrgUnit, Role, User
 
@@ -42,7 +42,8 @@ def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -
 
 
 def _send_to_units(
-    order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *, end_reason: str = "redispatched"
+    order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *, end_reason: str = "redispatched",
+    part_days: float | None = None,
 ) -> dict[str, object]:
     """Create the assignments, count re-dispatches and A→B→A bounces, start the clock."""
     previous_leads = list(
@@ -65,9 +66,10 @@ def _send_to_units(
     deadlines.start_clock(order, at)
     Assignment.objects.create(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at,
                               sign_due_at=order.sign_due_at)
+    part_due_at = joint.part_due(order, at, part_days) if assisting else None
     for unit in assisting:
         Assignment.objects.create(order=order, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=at,
-                                  sign_due_at=order.sign_due_at)
+                                  sign_due_at=order.sign_due_at, part_due_at=part_due_at)
     return {"lead_unit": lead.pk, "assisting_units": [u.pk for u in assisting], "bounce": bounced,
             "sign_due_at": order.sign_due_at.isoformat() if order.sign_due_at else None,
             "handle_due_at": order.handle_due_at.isoformat() if order.handle_due_at else None}
@@ -76,22 +78,58 @@ def _send_to_units(
 def dispatch(
     order: OrderRef,
     *,
-    actor: User,
+    actor: User | None,
     lead_unit: OrgUnit,
     assisting_units: Iterable[OrgUnit] = (),
     note: str = "",
+    part_days: float | str | None = None,
     expected_version: int | None = None,
+    auto: dict[str, object] | None = None,
 ) -> WorkOrder:
-    """Send a new order to one lead unit and any assisting units (派单)."""
+    """Send a new order to one lead unit and any assisting units (派单). `part_days`: the
+    assisting units' working days for their parts (default: the 协办时限 policy). `auto`:
+    the dispatch model's version and confidence, kept on the event (system actor only)."""
     note = optional_text(note, "note")
+    days = joint.clean_part_days(part_days)
     assisting = list(assisting_units)
     with locked_order(order, expected_version) as o:
         side, unit = check_move(o, "dispatch", actor)
-        if side is Side.INTAKE and not actor.units_with_role(Role.DISPATCHER) and not operator_may_dispatch():
+        if (side is Side.INTAKE and actor is not None and not actor.units_with_role(Role.DISPATCHER)
+                and not operator_may_dispatch()):
             raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
         _validate_units(o, lead_unit, assisting)
-        data = _send_to_units(o, lead_unit, assisting, clock.now())
+        data = _send_to_units(o, lead_unit, assisting, clock.now(), part_days=days)
+        if auto is not None:
+            # Only the system side (the dispatch model) dispatches on its own.
+            if side is not Side.SYSTEM:
+                raise PermissionDenied(_("只有分派模型可以自动派单。"))
+            data = {**data, "auto": True, **auto}
         record(o, "dispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=note, data=data)
+    return o
+
+
+def undo_auto_dispatch(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None
+) -> WorkOrder:
+    """The hub takes back an order the dispatch model sent out, before the unit signed for
+    it (撤销自动派单): back to the dispatch queue; the unit is told to leave it."""
+    text = require_text(reason, "reason", _("请填写撤销原因。"))
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "undo_auto_dispatch", actor)
+        last = (
+            OrderEvent.objects.filter(order=o, action__in=("dispatch", "redispatch", "approve_return", "sub_dispatch"))
+            .order_by("-seq")
+            .first()
+        )
+        if last is None or last.action != "dispatch" or not last.data.get("auto"):
+            raise InvalidInput(_("工单 %(number)s 不是由分派模型自动派出的，不能撤销；如派错请改派。") % {
+                "number": o.number})
+        undone_from = o.lead_unit_id
+        _end_assignments(o, clock.now(), "redispatched")
+        o.lead_unit = None
+        o.resume_state = ""
+        record(o, "undo_auto_dispatch", actor, to_state=State.PENDING_DISPATCH, acting_unit=unit, note=text,
+               data={"redispatched_from": undone_from, "model_version": last.data.get("model_version")})
     return o
 
 
@@ -102,10 +140,12 @@ def redispatch(
     lead_unit: OrgUnit,
     assisting_units: Iterable[OrgUnit] = (),
     reason: str,
+    part_days: float | str | None = None,
     expected_version: int | None = None,
 ) -> WorkOrder:
     """The hub sends an order that is with a unit elsewhere (改派)."""
     text = require_text(reason, "reason", _("请填写改派原因。"))
+    days = joint.clean_part_days(part_days)
     assisting = list(assisting_units)
     with locked_order(order, expected_version) as o:
         _side, unit = check_move(o, "redispatch", actor)
@@ -113,7 +153,9 @@ def redispatch(
             message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
             raise InvalidInput(message, fields={"lead_unit": message})
         _validate_units(o, lead_unit, assisting)
-        data = {"redispatched_from": o.lead_unit_id, **_send_to_units(o, lead_unit, assisting, clock.now())}
+        redispatched_from = o.lead_unit_id  # read before the units change
+        sent = _send_to_units(o, lead_unit, assisting, clock.now(), part_days=days)
+        data = {"redispatched_from": redispatched_from, **sent}
         record(o, "redispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
     return o
 

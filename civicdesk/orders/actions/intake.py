@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.enterprises.models import Enterprise
+from civicdesk.enterprises.tagging import with_enterprise_topic
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import (
@@ -159,8 +160,8 @@ def create_order(
         upstream_platform=upstream_platform, upstream_id=upstream_id, latitude=latitude, longitude=longitude,
     )
     acting_unit, order_hub = _intake_unit(actor, hub)
-    topic_list = list(topics)
     with transaction.atomic():
+        topic_list = with_enterprise_topic(topics, enterprise is not None)
         if fields["upstream_id"] and WorkOrder.objects.filter(
             upstream_platform=fields["upstream_platform"], upstream_id=fields["upstream_id"]
         ).exists():
@@ -268,6 +269,27 @@ def supplement(
         _side, unit = check_move(o, "supplement", actor)
         event = record(o, "supplement", actor, acting_unit=unit, note=body, data={"attachments": len(files)})
         attachment_files.store(o, event, files, actor)
+    return o
+
+
+def link_enterprise(
+    order: OrderRef, *, actor: User | None, enterprise: Enterprise, expected_version: int | None = None
+) -> WorkOrder:
+    """Link an open order to the enterprise it concerns, after intake (涉企诉求). It gets the
+    涉企 topic; recorded as a supplement (补充信息) naming the enterprise. Deadlines already
+    running are not recomputed: a unit's clock is set when the order reaches it."""
+    with locked_order(order, expected_version) as o:
+        _side, unit = check_move(o, "supplement", actor)
+        if o.enterprise_id == enterprise.pk:
+            message = _("工单已关联企业 %(name)s。") % {"name": enterprise.name}
+            raise InvalidInput(message, fields={"enterprise": message})
+        previous = o.enterprise_id
+        o.enterprise = enterprise
+        for topic in with_enterprise_topic(o.topics.all(), True):
+            o.topics.add(topic)
+        record(o, "supplement", actor, acting_unit=unit,
+               note=_("关联企业：%(name)s（%(code)s）") % {"name": enterprise.name, "code": enterprise.credit_code},
+               data={"enterprise": enterprise.pk, "previous_enterprise": previous, "attachments": 0})
     return o
 
 

@@ -257,6 +257,11 @@ class PendingRow:
     suggestion_note: str
     age: timedelta
     checked: bool = False
+    # From the dispatch model (civicdesk.routing), when a version is active.
+    confidence: float | None = None
+    model_version: int | None = None
+    suggested_category: Category | None = None
+    examples: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -292,21 +297,52 @@ def _suggestions(orders: list[WorkOrder]) -> dict[tuple[int | None, int | None],
 
 
 def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow]:
+    """Each row's top suggestion: the dispatch model's when a version is active (category
+    as given, else predicted from the text; the unit from category × area), otherwise the
+    catalogue's rule for the order's category and area."""
+    from civicdesk.routing.suggestions import active_model, suggest_many
+
     now = timezone.now()
-    suggestions = _suggestions(orders)
+    model = active_model()
+    routed = (
+        suggest_many([(o.title, o.content, o.address, o.area, o.category) for o in orders], limit=1, model=model)
+        if model is not None else None
+    )
+    suggestions = _suggestions(orders) if routed is None else {}
     rows = []
-    for order in orders:
-        match = suggestions[(order.category_id, order.area_id)]
-        rows.append(
-            PendingRow(
-                order=order,
-                suggestion=match.unit if match is not None else None,
-                suggestion_note=(match.rule.note or str(match.rule)) if match is not None else "",
-                age=now - order.created_at,
-                checked=order.number in checked,
-            )
-        )
+    for index, order in enumerate(orders):
+        row = PendingRow(order=order, suggestion=None, suggestion_note="", age=now - order.created_at,
+                         checked=order.number in checked)
+        best = routed[index].best if routed is not None else None
+        if best is not None and routed is not None:
+            row.suggestion, row.suggestion_note = best.unit, best.reason()
+            row.confidence, row.model_version = best.unit_confidence, routed[index].version
+            row.suggested_category = best.category if order.category_id is None else None
+            row.examples = best.examples
+        elif routed is None:
+            match = suggestions[(order.category_id, order.area_id)]
+            if match is not None:
+                row.suggestion, row.suggestion_note = match.unit, match.rule.note or str(match.rule)
+        rows.append(row)
     return rows
+
+
+def _auto_dispatched(user: User) -> list[tuple[WorkOrder, OrderEvent]]:
+    """Orders the dispatch model sent out that the unit has not signed for yet: the hub
+    may still take them back (撤销自动派单)."""
+    since = timezone.now() - timedelta(days=7)
+    waiting = queues.hub_queue(user, State.DISPATCHED).select_related("lead_unit", "category")
+    events = (
+        OrderEvent.objects.filter(action="dispatch", data__auto=True, at__gte=since, order__in=waiting)
+        .select_related("order__lead_unit", "order__category")
+        .order_by("-at")[:20]
+    )
+    found = []
+    for event in events:
+        # Only while this auto-dispatch is still the order's latest dispatch.
+        if event.order.state == State.DISPATCHED and event.order.lead_unit_id == event.data.get("lead_unit"):
+            found.append((event.order, event))
+    return found
 
 
 def _review_forms(
@@ -387,6 +423,7 @@ def _board_context(
             page=page,
             rows=_pending_rows(list(page.object_list), checked or set()),
             bulk_form=bulk_form or BulkDispatchForm(units=_hub_units(user)),
+            auto_dispatched=_auto_dispatched(user),
         )
     else:
         queue = REVIEW_QUEUES[tab]

@@ -1,0 +1,23 @@
+// Intake page: "采用" puts the article's answer into 即时答复 and records the article, so the
+// order closed on the call names the articles used (POST "article", read by the intake view).
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".kb-use");
+    if (!button) return;
+    var card = button.closest(".kb-answer");
+    var answer = document.getElementById("id_answer");
+    var used = document.getElementById("kb-used");
+    if (!card || !answer || !used) return;
+    var text = card.querySelector(".kb-answer-text").textContent.trim();
+    answer.value = answer.value.trim() ? answer.value.trim() + "\n" + text : text;
+    answer.dispatchEvent(new Event("input", { bubbles: true }));
+    var id = button.dataset.article;
+    if (!used.querySelector('input[value="' + id + '"]')) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = "article"; input.value = id;
+      used.appendChild(input);
+    }
+    button.disabled = true;
+    button.textContent = button.dataset.usedLabel || "✓";
+  });
+})();

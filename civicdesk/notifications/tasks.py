@@ -1,0 +1,89 @@
+"""Low latency for the outbox: when a move commits, a task delivers the SMS and e-mail it
+queued, instead of waiting for the worker's next sweep (which stays as the safety net and
+picks up anything the task could not send).
+
+The task claims exactly its own messages with the same rules as the sweep (SKIP LOCKED,
+"sending" committed before the backend is called), so a task and a sweep never send one
+message twice. Moves replayed from the past (the demo's history, imports) queue no task:
+their messages are older than the outbox's maximum age and would not go out anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+
+if TYPE_CHECKING:
+    from civicdesk.notifications.models import OutboxMessage
+
+
+def deliver_on_commit(messages: Iterable[OutboxMessage]) -> None:
+    """After the surrounding transaction commits, enqueue delivery of these messages."""
+    from civicdesk.notifications.models import Medium
+
+    if not settings.CIVICDESK_OUTBOX_DELIVER_ON_COMMIT:
+        return
+    cutoff = timezone.now() - dt.timedelta(hours=int(settings.CIVICDESK_OUTBOX_MAX_AGE_HOURS))
+    ids = [m.pk for m in messages if m.medium != Medium.INBOX and m.pk is not None and m.created_at >= cutoff]
+    if ids:
+        transaction.on_commit(lambda: deliver_messages.enqueue(ids))
+
+
+def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
+    """delivery.claim for just these messages: those still pending and due."""
+    from civicdesk.notifications.delivery import _OUTSIDE
+    from civicdesk.notifications.models import DeliveryStatus, OutboxMessage
+
+    now = timezone.now()
+    cutoff = now - dt.timedelta(hours=int(settings.CIVICDESK_OUTBOX_MAX_AGE_HOURS))
+    with transaction.atomic():
+        locked = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, status=DeliveryStatus.PENDING, medium__in=_OUTSIDE, created_at__gte=cutoff)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .values_list("pk", flat=True)
+        )
+        if not locked:
+            return []
+        OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=worker, attempt_count=F("attempt_count") + 1
+        )
+    return list(
+        OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.SENDING, claimed_by=worker)
+        .select_related("order", "order__parent", "event", "user")
+        .order_by("created_at", "pk")
+    )
+
+
+def deliver_ids(ids: list[int]) -> int:
+    """Send these messages now, if nobody else has; returns how many were attempted."""
+    import logging
+
+    from civicdesk.notifications.backends import Outcome
+    from civicdesk.notifications.delivery import Backends, _record, _send, default_worker_id
+
+    worker = f"task:{default_worker_id()}"
+    claimed = claim_ids(worker, [int(i) for i in ids])
+    if not claimed:
+        return 0
+    backends = Backends.configured()
+    for message in claimed:
+        try:
+            outcome = _send(message, backends)
+        except Exception as exc:  # the same rule as the sweep: never leave a row "sending" for good
+            logging.getLogger("civicdesk.notifications").exception("outbox %s: backend raised", message.pk)
+            outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}", ambiguous=True)
+        _record(message, worker, outcome, backends)
+    return len(claimed)
+
+
+@task()
+def deliver_messages(ids: list[int]) -> int:
+    return deliver_ids(ids)

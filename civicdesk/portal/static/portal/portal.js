@@ -1,0 +1,28 @@
+// Character counts under the fields that have a limit, and knowledge-base answers while typing.
+(function () {
+  "use strict";
+  function counter(field) {
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    var out = document.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!out || !limit) { return; }
+    function update() {
+      var n = field.value.length;
+      out.textContent = n + " / " + limit;
+      out.classList.toggle("text-danger", n > limit);
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-limit]").forEach(counter);
+    var content = document.getElementById("id_content");
+    var box = document.getElementById("kb-answers");
+    if (content && box && window.htmx) {
+      content.setAttribute("hx-get", box.getAttribute("data-url") || "/portal/answers");
+      content.setAttribute("hx-trigger", "input changed delay:800ms");
+      content.setAttribute("hx-target", "#kb-answers");
+      content.setAttribute("hx-include", "#id_content");
+      window.htmx.process(content);
+    }
+  });
+})();

@@ -1,0 +1,252 @@
+"""The dashboard's data: every figure from the rollups, as JSON-ready dicts.
+
+Periods are local days: day, week (Monday–Sunday), month, or custom (from–to). Each figure
+comes with the previous period of the same length and the same period a year earlier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.org.models import OrgUnit
+from civicdesk.statistics.measures import MEASURES, Filters
+from civicdesk.statistics.ranking import rank_units_rolled
+from civicdesk.statistics.rollups import Days, RolledFigure, empty_figures, figures, local_day
+
+OVERVIEW = ("accepted", "answered_on_call", "completion", "on_time", "response", "resolution", "satisfaction",
+            "return_rate", "first_dispatch_accuracy", "handling_time", "overdue")
+TREND = ("accepted", "completion", "satisfaction", "overdue")
+BREAKDOWN = ("accepted", "completion", "on_time", "satisfaction", "overdue")
+PERIOD_KINDS = ("day", "week", "month", "year", "custom")
+
+
+class BadQuery(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _month_add(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_days(kind: str, anchor: dt.date, first: dt.date | None = None, last: dt.date | None = None) -> Days:
+    if kind == "day":
+        return Days(anchor, anchor)
+    if kind == "week":
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        return Days(monday, monday + dt.timedelta(days=6))
+    if kind == "month":
+        start = anchor.replace(day=1)
+        return Days(start, _month_add(start, 1) - dt.timedelta(days=1))
+    if kind == "year":
+        return Days(dt.date(anchor.year, 1, 1), dt.date(anchor.year, 12, 31))
+    if first is None or last is None:
+        raise BadQuery("from", _("请填写开始和结束日期。"))
+    if last < first:
+        raise BadQuery("to", _("结束日期不能早于开始日期。"))
+    if (last - first).days > 3660:
+        raise BadQuery("to", _("统计期最长十年。"))
+    return Days(first, last)
+
+
+def previous(days: Days, kind: str) -> Days:
+    if kind in ("month", "year"):
+        months = 1 if kind == "month" else 12
+        start = _month_add(days.first, -months)
+        return Days(start, days.first - dt.timedelta(days=1))
+    span = days.last - days.first + dt.timedelta(days=1)
+    return Days(days.first - span, days.last - span)
+
+
+def last_year(days: Days) -> Days:
+    def shift(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year - 1, day=28)
+
+    return Days(shift(days.first), shift(days.last))
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    days: Days
+    filters: Filters
+    params: dict[str, str]
+
+    def label(self) -> str:
+        if self.days.first == self.days.last:
+            return self.days.first.isoformat()
+        return f"{self.days.first.isoformat()} — {self.days.last.isoformat()}"
+
+
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(field, _("日期格式应为 年-月-日，如 2026-03-01。")) from None
+
+
+def _pick(model: Any, value: str, field: str, message: str) -> Any:
+    if not value:
+        return None
+    try:
+        return model.objects.get(pk=int(value))
+    except (ValueError, model.DoesNotExist):
+        raise BadQuery(field, message) from None
+
+
+def parse_query(data: QueryDict) -> Query:
+    """The period and filters from a query string; BadQuery names the field at fault."""
+    kind = data.get("period", "month")
+    if kind not in PERIOD_KINDS:
+        raise BadQuery("period", _("统计周期无效。"))
+    today = local_day(timezone.now())
+    anchor = _date(str(data["date"]), "date") if data.get("date") else today
+    first = _date(str(data["from"]), "from") if data.get("from") else None
+    last = _date(str(data["to"]), "to") if data.get("to") else None
+    days = period_days(kind, anchor, first, last)
+    choices = {"channel": Channel.values, "type": RequestType.values, "urgency": Urgency.values}
+    for field, allowed in choices.items():
+        if data.get(field) and data[field] not in allowed:
+            raise BadQuery(field, _("筛选条件无效。"))
+    filters = Filters(
+        channel=data.get("channel") or None,
+        request_type=data.get("type") or None,
+        urgency=data.get("urgency") or None,
+        category=_pick(Category, data.get("category", ""), "category", _("没有这个分类。")),
+        area=_pick(Area, data.get("area", ""), "area", _("没有这个区域。")),
+        topic=_pick(Topic, data.get("topic", ""), "topic", _("没有这个专题。")),
+        lead_unit=_pick(OrgUnit, data.get("unit", ""), "unit", _("没有这个单位。")),
+        include_sub_units=data.get("sub", "1") != "0",
+    )
+    keep = ("period", "date", "from", "to", "channel", "type", "urgency", "category", "area", "topic", "unit", "sub")
+    params = {k: str(data[k]) for k in keep if data.get(k)}
+    return Query(kind, days, filters, params)
+
+
+def figure_json(figure: RolledFigure) -> dict[str, Any]:
+    return {**figure.as_json(), "name": figure.name, "kind": figure.kind, "definition": figure.definition}
+
+
+def _row(figs: dict[str, RolledFigure], codes: tuple[str, ...]) -> dict[str, Any]:
+    return {code: figs[code].as_json() for code in codes}
+
+
+def definitions() -> dict[str, dict[str, str]]:
+    return {code: {"name": m.name, "definition": m.definition, "kind": m.kind} for code, m in MEASURES.items()}
+
+
+def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    current = figures(q.days, q.filters, codes=OVERVIEW, now=now)[None]
+    before = figures(previous(q.days, q.kind), q.filters, codes=OVERVIEW, now=now)[None]
+    year_ago = figures(last_year(q.days), q.filters, codes=OVERVIEW, now=now)[None]
+    return {code: {**figure_json(current[code]), "previous": before[code].as_json(),
+                   "last_year": year_ago[code].as_json()} for code in OVERVIEW}
+
+
+def glance(filters: Filters, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    today = local_day(now)
+    codes = ("accepted", "completion", "satisfaction", "overdue")
+    day = figures(Days(today, today), filters, codes=codes, now=now)[None]
+    month = figures(period_days("month", today), filters, codes=codes, now=now)[None]
+    return {"today": _row(day, codes), "month": _row(month, codes), "date": today.isoformat()}
+
+
+def trend(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    group = "day" if (q.days.last - q.days.first).days <= 62 else "month"
+    rows = figures(q.days, q.filters, group=group, codes=TREND, now=now)
+    empty = empty_figures(TREND)
+    keys, key = [], q.days.first if group == "day" else q.days.first.replace(day=1)
+    while key <= q.days.last:  # every day (or month) of the period, with or without orders
+        keys.append(key)
+        key = key + dt.timedelta(days=1) if group == "day" else _month_add(key, 1)
+    return [{"key": k.isoformat(), **_row(rows.get(k, empty), TREND)} for k in keys]
+
+
+def _names(group: str, keys: list[Any]) -> dict[Any, str]:
+    if group == "category":
+        return dict(Category.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group == "area":
+        return dict(Area.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group == "unit":
+        return dict(OrgUnit.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group == "topic":
+        return dict(Topic.objects.filter(pk__in=keys).values_list("pk", "name"))
+    labels = {"channel": Channel, "request_type": RequestType, "urgency": Urgency}[group]
+    return {value: str(label) for value, label in labels.choices}
+
+
+def breakdown(q: Query, group: str, now: dt.datetime | None = None, codes: tuple[str, ...] = BREAKDOWN,
+              level: int | None = None, unit_root: OrgUnit | None = None) -> list[dict[str, Any]]:
+    if group in ("category", "area") and level is None:
+        node = q.filters.category if group == "category" else q.filters.area
+        # Areas start at the towns: the first level is the city itself.
+        level = min(node.level + 1, 3) if node is not None else (1 if group == "category" else 2)
+    rows = figures(q.days, q.filters, group=group, level=level, unit_root=unit_root, codes=codes, now=now)
+    names = _names(group, [k for k in rows if k is not None])
+    out = [{"key": key, "name": names.get(key, str(key)) if key is not None else _("（未填写）"), **_row(figs, codes)}
+           for key, figs in rows.items()]
+    out.sort(key=lambda r: (-r[codes[0]]["numerator"], r["name"]))
+    return out
+
+
+def ranking(q: Query, now: dt.datetime | None = None, rows: dict[Any, Any] | None = None) -> dict[str, Any]:
+    result = rank_units_rolled(q.days, q.filters, now=now, rows=rows)
+    return {
+        "definition": result.definition,
+        "note": result.note,
+        "rows": [{"rank": r.rank, "unit": r.unit.pk, "name": r.unit.name, "volume": r.volume, "score": r.score,
+                  **{code: f.as_json() for code, f in r.figures.items()}} for r in result.rows],
+    }
+
+
+def _unit_filter(filters: Filters) -> set[int] | None:
+    if filters.lead_unit is None:
+        return None
+    if not filters.include_sub_units:
+        return {filters.lead_unit.pk}
+    return set(OrgUnit.objects.filter(path__startswith=filters.lead_unit.path).values_list("pk", flat=True))
+
+
+def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    # One pass over the unit rows for the ranking and the overdue list.
+    base = Filters(**{**q.filters.__dict__, "lead_unit": None})
+    unit_codes = ("overdue", "on_time", "response", "resolution", "satisfaction", "dispatches")
+    unit_rows = figures(q.days, base, group="unit", codes=unit_codes, now=now)
+    names = _names("unit", [k for k in unit_rows if k is not None])
+    within = _unit_filter(q.filters)
+    overdue_units = sorted(
+        ({"key": k, "name": names.get(k, str(k)), "overdue": f["overdue"].as_json(), "on_time": f["on_time"].as_json()}
+         for k, f in unit_rows.items() if k is not None and f["overdue"].numerator and (within is None or k in within)),
+        key=lambda r: (-r["overdue"]["numerator"], r["name"]))
+    heat_level = 3 if q.filters.area is None else None
+    return {
+        "period": {"kind": q.kind, "first": q.days.first.isoformat(), "last": q.days.last.isoformat(),
+                   "label": q.label()},
+        "params": q.params,
+        "glance": glance(q.filters, now),
+        "overview": overview(q, now),
+        "trend": trend(q, now),
+        "by_category": breakdown(q, "category", now),
+        "by_area": breakdown(q, "area", now),
+        "by_topic": breakdown(q, "topic", now),
+        "ranking": ranking(q, now, rows=unit_rows),
+        "overdue_by_unit": overdue_units,
+        "area_heat": breakdown(q, "area", now, level=heat_level,
+                               codes=("accepted", "overdue", "completion", "satisfaction")),
+        "definitions": definitions(),
+    }

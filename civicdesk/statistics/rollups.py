@@ -1,0 +1,740 @@
+"""Daily rollups: the §6 measures as sums of pre-aggregated rows, equal to measures.py.
+
+Which day a row counts an order on — the same windows as measures.py (not a cohort):
+- 受理量, 直接答复率 (and the on-the-call part of 办结率/按时办结率): the day it was created;
+- 办结率, 按时办结率, 超期件数: the day of its (current) handling deadline;
+- 响应率: the day of each dispatch to a lead unit, under the unit that received it;
+- 解决率, 满意率: the day of each callback;
+- 退单率, 首次派单准确率: the day of its first dispatch;
+- 平均办理时长: the day of its (last) reply.
+Days are local days (settings.TIME_ZONE). The dimensions are the order's current channel,
+type, urgency, category leaf, area and lead unit; topics have their own rollup.
+
+Counters depend only on stored values. What grows with the clock — an open order whose
+deadline passes (due, maybe overdue), an unsigned dispatch whose sign-for limit passes — is
+a PendingItem with its moment, counted at query time where moment <= now. So the figures
+for now equal measures.measure(..., as_of=now) as soon as the sweep has taken in the last
+changes. Judging an earlier moment (as_of in the past) needs measures.py.
+
+Counts of working minutes (平均办理时长) use the work calendar as it was at build time: after
+changing the calendar, run `civicdesk rebuild-rollups`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from civicdesk.catalogue.models import Area, Category, Topic
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.workflow import TERMINAL, State
+from civicdesk.org.models import OrgUnit
+from civicdesk.statistics.measures import (
+    EXCLUDED_STATES,
+    FINISHED_STATES,
+    MEASURES,
+    Config,
+    Filters,
+    _descendants,
+)
+from civicdesk.statistics.models import (
+    COUNTERS,
+    DIMS,
+    GRAINS,
+    DailyRollup,
+    PendingItem,
+    PendingKind,
+    RollupFootprint,
+    RollupState,
+    TopicDailyRollup,
+)
+
+Key = tuple[Any, ...]
+ORDER_DIMS = {"channel": "channel", "request_type": "request_type", "urgency": "urgency",
+              "category_id": "category_id", "area_id": "area_id", "unit_id": "lead_unit_id"}
+
+
+def tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz())
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(tz()).date()
+
+
+# --- building ----------------------------------------------------------------------------
+
+_FINISHED = Q(state__in=FINISHED_STATES, closed_at__isnull=False)
+
+
+def _live_orders(prefix: str = "") -> Q:
+    return ~Q(**{f"{prefix}state__in": EXCLUDED_STATES})
+
+
+def _dim_values(prefix: str, unit_field: str) -> dict[str, Any]:
+    names = {f"k_{k}": F(f"{prefix}{v}") for k, v in ORDER_DIMS.items()}
+    names["k_unit_id"] = F(unit_field)
+    return names
+
+
+def _grouped(
+    qs: QuerySet[Any], day_field: str, prefix: str, unit_field: str, counters: dict[str, Any], topics: bool
+) -> Iterator[tuple[Key, dict[str, int]]]:
+    """Rows of (day, dims[, topic]) → counters, grouped in the database."""
+    values = {"d": TruncDate(day_field, tzinfo=tz()), **_dim_values(prefix, unit_field)}
+    if topics:
+        values["t"] = F(f"{prefix}topics")
+        qs = qs.filter(**{f"{prefix}topics__isnull": False})
+    for row in qs.values(**values).order_by().annotate(**counters):
+        key = (row["d"], *(row[f"k_{d}"] for d in DIMS)) + ((row["t"],) if topics else ())
+        yield key, {name: row[name] for name in counters}
+
+
+Spans = list[tuple[dt.datetime, dt.datetime]]
+
+
+def _in(column: str, spans: Spans) -> Q:
+    """column in any of the [start, end) spans: one pass over the table for all of them."""
+    q = Q()
+    for start, end in spans:
+        q |= Q(**{f"{column}__gte": start, f"{column}__lt": end})
+    return q
+
+
+def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str, Any]]]:
+    orders = WorkOrder.objects.filter(_live_orders())
+    signed = Q(signed_at__isnull=False)
+    return [
+        (orders.filter(_in("created_at", spans)), "created_at", "", "lead_unit_id", {
+            "accepted": Count("pk"),
+            "answered": Count("pk", filter=Q(state=State.ANSWERED)),
+            "answered_closed": Count("pk", filter=Q(state=State.ANSWERED, closed_at__isnull=False)),
+        }),
+        (orders.filter(_in("handle_due_at", spans)), "handle_due_at", "", "lead_unit_id", {
+            "due_closed": Count("pk", filter=_FINISHED),
+            "due_on_time": Count("pk", filter=_FINISHED & (Q(state=State.ANSWERED)
+                                                           | Q(replied_at__lte=F("handle_due_at")))),
+            "due_late_reply": Count("pk", filter=~Q(state=State.ANSWERED) & Q(replied_at__gt=F("handle_due_at"))),
+        }),
+        (orders.filter(_in("first_dispatched_at", spans)), "first_dispatched_at", "",
+         "lead_unit_id", {
+            "fd_total": Count("pk"),
+            "fd_returned": Count("pk", filter=Q(return_count__gt=0)),
+            "fd_accurate": Count("pk", filter=Q(return_count=0, redispatch_count=0)),
+        }),
+        (OrderEvent.objects.filter(_live_orders("order__"), _in("at", spans), action="record_callback"),
+         "at", "order__", "order__lead_unit_id", {
+            "cb_solved": Count("pk", filter=Q(data__solved=ReplyResult.SOLVED)),
+            "cb_partly": Count("pk", filter=Q(data__solved=ReplyResult.PARTLY)),
+            "cb_unsolved": Count("pk", filter=Q(data__solved=ReplyResult.UNSOLVED)),
+            "cb_satisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.SATISFIED)),
+            "cb_basically": Count("pk", filter=Q(data__satisfaction=Satisfaction.BASICALLY)),
+            "cb_unsatisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.UNSATISFIED)),
+        }),
+        (Assignment.objects.filter(_live_orders("order__"), _in("dispatched_at", spans), role=AssignmentRole.LEAD),
+         "dispatched_at", "order__", "unit_id", {
+            "disp_on_time": Count("pk", filter=signed & (Q(sign_due_at__isnull=True)
+                                                         | Q(signed_at__lte=F("sign_due_at")))),
+            "disp_counted": Count("pk", filter=signed | Q(ended_at__isnull=False, sign_due_at__isnull=False,
+                                                          ended_at__gte=F("sign_due_at"))),
+            "disp_total": Count("pk"),
+        }),
+    ]
+
+
+def _handling(spans: Spans, topics: bool) -> Iterator[tuple[Key, dict[str, float]]]:
+    from civicdesk.worktime.limits import work_calendar
+
+    calendar = work_calendar()
+    qs = WorkOrder.objects.filter(_live_orders(), _in("replied_at", spans), first_dispatched_at__isnull=False)
+    fields = ["pk", "first_dispatched_at", "replied_at", *ORDER_DIMS.values()]
+    topic_map: dict[int, list[int]] = defaultdict(list)
+    if topics:
+        through = WorkOrder.topics.through
+        for order_id, topic_id in through.objects.filter(workorder__in=qs).values_list("workorder_id", "topic_id"):
+            topic_map[order_id].append(topic_id)
+    for row in qs.values_list(*fields).iterator(chunk_size=5000):
+        pk, first, replied, *dims = row
+        minutes = calendar.working_minutes_between(first, replied)
+        key = (local_day(replied), *dims)
+        for suffix in ([(t,) for t in topic_map.get(pk, [])] if topics else [()]):
+            yield key + suffix, {"ht_count": 1, "ht_minutes": minutes}
+
+
+def _pending(spans: Spans) -> list[PendingItem]:
+    items: list[PendingItem] = []
+    dims = list(ORDER_DIMS.values())
+    due = WorkOrder.objects.filter(_live_orders(), _in("handle_due_at", spans))
+    for kind, qs in (
+        (PendingKind.OPEN_DUE, due.exclude(_FINISHED)),
+        (PendingKind.UNREPLIED_DUE, due.exclude(state=State.ANSWERED).filter(replied_at__isnull=True)),
+    ):
+        for pk, moment, *values in qs.values_list("pk", "handle_due_at", *dims):
+            items.append(PendingItem(kind=kind, order_id=pk, day=local_day(moment), moment=moment,
+                                     **dict(zip(DIMS, values, strict=True))))
+    unsigned = Assignment.objects.filter(
+        _live_orders("order__"), _in("dispatched_at", spans), role=AssignmentRole.LEAD,
+        signed_at__isnull=True, ended_at__isnull=True, sign_due_at__isnull=False,
+    )
+    order_dims = [f"order__{d}" for d in dims[:-1]]
+    for order_id, dispatched, moment, *values in unsigned.values_list(
+        "order_id", "dispatched_at", "sign_due_at", *order_dims, "unit_id"
+    ):
+        items.append(PendingItem(kind=PendingKind.SIGN_DUE, order_id=order_id, day=local_day(dispatched),
+                                 moment=moment, **dict(zip(DIMS, values, strict=True))))
+    return items
+
+
+def _compute(spans: Spans, topics: bool) -> dict[Key, dict[str, float]]:
+    rows: dict[Key, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
+    for qs, day_field, prefix, unit_field, counters in _families(spans):
+        for key, values in _grouped(qs, day_field, prefix, unit_field, counters, topics):
+            row = rows[key]
+            for name, value in values.items():
+                row[name] += value
+    for key, minutes in _handling(spans, topics):
+        target = rows[key]
+        target["ht_count"] += minutes["ht_count"]
+        target["ht_minutes"] += minutes["ht_minutes"]
+    return rows
+
+
+def _grain_rows(rows: dict[Key, dict[str, float]], topics: bool) -> Iterator[tuple[str, Key, dict[str, float]]]:
+    grains = {"topic": (), "full": DIMS} if topics else GRAINS
+    for grain, dims in grains.items():
+        if grain == "full":
+            for key, counters in rows.items():
+                yield grain, key, counters
+            continue
+        positions = [DIMS.index(d) for d in dims]
+        summed: dict[Key, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
+        for key, counters in rows.items():
+            projected = (key[0], *(key[1 + p] for p in positions)) + ((key[-1],) if topics else ())
+            target = summed[projected]
+            for name, value in counters.items():
+                target[name] += value
+        for key, counters in summed.items():
+            full_key: list[Any] = [key[0], *("" if d in ("channel", "request_type", "urgency") else None
+                                            for d in DIMS)]
+            for p, value in zip(positions, key[1:1 + len(positions)], strict=True):
+                full_key[1 + p] = value
+            if topics:
+                full_key.append(key[-1])
+            yield grain, tuple(full_key), counters
+
+
+def _write(model: type[DailyRollup] | type[TopicDailyRollup], rows: dict[Key, dict[str, float]], topics: bool) -> int:
+    names = ["day", "grain", *DIMS, *COUNTERS, "ht_minutes"] + (["topic_id"] if topics else [])
+    tuples = []
+    for grain, key, counters in _grain_rows(rows, topics):
+        dims = [(v or "") if i < 3 else v for i, v in enumerate(key[1:1 + len(DIMS)])]
+        tuples.append((key[0], grain, *dims, *(counters[c] for c in COUNTERS), counters["ht_minutes"],
+                       *((key[-1],) if topics else ())))
+    if connection.vendor == "postgresql":
+        # COPY: a rebuild writes millions of rows.
+        columns = ", ".join(f'"{model._meta.get_field(n).column}"' for n in names)  # type: ignore[union-attr]
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        ) as copy:
+            for row in tuples:
+                copy.write_row(row)
+    else:
+        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in tuples],  # type: ignore[misc]
+                                  batch_size=2000)
+    return len(tuples)
+
+
+MONTHLY = "m_"  # prefix of the month grains: the day grains summed per calendar month (day = its 1st)
+MONTH_GRAINS = {"total": (), "attrs": GRAINS["attrs"], "unit": GRAINS["unit"], "category": GRAINS["category"],
+                "area": GRAINS["area"]}
+
+
+def recompute_range(first: dt.date, last: dt.date, months: bool = True) -> int:
+    """Recompute every rollup row and pending item of the days first..last (inclusive),
+    and (unless months=False) the month rows of the months they lie in."""
+    return recompute_ranges([(first, last)], months=months)
+
+
+def recompute_ranges(ranges: list[tuple[dt.date, dt.date]], months: bool = True) -> int:
+    """The same for several ranges of days at once (one pass over each table)."""
+    if not ranges:
+        return 0
+    spans = [(day_start(first), day_start(last + dt.timedelta(days=1))) for first, last in ranges]
+    day_q = Q()
+    for first, last in ranges:
+        day_q |= Q(day__gte=first, day__lte=last)
+    with transaction.atomic():
+        DailyRollup.objects.filter(day_q & ~Q(grain__startswith=MONTHLY)).delete()
+        TopicDailyRollup.objects.filter(day_q & ~Q(grain__startswith=MONTHLY)).delete()
+        PendingItem.objects.filter(day_q).delete()
+        written = _write(DailyRollup, _compute(spans, topics=False), topics=False)
+        written += _write(TopicDailyRollup, _compute(spans, topics=True), topics=True)
+        PendingItem.objects.bulk_create(_pending(spans), batch_size=2000)
+        if months:
+            touched = set()
+            for first, last in ranges:
+                month = first.replace(day=1)
+                while month <= last:
+                    touched.add(month)
+                    month = _next_month(month)
+            for month in sorted(touched):
+                written += recompute_month(month)
+    return written
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def recompute_month(month: dt.date) -> int:
+    """The month rows of one month, summed from its day rows."""
+    following = _next_month(month)
+    sums = {name: Sum(name) for name in (*COUNTERS, "ht_minutes")}
+    written = 0
+    plan: list[tuple[Any, dict[str, tuple[str, ...]]]] = [
+        (DailyRollup, MONTH_GRAINS), (TopicDailyRollup, {"topic": ("topic_id",)})]
+    for model, grains in plan:
+        model.objects.filter(day=month, grain__startswith=MONTHLY).delete()
+        objs = []
+        for grain, dims in grains.items():
+            rows = (model.objects.filter(grain=grain, day__gte=month, day__lt=following)
+                    .values(*dims).order_by().annotate(**sums))
+            for row in rows:
+                objs.append(model(day=month, grain=MONTHLY + grain, **{d: row[d] for d in dims},
+                                  **{n: row[n] or 0 for n in sums}))
+        model.objects.bulk_create(objs, batch_size=2000)
+        written += len(objs)
+    return written
+
+
+def _ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if ranges and day - ranges[-1][1] == dt.timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def recompute_days(days: Iterable[dt.date]) -> int:
+    return recompute_ranges(_ranges(days))
+
+
+def _mutable_days(order: Any) -> set[dt.date]:
+    return {local_day(order[f]) for f in ("handle_due_at", "first_dispatched_at", "replied_at") if order[f]}
+
+
+def order_days(order_ids: Iterable[int]) -> set[dt.date]:
+    """Every day the orders count on now, plus the days they counted on before (footprint)."""
+    ids = list(order_ids)
+    days: set[dt.date] = set()
+    for footprint in RollupFootprint.objects.filter(order_id__in=ids):
+        days |= {dt.date.fromisoformat(d) for d in footprint.days.split()}
+    fields = ("pk", "state", "created_at", "handle_due_at", "first_dispatched_at", "replied_at")
+    for order in WorkOrder.objects.filter(pk__in=ids).values(*fields):
+        days.add(local_day(order["created_at"]))
+        days |= _mutable_days(order)
+    for moment in Assignment.objects.filter(order_id__in=ids).values_list("dispatched_at", flat=True):
+        days.add(local_day(moment))
+    for moment in OrderEvent.objects.filter(order_id__in=ids, action="record_callback").values_list("at", flat=True):
+        days.add(local_day(moment))
+    return days
+
+
+def save_footprints(order_ids: Iterable[int] | None = None) -> None:
+    """Remember the changeable days of open orders (all when order_ids is None)."""
+    qs = WorkOrder.objects.exclude(state__in=TERMINAL)
+    if order_ids is not None:
+        ids = list(order_ids)
+        RollupFootprint.objects.filter(order_id__in=ids).delete()
+        qs = qs.filter(pk__in=ids)
+    else:
+        RollupFootprint.objects.all().delete()
+    objs = []
+    for order in qs.values("pk", "handle_due_at", "first_dispatched_at", "replied_at").iterator(chunk_size=5000):
+        days = " ".join(sorted(d.isoformat() for d in _mutable_days(order)))
+        objs.append(RollupFootprint(order_id=order["pk"], days=days))
+    RollupFootprint.objects.bulk_create(objs, batch_size=5000)
+
+
+STATE_NAME = "rollups"
+# Events newer than this are taken in again by the next sweep too: a transaction that was
+# still open when the sweep read may commit an event with a smaller id than one it saw.
+SETTLE = dt.timedelta(minutes=5)
+
+
+def rebuild(chunk_days: int = 31, progress: Any = None) -> int:
+    """Recompute every rollup from the orders (the `rebuild-rollups` command)."""
+    with transaction.atomic():
+        state, _created = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
+        # The watermark stays below recent events: the next sweeps take them in again (SETTLE).
+        last_event = OrderEvent.objects.filter(at__lt=timezone.now() - SETTLE).order_by("-pk").values_list(
+            "pk", flat=True).first() or 0
+        bounds: list[dt.datetime] = []
+        for field in ("created_at", "handle_due_at", "first_dispatched_at", "replied_at"):
+            present = WorkOrder.objects.filter(**{f"{field}__isnull": False})
+            first = present.order_by(field).values_list(field, flat=True)
+            last = WorkOrder.objects.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values_list(
+                field, flat=True)
+            lo, hi = first.first(), last.first()
+            if lo is not None and hi is not None:
+                bounds += [lo, hi]
+        DailyRollup.objects.all().delete()
+        TopicDailyRollup.objects.all().delete()
+        PendingItem.objects.all().delete()
+        written = 0
+        if bounds:
+            # Dispatches and callbacks lie between creation and the last of these times.
+            events = OrderEvent.objects.filter(action="record_callback").order_by("-at").values_list("at", flat=True)
+            latest = events.first()
+            if latest is not None:
+                bounds.append(latest)
+            day, last_day = local_day(min(bounds)), local_day(max(bounds))
+            while day <= last_day:
+                to = min(day + dt.timedelta(days=chunk_days - 1), last_day)
+                written += recompute_range(day, to, months=False)
+                if progress:
+                    progress(day, to, written)
+                day = to + dt.timedelta(days=1)
+            month = local_day(min(bounds)).replace(day=1)
+            while month <= last_day:
+                written += recompute_month(month)
+                month = _next_month(month)
+        save_footprints()
+        state.last_event_id = last_event
+        state.built_at = timezone.now()
+        state.save()
+    return written
+
+
+def run_rollup_sweep() -> int:
+    """Take in the orders changed since the watermark (their events); returns the number of
+    orders taken in. One worker at a time: the others skip the locked state row."""
+    RollupState.objects.get_or_create(name=STATE_NAME)
+    now = timezone.now()
+    with transaction.atomic():
+        state = RollupState.objects.select_for_update(skip_locked=True).filter(name=STATE_NAME).first()
+        if state is None:
+            return 0
+        if state.built_at is None:
+            # Never built (a fresh install, or data loaded before this app): build everything once.
+            rebuild()
+            return WorkOrder.objects.count()
+        events = list(OrderEvent.objects.filter(pk__gt=state.last_event_id).order_by("pk")
+                      .values_list("pk", "order_id", "at")[:20000])
+        if not events:
+            return 0
+        order_ids = {order_id for _pk, order_id, _at in events}
+        recompute_days(order_days(order_ids))
+        save_footprints(order_ids)
+        settled = [pk for pk, _order, at in events if at < now - SETTLE]
+        if len(events) == 20000:
+            settled = [events[-1][0]]
+        if settled:
+            # Never past an event that is not settled yet.
+            unsettled = [pk for pk, _order, at in events if at >= now - SETTLE]
+            mark = max(settled) if not unsettled else min(unsettled) - 1
+            state.last_event_id = max(state.last_event_id, mark)
+            state.save(update_fields=["last_event_id"])
+    return len(order_ids)
+
+
+# --- querying ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Days:
+    """Local days first..last, both included."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def start(self) -> dt.datetime:
+        return day_start(self.first)
+
+    @property
+    def end(self) -> dt.datetime:
+        return day_start(self.last + dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class RolledFigure:
+    code: str
+    name: str
+    definition: str
+    kind: str
+    value: float | None
+    numerator: float
+    denominator: int | None
+
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.kind == "rate":
+            return f"{self.value * 100:.2f}%"
+        if self.kind == "hours":
+            return f"{self.value:.1f} 小时"
+        return f"{int(self.value)}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "value": self.value, "numerator": self.numerator,
+                "denominator": self.denominator, "display": self.display()}
+
+
+DISPATCHES_DEFINITION = (
+    "统计期内派给主办单位的次数（含改派、下派、退单后重派），按接收派单的单位统计；单位排名的最低量即按此计。"
+)
+GROUPS = ("day", "week", "month", "channel", "request_type", "urgency", "category", "area", "unit", "topic")
+
+
+def _unit_ids(unit: OrgUnit, with_sub_units: bool) -> set[int]:
+    if not with_sub_units:
+        return {unit.pk}
+    return set(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+def _dims_needed(filters: Filters, group: str | None) -> set[str]:
+    needed = set()
+    for name in ("channel", "request_type", "urgency"):
+        if getattr(filters, name):
+            needed.add(name)
+    if filters.category is not None:
+        needed.add("category_id")
+    if filters.area is not None:
+        needed.add("area_id")
+    if filters.lead_unit is not None:
+        needed.add("unit_id")
+    if group in ("channel", "request_type", "urgency"):
+        needed.add(group)
+    elif group in ("category", "area", "unit"):
+        needed.add(f"{group}_id")
+    return needed
+
+
+def _filter_q(filters: Filters) -> Q:
+    q = Q()
+    for name in ("channel", "request_type", "urgency"):
+        value = getattr(filters, name)
+        if value:
+            q &= Q(**{name: value})
+    if filters.category is not None:
+        q &= Q(category_id__in=_descendants(Category, filters.category.pk, "default"))
+    if filters.area is not None:
+        q &= Q(area_id__in=_descendants(Area, filters.area.pk, "default"))
+    if filters.lead_unit is not None:
+        q &= Q(unit_id__in=_unit_ids(filters.lead_unit, filters.include_sub_units))
+    return q
+
+
+def _tree_level_map(model: type[Category] | type[Area], level: int) -> dict[int, int]:
+    """Each node → its ancestor at `level` (itself when it is at or above that level)."""
+    nodes = {pk: (parent, lvl) for pk, parent, lvl in model._default_manager.values_list("pk", "parent_id", "level")}
+    result = {}
+    for pk in nodes:
+        node = pk
+        while nodes[node][1] > level and nodes[node][0] is not None:
+            node = nodes[node][0]
+        result[pk] = node
+    return result
+
+
+def _unit_rollup_map(root: OrgUnit | None) -> dict[int, int]:
+    """Each unit → the child of `root` it lies under (the top units when root is None)."""
+    units = list(OrgUnit.objects.values_list("pk", "path"))
+    if root is None:
+        tops = {pk for pk, path in units if path.count("/") == 2}
+        parents = tops
+    else:
+        depth = root.path.count("/") + 1
+        parents = {pk for pk, path in units if path.startswith(root.path) and path.count("/") == depth}
+        parents.add(root.pk)
+    result = {}
+    for pk, path in units:
+        ids = [int(x) for x in path.strip("/").split("/")]
+        for candidate in reversed(ids):
+            if candidate in parents:
+                result[pk] = candidate
+                break
+    return result
+
+
+def _bucket(day: dt.date, group: str) -> dt.date:
+    if group == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if group == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _figures(s: dict[str, float], p: dict[str, float], config: Config, codes: Iterable[str]) -> dict[str, RolledFigure]:
+    solved = s["cb_solved"] + (s["cb_partly"] if config.partly_counts_as_solved else 0)
+    satisfied = s["cb_satisfied"] + (s["cb_basically"] if config.basically_counts_as_satisfied else 0)
+    due = s["due_closed"] + p.get(PendingKind.OPEN_DUE, 0) + s["answered"]
+    parts: dict[str, tuple[float, int | None]] = {
+        "accepted": (s["accepted"], None),
+        "answered_on_call": (s["answered"], int(s["accepted"])),
+        "completion": (s["due_closed"] + s["answered_closed"], int(due)),
+        "on_time": (s["due_on_time"] + s["answered_closed"], int(due)),
+        "overdue": (s["due_late_reply"] + p.get(PendingKind.UNREPLIED_DUE, 0), None),
+        "response": (s["disp_on_time"], int(s["disp_counted"] + p.get(PendingKind.SIGN_DUE, 0))),
+        "resolution": (solved, int(s["cb_solved"] + s["cb_partly"] + s["cb_unsolved"])),
+        "satisfaction": (satisfied, int(s["cb_satisfied"] + s["cb_basically"] + s["cb_unsatisfied"])),
+        "return_rate": (s["fd_returned"], int(s["fd_total"])),
+        "first_dispatch_accuracy": (s["fd_accurate"], int(s["fd_total"])),
+    }
+    result = {}
+    for code in codes:
+        if code == "dispatches":
+            n = float(s["disp_total"])
+            result[code] = RolledFigure(code, "派单次数", DISPATCHES_DEFINITION, "count", n, n, None)
+            continue
+        m = MEASURES[code]
+        if code == "handling_time":
+            n = int(s["ht_count"])
+            value = s["ht_minutes"] / 60 / n if n else None
+            result[code] = RolledFigure(code, m.name, m.definition, m.kind, value, (value or 0) * n, n)
+            continue
+        num, den = parts[code]
+        if den is None:
+            result[code] = RolledFigure(code, m.name, m.definition, m.kind, float(num), float(num), None)
+        else:
+            result[code] = RolledFigure(code, m.name, m.definition, m.kind, (num / den) if den else None,
+                                        float(num), den)
+    return result
+
+
+def _days_q(days: Days, grain: str, group: str | None) -> Q:
+    """The rows covering `days`: month rows for the whole calendar months inside (when the
+    grain has them and the grouping is not by day or week), day rows for the rest."""
+    whole = Q(grain=grain, day__gte=days.first, day__lte=days.last)
+    if grain not in (*MONTH_GRAINS, "topic") or group in ("day", "week"):
+        return whole
+    head = days.first if days.first.day == 1 else _next_month(days.first)
+    ends_a_month = (days.last + dt.timedelta(days=1)).day == 1
+    tail = _next_month(days.last) if ends_a_month else days.last.replace(day=1)
+    if head >= tail:
+        return whole
+    # [first, head) by day, [head, tail) by month, [tail, last] by day.
+    return (Q(grain=grain, day__gte=days.first, day__lt=head)
+            | Q(grain=MONTHLY + grain, day__gte=head, day__lt=tail)
+            | Q(grain=grain, day__gte=tail, day__lte=days.last))
+
+
+def figures(
+    days: Days,
+    filters: Filters | None = None,
+    *,
+    group: str | None = None,
+    level: int | None = None,
+    unit_root: OrgUnit | None = None,
+    codes: Iterable[str] | None = None,
+    config: Config | None = None,
+    now: dt.datetime | None = None,
+) -> dict[Any, dict[str, RolledFigure]]:
+    """The measures for `days` from the rollups, as {group key: {code: figure}}; without a
+    group the only key is None. Groups: day/week/month (key: the first day), channel,
+    request_type, urgency, category/area (key: the node at `level`, default 1), unit (key:
+    the unit itself; with unit_root, the child of unit_root it lies under, sub-units
+    included), topic (key: topic id)."""
+    filters = filters or Filters()
+    config = config or Config.from_settings()
+    now = now or timezone.now()
+    codes = list(codes or MEASURES)
+    topic = filters.topic is not None or group == "topic"
+    model: type[DailyRollup] | type[TopicDailyRollup] = TopicDailyRollup if topic else DailyRollup
+    needed = _dims_needed(filters, group)
+    if topic:
+        grain = "topic" if not needed else "full"
+    else:
+        grain = next(g for g, dims in GRAINS.items() if needed <= set(dims))
+    qs = model.objects.filter(_days_q(days, grain, group)).filter(_filter_q(filters))
+    pending = PendingItem.objects.filter(day__gte=days.first, day__lte=days.last, moment__lte=now).filter(
+        _filter_q(filters))
+    if topic:
+        through = WorkOrder.topics.through
+        if filters.topic is not None:
+            qs = qs.filter(topic_id=filters.topic.pk)  # type: ignore[misc]
+            pending = pending.filter(order_id__in=through.objects.filter(topic_id=filters.topic.pk)
+                                     .values("workorder_id"))
+    column = {"day": "day", "week": "day", "month": "day", "channel": "channel", "request_type": "request_type",
+              "urgency": "urgency", "category": "category_id", "area": "area_id", "unit": "unit_id",
+              "topic": "topic_id", None: None}[group]
+    sums = {name: Sum(name) for name in (*COUNTERS, "ht_minutes")}
+    mapper: dict[int, int] | None = None
+    if group in ("category", "area"):
+        mapper = _tree_level_map(Category if group == "category" else Area, level or 1)
+    elif group == "unit" and unit_root is not None:
+        mapper = _unit_rollup_map(unit_root)
+
+    def key_of(value: Any) -> Any:
+        if group in ("day", "week", "month"):
+            return _bucket(value, group)
+        if mapper is not None:
+            return mapper.get(value, value) if value is not None else None
+        return value
+
+    totals: dict[Any, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
+    rows = qs.values(column).order_by().annotate(**sums) if column else [qs.aggregate(**sums)]
+    for row in rows:
+        target = totals[key_of(row[column]) if column else None]
+        for name in sums:
+            target[name] += row[name] or 0
+    pend: dict[Any, dict[str, float]] = defaultdict(dict)
+    if group == "topic":
+        through = WorkOrder.topics.through
+        pairs = through.objects.filter(workorder_id__in=pending.values("order_id")).values_list(
+            "workorder_id", "topic_id")
+        topics_of: dict[int, list[int]] = defaultdict(list)
+        for order_id, topic_id in pairs:
+            topics_of[order_id].append(topic_id)
+        for kind, order_id in pending.values_list("kind", "order_id"):
+            for topic_id in topics_of.get(order_id, []):
+                pend[topic_id][kind] = pend[topic_id].get(kind, 0) + 1
+    else:
+        pcol = column or "kind"
+        for row in pending.values("kind", pcol).order_by().annotate(n=Count("pk")):
+            k = key_of(row[pcol]) if column else None
+            pend[k][row["kind"]] = pend[k].get(row["kind"], 0) + row["n"]
+    keys = set(totals) | set(pend)
+    if not keys and group is None:
+        keys = {None}
+    return {k: _figures(totals[k], pend.get(k, {}), config, codes) for k in keys}
+
+
+def empty_figures(codes: Iterable[str], config: Config | None = None) -> dict[str, RolledFigure]:
+    """The figures of a period without any order (0, or — where nothing divides)."""
+    return _figures(dict.fromkeys((*COUNTERS, "ht_minutes"), 0), {}, config or Config.from_settings(), codes)
+
+
+def total(days: Days, filters: Filters | None = None, **kwargs: Any) -> dict[str, RolledFigure]:
+    return figures(days, filters, **kwargs)[None]
+
+
+def first_dispatch_accuracy(
+    days: Days, by: str = "category", *, level: int | None = None, filters: Filters | None = None,
+) -> dict[int | None, RolledFigure]:
+    """首次派单准确率 per category (by="category", the node at `level`, default the leaf
+    level 3) or per lead unit (by="unit", each unit itself), from the rollups; the key is
+    the category or unit id (None: orders without one)."""
+    rows = figures(days, filters, group=by, level=level or 3, codes=["first_dispatch_accuracy"])
+    return {key: figs["first_dispatch_accuracy"] for key, figs in rows.items()
+            if figs["first_dispatch_accuracy"].denominator}
+
+
+def topic_ids() -> list[int]:
+    return list(Topic.objects.values_list("pk", flat=True))

@@ -1,0 +1,230 @@
+"""Statistics pages: the dashboard and its JSON, the drill-down lists, the special-topic
+page, Excel exports and the briefings. For leaders and the hub (LEADER, DISPATCHER,
+SUPERVISOR, ADMIN); the orders behind a number are only those the user may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.permissions import visible_orders
+from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.statistics import dashboard as data
+from civicdesk.statistics.measures import MEASURES, Period, drill
+from civicdesk.statistics.models import Briefing, Export, ExportStatus
+
+STATS_ROLES = {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}
+PAGE = 50
+
+
+def _require(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not (user.roles & STATS_ROLES):
+        raise PermissionDenied(_("统计页面仅供领导、派单员、督办员和管理员查看。"))
+    return user
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "channels": Channel.choices, "types": RequestType.choices, "urgencies": Urgency.choices,
+        "categories": Category.objects.order_by("code").values_list("pk", "name", "level"),
+        "areas": Area.objects.order_by("code").values_list("pk", "name", "level"),
+        "units": OrgUnit.objects.filter(active=True).order_by("path").values_list("pk", "name"),
+        "topics": Topic.objects.order_by("name").values_list("pk", "name"),
+        "periods": [("day", _("日")), ("week", _("周")), ("month", _("月")), ("year", _("年")),
+                    ("custom", _("自定义"))],
+    }
+
+
+def _query(request: HttpRequest) -> tuple[data.Query | None, dict[str, str]]:
+    try:
+        return data.parse_query(request.GET), {}
+    except data.BadQuery as error:
+        return None, {error.field: error.message}
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    q, errors = _query(request)
+    context = {**_choices(), "q": q, "errors": errors, "chosen": request.GET,
+               "api": reverse("statistics:dashboard_json") + ("?" + request.GET.urlencode() if request.GET else ""),
+               "definitions": data.definitions()}
+    return render(request, "statistics/dashboard.html", context, status=400 if errors else 200)
+
+
+@login_required
+def dashboard_json(request: HttpRequest) -> JsonResponse:
+    _require(request)
+    q, errors = _query(request)
+    if q is None:
+        return JsonResponse({"errors": errors}, status=400)
+    payload = data.dashboard(q)
+    for section in ("by_category", "by_area", "area_heat", "by_topic"):
+        for row in payload[section]:
+            row["drill"] = _drill_url(q, "accepted", extra=_row_filter(section, row["key"]))
+    for row in payload["ranking"]["rows"]:
+        row["drill"] = _drill_url(q, "response", "denominator", {"unit": str(row["unit"]), "sub": "0"})
+    for row in payload["overdue_by_unit"]:
+        row["drill"] = _drill_url(q, "overdue", extra={"unit": str(row["key"]), "sub": "0"})
+    payload["drill"] = {code: _drill_url(q, code) for code in data.OVERVIEW}
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _row_filter(section: str, key: Any) -> dict[str, str]:
+    if key is None:
+        return {}
+    return {"by_category": {"category": str(key)}, "by_topic": {"topic": str(key)}}.get(section, {"area": str(key)})
+
+
+def _drill_url(q: data.Query, code: str, part: str = "numerator", extra: dict[str, str] | None = None) -> str:
+    params = {**q.params, **(extra or {}), "code": code, "part": part}
+    return reverse("statistics:drill") + "?" + urlencode(params)
+
+
+def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[WorkOrder]:
+    behind = drill(code, Period(q.days.start, q.days.end), q.filters, part=part)  # type: ignore[arg-type]
+    return (visible_orders(user).filter(pk__in=behind.values("pk"))
+            .select_related("category", "lead_unit", "area").order_by("-created_at", "-pk"))
+
+
+def _drill_args(request: HttpRequest) -> tuple[data.Query, str, str]:
+    q, _errors = _query(request)
+    code, part = request.GET.get("code", ""), request.GET.get("part", "numerator")
+    if q is None or code not in MEASURES or part not in ("numerator", "denominator"):
+        raise Http404(_("没有这个统计数字。"))
+    return q, code, part
+
+
+@login_required
+def drill_page(request: HttpRequest) -> HttpResponse:
+    user = _require(request)
+    q, code, part = _drill_args(request)
+    orders = drill_orders(user, q, code, part)
+    page = Paginator(orders, PAGE).get_page(request.GET.get("page"))
+    m = MEASURES[code]
+    params = {k: str(v) for k, v in request.GET.items() if k != "page"}
+    return render(request, "statistics/drill.html", {
+        "measure": m, "part": part, "q": q, "page": page, "params": urlencode(params),
+        "export_url": reverse("statistics:export_orders") + "?" + urlencode(params),
+    })
+
+
+@login_required
+def topic_page(request: HttpRequest) -> HttpResponse:
+    from civicdesk.statistics.topics import topic_sentence
+
+    _require(request)
+    q, errors = _query(request)
+    summary = None
+    if q is not None and q.filters.topic is None and request.GET.get("topic") is not None:
+        errors = {"topic": _("请选择专题。")}
+    if q is not None and q.filters.topic is not None:
+        summary = topic_sentence(q.filters.topic, Period(q.days.start, q.days.end), q.filters)
+    rows = data.overview(q) if q is not None and q.filters.topic is not None else None
+    return render(request, "statistics/topic.html", {
+        **_choices(), "q": q, "errors": errors, "chosen": request.GET, "summary": summary, "figures": rows,
+        "drill": {code: _drill_url(q, code) for code in data.OVERVIEW} if q and q.filters.topic else {},
+    }, status=400 if errors else 200)
+
+
+# --- exports -------------------------------------------------------------------------------
+
+@login_required
+def export_table(request: HttpRequest) -> HttpResponse:
+    from civicdesk.statistics.exports import table_workbook
+
+    _require(request)
+    q, _errors = _query(request)
+    table = request.GET.get("table", "")
+    if q is None or table not in ("overview", "trend", "by_category", "by_area", "by_topic", "ranking",
+                                  "overdue_by_unit", "area_heat"):
+        raise Http404(_("没有这张表。"))
+    content, filename = table_workbook(q, table)
+    return _xlsx(content, filename)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@login_required
+def export_orders(request: HttpRequest) -> HttpResponse:
+    from civicdesk.statistics.exports import build_orders_export, orders_workbook
+
+    user = _require(request)
+    q, code, part = _drill_args(request)
+    orders = drill_orders(user, q, code, part)
+    title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.label()}"
+    if orders.count() <= getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000):
+        return _xlsx(orders_workbook(user, orders, title), f"{title}.xlsx")
+    params = {k: str(v) for k, v in request.GET.items() if k != "page"}
+    export = Export.objects.create(requested_by=user, title=title, params=params)
+    build_orders_export.enqueue(export.pk)
+    return redirect("statistics:exports")
+
+
+@login_required
+def exports(request: HttpRequest) -> HttpResponse:
+    user = _require(request)
+    return render(request, "statistics/exports.html",
+                  {"exports": Export.objects.filter(requested_by=user)[:50]})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    user = _require(request)
+    export = Export.objects.filter(pk=pk, requested_by=user, status=ExportStatus.READY).first()
+    if export is None or not export.file:
+        raise Http404(_("没有这个导出文件。"))
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"{export.title}.xlsx")
+
+
+# --- briefings -----------------------------------------------------------------------------
+
+@login_required
+def briefings(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    return render(request, "statistics/briefings.html", {"briefings": Briefing.objects.all()[:100]})
+
+
+def _briefing(pk: int) -> Briefing:
+    briefing = Briefing.objects.filter(pk=pk).first()
+    if briefing is None:
+        raise Http404(_("没有这份简报。"))
+    return briefing
+
+
+@login_required
+def briefing_html(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request)
+    return HttpResponse(_briefing(pk).html)
+
+
+@login_required
+def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request)
+    briefing = _briefing(pk)
+    response = HttpResponse(bytes(briefing.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=briefing-{briefing.kind}-{briefing.start}.pdf"
+    return response

@@ -451,7 +451,12 @@ class Command(BaseCommand):
             synonyms = SynonymMap.from_lines(Path(opts["synonyms"]).read_text(encoding="utf-8").splitlines())
 
         if opts["engine"] == "db":
+            from django.core.management import call_command
             from django.db import connection
+
+            # The articles are written to (and rolled back from) the configured database,
+            # which may be a fresh file: bring its tables up to date first.
+            call_command("migrate", interactive=False, verbosity=0)
 
             res = evaluate_db(
                 pairs, with_message=opts["with_message"], place_dict=not opts["no_place_dict"], mode=opts["rank"],

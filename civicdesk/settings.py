@@ -220,6 +220,14 @@ CIVICDESK_OUTBOX_BACKOFF_MAX = env_int("CIVICDESK_OUTBOX_BACKOFF_MAX", 6 * 3600,
 CIVICDESK_OUTBOX_LEASE = env_int("CIVICDESK_OUTBOX_LEASE", 300, minimum=10)  # seconds a claim stays valid
 CIVICDESK_OUTBOX_PER_SWEEP = env_int("CIVICDESK_OUTBOX_PER_SWEEP", 200, minimum=1)
 CIVICDESK_OUTBOX_MAX_AGE_HOURS = env_int("CIVICDESK_OUTBOX_MAX_AGE_HOURS", 48, minimum=1)
+# How many days ahead the duty roster is checked for non-working days with no one on duty.
+CIVICDESK_DUTY_WARN_DAYS = env_int("CIVICDESK_DUTY_WARN_DAYS", 30, minimum=1, maximum=365)
+# Order exports up to this many rows are built in the request; larger ones in the background.
+CIVICDESK_STATS_EXPORT_INLINE_MAX = env_int("CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000, minimum=1)
+# Dispatch model: the share of the most recent closed orders held back to judge a new version,
+# and the local hour after which the nightly training runs.
+ROUTING_HOLDOUT_PERCENT = env_int("CIVICDESK_ROUTING_HOLDOUT_PERCENT", 20, minimum=5, maximum=50)
+ROUTING_NIGHTLY_HOUR = env_int("CIVICDESK_ROUTING_NIGHTLY_HOUR", 2, minimum=0, maximum=23)
 # Days before a licence expires on which the company and its liaison officers are reminded.
 CIVICDESK_LICENCE_REMINDER_DAYS = env_int_list("CIVICDESK_LICENCE_REMINDER_DAYS", [90, 30, 7], minimum=1)
 # Where the citizen rates the handling; {number} is the order number. Empty: no link in the SMS.

@@ -7,27 +7,35 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from civicdesk.intake.calls import missed_calls
 from civicdesk.orders import queues
 from civicdesk.org.models import Role, User
 
-# (url name, label, roles that see it, access key, queue whose size is shown)
+# (url name, label, roles that see it, access key, queue whose size is shown); labels are
+# marked for extraction here and translated when the menu is built.
 _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
-    ("console:home", "首页", None, "h", None),
-    ("intake:new", "受理", {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}, "n", None),
-    ("intake:missed_calls", "未接来电", {Role.OPERATOR, Role.DISPATCHER}, "", missed_calls),
-    ("orders:dispatch_board", "派单", {Role.DISPATCHER}, "d", queues.pending_dispatch),
-    ("orders:inbox", "承办", {Role.HANDLER, Role.UNIT_HEAD}, "i", queues.unit_inbox),
-    ("orders:callbacks", "回访", {Role.CALLBACK_AGENT}, "c", queues.callback_queue),
-    ("orders:supervision", "督办", {Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER}, "s", None),
-    ("enterprises:home", "企业服务", {Role.LIAISON, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN,
-                                        Role.HANDLER, Role.UNIT_HEAD}, "e", None),
-    ("orders:search", "查询", None, "q", None),
-    ("knowledge:list", "知识库", None, "k", None),
-    ("statistics:dashboard", "统计", {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}, "t", None),
-    ("routing:versions", "智能派单", {Role.ADMIN}, "r", None),
-    ("console:manage", "管理", {Role.ADMIN}, "m", None),
+    ("console:home", gettext_noop("首页"), None, "h", None),
+    ("intake:new", gettext_noop("受理"), {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}, "n", None),
+    ("intake:missed_calls", gettext_noop("未接来电"), {Role.OPERATOR, Role.DISPATCHER}, "", missed_calls),
+    ("orders:dispatch_board", gettext_noop("派单"), {Role.DISPATCHER}, "d", queues.pending_dispatch),
+    ("orders:inbox", gettext_noop("承办"), {Role.HANDLER, Role.UNIT_HEAD}, "i", queues.unit_inbox),
+    ("orders:callbacks", gettext_noop("回访"), {Role.CALLBACK_AGENT}, "c", queues.callback_queue),
+    ("orders:supervision", gettext_noop("督办"), {Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER}, "s", None),
+    (
+        "enterprises:home", gettext_noop("企业服务"),
+        {Role.LIAISON, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.HANDLER, Role.UNIT_HEAD},
+        "e", None,
+    ),
+    ("orders:search", gettext_noop("查询"), None, "q", None),
+    ("knowledge:list", gettext_noop("知识库"), None, "k", None),
+    (
+        "statistics:dashboard", gettext_noop("统计"),
+        {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}, "t", None,
+    ),
+    ("routing:versions", gettext_noop("智能派单"), {Role.ADMIN}, "r", None),
+    ("console:manage", gettext_noop("管理"), {Role.ADMIN}, "m", None),
 ]
 
 

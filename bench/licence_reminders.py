@@ -28,10 +28,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from civicdesk.enterprises.models import Enterprise, Licence, LicenceReminder, ReminderMessage  # noqa: E402
-from civicdesk.enterprises.reminders import create_due_reminders, deliver_reminders  # noqa: E402
+from civicdesk.enterprises.reminders import cancel_superseded, create_due_reminders  # noqa: E402
 from civicdesk.lib import creditcode  # noqa: E402
 from civicdesk.notifications.backends import Outcome, SmsBackend  # noqa: E402
-from civicdesk.notifications.delivery import Backends  # noqa: E402
+from civicdesk.notifications.delivery import Backends, deliver_outbox  # noqa: E402
 from civicdesk.org.models import OrgUnit, UnitKind  # noqa: E402
 
 
@@ -72,8 +72,8 @@ def main() -> None:
     backends = Backends(Accept(), AcceptMail())  # type: ignore[arg-type]
     for label in ("first sweep", "idle sweep"):
         started = time.perf_counter()
-        created = create_due_reminders(today)
-        sent = deliver_reminders(backends=backends, limit=10**6, worker="bench")
+        created = cancel_superseded() + create_due_reminders(today)
+        sent = deliver_outbox(backends=backends, limit=10**6, worker="bench")  # the outbox's sweep
         elapsed = time.perf_counter() - started
         print(f"{label}: {elapsed * 1000:.0f} ms — {created} reminders, {sent} messages moved")
     print(f"licences {Licence.objects.count()}, reminders {LicenceReminder.objects.count()}, "

@@ -54,10 +54,13 @@ class LicenceRenewalAdmin(admin.ModelAdmin):
 
 
 class ReminderMessageInline(admin.TabularInline):
+    """The outbox messages of a reminder; their delivery (requeue, mark sent) is settled in
+    the outbox's admin (notifications.OutboxMessage)."""
+
     model = ReminderMessage
     extra = 0
-    fields = ["medium", "recipient", "address", "status", "attempt_count", "sent_at", "last_error"]
-    readonly_fields = ["medium", "recipient", "address", "status", "attempt_count", "sent_at", "last_error"]
+    fields = ["recipient", "message"]
+    readonly_fields = ["recipient", "message"]
 
 
 @admin.register(LicenceReminder)
@@ -65,12 +68,3 @@ class LicenceReminderAdmin(admin.ModelAdmin):
     list_display = ["licence", "offset_days", "valid_to", "send_on", "created_at"]
     raw_id_fields = ["licence"]
     inlines = [ReminderMessageInline]
-
-
-@admin.register(ReminderMessage)
-class ReminderMessageAdmin(admin.ModelAdmin):
-    """Where a person settles an "unknown" message (requeue it as pending, or mark it sent)."""
-
-    list_display = ["reminder", "medium", "recipient", "address", "status", "sent_at"]
-    list_filter = ["status", "medium"]
-    raw_id_fields = ["reminder", "user"]

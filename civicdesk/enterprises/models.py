@@ -234,42 +234,19 @@ class LicenceReminder(models.Model):
         return f"{self.licence} −{self.offset_days}d ({self.valid_to})"
 
 
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENDING = "sending", _("发送中")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
-    UNKNOWN = "unknown", _("待人工核实")
-    # The licence was renewed before the message went out: it is not sent.
-    CANCELLED = "cancelled", _("已换证，未发送")
-
-
 class ReminderMessage(models.Model):
-    """One SMS or e-mail of a reminder to one recipient, with its delivery result."""
+    """Which outbox message (SMS or e-mail to one recipient) a reminder sent. The message
+    itself, and its delivery result, is the notifications.OutboxMessage."""
 
     reminder = models.ForeignKey(LicenceReminder, on_delete=models.CASCADE, related_name="messages")
-    medium = models.CharField(_("方式"), max_length=10)  # notifications.models.Medium: sms / email
     recipient = models.CharField(_("接收人"), max_length=100)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    message = models.OneToOneField(
+        "notifications.OutboxMessage", on_delete=models.CASCADE, related_name="licence_reminder"
     )
-    address = models.CharField(_("地址"), max_length=254)
-    subject = models.CharField(max_length=200)
-    text = models.TextField()
-    status = models.CharField(
-        _("发送结果"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
-    )
-    attempt_count = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=64, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("提醒消息")
         verbose_name_plural = _("提醒消息")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_msg_due")]
 
     def __str__(self) -> str:
-        return f"{self.medium} → {self.address}: {self.status}"
+        return f"{self.recipient} → {self.message_id}"

@@ -17,25 +17,22 @@ Rules, decided here:
   remaining reminders of the old expiry: they are never created, and messages of the old
   expiry that had not gone out yet are cancelled.
 
-Delivery. OutboxMessage rows must belong to a work order, which a licence is not, so the
-reminder messages are their own rows (ReminderMessage) delivered through the same
-backends (civicdesk.notifications.backends) under the outbox's rules: claim with SKIP
-LOCKED and commit before sending, send outside any transaction with the message id as
-idempotency key, record the result; a claim left "sending" past CIVICDESK_OUTBOX_LEASE is
-retried only on an idempotent gateway, else marked "unknown" for a person to check.
+Delivery. Each message is a notifications.OutboxMessage without an order (template
+"licence_reminder", its own subject), written in the reminder's transaction and linked to
+it by a ReminderMessage; the outbox's sweep and its on-commit task deliver it under the
+outbox's rules (civicdesk.notifications.delivery), including its maximum age. A message
+cancelled by a renewal gets the outbox status "cancelled".
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,18 +42,14 @@ from civicdesk.enterprises.models import (
     LicenceReminder,
     LicenceRenewal,
     ReminderMessage,
-    ReminderStatus,
 )
 from civicdesk.lib.worktime import WorkCalendar
-from civicdesk.notifications.backends import Outcome
-from civicdesk.notifications.delivery import Backends, backoff, default_worker_id
-from civicdesk.notifications.models import Medium
-from civicdesk.notifications.templates import sms_parts
+from civicdesk.notifications.models import DeliveryStatus, Medium, OutboxMessage
+from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.org.models import User
 from civicdesk.worktime.limits import work_calendar
 
-logger = logging.getLogger("civicdesk.enterprises")
-
+TEMPLATE = "licence_reminder"  # OutboxMessage.template of reminder messages
 DEFAULT_OFFSETS = (90, 30, 7)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # A holiday can move a send day back by about a week and a half (National Day + weekend).
@@ -136,14 +129,18 @@ def _text(licence: Licence, days_left: int) -> tuple[str, str]:
     return subject, text
 
 
-def _messages(reminder: LicenceReminder, licence: Licence, today: date) -> list[ReminderMessage]:
+def _messages(licence: Licence, today: date) -> list[tuple[str, OutboxMessage]]:
+    """(recipient, unsaved outbox message) for everyone the reminder goes to."""
     subject, text = _text(licence, (licence.valid_to - today).days)
     enterprise = licence.enterprise
-    rows: list[ReminderMessage] = []
+    rows: list[tuple[str, OutboxMessage]] = []
+    now = timezone.now()
 
     def add(medium: str, recipient: str, address: str, user: User | None = None) -> None:
-        rows.append(ReminderMessage(reminder=reminder, medium=medium, recipient=recipient[:100], user=user,
-                                    address=address, subject=subject[:200], text=text))
+        rows.append((recipient[:100], OutboxMessage(
+            medium=medium, user=user, address=address, template=TEMPLATE, subject=subject[:200], text=text,
+            created_at=now,
+        )))
 
     contact = enterprise.contact_name or enterprise.name
     phone = re.sub(r"[\s-]", "", enterprise.contact_phone or "")
@@ -183,7 +180,14 @@ def create_reminder(due: Due, today: date | None = None) -> LicenceReminder | No
                 )
         except IntegrityError:
             return None
-        ReminderMessage.objects.bulk_create(_messages(reminder, licence, today))
+        rows = _messages(licence, today)
+        messages = [message for _recipient, message in rows]
+        for message in messages:  # one by one: bulk_create sets no primary keys on every database
+            message.save(force_insert=True)
+        ReminderMessage.objects.bulk_create(
+            [ReminderMessage(reminder=reminder, recipient=recipient, message=message) for recipient, message in rows]
+        )
+        deliver_on_commit(messages)
     return reminder
 
 
@@ -195,106 +199,25 @@ def create_due_reminders(today: date | None = None) -> int:
     return sum(1 for due in due_reminders(today) if create_reminder(due, today) is not None)
 
 
-# --- delivery ---------------------------------------------------------------------------
+# --- delivery: the outbox's (civicdesk.notifications.delivery) --------------------------
+
+_RENEWED = "licence renewed before sending"
 
 
 def cancel_superseded() -> int:
-    """Messages of an expiry that a renewal replaced are not sent."""
-    return ReminderMessage.objects.filter(
-        status=ReminderStatus.PENDING
-    ).exclude(reminder__valid_to=F("reminder__licence__valid_to")).update(
-        status=ReminderStatus.CANCELLED, last_error="licence renewed before sending"
-    )
-
-
-def _claim(worker: str, size: int) -> list[ReminderMessage]:
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            ReminderMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=ReminderStatus.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
-        if not ids:
-            return []
-        ReminderMessage.objects.filter(pk__in=ids, status=ReminderStatus.PENDING).update(
-            status=ReminderStatus.SENDING, claimed_at=now, claimed_by=worker, attempt_count=F("attempt_count") + 1
-        )
-    return list(ReminderMessage.objects.filter(pk__in=ids, status=ReminderStatus.SENDING, claimed_by=worker))
-
-
-def _send(message: ReminderMessage, backends: Backends) -> Outcome:
-    key = f"licence-{message.pk}"
-    if message.medium == Medium.EMAIL:
-        return backends.email.send(message.address, message.subject, message.text, key)
-    responses = []
-    parts = sms_parts(message.text, "")
-    for index, part in enumerate(parts, start=1):
-        outcome = backends.sms.send(message.address, part, key if len(parts) == 1 else f"{key}-{index}")
-        responses.append(outcome.response)
-        if not outcome.ok:
-            return Outcome(False, "\n".join(responses), outcome.error, outcome.permanent, outcome.ambiguous)
-    return Outcome(True, "\n".join(responses))
-
-
-def _record(message: ReminderMessage, worker: str, outcome: Outcome, backends: Backends) -> None:
-    now = timezone.now()
-    fields: dict[str, object] = {"last_error": outcome.error[:2000]}
-    if outcome.ok:
-        fields.update(status=ReminderStatus.SENT, sent_at=now)
-    elif outcome.ambiguous and not backends.idempotent(message.medium):
-        fields["status"] = ReminderStatus.UNKNOWN
-    elif outcome.permanent or message.attempt_count >= int(settings.CIVICDESK_OUTBOX_MAX_ATTEMPTS):
-        fields["status"] = ReminderStatus.UNKNOWN if outcome.ambiguous else ReminderStatus.FAILED
-    else:
-        fields.update(status=ReminderStatus.PENDING, next_attempt_at=now + backoff(message.attempt_count))
-    ReminderMessage.objects.filter(pk=message.pk, status=ReminderStatus.SENDING, claimed_by=worker).update(**fields)
-
-
-def recover_stale(backends: Backends) -> int:
-    cutoff = timezone.now() - dt.timedelta(seconds=int(settings.CIVICDESK_OUTBOX_LEASE))
-    moved = 0
-    with transaction.atomic():
-        stale = list(
-            ReminderMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=ReminderStatus.SENDING, claimed_at__lt=cutoff)[:100]
-        )
-        for message in stale:
-            retry = backends.idempotent(message.medium) and message.attempt_count < int(
-                settings.CIVICDESK_OUTBOX_MAX_ATTEMPTS
-            )
-            status = ReminderStatus.PENDING if retry else ReminderStatus.UNKNOWN
-            moved += ReminderMessage.objects.filter(pk=message.pk, status=ReminderStatus.SENDING).update(
-                status=status, last_error=f"lease expired: claimed by {message.claimed_by}"
-            )
-    return moved
-
-
-def deliver_reminders(*, worker: str | None = None, limit: int = 200, backends: Backends | None = None) -> int:
-    worker = worker or default_worker_id()
-    backends = backends or Backends.configured()
-    moved = cancel_superseded() + recover_stale(backends)
-    done = 0
-    while done < limit:
-        claimed = _claim(worker, min(10, limit - done))
-        if not claimed:
-            break
-        for message in claimed:
-            try:
-                outcome = _send(message, backends)
-            except Exception as exc:  # a backend bug must not leave the row "sending" for good
-                logger.exception("licence reminder %s: backend raised", message.pk)
-                outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}", ambiguous=True)
-            _record(message, worker, outcome, backends)
-            done += 1
-    return moved + done
+    """Pending messages of an expiry that is no longer the licence's (its valid_to was moved
+    on without a renewal being recorded) are not sent."""
+    return OutboxMessage.objects.filter(
+        status=DeliveryStatus.PENDING, template=TEMPLATE, licence_reminder__isnull=False
+    ).exclude(
+        licence_reminder__reminder__valid_to=F("licence_reminder__reminder__licence__valid_to")
+    ).update(status=DeliveryStatus.CANCELLED, last_error=_RENEWED)
 
 
 def run_licence_reminders() -> int:
-    """The sweep: create today's reminders, then deliver what is pending."""
-    return create_due_reminders() + deliver_reminders()
+    """The sweep: create today's reminders (their messages go out through the outbox's
+    on-commit task and the deliver_outbox sweep), and cancel those a renewal superseded."""
+    return cancel_superseded() + create_due_reminders()
 
 
 # --- renewal -----------------------------------------------------------------------------
@@ -317,10 +240,10 @@ def renew(licence: Licence, *, new_valid_to: date, actor: User | None = None, no
         )
         locked.valid_to = new_valid_to
         locked.save(update_fields=["valid_to"])
-        ReminderMessage.objects.filter(
-            reminder__licence=locked, status=ReminderStatus.PENDING
-        ).exclude(reminder__valid_to=new_valid_to).update(
-            status=ReminderStatus.CANCELLED, last_error="licence renewed before sending"
+        OutboxMessage.objects.filter(
+            licence_reminder__reminder__licence=locked, status=DeliveryStatus.PENDING
+        ).exclude(licence_reminder__reminder__valid_to=new_valid_to).update(
+            status=DeliveryStatus.CANCELLED, last_error=_RENEWED
         )
     licence.valid_to = new_valid_to
     return renewal

@@ -142,7 +142,7 @@ def _licence_context(user: User, unit: OrgUnit, units: list[OrgUnit], form: Rene
     today = timezone.localdate()
     horizon = today + timedelta(days=EXPIRY_WINDOW_DAYS)
     reminders = LicenceReminder.objects.order_by("send_on", "pk").prefetch_related(
-        Prefetch("messages", queryset=ReminderMessage.objects.order_by("pk"))
+        Prefetch("messages", queryset=ReminderMessage.objects.select_related("message").order_by("pk"))
     )
     expiring = list(
         Licence.objects.filter(issuing_unit=unit, valid_to__gte=today, valid_to__lte=horizon)
@@ -164,7 +164,9 @@ def _licence_context(user: User, unit: OrgUnit, units: list[OrgUnit], form: Rene
     renewed_ids = {r.licence_id for r in renewed}
     earlier = list(
         LicenceReminder.objects.filter(licence_id__in=renewed_ids)
-        .prefetch_related(Prefetch("messages", queryset=ReminderMessage.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("messages", queryset=ReminderMessage.objects.select_related("message").order_by("pk"))
+        )
         .order_by("send_on")
     )
     for renewal in renewed:

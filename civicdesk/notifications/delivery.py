@@ -3,7 +3,9 @@ several workers against one PostgreSQL.
 
 Inbox messages are delivered by being visible in the console: the sweep marks them sent at
 once (`read_at` stays for the console to set). SMS and e-mail go through the backends in
-civicdesk.notifications.backends, one message at a time:
+civicdesk.notifications.backends, one message at a time. Most messages belong to an order
+and a move; some do not (licence expiry reminders, civicdesk.enterprises.reminders): those
+carry their own e-mail subject and are otherwise claimed, sent, retried and expired alike.
 
 1. Claim. In a short transaction, lock a small batch of due pending messages with
    SELECT … FOR UPDATE SKIP LOCKED (two workers never get the same row), set them to
@@ -121,6 +123,7 @@ def claim(worker: str, size: int) -> list[OutboxMessage]:
 
 
 def _send(message: OutboxMessage, backends: Backends) -> Outcome:
+    # A message without an order (a licence reminder) has its own subject and no order number.
     rendered = render(message)
     if message.medium == Medium.EMAIL:
         to = message.address or (message.user.email if message.user else "")

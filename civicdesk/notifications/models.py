@@ -27,11 +27,18 @@ class DeliveryStatus(models.TextChoices):
     # Queued longer ago than CIVICDESK_OUTBOX_MAX_AGE_HOURS: no longer worth sending (a
     # "your order was accepted" SMS days late confuses more than it helps).
     EXPIRED = "expired", _("已过期未发送")
+    # Withdrawn before it went out by whoever queued it (a licence renewed before its
+    # expiry reminder was sent).
+    CANCELLED = "cancelled", _("已取消")
 
 
 class OutboxMessage(models.Model):
-    order = models.ForeignKey("orders.WorkOrder", on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey("orders.OrderEvent", on_delete=models.PROTECT, related_name="notifications")
+    # The order and move that caused the message; empty for messages about something else
+    # (a licence expiry reminder, civicdesk.enterprises.reminders), which carry their own subject.
+    order = models.ForeignKey("orders.WorkOrder", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        "orders.OrderEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
     medium = models.CharField(max_length=10, choices=Medium.choices)
     # A staff member for inbox messages, or an address (phone, e-mail) for the outside.
     user = models.ForeignKey(
@@ -40,6 +47,8 @@ class OutboxMessage(models.Model):
     address = models.CharField(max_length=254, blank=True)
     template = models.CharField(max_length=40)
     text = models.TextField()
+    # E-mail subject of a message without an order (those with one get it from their template).
+    subject = models.CharField(max_length=200, blank=True, default="", db_default="")
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -78,9 +78,12 @@ def rating_link(number: str) -> str:
 
 def render(message: OutboxMessage) -> Rendered:
     order = message.order
+    if order is None:  # not about an order (a licence reminder): it carries its own subject
+        return Rendered(message.subject or message.text[:60], message.text, "")
     number = number_in(message.text, order.number)
     parent = order.parent.number if order.parent_id and order.parent else ""
-    level = message.event.data.get("level") if message.template == "deadline_notice" else None
+    event = message.event
+    level = event.data.get("level") if event is not None and message.template == "deadline_notice" else None
     body = message.text
     if message.template == "citizen_accept_reply":
         link = rating_link(number)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from civicdesk.enterprises.models import Enterprise, Licence
-from civicdesk.enterprises.reminders import create_due_reminders, deliver_reminders
+from civicdesk.enterprises.reminders import run_licence_reminders
 from civicdesk.notifications.backends import EmailSender
-from civicdesk.notifications.delivery import Backends
+from civicdesk.notifications.delivery import Backends, deliver_outbox
 from civicdesk.org.models import OrgUnit
 from tests.notifications.helpers import RecordingSmsBackend
 
@@ -29,6 +29,6 @@ def backends() -> Backends:
 
 
 def sweep_on(day: date, hour: int = 9) -> int:
-    """What the worker's licence_reminders sweep does, on `day` at `hour`."""
+    """What the worker's licence_reminders and deliver_outbox sweeps do, on `day` at `hour`."""
     with time_machine.travel(datetime.combine(day, time(hour), tzinfo=SH), tick=False):
-        return create_due_reminders() + deliver_reminders(backends=backends(), worker="test")
+        return run_licence_reminders() + deliver_outbox(backends=backends(), worker="test")

@@ -9,16 +9,16 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from civicdesk.enterprises.models import Enterprise, LicenceReminder, ReminderMessage, ReminderStatus
+from civicdesk.enterprises.models import Enterprise, LicenceReminder, ReminderMessage
 from civicdesk.enterprises.reminders import (
     create_due_reminders,
     create_reminder,
-    deliver_reminders,
     due_reminders,
     renew,
 )
 from civicdesk.notifications.backends import EmailSender, Outcome, SmsBackend
-from civicdesk.notifications.delivery import Backends
+from civicdesk.notifications.delivery import Backends, deliver_outbox
+from civicdesk.notifications.models import DeliveryStatus, OutboxMessage
 from civicdesk.org.models import User
 from tests.enterprises.reminder_helpers import licence
 from tests.world import World
@@ -46,11 +46,15 @@ def test_it_records_each_messages_delivery_result(w: World, company: Enterprise,
     licence(company, w.dept_b, date(2026, 4, 8), "JY-1")
     with time_machine.travel(MONDAY, tick=False):
         create_due_reminders()
-        deliver_reminders(backends=Backends(RefusingSms(), EmailSender()), worker="w1")
+        deliver_outbox(backends=Backends(RefusingSms(), EmailSender()), worker="w1")
 
-    results = dict(ReminderMessage.objects.values_list("medium", "status").distinct())
-    assert results == {"sms": ReminderStatus.FAILED, "email": ReminderStatus.SENT}
-    assert set(ReminderMessage.objects.filter(medium="sms").values_list("last_error", flat=True)) == {"号码已停机"}
+    results = dict(ReminderMessage.objects.values_list("message__medium", "message__status").distinct())
+    assert results == {"sms": DeliveryStatus.FAILED, "email": DeliveryStatus.SENT}
+    sms = ReminderMessage.objects.filter(message__medium="sms")
+    assert set(sms.values_list("message__last_error", flat=True)) == {"号码已停机"}
+    # The outbox row is an ordinary one without an order, with its attempts recorded.
+    assert set(OutboxMessage.objects.filter(licence_reminder__in=sms).values_list("order", "event")) == {(None, None)}
+    assert all(m.message.delivery_attempts.count() == 1 for m in sms)
 
 
 def test_a_renewal_before_sending_cancels_the_messages(w: World, company: Enterprise, officer: User) -> None:
@@ -58,9 +62,9 @@ def test_a_renewal_before_sending_cancels_the_messages(w: World, company: Enterp
     with time_machine.travel(MONDAY, tick=False):
         create_due_reminders()
         renew(lic, new_valid_to=date(2031, 4, 8), actor=w.handler_b)
-        deliver_reminders(backends=Backends(RefusingSms(), EmailSender()), worker="w1")
+        deliver_outbox(backends=Backends(RefusingSms(), EmailSender()), worker="w1")
 
-    assert set(ReminderMessage.objects.values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
+    assert set(ReminderMessage.objects.values_list("message__status", flat=True)) == {DeliveryStatus.CANCELLED}
 
 
 def test_no_reminders_are_written_on_a_day_off(w: World, company: Enterprise) -> None:

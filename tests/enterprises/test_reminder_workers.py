@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from civicdesk.enterprises.models import Enterprise, LicenceReminder, ReminderMessage, ReminderStatus
-from civicdesk.enterprises.reminders import create_due_reminders, deliver_reminders
+from civicdesk.enterprises.models import Enterprise, LicenceReminder, ReminderMessage
+from civicdesk.enterprises.reminders import create_due_reminders
 from civicdesk.notifications.backends import EmailSender
-from civicdesk.notifications.delivery import Backends
+from civicdesk.notifications.delivery import Backends, deliver_outbox
+from civicdesk.notifications.models import DeliveryStatus
 from civicdesk.org.models import User
 from tests.enterprises.reminder_helpers import licence
 from tests.notifications.helpers import RecordingSmsBackend
@@ -39,7 +40,7 @@ def test_three_workers_remind_each_licence_once(w: World, company: Enterprise, o
 
     def worker(name: str) -> int:
         # The sweep's day is given (time-machine patches the clock of every thread at once).
-        return create_due_reminders(MONDAY) + deliver_reminders(
+        return create_due_reminders(MONDAY) + deliver_outbox(
             backends=Backends(RecordingSmsBackend(), EmailSender()), worker=name
         )
 
@@ -48,7 +49,7 @@ def test_three_workers_remind_each_licence_once(w: World, company: Enterprise, o
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert LicenceReminder.objects.count() == 12
     assert ReminderMessage.objects.count() == 48
-    assert set(ReminderMessage.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
+    assert set(ReminderMessage.objects.values_list("message__status", flat=True)) == {DeliveryStatus.SENT}
     keys = Counter(key for key, _phone, _text in RecordingSmsBackend.sent)
     assert set(keys.values()) == {1}
-    assert len({key.split("-")[1] for key in keys}) == 24  # SMS to the contact and the officer
+    assert len({key.split("-")[0] for key in keys}) == 24  # SMS to the contact and the officer

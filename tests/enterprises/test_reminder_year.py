@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from civicdesk.enterprises.models import Enterprise, LicenceReminder, ReminderMessage, ReminderStatus
+from civicdesk.enterprises.models import Enterprise, LicenceReminder, ReminderMessage
 from civicdesk.enterprises.reminders import renew
+from civicdesk.notifications.models import DeliveryStatus
 from civicdesk.org.models import User
 from tests.enterprises.reminder_helpers import licence, sweep_on
 from tests.notifications.helpers import RecordingSmsBackend
@@ -75,15 +76,15 @@ def test_each_reminder_reaches_the_contact_and_the_officer_by_sms_and_email(
     assert reminders == 7
     messages = ReminderMessage.objects.all()
     assert messages.count() == reminders * 4
-    assert set(messages.values_list("status", flat=True)) == {ReminderStatus.SENT}
-    assert {(m.medium, m.address) for m in messages} == {
+    assert set(messages.values_list("message__status", flat=True)) == {DeliveryStatus.SENT}
+    assert {(m.message.medium, m.message.address) for m in messages.select_related("message")} == {
         ("sms", company.contact_phone), ("email", company.contact_email),
         ("sms", officer.phone), ("email", officer.email),
     }
     # Delivered through the notification backends, each message exactly once.
-    # A long SMS goes out in parts "licence-<id>-<n>"; every part exactly once.
+    # A long SMS goes out in parts "<outbox id>-<n>"; every part exactly once.
     keys = [key for key, _phone, _text in RecordingSmsBackend.sent]
     assert len(keys) == len(set(keys))
-    assert len({key.split("-")[1] for key in keys}) == reminders * 2
+    assert len({key.split("-")[0] for key in keys}) == reminders * 2
     assert len(mail.outbox) == reminders * 2
     assert any("2026-10-08" in m.body and "还有8天" in m.body for m in mail.outbox)

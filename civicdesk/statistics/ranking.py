@@ -3,6 +3,7 @@ for units that received at least the minimum volume, so one lucky order cannot t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from civicdesk.org.models import OrgUnit
-from civicdesk.statistics.measures import Config, Figure, Filters, Period, _dispatches, measure
+from civicdesk.statistics.measures import Config, Filters, Period, _dispatches, measure
 
 SCORE_PARTS = ("response", "resolution", "satisfaction")
 DEFINITION = (
@@ -47,7 +48,7 @@ class Ranking:
         return f"接收派单不足{self.min_volume}次、未参与排名的单位：{names}。"
 
 
-def unit_score(figures: dict[str, Figure], weights: tuple[int, int, int]) -> tuple[float, tuple[str, ...]]:
+def unit_score(figures: dict[str, Any], weights: tuple[int, int, int]) -> tuple[float, tuple[str, ...]]:
     total = weight_sum = 0.0
     missing = []
     for code, weight in zip(SCORE_PARTS, weights, strict=True):
@@ -58,6 +59,13 @@ def unit_score(figures: dict[str, Figure], weights: tuple[int, int, int]) -> tup
         total += weight * value
         weight_sum += weight
     return (round(100 * total / weight_sum, 2) if weight_sum else 0.0), tuple(missing)
+
+
+def _weights(weights: tuple[int, int, int] | None) -> tuple[int, int, int]:
+    if weights is not None:
+        return weights
+    w0, w1, w2 = settings.CIVICDESK_UNIT_SCORE_WEIGHTS
+    return (w0, w1, w2)
 
 
 def rank_units(
@@ -71,10 +79,6 @@ def rank_units(
 ) -> Ranking:
     filters = filters or Filters()
     as_of = as_of or timezone.now()
-    min_volume = settings.CIVICDESK_RANKING_MIN_VOLUME if min_volume is None else min_volume
-    if weights is None:
-        w0, w1, w2 = settings.CIVICDESK_UNIT_SCORE_WEIGHTS
-        weights = (w0, w1, w2)
     from civicdesk.statistics.measures import Context
 
     context = Context(period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of,
@@ -82,29 +86,12 @@ def rank_units(
     volumes: dict[int, int] = {}
     for unit_id in _dispatches(context).values_list("unit_id", flat=True):
         volumes[unit_id] = volumes.get(unit_id, 0) + 1
-    units = OrgUnit.objects.in_bulk(list(volumes))
-    if filters.lead_unit is not None:
-        units = {pk: u for pk, u in units.items() if u.is_within(filters.lead_unit)}
-    scored: list[tuple[float, int, str, RankedUnit]] = []
-    left_out: list[tuple[OrgUnit, int]] = []
-    for pk, unit in units.items():
-        volume = volumes[pk]
-        if volume < min_volume:
-            left_out.append((unit, volume))
-            continue
+
+    def figures_of(unit: OrgUnit) -> dict[str, Any]:
         unit_filters = Filters(**{**filters.__dict__, "lead_unit": unit, "include_sub_units": False})
-        figures = {code: measure(code, period, unit_filters, as_of=as_of, config=config) for code in SCORE_PARTS}
-        score, missing = unit_score(figures, weights)
-        scored.append((score, volume, unit.name, RankedUnit(0, unit, volume, figures, score, missing)))
-    scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
-    rows: list[RankedUnit] = []
-    for index, (score, _volume, _name, row) in enumerate(scored):
-        # Equal scores share a rank (1, 2, 2, 4).
-        rank = rows[-1].rank if rows and rows[-1].score == score else index + 1
-        rows.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
-    left_out.sort(key=lambda item: (-item[1], item[0].name))
-    definition = DEFINITION.format(w0=weights[0], w1=weights[1], w2=weights[2], min_volume=min_volume)
-    return Ranking(rows, left_out, min_volume, weights, definition)
+        return {code: measure(code, period, unit_filters, as_of=as_of, config=config) for code in SCORE_PARTS}
+
+    return _rank(volumes, filters, figures_of, min_volume, _weights(weights))
 
 
 def rank_units_rolled(
@@ -122,15 +109,28 @@ def rank_units_rolled(
     from civicdesk.statistics.rollups import figures
 
     filters = filters or Filters()
-    min_volume = settings.CIVICDESK_RANKING_MIN_VOLUME if min_volume is None else min_volume
-    if weights is None:
-        w0, w1, w2 = settings.CIVICDESK_UNIT_SCORE_WEIGHTS
-        weights = (w0, w1, w2)
-    base = Filters(**{**filters.__dict__, "lead_unit": None})
     if rows is None:
+        base = Filters(**{**filters.__dict__, "lead_unit": None})
         rows = figures(days, base, group="unit", codes=[*SCORE_PARTS, "dispatches"], config=config, now=now)
     volumes = {pk: int(figs["dispatches"].numerator) for pk, figs in rows.items()
                if pk is not None and figs["dispatches"].numerator}
+    known = rows
+
+    def figures_of(unit: OrgUnit) -> dict[str, Any]:
+        return {code: known[unit.pk][code] for code in SCORE_PARTS}
+
+    return _rank(volumes, filters, figures_of, min_volume, _weights(weights))
+
+
+def _rank(
+    volumes: dict[int, int],
+    filters: Filters,
+    figures_of: Callable[[OrgUnit], dict[str, Any]],
+    min_volume: int | None,
+    weights: tuple[int, int, int],
+) -> Ranking:
+    """Both rankings: units under the minimum volume are named, the others scored and ranked."""
+    min_volume = settings.CIVICDESK_RANKING_MIN_VOLUME if min_volume is None else min_volume
     units = OrgUnit.objects.in_bulk(list(volumes))
     if filters.lead_unit is not None:
         units = {pk: u for pk, u in units.items() if u.is_within(filters.lead_unit)}
@@ -141,19 +141,15 @@ def rank_units_rolled(
         if volume < min_volume:
             left_out.append((unit, volume))
             continue
-        figs = {code: rows[pk][code] for code in SCORE_PARTS}
-        score, missing = unit_score(figs, weights)  # type: ignore[arg-type]
-        scored.append((score, volume, unit.name, RankedUnit(0, unit, volume, figs, score, missing)))  # type: ignore[arg-type]
-    return _finish(scored, left_out, min_volume, weights)
-
-
-def _finish(scored: list[tuple[float, int, str, RankedUnit]], left_out: list[tuple[OrgUnit, int]], min_volume: int,
-            weights: tuple[int, int, int]) -> Ranking:
+        figs = figures_of(unit)
+        score, missing = unit_score(figs, weights)
+        scored.append((score, volume, unit.name, RankedUnit(0, unit, volume, figs, score, missing)))
     scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
-    rows: list[RankedUnit] = []
+    ranked: list[RankedUnit] = []
     for index, (score, _volume, _name, row) in enumerate(scored):
-        rank = rows[-1].rank if rows and rows[-1].score == score else index + 1
-        rows.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
+        # Equal scores share a rank (1, 2, 2, 4).
+        rank = ranked[-1].rank if ranked and ranked[-1].score == score else index + 1
+        ranked.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
     left_out.sort(key=lambda item: (-item[1], item[0].name))
     definition = DEFINITION.format(w0=weights[0], w1=weights[1], w2=weights[2], min_volume=min_volume)
-    return Ranking(rows, left_out, min_volume, weights, definition)
+    return Ranking(ranked, left_out, min_volume, weights, definition)

@@ -39,7 +39,7 @@ from civicdesk.orders import actions
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.forms import ACTION_FORMS
 from civicdesk.orders.models import WorkOrder
-from civicdesk.orders.permissions import visible_orders
+from civicdesk.orders.permissions import find_visible, visible_orders
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, User
 
@@ -73,12 +73,7 @@ def caller(request: HttpRequest) -> User:
 
 
 def _visible(user: User, number: str) -> WorkOrder:
-    order = (
-        visible_orders(user)
-        .select_related("hub", "lead_unit", "category", "area", "owner", "parent", "enterprise")
-        .filter(number=number)
-        .first()
-    )
+    order = find_visible(user, number)
     if order is None:
         raise Http404(errors.NOT_FOUND)
     return order

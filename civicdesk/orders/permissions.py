@@ -138,3 +138,14 @@ def identity_visible(user: User) -> Q:
     for unit in user.units_with_role(*hub_roles) if user.is_active else []:
         condition |= Q(hub__path__startswith=unit.path)
     return condition
+
+
+def find_visible(user: User, number: str) -> WorkOrder | None:
+    """The order with this number if the user may open it (with what its pages show), else None —
+    the same answer for "no such order" and "not yours", so guessing numbers reveals nothing."""
+    return (
+        visible_orders(user)
+        .select_related("hub", "lead_unit", "category", "area", "owner", "parent", "enterprise")
+        .filter(number=number)
+        .first()
+    )

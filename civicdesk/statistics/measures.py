@@ -84,6 +84,17 @@ class Config:
         )
 
 
+def display_value(kind: str, value: float | None) -> str:
+    """How a figure reads on pages and in exports, whether computed or summed from rollups."""
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return f"{value * 100:.2f}%"
+    if kind == "hours":
+        return f"{value:.1f} 小时"
+    return f"{int(value)}"
+
+
 @dataclass(frozen=True)
 class Figure:
     """One computed number. numerator == len(numerator_ids) for counts and rates; an id
@@ -105,13 +116,7 @@ class Figure:
         return None if self.value is None or self.kind != "rate" else self.value * 100
 
     def display(self) -> str:
-        if self.value is None:
-            return "—"
-        if self.kind == "rate":
-            return f"{self.value * 100:.2f}%"
-        if self.kind == "hours":
-            return f"{self.value:.1f} 小时"
-        return f"{int(self.value)}"
+        return display_value(self.kind, self.value)
 
     def orders(self, part: Literal["numerator", "denominator"] = "numerator") -> QuerySet[WorkOrder]:
         """The orders behind the number (drill-down)."""

@@ -46,6 +46,7 @@ from civicdesk.statistics.measures import (
     Config,
     Filters,
     _descendants,
+    display_value,
 )
 from civicdesk.statistics.models import (
     COUNTERS,
@@ -483,13 +484,7 @@ class RolledFigure:
     denominator: int | None
 
     def display(self) -> str:
-        if self.value is None:
-            return "—"
-        if self.kind == "rate":
-            return f"{self.value * 100:.2f}%"
-        if self.kind == "hours":
-            return f"{self.value:.1f} 小时"
-        return f"{int(self.value)}"
+        return display_value(self.kind, self.value)
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "value": self.value, "numerator": self.numerator,

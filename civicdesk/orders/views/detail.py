@@ -15,7 +15,7 @@ from civicdesk.lib.masking import mask_name, mask_phone
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, OrderEvent, PersonalDataAccess, WorkOrder
-from civicdesk.orders.permissions import can, can_see_identity, identity_visible, visible_orders
+from civicdesk.orders.permissions import can, can_see_identity, find_visible, identity_visible, visible_orders
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
@@ -26,12 +26,7 @@ CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
 
 def visible_order(user: User, number: str) -> WorkOrder:
     """The order if the user may open it; a 404 otherwise, so guessing numbers reveals nothing."""
-    order = (
-        visible_orders(user)
-        .select_related("hub", "lead_unit", "category", "area", "owner", "parent", "enterprise")
-        .filter(number=number)
-        .first()
-    )
+    order = find_visible(user, number)
     if order is None:
         raise Http404(_("没有找到该工单，或您无权查看。"))
     return order

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from civicdesk.lib.teddycup import labelled, read_messages, read_taxonomy  # noqa: E402
-from civicdesk.lib.textclassify import RoutingClassifier, macro_f1_report, overlap_filter  # noqa: E402
+from civicdesk.text.teddycup import labelled, read_messages, read_taxonomy  # noqa: E402
+from civicdesk.text.textclassify import RoutingClassifier, macro_f1_report, overlap_filter  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tipdm2020_c_smart_gov"
 UNLABELED_FILES = ("附件3.xlsx", "附件4.xlsx", "测试数据_2801.xlsx")

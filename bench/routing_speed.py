@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from civicdesk.lib.teddycup import labelled, read_messages, read_taxonomy  # noqa: E402
-from civicdesk.lib.textclassify import RoutingClassifier, clear_token_cache, join_message  # noqa: E402
+from civicdesk.text.teddycup import labelled, read_messages, read_taxonomy  # noqa: E402
+from civicdesk.text.textclassify import RoutingClassifier, clear_token_cache, join_message  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tipdm2020_c_smart_gov"
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")

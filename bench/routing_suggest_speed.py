@@ -31,10 +31,10 @@ def main() -> int:
     import django
 
     django.setup()
-    from civicdesk.lib.textclassify import clear_token_cache
     from civicdesk.orders.models import WorkOrder
     from civicdesk.routing import gazetteer
     from civicdesk.routing.suggestions import active_model, suggest, suggest_many
+    from civicdesk.text.textclassify import clear_token_cache
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500)

@@ -26,7 +26,7 @@ def forget(**kwargs: object) -> None:
 
 
 def _words(text: str) -> list[str]:
-    from civicdesk.lib.textclassify import tokenize
+    from civicdesk.text.textclassify import tokenize
 
     return [w for w in tokenize(text) if len(w) >= 2]
 

@@ -17,7 +17,7 @@ Ranking (hybrid, see :data:`RANK_MODE`). ``ts_rank`` knows no inverse document f
 query bigram found in every second article counts as much as a rare place name, which costs a
 lot of recall with OR queries (``--rank db`` of kb-eval measures it), and ranking reads every
 match's vector, which is slow. So the database only returns the ids of the matches (an index
-scan), and they are ordered by multi-field BM25 (:mod:`civicdesk.lib.retrieval`) whose
+scan), and they are ordered by multi-field BM25 (:mod:`civicdesk.text.retrieval`) whose
 statistics come from the same stored articles, held per process and rebuilt when the index
 generation (:class:`SearchIndexState`) moves. Only articles the database returned can be shown:
 the stored index decides *what* matches and who may see it; BM25 decides the order.
@@ -38,8 +38,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from civicdesk.knowledge.models import Article, ArticleStatus, DictionaryWord, SearchIndexState, SynonymGroup
-from civicdesk.lib.retrieval import FacetSpec, FieldSpec, Index
-from civicdesk.lib.zhtext import Analyzer, SynonymMap, area_prefixes
+from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
+from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes
 
 # The most matches the database hands to the BM25 order (a safety cap: far above any
 # knowledge base a hotline keeps; the benchmark's 2,748 articles stay below it).
@@ -102,10 +102,6 @@ def dictionary_words() -> list[str]:
         words.append(name)
         words.extend(a for a in aliases.replace("，", ",").replace(" ", ",").split(",") if a)
     return words
-
-
-def synonym_map() -> SynonymMap:
-    return SynonymMap(g.term_list() for g in SynonymGroup.objects.all())
 
 
 def analyzer(state: SearchIndexState | None = None) -> Analyzer:
@@ -186,12 +182,6 @@ def reindex_all() -> int:
     articles = list(Article.objects.all())
     index_many(articles)
     return len(articles)
-
-
-def remove_from_index(article_id: int) -> None:
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_id])  # noqa: S608 -- constants and _audience_sql; values are parameters
 
 
 # -- querying -----------------------------------------------------------------------------------
@@ -381,14 +371,6 @@ def ranker(state: SearchIndexState | None = None) -> _Ranker:
             del _token_cache[key]
         _ranker = _Ranker(generation, index, pos)
         return _ranker
-
-
-def prime_tokens(articles: Iterable[Article]) -> None:
-    """Analyse articles into the per-process token cache (bulk imports, benchmarks)."""
-    state = _state()
-    an = analyzer(state)
-    for a in articles:
-        _tokens_of(an, (state.epoch, state.dictionary), a.pk, a.title, a.questions, a.answer)
 
 
 def informative(index: Index, tokens: list[str]) -> list[str]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from civicdesk.lib.retrieval import FieldSpec, Index
-from civicdesk.lib.zhtext import char_ngrams
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import User
+from civicdesk.text.retrieval import FieldSpec, Index
+from civicdesk.text.zhtext import char_ngrams
 
 CASE_STATES = (State.CLOSED, State.ANSWERED, State.AWAITING_CALLBACK)
 DRAFTABLE_STATES = (State.CLOSED, State.AWAITING_CALLBACK)

@@ -1,1 +1,1 @@
-"""Pure helpers with no Django models: working-time arithmetic, environment parsing, text."""
+"""Pure small helpers with no Django models: working-time arithmetic, environment parsing, masking."""

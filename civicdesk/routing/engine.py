@@ -3,7 +3,7 @@
 Pure Python on plain values (no database), so that it can be pickled into a model version
 and benchmarked alone. Three parts:
 
-* a text classifier (civicdesk.lib.textclassify) over the leaf categories of closed orders,
+* a text classifier (civicdesk.text.textclassify) over the leaf categories of closed orders,
   with the catalogue's own words (names at every level, keywords, descriptions) as extra
   pseudo-documents and keyword seeds;
 * for the unit, a smoothed history table P(unit | category, area): counts of the final
@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from civicdesk.lib.textclassify import RoutingClassifier, join_message
+from civicdesk.text.textclassify import RoutingClassifier, join_message
 
 FORMAT = 1
 # Pseudo-orders each level of the history table borrows from the level above (and the top

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from civicdesk.catalogue.models import Area
-from civicdesk.lib import textclassify
+from civicdesk.text import textclassify
 
 _ALIAS_SPLIT = re.compile(r"[\s,，、;；/]+")
 _TTL = 60.0

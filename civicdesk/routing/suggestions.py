@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, DispatchRule
 from civicdesk.catalogue.suggest import suggest_categories
-from civicdesk.lib.textclassify import join_message
 from civicdesk.org.models import OrgUnit
 from civicdesk.routing import gazetteer
 from civicdesk.routing.engine import CATEGORY_CANDIDATES, CategoryDoc, DispatchModel
+from civicdesk.text.textclassify import join_message
 
 _TTL = 60.0
 _lock = threading.Lock()

@@ -32,13 +32,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category
-from civicdesk.lib.textclassify import macro_f1_report
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import User
 from civicdesk.routing import gazetteer, suggestions
 from civicdesk.routing.engine import DispatchModel, TrainingOrder
 from civicdesk.routing.models import ModelVersion, VersionStatus
+from civicdesk.text.textclassify import macro_f1_report
 
 logger = logging.getLogger("civicdesk.routing")
 

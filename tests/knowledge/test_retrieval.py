@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from civicdesk.lib.retrieval import FacetSpec, FieldSpec, Index
-from civicdesk.lib.zhtext import Analyzer, SynonymMap, area_prefixes, char_ngrams
+from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
+from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes, char_ngrams
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAIRS_FILE = REPO_ROOT.parent / "shared" / "data" / "tipdm2020_c_smart_gov" / "附件4.xlsx"

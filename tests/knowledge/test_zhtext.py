@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from civicdesk.lib.zhtext import (
+from civicdesk.text.zhtext import (
     Analyzer,
     SynonymMap,
     area_prefixes,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from civicdesk.lib.teddycup import (
+from civicdesk.text.teddycup import (
     Message,
     TeddyCupFormatError,
     labelled,

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from civicdesk.lib.textclassify import (
+from civicdesk.text.textclassify import (
     KeywordMatcher,
     RoutingClassifier,
     dedup_key,
@@ -208,7 +208,7 @@ def test_real_data_cross_validated_macro_f1() -> None:
         pytest.skip(f"real-data check skipped: {DATA} (../shared/data/tipdm2020_c_smart_gov) not found")
     from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
-    from civicdesk.lib.teddycup import labelled, read_messages, read_taxonomy
+    from civicdesk.text.teddycup import labelled, read_messages, read_taxonomy
 
     started = time.perf_counter()
     messages = labelled(read_messages(DATA / "附件2_示例数据_495.xlsx"))

@@ -17,7 +17,7 @@ different, easier task than the issue's; report it separately.
 Method
 ------
 *Articles.* Every non-empty reply (答复意见) becomes one article; identical replies (after
-:func:`~civicdesk.lib.zhtext.normalize`) are merged into one article, since a knowledge base
+:func:`~civicdesk.text.zhtext.normalize`) are merged into one article, since a knowledge base
 would not hold two copies and no ranking could tell them apart. Nothing of the citizen's
 message is indexed: the article's ``answer`` is the reply, its ``title`` is derived from the
 reply alone (the text the reply quotes as the matter it answers — ``反映的“…”`` / ``《…》`` —
@@ -28,7 +28,7 @@ they are written by editors) unless ``--with-message``.
 from its own reply is among the first k results. All messages count, including the few whose
 reply is empty and therefore cannot be found.
 
-*Analysis and ranking* (:mod:`civicdesk.lib.zhtext`, :mod:`civicdesk.lib.retrieval`): NFKC
+*Analysis and ranking* (:mod:`civicdesk.text.zhtext`, :mod:`civicdesk.text.retrieval`): NFKC
 normalisation; jieba words with a user dictionary mined from the replies themselves
 (anonymised area codes like ``A7县`` and names ending in ``小区``, ``街道``, ``路`` …) plus
 character bigrams and single characters, each indexed field scored by BM25 (k1 1.2, b 0.9)
@@ -57,8 +57,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from civicdesk.lib.retrieval import FacetSpec, FieldSpec, Index
-from civicdesk.lib.zhtext import Analyzer, SynonymMap, area_prefixes, extract_place_names, is_cjk, normalize
+from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
+from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes, extract_place_names, is_cjk, normalize
 
 TITLE_COLUMN = "留言主题"
 REPLY_COLUMN = "答复意见"
@@ -443,7 +443,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} holds no pairs")
         user_words: list[str] = []
         if opts["user_dict"]:
-            from civicdesk.lib.zhtext import load_user_dict
+            from civicdesk.text.zhtext import load_user_dict
 
             user_words = load_user_dict(opts["user_dict"])
         synonyms = None

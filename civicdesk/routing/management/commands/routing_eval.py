@@ -17,8 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from civicdesk.lib.teddycup import Message, TeddyCupFormatError, read_messages, read_taxonomy
-from civicdesk.lib.textclassify import RoutingClassifier, macro_f1_report, overlap_filter
+from civicdesk.text.teddycup import Message, TeddyCupFormatError, read_messages, read_taxonomy
+from civicdesk.text.textclassify import RoutingClassifier, macro_f1_report, overlap_filter
 
 
 class Command(BaseCommand):

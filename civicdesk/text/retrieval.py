@@ -150,7 +150,7 @@ class _FieldIndex:
 class Index:
     """Multi-field BM25 index. Documents are added with :meth:`add`; searching builds lazily.
 
-    >>> from civicdesk.lib.zhtext import char_ngrams
+    >>> from civicdesk.text.zhtext import char_ngrams
     >>> idx = Index([FieldSpec("title", char_ngrams, weight=2.0)])
     >>> idx.add("a", {"title": "路灯不亮"}); idx.add("b", {"title": "噪音扰民"})
     >>> idx.search("小区路灯坏了", k=1)[0][0]

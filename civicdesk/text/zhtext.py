@@ -1,6 +1,6 @@
 """Chinese text analysis for the knowledge-base search (pure: no Django imports).
 
-The same functions produce the tokens of an in-memory index (``civicdesk.lib.retrieval``)
+The same functions produce the tokens of an in-memory index (``civicdesk.text.retrieval``)
 and the token strings stored in a full-text column (PostgreSQL ``tsvector`` built with the
 ``simple`` configuration, or an SQLite FTS5 column with the ``unicode61`` tokenizer): both
 of those split on spaces, so a document is stored as its tokens joined by single spaces.
@@ -311,10 +311,6 @@ class Analyzer:
             freq = 2 * self._jieba.suggest_freq(word, False)
             self._jieba.add_word(word, freq)
         self._last = ("", [])
-
-    def add_synonyms(self, group: Sequence[str]) -> None:
-        self.synonyms.add_group(group)
-        self.add_words(group)
 
     # -- segmentation -------------------------------------------------------------------------
     def segment(self, text: str, *, normalized: bool = False) -> list[str]:

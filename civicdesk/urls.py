@@ -14,6 +14,8 @@ urlpatterns = [
     path("manage/org/", include("civicdesk.org.urls")),
     path("manage/catalogue/", include("civicdesk.catalogue.urls")),
     path("manage/worktime/", include("civicdesk.worktime.urls")),
+    path("manage/runtime/", include("civicdesk.runtime.urls")),
+    path("manage/outbox/", include("civicdesk.notifications.urls")),
     path("open311/", include("civicdesk.open311.urls")),
     path("api/", include("civicdesk.api.urls")),
     path("portal/", include("civicdesk.portal.urls")),

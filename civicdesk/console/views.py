@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
+from civicdesk.runtime.health import health
 from civicdesk.worktime.duty import gaps_for
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "console/home.html", {
         "panels": panels, "no_roles": not roles,
         "duty_gaps": gaps_for(user), "may_edit_roster": Role.ADMIN in roles,
+        # Failing sweeps and messages waiting for a person are the admin's to act on.
+        "health": health() if Role.ADMIN in roles else None,
     })
 
 
@@ -89,4 +92,4 @@ def manage(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if Role.ADMIN not in user.roles:
         raise PermissionDenied(_("您没有查看此页面的权限。"))
-    return render(request, "console/manage.html")
+    return render(request, "console/manage.html", {"health": health()})

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from civicdesk.notifications import actions
 from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, OutboxMessage
 
 
@@ -26,10 +27,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新发送（已核实未送达）")
     def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
-        queryset.filter(status__in=[DeliveryStatus.UNKNOWN, DeliveryStatus.FAILED]).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempt_count=0
+        # A failed message has no doubt about it; an unknown one is settled like on the console page.
+        queryset.filter(status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempt_count=0, handed_at=None
         )
+        for pk in queryset.filter(status=DeliveryStatus.UNKNOWN).values_list("pk", flat=True):
+            actions.send_again(pk, by=request.user)  # type: ignore[arg-type]
 
     @admin.action(description="标记为已发送（已核实送达）")
     def mark_sent(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
-        queryset.filter(status=DeliveryStatus.UNKNOWN).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+        for pk in queryset.filter(status=DeliveryStatus.UNKNOWN).values_list("pk", flat=True):
+            actions.mark_sent(pk, by=request.user)  # type: ignore[arg-type]

@@ -20,9 +20,13 @@ carry their own e-mail subject and are otherwise claimed, sent, retried and expi
    refused recipient). The update only applies while the row is still "sending" under this
    worker's claim.
 
-At most once — the rule for a worker that dies between claim and record. A message left in
-"sending" longer than CIVICDESK_OUTBOX_LEASE seconds may or may not have gone out. It is
-never blindly resent:
+At most once — the rule for a worker that dies between claim and record. Just before each
+call to a backend the worker writes and commits `handed_at` (a claim clears it). A message
+left in "sending" longer than CIVICDESK_OUTBOX_LEASE seconds is then settled by that mark:
+
+- without it, the worker died before handing the message to any gateway: nothing went out, so
+  it goes back to "pending" and the claim does not count as an attempt;
+- with it, the message may or may not have gone out. It is never blindly resent:
 
 - if its backend is idempotent (an HTTP gateway given the outbox id in the URL, body or
   CIVICDESK_SMS_ID_HEADER), it goes back to "pending" and is retried with the same key, so the
@@ -50,6 +54,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from civicdesk.notifications.backends import EmailSender, Outcome, SmsBackend, sms_backend
@@ -113,13 +118,21 @@ def claim(worker: str, size: int) -> list[OutboxMessage]:
         if not ids:
             return []
         OutboxMessage.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=worker, attempt_count=F("attempt_count") + 1
+            status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=worker, attempt_count=F("attempt_count") + 1,
+            handed_at=None,
         )
     return list(
         OutboxMessage.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker)
         .select_related("order", "order__parent", "event", "user")
         .order_by("created_at", "pk")
     )
+
+
+def _hand_over(message: OutboxMessage) -> None:
+    """Commit the mark that a backend is about to be called; from here on a crash leaves the
+    message's fate unknown. Autocommit: this runs outside any transaction."""
+    message.handed_at = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(handed_at=message.handed_at)
 
 
 def _send(message: OutboxMessage, backends: Backends) -> Outcome:
@@ -129,6 +142,7 @@ def _send(message: OutboxMessage, backends: Backends) -> Outcome:
         to = message.address or (message.user.email if message.user else "")
         if not to:
             return Outcome(False, error="no e-mail address", permanent=True)
+        _hand_over(message)
         return backends.email.send(to, rendered.subject, rendered.body, str(message.pk))
     if not message.address:
         return Outcome(False, error="no phone number", permanent=True)
@@ -136,6 +150,7 @@ def _send(message: OutboxMessage, backends: Backends) -> Outcome:
     responses: list[str] = []
     for index in range(message.parts_sent, len(parts)):
         key = str(message.pk) if len(parts) == 1 else f"{message.pk}-{index + 1}"
+        _hand_over(message)
         outcome = backends.sms.send(message.address, parts[index], key)
         responses.append(outcome.response)
         if not outcome.ok:
@@ -180,7 +195,8 @@ def _record(message: OutboxMessage, worker: str, outcome: Outcome, backends: Bac
 
 
 def recover_stale(worker: str, backends: Backends) -> int:
-    """Messages left "sending" past the lease: same-key retry if idempotent, else "unknown"."""
+    """Messages left "sending" past the lease: never handed to a backend → pending again;
+    handed over → same-key retry if idempotent, else "unknown"."""
     now = timezone.now()
     cutoff = now - dt.timedelta(seconds=int(settings.CIVICDESK_OUTBOX_LEASE))
     with transaction.atomic():
@@ -191,6 +207,16 @@ def recover_stale(worker: str, backends: Backends) -> int:
         )
         for message in stale:
             lost = f"lease expired: claimed by {message.claimed_by} at {message.claimed_at:%Y-%m-%d %H:%M:%S%z}"
+            if message.handed_at is None:
+                # Claimed but never handed to a gateway: nothing can have gone out. The claim
+                # is not an attempt, so it does not use up the message's attempts either.
+                note = f"{lost}; never handed to the gateway: queued again"
+                DeliveryAttempt.objects.create(message=message, at=now, worker=worker, ok=False, error=note)
+                OutboxMessage.objects.filter(pk=message.pk, status=DeliveryStatus.SENDING).update(
+                    status=DeliveryStatus.PENDING, next_attempt_at=now, last_error=note,
+                    attempt_count=Greatest(F("attempt_count") - 1, 0),
+                )
+                continue
             retry = backends.idempotent(message.medium)
             if retry and message.attempt_count < int(settings.CIVICDESK_OUTBOX_MAX_ATTEMPTS):
                 status, note = DeliveryStatus.PENDING, f"{lost}; retried with the same message id"
@@ -229,7 +255,8 @@ def deliver_outbox(
                 outcome = _send(message, backends)
             except Exception as exc:  # a backend bug must not leave the row "sending" for good
                 logger.exception("outbox %s: backend raised", message.pk)
-                outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}", ambiguous=True)
+                # Raised before any gateway was called (rendering, say): certainly not sent.
+                outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}", ambiguous=message.handed_at is not None)
             _record(message, worker, outcome, backends)
             done += 1
     return moved + done

@@ -58,6 +58,10 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Written and committed just before each call to a backend (cleared by a new claim): a claim
+    # whose lease ran out without it never reached the gateway and is simply retried; with it,
+    # the send may have happened and (unless the gateway drops repeats) a person decides.
+    handed_at = models.DateTimeField(null=True, blank=True)
     # SMS longer than one segment go out part by part; a retry resumes after the last sent part.
     parts_sent = models.PositiveSmallIntegerField(default=0, db_default=0)
     sent_at = models.DateTimeField(null=True, blank=True)

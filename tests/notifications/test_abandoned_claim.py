@@ -1,4 +1,5 @@
-"""A worker that dies between claim and send: the message is never sent twice.
+"""A worker that dies after handing a message to the gateway, before recording the outcome:
+the message is never sent twice.
 
 Non-idempotent backends leave it "unknown" for a person; a gateway that takes the outbox id
 gets it again with the same id, so a send that did happen is dropped as a repeat."""
@@ -12,7 +13,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from civicdesk.notifications.backends import HttpSmsBackend
-from civicdesk.notifications.delivery import claim, deliver_outbox
+from civicdesk.notifications.delivery import _hand_over, claim, deliver_outbox
 from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus
 from tests.notifications.helpers import Gateway, RecordingSmsBackend, sms_of
 from tests.world import World
@@ -26,7 +27,8 @@ def test_a_message_abandoned_mid_send_becomes_unknown_not_resent(
     w: World, settings: Settings, recorder: type[RecordingSmsBackend]
 ) -> None:
     order = w.new_order()
-    assert len(claim("dead-worker", 10)) == 1  # ...and the worker dies here
+    [claimed] = claim("dead-worker", 10)
+    _hand_over(claimed)  # ...and the worker dies here, inside the gateway call
     deliver_outbox(worker="live")
     assert sms_of(order).status == DeliveryStatus.SENDING  # within the lease: left alone
     with time_machine.travel(_after_lease(settings), tick=False):
@@ -48,6 +50,7 @@ def test_an_idempotent_gateway_gets_it_again_with_the_same_id(
     order = w.new_order()
     [claimed] = claim("dead-worker", 10)
     # The dead worker did reach the gateway before dying, but never recorded it.
+    _hand_over(claimed)
     assert HttpSmsBackend().send(claimed.address, claimed.text, str(claimed.pk)).ok
     with time_machine.travel(_after_lease(settings), tick=False):
         deliver_outbox(worker="live")
@@ -67,6 +70,7 @@ def test_the_late_worker_that_did_send_settles_an_unknown(
 
     order = w.new_order()
     [claimed] = claim("slow-worker", 10)
+    _hand_over(claimed)  # the gateway is slow to answer
     with time_machine.travel(_after_lease(settings), tick=False):
         deliver_outbox(worker="live")
     assert sms_of(order).status == DeliveryStatus.UNKNOWN

@@ -18,7 +18,7 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from civicdesk.runtime.sweeps import run_all
+from civicdesk.runtime.sweeps import run_round
 
 logger = logging.getLogger("civicdesk.worker")
 
@@ -62,9 +62,13 @@ class Command(BaseCommand):
         sweeper.join(timeout=10)
 
     def _sweep(self) -> None:
-        results = run_all()
-        if any(results.values()):
-            self.stdout.write(" ".join(f"{name}={count}" for name, count in results.items()))
+        # A failing sweep is logged and recorded by run_round and shown to admins; the others
+        # and the queued tasks still run, and the worker keeps going (exit status 0 for --once).
+        result = run_round()
+        if any(result.counts.values()):
+            self.stdout.write(" ".join(f"{name}={count}" for name, count in result.counts.items()))
+        for name, error in result.failed.items():
+            self.stderr.write(f"sweep {name} failed: {error}")
 
     def _sweep_loop(self, stop: threading.Event, interval: float) -> None:
         while not stop.is_set():

@@ -36,7 +36,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from civicdesk.enterprises.models import Enterprise, Industry
 from civicdesk.enterprises.validators import normalise_phone, phone_problem
-from civicdesk.lib import creditcode
+from civicdesk.lib import creditcode, spreadsheet
 
 NAME = "企业名称"
 CODE = "统一社会信用代码"
@@ -290,19 +290,19 @@ def export_enterprises(enterprises: Iterable[Enterprise] | None = None) -> bytes
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "企业名录"
-    sheet.append(list(COLUMNS))
+    sheet.append(spreadsheet.row(sheet, COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     industry_names = dict(Industry.choices)
     for enterprise in enterprises:
-        sheet.append([
+        sheet.append(spreadsheet.row(sheet, [
             enterprise.name,
             enterprise.credit_code,
             enterprise.address,
             str(industry_names.get(enterprise.industry, "")),
             enterprise.contact_name,
             enterprise.contact_phone,
-        ])
+        ]))
     text_columns = {COLUMNS.index(CODE) + 1, COLUMNS.index(PHONE) + 1}
     for column_cells in sheet.iter_cols():
         for cell in column_cells:

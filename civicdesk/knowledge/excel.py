@@ -15,6 +15,7 @@ from civicdesk.catalogue.models import Category
 from civicdesk.knowledge import bulk
 from civicdesk.knowledge.actions import ANSWER_MAX, TITLE_MAX
 from civicdesk.knowledge.models import Article, ArticleStatus
+from civicdesk.lib import spreadsheet
 from civicdesk.org.models import OrgUnit, User
 
 # (header, attribute) in the sheet's order; import reads by header, so columns may be moved.
@@ -51,12 +52,12 @@ def export_articles(articles: QuerySet[Article]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "知识库"
-    ws.append([h for h, _a in COLUMNS])
+    ws.append(spreadsheet.row(ws, [h for h, _a in COLUMNS]))
     for a in articles.select_related("category", "owner_unit"):
-        ws.append([
+        ws.append(spreadsheet.row(ws, [
             a.title, a.questions, a.answer, a.category.code if a.category else "", a.owner_unit.code, a.sources,
             a.valid_from, a.valid_to, a.review_due, a.get_status_display(),
-        ])
+        ]))
     for col, width in zip("ABCDEFGHIJ", (30, 40, 60, 14, 14, 30, 12, 12, 12, 8), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -71,6 +71,12 @@ def _display(figure: dict[str, Any]) -> str:
 
 
 def render_pdf(doc: dict[str, Any]) -> bytes:
+    """The PDF of a composed briefing. ReportLab reads a Paragraph's text as markup (<img src>
+    fetches URLs and opens files, <a>, <font> …): every text that goes into one is escaped, so
+    an order titled <img src="http://…"/> is printed as those characters, never followed.
+    Table cells given as plain strings are drawn as they are."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -86,28 +92,31 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
                         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])
 
+    def para(text: object, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(escape(str(text)), style)
+
     def table(header: list[str], rows: list[list[Any]]) -> Table:
         t = Table([header, *rows] if rows else [header, ["—"] + [""] * (len(header) - 1)], repeatRows=1)
         t.setStyle(style)
         return t
 
-    story: list[Any] = [Paragraph(_("青岚市社会治理服务中心") + " " + doc["title"], head), Spacer(1, 6)]
-    story += [Paragraph(_("一、主要指标"), sub),
+    story: list[Any] = [para(_("青岚市社会治理服务中心") + " " + doc["title"], head), Spacer(1, 6)]
+    story += [para(_("一、主要指标"), sub),
               table([_("指标"), _("本期"), _("上期")],
                     [[f["name"], f["display"], f["previous"]] for f in doc["figures"]])]
-    story += [Paragraph(_("二、受理量居前的分类"), sub),
+    story += [para(_("二、受理量居前的分类"), sub),
               table([_("分类"), _("受理量"), _("办结率"), _("满意率")],
                     [[r["name"], r["accepted"], r["completion"], r["satisfaction"]] for r in doc["categories"]])]
-    story += [Paragraph(_("三、受理量居前的区域"), sub),
+    story += [para(_("三、受理量居前的区域"), sub),
               table([_("区域"), _("受理量"), _("办结率"), _("满意率")],
                     [[r["name"], r["accepted"], r["completion"], r["satisfaction"]] for r in doc["areas"]])]
-    story += [Paragraph(_("四、超期单位"), sub),
+    story += [para(_("四、超期单位"), sub),
               table([_("单位"), _("超期件数")], [[r["name"], r["overdue"]] for r in doc["overdue_units"]])]
-    story += [Paragraph(_("五、值得关注的工单"), sub),
+    story += [para(_("五、值得关注的工单"), sub),
               table([_("工单编号"), _("标题"), _("紧急程度"), _("主办单位"), _("状态")],
-                    [[r["number"], Paragraph(r["title"], body), r["urgency"], Paragraph(r["unit"], body), r["state"]]
+                    [[r["number"], para(r["title"], body), r["urgency"], para(r["unit"], body), r["state"]]
                      for r in doc["notable"]])]
-    story += [Spacer(1, 8), Paragraph(_("指标口径：") + "；".join(f"{f['name']}：{f['definition']}"
+    story += [Spacer(1, 8), para(_("指标口径：") + "；".join(f"{f['name']}：{f['definition']}"
                                                           for f in doc["figures"]), body)]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=doc["title"]).build(story)

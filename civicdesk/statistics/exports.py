@@ -21,6 +21,7 @@ from django_tasks import task
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from civicdesk.lib import spreadsheet
 from civicdesk.lib.masking import mask_name, mask_phone
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import identity_visible
@@ -35,13 +36,13 @@ def _book(title: str, header: list[str], rows: list[list[Any]], note: str = "") 
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title[:31] or "Sheet"
-    ws.append([title])
+    ws.append(spreadsheet.row(ws, [title]))
     ws["A1"].font = Font(bold=True)
     if note:
-        ws.append([note])
-    ws.append(header)
+        ws.append(spreadsheet.row(ws, [note]))
+    ws.append(spreadsheet.row(ws, header))
     for row in rows:
-        ws.append(row)
+        ws.append(spreadsheet.row(ws, row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -106,10 +107,10 @@ def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
 def orders_workbook(user: User, orders: QuerySet[WorkOrder], title: str) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    ws.append([title])
-    ws.append([str(h) for h in ORDER_HEADER])
+    ws.append(spreadsheet.row(ws, [title]))
+    ws.append(spreadsheet.row(ws, ORDER_HEADER))
     for row in order_rows(user, orders):
-        ws.append(row)
+        ws.append(spreadsheet.row(ws, row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

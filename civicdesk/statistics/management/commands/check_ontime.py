@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from civicdesk.catalogue.models import Channel, RequestType
+from civicdesk.lib.spreadsheet import csv_row
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, UnitKind, User
@@ -201,8 +202,9 @@ class Command(BaseCommand):
                                  "OnTime_Status"])
                 for reason, group in sorted(differences.items()):
                     for r in group:
-                        writer.writerow([reason, r.case_id, r.file, _fmt(r.opened), _fmt(r.target), _fmt(r.closed),
-                                         r.status])
+                        # The case files are outside data: their text is written as text.
+                        writer.writerow(csv_row([reason, r.case_id, r.file, _fmt(r.opened), _fmt(r.target),
+                                                 _fmt(r.closed), r.status]))
             for reason, group in sorted(differences.items()):
                 self.stdout.write(f"{len(group)} rows: {reason} (listed in {target})")
             return

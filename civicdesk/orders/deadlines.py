@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from civicdesk.lib.worktime import LimitUnit, WorkCalendar, subtract
-from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.models import AssignmentRole, WorkOrder
+from civicdesk.orders.workflow import WITH_UNIT, State
 from civicdesk.worktime.limits import Limit, resolve_limit, work_calendar
 from civicdesk.worktime.models import Stage
 
@@ -103,3 +104,84 @@ def start_callback_clock(order: WorkOrder, at: datetime) -> None:
     calendar = work_calendar()
     callback = limit(order, Stage.CALLBACK)
     order.callback_due_at = calendar.add(at, callback.amount, callback.unit)
+
+
+# What a calendar change may move, per state: (field, stage of its limit). A deadline already
+# judged (a reply against its handling deadline) is history and stays.
+_RUNNING: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("sign_due_at", Stage.SIGN, frozenset({State.DISPATCHED})),
+    ("handle_due_at", Stage.HANDLE, WITH_UNIT),
+    ("return_due_at", Stage.RETURN, frozenset({State.DISPATCHED, State.SIGNED})),
+    ("callback_due_at", Stage.CALLBACK, frozenset({State.AWAITING_CALLBACK})),
+)
+FOLLOWED_STATES = frozenset().union(*(states for _f, _s, states in _RUNNING))
+
+
+def _follow(due: datetime, before: WorkCalendar, after: WorkCalendar, anchor: datetime) -> datetime:
+    """The deadline under the new calendar: the working time it had left at `anchor` (the
+    start of the first changed day, or now if later) is kept, so the deadlines come out as if
+    the moves that set them had counted with the new calendar."""
+    if due <= anchor:
+        return due
+    minutes = before.working_minutes_between(anchor, due)
+    if minutes <= 0:
+        return due
+    return after.add_working_minutes(anchor, minutes)
+
+
+def follow_calendar(
+    order: WorkOrder, before: WorkCalendar, after: WorkCalendar, anchor: datetime
+) -> dict[str, tuple[datetime, datetime]]:
+    """Move the running deadlines of `order` (and of its open parts) from the calendar
+    `before` to `after`; returns field → (old, new) for those that moved. Limits counted in
+    calendar hours do not depend on the calendar and stay."""
+    moved: dict[str, tuple[datetime, datetime]] = {}
+    for field, stage, states in _RUNNING:
+        due: datetime | None = getattr(order, field)
+        if due is None or order.state not in states:
+            continue
+        if field == "sign_due_at" and order.signed_at is not None:
+            continue
+        if limit(order, stage).unit is LimitUnit.CALENDAR_HOURS:
+            continue
+        new = _follow(due, before, after, anchor)
+        if new == due:
+            continue
+        moved[field] = (due, new)
+        if field == "handle_due_at":
+            _set_handle_due(order, new, limit(order, Stage.HANDLE), after)
+        else:
+            setattr(order, field, new)
+    if order.state in WITH_UNIT and limit(order, Stage.SIGN).unit is not LimitUnit.CALENDAR_HOURS:
+        # Each unit's own sign-for deadline (the response-rate figures count against it).
+        for assignment in order.assignments.filter(active=True, signed_at__isnull=True, sign_due_at__isnull=False):
+            assert assignment.sign_due_at is not None
+            new = _follow(assignment.sign_due_at, before, after, anchor)
+            if new != assignment.sign_due_at:
+                moved[f"sign_due_at:{assignment.unit_id}"] = (assignment.sign_due_at, new)
+                assignment.sign_due_at = new
+                assignment.save(update_fields=["sign_due_at"])
+    if order.state in WITH_UNIT:
+        part_limit = limit(order, Stage.PART)
+        for part in order.assignments.filter(
+            active=True, role=AssignmentRole.ASSIST, part_given_at__isnull=True, part_due_at__isnull=False
+        ):
+            assert part.part_due_at is not None
+            if part_limit.unit is LimitUnit.CALENDAR_HOURS:
+                continue
+            new = _follow(part.part_due_at, before, after, anchor)
+            if order.handle_due_at is not None and new > order.handle_due_at:
+                new = order.handle_due_at  # never later than the lead's own deadline (joint.part_due)
+            if new != part.part_due_at:
+                moved[f"part_due_at:{part.unit_id}"] = (part.part_due_at, new)
+                part.part_due_at = new
+                part.save(update_fields=["part_due_at"])
+    return moved
+
+
+def count_running_from(since: datetime) -> int:
+    """Open orders whose handling or callback deadline is at or after `since` (a sign-for or
+    return deadline never lies beyond the handling one). Two index range counts."""
+    handling = WorkOrder.objects.filter(state__in=sorted(WITH_UNIT), handle_due_at__gte=since).count()
+    callbacks = WorkOrder.objects.filter(state=State.AWAITING_CALLBACK, callback_due_at__gte=since).count()
+    return handling + callbacks

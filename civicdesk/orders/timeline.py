@@ -82,6 +82,8 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                 "level": data.get("level"),
                 "due": _fmt(data.get("due_at", "")),
             }
+        elif event.action == "follow_calendar":
+            detail = _calendar_moves(data)
         elif event.action == "supervise":
             detail = _("%(level)s级督办") % {"level": data.get("level")}
         who = _("系统")
@@ -98,3 +100,21 @@ def _fmt(iso: str) -> str:
         return ""
     moment = datetime.fromisoformat(iso)
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _calendar_moves(data: dict[str, object]) -> str:
+    """Which deadlines a calendar change moved, from when to when."""
+    names = {
+        "handle_due_at": _("办理时限"), "sign_due_at": _("签收时限"), "return_due_at": _("退单时限"),
+        "callback_due_at": _("回访时限"), "part_due_at": _("协办时限"),
+    }
+    moved = data.get("moved")
+    parts = []
+    for field, span in (moved.items() if isinstance(moved, dict) else []):
+        name = names.get(field.split(":")[0])
+        if name is None or not isinstance(span, list) or len(span) != 2:
+            continue
+        if ":" in field and field.startswith("sign_due_at"):
+            name = _("单位签收时限")
+        parts.append(_("%(name)s %(old)s → %(new)s") % {"name": name, "old": _fmt(span[0]), "new": _fmt(span[1])})
+    return "；".join(parts)

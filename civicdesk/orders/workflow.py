@@ -122,6 +122,8 @@ MOVES: dict[str, Move] = {
     "supervise": _m("督办", set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
     "deadline_notice": _m("时限预警", set(WATCHED), None, Side.SYSTEM),
     "supplement": _m("补充信息", set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
+    # A change of the working calendar moves the running deadlines (civicdesk.orders.actions.calendar).
+    "follow_calendar": _m("随工作日历调整时限", set(WITH_UNIT) | {S.AWAITING_CALLBACK}, None, Side.SYSTEM),
 }
 
 # The first event of every order; it has no source state.

@@ -166,3 +166,55 @@ class DutyShiftForm(forms.ModelForm):
             elif data.get("day") and DutyShift.objects.filter(day=data["day"], unit=unit, user=user).exists():
                 self.add_error("user", _("%(user)s 当天已在 %(unit)s 值班。") % {"user": user, "unit": unit})
         return data
+
+
+class ScheduleImportForm(forms.Form):
+    """A year's schedule as published: the notice's text, or a table (date, 放假/上班, name)."""
+
+    NOTICE, TABLE = "notice", "table"
+
+    year = forms.TypedChoiceField(label=_("年份"), coerce=int, error_messages={"required": _("请选择年份。")})
+    kind = forms.ChoiceField(
+        label=_("来源"),
+        choices=[
+            (NOTICE, _("粘贴国务院办公厅通知正文")),
+            (TABLE, _("导入表格（CSV 或 Excel：日期，放假/上班，名称）")),
+        ],
+        initial=NOTICE,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("通知正文"), required=False, max_length=20000,
+        widget=forms.Textarea(
+            attrs={"rows": 12, "placeholder": _("国务院办公厅关于X年部分节假日安排的通知……一、元旦：……")}
+        ),
+        help_text=_("从中国政府网复制整篇通知粘贴即可；也可粘贴表格的 CSV 文本。"),
+    )
+    file = forms.FileField(label=_("表格文件"), required=False, help_text=_("第一行可为表头；日期写成 2027-01-01。"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, str(y)) for y in range(this_year - 1, this_year + 4)]  # type: ignore[attr-defined]
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            from civicdesk.worktime.notice import TableError, read_table, rows_as_text
+
+            if upload.size > 2 * 1024 * 1024:
+                self.add_error("file", _("文件过大（最多 2 MB）。"))
+                return data
+            try:
+                rows = read_table(upload.name, upload.read())
+            except TableError as error:
+                self.add_error("file", str(error))
+                return data
+            # The preview carries the table as CSV text, so confirming needs no second upload.
+            data["text"] = rows_as_text(rows)
+            data["kind"] = self.TABLE
+        elif not (data.get("text") or "").strip() and "text" not in self.errors:
+            self.add_error("text", _("请粘贴通知正文，或选择表格文件。"))
+        return data

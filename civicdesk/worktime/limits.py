@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time as _time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -121,14 +123,19 @@ def work_calendar(*, fresh: bool = False) -> WorkCalendar:
     now = _time.monotonic()
     if not fresh and _calendar_cache is not None and now - _calendar_cache[0] < _CALENDAR_TTL_SECONDS:
         return _calendar_cache[1]
-    overrides = dict(CalendarDay.objects.values_list("day", "is_workday"))
-    calendar = WorkCalendar(
-        BusinessHours.parse(settings.CIVICDESK_BUSINESS_HOURS),
-        ZoneInfo(settings.TIME_ZONE),
-        with_overrides(china_is_workday, overrides),
-    )
+    calendar = calendar_with(dict(CalendarDay.objects.values_list("day", "is_workday")))
     _calendar_cache = (now, calendar)
     return calendar
+
+
+def calendar_with(overrides: Mapping[date, bool]) -> WorkCalendar:
+    """The center's calendar with these admin-entered days (work_calendar reads them from the
+    database; a schedule change keeps the calendar from before it to compare deadlines)."""
+    return WorkCalendar(
+        BusinessHours.parse(settings.CIVICDESK_BUSINESS_HOURS),
+        ZoneInfo(settings.TIME_ZONE),
+        with_overrides(china_is_workday, dict(overrides)),
+    )
 
 
 def _policies() -> list[TimeLimitPolicy]:

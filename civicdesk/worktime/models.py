@@ -135,3 +135,30 @@ class DutyGapNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.unit}"
+
+
+class YearSchedule(models.Model):
+    """A year's State Council schedule as an admin entered it (a pasted notice or a table),
+    kept as the text it came from. Its presence is what tells the calendar warning that a
+    year the chinese-calendar data does not cover has been taken care of."""
+
+    class Source(models.TextChoices):
+        NOTICE = "notice", _("国务院通知")
+        TABLE = "table", _("表格导入")
+        DAYS = "days", _("逐日录入")
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    text = models.TextField(_("原文"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度节假日安排")
+        verbose_name_plural = _("年度节假日安排")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_source_display()}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("limits/<int:pk>/", views.limit_edit, name="limit_edit"),
     path("limits/<int:pk>/delete/", views.limit_delete, name="limit_delete"),
     path("calendar/", views.calendar_view, name="calendar"),
+    path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/<int:pk>/", views.calendar_edit, name="calendar_edit"),
     path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
     path("duty/", duty_views.roster, name="duty"),

@@ -23,9 +23,11 @@ from django.views.decorators.http import require_POST
 from civicdesk.catalogue.models import RequestType, Urgency
 from civicdesk.lib.worktime import china_calendar_years, china_is_workday
 from civicdesk.org.views import admin_required
-from civicdesk.worktime.forms import CalendarDayForm, TimeLimitPolicyForm
+from civicdesk.worktime.forms import CalendarDayForm, ScheduleImportForm, TimeLimitPolicyForm
 from civicdesk.worktime.limits import resolve_limit, work_calendar
-from civicdesk.worktime.models import CalendarDay, Stage, TimeLimitPolicy
+from civicdesk.worktime.models import CalendarDay, Stage, TimeLimitPolicy, YearSchedule
+from civicdesk.worktime.notice import Schedule, parse_notice, parse_rows, table_rows, weekday_name
+from civicdesk.worktime.schedule import change_days, first_gap
 
 # ---------------------------------------------------------------------------------------
 # Time limits
@@ -195,9 +197,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CalendarDayForm(request.POST)
         if form.is_valid():
-            day = form.save(commit=False)
-            day.entered_by = request.user  # type: ignore[assignment]
-            day.save()
+            day = _save_day(request, form)
             messages.success(request, _("已添加日历调整：%(day)s") % {"day": day})
             return redirect(reverse("worktime:calendar") + f"?month={day.day:%Y-%m}&year={day.day.year}")
     else:
@@ -224,15 +224,24 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     return render(request, "worktime/calendar.html", context, status=400 if form.is_bound else 200)
 
 
+def _save_day(request: HttpRequest, form: CalendarDayForm, moved_from: date | None = None) -> CalendarDay:
+    """One day through the shared path, so the deadlines that depend on it follow."""
+    day: date = form.cleaned_data["day"]
+    entry = CalendarDay(day=day, is_workday=form.cleaned_data["is_workday"], note=form.cleaned_data["note"])
+    remove = [moved_from] if moved_from is not None and moved_from != day else []
+    change_days({day: (entry.is_workday, entry.note)}, remove=remove, actor=request.user,  # type: ignore[arg-type]
+                reason=_("工作日历调整：%(day)s") % {"day": entry})
+    return CalendarDay.objects.get(day=day)
+
+
 @admin_required
 def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(CalendarDay, pk=pk)
     if request.method == "POST":
         form = CalendarDayForm(request.POST, instance=entry)
         if form.is_valid():
-            day = form.save(commit=False)
-            day.entered_by = request.user  # type: ignore[assignment]
-            day.save()
+            old_day = entry.day
+            day = _save_day(request, form, moved_from=old_day)
             messages.success(request, _("已保存日历调整：%(day)s") % {"day": day})
             return redirect(reverse("worktime:calendar") + f"?month={day.day:%Y-%m}&year={day.day.year}")
     else:
@@ -246,6 +255,90 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(CalendarDay, pk=pk)
     text, day = str(entry), entry.day
-    entry.delete()
+    change_days({}, remove=[day], actor=request.user,  # type: ignore[arg-type]
+                reason=_("工作日历调整：删除 %(day)s") % {"day": text})
     messages.success(request, _("已删除日历调整：%(day)s（恢复按国务院安排）") % {"day": text})
     return redirect(reverse("worktime:calendar") + f"?month={day:%Y-%m}&year={day.year}")
+
+
+# ---------------------------------------------------------------------------------------
+# A year's schedule from the State Council notice or a table
+
+
+def _parse(kind: str, text: str, year: int) -> Schedule:
+    if kind == ScheduleImportForm.TABLE:
+        return parse_rows(table_rows(text), year)
+    return parse_notice(text, year)
+
+
+@admin_required
+def calendar_import(request: HttpRequest) -> HttpResponse:
+    """Paste the notice (or upload the table), check the preview line by line, then save.
+
+    The preview is computed again from the same text when saving, never taken from the
+    browser; lines the admin unticks are left out."""
+    today = timezone.localdate()
+    if request.method != "POST":
+        try:
+            year = int(request.GET.get("year") or first_gap(today).year)
+        except ValueError:
+            year = today.year + 1
+        form = ScheduleImportForm(initial={"year": year, "kind": ScheduleImportForm.NOTICE})
+        return render(request, "worktime/calendar_import.html", {"form": form})
+    form = ScheduleImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "worktime/calendar_import.html", {"form": form}, status=400)
+    year, kind, text = form.cleaned_data["year"], form.cleaned_data["kind"], form.cleaned_data["text"]
+    schedule = _parse(kind, text, year)
+    # The preview ticks every line; a line the admin unticked stays out of the saved schedule.
+    taken = set(request.POST.getlist("take"))
+    # A new preview (the text may have changed) starts with every line ticked again.
+    reviewed = "reviewed" in request.POST and "save" in request.POST
+    skipped = {f"{d.day:%Y-%m-%d}" for d in schedule.days} - taken if reviewed else set()
+    chosen = [d for d in schedule.days if f"{d.day:%Y-%m-%d}" not in skipped]
+    if "save" in request.POST and not schedule.problems and chosen:
+        source = YearSchedule.Source.TABLE if kind == ScheduleImportForm.TABLE else YearSchedule.Source.NOTICE
+        reason = _("录入 %(year)s 年节假日安排（%(source)s）") % {"year": year, "source": source.label}
+        change = change_days(
+            {d.day: (d.is_workday, d.note) for d in chosen},
+            actor=request.user,  # type: ignore[arg-type]
+            reason=reason,
+            year=(year, source, text),
+        )
+        messages.success(request, _(
+            "已录入 %(year)s 年节假日安排：%(rest)s 个放假日，%(work)s 个调休上班日；"
+            "%(orders)s 件在办工单的时限已随之调整。"
+        ) % {
+            "year": year,
+            "rest": sum(1 for d in chosen if not d.is_workday),
+            "work": sum(1 for d in chosen if d.is_workday),
+            "orders": change.orders_moved,
+        })
+        return redirect(reverse("worktime:calendar") + f"?month={year}-01&year={year}")
+    current = work_calendar()
+    entered = {d.day: d for d in CalendarDay.objects.filter(day__in=[d.day for d in schedule.days])}
+    lines = [
+        {
+            "entry": d,
+            "weekday": weekday_name(d.day),
+            "skipped": f"{d.day:%Y-%m-%d}" in skipped,
+            "changes": current.is_workday(d.day) != d.is_workday,
+            "entered": entered.get(d.day),
+        }
+        for d in schedule.days
+    ]
+    others = CalendarDay.objects.filter(day__year=year).exclude(day__in=[d.day for d in schedule.days])
+    context = {
+        "form": form,
+        "schedule": schedule,
+        "lines": lines,
+        "others": others,
+        "year": year,
+        "kind": kind,
+        "text": text,
+        "already": YearSchedule.objects.filter(year=year).first(),
+        "rest_count": sum(1 for d in schedule.days if not d.is_workday),
+        "work_count": sum(1 for d in schedule.days if d.is_workday),
+    }
+    status = 400 if schedule.problems or "save" in request.POST else 200
+    return render(request, "worktime/calendar_preview.html", context, status=status)

@@ -5,6 +5,7 @@ the user's right, writes one append-only event, recomputes deadlines, and queues
 notifications in the outbox inside the same transaction.
 """
 
+from civicdesk.orders.actions.calendar import follow_calendar
 from civicdesk.orders.actions.closing import (
     accept_reply,
     close_without_callback,
@@ -47,7 +48,7 @@ from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
 
 __all__ = [
     "accept_reply", "answer_immediately", "approve_extension", "approve_return", "approve_suspension",
-    "close_without_callback", "create_order", "dispatch", "give_part", "link_enterprise", "merge",
+    "close_without_callback", "create_order", "dispatch", "follow_calendar", "give_part", "link_enterprise", "merge",
     "record_callback",
     "redispatch", "refuse_extension", "refuse_return", "refuse_suspension", "reply", "request_extension",
     "request_return", "request_suspension", "resume", "run_deadline_watch", "send_back_reply",

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_WEEKDAY_NAMES = "一二三四五六日"
 
 # One date, with its optional year and bracketed remark: "2022年12月31日（星期六）".
 _DATE = (
@@ -115,8 +115,14 @@ def _sentences(normal: str, original: str, start: int = 0, end: int | None = Non
     return found
 
 
+_WEEKDAY_LABELS = (
+    gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
+    gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日"),
+)
+
+
 def weekday_name(day: date) -> str:
-    return _("周%(d)s") % {"d": _WEEKDAY_NAMES[day.weekday()]}
+    return str(_WEEKDAY_LABELS[day.weekday()])
 
 
 class _Reader:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from civicdesk.lib.worktime import WorkCalendar
 from civicdesk.orders import clock, deadlines
@@ -75,7 +76,10 @@ def follow_calendar(
 
 def _data(moved: dict[str, tuple[datetime, datetime]], days: list[date]) -> dict[str, Any]:
     return {
-        "moved": {field: [old.isoformat(), new.isoformat()] for field, (old, new) in moved.items()},
+        "moved": {
+            field: [timezone.localtime(old).isoformat(), timezone.localtime(new).isoformat()]
+            for field, (old, new) in moved.items()
+        },
         # The first few changed days, enough to say why; the reason names the whole change.
         "days": [f"{day:%Y-%m-%d}" for day in days[:10]],
         "day_count": len(days),

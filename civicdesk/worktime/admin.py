@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
+from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy, YearSchedule
+from civicdesk.worktime.schedule import change_days
 
 
 @admin.register(CalendarDay)
@@ -10,9 +13,26 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "day"
 
+    # Through the shared path, like the calendar page: open orders' deadlines follow.
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: object, change: bool) -> None:
-        obj.entered_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        old = CalendarDay.objects.filter(pk=obj.pk).values_list("day", flat=True).first() if obj.pk else None
+        change_days({obj.day: (obj.is_workday, obj.note)}, remove=[old] if old and old != obj.day else [],
+                    actor=request.user, reason=_("工作日历调整：%(day)s") % {"day": obj})  # type: ignore[arg-type]
+        obj.pk = CalendarDay.objects.get(day=obj.day).pk
+
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
+        change_days({}, remove=[obj.day], actor=request.user,  # type: ignore[arg-type]
+                    reason=_("工作日历调整：删除 %(day)s") % {"day": obj})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
+        days = list(queryset.values_list("day", flat=True))
+        change_days({}, remove=days, actor=request.user,  # type: ignore[arg-type]
+                    reason=_("工作日历调整：删除 %(day)s") % {"day": "、".join(f"{d:%Y-%m-%d}" for d in days)})
+
+
+@admin.register(YearSchedule)
+class YearScheduleAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "entered_by", "entered_at"]
 
 
 @admin.register(TimeLimitPolicy)

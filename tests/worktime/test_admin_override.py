@@ -85,3 +85,20 @@ def test_it_lists_the_entered_days_in_the_admin(w: World, admin_client: tuple[Cl
     response = client.get("/admin/worktime/calendarday/")
     assert response.status_code == 200
     assert "元旦" in response.content.decode()
+
+
+def test_an_open_orders_deadline_follows_a_day_entered_in_the_admin(
+    w: World, admin_client: tuple[Client, User]
+) -> None:
+    client, user = admin_client
+    order = _dispatch_enquiry(w)
+    with time_machine.travel(at(2026, 12, 31, 11, 0), tick=False):
+        client.force_login(user)  # a session of that day
+        response = client.post(
+            "/admin/worktime/calendarday/add/", {"day": "2027-01-01", "is_workday": "", "note": "元旦"}
+        )
+    assert response.status_code == 302
+    order.refresh_from_db()  # type: ignore[attr-defined]
+    assert order.handle_due_at == at(2027, 1, 5, 10, 0)  # type: ignore[attr-defined]
+    event = order.events.order_by("-seq").first()  # type: ignore[attr-defined]
+    assert (event.action, event.actor) == ("follow_calendar", user)

@@ -29,6 +29,18 @@ def _deadline_notice(order: WorkOrder) -> Runner:
     return run
 
 
+def _follow_calendar(order: WorkOrder) -> Runner:
+    # Like the notice: the calendar change's check_move/record pair for one order
+    # (civicdesk.orders.actions.calendar.follow_calendar), here with nothing moved.
+    def run(actor: User | None) -> WorkOrder:
+        with locked_order(order.pk) as o:
+            check_move(o, "follow_calendar", actor)
+            record(o, "follow_calendar", actor, note="工作日历调整", data={"moved": {}, "days": []})
+        return o
+
+    return run
+
+
 def runner(w: World, action: str, order: WorkOrder) -> Runner:
     """Everything the move needs besides the actor is prepared here, before any snapshot,
     so that what the move itself writes can be told apart."""
@@ -37,6 +49,8 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         return lambda actor: actions.merge(order, actor=actor, into=parent)  # type: ignore[arg-type]
     if action == "deadline_notice":
         return _deadline_notice(order)
+    if action == "follow_calendar":
+        return _follow_calendar(order)
     call: dict[str, Callable[[Any], WorkOrder]] = {
         "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
         "send_to_hub": lambda a: actions.send_to_hub(order, actor=a),

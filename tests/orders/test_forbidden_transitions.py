@@ -22,6 +22,7 @@ ACTOR = {
     "send_back_reply": "dispatcher", "record_callback": "callback_agent",
     "close_without_callback": "callback_agent", "merge": "dispatcher", "void": "dispatcher",
     "transfer_out": "operator", "supervise": "supervisor", "deadline_notice": None, "supplement": "operator",
+    "follow_calendar": None,
 }
 
 CASES = [

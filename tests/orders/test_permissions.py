@@ -73,6 +73,8 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     "supervise": (World.signed, ["supervisor"],
                   ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor"]),
     "deadline_notice": (World.signed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
+    # Nobody moves a deadline by hand: the admin changes the calendar and the system follows.
+    "follow_calendar": (World.signed, ["system"], ["admin", "dispatcher", "handler_a"]),
     "supplement": (World.signed, ["operator", "dispatcher", "system"],
                    ["handler_a", "callback_agent", "outsider", "inactive:operator"]),
 }

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicdesk.enterprises.liaison import served_orders
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
@@ -45,7 +46,7 @@ def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query
 _PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, StrOrPromise]] = [
     ({Role.OPERATOR, Role.LIAISON}, gettext_lazy("我今天受理的工单"), lambda u: queues.taken_today(u), "intake:new", "",
      gettext_lazy("今天还没有受理工单")),
-    ({Role.LIAISON}, gettext_lazy("我的企业诉求"), lambda u: queues.enterprise_orders(u), "enterprises:mine", "",
+    ({Role.LIAISON}, gettext_lazy("我的企业诉求"), lambda u: served_orders(u), "enterprises:mine", "",
      gettext_lazy("驻点企业暂无诉求")),
     ({Role.DISPATCHER}, gettext_lazy("待派单"), lambda u: queues.pending_dispatch(u), "orders:dispatch_board", "",
      gettext_lazy("没有待派单工单")),

@@ -1,4 +1,7 @@
-"""Liaison officers (驻企员): which companies a person serves, and who serves a company."""
+"""Liaison officers (驻企员): which companies a person serves, and who serves a company.
+
+The rules the core and the outbox apply to them are registered from EnterprisesConfig.ready():
+LIAISON_ACCESS with civicdesk.orders.permissions, officers_of with the outbox rules."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from civicdesk.enterprises.models import Enterprise, LiaisonAssignment
-from civicdesk.org.models import Role, User
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.permissions import AccessRule, covering
+from civicdesk.org.models import OrgUnit, Role, User
 
 
 def enterprises_of(user: User, day: date | None = None) -> QuerySet[Enterprise]:
@@ -50,3 +55,24 @@ def served_condition(user: User, field: str = "enterprise") -> Q | None:
         return None
     current = LiaisonAssignment.objects.current().filter(officer=user, enterprise=OuterRef(field))
     return Q(Exists(current))
+
+
+def served_orders(user: User) -> QuerySet[WorkOrder]:
+    """我的企业诉求: every order of the companies a liaison officer is stationed at, newest first."""
+    served = served_condition(user)
+    if served is None:
+        return WorkOrder.objects.none()
+    return WorkOrder.objects.filter(served).order_by("-created_at", "-pk")
+
+
+def intake_unit(user: User, order: WorkOrder) -> OrgUnit | None:
+    """A liaison officer takes the intake side of the orders they filed or that concern a
+    company they are stationed at (驻企员代企业反映诉求), through their liaison unit."""
+    units = user.units_with_role(Role.LIAISON)
+    if not units or (order.owner_id != user.pk and not serves(user, order.enterprise_id)):
+        return None
+    return covering(units, order.hub)
+
+
+# Liaison officers see every order of the companies they are stationed at, and file for them.
+LIAISON_ACCESS = AccessRule(name="enterprises.liaison", sees=served_condition, intake_unit=intake_unit)

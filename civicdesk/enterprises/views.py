@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.enterprises import board as enterprise_board
 from civicdesk.enterprises.forms import RenewalForm
-from civicdesk.enterprises.liaison import enterprises_of
+from civicdesk.enterprises.liaison import enterprises_of, served_orders
 from civicdesk.enterprises.models import Enterprise, Licence, LicenceReminder, LicenceRenewal, ReminderMessage
 from civicdesk.enterprises.reminders import renew
-from civicdesk.orders import queues
 from civicdesk.org.models import OrgUnit, Role, User
 
 # Who sees the board: the hub's people who read figures, liaison officers and units (each
@@ -41,7 +40,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if Role.LIAISON not in user.roles:
         raise PermissionDenied(_("只有驻企员可以查看此页面。"))
-    orders = queues.enterprise_orders(user).select_related("lead_unit", "category", "enterprise")
+    orders = served_orders(user).select_related("lead_unit", "category", "enterprise")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
     return render(request, "enterprises/mine.html", {
         "title": _("我的企业诉求"),

@@ -2,11 +2,17 @@
 
 The rules are a table: an action → the audiences that hear of it. The first-contact owner
 hears of every move on the orders they took.
+
+The outbox is a reaction to "a move was recorded" (civicdesk.orders.reactions), subscribed
+in NotificationsConfig.ready(). What other apps add to the rules they register here from
+their own ready(), so this module imports none of them: the portal the link a citizen's SMS
+carries (register_citizen_link), enterprises who its liaison officers are
+(register_liaison_lookup).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -20,7 +26,6 @@ from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
-from civicdesk.portal.links import rating_url
 from civicdesk.worktime.limits import work_calendar
 
 LEAD = "lead_unit"
@@ -90,6 +95,32 @@ CITIZEN_TEXTS = {
     # accept_reply when CIVICDESK_PUBLIC_URL is set: the portal's login-free rating link.
     "accept_reply_rating": "您的诉求（工单号 {number}）已办理答复，请点击链接评价（{days}天内有效）：{url}",
 }
+
+
+# Links a citizen's SMS may carry, by action: (order number, seq of the event) → the URL,
+# or "" when there is none to give. The portal registers its rating link for accept_reply.
+CitizenLink = Callable[[str, int], str]
+_citizen_links: dict[str, CitizenLink] = {}
+# enterprise ids, day → enterprise id → the liaison officers stationed there that day.
+LiaisonLookup = Callable[[Iterable[int], date], dict[int, set[int]]]
+_liaison_lookup: list[LiaisonLookup] = []
+
+
+def register_citizen_link(action: str, url_for: CitizenLink) -> None:
+    """The citizen's SMS for `action` carries the link `url_for` gives (when it gives one),
+    with the text CITIZEN_TEXTS[f"{action}_rating"]."""
+    _citizen_links[action] = url_for
+
+
+def register_liaison_lookup(lookup: LiaisonLookup) -> None:
+    """Who the ENTERPRISE_LIAISONS audience names; without a lookup it names nobody."""
+    _liaison_lookup[:] = [lookup]
+
+
+def citizen_link(action: str, order: WorkOrder) -> str:
+    url_for = _citizen_links.get(action)
+    # The event being queued is the order's latest: its seq is the event count.
+    return url_for(order.number, order.event_count) if url_for is not None else ""
 
 
 @dataclass(frozen=True)
@@ -224,11 +255,10 @@ def plan(
     if CITIZEN in audiences and order.citizen_phone and (order.wants_reply or action == "create"):
         parent_number = order.parent.number if order.parent else ""
         sms = CITIZEN_TEXTS[action].format(number=order.number, parent=parent_number)
-        # The event being queued is the order's latest: its seq is the event count.
-        url = rating_url(order.number, order.event_count) if action == "accept_reply" else ""
+        url = citizen_link(action, order)
         if url:
             days = settings.CIVICDESK_RATING_LINK_DAYS
-            sms = CITIZEN_TEXTS["accept_reply_rating"].format(number=order.number, days=days, url=url)
+            sms = CITIZEN_TEXTS[f"{action}_rating"].format(number=order.number, days=days, url=url)
         planned.append(Planned(Medium.SMS, None, order.citizen_phone, f"citizen_{action}", sms))
     if MERGED_CALLERS in audiences and to_state == "closed":
         result = order.reply_text[:60] or str(order.get_reply_result_display())
@@ -257,9 +287,9 @@ class DatabaseDirectory:
         )
 
     def liaisons(self, enterprise_id: int, day: date) -> set[int]:
-        from civicdesk.enterprises.liaison import officers_of
-
-        return officers_of([enterprise_id], day).get(enterprise_id, set())
+        if not _liaison_lookup:
+            return set()
+        return _liaison_lookup[0]([enterprise_id], day).get(enterprise_id, set())
 
     def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
         from civicdesk.worktime.duty import on_duty_ids
@@ -308,9 +338,10 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
         for p in planned
     ]
     OutboxMessage.objects.bulk_create(messages)
-    if event.action == "accept_reply" and any(m.template == "citizen_accept_reply" for m in messages):
-        from civicdesk.portal.models import RatingLink
-
-        RatingLink.issue(order, event)
     deliver_on_commit(messages)
     return messages
+
+
+def react_to_move(order: WorkOrder, event: OrderEvent) -> None:
+    """The outbox's reaction to a recorded move (in its transaction: the rows commit with it)."""
+    queue_for_event(order, event)

@@ -2,9 +2,16 @@
 
 A role counts only in a unit: a dispatcher acts for the hub she belongs to (and hubs below
 it); a handler acts for his unit and any sub-unit it passed the order down to.
+
+The core knows hubs, units and owners. Other grounds for access belong to the apps that
+define them and are registered here as AccessRules from their AppConfig.ready()
+(enterprises: liaison officers see, and file for, the companies they are stationed at).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -23,13 +30,40 @@ _HUB_SIDE_ROLES = {
 }
 
 
-def _covering(units: list[OrgUnit], target: OrgUnit) -> OrgUnit | None:
+@dataclass(frozen=True)
+class AccessRule:
+    """One more ground on which a person may see orders and take their intake side."""
+
+    name: str
+    # The orders `user` may open on this ground, as a filter on WorkOrder; None for none.
+    sees: Callable[[User], Q | None]
+    # The unit through which `user` takes the intake side of `order` on this ground, or None.
+    intake_unit: Callable[[User, WorkOrder], OrgUnit | None]
+
+
+_access_rules: dict[str, AccessRule] = {}
+
+
+def register_access_rule(rule: AccessRule) -> None:
+    """Add (or, by name, replace) a ground for access; called from an AppConfig.ready()."""
+    _access_rules[rule.name] = rule
+
+
+def access_rules() -> list[AccessRule]:
+    return list(_access_rules.values())
+
+
+def covering(units: list[OrgUnit], target: OrgUnit) -> OrgUnit | None:
     """The user's unit that is `target` or above it, nearest first."""
     best: OrgUnit | None = None
     for unit in units:
         if target.path.startswith(unit.path) and (best is None or len(unit.path) > len(best.path)):
             best = unit
     return best
+
+
+# The former private name, still used by the demo's bulk generator.
+_covering = covering
 
 
 def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | None:
@@ -39,30 +73,19 @@ def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | No
     if user is None or not user.is_active:
         return None
     if side in _HUB_SIDE_ROLES:
-        found = _covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order.hub)
+        found = covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order.hub)
         if found is None and side is Side.INTAKE:
-            found = _liaison_intake_unit(user, order)
+            found = next((u for r in access_rules() if (u := r.intake_unit(user, order)) is not None), None)
         return found
     units = user.units_with_role(*UNIT_ROLES)
     if not units:
         return None
     if side is Side.LEAD_UNIT:
-        return _covering(units, order.lead_unit) if order.lead_unit is not None else None
+        return covering(units, order.lead_unit) if order.lead_unit is not None else None
     for assignment in order.assignments.filter(active=True, role=AssignmentRole.ASSIST).select_related("unit"):
-        if _covering(units, assignment.unit) is not None:
+        if covering(units, assignment.unit) is not None:
             return assignment.unit
     return None
-
-
-def _liaison_intake_unit(user: User, order: WorkOrder) -> OrgUnit | None:
-    """A liaison officer takes the intake side of the orders they filed or that concern a
-    company they are stationed at (驻企员代企业反映诉求)."""
-    from civicdesk.enterprises.liaison import serves
-
-    units = user.units_with_role(Role.LIAISON)
-    if not units or (order.owner_id != user.pk and not serves(user, order.enterprise_id)):
-        return None
-    return _covering(units, order.hub)
 
 
 def authorize(user: User | None, order: WorkOrder, action: str) -> tuple[Side, OrgUnit | None]:
@@ -105,12 +128,11 @@ def visible_orders(user: User) -> QuerySet[WorkOrder]:
             in_units |= Q(unit__path__startswith=path)
         worked_on = Assignment.objects.filter(in_units, order=OuterRef("pk"))
         condition |= Q(Exists(worked_on))
-    # Liaison officers see every order of the companies they are stationed at.
-    from civicdesk.enterprises.liaison import served_condition
-
-    served = served_condition(user)
-    if served is not None:
-        condition |= served
+    # The registered grounds (liaison officers: the orders of their companies).
+    for rule in access_rules():
+        extra = rule.sees(user)
+        if extra is not None:
+            condition |= extra
     return WorkOrder.objects.filter(condition)
 
 
@@ -125,7 +147,7 @@ def can_see_identity(user: User, order: WorkOrder) -> bool:
     if not order.confidential:
         return can_view(user, order)
     hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles}
-    return order.owner_id == user.pk or _covering(user.units_with_role(*hub_roles), order.hub) is not None
+    return order.owner_id == user.pk or covering(user.units_with_role(*hub_roles), order.hub) is not None
 
 
 def identity_visible(user: User) -> Q:

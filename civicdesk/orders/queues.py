@@ -138,16 +138,6 @@ def near_due(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
     ).order_by("handle_due_at")
 
 
-def enterprise_orders(user: User) -> QuerySet[WorkOrder]:
-    """我的企业诉求: every order of the companies a liaison officer is stationed at, newest first."""
-    from civicdesk.enterprises.liaison import served_condition
-
-    served = served_condition(user)
-    if served is None:
-        return _none()
-    return WorkOrder.objects.filter(served).order_by("-created_at", "-pk")
-
-
 def on_duty_orders(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
     """On a non-working day, for a person on duty: the orders that arrived at their unit
     since the stretch of days off began — at the hub, those waiting for dispatch; at a unit,

@@ -24,6 +24,7 @@ from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.routing import suggestions
 from civicdesk.routing.models import AutoDispatchDecision, AutoDispatchSetting, Outcome
+from civicdesk.routing.tasks import auto_dispatch_order
 
 logger = logging.getLogger("civicdesk.routing")
 
@@ -128,23 +129,15 @@ def run_auto_dispatch_sweep() -> int:
     return done
 
 
-def on_event_saved(sender: object, instance: OrderEvent, created: bool, **kwargs: object) -> None:
-    """Right after an order enters the dispatch queue (send_to_hub, from the console,
-    Open311, the API or the portal), decide on auto-dispatch in the worker. An undone
-    auto-dispatch marks the decision, and the order stays with the dispatchers."""
-    if not created:
-        return
-    if instance.action == "undo_auto_dispatch":
-        AutoDispatchDecision.objects.filter(order_id=instance.order_id).update(outcome=Outcome.UNDONE)
-        return
-    if instance.action != "send_to_hub":
-        return
-    order_id = instance.order_id
+def mark_undone(order: WorkOrder, event: OrderEvent) -> None:
+    """An undone auto-dispatch marks its decision (the order stays with the dispatchers).
+    A reaction to undo_auto_dispatch, inside its transaction."""
+    AutoDispatchDecision.objects.filter(order_id=order.pk).update(outcome=Outcome.UNDONE)
 
-    def enqueue() -> None:
-        if any_enabled():
-            from civicdesk.routing.tasks import auto_dispatch_order
 
-            auto_dispatch_order.enqueue(order_id)
-
-    transaction.on_commit(enqueue)
+def auto_dispatch_when_queued(order: WorkOrder, event: OrderEvent) -> None:
+    """Right after an order entered the dispatch queue (send_to_hub, from the console,
+    Open311, the API or the portal), decide on auto-dispatch in the worker. A reaction to
+    send_to_hub, after its commit."""
+    if any_enabled():
+        auto_dispatch_order.enqueue(order.pk)

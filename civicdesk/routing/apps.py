@@ -8,11 +8,15 @@ class RoutingConfig(AppConfig):
     verbose_name = "智能派单"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from civicdesk.orders.models import OrderEvent
+        # Imported here, not at the top: models cannot be imported before the registry is ready.
+        from civicdesk.orders.reactions import When, subscribe
         from civicdesk.routing import suggestions
-        from civicdesk.routing.actions import on_event_saved
+        from civicdesk.routing.actions import auto_dispatch_when_queued, mark_undone
 
         suggestions.connect_signals()
-        post_save.connect(on_event_saved, sender=OrderEvent, dispatch_uid="routing_auto_dispatch_on_queue")
+        # The decision row is marked with the undo itself; the auto-dispatch task starts only
+        # for an order that really entered the queue (after commit).
+        subscribe("routing.undo_marks_decision", mark_undone, when=When.IN_TRANSACTION,
+                  actions={"undo_auto_dispatch"})
+        subscribe("routing.auto_dispatch", auto_dispatch_when_queued, when=When.AFTER_COMMIT,
+                  actions={"send_to_hub"})

@@ -40,11 +40,11 @@ def race(*calls: Callable[[], Any], timeout: float = 60) -> list[tuple[str, Any]
 def slow_moves(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.3) -> None:
     """Make every move linger inside its transaction, after it changed the order, so the
     other thread is sure to arrive while the first still holds the order."""
-    original = base.queue_for_event
+    original = base.move_recorded
 
     def lingering(order: Any, event: Any) -> Any:
         result = original(order, event)
         time.sleep(seconds)
         return result
 
-    monkeypatch.setattr(base, "queue_for_event", lingering)
+    monkeypatch.setattr(base, "move_recorded", lingering)

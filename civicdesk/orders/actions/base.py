@@ -1,5 +1,6 @@
 """The one way an order changes: lock it, check the move and the right, change it,
-append one event, queue the notifications — all in one transaction."""
+append one event, announce it (civicdesk.orders.reactions: the outbox rows and the other
+in-transaction reactions) — all in one transaction."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civicdesk.notifications.queue import queue_for_event
 from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
 from civicdesk.orders.models import Assignment, OrderEvent, WorkOrder
 from civicdesk.orders.permissions import authorize
+from civicdesk.orders.reactions import move_recorded
 from civicdesk.orders.workflow import MOVES, Side, State
 from civicdesk.org.models import OrgUnit, User
 
@@ -114,7 +115,8 @@ def _append(
         note=note,
         data=data or {},
     )
-    queue_for_event(order, event)
+    # The apps built on the core react here (outbox rows now, tasks after commit).
+    move_recorded(order, event)
     return event
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from civicdesk.api.models import ApiToken, IdempotencyRecord
 
@@ -16,3 +17,6 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
     list_display = ["key", "user", "order", "status_code", "created"]
     readonly_fields = ["user", "token", "key", "request_hash", "order", "status_code", "response", "created"]
     search_fields = ["key", "user__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written by the API when it answers a request with an Idempotency-Key

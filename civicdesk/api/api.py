@@ -63,7 +63,10 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+# Every answer other than success that any operation can give, documented on each: 400 (a body
+# that is not JSON, a NUL anywhere in the request: civicdesk.runtime.middleware), 413 (body too
+# large), 422 (a parameter or field that does not validate), and the rest.
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 IDEMPOTENCY_KEY_MAX = 255
 
 

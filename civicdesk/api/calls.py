@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Schema, Status
 
 from civicdesk.api.api import ERRORS, api, caller
-from civicdesk.api.schemas import Text20, Text64
+from civicdesk.api.schemas import Moment, Text20, Text64
 from civicdesk.intake.calls import record_event
 from civicdesk.intake.models import Call, CallEventKind, CallState
 from civicdesk.orders.errors import InvalidInput
@@ -29,7 +29,7 @@ class CallEventIn(Schema):
     call_id: Text64 = Field(description="话机/呼叫中心给这通电话的编号，同一通电话的各事件相同")
     event: CallEventName = Field(description="ringing 振铃、answered 接听、hung_up 挂断、missed 未接")  # type: ignore[valid-type]
     phone: Text20 = Field(description="来电号码")
-    at: datetime | None = Field(None, description="事件发生时间（带时区）；不填为收到的时间")
+    at: Moment | None = Field(None, description="事件发生时间（带时区）；不填为收到的时间")
     agent: Text64 = Field("", description="接听或振铃的话务员用户名；个人话机的令牌可不填（即令牌本人）")
     extension: Text20 = Field("", description="分机号")
 

@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, StrictBool
 
 from civicdesk.catalogue.models import Channel, RequestType, Urgency
+from civicdesk.lib.controls import strip_bidi
 from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute
 from civicdesk.orders.workflow import State
 
 
 def _storable(value: str) -> str:
-    """No NUL and no lone surrogate: neither can be stored (PostgreSQL refuses both)."""
+    """No NUL and no lone surrogate: neither can be stored (PostgreSQL refuses both). Bidi
+    controls, which make text display in another order than stored, are removed."""
     for char in value:
         if char == "\x00" or 0xD800 <= ord(char) <= 0xDFFF:
             raise ValueError("含有不能保存的字符（NUL 或不成对的代理字符）")
-    return value
+    return strip_bidi(value)
 
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$")
+
+
+def _iso_moment(value: Any) -> Any:
+    """Only an ISO 8601 date-time: pydantic alone also takes numbers and numeric strings as Unix
+    timestamps, so `updated_after=0.5` would silently mean 1970."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_MOMENT.match(value.strip()):
+        raise ValueError("须为 ISO 8601 时间，如 2026-01-31T08:30:00+08:00。")
+    return value.strip()
+
+
+# A moment the caller sends (filters, event times).
+Moment = Annotated[datetime, BeforeValidator(_iso_moment)]
 
 Text20 = Annotated[str, Field(max_length=20), AfterValidator(_storable)]
 Text40 = Annotated[str, Field(max_length=40), AfterValidator(_storable)]
@@ -170,9 +189,9 @@ class OrderFilters(Schema):
     state: list[State] | None = Field(None, description="可重复：?state=dispatched&state=signed")
     category: Code | None = Field(None, description="分类编码（含下级分类）")
     lead_unit: Code | None = Field(None, description="主办单位编码")
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    updated_after: datetime | None = None
+    created_after: Moment | None = None
+    created_before: Moment | None = None
+    updated_after: Moment | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -189,8 +208,9 @@ class OrderCreateIn(Schema):
     topics: list[Code] = Field(default_factory=list, max_length=20, description="专题编码")
     citizen_name: Text50 = ""
     citizen_phone: Text20 = ""
-    confidential: bool = False
-    wants_reply: bool = True
+    # Strictly true or false: "yes", 1 or "on" are refused, not guessed.
+    confidential: StrictBool = False
+    wants_reply: StrictBool = True
     enterprise: Annotated[str, Field(max_length=18, pattern=r"^[0-9A-Za-z]+$")] | None = Field(
         None, description="企业统一社会信用代码"
     )
@@ -275,7 +295,7 @@ class CallbackIn(ActionIn):
     solved: ReplyResult
     satisfaction: Satisfaction
     comment: Text2000 = ""
-    rework: bool = False
+    rework: StrictBool = False
 
 
 class MergeIn(ActionIn):

@@ -37,6 +37,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from civicdesk.enterprises.models import Enterprise, Industry
 from civicdesk.enterprises.validators import normalise_phone, phone_problem
 from civicdesk.lib import creditcode, spreadsheet
+from civicdesk.lib.controls import strip_bidi
 
 NAME = "企业名称"
 CODE = "统一社会信用代码"
@@ -102,7 +103,7 @@ def _text(value: object) -> str:
         return str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return strip_bidi(str(value)).strip()
 
 
 def _header_key(value: object) -> str:

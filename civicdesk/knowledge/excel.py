@@ -16,6 +16,7 @@ from civicdesk.knowledge import bulk
 from civicdesk.knowledge.actions import ANSWER_MAX, TITLE_MAX
 from civicdesk.knowledge.models import Article, ArticleStatus
 from civicdesk.lib import spreadsheet
+from civicdesk.lib.controls import strip_bidi
 from civicdesk.org.models import OrgUnit, User
 
 # (header, attribute) in the sheet's order; import reads by header, so columns may be moved.
@@ -80,7 +81,7 @@ def _date(value: Any) -> date | None:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else strip_bidi(str(value)).strip()
 
 
 def import_articles(

@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 
 _SKIPPED = {"script", "style", "template", "noscript", "iframe", "object"}
 _BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Bidi embedding/override/isolate controls go too (civicdesk.lib.controls says why).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 # Only something that looks like a tag or comment is markup; "1 < 2" or "<3" stays text.
 _TAG_LIKE = re.compile(r"<\s*/?\s*[A-Za-z!?]")

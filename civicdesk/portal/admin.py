@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from civicdesk.portal.models import RatingLink
 
@@ -9,3 +10,6 @@ class RatingLinkAdmin(admin.ModelAdmin):
     list_display = ("order", "created_at", "expires_at", "used_at")
     readonly_fields = ("order", "event", "token_hash", "created_at", "expires_at", "used_at")
     search_fields = ("order__number",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # issued with the accept_reply SMS (RatingLink.issue), never typed in

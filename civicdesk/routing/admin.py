@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from civicdesk.routing.models import AutoDispatchDecision, AutoDispatchSetting, ModelVersion
 
@@ -10,6 +11,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
     exclude = ("artefact",)
     readonly_fields = ("number", "status", "trigger", "created_at", "trained_at", "train_size", "holdout_size",
                        "trained_until", "figures", "decision", "error")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a version is made by training (the nightly sweep or the console's 训练 button)
 
 
 @admin.register(AutoDispatchSetting)

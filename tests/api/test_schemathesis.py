@@ -1,5 +1,6 @@
 """Property-based run of every operation in the OpenAPI document (schemathesis, through
-the WSGI app): bodies, queries and headers generated from the schema never cause a 5xx.
+the WSGI app): bodies, queries and headers generated from the schema never cause a 5xx, and
+every answer is one the document lists, with the content type and body it documents.
 
 Each action operation runs against an order that is in a state the action applies to,
 with a caller who holds the right, and with the order's current version, so the
@@ -13,7 +14,12 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from civicdesk.api.tokens import create_token
 from civicdesk.orders.models import WorkOrder
@@ -22,6 +28,16 @@ from tests.api.test_actions import CASES
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 _state: dict[str, object] = {}
+# No 5xx, and no answer the schema does not describe (status, content type, body).
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES: dict[str, int] = {}  # examples run per operation (printed with -s by the last test)
+
+
+@pytest.fixture(scope="module")
+def _report():
+    """Prints how many generated examples ran once the module is done (visible with -s)."""
+    yield
+    print(f"\nschemathesis: {sum(EXAMPLES.values())} examples over {len(EXAMPLES)} operations")
 
 
 @pytest.fixture
@@ -38,7 +54,7 @@ def _keep_test_connection():
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
-def test_no_server_error(case, w, _keep_test_connection):
+def test_no_server_error(case, w, _keep_test_connection, _report):
     operation_id = case.operation.definition.raw.get("operationId", "")
     action = operation_id.removeprefix("action_") if operation_id.startswith("action_") else None
     key = f"{w.hub.pk}:{operation_id}"
@@ -56,4 +72,6 @@ def test_no_server_error(case, w, _keep_test_connection):
     if isinstance(case.body, dict) and "expected_version" in case.body:
         case.body["expected_version"] = order.version
     response = case.call(headers={"Authorization": f"Bearer {_state['token']}"})
-    case.validate_response(response, checks=[not_a_server_error])
+    EXAMPLES[operation_id] = EXAMPLES.get(operation_id, 0) + 1
+    case.validate_response(response, checks=CHECKS)
+

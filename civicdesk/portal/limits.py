@@ -88,15 +88,20 @@ def used(limit: Limit, key: str) -> int:
     return Hit.objects.filter(scope=limit.scope, key_hash=_key_hash(limit.scope, key), at__gt=since).count()
 
 
-def exceeded(limit: Limit, key: str) -> bool:
-    """Whether `key` has used up `limit` (without counting a new attempt)."""
-    return bool(key) and used(limit, key) >= limit.count
-
-
 def take(limit: Limit, key: str) -> bool:
     """Count one attempt for `key` if the limit allows it; False (and nothing counted) when used up."""
+    return reserve(limit, key) is not None
+
+
+def reserve(limit: Limit, key: str) -> int | None:
+    """Count one attempt for `key` if the limit allows it, checking and counting in one locked
+    step; the Hit's id (0 for an empty key, which is not limited), or None when used up.
+
+    For limits on failures (wrong tracking digits) the attempt is counted *before* it is
+    tried and given back with `release` when it succeeds: checking first and counting after
+    the failure let parallel guesses all pass the check before any of them was counted."""
     if not key:
-        return True
+        return 0
     key_hash = _key_hash(limit.scope, key)
     now = timezone.now()
     with transaction.atomic():
@@ -105,9 +110,14 @@ def take(limit: Limit, key: str) -> bool:
             scope=limit.scope, key_hash=key_hash, at__gt=now - timedelta(seconds=limit.seconds)
         ).count()
         if recent >= limit.count:
-            return False
-        Hit.objects.create(scope=limit.scope, key_hash=key_hash, at=now)
-    return True
+            return None
+        return int(Hit.objects.create(scope=limit.scope, key_hash=key_hash, at=now).pk)
+
+
+def release(hit_id: int | None) -> None:
+    """Give back an attempt counted by `reserve` (it turned out not to count, e.g. a success)."""
+    if hit_id:
+        Hit.objects.filter(pk=hit_id).delete()
 
 
 def forget_old() -> int:

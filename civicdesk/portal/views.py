@@ -156,19 +156,23 @@ def track(request: HttpRequest) -> HttpResponse:
     number, digits = form.cleaned_data["number"], form.cleaned_data["last_four"]
     ip = limits.client_ip(request)
     refused = None
-    if limits.exceeded(limits.track_failures_per_number(), number):
+    # The guess is counted against the number before it is checked, in the same locked step as
+    # the limit check, and given back if it was right: parallel guesses cannot slip past.
+    guess = limits.reserve(limits.track_failures_per_number(), number)
+    if guess is None:
         refused = _("这个工单号的查询失败次数过多，请一小时后再试，或拨打 12345 热线查询。")
     elif not limits.take(limits.track_per_ip(), ip):
+        limits.release(guess)
         refused = _("查询过于频繁，请稍后再试。")
     if refused:
         form.add_error(None, refused)
         return render(request, "portal/track.html", {"form": form}, status=429)
     order = service.find_for_citizen(number, digits)
     if order is None:
-        limits.take(limits.track_failures_per_number(), number)
         # One message for "no such order" and "wrong digits": nobody learns which numbers exist.
         form.add_error(None, _("没有查到：请核对工单号和手机号后四位（须是提交诉求时留的号码）。"))
         return render(request, "portal/track.html", {"form": form}, status=404)
+    limits.release(guess)
     _remember(request, _TRACKED, number)
     return redirect("portal:order", number=number)
 

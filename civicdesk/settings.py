@@ -247,7 +247,8 @@ CIVICDESK_PORTAL_TRACKS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_TRACKS_PER_IP_HO
 CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER = env_int("CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER", 10, minimum=1)
 # Captcha questions drawn per IP and hour (knowledge-base look-ups while typing: three times as many).
 CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR", 100, minimum=1)
-# The hub (unit code) that takes portal requests; empty: the highest hub with operators.
+# The hub (unit code) that takes portal requests; empty: the highest hub with a dispatcher
+# (service accounts do not count). Checked when `civicdesk serve` starts.
 CIVICDESK_PORTAL_HUB = env_str("CIVICDESK_PORTAL_HUB", "")
 # How many reverse proxies append to X-Forwarded-For (0: the header is not trusted).
 CIVICDESK_TRUSTED_PROXY_HOPS = env_int("CIVICDESK_TRUSTED_PROXY_HOPS", 0, minimum=0, maximum=5)

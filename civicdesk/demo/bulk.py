@@ -329,9 +329,8 @@ class BulkEngine:
             self._next[model] = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         self._counters = dict(OrderNumberCounter.objects.values_list("day", "last"))
         members: dict[tuple[int, str], set[int]] = {}
-        for unit_id, role, user_id in Membership.objects.filter(user__is_active=True).values_list(
-            "unit_id", "role", "user_id"
-        ):
+        staff = Membership.objects.filter(user__is_active=True, user__is_service=False)
+        for unit_id, role, user_id in staff.values_list("unit_id", "role", "user_id"):
             members.setdefault((unit_id, role), set()).add(user_id)
         self._members = {key: sorted(ids) for key, ids in members.items()}
 

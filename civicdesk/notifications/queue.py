@@ -274,7 +274,9 @@ class DatabaseDirectory:
         if not ids:
             return set()
         return set(
-            Membership.objects.filter(unit_id__in=ids, role__in=roles, user__is_active=True).values_list(
+            Membership.objects.filter(
+                unit_id__in=ids, role__in=roles, user__is_active=True, user__is_service=False
+            ).values_list(
                 "user_id", flat=True
             )
         )

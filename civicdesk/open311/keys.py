@@ -34,7 +34,7 @@ def create_client(name: str, hub: OrgUnit, *, rate_per_minute: int = 30) -> tupl
             prefix = secrets.token_hex(4)
         key = f"{prefix}.{secrets.token_urlsafe(32)}"
         username = f"open311-{slugify(name)[:40] or prefix}-{prefix}"
-        user = User(username=username, display_name=f"Open311：{name}"[:50])
+        user = User(username=username, display_name=f"Open311：{name}"[:50], is_service=True)
         # A service account: nobody signs in with it.
         user.set_unusable_password()
         user.save()

@@ -94,6 +94,10 @@ class OrgUnit(models.Model):
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # An account through which a system acts (an Open311 client, the citizen portal), never a
+    # person: it holds a role so that its moves are allowed, but it never counts as staff —
+    # not for choosing a staffed hub, not as a recipient, not as someone to hand work to.
+    is_service = models.BooleanField(_("服务账号"), default=False)
 
     class Meta:
         verbose_name = _("用户")

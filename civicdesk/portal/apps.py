@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "市民门户"
 
     def ready(self) -> None:
+        from civicdesk.portal import checks  # noqa: F401  (registers the system check)
         # Imported here, not at the top: models cannot be imported before the registry is ready.
         from civicdesk.notifications.queue import register_citizen_link
         from civicdesk.orders.reactions import When, subscribe

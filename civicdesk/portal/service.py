@@ -37,19 +37,43 @@ class PortalClosed(Exception):
     """No hub is set up to take requests."""
 
 
+def _staffed() -> Exists:
+    # A person who will see a portal order: it waits for dispatch at the hub. Service accounts
+    # (Open311 clients, this portal's own) hold roles there too, but nobody reads their queue.
+    return Exists(Membership.objects.filter(
+        unit=OuterRef("pk"), role=Role.DISPATCHER, user__is_active=True, user__is_service=False
+    ))
+
+
+def hub_problem() -> str | None:
+    """Why portal requests would reach no dispatcher, in words an administrator can act on;
+    None when the hub they go to is staffed (checked at start by the portal's system check)."""
+    code = str(settings.CIVICDESK_PORTAL_HUB)
+    if not code:
+        if not OrgUnit.objects.filter(is_hub=True, active=True).exists():
+            return _("还没有启用的受理中心（枢纽），网上门户暂不受理。")
+        if not OrgUnit.objects.filter(_staffed(), is_hub=True, active=True).exists():
+            return _("没有任何受理中心有在岗的派单员，网上门户提交的诉求将无人处理；"
+                     "请为受理中心添加派单员，或设置 CIVICDESK_PORTAL_HUB。")
+        return None
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None or not unit.is_hub or not unit.active:
+        return _("CIVICDESK_PORTAL_HUB=%(code)s 不是启用的受理中心（枢纽）的编码。") % {"code": code}
+    if not OrgUnit.objects.filter(_staffed(), pk=unit.pk).exists():
+        return _("CIVICDESK_PORTAL_HUB=%(code)s（%(name)s）没有在岗的派单员（服务账号不算），"
+                 "网上门户提交的诉求将无人处理。") % {"code": code, "name": unit.name}
+    return None
+
+
 def portal_hub() -> OrgUnit:
     """The hub that takes portal requests: CIVICDESK_PORTAL_HUB (a unit code), else the
-    highest hub whose operators take requests (an upstream hotline above the city's own
-    center, which only sends cases down, has none)."""
+    highest hub with a dispatcher who is a person (an upstream hotline above the city's own
+    center, which only sends cases down, has none; an Open311 client's service account does
+    not make a hub staffed). Raises PortalClosed rather than send requests where nobody sees
+    them."""
     hubs = OrgUnit.objects.filter(is_hub=True, active=True).order_by("path")
     code = str(settings.CIVICDESK_PORTAL_HUB)
-    if code:
-        hub = hubs.filter(code=code).first()
-    else:
-        staffed = Membership.objects.filter(
-            unit=OuterRef("pk"), role=Role.OPERATOR, user__is_active=True
-        ).exclude(user__username=ACCOUNT)
-        hub = hubs.filter(Exists(staffed)).first() or hubs.first()
+    hub = hubs.filter(code=code).first() if code else hubs.filter(_staffed()).first()
     if hub is None:
         raise PortalClosed
     return hub
@@ -62,7 +86,7 @@ def portal_account(hub: OrgUnit) -> User:
     if user is None:
         try:
             with transaction.atomic():
-                user = User(username=ACCOUNT, display_name=_("市民门户"))
+                user = User(username=ACCOUNT, display_name=_("市民门户"), is_service=True)
                 user.set_unusable_password()
                 user.save()
         except IntegrityError:

@@ -21,6 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, bind: str, workers: int, no_migrate: bool, **options: Any) -> None:
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        # Checks that read the database (the portal's hub); an error stops the start with its message.
+        call_command("check", databases=["default"])
         # The hashed-name static storage needs its manifest; building it takes a second.
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"CivicDesk: http://{bind}/  (Ctrl+C 停止)")

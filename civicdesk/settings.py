@@ -114,6 +114,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,9 +123,51 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "civicdesk.console.middleware.no_store_for_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# HTTPS. CIVICDESK_HTTPS=true (the site is reached only over https) turns on the redirect to
+# https, cookies sent only over https, and HSTS for a year including subdomains (and the
+# preload flag); each can still be set on its own. Behind a proxy that ends TLS, also set
+# CIVICDESK_PROXY_SSL_HEADER=true so that the proxy's X-Forwarded-Proto tells Django the
+# request was https (else the redirect loops).
+_HTTPS = env_bool("CIVICDESK_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("CIVICDESK_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("CIVICDESK_SECURE_COOKIES", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("CIVICDESK_HSTS_SECONDS", 365 * 86400 if _HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CIVICDESK_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("CIVICDESK_HSTS_PRELOAD", _HTTPS)
+if env_bool("CIVICDESK_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz answers the load balancer's plain-http probe without a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A staff sign-in lasts one shift, not Django's two weeks: CIVICDESK_SESSION_HOURS from the
+# sign-in (default 8), and optionally ends when the browser closes.
+SESSION_COOKIE_AGE = env_int("CIVICDESK_SESSION_HOURS", 8, minimum=1, maximum=14 * 24) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("CIVICDESK_SESSION_BROWSER_CLOSE", False)
+
+# Content-Security-Policy (django-csp): everything is served from this site (vendored htmx,
+# Bootstrap, ECharts) and no page has inline script, so scripts come only from 'self'. Inline
+# style stays allowed: templates and ECharts set style attributes, and htmx adds its indicator
+# style; a style cannot run code. Images may be data: URIs (Bootstrap's form icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "civicdesk.urls"
 WSGI_APPLICATION = "civicdesk.wsgi.application"

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicdesk.lib.plaintext import strip_html
@@ -67,6 +68,7 @@ def _submit_context(
             "category_hints": hints}
 
 
+@never_cache  # what the citizen typed or their order: never kept by a cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -122,6 +124,7 @@ def _remembered(request: HttpRequest, key: str, number: str) -> bool:
     return at is not None and time.time() - at < TRACK_SECONDS
 
 
+@never_cache  # what the citizen typed or their order: never kept by a cache
 @require_GET
 def submitted(request: HttpRequest, number: str) -> HttpResponse:
     if not _remembered(request, _SUBMITTED, number):
@@ -145,6 +148,7 @@ def new_captcha(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/_captcha.html", {"question": _question(request)})
 
 
+@never_cache  # what the citizen typed or their order: never kept by a cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -183,6 +187,7 @@ def _tracked_order(request: HttpRequest, number: str) -> WorkOrder | None:
     return WorkOrder.objects.select_related("category", "area", "parent").filter(number=number).first()
 
 
+@never_cache  # what the citizen typed or their order: never kept by a cache
 @require_GET
 def order(request: HttpRequest, number: str) -> HttpResponse:
     found = _tracked_order(request, number)
@@ -191,6 +196,7 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "portal/order.html", {"p": service.progress(found), "form": SupplementForm()})
 
 
+@never_cache  # what the citizen typed or their order: never kept by a cache
 @require_POST
 def supplement(request: HttpRequest, number: str) -> HttpResponse:
     found = _tracked_order(request, number)
@@ -215,6 +221,7 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "portal/order.html", {"p": service.progress(found), "form": form}, status=400)
 
 
+@never_cache  # what the citizen typed or their order: never kept by a cache
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     state = service.link_state(token)

@@ -48,4 +48,50 @@
     document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
     document.querySelectorAll("[data-clear-draft]").forEach((el) => localStorage.removeItem("civicdesk-draft:" + el.dataset.clearDraft));
   });
+  // Scripts live here, not in the pages: the Content-Security-Policy allows no inline script.
+
+  // "Tick all" for the dispatch table; delegated so it survives htmx swaps of the board.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-check-all]")) return;
+    document.querySelectorAll("#pending-table input[name=selected]").forEach(function (box) { box.checked = event.target.checked; });
+  });
+
+  // Intake suggestions: a button marked data-fill copies its data-unit / data-area / data-category
+  // into the form's fields (the area only when empty if data-area-if-empty); the category last,
+  // since changing it asks for new suggestions.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-fill]");
+    if (!button) return;
+    const set = function (id, value, onlyIfEmpty, announce) {
+      const field = document.getElementById(id);
+      if (!field || !value || (onlyIfEmpty && field.value)) return;
+      field.value = value;
+      if (announce) field.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    const data = button.dataset;
+    const areaOnly = !data.unit && !data.category;
+    set("id_lead_unit", data.unit, false, !data.category);
+    set("id_area", data.area, "areaIfEmpty" in data, areaOnly);
+    set("id_category", data.category, false, true);
+  });
+
+  // Callback form: offer rework only when the citizen is not satisfied or the matter is not solved.
+  function setUpCallback(form) {
+    const wrap = document.getElementById("rework-wrap");
+    if (!wrap) return;
+    const update = function () {
+      const sat = form.querySelector("input[name='record_callback-satisfaction']:checked");
+      const sol = form.querySelector("input[name='record_callback-solved']:checked");
+      const show = (sat && sat.value === "unsatisfied") || (sol && sol.value !== "solved");
+      wrap.hidden = !show;
+      if (!show) { const box = wrap.querySelector("input[type=checkbox]"); if (box) box.checked = false; }
+    };
+    form.addEventListener("change", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const callback = document.getElementById("record-callback");
+    if (callback) setUpCallback(callback);
+  });
 })();

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "civicdesk.console",
@@ -126,7 +128,29 @@ MIDDLEWARE = [
     "civicdesk.console.middleware.no_store_for_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "civicdesk.console.middleware.password_change_first",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in lockout (django-axes): failed sign-ins are counted in the database per account and
+# per client address (CIVICDESK_TRUSTED_PROXY_HOPS decides which address); past the limit, the
+# account or the address is refused, also with the right password, until the lockout time
+# has passed or an administrator unlocks it (user page in 系统管理, or Django admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CIVICDESK_LOGIN_FAILURES", 5, minimum=1)
+# A call center signs in from behind one address: the address's own, higher limit.
+CIVICDESK_LOGIN_ADDRESS_FAILURES = env_int("CIVICDESK_LOGIN_ADDRESS_FAILURES", 30, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "civicdesk.console.lockout.LoginAttempts"
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CIVICDESK_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "civicdesk.lib.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "civicdesk.console.lockout.locked_out"
+AXES_VERBOSE = False
 
 # HTTPS. CIVICDESK_HTTPS=true (the site is reached only over https) turns on the redirect to
 # https, cookies sent only over https, and HSTS for a year including subdomains (and the
@@ -192,9 +216,15 @@ TEMPLATES = [
     }
 ]
 
+# Checked wherever a password is set by a person: the console's own password page, an
+# administrator's new account or reset, Django admin. (The demo's accounts are seed data.)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "display_name", "phone", "email"]}},
+    {"NAME": "civicdesk.org.passwords.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("CIVICDESK_PASSWORD_MIN_LENGTH", 8, minimum=8)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

@@ -10,4 +10,5 @@ urlpatterns = [
     # Back to the console's sign-in page, not Django admin's "logged out" page.
     path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("manage/", views.manage, name="manage"),
+    path("password/", views.PasswordChangeView.as_view(), name="password"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.enterprises.liaison import served_orders
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
+from civicdesk.org.forms import OwnPasswordForm
 from civicdesk.org.models import Role, User
 from civicdesk.runtime.health import health
 from civicdesk.worktime.duty import gaps_for
@@ -28,6 +30,26 @@ if TYPE_CHECKING:
 class LoginView(auth_views.LoginView):
     template_name = "console/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Staff change their own password (old one, new one twice; Django's validators). Also
+    the page a person is sent to after an administrator reset their password."""
+
+    template_name = "console/password.html"
+    form_class = OwnPasswordForm
+
+    def get_success_url(self) -> str:
+        return reverse("console:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # saves the password, keeps this session signed in
+        user: User = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        messages.success(self.request, _("密码已修改。"))
+        return response
 
 
 def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query: str = "") -> dict[str, Any]:

@@ -23,4 +23,7 @@ class CivicUserAdmin(UserAdmin):
     list_display = ["username", "display_name", "phone", "is_active"]
     search_fields = ["username", "display_name", "phone"]
     inlines = [MembershipInline]
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("CivicDesk", {"fields": ("display_name", "phone")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("CivicDesk", {"fields": ("display_name", "phone", "must_change_password", "is_service")}),
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import Membership, OrgUnit, Role, User
@@ -183,3 +184,30 @@ class MembershipForm(forms.Form):
 
     def save(self) -> Membership:
         return Membership.objects.create(user=self.user, unit=self.cleaned_data["unit"], role=self.cleaned_data["role"])
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """A person's own new password: the old one, the new one twice, Django's validators."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """An administrator's temporary password for someone; that person must replace it at the
+    next sign-in. Checked by the same validators (against the person's name and phone)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("临时密码")
+        self.fields["new_password1"].help_text = ""
+        self.fields["new_password2"].label = _("再次输入临时密码")
+        _style(self)
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user

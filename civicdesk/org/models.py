@@ -98,6 +98,9 @@ class User(AbstractUser):
     # person: it holds a role so that its moves are allowed, but it never counts as staff —
     # not for choosing a staffed hub, not as a recipient, not as someone to hand work to.
     is_service = models.BooleanField(_("服务账号"), default=False)
+    # Set when an administrator resets the password: the person must choose their own at the
+    # next sign-in before any other page opens (civicdesk.console.middleware).
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -13,5 +13,7 @@ urlpatterns = [
     path("users/new/", views.user_new, name="user_new"),
     path("users/<int:pk>/", views.user_detail, name="user"),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
     path("users/<int:pk>/memberships/<int:membership_pk>/delete/", views.membership_delete, name="membership_delete"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from civicdesk.catalogue.models import DispatchRule
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import OPEN
-from civicdesk.org.forms import MembershipForm, UnitForm, UserCreateForm, UserEditForm
+from civicdesk.org.forms import MembershipForm, ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 View = Callable[..., HttpResponse]
@@ -188,6 +188,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "profile": profile,
+        "reset_form": ResetPasswordForm(person),
+        "locked": sign_in_locked(person),
         "membership_form": membership,
         "memberships": person.memberships.select_related("unit").order_by("unit__path", "role"),
         "is_self": person.pk == request.user.pk,
@@ -230,3 +232,53 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _status(form: Any) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+def sign_in_locked(person: User) -> bool:
+    """Whether the sign-in lockout refuses this account now (too many wrong passwords within
+    the lockout time), as django-axes counts them."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(username=person.username, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start"))["n"] or 0
+    return bool(failures >= int(settings.AXES_FAILURE_LIMIT))
+
+
+@admin_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift the sign-in lockout of this account (its counted failures are forgotten)."""
+    from axes.utils import reset
+
+    person = get_object_or_404(User, pk=pk)
+    reset(username=person.username)
+    messages.success(request, _("已解除登录锁定：%(user)s") % {"user": person})
+    return redirect("org:user", pk=pk)
+
+
+@admin_required
+@require_POST
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a temporary password that the person must replace at the next sign-in; their
+    sign-in lockout is lifted as well, so that the new password can be used at once."""
+    from axes.utils import reset
+
+    person = get_object_or_404(User, pk=pk)
+    form = ResetPasswordForm(person, request.POST)
+    if not form.is_valid():
+        context = {
+            "person": person, "profile": UserEditForm(instance=person), "reset_form": form,
+            "locked": sign_in_locked(person), "membership_form": MembershipForm(user=person),
+            "memberships": person.memberships.select_related("unit").order_by("unit__path", "role"),
+            "is_self": person.pk == request.user.pk,
+        }
+        return render(request, "org/user_detail.html", context, status=400)
+    form.save()
+    reset(username=person.username)
+    messages.success(request, _("已重置 %(user)s 的密码：请把临时密码告知本人，下次登录时须改为自己的密码。")
+                     % {"user": person})
+    return redirect("org:user", pk=pk)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "captcha",
     "django_tasks",
     "django_tasks_db",
     "civicdesk.console",
@@ -325,6 +326,13 @@ CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_QUESTIONS_PER
 CIVICDESK_PORTAL_HUB = env_str("CIVICDESK_PORTAL_HUB", "")
 # How many reverse proxies append to X-Forwarded-For (0: the header is not trusted).
 CIVICDESK_TRUSTED_PROXY_HOPS = env_int("CIVICDESK_TRUSTED_PROXY_HOPS", 0, minimum=0, maximum=5)
+# The captcha picture (django-simple-captcha, drawn by Pillow with its bundled font): letters
+# turned up to 30 degrees either way, noise arcs and dots.
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-30, 30)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")
+CAPTCHA_IMAGE_SIZE = (180, 50)
+CAPTCHA_2X_IMAGE = False
 # Browser tests only: an answer the captcha accepts as well. Leave empty in production.
 CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER = env_str("CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER", "")
 # Deliver new SMS and e-mail right after the move commits (a task), besides the worker's sweep.

@@ -147,8 +147,9 @@ class SubmitForm(forms.Form):
     confidential = forms.BooleanField(label=gettext_lazy("为我保密（承办单位看不到我的姓名和电话）"), required=False)
     wants_reply = forms.BooleanField(label=gettext_lazy("需要办理结果短信通知和回访"), required=False, initial=True)
     captcha_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    captcha_answer = forms.CharField(label=gettext_lazy("验证题答案"), max_length=10, required=False,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    captcha_answer = forms.CharField(label=gettext_lazy("验证码"), max_length=10, required=False,
+                                     widget=forms.TextInput(attrs={
+                                         "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
-"""What the citizen portal keeps: rating links (hashed), captcha challenges, and the hits
-its rate limits count. All in the database, because several app machines share it."""
+"""What the citizen portal keeps: rating links (hashed) and the hits its rate limits count
+(captcha questions are django-simple-captcha's rows). All in the database, because several
+app machines share it."""
 
 from __future__ import annotations
 
@@ -52,23 +53,6 @@ class RatingLink(models.Model):
                 "expires_at": event.at + timedelta(days=int(settings.CIVICDESK_RATING_LINK_DAYS)),
             },
         )
-
-
-class Challenge(models.Model):
-    """One captcha question shown on the submit page; answered once."""
-
-    key = models.CharField(max_length=32, unique=True)
-    answer_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
-    used = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("验证码")
-        verbose_name_plural = _("验证码")
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class Hit(models.Model):

@@ -9,6 +9,9 @@ urlpatterns = [
     path("submitted/<str:number>", views.submitted, name="submitted"),
     path("answers", views.answers, name="answers"),
     path("captcha", views.new_captcha, name="captcha"),
+    # The picture of a question (django-simple-captcha draws it; its own URLs are not used: new
+    # questions come only through the portal's per-address limit).
+    path("captcha/<str:key>.png", views.captcha_image, name="captcha_image"),
     path("track", views.track, name="track"),
     path("track/<str:number>", views.order, name="order"),
     path("track/<str:number>/supplement", views.supplement, name="supplement"),

@@ -84,7 +84,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/submit.html", _submit_context(request, form), status=400)
     data = form.cleaned_data
     if not captcha.check(data.get("captcha_key", ""), data.get("captcha_answer", "")):
-        form.add_error("captcha_answer", _("验证题答案不对或已过期，请看新的题目重新作答。"))
+        form.add_error("captcha_answer", _("验证码不对或已过期，请按新的图片重新输入。"))
         return render(request, "portal/submit.html", _submit_context(request, form), status=400)
     ip = limits.client_ip(request)
     if not limits.take(limits.submit_per_ip(), ip):
@@ -146,6 +146,12 @@ def answers(request: HttpRequest) -> HttpResponse:
 @require_GET
 def new_captcha(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/_captcha.html", {"question": _question(request)})
+
+
+@never_cache  # a question is answered once: its picture is not worth keeping
+@require_GET
+def captcha_image(request: HttpRequest, key: str) -> HttpResponse:
+    return captcha.picture(key)
 
 
 @never_cache  # what the citizen typed or their order: never kept by a cache

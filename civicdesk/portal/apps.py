@@ -7,10 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = "市民门户"
 
     def ready(self) -> None:
-        from civicdesk.portal import checks  # noqa: F401  (registers the system check)
         # Imported here, not at the top: models cannot be imported before the registry is ready.
         from civicdesk.notifications.queue import register_citizen_link
         from civicdesk.orders.reactions import When, subscribe
+        from civicdesk.portal import checks  # noqa: F401  (registers the system check)
         from civicdesk.portal.links import rating_url
         from civicdesk.portal.reactions import issue_rating_link
 

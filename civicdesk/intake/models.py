@@ -58,7 +58,7 @@ class Call(models.Model):
         indexes = [models.Index(fields=["hub", "state", "called_back_at", "started_at"], name="intake_call_missed")]
 
     def __str__(self) -> str:
-        return f"{self.call_id} {self.phone}"
+        return self.call_id  # not the number: this string is shown in the admin and in logs
 
 
 class CallEvent(models.Model):

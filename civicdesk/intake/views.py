@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category
@@ -152,29 +153,33 @@ def done(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def suggest(request: HttpRequest) -> HttpResponse:
-    """While the operator types: category and unit suggestions, similar open orders."""
+    """While the operator types: category and unit suggestions, similar open orders. A POST
+    (htmx, with the CSRF header): what the caller said never goes into a URL, and so never
+    into an access log."""
     user: User = request.user  # type: ignore[assignment]
     _require_intake(user)
+    typed = request.POST
     area = (
-        Area.objects.filter(pk=int(request.GET["area"])).first()
-        if (request.GET.get("area") or "").isdigit()
+        Area.objects.filter(pk=int(typed["area"])).first()
+        if (typed.get("area") or "").isdigit()
         else None
     )
-    chosen = request.GET.get("category") or ""
+    chosen = typed.get("category") or ""
     chosen_category = Category.objects.filter(pk=chosen).first() if chosen.isdigit() else None
     # Smart dispatch (civicdesk.routing): top 3 category × unit with confidence and reasons.
     routed = routing_suggest(
-        title=request.GET.get("title", "")[:200], content=request.GET.get("content", "")[:3000],
-        address=request.GET.get("address", "")[:255], area=area, category=chosen_category,
+        title=typed.get("title", "")[:200], content=typed.get("content", "")[:3000],
+        address=typed.get("address", "")[:255], area=area, category=chosen_category,
     )
     suggestions = routed.categories
     category = chosen_category or (routed.best.category if routed.best else None)
     area = area or routed.area
     match = responsible_unit(category, area) if category is not None else None
     similar = visible_orders(user).filter(state__in=sorted(OPEN))
-    phone = (request.GET.get("citizen_phone") or "").strip()
-    address = (request.GET.get("address") or "").strip()
+    phone = (typed.get("citizen_phone") or "").strip()
+    address = (typed.get("address") or "").strip()
     condition = Q(pk__in=[])
     if len(phone) >= 5:
         condition |= Q(citizen_phone=phone) & identity_visible(user)
@@ -198,11 +203,13 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def caller(request: HttpRequest) -> HttpResponse:
+    """The caller's past orders by their number: a POST, like the suggestions."""
     user: User = request.user  # type: ignore[assignment]
     _require_intake(user)
     return render(
-        request, "intake/_history.html", {"history": _caller_history(user, request.GET.get("citizen_phone", ""))}
+        request, "intake/_history.html", {"history": _caller_history(user, request.POST.get("citizen_phone", ""))}
     )
 
 

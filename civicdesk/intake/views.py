@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import secrets
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category
 from civicdesk.enterprises.views import search_enterprises
-from civicdesk.intake.calls import link_order
+from civicdesk.intake.calls import link_order, order_of_call
 from civicdesk.intake.forms import IntakeForm
+from civicdesk.intake.models import IntakeSubmission
 from civicdesk.orders import actions
 from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import ActionError
@@ -56,6 +61,22 @@ def _caller_history(user: User, phone: str) -> list[object]:
     )
 
 
+def draft_key(call_id: str, caller: str) -> str:
+    """The key the browser keeps an unsent intake draft under: one per call (its call id,
+    else the number the screen-pop named), so that the next call never opens with the
+    previous caller's words. Typed without a screen-pop, the page has one "manual" draft."""
+    if call_id:
+        return f"intake:call:{call_id}"
+    if caller:
+        return f"intake:phone:{caller}"
+    return "intake:manual"
+
+
+def _screen_pop_url(call_id: str, caller: str) -> str:
+    wanted = {k: v for k, v in (("caller", caller), ("call_id", call_id)) if v}
+    return reverse("intake:new") + (f"?{urlencode(wanted)}" if wanted else "")
+
+
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -64,6 +85,12 @@ def new(request: HttpRequest) -> HttpResponse:
     liaison_only = not user.roles & {Role.OPERATOR, Role.DISPATCHER}
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES, hub=hub, enterprise_required=liaison_only)
+        already = _already_submitted(user, request.POST.get("submission", ""))
+        if already is not None:
+            # The same form again (back after sending, a double click): show the order it made.
+            messages.warning(request, _("这张受理单已提交过，已生成工单 %(number)s，未重复建单。") % {
+                "number": already.number})
+            return redirect("intake:done", number=already.number)
         if form.is_valid():
             order = _submit(request, user, form)
             if order is not None:
@@ -72,15 +99,30 @@ def new(request: HttpRequest) -> HttpResponse:
                 return redirect("intake:done", number=order.number)
         return render(request, "intake/new.html", _context(user, form, hub), status=400)
     caller = (request.GET.get("caller") or "").strip()[:20]
-    initial: dict[str, object] = {"citizen_phone": caller, "call_id": (request.GET.get("call_id") or "")[:64]}
+    call_id = (request.GET.get("call_id") or "").strip()[:64]
+    initial: dict[str, object] = {
+        "citizen_phone": caller, "call_id": call_id, "submission": secrets.token_urlsafe(24),
+        "draft": draft_key(call_id, caller),
+    }
     if liaison_only:
         initial["channel"] = "liaison"
     form = IntakeForm(initial=initial, hub=hub, enterprise_required=liaison_only)
     return render(request, "intake/new.html", _context(user, form, hub, caller=caller))
 
 
+def _already_submitted(user: User, token: str) -> WorkOrder | None:
+    if not token:
+        return None
+    found = IntakeSubmission.objects.filter(token=token, user=user, order__isnull=False).select_related("order")
+    record = found.first()
+    return record.order if record is not None else None
+
+
 def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> dict[str, object]:
     phone = caller or (form.data.get("citizen_phone", "") if form.is_bound else "")
+    call_id = str(form.data.get("call_id", "") if form.is_bound else form.initial.get("call_id", ""))
+    key = str(form.data.get("draft", "") if form.is_bound else form.initial.get("draft", "")) or draft_key(
+        call_id, caller)
     return {
         "form": form,
         "history": _caller_history(user, str(phone)),
@@ -88,6 +130,11 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         # Operators dispatch directly only where the center allows it (the action refuses otherwise).
         "may_dispatch": Role.DISPATCHER in user.roles or (Role.OPERATOR in user.roles and operator_may_dispatch()),
         "enterprise_options": search_enterprises(user, ""),
+        "draft_key": key,
+        # 清空 / 新来电: the same call's page with nothing typed (a manual page for a manual call).
+        "clean_url": _screen_pop_url(call_id, caller if key.startswith("intake:phone:") else "")
+        if key != "intake:manual" else reverse("intake:new"),
+        "call_order": order_of_call(call_id, user),
     }
 
 
@@ -100,9 +147,19 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
     if intent == "dispatch" and not data.get("lead_unit"):
         form.add_error("lead_unit", _("请选择派单单位。"))
         return None
+    taken = order_of_call(data.get("call_id", ""), user)
+    if taken is not None and not data.get("same_call_confirmed"):
+        form.add_error("same_call_confirmed", _(
+            "这个来电已受理为工单 %(number)s。如确是同一来电的另一件诉求，请勾选确认后再提交。"
+        ) % {"number": taken.number})
+        return None
+    token = (data.get("submission") or "").strip()
     try:
         # Create and its first move together: if the move fails, no half-taken order stays.
         with transaction.atomic():
+            # The form's token first: a concurrent second post of the same form waits on its
+            # unique index, then fails and is shown the order this one makes.
+            submission = IntakeSubmission.objects.create(token=token, user=user) if token else None
             order = actions.create_order(
                 actor=user,
                 channel=data["channel"],
@@ -133,6 +190,14 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
             else:
                 order = actions.send_to_hub(order, actor=user)
             link_order(data.get("call_id", ""), order, user)
+            if submission is not None:
+                submission.order = order
+                submission.save(update_fields=["order"])
+    except IntegrityError:
+        earlier = _already_submitted(user, token)
+        if earlier is None:
+            raise
+        return earlier
     except ActionError as error:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, message)
@@ -149,7 +214,10 @@ def done(request: HttpRequest, number: str) -> HttpResponse:
     order = visible_orders(user).filter(number=number).first()
     if order is None:
         raise Http404(_("没有找到该工单，或您无权查看。"))
-    return render(request, "intake/done.html", {"order": order})
+    call = order.calls.first()  # type: ignore[attr-defined]
+    # The browser forgets the draft of the call just taken (whichever key it was kept under).
+    keys = {draft_key(call.call_id if call else "", ""), draft_key("", order.citizen_phone), draft_key("", "")}
+    return render(request, "intake/done.html", {"order": order, "draft_keys": " ".join(sorted(keys))})
 
 
 @login_required

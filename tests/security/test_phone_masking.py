@@ -136,3 +136,14 @@ def test_open311_publishes_no_dotted_number(w: World, client: Client) -> None:
     assert "人民路有坑" in body
     for private in (DOTTED, "1234.5678", "7551234"):
         assert private not in body, private
+
+
+@pytest.mark.django_db
+def test_a_confidential_callers_number_in_the_title_does_not_reach_the_units_messages(w: World) -> None:
+    from civicdesk.notifications.models import OutboxMessage
+
+    _confidential(w)
+    sent = list(OutboxMessage.objects.filter(user=w.handler_a).values_list("text", flat=True))
+    assert sent, "the unit is told about the dispatched order"
+    for message in sent:
+        _no_caller(message)

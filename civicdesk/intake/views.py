@@ -132,10 +132,19 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         "enterprise_options": search_enterprises(user, ""),
         "draft_key": key,
         # 清空 / 新来电: the same call's page with nothing typed (a manual page for a manual call).
-        "clean_url": _screen_pop_url(call_id, caller if key.startswith("intake:phone:") else "")
+        "clean_url": _screen_pop_url(call_id, _screen_pop_caller(form, key, caller))
         if key != "intake:manual" else reverse("intake:new"),
         "call_order": order_of_call(call_id, user),
     }
+
+
+def _screen_pop_caller(form: IntakeForm, key: str, caller: str) -> str:
+    """The number the call's page was opened with: from the screen-pop, else kept in the key."""
+    if caller:
+        return caller
+    if key.startswith("intake:phone:"):
+        return key.removeprefix("intake:phone:")
+    return str(form.data.get("citizen_phone", "")) if form.is_bound else ""
 
 
 def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | None:

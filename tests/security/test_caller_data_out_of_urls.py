@@ -39,3 +39,8 @@ def test_a_posted_lookup_still_finds_the_callers_history(w: World) -> None:
     assert order_numbers(text(client.post("/intake/caller", {"citizen_phone": "13912345678"}))) == [past.number]
     html = text(client.post("/intake/suggest", TYPED))
     assert past.number in order_numbers(html[html.index('id="caller-history"'):])
+
+
+def test_the_portal_answers_panel_refuses_a_get_with_what_the_citizen_wrote(client: object) -> None:
+    assert client.get("/portal/answers", {"content": "我家门口路灯不亮，电话13912345678"}).status_code == 405  # type: ignore[attr-defined]
+    assert client.post("/portal/answers", {"content": "路灯不亮"}).status_code == 200  # type: ignore[attr-defined]

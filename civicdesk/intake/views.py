@@ -27,6 +27,7 @@ from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import identity_visible, visible_orders
+from civicdesk.orders.privacy import log_phone_search
 from civicdesk.orders.workflow import OPEN
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.routing.suggestions import suggest as routing_suggest
@@ -53,6 +54,8 @@ def _caller_history(user: User, phone: str) -> list[object]:
     phone = phone.strip()
     if len(phone) < 5:
         return []
+    # A lookup by phone number, like the search page's: recorded (once per number while typing).
+    log_phone_search(user, phone, repeats=False)
     return list(
         visible_orders(user)
         .filter(identity_visible(user), citizen_phone=phone)

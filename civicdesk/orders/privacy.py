@@ -11,8 +11,12 @@ manager), and sees the caller's own number masked in the contact block with an a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from civicdesk.lib.masking import scrub_text
-from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.models import PHONE_SEARCH, PersonalDataAccess, WorkOrder
 from civicdesk.orders.permissions import can_see_identity
 from civicdesk.org.models import User
 
@@ -30,3 +34,20 @@ def text_for(user: User | None, order: WorkOrder, text: str | None) -> str:
     if not text or knows_caller(user, order):
         return text
     return scrub_text(text, name=order.citizen_name)
+
+
+# The intake page looks the caller up as the number is typed: one row per number and person
+# within this window is enough to say who looked for whom, and when.
+_REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def log_phone_search(user: User, digits: str, *, repeats: bool = True) -> None:
+    """Record that `user` looked orders up by a phone number (查看个人信息留痕). With
+    `repeats=False` the same number looked up again by the same person shortly after is not
+    written twice (live lookups while typing)."""
+    digits = digits[:100]
+    if not repeats and PersonalDataAccess.objects.filter(
+        user=user, fields=PHONE_SEARCH, query=digits, at__gte=timezone.now() - _REPEAT_WINDOW
+    ).exists():
+        return
+    PersonalDataAccess.objects.create(user=user, fields=PHONE_SEARCH, query=digits)

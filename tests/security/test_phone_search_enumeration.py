@@ -83,3 +83,13 @@ def test_the_search_box_posts_so_a_number_never_lands_in_a_url(w: World) -> None
     # A search by words still becomes an ordinary link.
     response = client_for(w.handler_a).post("/orders/search/", {"q": "人民路"})
     assert response.status_code == 302 and "q=%E4%BA%BA%E6%B0%91%E8%B7%AF" in response["Location"]
+
+
+def test_the_intake_pages_lookups_by_phone_are_audited_once_per_number(w: World) -> None:
+    client = client_for(w.operator)
+    for _keystroke in range(3):
+        client.post("/intake/caller", {"citizen_phone": FULL})
+    client.post("/intake/suggest", {"title": "路灯", "citizen_phone": FULL})
+    client.post("/intake/caller", {"citizen_phone": "13912345678"})
+    rows = PersonalDataAccess.objects.filter(fields=PHONE_SEARCH, user=w.operator).order_by("pk")
+    assert [r.query for r in rows] == [FULL, "13912345678"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders.models import PHONE_SEARCH, PersonalDataAccess, WorkOrder
 from civicdesk.orders.permissions import identity_visible, visible_orders
+from civicdesk.orders.privacy import log_phone_search
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
 
@@ -60,7 +61,7 @@ def _phone_search(user: User, query: str, orders: QuerySet[WorkOrder]) -> tuple[
         recent = PersonalDataAccess.objects.filter(user=user, fields=PHONE_SEARCH, at__gte=since).count()
         if recent >= getattr(settings, "CIVICDESK_PHONE_SEARCHES_PER_HOUR", PHONE_SEARCHES_PER_HOUR):
             return orders.none(), _("按电话查询过于频繁，请一小时后再试。")
-    PersonalDataAccess.objects.create(user=user, fields=PHONE_SEARCH, query=digits[:100])
+    log_phone_search(user, digits)
     known = orders.filter(identity_visible(user))
     if partial:
         return known.filter(citizen_phone__contains=digits), ""

@@ -52,3 +52,15 @@ def test_the_admin_masks_callers_numbers_of_calls(w: World) -> None:
         body = client.get(path).content.decode()
         assert PHONE not in body and "139****5678" in body, path
     assert "c-1" not in client.get("/admin/intake/call/", {"q": PHONE}).content.decode()
+
+
+def test_the_admin_masks_citizens_numbers_in_the_outbox(w: World) -> None:
+    from civicdesk.notifications.models import OutboxMessage
+
+    w.new_order(citizen_phone=PHONE)
+    message = OutboxMessage.objects.filter(address=PHONE).first()
+    assert message is not None, "the caller is sent an SMS on a new order"
+    client = _superuser()
+    for path in ("/admin/notifications/outboxmessage/", f"/admin/notifications/outboxmessage/{message.pk}/change/"):
+        body = client.get(path).content.decode()
+        assert PHONE not in body and "139****5678" in body, path

@@ -9,7 +9,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 
@@ -31,7 +30,7 @@ def _style(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
-class UnitForm(CountedLimits, forms.ModelForm):
+class UnitForm(forms.ModelForm):
     """Add a unit under a parent, or rename / move one."""
 
     parent = UnitChoiceField(
@@ -89,7 +88,7 @@ class UnitForm(CountedLimits, forms.ModelForm):
         return data
 
 
-class UserCreateForm(CountedLimits, forms.ModelForm):
+class UserCreateForm(forms.ModelForm):
     password1 = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput(render_value=False))
     password2 = forms.CharField(label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(render_value=False))
     unit = UnitChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), required=False)
@@ -146,7 +145,7 @@ class UserCreateForm(CountedLimits, forms.ModelForm):
         return user
 
 
-class UserEditForm(CountedLimits, forms.ModelForm):
+class UserEditForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "phone"]
@@ -158,7 +157,7 @@ class UserEditForm(CountedLimits, forms.ModelForm):
         _style(self)
 
 
-class MembershipForm(CountedLimits, forms.Form):
+class MembershipForm(forms.Form):
     """Give a person a role in a unit (a role counts only in that unit and below)."""
 
     unit = UnitChoiceField(

@@ -73,6 +73,8 @@ class CategoryDoc:
     label: str  # unique, human-readable ("市政道路/路面破损")
     parent_text: str
     own_text: str
+    # a leaf of the tree: a class of the text model even before any order of it closed
+    leaf: bool = False
 
 
 # catalogue(category_id, area_lineage) → unit id of the catalogue rule, or None
@@ -112,13 +114,19 @@ class DispatchModel:
         model.label_category = {
             label_of.get(o.category_id, f"#{o.category_id}"): o.category_id for o in recent_orders
         }
+        model.label_category.update({d.label: d.category_id for d in docs if d.leaf})
         if len(set(labels)) >= 2:
+            # The categories of the history and every leaf of the catalogue: a leaf no closed
+            # order has carried yet is still known by its words (as the cold start knows it).
             present = set(labels)
-            taxonomy = [(d.label, d.parent_text, d.own_text) for d in docs if d.label in present]
+            taxonomy = [(d.label, d.parent_text, d.own_text) for d in docs if d.label in present or d.leaf]
             # Above 10,000 orders a 10 % holdout calibrates as well as 3-fold scores, at a
             # quarter of the cost.
-            model.classifier = RoutingClassifier(n_jobs=n_jobs, calibration_holdout_above=10_000).fit(
-                [o.text for o in recent_orders], labels, taxonomy=taxonomy)
+            # No latent topics here: the center has no unlabelled pool beyond these orders, and the
+            # SVD over 10,000 texts alone would take most of the training budget on 2 cores.
+            model.classifier = RoutingClassifier(
+                n_jobs=n_jobs, calibration_holdout_above=10_000, lsa_components=0
+            ).fit([o.text for o in recent_orders], labels, taxonomy=taxonomy, taxonomy_classes=True)
         else:
             model.single_category = recent_orders[0].category_id
 
@@ -154,6 +162,15 @@ class DispatchModel:
             order = row.argsort()[::-1][:k]
             result.append([(self.label_category[classes[i]], float(row[i])) for i in order])
         return result
+
+    def decisive_words(self, text: str, category_id: int, k: int = 5) -> list[str]:
+        """The words of the text that most favoured the category in the text classifier."""
+        if self.classifier is None:
+            return []
+        for label, cid in self.label_category.items():
+            if cid == category_id:
+                return self.classifier.decisive_words(text, label, k)
+        return []
 
     def unit_distribution(
         self, category_id: int, area_lineage: tuple[int, ...], catalogue_unit: int | None

@@ -50,9 +50,13 @@ class Option:
     history: int  # past orders of the category (in the area) that ended at the unit
     history_area: Area | None
     examples: list[tuple[str, str]] = field(default_factory=list)  # (number, title)
+    # the words of the message that most favoured the category (model suggestions only)
+    words: list[str] = field(default_factory=list)
 
     def reason(self) -> str:
         parts = []
+        if self.words:
+            parts.append(_("关键词：%(words)s") % {"words": "、".join(self.words)})
         if self.rule is not None:
             parts.append(_("派单目录：%(rule)s") % {"rule": rule_text(self.rule)})
         if self.history:
@@ -159,6 +163,7 @@ def category_docs() -> list[CategoryDoc]:
     ref = _load_reference()
     docs = []
     seen: set[str] = set()
+    parents = {c.parent_id for c in ref.categories.values() if c.parent_id is not None}
     for category in sorted(ref.categories.values(), key=lambda c: c.code):
         ancestors = [ref.categories[c] for c in ref.category_lineage(category.pk)[1:]]
         parent_text = " ".join(
@@ -171,7 +176,7 @@ def category_docs() -> list[CategoryDoc]:
         while label in seen:
             label += "·"
         seen.add(label)
-        docs.append(CategoryDoc(category.pk, label, parent_text, own_text))
+        docs.append(CategoryDoc(category.pk, label, parent_text, own_text, leaf=category.pk not in parents))
     return docs
 
 
@@ -296,7 +301,7 @@ def suggest_many(
             cats: list[tuple[int, float, str]] = [(chosen.pk, 1.0, _("已选分类"))]
         else:
             cats = distributions.get(i, [])
-        results.append(_options(ref, active, cats, lineage, area, match, limit))
+        results.append(_options(ref, active, cats, lineage, area, match, limit, texts[i] if chosen is None else ""))
     return results
 
 
@@ -308,6 +313,7 @@ def _options(
     area: Area | None,
     match: gazetteer.AreaMatch | None,
     limit: int,
+    text: str = "",
 ) -> Suggestions:
     pairs: list[tuple[float, int, int, DispatchRule | None]] = []
     catalogue_units: dict[int, int | None] = {}
@@ -328,9 +334,15 @@ def _options(
             pairs.append((joint, category_id, unit_id, rule if rule is not None and rule.unit_id == unit_id else None))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     options = []
+    words_of: dict[int, list[str]] = {}
     for joint, category_id, unit_id, rule in pairs[:limit]:
         history, history_area_id = (0, None)
         examples: list[tuple[str, str]] = []
+        words: list[str] = []
+        if active is not None and text:
+            if category_id not in words_of:
+                words_of[category_id] = active.model.decisive_words(text, category_id, k=4)
+            words = words_of[category_id]
         if active is not None:
             history, history_area_id = active.model.history_count(
                 category_id, lineage, unit_id, catalogue_units.get(category_id))
@@ -345,6 +357,7 @@ def _options(
                 history=history,
                 history_area=ref.areas.get(history_area_id) if history_area_id is not None else None,
                 examples=list(examples),
+                words=words,
             )
         )
     categories = [

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.forms import CategoryChoiceField
 from civicdesk.catalogue.models import Category
-from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.lib.worktime import LimitUnit
 from civicdesk.org.models import Membership
 from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
@@ -33,7 +32,7 @@ def _style(form: forms.BaseForm) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
-class TimeLimitPolicyForm(CountedLimits, forms.ModelForm):
+class TimeLimitPolicyForm(forms.ModelForm):
     category = CategoryChoiceField(
         label=_("分类"), queryset=Category.objects.none(), required=False, empty_label=_("（所有分类）")
     )
@@ -88,7 +87,7 @@ class TimeLimitPolicyForm(CountedLimits, forms.ModelForm):
 _KIND_CHOICES = [("1", _("工作日（上班）")), ("0", _("休息日（放假）"))]
 
 
-class CalendarDayForm(CountedLimits, forms.ModelForm):
+class CalendarDayForm(forms.ModelForm):
     is_workday = forms.TypedChoiceField(
         label=_("这一天"),
         choices=_KIND_CHOICES,
@@ -126,7 +125,7 @@ class CalendarDayForm(CountedLimits, forms.ModelForm):
         return day
 
 
-class DutyShiftForm(CountedLimits, forms.ModelForm):
+class DutyShiftForm(forms.ModelForm):
     """One person on duty for a unit on a non-working day."""
 
     class Meta:

@@ -20,7 +20,7 @@ def test_each_row_shows_the_model_suggestion_and_one_click_sends_it(w: World) ->
     noisy = row(html, "pending", uncategorised.number)
     cell = noisy.split('class="suggestion"')[1]
     assert w.dept_c.name in cell and "噪声污染" in cell  # the predicted category, since none was given
-    assert f"v{version.number} 置信度" in cell
+    assert "置信度" in cell and f"分派模型 v{version.number}" in cell
     assert f'name="suggested-{uncategorised.number}" value="{w.dept_c.pk}"' in noisy
     assert w.dept_a.name in row(html, "pending", road.number).split('class="suggestion"')[1]
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
@@ -197,32 +195,31 @@ def test_macro_f1_report() -> None:
 # --------------------------------------------------------------------------- real data
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "tipdm2020_c_smart_gov"
-# Measured with this test's own protocol (5-fold, one repeat, taxonomy, no unlabelled pool):
-# macro-F1 ≈ 0.89 (see bench/routing_cv.py for the full figures). The margin absorbs
-# library-version noise; a real regression (e.g. losing the taxonomy features, ≈ 0.84) fails.
-REAL_DATA_MIN_MACRO_F1 = 0.86
+# Trained on the 495-message sample and the category tree only, scored on the 400 messages of
+# the development set (drawn with the judged messages, never seen in training): measured
+# macro-F1 0.750, ECE 0.089 (``routing-eval --train 附件2_示例数据_495.xlsx
+# --test 附件2_验证集_400.xlsx --catalogue 附件1.xlsx``). The margins absorb library noise; losing a
+# feature family or the calibration fails.
+REAL_DATA_MIN_MACRO_F1 = 0.73
+REAL_DATA_MAX_ECE = 0.11
 
 
-def test_real_data_cross_validated_macro_f1() -> None:
+def test_real_data_unseen_messages_are_routed_and_calibrated() -> None:
     if not DATA.is_dir():
         pytest.skip(f"real-data check skipped: {DATA} (../shared/data/tipdm2020_c_smart_gov) not found")
-    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
-
     from civicdesk.text.teddycup import labelled, read_messages, read_taxonomy
+    from civicdesk.text.textclassify import reliability
 
-    started = time.perf_counter()
-    messages = labelled(read_messages(DATA / "附件2_示例数据_495.xlsx"))
+    train = labelled(read_messages(DATA / "附件2_示例数据_495.xlsx"))
+    dev = labelled(read_messages(DATA / "附件2_验证集_400.xlsx"))
     taxonomy = [leaf.path for leaf in read_taxonomy(DATA / "附件1.xlsx")]
-    texts = [m.text for m in messages]
-    labels = [m.label or "" for m in messages]
-    macros: list[float] = []
-    splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    for train_idx, test_idx in splitter.split(texts, labels):
-        model = RoutingClassifier().fit(
-            [texts[i] for i in train_idx], [labels[i] for i in train_idx], taxonomy=taxonomy
-        )
-        predicted = model.predict([texts[i] for i in test_idx])
-        macros.append(macro_f1_report([labels[i] for i in test_idx], predicted)[2])
-    mean = statistics.mean(macros)
-    assert mean >= REAL_DATA_MIN_MACRO_F1, f"macro-F1 {mean:.4f} per fold {[round(m, 4) for m in macros]}"
-    assert time.perf_counter() - started < 120
+    model = RoutingClassifier().fit([m.text for m in train], [m.label or "" for m in train], taxonomy=taxonomy)
+
+    probs = model.predict_proba([m.text for m in dev])
+    predicted = [model.classes_[i] for i in probs.argmax(axis=1)]
+    truth = [m.label or "" for m in dev]
+    macro = macro_f1_report(truth, predicted)[2]
+    hits = [t == p for t, p in zip(truth, predicted, strict=True)]
+    ece, _table = reliability([float(p) for p in probs.max(axis=1)], hits)
+    assert macro >= REAL_DATA_MIN_MACRO_F1, f"macro-F1 {macro:.4f}"
+    assert ece <= REAL_DATA_MAX_ECE, f"ECE {ece:.4f}"

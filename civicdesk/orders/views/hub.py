@@ -31,7 +31,6 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
-from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, MergeForm, UnitChoiceField
@@ -213,7 +212,7 @@ class NumberListField(forms.Field):
         return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
 
-class BulkDispatchForm(CountedLimits, forms.Form):
+class BulkDispatchForm(forms.Form):
     selected = NumberListField(required=False)
     lead_unit = UnitChoiceField(
         label=gettext_lazy("主办单位"),
@@ -263,6 +262,8 @@ class PendingRow:
     model_version: int | None = None
     suggested_category: Category | None = None
     examples: list[tuple[str, str]] = field(default_factory=list)
+    # When the model is unsure of its best unit: the other likely units (unit, probability).
+    candidates: list[tuple[OrgUnit, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -301,12 +302,13 @@ def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow
     """Each row's top suggestion: the dispatch model's when a version is active (category
     as given, else predicted from the text; the unit from category × area), otherwise the
     catalogue's rule for the order's category and area."""
+    from civicdesk.routing.confidence import unsure
     from civicdesk.routing.suggestions import active_model, suggest_many
 
     now = timezone.now()
     model = active_model()
     routed = (
-        suggest_many([(o.title, o.content, o.address, o.area, o.category) for o in orders], limit=1, model=model)
+        suggest_many([(o.title, o.content, o.address, o.area, o.category) for o in orders], limit=3, model=model)
         if model is not None else None
     )
     suggestions = _suggestions(orders) if routed is None else {}
@@ -320,6 +322,12 @@ def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow
             row.confidence, row.model_version = best.unit_confidence, routed[index].version
             row.suggested_category = best.category if order.category_id is None else None
             row.examples = best.examples
+            if unsure(best.unit_confidence):
+                seen: set[int] = set()
+                for option in routed[index].options:
+                    if option.unit.pk not in seen:
+                        seen.add(option.unit.pk)
+                        row.candidates.append((option.unit, option.unit_confidence))
         elif routed is None:
             match = suggestions[(order.category_id, order.area_id)]
             if match is not None:

@@ -18,11 +18,10 @@
     var content = document.getElementById("id_content");
     var box = document.getElementById("kb-answers");
     if (content && box && window.htmx) {
-      // Posted with the form's CSRF token: what the citizen writes never goes into a URL.
-      content.setAttribute("hx-post", box.getAttribute("data-url") || "/portal/answers");
+      content.setAttribute("hx-get", box.getAttribute("data-url") || "/portal/answers");
       content.setAttribute("hx-trigger", "input changed delay:800ms");
       content.setAttribute("hx-target", "#kb-answers");
-      content.setAttribute("hx-include", "#id_content, [name='csrfmiddlewaretoken']");
+      content.setAttribute("hx-include", "#id_content");
       window.htmx.process(content);
     }
   });

@@ -405,3 +405,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Attachments and exports are only ever served by views that check the reader's right
+# (civicdesk.lib.files). Behind nginx, set this to an `internal` location aliasing
+# MEDIA_ROOT (e.g. /protected-media/) and the view answers with X-Accel-Redirect instead of
+# streaming the file itself. MEDIA_URL is never served.
+CIVICDESK_X_ACCEL_PREFIX = env_str("CIVICDESK_X_ACCEL_PREFIX", "")

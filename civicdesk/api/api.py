@@ -270,7 +270,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str,
         "page": filters.page,
         "page_size": filters.page_size,
         "pages": (count + filters.page_size - 1) // filters.page_size,
-        "results": [serialize.order_summary(o) for o in page],
+        "results": [serialize.order_summary(o, user) for o in page],
     }
 
 
@@ -279,7 +279,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str,
          tags=["orders"], operation_id="list_order_events")
 def order_events(request: HttpRequest, number: str = Path(..., pattern=NUMBER_PATTERN)) -> list[dict[str, Any]]:
     user = caller(request)
-    return serialize.history(_visible(user, number))
+    return serialize.history(_visible(user, number), user)
 
 
 # ---------------------------------------------------------------- lifecycle actions

@@ -8,6 +8,7 @@ from typing import Any
 from civicdesk.catalogue.models import Category
 from civicdesk.orders.models import Assignment, OrderEvent, WorkOrder
 from civicdesk.orders.permissions import can_see_identity
+from civicdesk.orders.privacy import text_for
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.views.detail import available_moves, contact_view
 from civicdesk.orders.workflow import State
@@ -39,9 +40,10 @@ def order_detail(user: User, order: WorkOrder) -> dict[str, Any]:
         "channel": order.channel,
         "request_type": order.request_type,
         "urgency": order.urgency,
-        "title": order.title,
-        "content": order.content,
-        "address": order.address,
+        # Free text as the caller may read it: a confidential caller's number in it is masked.
+        "title": text_for(user, order, order.title),
+        "content": text_for(user, order, order.content),
+        "address": text_for(user, order, order.address),
         "area": _ref(order.area),
         "category": _ref(order.category),
         "topics": sorted(order.topics.values_list("code", flat=True)),
@@ -81,21 +83,21 @@ def order_detail(user: User, order: WorkOrder) -> dict[str, Any]:
         "redispatch_count": order.redispatch_count,
         "rework_count": order.rework_count,
         "reply_result": order.reply_result,
-        "reply_text": order.reply_text,
-        "answer_text": order.answer_text,
+        "reply_text": text_for(user, order, order.reply_text),
+        "answer_text": text_for(user, order, order.answer_text),
         "callback_solved": order.callback_solved,
         "callback_satisfaction": order.callback_satisfaction,
         "allowed_actions": available_moves(user, order),
     }
 
 
-def order_summary(order: WorkOrder) -> dict[str, Any]:
+def order_summary(order: WorkOrder, user: User | None = None) -> dict[str, Any]:
     return {
         "number": order.number,
         "version": order.version,
         "state": order.state,
         "state_label": str(State(order.state).label),
-        "title": order.title,
+        "title": text_for(user, order, order.title),
         "request_type": order.request_type,
         "urgency": order.urgency,
         "category": order.category.code if order.category else None,
@@ -126,7 +128,7 @@ def _event_data(data: dict[str, Any], codes: dict[int, str], categories: dict[in
     return result
 
 
-def history(order: WorkOrder) -> list[dict[str, Any]]:
+def history(order: WorkOrder, user: User | None = None) -> list[dict[str, Any]]:
     events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
     unit_ids: set[int] = set()
     category_ids: set[int] = set()
@@ -148,7 +150,7 @@ def history(order: WorkOrder) -> list[dict[str, Any]]:
             "action": event.action,
             "label": entry.what,
             "detail": entry.detail,
-            "note": event.note,
+            "note": text_for(user, order, event.note),
             "from_state": event.from_state,
             "from_state_label": str(State(event.from_state).label) if event.from_state else "",
             "to_state": event.to_state,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, DispatchRule
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.forms import UnitChoiceField
 from civicdesk.org.models import OrgUnit
 
@@ -22,7 +23,7 @@ class AreaChoiceField(forms.ModelChoiceField):
         return "\u3000" * (obj.level - 1) + obj.name
 
 
-class DispatchRuleForm(forms.ModelForm):
+class DispatchRuleForm(CountedLimits, forms.ModelForm):
     category = CategoryChoiceField(
         label=_("分类"), queryset=Category.objects.none(), required=False, empty_label=_("（兜底：其他规则都不适用时）")
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.textlimits import CountedLimits
 
-class RenewalForm(forms.Form):
+
+class RenewalForm(CountedLimits, forms.Form):
     new_valid_to = forms.DateField(
         label=_("新有效期至"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
         error_messages={"required": _("请填写新的有效期。"), "invalid": _("请填写有效的日期，如 2027-06-30。")},

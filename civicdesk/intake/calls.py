@@ -147,6 +147,16 @@ def link_order(call_id: str, order: WorkOrder, user: User) -> Call | None:
     return call
 
 
+def order_of_call(call_id: str, user: User) -> WorkOrder | None:
+    """The order already taken on this call of the operator's hub, if any."""
+    call_id = (call_id or "").strip()
+    hub = _hub_of(user)
+    if not call_id or hub is None:
+        return None
+    call = Call.objects.filter(call_id=call_id, hub__path__startswith=hub.path).select_related("order").first()
+    return call.order if call is not None else None
+
+
 # ---------------------------------------------------------------- pages
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.enterprises.models import Enterprise
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import OrgUnit
 
 
@@ -17,7 +18,7 @@ class CategoryField(forms.ModelChoiceField):
         return str(obj.full_name())
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CountedLimits, forms.Form):
     citizen_phone = forms.CharField(label=_("来电号码"), max_length=20, required=False)
     citizen_name = forms.CharField(label=_("来电人"), max_length=50, required=False)
     confidential = forms.BooleanField(label=_("保密（不向承办单位显示来电人）"), required=False)
@@ -43,6 +44,15 @@ class IntakeForm(forms.Form):
     )
     # The softphone's call id from the screen-pop URL, so that the order links to its call.
     call_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # A one-time token per form shown: the same form sent twice makes one order (views.new).
+    submission = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Which call the browser's unsent draft belongs to (console.js keeps it under this key).
+    draft = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    # Asked only when the call already has an order: the operator confirms a second one.
+    same_call_confirmed = forms.BooleanField(
+        label=_("确认为同一来电再建一张工单"), required=False,
+        widget=forms.CheckboxInput(attrs={"data-no-draft": "1"}),  # never restored from a draft
+    )
     lead_unit = forms.ModelChoiceField(label=_("直接派单至"), queryset=OrgUnit.objects.none(), required=False)
     attachments = forms.FileField(
         label=_("附件"), required=False, widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True})

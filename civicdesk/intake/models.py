@@ -58,7 +58,7 @@ class Call(models.Model):
         indexes = [models.Index(fields=["hub", "state", "called_back_at", "started_at"], name="intake_call_missed")]
 
     def __str__(self) -> str:
-        return f"{self.call_id} {self.phone}"
+        return self.call_id  # not the number: this string is shown in the admin and in logs
 
 
 class CallEvent(models.Model):
@@ -86,3 +86,24 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.kind} {self.at:%H:%M:%S}"
+
+
+class IntakeSubmission(models.Model):
+    """The one-time token of an intake form and the order it made: sending the same form
+    again (back after submitting, a double click, a retried post) finds this row and shows
+    that order instead of taking the call twice — the intake page's Idempotency-Key.
+
+    The unique token is what makes two concurrent posts create one order: the second insert
+    waits for the first transaction and then fails."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("受理提交记录")
+        verbose_name_plural = _("受理提交记录")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token[:8]}…"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Category
 from civicdesk.knowledge.actions import ANSWER_MAX, TITLE_MAX
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import OrgUnit
 
 _TEXT = {"class": "form-control"}
@@ -16,7 +17,7 @@ _DATE = {"class": "form-control", "type": "date"}
 _SMALL = {"class": "form-control form-control-sm"}
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(CountedLimits, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=TITLE_MAX, widget=forms.TextInput(attrs=_TEXT))
     questions = forms.CharField(
         label=_("适用问题（每行一种问法）"), required=False,
@@ -52,7 +53,7 @@ class ArticleForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(CountedLimits, forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=1000,
                            widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -60,11 +61,11 @@ class NoteForm(forms.Form):
                                  widget=forms.DateInput(attrs={**_SMALL, "type": "date"}))
 
 
-class ImportForm(forms.Form):
+class ImportForm(CountedLimits, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs=_TEXT))
 
 
-class DictionaryForm(forms.Form):
+class DictionaryForm(CountedLimits, forms.Form):
     synonyms = forms.CharField(
         label=_("同义词（每行一组，用逗号分隔）"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
     )

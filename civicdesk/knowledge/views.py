@@ -329,12 +329,14 @@ def dictionary_view(request: HttpRequest) -> HttpResponse:
 
 # -- intake panel ----------------------------------------------------------------------------------
 @login_required
+@require_POST
 def intake_answers(request: HttpRequest) -> HttpResponse:
-    """Suggestions for the intake page while the operator types (title and content)."""
+    """Suggestions for the intake page while the operator types (title and content). A POST:
+    what the caller said stays out of URLs and access logs."""
     user = _staff(request)
     if not user.roles & INTAKE_ROLES:
         raise DjangoPermissionDenied(_("您没有受理工单的权限。"))
-    text = " ".join((request.GET.get(k) or "").strip() for k in ("title", "content"))[:1000].strip()
+    text = " ".join((request.POST.get(k) or "").strip() for k in ("title", "content"))[:1000].strip()
     hits = search.search(text, limit=5, audience=search.Audience.CITIZEN) if len(text) >= 2 else []
     return render(request, "knowledge/_intake_answer_list.html", {"hits": hits, "text": text})
 

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.masking import mask_phone
 from civicdesk.notifications import actions
-from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, OutboxMessage
+from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, Medium, OutboxMessage
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -19,9 +21,12 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "medium", "user", "address", "status", "attempt_count", "text"]
+    # A citizen's SMS goes to their phone: like the rest of the admin (orders.admin), the
+    # number is masked here and never searched; the console shows callers by role.
+    list_display = ["created_at", "medium", "user", "masked_address", "status", "attempt_count", "text"]
     list_filter = ["medium", "status"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    exclude = ["address"]
+    readonly_fields = [*(f.name for f in OutboxMessage._meta.fields if f.name != "address"), "masked_address"]
     inlines = [DeliveryAttemptInline]
     actions = ["requeue", "mark_sent"]
 
@@ -38,3 +43,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def mark_sent(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         for pk in queryset.filter(status=DeliveryStatus.UNKNOWN).values_list("pk", flat=True):
             actions.mark_sent(pk, by=request.user)  # type: ignore[arg-type]
+
+    @admin.display(description=_("收件地址"))
+    def masked_address(self, message: OutboxMessage) -> str:
+        return mask_phone(message.address) if message.medium == Medium.SMS else message.address

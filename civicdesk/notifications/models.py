@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.masking import mask_phone
+
 
 class Medium(models.TextChoices):
     INBOX = "inbox", _("站内消息")
@@ -77,7 +79,9 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_medium_display()} → {self.user or self.address}: {self.text[:30]}"
+        # A citizen's number masked: this string shows in the admin and in logs.
+        to = self.user or (mask_phone(self.address) if self.medium == Medium.SMS else self.address)
+        return f"{self.get_medium_display()} → {to}: {self.text[:30]}"
 
 
 class DeliveryAttempt(models.Model):

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.masking import scrub_text
 from civicdesk.notifications.models import Medium, OutboxMessage
 from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
@@ -201,9 +202,14 @@ def _day(order: WorkOrder) -> date:
 
 
 def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -> str:
+    if order.confidential:
+        # The same words go to the units, who may not know a confidential caller: a number
+        # or the name written into the title or the note is masked (orders.privacy).
+        note = scrub_text(note, name=order.citizen_name)
+    title = scrub_text(order.title, name=order.citizen_name) if order.confidential else order.title
     text = _("工单 %(number)s「%(title)s」：%(action)s") % {
         "number": order.number,
-        "title": order.title[:30],
+        "title": title[:30],
         "action": label(action),
     }
     if action == "deadline_notice":

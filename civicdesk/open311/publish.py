@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Category
-from civicdesk.lib.masking import mask_name, mask_phone
+from civicdesk.lib.masking import scrub_text
 from civicdesk.orders.models import OrderEvent, TransferRoute, WorkOrder
 from civicdesk.orders.workflow import TERMINAL, State
 from civicdesk.org.models import OrgUnit
@@ -33,9 +33,6 @@ PUBLIC_ACTIONS = frozenset({
     "close_without_callback", "merge", "transfer_out", "supplement",
 })
 
-# Seven or more digits, maybe split by single spaces or hyphens: a phone number, unless a date.
-_PHONE_LIKE = re.compile(r"(?<![\d-])(\+?\d(?:[ -]?\d){6,})(?!\d)")
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
@@ -80,10 +77,8 @@ def root_name(category: Category) -> str:
 def scrub(text: str, order: WorkOrder) -> str:
     """Free text as the public may read it: the caller's name and any phone number or
     e-mail address in it are masked."""
-    if order.citizen_name and len(order.citizen_name) >= 2:
-        text = text.replace(order.citizen_name, mask_name(order.citizen_name))
-    text = _PHONE_LIKE.sub(lambda m: m.group(1) if _DATE.fullmatch(m.group(1)) else mask_phone(m.group(1)), text)
-    return _EMAIL.sub("***@***", text)
+    # The one masking rule of the project (civicdesk.lib.masking): every way of writing a number.
+    return scrub_text(_EMAIL.sub("***@***", text), name=order.citizen_name)
 
 
 @dataclass(frozen=True)

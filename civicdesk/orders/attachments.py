@@ -3,6 +3,7 @@ written, stored against the event that brought them."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -69,8 +70,11 @@ def store(order: WorkOrder, event: OrderEvent, files: list[UploadedFile], actor:
             content_type=next(iter(ALLOWED[suffix])), size=upload.size or 0, uploaded_by=actor,
             uploaded_at=event.at,
         )
-        # A generated name: the original may hold the caller's name or odd characters.
-        attachment.file.save(f"{event.seq:03d}-{len(stored) + 1}{suffix}", upload, save=False)
+        # A generated name: the original may hold the caller's name or odd characters; the
+        # random part keeps it unguessable should the media folder ever be exposed (files
+        # are served only by orders.views.detail.attachment, which checks the reader).
+        name = f"{event.seq:03d}-{len(stored) + 1}-{secrets.token_urlsafe(12)}{suffix}"
+        attachment.file.save(name, upload, save=False)
         attachment.save()
         stored.append(attachment)
     return stored

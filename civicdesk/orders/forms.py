@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders import actions
 from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
 from civicdesk.org.models import OrgUnit
@@ -29,7 +30,7 @@ def _units_under_hub(order: WorkOrder) -> Any:
     return OrgUnit.objects.filter(path__startswith=order.hub.path, active=True).exclude(pk=order.hub_id)
 
 
-class ActionForm(forms.Form):
+class ActionForm(CountedLimits, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:

@@ -177,7 +177,9 @@ class WorkOrder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # The number alone: the title may carry a caller's name or number, and this string
+        # shows up in the admin, in logs and in error reports.
+        return self.number
 
     @property
     def is_open(self) -> bool:
@@ -377,18 +379,27 @@ class OrderNumberCounter(models.Model):
         return f"{day:%Y%m%d}{seq:05d}"
 
 
-class PersonalDataAccess(models.Model):
-    """Who revealed a caller's full phone number or name, and when (查看个人信息留痕)."""
+PHONE_SEARCH = "phone_search"  # PersonalDataAccess.fields of a search by phone number
 
-    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+
+class PersonalDataAccess(models.Model):
+    """Who revealed a caller's full phone number or name, or searched orders by a phone
+    number, and when (查看个人信息留痕). A search names no order: `query` holds what was
+    looked for, `fields` says "phone_search"."""
+
+    order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     fields = models.CharField(max_length=100)
+    query = models.CharField(_("查询内容"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("个人信息查看记录")
         verbose_name_plural = _("个人信息查看记录")
-        indexes = [models.Index(fields=["order", "at"], name="pd_access_order")]
+        indexes = [
+            models.Index(fields=["order", "at"], name="pd_access_order"),
+            models.Index(fields=["user", "fields", "at"], name="pd_access_user"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.order_id} {self.fields}"

@@ -19,5 +19,6 @@ urlpatterns = [
     path("<str:number>/act/<str:action>/", detail.act, name="act"),
     path("<str:number>/joint/", joint.joint, name="joint"),
     path("<str:number>/reveal/", detail.reveal_contact, name="reveal"),
+    path("<str:number>/attachments/<int:pk>/", detail.attachment, name="attachment"),
     path("<str:number>/merge/", hub.merge, name="merge"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 
@@ -30,7 +31,7 @@ def _style(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(CountedLimits, forms.ModelForm):
     """Add a unit under a parent, or rename / move one."""
 
     parent = UnitChoiceField(
@@ -88,7 +89,7 @@ class UnitForm(forms.ModelForm):
         return data
 
 
-class UserCreateForm(forms.ModelForm):
+class UserCreateForm(CountedLimits, forms.ModelForm):
     password1 = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput(render_value=False))
     password2 = forms.CharField(label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(render_value=False))
     unit = UnitChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), required=False)
@@ -145,7 +146,7 @@ class UserCreateForm(forms.ModelForm):
         return user
 
 
-class UserEditForm(forms.ModelForm):
+class UserEditForm(CountedLimits, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "phone"]
@@ -157,7 +158,7 @@ class UserEditForm(forms.ModelForm):
         _style(self)
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(CountedLimits, forms.Form):
     """Give a person a role in a unit (a role counts only in that unit and below)."""
 
     unit = UnitChoiceField(

@@ -135,12 +135,13 @@ def submitted(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "portal/submitted.html", {"number": number, "track_url": track_url})
 
 
-@require_GET
+@require_POST
 def answers(request: HttpRequest) -> HttpResponse:
-    """The knowledge-base answers for what the citizen is typing (htmx)."""
+    """The knowledge-base answers for what the citizen is typing (htmx). A POST: what they
+    write about themselves stays out of URLs and access logs."""
     if not limits.take(limits.searches_per_ip(), limits.client_ip(request)):
         return render(request, "portal/_answers.html", {"answers": None})
-    return render(request, "portal/_answers.html", {"answers": _answers(strip_html(request.GET.get("content")))})
+    return render(request, "portal/_answers.html", {"answers": _answers(strip_html(request.POST.get("content")))})
 
 
 @require_GET

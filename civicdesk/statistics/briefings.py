@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.privacy import text_for
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES, Period, order_q
 from civicdesk.statistics.models import Briefing, BriefingKind
@@ -60,7 +61,8 @@ def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
                    "completion": r["completion"]["display"], "satisfaction": r["satisfaction"]["display"]}
                   for r in areas],
         "overdue_units": [{"name": r["name"], "overdue": int(r["overdue"]["numerator"])} for r in overdue],
-        "notable": [{"number": o.number, "title": o.title, "urgency": o.get_urgency_display(),
+        # A briefing is read by people who may not know a confidential caller: mask them in titles.
+        "notable": [{"number": o.number, "title": text_for(None, o, o.title), "urgency": o.get_urgency_display(),
                      "unit": o.lead_unit.name if o.lead_unit else "", "state": o.get_state_display(),
                      "supervision_level": o.supervision_level, "rework_count": o.rework_count} for o in notable],
     }

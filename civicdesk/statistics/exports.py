@@ -9,6 +9,7 @@ may know them; phones and names are masked (138****0000) for roles that see mask
 from __future__ import annotations
 
 import io
+import secrets
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -22,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from civicdesk.lib import spreadsheet
-from civicdesk.lib.masking import mask_name, mask_phone
+from civicdesk.lib.masking import mask_name, mask_phone, scrub_text
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import identity_visible
 from civicdesk.org.models import Role, User
@@ -89,8 +90,11 @@ def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
     full = bool(user.roles & FULL_CONTACT_ROLES)
     annotated = orders.annotate(_knows=ExpressionWrapper(Q(identity_visible(user)), output_field=BooleanField()))
     for o in annotated.iterator(chunk_size=2000):
+        title = o.title
         if not o._knows:  # type: ignore[attr-defined]
             name = phone = _("（保密）")
+            # The caller's number or name written into the title stays hidden as well.
+            title = scrub_text(o.title, name=o.citizen_name)
         else:
             name = o.citizen_name if full else mask_name(o.citizen_name)
             phone = o.citizen_phone if full else mask_phone(o.citizen_phone)
@@ -101,7 +105,7 @@ def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
         yield [o.number, local(o.created_at), o.get_channel_display(), o.get_request_type_display(),
                o.get_urgency_display(), o.category.name if o.category else "", o.area.name if o.area else "",
                o.lead_unit.name if o.lead_unit else "", o.get_state_display(), local(o.handle_due_at),
-               local(o.replied_at), local(o.closed_at), o.title, name, phone]
+               local(o.replied_at), local(o.closed_at), title, name, phone]
 
 
 def orders_workbook(user: User, orders: QuerySet[WorkOrder], title: str) -> bytes:
@@ -132,7 +136,8 @@ def build_orders_export(export_id: int) -> int:
         orders = drill_orders(export.requested_by, q, str(params["code"]), str(params.get("part", "numerator")))
         content = orders_workbook(export.requested_by, orders, export.title)
         export.rows = orders.count()
-        export.file.save(f"export-{export.pk}.xlsx", ContentFile(content), save=False)
+        # An unguessable name: the export holds callers' data; only export_download serves it.
+        export.file.save(f"export-{secrets.token_urlsafe(18)}.xlsx", ContentFile(content), save=False)
         export.status = ExportStatus.READY
     except Exception as error:  # the requester sees that it failed and why
         export.status = ExportStatus.FAILED

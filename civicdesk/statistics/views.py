@@ -11,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.lib.files import protected_file
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.org.models import OrgUnit, Role, User
@@ -192,12 +194,13 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = _require(request)
     export = Export.objects.filter(pk=pk, requested_by=user, status=ExportStatus.READY).first()
     if export is None or not export.file:
         raise Http404(_("没有这个导出文件。"))
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"{export.title}.xlsx")
+    return protected_file(export.file, filename=f"{export.title}.xlsx",
+                          content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # --- briefings -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.forms import CategoryChoiceField
 from civicdesk.catalogue.models import Category
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.lib.worktime import LimitUnit
 from civicdesk.org.models import Membership
 from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
@@ -32,7 +33,7 @@ def _style(form: forms.BaseForm) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
-class TimeLimitPolicyForm(forms.ModelForm):
+class TimeLimitPolicyForm(CountedLimits, forms.ModelForm):
     category = CategoryChoiceField(
         label=_("分类"), queryset=Category.objects.none(), required=False, empty_label=_("（所有分类）")
     )
@@ -87,7 +88,7 @@ class TimeLimitPolicyForm(forms.ModelForm):
 _KIND_CHOICES = [("1", _("工作日（上班）")), ("0", _("休息日（放假）"))]
 
 
-class CalendarDayForm(forms.ModelForm):
+class CalendarDayForm(CountedLimits, forms.ModelForm):
     is_workday = forms.TypedChoiceField(
         label=_("这一天"),
         choices=_KIND_CHOICES,
@@ -125,7 +126,7 @@ class CalendarDayForm(forms.ModelForm):
         return day
 
 
-class DutyShiftForm(forms.ModelForm):
+class DutyShiftForm(CountedLimits, forms.ModelForm):
     """One person on duty for a unit on a non-working day."""
 
     class Meta:

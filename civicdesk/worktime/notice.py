@@ -30,6 +30,8 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicdesk.lib.spreadsheet import csv_row
+
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 # One date, with its optional year and bracketed remark: "2022年12月31日（星期六）".
@@ -417,9 +419,10 @@ def table_rows(text: str) -> list[list[object]]:
 
 
 def rows_as_text(rows: Iterable[Sequence[object]]) -> str:
-    """The rows as CSV text: what the preview carries to the confirming request."""
+    """The rows as CSV text: what the preview carries to the confirming request (and shows
+    for correcting, whence it may be pasted into a spreadsheet: cells are kept from formulas)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in rows:
-        writer.writerow([_cell_text(c) for c in row])
+        writer.writerow(csv_row([_cell_text(c) for c in row]))
     return out.getvalue()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("limits/<int:pk>/delete/", views.limit_delete, name="limit_delete"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("calendar/import/", views.calendar_import, name="calendar_import"),
+    path("calendar/year-done/", views.calendar_year_done, name="calendar_year_done"),
     path("calendar/<int:pk>/", views.calendar_edit, name="calendar_edit"),
     path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
     path("duty/", duty_views.roster, name="duty"),

@@ -218,6 +218,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "listed": CalendarDay.objects.filter(day__year=list_year).select_related("entered_by").order_by("day"),
         "covered": (first, last),
         "list_year_covered": first <= list_year <= last,
+        "list_year_entered": YearSchedule.objects.filter(year=list_year).select_related("entered_by").first(),
         "month_covered": first <= year <= last,
         "today": today,
     }
@@ -232,6 +233,24 @@ def _save_day(request: HttpRequest, form: CalendarDayForm, moved_from: date | No
     change_days({day: (entry.is_workday, entry.note)}, remove=remove, actor=request.user,  # type: ignore[arg-type]
                 reason=_("工作日历调整：%(day)s") % {"day": entry})
     return CalendarDay.objects.get(day=day)
+
+
+@admin_required
+@require_POST
+def calendar_year_done(request: HttpRequest) -> HttpResponse:
+    """The admin who entered a year day by day says it is complete: the warning stops."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if not CalendarDay.objects.filter(day__year=year).exists():
+        messages.error(request, _("%(year)s 年还没有录入任何日子。") % {"year": year})
+        return redirect(reverse("worktime:calendar"))
+    YearSchedule.objects.get_or_create(
+        year=year, defaults={"source": YearSchedule.Source.DAYS, "entered_by": request.user}
+    )
+    messages.success(request, _("已确认 %(year)s 年的节假日安排录入完毕。") % {"year": year})
+    return redirect(reverse("worktime:calendar") + f"?month={year}-01&year={year}")
 
 
 @admin_required

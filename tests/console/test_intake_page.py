@@ -171,13 +171,13 @@ def test_it_refuses_the_intake_page_to_unit_staff(w: World) -> None:
     client = client_for(w.handler_a)
     assert client.get("/intake/new").status_code == 403
     assert client.post("/intake/new", typed(w)).status_code == 403
-    assert client.get("/intake/suggest", {"title": "路面破损"}).status_code == 403
-    assert client.get("/intake/caller", {"citizen_phone": "13800001234"}).status_code == 403
+    assert client.post("/intake/suggest", {"title": "路面破损"}).status_code == 403
+    assert client.post("/intake/caller", {"citizen_phone": "13800001234"}).status_code == 403
     assert WorkOrder.objects.count() == 0
 
 
 def test_it_suggests_the_category_from_the_catalogue_words(w: World) -> None:
-    response = client_for(w.operator).get(
+    response = client_for(w.operator).post(
         "/intake/suggest", {"title": "人民路路面破损", "content": "路面破损严重，车辆难行"}
     )
     assert response.status_code == 200
@@ -189,11 +189,11 @@ def test_it_suggests_the_category_from_the_catalogue_words(w: World) -> None:
 
 def test_it_names_the_responsible_unit_from_the_dispatch_catalogue(w: World) -> None:
     client = client_for(w.operator)
-    html = text(client.get("/intake/suggest", {"title": "路面破损", "category": w.cat_potholes.pk}))
+    html = text(client.post("/intake/suggest", {"title": "路面破损", "category": w.cat_potholes.pk}))
     assert "市住房和城乡建设局" in html[html.index('id="unit-suggestion"') :]
     # In the village the catalogue names the village itself.
     html = text(
-        client.get("/intake/suggest", {"title": "路面破损", "category": w.cat_potholes.pk, "area": w.area_village.pk})
+        client.post("/intake/suggest", {"title": "路面破损", "category": w.cat_potholes.pk, "area": w.area_village.pk})
     )
     assert "崖头街道北山社区" in html[html.index('id="unit-suggestion"') :]
 
@@ -203,7 +203,7 @@ def test_it_lists_similar_open_orders_from_the_same_caller(w: World) -> None:
     closed_one = w.closed(citizen_phone="13912345678", title="去年的下水道")
     stranger = w.dispatched(citizen_phone="13700000000", title="别处的路灯")
     html = text(
-        client_for(w.operator).get("/intake/suggest", {"title": "路灯", "citizen_phone": "13912345678"})
+        client_for(w.operator).post("/intake/suggest", {"title": "路灯", "citizen_phone": "13912345678"})
     )
     similar = html[html.index('id="similar-orders"') : html.index('id="caller-history"')]
     assert order_numbers(similar) == [open_one.number]
@@ -215,8 +215,8 @@ def test_it_lists_similar_open_orders_from_the_same_caller(w: World) -> None:
 def test_it_shows_the_caller_history_as_the_phone_is_typed(w: World) -> None:
     past = w.answered(citizen_phone="13912345678")
     client = client_for(w.operator)
-    assert order_numbers(text(client.get("/intake/caller", {"citizen_phone": "13912345678"}))) == [past.number]
-    assert order_numbers(text(client.get("/intake/caller", {"citizen_phone": "139"}))) == []
+    assert order_numbers(text(client.post("/intake/caller", {"citizen_phone": "13912345678"}))) == [past.number]
+    assert order_numbers(text(client.post("/intake/caller", {"citizen_phone": "139"}))) == []
 
 
 def test_it_takes_the_call_once_when_the_result_page_is_reloaded(w: World) -> None:

@@ -117,8 +117,8 @@ def test_it_keeps_a_confidential_caller_out_of_the_intake_history(w: World) -> N
     assert client.get(f"/orders/{secret.number}/").status_code == 200  # the town handles it
     for response in (
         client.get("/intake/new", {"caller": "13955556666"}),
-        client.get("/intake/caller", {"citizen_phone": "13955556666"}),
-        client.get("/intake/suggest", {"title": "举报", "citizen_phone": "13955556666"}),
+        client.post("/intake/caller", {"citizen_phone": "13955556666"}),
+        client.post("/intake/suggest", {"title": "举报", "citizen_phone": "13955556666"}),
     ):
         assert response.status_code == 200
         numbers = order_numbers(text(response))

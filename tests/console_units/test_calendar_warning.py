@@ -89,3 +89,21 @@ def test_it_is_translated(w: World) -> None:
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
         html = text(client.get("/"))
     assert "The working calendar for 2027 has not been entered" in html
+
+
+def test_a_year_entered_day_by_day_is_confirmed_complete_and_the_warning_stops(w: World) -> None:
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        client = client_for(w.admin)
+        refused = client.post("/manage/worktime/calendar/year-done/", {"year": "2027"})
+        assert "2027 年还没有录入任何日子。" in text(client.get(refused["Location"]))
+        client.post("/manage/worktime/calendar/", {"day": "2027-01-01", "is_workday": "0", "note": "元旦"})
+        page = text(client.get("/manage/worktime/calendar/?year=2027"))
+        assert 'id="year-done"' in page and 'id="calendar-warning"' in page
+
+        response = client.post("/manage/worktime/calendar/year-done/", {"year": "2027"})
+        page = text(client.get(response["Location"]))
+
+    assert "已确认 2027 年的节假日安排录入完毕。" in page
+    assert 'id="calendar-warning"' not in page and 'id="year-done"' not in page
+    assert "2027 年的安排已录入（逐日录入，管理员，2026-12-01）。" in page
+    assert YearSchedule.objects.get(year=2027).source == "days"

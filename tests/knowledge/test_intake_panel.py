@@ -32,15 +32,15 @@ def test_suggestions_follow_what_the_operator_types(w, client):
     draft(w, "暖气报停办理", "报停需在10月31日前办理。")
     client.force_login(w.operator)
     query = {"title": "暖气不热", "content": "家里暖气一直不热"}
-    html = client.get("/knowledge/intake-answers/", query).content.decode()
+    html = client.post("/knowledge/intake-answers/", query).content.decode()
     assert HEATING[0] in html and f'data-article="{heating.pk}"' in html
     assert "暖气报停办理" not in html  # drafts are not answers yet
-    assert "没有找到" in client.get("/knowledge/intake-answers/", {"title": "噪声扰民"}).content.decode()
+    assert "没有找到" in client.post("/knowledge/intake-answers/", {"title": "噪声扰民"}).content.decode()
 
 
 def test_only_intake_staff_get_suggestions(w, client):
     client.force_login(w.handler_a)
-    assert client.get("/knowledge/intake-answers/", {"title": "暖气"}).status_code == 403
+    assert client.post("/knowledge/intake-answers/", {"title": "暖气"}).status_code == 403
 
 
 def test_closing_on_the_call_records_the_articles_used(w, client):

@@ -26,7 +26,7 @@ def kb(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_answers_show_while_typing(w: World, kb: list[str]) -> None:
-    response = Client().get("/portal/answers", {"content": "<b>我家门口路灯</b>不亮"})
+    response = Client().post("/portal/answers", {"content": "<b>我家门口路灯</b>不亮"})
     html = text(response)
     assert "路灯不亮找谁？" in html
     assert "48小时内修复" in html
@@ -57,5 +57,5 @@ def test_with_the_real_knowledge_base(w: World) -> None:
     from tests.knowledge.helpers import published
 
     published(w, "居民用水停水怎么办", "计划停水会提前24小时公告，临时停水可拨打自来水公司热线。")
-    html = text(Client().get("/portal/answers", {"content": "我们小区停水了怎么办"}))
+    html = text(Client().post("/portal/answers", {"content": "我们小区停水了怎么办"}))
     assert "居民用水停水怎么办" in html

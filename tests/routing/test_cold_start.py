@@ -39,6 +39,6 @@ def test_the_area_chooses_the_catalogue_rule(w: World) -> None:
 
 
 def test_the_intake_page_says_it_is_not_a_probability(w: World) -> None:
-    html = text(client_for(w.operator).get("/intake/suggest", {"title": "路面破损", "content": "路面破损坑洼"}))
+    html = text(client_for(w.operator).post("/intake/suggest", {"title": "路面破损", "content": "路面破损坑洼"}))
     assert "派单目录（尚无模型）" in html
     assert "目录匹配" in html and "置信度" not in html

@@ -15,7 +15,7 @@ def test_it_shows_three_suggestions_that_fill_category_unit_and_area(w: World) -
     w.area_town.aliases = "崖头"
     w.area_town.save()
 
-    html = text(client_for(w.operator).get("/intake/suggest", {
+    html = text(client_for(w.operator).post("/intake/suggest", {
         "title": "路面坑洼", "content": "崖头人民路路面坑洼积水，请修复。", "address": ""}))
 
     panel = html[html.index('id="routing-suggestions"'): html.index('id="similar-orders"')]
@@ -37,7 +37,7 @@ def test_it_shows_three_suggestions_that_fill_category_unit_and_area(w: World) -
 def test_a_chosen_category_narrows_the_suggestion_to_its_units(w: World) -> None:
     trained_world(w)
 
-    html = text(client_for(w.operator).get("/intake/suggest", {
+    html = text(client_for(w.operator).post("/intake/suggest", {
         "title": "噪音", "content": "北山社区路面破损", "category": w.cat_potholes.pk}))
 
     panel = html[html.index('id="routing-suggestions"'): html.index('id="similar-orders"')]

@@ -16,3 +16,14 @@ def deadline_badge(order: WorkOrder) -> SafeString:
     return render_to_string(
         "orders/_deadline.html", {"status": status.value, "label": status.label, "due": order.handle_due_at}
     )
+
+
+@register.simple_tag(takes_context=True)
+def order_text(context: template.Context, order: WorkOrder, field: str) -> str:
+    """An order's free-text field as the signed-in reader may see it (orders.privacy):
+    `{% order_text order "title" as title %}{{ title|truncatechars:40 }}`."""
+    from civicdesk.orders.privacy import text_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return text_for(user if getattr(user, "is_authenticated", False) else None, order, getattr(order, field, ""))

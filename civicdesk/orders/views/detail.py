@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.lib.files import protected_file
 from civicdesk.lib.masking import mask_name, mask_phone
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
-from civicdesk.orders.models import Assignment, OrderEvent, PersonalDataAccess, WorkOrder
+from civicdesk.orders.models import Assignment, Attachment, OrderEvent, PersonalDataAccess, WorkOrder
 from civicdesk.orders.permissions import can, can_see_identity, find_visible, identity_visible, visible_orders
+from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
@@ -73,11 +77,15 @@ def render_order(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
+    timeline = entries(events, show_people=True)
+    if not knows_caller(user, order):
+        # Notes (a supplement, a reply) may quote the confidential caller's number or name.
+        timeline = [replace(e, note=text_for(user, order, e.note)) for e in timeline]
     hub_side = bool(user.roles & CONTACT_ROLES | {Role.SUPERVISOR, Role.LEADER} & user.roles)
     context = {
         "order": order,
         "deadline": order.deadline_status(),
-        "timeline": entries(events, show_people=True),
+        "timeline": timeline,
         "assignments": Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk"),
         "merged": order.merged_children.order_by("created_at"),
         "contact": contact_view(user, order, revealed),
@@ -153,3 +161,21 @@ def reveal_contact(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404(_("该工单为保密工单，不能查看来电人信息。"))
     PersonalDataAccess.objects.create(order=order, user=user, fields="citizen_name,citizen_phone")
     return render_order(request, order, revealed=True)
+
+
+# Pictures open in the browser; everything else is downloaded.
+_INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+
+
+@login_required
+def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """An order's attachment (a photo, a reply's document) for whoever may open the order;
+    the same 404 for "no such file" and "not yours"."""
+    user: User = request.user  # type: ignore[assignment]
+    order = visible_order(user, number)
+    found = Attachment.objects.filter(order=order, pk=pk).first()
+    if found is None:
+        raise Http404(_("没有这个附件。"))
+    return protected_file(found.file, filename=found.original_name or found.file.name.rsplit("/", 1)[-1],
+                          content_type=found.content_type or "application/octet-stream",
+                          inline=found.content_type in _INLINE_TYPES)

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, MergeForm, UnitChoiceField
@@ -212,7 +213,7 @@ class NumberListField(forms.Field):
         return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
 
-class BulkDispatchForm(forms.Form):
+class BulkDispatchForm(CountedLimits, forms.Form):
     selected = NumberListField(required=False)
     lead_unit = UnitChoiceField(
         label=gettext_lazy("主办单位"),

@@ -4,19 +4,25 @@ the dispatch board, its review queues and supervision in orders.views.hub.)"""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.models import PHONE_SEARCH, PersonalDataAccess, WorkOrder
 from civicdesk.orders.permissions import identity_visible, visible_orders
+from civicdesk.orders.privacy import log_phone_search
 from civicdesk.orders.workflow import State
-from civicdesk.org.models import User
+from civicdesk.org.models import Role, User
 
 PAGE_SIZE = 50
 
@@ -26,44 +32,84 @@ def _require(user: User, *roles: str) -> None:
         raise PermissionDenied(_("您没有查看此页面的权限。"))
 
 
-def _page(request: HttpRequest, orders: QuerySet[WorkOrder]) -> object:
-    orders = orders.select_related("lead_unit", "category", "area")
-    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _render(request: HttpRequest, title: str, sections: list[tuple[str, object]], **extra: object) -> HttpResponse:
     return render(request, "orders/queue.html", {"title": title, "sections": sections, **extra})
 
 
 _NUMBER = re.compile(r"^\d{13}$")
-_PHONE = re.compile(r"^\+?\d[\d\- ]{3,18}$")
+_PHONE = re.compile(r"^\+?[\d\-. ()]{4,24}$")
+# Who may find orders by part of a caller's number: those who see callers' numbers anyway
+# (orders.views.detail.CONTACT_ROLES). Everyone else must type the whole number, so that
+# a masked 138****9216 cannot be completed by searching 1380, 1381, ...
+PARTIAL_PHONE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
+FULL_PHONE_MIN_DIGITS = 7
+# Whole-number searches an hour for the others: enough for work, too few to walk a masked range.
+PHONE_SEARCHES_PER_HOUR = 30
+
+
+def _is_phone_query(query: str) -> bool:
+    return bool(_PHONE.match(query)) and not _NUMBER.match(query) and sum(c.isdigit() for c in query) >= 4
+
+
+def _phone_search(user: User, query: str, orders: QuerySet[WorkOrder]) -> tuple[QuerySet[WorkOrder], str]:
+    """Orders found by a phone number, and a message when the search was refused. Every
+    search is recorded (who, when, what) in the personal-data access log."""
+    digits = re.sub(r"\D", "", query)
+    partial = bool(user.roles & PARTIAL_PHONE_ROLES)
+    if not partial:
+        since = timezone.now() - timedelta(hours=1)
+        recent = PersonalDataAccess.objects.filter(user=user, fields=PHONE_SEARCH, at__gte=since).count()
+        if recent >= getattr(settings, "CIVICDESK_PHONE_SEARCHES_PER_HOUR", PHONE_SEARCHES_PER_HOUR):
+            return orders.none(), _("按电话查询过于频繁，请一小时后再试。")
+    log_phone_search(user, digits)
+    known = orders.filter(identity_visible(user))
+    if partial:
+        return known.filter(citizen_phone__contains=digits), ""
+    if len(digits) < FULL_PHONE_MIN_DIGITS:
+        return orders.none(), _("按电话查询须输入完整号码。")
+    return known.filter(citizen_phone__in={digits, query.replace(" ", "")}), ""
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    """Orders by number, phone or words. The search box posts, so that a phone number never
+    lands in a URL (and so in access logs and browser history); a search by number or words
+    is turned into an ordinary link (GET) to keep results linkable."""
     user: User = request.user  # type: ignore[assignment]
-    query = (request.GET.get("q") or "").strip()[:100]
+    params = request.POST if request.method == "POST" else request.GET
+    query = (params.get("q") or "").strip()[:100]
+    state = params.get("state")
+    if request.method == "POST" and not _is_phone_query(query):
+        wanted = {k: v for k, v in (("q", query), ("state", state or ""), ("page", params.get("page", ""))) if v}
+        return redirect(f"{reverse('orders:search')}?{urlencode(wanted)}")
     orders = visible_orders(user)
+    refused = ""
     if query:
         if _NUMBER.match(query):
             orders = orders.filter(number=query)
-        elif _PHONE.match(query):
-            orders = orders.filter(identity_visible(user), citizen_phone__contains=re.sub(r"[\s\-]", "", query))
+        elif _is_phone_query(query):
+            orders, refused = _phone_search(user, query, orders)
         else:
             condition = Q()
             for word in query.split():
                 condition &= Q(title__contains=word) | Q(content__contains=word) | Q(address__contains=word)
             orders = orders.filter(condition)
-    state = request.GET.get("state")
+            if any(sum(c.isdigit() for c in word) >= 4 for word in query.split()):
+                # Digits in the words may be part of a confidential caller's number in the text.
+                orders = orders.filter(identity_visible(user))
     if state in State.values:
         orders = orders.filter(state=state)
     orders = orders.order_by("-created_at")
+    page = Paginator(orders.select_related("lead_unit", "category", "area"), PAGE_SIZE).get_page(params.get("page"))
     return _render(
         request,
         _("工单查询"),
-        [(_("查询结果"), _page(request, orders))],
+        [(_("查询结果"), page)],
         query=query,
         search=True,
+        # Paging through a phone search posts again rather than putting the number in a link.
+        post_paging=request.method == "POST",
+        refused=refused,
         states=State.choices,
         chosen_state=state or "",
     )

@@ -12,26 +12,29 @@
   // Forms marked data-draft="key" keep what was typed in localStorage until they are sent.
   function setUpDraft(form) {
     const key = "civicdesk-draft:" + form.dataset.draft;
-    const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "hidden" && el.type !== "file" && el.name !== "csrfmiddlewaretoken");
+    const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "hidden" && el.type !== "file" && el.name !== "csrfmiddlewaretoken" && !("noDraft" in el.dataset));
     try {
       const saved = JSON.parse(localStorage.getItem(key) || "null");
+      // A form sent back by the server (an error to fix) shows what was sent, not a draft.
       if (saved && !form.dataset.bound) {
+        let restored = false;
         fields().forEach((el) => {
           if (!(el.name in saved)) return;
-          if (el.type === "checkbox") el.checked = !!saved[el.name];
+          if (el.type === "checkbox") { if (el.checked !== !!saved[el.name]) { el.checked = !!saved[el.name]; restored = true; } }
           else if (el.type === "radio") el.checked = saved[el.name] === el.value;
-          else if (!el.value) el.value = saved[el.name];
+          else if (!el.value) { if (saved[el.name]) { el.value = saved[el.name]; restored = true; } }
           // A select always has a value; restore it while it still shows the page's default.
           else if (el.tagName === "SELECT" && !el.multiple && Array.from(el.options).every((o) => o.selected === o.defaultSelected)) {
-            el.value = saved[el.name];
+            if (el.value !== saved[el.name]) { el.value = saved[el.name]; restored = true; }
           }
         });
         const note = form.querySelector("[data-draft-note]");
-        if (note) note.hidden = false;
+        if (note && restored) note.hidden = false;
       }
     } catch (e) { localStorage.removeItem(key); }
     const save = () => {
-      const data = {};
+      if (form.dataset.discarded) return;
+      const data = { _saved: Date.now() };
       fields().forEach((el) => {
         if (el.type === "checkbox") data[el.name] = el.checked;
         else if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
@@ -44,9 +47,60 @@
     form.addEventListener("submit", () => { form.dataset.submitted = "1"; });
     if (form.dataset.clearDraft) localStorage.removeItem(key);
   }
+  // Fields with a length limit carry it as data-limit, never as maxlength (which makes the
+  // browser cut a paste without a word): a live counter shows the length against the limit,
+  // and the server refuses a text that is too long, keeping it (civicdesk.lib.textlimits).
+  // The same counter as the portal's (portal.js).
+  function counter(field) {
+    const limit = parseInt(field.getAttribute("data-limit"), 10);
+    if (!limit || !field.id || field.type === "hidden" || field.dataset.counted) return;
+    field.dataset.counted = "1";
+    let out = document.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!out) {
+      out = document.createElement("div");
+      out.className = "form-text text-end small";
+      out.setAttribute("data-counter-for", field.id);
+      out.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", out);
+    }
+    const update = () => {
+      const n = field.value.length;
+      out.textContent = n + " / " + limit;
+      out.classList.toggle("text-danger", n > limit);
+      field.classList.toggle("is-invalid", n > limit);
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+  // A draft holds what a caller said: it does not outlive the working day on a shared desk.
+  const DRAFT_MAX_AGE_MS = 12 * 3600 * 1000;
+  function forgetOldDrafts() {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith("civicdesk-draft:")) continue;
+      try {
+        const saved = JSON.parse(localStorage.getItem(key) || "null");
+        if (!saved || !saved._saved || Date.now() - saved._saved > DRAFT_MAX_AGE_MS) localStorage.removeItem(key);
+      } catch (e) { localStorage.removeItem(key); }
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    forgetOldDrafts();
     document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
-    document.querySelectorAll("[data-clear-draft]").forEach((el) => localStorage.removeItem("civicdesk-draft:" + el.dataset.clearDraft));
+    document.querySelectorAll("textarea[data-limit], input[data-limit]").forEach(counter);
+    // Forms that htmx brings in later (the inbox's inline moves) count too.
+    document.body.addEventListener("htmx:load", (event) => {
+      event.detail.elt.querySelectorAll && event.detail.elt.querySelectorAll("textarea[data-limit], input[data-limit]").forEach(counter);
+    });
+    document.querySelectorAll("[data-clear-draft]").forEach((el) => el.dataset.clearDraft.split(/\s+/).forEach((key) => {
+      if (key) localStorage.removeItem("civicdesk-draft:" + key);
+    }));
+    // 清空 / 新来电: forget this call's draft, then open the page clean.
+    document.querySelectorAll("[data-draft-discard]").forEach((el) => el.addEventListener("click", () => {
+      localStorage.removeItem("civicdesk-draft:" + el.dataset.draftDiscard);
+      const form = document.querySelector('form[data-draft="' + el.dataset.draftDiscard + '"]');
+      if (form) form.dataset.discarded = "1";
+    }));
   });
   // Scripts live here, not in the pages: the Content-Security-Policy allows no inline script.
 

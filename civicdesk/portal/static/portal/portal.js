@@ -18,10 +18,11 @@
     var content = document.getElementById("id_content");
     var box = document.getElementById("kb-answers");
     if (content && box && window.htmx) {
-      content.setAttribute("hx-get", box.getAttribute("data-url") || "/portal/answers");
+      // Posted with the form's CSRF token: what the citizen writes never goes into a URL.
+      content.setAttribute("hx-post", box.getAttribute("data-url") || "/portal/answers");
       content.setAttribute("hx-trigger", "input changed delay:800ms");
       content.setAttribute("hx-target", "#kb-answers");
-      content.setAttribute("hx-include", "#id_content");
+      content.setAttribute("hx-include", "#id_content, [name='csrfmiddlewaretoken']");
       window.htmx.process(content);
     }
   });

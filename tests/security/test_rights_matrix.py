@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from civicdesk.catalogue.models import DispatchRule
-from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.models import Attachment, WorkOrder
 from civicdesk.org.models import Membership
 from tests.world import World
 
@@ -112,6 +113,7 @@ MATRIX: dict[str, Rule] = {
     "orders:hub_escalate": Rule(roles("supervisor"), order=True, post=True),
     "orders:search": Rule(EVERYONE),
     "orders:detail": Rule(EVERYONE, order=True),
+    "orders:attachment": Rule(EVERYONE, order=True),
     "orders:act": Rule(EVERYONE, order=True, post=True, kwargs={"action": "reply"}),
     "orders:joint": Rule(EVERYONE, order=True),
     # Anyone who sees the order may ask; whether the number is then shown is the contact rules'
@@ -176,7 +178,7 @@ MATRIX: dict[str, Rule] = {
     "knowledge:export": Rule(STAFF),
     "knowledge:import": Rule(AUTHORS),
     "knowledge:dictionary": Rule(roles("admin")),
-    "knowledge:intake_answers": Rule(roles("operator", "dispatcher")),
+    "knowledge:intake_answers": Rule(roles("operator", "dispatcher"), post=True),
     "knowledge:order_panel": Rule(STAFF, order=True),
     "knowledge:from_reply": Rule(STAFF, order=True, post=True),
     # Statistics: the hub's dispatchers, supervisors and leaders, and the admin
@@ -267,6 +269,8 @@ def _fill(route: str, rule: Rule, w: World, orders: dict[str, WorkOrder], obj: s
     values: dict[str, Any] = {"fmt": "json", "pk": 0, "action": "sign"}
     if obj is not None:
         values["number"] = orders[obj].number
+        attachment = orders[obj].attachments.first()
+        values["pk"] = attachment.pk if attachment is not None else 0
     if route.startswith("manage/org/units/"):
         values["pk"] = w.dept_b.pk
     elif route.startswith("manage/org/users/"):
@@ -350,6 +354,9 @@ def run_matrix(w: World) -> list[Cell]:
         "foreign": actions_dispatch(w, w.dept_b),
         "confidential": w.signed(confidential=True, citizen_phone="13911112222"),
     }
+    for order in orders.values():  # a photo on each, for the attachment page
+        Attachment.objects.create(order=order, file=ContentFile(b"\x89PNG photo", name="photo.png"),
+                                  original_name="photo.png", content_type="image/png", size=11)
     clients: dict[str, Client] = {ANONYMOUS: Client(raise_request_exception=False)}
     for persona in PERSONAS:
         client = Client(raise_request_exception=False)

@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=20000)
     args = parser.parse_args()
+    call_command("migrate", verbosity=0)
     if not WorkOrder.objects.count() >= args.orders:
         call_command("demo", orders=args.orders, no_serve=True, bulk=True, verbosity=0)
     gap = first_gap(timezone.localdate())

@@ -10,7 +10,9 @@ import json
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,8 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
             return self._refuse(request)
-        if request.method == "POST" and request.content_type in _FORM_TYPES:
+        if (request.method == "POST" and request.content_type in _FORM_TYPES and not request.path.startswith("/api/")
+                and not self._unparsed(request)):
             self._strip_bidi(request)
         return self.get_response(request)
 
@@ -36,16 +39,27 @@ class CleanInputMiddleware:
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
             return False
         if request.content_type in _FORM_TYPES:
-            if request.method == "POST":
-                if any(has_nul(v) or has_nul(k) for k, v in request.POST.lists()):
+            # The REST API reads JSON from the raw body: parsing a form here would consume it.
+            if request.method == "POST" and not request.path.startswith("/api/"):
+                try:
+                    post, files = request.POST, request.FILES
+                except MultiPartParserError:  # a broken multipart body: left to the view, as before
+                    return False
+                if any(has_nul(v) or has_nul(k) for k, v in post.lists()):
                     return True
-                return any(has_nul(f.name or "") for files in request.FILES.lists() for f in files[1])
+                return any(has_nul(f.name or "") for _name, uploads in files.lists() for f in uploads)
             return False
-        body = request.body
+        kind = request.content_type or ""
+        if not (kind.endswith("json") or kind.startswith("text/")):
+            return False  # a binary body may hold NUL bytes; no view here takes one
+        try:
+            body = request.body
+        except RequestDataTooBig:  # the view answers that (the API: 413)
+            return False
         if b"\x00" in body:
             return True
         # JSON writes NUL as \u0000; decode only the rare body that spells it.
-        if b"\\u0000" in body.lower() and (request.content_type or "").endswith("json"):
+        if b"\\u0000" in body.lower() and kind.endswith("json"):
             try:
                 return has_nul(json.loads(body))
             except ValueError:  # not JSON after all: the view answers that
@@ -63,6 +77,14 @@ class CleanInputMiddleware:
             return error("json" if request.path.endswith(".json") else "xml", 400, message)
         return HttpResponseBadRequest(f"<!doctype html><title>400</title><p>{escape(message)}</p>",
                                       content_type="text/html; charset=utf-8")
+
+    @staticmethod
+    def _unparsed(request: HttpRequest) -> bool:
+        try:
+            request.POST  # noqa: B018 - parsed (and cached) here, or the error it raises
+        except MultiPartParserError:
+            return True
+        return False
 
     @staticmethod
     def _strip_bidi(request: HttpRequest) -> None:

@@ -78,3 +78,13 @@ def test_open311_post(w: World, caplog: pytest.LogCaptureFixture) -> None:
 def test_query_string(w: World) -> None:
     response = _logged_in(w.dispatcher).get("/orders/search/?q=138%00")
     assert response.status_code == 400 and MESSAGE in response.content.decode()
+
+
+def test_a_form_sent_to_the_rest_api_gets_the_api_s_own_answer(w: World) -> None:
+    """The gate does not parse a form sent to the REST API (which reads the raw body): the API
+    still answers it in JSON. (Photos, whose bytes hold NULs, are uploaded as before:
+    tests/console_units/test_reply_from_inbox.py.)"""
+    token = create_token(w.operator, "nul-form")[1]
+    response = Client().post("/api/v1/orders", {"title": "x"}, HTTP_AUTHORIZATION=f"Bearer {token}",
+                             HTTP_IDEMPOTENCY_KEY="form-1")
+    assert response.status_code in (400, 422) and "code" in response.json()

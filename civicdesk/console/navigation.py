@@ -62,5 +62,8 @@ def context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from civicdesk.worktime.duty_views import may_see_roster
+
     units = sorted({m.unit.name for m in user.memberships_list})
-    return {"nav": items_for(user, request.path), "user_units": "、".join(units[:2])}
+    return {"nav": items_for(user, request.path), "user_units": "、".join(units[:2]),
+            "may_see_roster": may_see_roster(user)}

@@ -5,7 +5,11 @@ Rules, decided here:
 - Offsets: CIVICDESK_LICENCE_REMINDER_DAYS (days before expiry; default 90, 30, 7).
 - A reminder goes out on its nominal day (expiry − offset) if that is a working day, else on
   the working day before it (never later: an office closed over a holiday cannot be the
-  company's reason to miss its deadline). The sweep creates reminders on working days only.
+  company's reason to miss its deadline).
+- A reminder that is due or overdue goes out at once, once: the sweep sends it whatever the
+  day, and a licence entered (or its expiry edited) after its reminder day is reminded as soon
+  as it is saved (civicdesk.enterprises.apps connects remind_entered_licence), not at the
+  next sweep: a licence entered five days before expiry gets its "7 days" reminder that minute.
 - Each (licence, offset, expiry) is reminded exactly once: the unique constraint on
   LicenceReminder, written while the licence row is held with
   SELECT … FOR UPDATE SKIP LOCKED, so several workers never write it twice.
@@ -80,19 +84,18 @@ class Due:
     send_on: date
 
 
-def due_reminders(today: date | None = None) -> list[Due]:
-    """The reminders that should exist by `today` and do not yet."""
+def due_reminders(today: date | None = None, licence_ids: list[int] | None = None) -> list[Due]:
+    """The reminders that should exist by `today` and do not yet (of those licences only, if given)."""
     today = today or timezone.localdate()
     days = offsets()
     if not days:
         return []
     calendar = work_calendar()
     horizon = today + timedelta(days[0] + _HOLIDAY_SLACK)
-    licences = list(
-        Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon, enterprise__active=True).values_list(
-            "pk", "valid_to"
-        )
-    )
+    candidates = Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon, enterprise__active=True)
+    if licence_ids is not None:
+        candidates = candidates.filter(pk__in=licence_ids)
+    licences = list(candidates.values_list("pk", "valid_to"))
     done: dict[tuple[int, date], set[int]] = {}
     for licence_id, offset, valid_to in LicenceReminder.objects.filter(
         licence_id__in=[pk for pk, _v in licences]
@@ -191,12 +194,20 @@ def create_reminder(due: Due, today: date | None = None) -> LicenceReminder | No
     return reminder
 
 
-def create_due_reminders(today: date | None = None) -> int:
-    """Create today's reminders (on working days only). Returns how many were created."""
+def create_due_reminders(today: date | None = None, licence_ids: list[int] | None = None) -> int:
+    """Create every reminder due by today (send days are working days, so on a day off only
+    late ones are found, and they go out at once). Returns how many were created."""
     today = today or timezone.localdate()
-    if not work_calendar().is_workday(today):
-        return 0
-    return sum(1 for due in due_reminders(today) if create_reminder(due, today) is not None)
+    return sum(1 for due in due_reminders(today, licence_ids) if create_reminder(due, today) is not None)
+
+
+def remind_entered_licence(sender: object, instance: Licence, created: bool = False, **kwargs: object) -> None:
+    """post_save of a Licence: once the save is committed, send the reminder already due
+    (the nearest offset whose day has passed), so an expiry entered late is not missed."""
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    pk = instance.pk
+    transaction.on_commit(lambda: create_due_reminders(licence_ids=[pk]))
 
 
 # --- delivery: the outbox's (civicdesk.notifications.delivery) --------------------------

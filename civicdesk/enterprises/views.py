@@ -123,29 +123,38 @@ def _may_renew(user: User, unit: OrgUnit) -> bool:
     return any(unit.path.startswith(u.path) for u in user.units_with_role(*_UNIT_ROLES, Role.ADMIN))
 
 
+MINE = "mine"  # the licence page's scope for a liaison officer: their companies' licences
+
+
 @login_required
 def licences(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     units = licence_units(user)
+    liaison = Role.LIAISON in user.roles
+    chosen = request.GET.get("unit")
+    if liaison and (chosen == MINE or (not chosen and not units)):
+        return render(request, "enterprises/licences.html", _licence_context(user, None, units))
     if not units:
         raise PermissionDenied(_("您没有查看此页面的权限。"))
-    chosen = request.GET.get("unit")
     unit = next((u for u in units if str(u.pk) == chosen), None) if chosen else units[0]
     if unit is None:
         raise Http404(_("没有找到该发证单位。"))
     return render(request, "enterprises/licences.html", _licence_context(user, unit, units))
 
 
-def _licence_context(user: User, unit: OrgUnit, units: list[OrgUnit], form: RenewalForm | None = None,
+def _licence_context(user: User, unit: OrgUnit | None, units: list[OrgUnit], form: RenewalForm | None = None,
                      form_for: int | None = None) -> dict[str, Any]:
+    """One issuing unit's licences, or (unit None) those of the companies a liaison officer
+    is stationed at, whoever issued them."""
     today = timezone.localdate()
     horizon = today + timedelta(days=EXPIRY_WINDOW_DAYS)
+    scope = Q(issuing_unit=unit) if unit is not None else Q(enterprise__in=enterprises_of(user))
     reminders = LicenceReminder.objects.order_by("send_on", "pk").prefetch_related(
         Prefetch("messages", queryset=ReminderMessage.objects.select_related("message").order_by("pk"))
     )
     expiring = list(
-        Licence.objects.filter(issuing_unit=unit, valid_to__gte=today, valid_to__lte=horizon)
-        .select_related("enterprise")
+        Licence.objects.filter(scope, valid_to__gte=today, valid_to__lte=horizon)
+        .select_related("enterprise", "issuing_unit")
         .prefetch_related(Prefetch("reminders", queryset=reminders))
         .order_by("valid_to", "pk")
     )
@@ -155,8 +164,9 @@ def _licence_context(user: User, unit: OrgUnit, units: list[OrgUnit], form: Rene
             r for r in licence.reminders.all() if r.valid_to == licence.valid_to
         ]
     since = timezone.now() - timedelta(days=EXPIRY_WINDOW_DAYS)
+    renewal_scope = Q(licence__issuing_unit=unit) if unit is not None else Q(licence__enterprise__in=enterprises_of(user))
     renewed = list(
-        LicenceRenewal.objects.filter(licence__issuing_unit=unit, renewed_at__gte=since)
+        LicenceRenewal.objects.filter(renewal_scope, renewed_at__gte=since)
         .select_related("licence__enterprise", "renewed_by")
         .order_by("-renewed_at", "-pk")
     )
@@ -172,14 +182,16 @@ def _licence_context(user: User, unit: OrgUnit, units: list[OrgUnit], form: Rene
         renewal.old_reminders = [  # type: ignore[attr-defined]
             r for r in earlier if r.licence_id == renewal.licence_id and r.valid_to == renewal.old_valid_to
         ]
-    expired = Licence.objects.filter(issuing_unit=unit, valid_to__lt=today, valid_to__gte=today - timedelta(30))
+    expired = Licence.objects.filter(scope, valid_to__lt=today, valid_to__gte=today - timedelta(30))
     return {
         "unit": unit,
         "units": units,
+        "mine": unit is None,
+        "liaison": Role.LIAISON in user.roles,
         "expiring": expiring,
         "renewed": renewed,
         "expired": expired.select_related("enterprise").order_by("-valid_to"),
-        "may_renew": _may_renew(user, unit),
+        "may_renew": unit is not None and _may_renew(user, unit),
         "form": form,
         "form_for": form_for,
         "window": EXPIRY_WINDOW_DAYS,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("calendar/<int:pk>/", views.calendar_edit, name="calendar_edit"),
     path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar_delete"),
     path("duty/", duty_views.roster, name="duty"),
+    path("duty/copy/", duty_views.roster_copy, name="duty_copy"),
     path("duty/<int:pk>/delete/", duty_views.roster_delete, name="duty_delete"),
 ]

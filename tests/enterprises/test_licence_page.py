@@ -77,3 +77,19 @@ def test_only_the_issuing_unit_records_a_renewal(w: World, company: Enterprise) 
                                                   {f"renew-{lic.pk}-new_valid_to": "2031-01-01"})
     assert (leader.status_code, other_unit.status_code) == (403, 404)
     assert Licence.objects.get(pk=lic.pk).valid_to == TODAY + timedelta(days=30)
+
+
+def test_a_liaison_officer_sees_the_licences_of_their_companies(
+    w: World, company: Enterprise, other_company: Enterprise, officer: User
+) -> None:
+    licence(company, w.dept_b, TODAY + timedelta(days=30), "JY-MINE")
+    licence(company, w.dept_c, TODAY + timedelta(days=20), "PW-MINE", kind="discharge")
+    licence(other_company, w.dept_b, TODAY + timedelta(days=30), "JY-NOT-MINE")
+
+    status, page = _page(officer)
+
+    assert status == 200
+    table = page[page.index('id="expiring"'):page.index('id="renewed"')]
+    assert "JY-MINE" in table and "PW-MINE" in table and "JY-NOT-MINE" not in table
+    assert w.dept_c.name in table  # whoever issued it
+    assert 'action="/enterprises/licences/' not in page  # officers do not record renewals

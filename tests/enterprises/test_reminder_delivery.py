@@ -67,10 +67,12 @@ def test_a_renewal_before_sending_cancels_the_messages(w: World, company: Enterp
     assert set(ReminderMessage.objects.values_list("message__status", flat=True)) == {DeliveryStatus.CANCELLED}
 
 
-def test_no_reminders_are_written_on_a_day_off(w: World, company: Enterprise) -> None:
-    licence(company, w.dept_b, date(2026, 4, 8), "JY-1")
-    with time_machine.travel(date(2026, 3, 14), tick=False):  # a Saturday
+def test_a_reminder_missed_on_its_working_day_goes_out_on_the_day_off_once(w: World, company: Enterprise) -> None:
+    licence(company, w.dept_b, date(2026, 4, 8), "JY-1")  # its 30-day reminder was due on Monday 9 March
+    with time_machine.travel(date(2026, 3, 14), tick=False):  # a Saturday: late, so at once
+        assert create_due_reminders() == 1
         assert create_due_reminders() == 0
+    assert list(LicenceReminder.objects.values_list("offset_days", "send_on")) == [(30, date(2026, 3, 9))]
 
 
 def test_a_missed_day_sends_only_the_nearest_offset(w: World, company: Enterprise) -> None:

@@ -86,6 +86,8 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     forgetOldDrafts();
+    // Print buttons (the duty roster): no inline handlers, the page's CSP allows none.
+    document.querySelectorAll("[data-print]").forEach((el) => el.addEventListener("click", () => window.print()));
     document.querySelectorAll("form[data-draft]").forEach(setUpDraft);
     document.querySelectorAll("textarea[data-limit], input[data-limit]").forEach(counter);
     // Forms that htmx brings in later (the inbox's inline moves) count too.

@@ -164,7 +164,8 @@ def _licence_context(user: User, unit: OrgUnit | None, units: list[OrgUnit], for
             r for r in licence.reminders.all() if r.valid_to == licence.valid_to
         ]
     since = timezone.now() - timedelta(days=EXPIRY_WINDOW_DAYS)
-    renewal_scope = Q(licence__issuing_unit=unit) if unit is not None else Q(licence__enterprise__in=enterprises_of(user))
+    renewal_scope = (Q(licence__issuing_unit=unit) if unit is not None
+                     else Q(licence__enterprise__in=enterprises_of(user)))
     renewed = list(
         LicenceRenewal.objects.filter(renewal_scope, renewed_at__gte=since)
         .select_related("licence__enterprise", "renewed_by")

@@ -17,7 +17,7 @@ from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Top
 from civicdesk.org.models import OrgUnit
 from civicdesk.statistics.measures import MEASURES, Filters
 from civicdesk.statistics.ranking import rank_units_rolled
-from civicdesk.statistics.rollups import Days, RolledFigure, empty_figures, figures, local_day
+from civicdesk.statistics.rollups import Days, RolledFigure, empty_figures, figures, figures_as_of, local_day
 
 OVERVIEW = ("accepted", "answered_on_call", "completion", "on_time", "response", "resolution", "satisfaction",
             "return_rate", "first_dispatch_accuracy", "handling_time", "overdue")
@@ -89,6 +89,32 @@ class Query:
             return self.days.first.isoformat()
         return f"{self.days.first.isoformat()} — {self.days.last.isoformat()}"
 
+    def chosen(self) -> list[str]:
+        """The filters chosen, in words ("单位：市住建局（含下级）"), in a fixed order."""
+        f = self.filters
+        parts = []
+        if f.lead_unit is not None:
+            kind = _("中心") if f.lead_unit.is_hub else _("单位")
+            scope = _("（含下级）") if f.include_sub_units else _("（不含下级）")
+            parts.append(f"{kind}：{f.lead_unit.name}{scope}")
+        if f.area is not None:
+            parts.append(_("区域：%(name)s") % {"name": f.area.name})
+        if f.category is not None:
+            parts.append(_("分类：%(name)s") % {"name": f.category.name})
+        if f.request_type:
+            parts.append(_("类型：%(name)s") % {"name": RequestType(f.request_type).label})
+        if f.topic is not None:
+            parts.append(_("专题：%(name)s") % {"name": f.topic.name})
+        if f.channel:
+            parts.append(_("渠道：%(name)s") % {"name": Channel(f.channel).label})
+        if f.urgency:
+            parts.append(_("紧急程度：%(name)s") % {"name": Urgency(f.urgency).label})
+        return parts
+
+    def describe(self) -> str:
+        """The period and every filter chosen: what an export's file and sheet are named after."""
+        return " ".join([self.label(), *self.chosen()])
+
 
 def _date(value: str, field: str) -> dt.date:
     try:
@@ -135,6 +161,16 @@ def parse_query(data: QueryDict) -> Query:
     return Query(kind, days, filters, params)
 
 
+def as_of_text(moment: dt.datetime | None) -> str:
+    """数据截至 HH:MM (with the date when it is not today): the rollups lag the worker."""
+    if moment is None:
+        return _("统计数据尚未生成（后台任务尚未运行）。")
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return _("数据截至 %(time)s") % {"time": f"{local:%H:%M}"}
+    return _("数据截至 %(time)s") % {"time": f"{local:%Y-%m-%d %H:%M}"}
+
+
 def figure_json(figure: RolledFigure) -> dict[str, Any]:
     return {**figure.as_json(), "name": figure.name, "kind": figure.kind, "definition": figure.definition}
 
@@ -144,7 +180,7 @@ def _row(figs: dict[str, RolledFigure], codes: tuple[str, ...]) -> dict[str, Any
 
 
 def definitions() -> dict[str, dict[str, str]]:
-    return {code: {"name": m.name, "definition": m.definition, "kind": m.kind} for code, m in MEASURES.items()}
+    return {code: {"name": str(m.name), "definition": str(m.definition), "kind": m.kind} for code, m in MEASURES.items()}
 
 
 def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -166,11 +202,14 @@ def glance(filters: Filters, now: dt.datetime | None = None) -> dict[str, Any]:
 
 
 def trend(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Every day (or month) of the period up to today: days still ahead have no figures to
+    draw (a future day's 办结率 would read 100% of nothing)."""
     group = "day" if (q.days.last - q.days.first).days <= 62 else "month"
     rows = figures(q.days, q.filters, group=group, codes=TREND, now=now)
     empty = empty_figures(TREND)
+    until = min(q.days.last, local_day(now or timezone.now()))
     keys, key = [], q.days.first if group == "day" else q.days.first.replace(day=1)
-    while key <= q.days.last:  # every day (or month) of the period, with or without orders
+    while key <= until:  # every day (or month) of the period so far, with or without orders
         keys.append(key)
         key = key + dt.timedelta(days=1) if group == "day" else _month_add(key, 1)
     return [{"key": k.isoformat(), **_row(rows.get(k, empty), TREND)} for k in keys]
@@ -208,6 +247,9 @@ def ranking(q: Query, now: dt.datetime | None = None, rows: dict[Any, Any] | Non
     return {
         "definition": result.definition,
         "note": result.note,
+        "min_volume": result.min_volume,
+        "empty": "" if result.rows else _("没有单位的派单次数达到排名所需的 %(n)s 次（≥ %(n)s），本期不排名。")
+        % {"n": result.min_volume},
         "rows": [{"rank": r.rank, "unit": r.unit.pk, "name": r.unit.name, "volume": r.volume, "score": r.score,
                   **{code: f.as_json() for code, f in r.figures.items()}} for r in result.rows],
     }
@@ -234,9 +276,11 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
          for k, f in unit_rows.items() if k is not None and f["overdue"].numerator and (within is None or k in within)),
         key=lambda r: (-r["overdue"]["numerator"], r["name"]))
     heat_level = 3 if q.filters.area is None else None
+    as_of = figures_as_of()
     return {
         "period": {"kind": q.kind, "first": q.days.first.isoformat(), "last": q.days.last.isoformat(),
                    "label": q.label()},
+        "as_of": as_of_text(as_of),
         "params": q.params,
         "glance": glance(q.filters, now),
         "overview": overview(q, now),

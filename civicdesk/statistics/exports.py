@@ -36,7 +36,7 @@ FULL_CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
 def _book(title: str, header: list[str], rows: list[list[Any]], note: str = "") -> bytes:
     wb = Workbook(write_only=False)
     ws = wb.active
-    ws.title = title[:31] or "Sheet"
+    ws.title = sheet_title(title)
     ws.append(spreadsheet.row(ws, [title]))
     ws["A1"].font = Font(bold=True)
     if note:
@@ -54,30 +54,49 @@ def _cell(figure: dict[str, Any]) -> Any:
     return None if value is None else round(value, 6)
 
 
+TABLE_NAMES = {
+    "overview": gettext_lazy("主要指标"), "trend": gettext_lazy("趋势"), "by_category": gettext_lazy("分类受理量"),
+    "by_area": gettext_lazy("区域受理量"), "by_topic": gettext_lazy("专题受理量"), "ranking": gettext_lazy("单位排名"),
+    "overdue_by_unit": gettext_lazy("各单位超期件数"), "area_heat": gettext_lazy("区域热力表"),
+}
+_NOT_IN_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|[]', "_"))
+
+
+def file_name(title: str) -> str:
+    """A download name from a title: the characters file systems refuse become _."""
+    return f"{title.translate(_NOT_IN_NAMES).strip()[:150]}.xlsx"
+
+
+def sheet_title(title: str) -> str:
+    """Excel allows 31 characters without []:*?/\\ in a sheet's name; the full title is row 1."""
+    return title.translate(_NOT_IN_NAMES)[:31].strip() or "Sheet"
+
+
 def table_workbook(q: data.Query, table: str) -> tuple[bytes, str]:
-    """One dashboard table as a workbook: the same numbers as on the page (rates as fractions)."""
+    """One dashboard table as a workbook: the same numbers as on the page (rates as fractions).
+    The file, the sheet and its first row are named after the table, the period and the filters."""
     payload = data.dashboard(q)
-    title = f"{_('统计')} {q.label()}"
+    title = f"{TABLE_NAMES[table]} {q.describe()}"
     if table == "overview":
         header = [_("指标"), _("数值"), _("分子"), _("分母"), _("上期"), _("去年同期"), _("口径")]
-        rows = [[MEASURES[c].name, _cell(f), f["numerator"], f["denominator"], _cell(f["previous"]),
-                 _cell(f["last_year"]), MEASURES[c].definition] for c, f in payload["overview"].items()]
+        rows = [[str(MEASURES[c].name), _cell(f), f["numerator"], f["denominator"], _cell(f["previous"]),
+                 _cell(f["last_year"]), str(MEASURES[c].definition)] for c, f in payload["overview"].items()]
     elif table == "trend":
-        header = [_("日期"), *(MEASURES[c].name for c in data.TREND)]
+        header = [_("日期"), *(str(MEASURES[c].name) for c in data.TREND)]
         rows = [[r["key"], *(_cell(r[c]) for c in data.TREND)] for r in payload["trend"]]
     elif table == "ranking":
         header = [_("名次"), _("单位"), _("派单次数"), _("得分"), _("响应率"), _("解决率"), _("满意率")]
         rows = [[r["rank"], r["name"], r["volume"], r["score"], _cell(r["response"]), _cell(r["resolution"]),
                  _cell(r["satisfaction"])] for r in payload["ranking"]["rows"]]
         return _book(title, header, rows, payload["ranking"]["definition"] + payload["ranking"]["note"]), \
-            f"{table}.xlsx"
+            file_name(title)
     else:
         section = payload[table]
         codes = [k for k in (section[0] if section else {}) if k in MEASURES]
-        header = [_("名称"), *(MEASURES[c].name for c in codes)]
+        header = [_("名称"), *(str(MEASURES[c].name) for c in codes)]
         rows = [[r["name"], *(r[c]["numerator"] if MEASURES[c].kind == "count" else _cell(r[c]) for c in codes)]
                 for r in section]
-    return _book(title, header, rows), f"{table}.xlsx"
+    return _book(title, header, rows), file_name(title)
 
 
 ORDER_HEADER = [gettext_lazy("工单编号"), gettext_lazy("受理时间"), gettext_lazy("渠道"), gettext_lazy("类型"),
@@ -110,9 +129,9 @@ def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
 
 def orders_workbook(user: User, orders: QuerySet[WorkOrder], title: str) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
+    ws = wb.create_sheet(sheet_title(title))
     ws.append(spreadsheet.row(ws, [title]))
-    ws.append(spreadsheet.row(ws, ORDER_HEADER))
+    ws.append(spreadsheet.row(ws, [str(h) for h in ORDER_HEADER]))
     for row in order_rows(user, orders):
         ws.append(spreadsheet.row(ws, row))
     out = io.BytesIO()

@@ -22,16 +22,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as L
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 POPULATION_RULE = (
     "并单工单只计主单一次；已作废（骚扰、测试来电）和已转出（110/119/120/122 或诉讼、信访等法定途径）的工单"
@@ -148,8 +155,8 @@ class Context:
 @dataclass(frozen=True)
 class Measure:
     code: str
-    name: str
-    definition: str
+    name: StrOrPromise  # translated when shown
+    definition: StrOrPromise
     kind: Kind
     compute: Callable[[Context], tuple[list[int], list[int] | None, float | None]] = field(repr=False)
 
@@ -339,66 +346,82 @@ def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
     return ids, ids, (sum(hours) / len(hours) if hours else None)
 
 
+def _partly_solved_rule() -> str:
+    # Said as this center has set it (CIVICDESK_STATS_PARTLY_SOLVED), never as a setting's name.
+    if settings.CIVICDESK_STATS_PARTLY_SOLVED:
+        return gettext("“部分解决”算作已解决。免回访办结不计。")
+    return gettext("“部分解决”不算已解决。免回访办结不计。")
+
+
+def _basically_satisfied_rule() -> str:
+    if settings.CIVICDESK_STATS_BASICALLY_SATISFIED:
+        return gettext("“基本满意”算作满意。")
+    return gettext("“基本满意”不算满意。")
+
+
+PARTLY_SOLVED_RULE = lazy(_partly_solved_rule, str)()
+BASICALLY_SATISFIED_RULE = lazy(_basically_satisfied_rule, str)()
+
 MEASURES: dict[str, Measure] = {
     m.code: m
     for m in [
-        Measure("accepted", "受理量", "统计期内受理（创建）的工单件数。" + POPULATION_RULE, "count", _accepted),
+        Measure("accepted", L("受理量"), format_lazy("{}{}", L("统计期内受理（创建）的工单件数。"), L(POPULATION_RULE)),
+                "count", _accepted),
         Measure(
-            "answered_on_call", "直接答复率",
-            "统计期内受理的工单中，话务员当场答复办结（即时办结）的比例：即时办结件数 ÷ 受理量。",
+            "answered_on_call", L("直接答复率"),
+            L("统计期内受理的工单中，话务员当场答复办结（即时办结）的比例：即时办结件数 ÷ 受理量。"),
             "rate", _answered,
         ),
         Measure(
-            "completion", "办结率",
-            "统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
-            "重办后为新时限）落在统计期内且已届满，或时限未到但已办结的工单；即时办结的工单在受理时即应办结。"
-            "从未派单的工单没有时限，不计入。办结指回访后办结、免回访办结或即时办结。",
+            "completion", L("办结率"),
+            L("统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
+              "重办后为新时限）落在统计期内且已届满，或时限未到但已办结的工单；即时办结的工单在受理时即应办结。"
+              "从未派单的工单没有时限，不计入。办结指回访后办结、免回访办结或即时办结。"),
             "rate", _completion,
         ),
         Measure(
-            "on_time", "按时办结率",
-            "统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
-            "应办结件数（应办结的含义同办结率）。",
+            "on_time", L("按时办结率"),
+            L("统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
+              "应办结件数（应办结的含义同办结率）。"),
             "rate", _on_time,
         ),
         Measure(
-            "overdue", "超期件数",
-            "统计期内应办结的工单中，办理时限已过而承办单位未答复，或答复晚于时限的件数。",
+            "overdue", L("超期件数"),
+            L("统计期内应办结的工单中，办理时限已过而承办单位未答复，或答复晚于时限的件数。"),
             "count", _overdue,
         ),
         Measure(
-            "response", "响应率",
-            "统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
-            "派单次数。签收时限未到且尚未签收的派单暂不计入；时限前已被改派或并单的派单不计入。"
-            "（系统未单独记录联系群众的时间，以签收计。）",
+            "response", L("响应率"),
+            L("统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
+              "派单次数。签收时限未到且尚未签收的派单暂不计入；时限前已被改派或并单的派单不计入。"
+              "（系统未单独记录联系群众的时间，以签收计。）"),
             "rate", _response,
         ),
         Measure(
-            "resolution", "解决率",
-            "统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数（每次回访都计，重办前的回访也计）。"
-            "“部分解决”是否算已解决由配置 CIVICDESK_STATS_PARTLY_SOLVED 决定（默认不算）。免回访办结不计。",
+            "resolution", L("解决率"),
+            format_lazy("{}{}", L("统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数"
+                                  "（每次回访都计，重办前的回访也计）。"), PARTLY_SOLVED_RULE),
             "rate", _resolution,
         ),
         Measure(
-            "satisfaction", "满意率",
-            "统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数（“未评价”不计入分母）。"
-            "“基本满意”是否算满意由配置 CIVICDESK_STATS_BASICALLY_SATISFIED 决定（默认算）。",
+            "satisfaction", L("满意率"),
+            format_lazy("{}{}", L("统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数"
+                                  "（“未评价”不计入分母）。"), BASICALLY_SATISFIED_RULE),
             "rate", _satisfaction,
         ),
         Measure(
-            "return_rate", "退单率",
-            "统计期内首次派单的工单中，被批准退单（至少一次）的比例：退单工单数 ÷ 派单工单数。",
+            "return_rate", L("退单率"),
+            L("统计期内首次派单的工单中，被批准退单（至少一次）的比例：退单工单数 ÷ 派单工单数。"),
             "rate", _return_rate,
         ),
         Measure(
-            "first_dispatch_accuracy", "首次派单准确率",
-            "1 −（统计期内首次派单的工单中发生过退单或改派的件数 ÷ 派单工单数）；下派给下级单位不算派错。",
+            "first_dispatch_accuracy", L("首次派单准确率"),
+            L("1 −（统计期内首次派单的工单中发生过退单或改派的件数 ÷ 派单工单数）；下派给下级单位不算派错。"),
             "rate", _accuracy,
         ),
         Measure(
-            "handling_time", "平均办理时长",
-            "统计期内（最终）答复的工单，从首次派单到答复的工作时长（按工作日历，小时）的平均值；"
-            "挂起时间计入。",
+            "handling_time", L("平均办理时长"),
+            L("统计期内（最终）答复的工单，从首次派单到答复的工作时长（按工作日历，小时）的平均值；挂起时间计入。"),
             "hours", _handling_time,
         ),
     ]
@@ -418,10 +441,11 @@ def measure(
     c = Context(period or Period(), filters or Filters(), as_of or timezone.now(), config or Config.from_settings(),
                 using)
     num, den, value = m.compute(c)
+    name, definition = str(m.name), str(m.definition)  # in the language of the moment
     if m.kind == "hours":
-        return Figure(m.code, m.name, m.definition, m.kind, value, (value or 0) * len(num), len(num),
+        return Figure(m.code, name, definition, m.kind, value, (value or 0) * len(num), len(num),
                       tuple(num), tuple(num), using)
-    return Figure(m.code, m.name, m.definition, m.kind, value, float(len(num)), None if den is None else len(den),
+    return Figure(m.code, name, definition, m.kind, value, float(len(num)), None if den is None else len(den),
                   tuple(num), tuple(den or ()), using)
 
 

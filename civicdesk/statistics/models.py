@@ -148,6 +148,9 @@ class RollupState(models.Model):
     name = models.CharField(max_length=20, primary_key=True)
     last_event_id = models.BigIntegerField(default=0)
     built_at = models.DateTimeField(null=True)
+    # When a sweep last took in every event there was: the figures are current as of then
+    # (the dashboard's "数据截至").
+    swept_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_event_id}"
@@ -183,6 +186,7 @@ class Export(models.Model):
 class BriefingKind(models.TextChoices):
     DAILY = "daily", _("日报")
     WEEKLY = "weekly", _("周报")
+    MONTHLY = "monthly", _("月报")
 
 
 class Briefing(models.Model):

@@ -418,7 +418,7 @@ def rebuild(chunk_days: int = 31, progress: Any = None) -> int:
                 month = _next_month(month)
         save_footprints()
         state.last_event_id = last_event
-        state.built_at = timezone.now()
+        state.built_at = state.swept_at = timezone.now()
         state.save()
     return written
 
@@ -438,6 +438,9 @@ def run_rollup_sweep() -> int:
             return WorkOrder.objects.count()
         events = list(OrderEvent.objects.filter(pk__gt=state.last_event_id).order_by("pk")
                       .values_list("pk", "order_id", "at")[:20000])
+        if len(events) < 20000:  # everything there was is taken in by the end of this pass
+            state.swept_at = now
+            state.save(update_fields=["swept_at"])
         if not events:
             return 0
         order_ids = {order_id for _pk, order_id, _at in events}
@@ -453,6 +456,11 @@ def run_rollup_sweep() -> int:
             state.last_event_id = max(state.last_event_id, mark)
             state.save(update_fields=["last_event_id"])
     return len(order_ids)
+
+
+def figures_as_of() -> dt.datetime | None:
+    """The moment the rollups are current as of (the last complete sweep); None before the first."""
+    return RollupState.objects.filter(name=STATE_NAME).values_list("swept_at", flat=True).first()
 
 
 # --- querying ----------------------------------------------------------------------------
@@ -602,13 +610,13 @@ def _figures(s: dict[str, float], p: dict[str, float], config: Config, codes: It
         if code == "handling_time":
             n = int(s["ht_count"])
             value = s["ht_minutes"] / 60 / n if n else None
-            result[code] = RolledFigure(code, m.name, m.definition, m.kind, value, (value or 0) * n, n)
+            result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, value, (value or 0) * n, n)
             continue
         num, den = parts[code]
         if den is None:
-            result[code] = RolledFigure(code, m.name, m.definition, m.kind, float(num), float(num), None)
+            result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, float(num), float(num), None)
         else:
-            result[code] = RolledFigure(code, m.name, m.definition, m.kind, (num / den) if den else None,
+            result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, (num / den) if den else None,
                                         float(num), den)
     return result
 

@@ -172,14 +172,14 @@ def _quote(name: str) -> str:
 
 @login_required
 def export_orders(request: HttpRequest) -> HttpResponse:
-    from civicdesk.statistics.exports import build_orders_export, orders_workbook
+    from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook
 
     user = _require(request)
     q, code, part = _drill_args(request)
     orders = drill_orders(user, q, code, part)
-    title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.label()}"
+    title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.describe()}"
     if orders.count() <= getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000):
-        return _xlsx(orders_workbook(user, orders, title), f"{title}.xlsx")
+        return _xlsx(orders_workbook(user, orders, title), file_name(title))
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     export = Export.objects.create(requested_by=user, title=title, params=params)
     build_orders_export.enqueue(export.pk)
@@ -195,11 +195,13 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from civicdesk.statistics.exports import file_name
+
     user = _require(request)
     export = Export.objects.filter(pk=pk, requested_by=user, status=ExportStatus.READY).first()
     if export is None or not export.file:
         raise Http404(_("没有这个导出文件。"))
-    return protected_file(export.file, filename=f"{export.title}.xlsx",
+    return protected_file(export.file, filename=file_name(export.title),
                           content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -220,8 +222,15 @@ def _briefing(pk: int) -> Briefing:
 
 @login_required
 def briefing_html(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drawn again from its figures (in the reader's language, with today's stylesheet URL);
+    briefings written before the lead paragraph existed are shown as they were stored."""
+    from civicdesk.statistics.briefings import render_html
+
     _require(request)
-    return HttpResponse(_briefing(pk).html)
+    briefing = _briefing(pk)
+    if "lead" in briefing.data:
+        return HttpResponse(render_html(briefing.data))
+    return HttpResponse(briefing.html)
 
 
 @login_required

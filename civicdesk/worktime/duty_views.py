@@ -221,8 +221,9 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
             else:
                 copied += 1
     if copied or skipped:
-        messages.success(request, _("已从上周复制 %(copied)s 条值班，跳过 %(skipped)s 条（已排、已过去或本周该天是工作日）。")
-                         % {"copied": copied, "skipped": skipped})
+        messages.success(request, _(
+            "已从上周复制 %(copied)s 条值班，跳过 %(skipped)s 条（已排、已过去或本周该天是工作日）。"
+        ) % {"copied": copied, "skipped": skipped})
     else:
         messages.warning(request, _("上周没有值班安排可复制。"))
     return redirect(roster_url(unit, week))

@@ -42,6 +42,7 @@
   function render(data) {
     var defs = data.definitions;
     document.getElementById("period-label").textContent = data.period.label;
+    document.getElementById("stats-as-of").textContent = data.as_of;
     // Today and this month.
     var glance = document.getElementById("glance");
     glance.textContent = "";
@@ -101,7 +102,13 @@
     var rk = data.ranking;
     document.getElementById("ranking-definition").textContent = rk.definition;
     document.getElementById("ranking-note").textContent = rk.note;
-    chart("chart-ranking", {
+    // No unit reached the minimum volume: say so in words instead of an empty chart and table.
+    var empty = document.getElementById("ranking-empty");
+    empty.textContent = rk.empty;
+    empty.hidden = !rk.empty;
+    document.getElementById("chart-ranking").hidden = !!rk.empty;
+    document.getElementById("table-ranking").hidden = !!rk.empty;
+    if (!rk.empty) chart("chart-ranking", {
       xAxis: {type: "category", data: rk.rows.slice(0, 20).map(function (r) { return r.name; }), axisLabel: {rotate: 30, interval: 0}},
       yAxis: {type: "value", max: 100},
       series: [{type: "bar", name: labels.labelScore, data: rk.rows.slice(0, 20).map(function (r) { return r.score; })}]

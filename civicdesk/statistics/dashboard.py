@@ -180,7 +180,8 @@ def _row(figs: dict[str, RolledFigure], codes: tuple[str, ...]) -> dict[str, Any
 
 
 def definitions() -> dict[str, dict[str, str]]:
-    return {code: {"name": str(m.name), "definition": str(m.definition), "kind": m.kind} for code, m in MEASURES.items()}
+    return {code: {"name": str(m.name), "definition": str(m.definition), "kind": m.kind}
+            for code, m in MEASURES.items()}
 
 
 def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:

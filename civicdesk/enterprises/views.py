@@ -23,6 +23,7 @@ from civicdesk.enterprises.forms import RenewalForm
 from civicdesk.enterprises.liaison import enterprises_of, served_orders
 from civicdesk.enterprises.models import Enterprise, Licence, LicenceReminder, LicenceRenewal, ReminderMessage
 from civicdesk.enterprises.reminders import renew
+from civicdesk.enterprises.tagging import TOPIC_NAME
 from civicdesk.org.models import OrgUnit, Role, User
 
 # Who sees the board: the hub's people who read figures, liaison officers and units (each
@@ -98,6 +99,7 @@ def board(request: HttpRequest) -> HttpResponse:
         dimension = "enterprise"
     result = enterprise_board.compute(user, start, end, dimension)
     return render(request, "enterprises/board.html", {
+        "topic_name": TOPIC_NAME,
         "result": result,
         "start": start,
         "end": end,

@@ -24,7 +24,7 @@ class Entry:
 
 
 def _units(ids: list[int], names: dict[int, str]) -> str:
-    return "、".join(names.get(i, str(i)) for i in ids)
+    return _("、").join(names.get(i, str(i)) for i in ids)
 
 
 def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry]:
@@ -48,7 +48,7 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             if data.get("auto"):
                 detail = _("由分派模型 v%(version)s 自动派单（置信度 %(confidence)s）") % {
                     "version": data.get("model_version"), "confidence": f"{float(data.get('confidence') or 0):.2f}",
-                } + "；" + detail
+                } + _("；") + detail
         elif event.action == "undo_auto_dispatch":
             detail = _("撤销分派模型 v%(version)s 的自动派单，退回待派单（已通知 %(unit)s）") % {
                 "version": data.get("model_version"), "unit": names.get(data.get("redispatched_from"), ""),
@@ -72,7 +72,7 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                 parts.append(str(Satisfaction(data["satisfaction"]).label))
             if data.get("rework"):
                 parts.append(_("退回重办"))
-            detail = "，".join(parts)
+            detail = _("，").join(parts)
         elif event.action == "transfer_out" and data.get("route") in TransferRoute.values:
             detail = str(TransferRoute(data["route"]).label)
         elif event.action == "merge":

@@ -9,9 +9,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class State(models.TextChoices):
@@ -64,7 +68,7 @@ _HANDLING = frozenset({S.SIGNED, S.REWORK})
 
 @dataclass(frozen=True)
 class Move:
-    label: str
+    label: StrOrPromise  # translated when shown
     sources: frozenset[State]
     # Most moves have one target; a review may go to several (the action picks one).
     # None means the move leaves the state unchanged (a part, a note, a supervision).
@@ -80,7 +84,7 @@ class Move:
 
 
 def _m(
-    label: str, sources: Iterable[State], targets: Iterable[State] | None, *sides: Side
+    label: StrOrPromise, sources: Iterable[State], targets: Iterable[State] | None, *sides: Side
 ) -> Move:
     return Move(label, frozenset(sources), None if targets is None else frozenset(targets), frozenset(sides))
 
@@ -90,49 +94,50 @@ _NEW = {S.RECEIVED, S.PENDING_DISPATCH}
 _MERGEABLE = {S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.SIGNED}
 
 MOVES: dict[str, Move] = {
-    "answer": _m("即时答复", {S.RECEIVED}, {S.ANSWERED}, INTAKE, HUB),
-    "send_to_hub": _m("提交派单", {S.RECEIVED}, {S.PENDING_DISPATCH}, INTAKE),
+    "answer": _m(_("即时答复"), {S.RECEIVED}, {S.ANSWERED}, INTAKE, HUB),
+    "send_to_hub": _m(_("提交派单"), {S.RECEIVED}, {S.PENDING_DISPATCH}, INTAKE),
     # SYSTEM: the dispatch model's auto-dispatch (civicdesk.routing.actions), per category above a threshold.
-    "dispatch": _m("派单", _NEW, {S.DISPATCHED}, HUB, INTAKE, Side.SYSTEM),
+    "dispatch": _m(_("派单"), _NEW, {S.DISPATCHED}, HUB, INTAKE, Side.SYSTEM),
     # The hub takes back an auto-dispatch the unit has not signed for yet.
-    "undo_auto_dispatch": _m("撤销自动派单", {S.DISPATCHED}, {S.PENDING_DISPATCH}, HUB),
-    "redispatch": _m("改派", {S.DISPATCHED, S.SIGNED}, {S.DISPATCHED}, HUB),
-    "sign": _m("签收", {S.DISPATCHED}, {S.SIGNED}, LEAD),
-    "sign_part": _m("协办签收", WITH_UNIT, None, ASSIST),
-    "sub_dispatch": _m("下派", {S.SIGNED}, {S.DISPATCHED}, LEAD),
-    "request_return": _m("申请退单", {S.DISPATCHED, S.SIGNED}, {S.RETURN_REQUESTED}, LEAD),
-    "approve_return": _m("同意退单", {S.RETURN_REQUESTED}, {S.PENDING_DISPATCH, S.DISPATCHED}, HUB),
-    "refuse_return": _m("驳回退单", {S.RETURN_REQUESTED}, {S.DISPATCHED, S.SIGNED}, HUB),
-    "request_extension": _m("申请延期", set(_HANDLING), {S.EXTENSION_REQUESTED}, LEAD),
-    "approve_extension": _m("同意延期", {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
-    "refuse_extension": _m("驳回延期", {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
-    "request_suspension": _m("申请挂起", set(_HANDLING), {S.SUSPENSION_REQUESTED}, LEAD),
-    "approve_suspension": _m("同意挂起", {S.SUSPENSION_REQUESTED}, {S.SUSPENDED}, HUB),
-    "refuse_suspension": _m("驳回挂起", {S.SUSPENSION_REQUESTED}, set(_HANDLING), HUB),
-    "resume": _m("恢复办理", {S.SUSPENDED}, set(_HANDLING), HUB, LEAD),
-    "give_part": _m("提交协办意见", WITH_UNIT - {S.SUSPENDED}, None, ASSIST),
-    "reply": _m("答复", set(_HANDLING), {S.REPLIED}, LEAD),
-    "accept_reply": _m("审核通过", {S.REPLIED}, {S.AWAITING_CALLBACK}, HUB),
-    "send_back_reply": _m("审核退回", {S.REPLIED}, set(_HANDLING), HUB),
-    "record_callback": _m("回访", {S.AWAITING_CALLBACK}, {S.CLOSED, S.REWORK}, Side.CALLBACK, Side.SYSTEM),
-    "close_without_callback": _m("免回访办结", {S.AWAITING_CALLBACK}, {S.CLOSED}, Side.CALLBACK, HUB),
-    "merge": _m("并单", _MERGEABLE, {S.MERGED}, HUB),
-    "void": _m("作废", _NEW, {S.VOID}, HUB),
-    "transfer_out": _m("转出", _NEW, {S.TRANSFERRED}, INTAKE, HUB),
-    "supervise": _m("督办", set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
-    "deadline_notice": _m("时限预警", set(WATCHED), None, Side.SYSTEM),
-    "supplement": _m("补充信息", set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
+    "undo_auto_dispatch": _m(_("撤销自动派单"), {S.DISPATCHED}, {S.PENDING_DISPATCH}, HUB),
+    "redispatch": _m(_("改派"), {S.DISPATCHED, S.SIGNED}, {S.DISPATCHED}, HUB),
+    "sign": _m(_("签收"), {S.DISPATCHED}, {S.SIGNED}, LEAD),
+    "sign_part": _m(_("协办签收"), WITH_UNIT, None, ASSIST),
+    "sub_dispatch": _m(_("下派"), {S.SIGNED}, {S.DISPATCHED}, LEAD),
+    "request_return": _m(_("申请退单"), {S.DISPATCHED, S.SIGNED}, {S.RETURN_REQUESTED}, LEAD),
+    "approve_return": _m(_("同意退单"), {S.RETURN_REQUESTED}, {S.PENDING_DISPATCH, S.DISPATCHED}, HUB),
+    "refuse_return": _m(_("驳回退单"), {S.RETURN_REQUESTED}, {S.DISPATCHED, S.SIGNED}, HUB),
+    "request_extension": _m(_("申请延期"), set(_HANDLING), {S.EXTENSION_REQUESTED}, LEAD),
+    "approve_extension": _m(_("同意延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
+    "refuse_extension": _m(_("驳回延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
+    "request_suspension": _m(_("申请挂起"), set(_HANDLING), {S.SUSPENSION_REQUESTED}, LEAD),
+    "approve_suspension": _m(_("同意挂起"), {S.SUSPENSION_REQUESTED}, {S.SUSPENDED}, HUB),
+    "refuse_suspension": _m(_("驳回挂起"), {S.SUSPENSION_REQUESTED}, set(_HANDLING), HUB),
+    "resume": _m(_("恢复办理"), {S.SUSPENDED}, set(_HANDLING), HUB, LEAD),
+    "give_part": _m(_("提交协办意见"), WITH_UNIT - {S.SUSPENDED}, None, ASSIST),
+    "reply": _m(_("答复"), set(_HANDLING), {S.REPLIED}, LEAD),
+    "accept_reply": _m(_("审核通过"), {S.REPLIED}, {S.AWAITING_CALLBACK}, HUB),
+    "send_back_reply": _m(_("审核退回"), {S.REPLIED}, set(_HANDLING), HUB),
+    "record_callback": _m(_("回访"), {S.AWAITING_CALLBACK}, {S.CLOSED, S.REWORK}, Side.CALLBACK, Side.SYSTEM),
+    "close_without_callback": _m(_("免回访办结"), {S.AWAITING_CALLBACK}, {S.CLOSED}, Side.CALLBACK, HUB),
+    "merge": _m(_("并单"), _MERGEABLE, {S.MERGED}, HUB),
+    "void": _m(_("作废"), _NEW, {S.VOID}, HUB),
+    "transfer_out": _m(_("转出"), _NEW, {S.TRANSFERRED}, INTAKE, HUB),
+    "supervise": _m(_("督办"), set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
+    "deadline_notice": _m(_("时限预警"), set(WATCHED), None, Side.SYSTEM),
+    "supplement": _m(_("补充信息"), set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
     # A change of the working calendar moves the running deadlines (civicdesk.orders.actions.calendar).
-    "follow_calendar": _m("随工作日历调整时限", set(WITH_UNIT) | {S.AWAITING_CALLBACK}, None, Side.SYSTEM),
+    "follow_calendar": _m(_("随工作日历调整时限"), set(WITH_UNIT) | {S.AWAITING_CALLBACK}, None, Side.SYSTEM),
 }
 
 # The first event of every order; it has no source state.
 CREATE = "create"
-CREATE_LABEL = "受理"
+CREATE_LABEL = _("受理")
 
 
 def label(action: str) -> str:
-    return CREATE_LABEL if action == CREATE else MOVES[action].label
+    """The move's name in the language of the moment."""
+    return str(CREATE_LABEL if action == CREATE else MOVES[action].label)
 
 
 def replay(events: list[tuple[str, str, str]]) -> str:

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.privacy import text_for
@@ -63,15 +64,15 @@ def _period_words(kind: str, first: dt.date, last: dt.date) -> str:
     return _("%(a)s至%(b)s") % {"a": f"{first:%Y-%m-%d}", "b": f"{last:%Y-%m-%d}"}
 
 
-def _change(now: float, before: float, unit: str) -> str:
+def _change(now: float, before: float) -> str:
     """较前一日增加 12 件（+14.3%）, in words."""
     diff = now - before
     if diff == 0:
         return _("持平")
-    amount = f"{abs(diff):g}{unit}"
-    if before:
-        amount += f"（{diff / before:+.1%}）"
-    return (_("增加%(n)s") if diff > 0 else _("减少%(n)s")) % {"n": amount}
+    values = {"n": f"{abs(diff):g}", "pct": f"{diff / before:+.1%}" if before else ""}
+    if diff > 0:
+        return (_("增加%(n)s件（%(pct)s）") if before else _("增加%(n)s件")) % values
+    return (_("减少%(n)s件（%(pct)s）") if before else _("减少%(n)s件")) % values
 
 
 def _count(figure: dict[str, Any]) -> int:
@@ -83,7 +84,7 @@ def _lead(kind: str, when: str, center: str, before_name: str, o: dict[str, Any]
     acc, prev = _count(o["accepted"]), _count(o["accepted"]["previous"])
     parts = [
         _("%(when)s，%(center)s共受理群众诉求%(n)s件，较%(before)s%(change)s，其中当场答复办结%(answered)s件。") % {
-            "when": when, "center": center, "n": acc, "before": before_name, "change": _change(acc, prev, _("件")),
+            "when": when, "center": center, "n": acc, "before": before_name, "change": _change(acc, prev),
             "answered": _count(o["answered_on_call"])},
     ]
     completion = o["completion"]
@@ -100,7 +101,7 @@ def _lead(kind: str, when: str, center: str, before_name: str, o: dict[str, Any]
             "n": satisfaction["denominator"], "rate": satisfaction["display"], "solved": o["resolution"]["display"]})
     overdue, overdue_before = _count(o["overdue"]), _count(o["overdue"]["previous"])
     parts.append(_("超期%(n)s件，较%(before)s%(change)s。") % {
-        "n": overdue, "before": before_name, "change": _change(overdue, overdue_before, _("件"))}
+        "n": overdue, "before": before_name, "change": _change(overdue, overdue_before)}
         if overdue or overdue_before else _("无超期工单。"))
     return "".join(parts)
 
@@ -207,7 +208,7 @@ def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
     found.append({"title": _("值得关注的工单"),
                   "header": [_("工单编号"), _("标题"), _("紧急程度"), _("主办单位"), _("状态")],
                   "rows": [[r["number"], r["title"], r["urgency"], r["unit"], r["state"]] for r in doc["notable"]]})
-    numerals = [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("七")]
+    numerals = [pgettext("section number", n) for n in ("一", "二", "三", "四", "五", "六", "七")]
     for index, section in enumerate(found):
         section["heading"] = _("%(n)s、%(title)s") % {"n": numerals[index], "title": section["title"]}
     return found

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
@@ -365,63 +365,63 @@ BASICALLY_SATISFIED_RULE = lazy(_basically_satisfied_rule, str)()
 MEASURES: dict[str, Measure] = {
     m.code: m
     for m in [
-        Measure("accepted", L("受理量"), format_lazy("{}{}", L("统计期内受理（创建）的工单件数。"), L(POPULATION_RULE)),
+        Measure("accepted", _("受理量"), format_lazy("{}{}", _("统计期内受理（创建）的工单件数。"), _(POPULATION_RULE)),
                 "count", _accepted),
         Measure(
-            "answered_on_call", L("直接答复率"),
-            L("统计期内受理的工单中，话务员当场答复办结（即时办结）的比例：即时办结件数 ÷ 受理量。"),
+            "answered_on_call", _("直接答复率"),
+            _("统计期内受理的工单中，话务员当场答复办结（即时办结）的比例：即时办结件数 ÷ 受理量。"),
             "rate", _answered,
         ),
         Measure(
-            "completion", L("办结率"),
-            L("统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
+            "completion", _("办结率"),
+            _("统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
               "重办后为新时限）落在统计期内且已届满，或时限未到但已办结的工单；即时办结的工单在受理时即应办结。"
               "从未派单的工单没有时限，不计入。办结指回访后办结、免回访办结或即时办结。"),
             "rate", _completion,
         ),
         Measure(
-            "on_time", L("按时办结率"),
-            L("统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
+            "on_time", _("按时办结率"),
+            _("统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
               "应办结件数（应办结的含义同办结率）。"),
             "rate", _on_time,
         ),
         Measure(
-            "overdue", L("超期件数"),
-            L("统计期内应办结的工单中，办理时限已过而承办单位未答复，或答复晚于时限的件数。"),
+            "overdue", _("超期件数"),
+            _("统计期内应办结的工单中，办理时限已过而承办单位未答复，或答复晚于时限的件数。"),
             "count", _overdue,
         ),
         Measure(
-            "response", L("响应率"),
-            L("统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
+            "response", _("响应率"),
+            _("统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
               "派单次数。签收时限未到且尚未签收的派单暂不计入；时限前已被改派或并单的派单不计入。"
               "（系统未单独记录联系群众的时间，以签收计。）"),
             "rate", _response,
         ),
         Measure(
-            "resolution", L("解决率"),
-            format_lazy("{}{}", L("统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数"
+            "resolution", _("解决率"),
+            format_lazy("{}{}", _("统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数"
                                   "（每次回访都计，重办前的回访也计）。"), PARTLY_SOLVED_RULE),
             "rate", _resolution,
         ),
         Measure(
-            "satisfaction", L("满意率"),
-            format_lazy("{}{}", L("统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数"
+            "satisfaction", _("满意率"),
+            format_lazy("{}{}", _("统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数"
                                   "（“未评价”不计入分母）。"), BASICALLY_SATISFIED_RULE),
             "rate", _satisfaction,
         ),
         Measure(
-            "return_rate", L("退单率"),
-            L("统计期内首次派单的工单中，被批准退单（至少一次）的比例：退单工单数 ÷ 派单工单数。"),
+            "return_rate", _("退单率"),
+            _("统计期内首次派单的工单中，被批准退单（至少一次）的比例：退单工单数 ÷ 派单工单数。"),
             "rate", _return_rate,
         ),
         Measure(
-            "first_dispatch_accuracy", L("首次派单准确率"),
-            L("1 −（统计期内首次派单的工单中发生过退单或改派的件数 ÷ 派单工单数）；下派给下级单位不算派错。"),
+            "first_dispatch_accuracy", _("首次派单准确率"),
+            _("1 −（统计期内首次派单的工单中发生过退单或改派的件数 ÷ 派单工单数）；下派给下级单位不算派错。"),
             "rate", _accuracy,
         ),
         Measure(
-            "handling_time", L("平均办理时长"),
-            L("统计期内（最终）答复的工单，从首次派单到答复的工作时长（按工作日历，小时）的平均值；挂起时间计入。"),
+            "handling_time", _("平均办理时长"),
+            _("统计期内（最终）答复的工单，从首次派单到答复的工作时长（按工作日历，小时）的平均值；挂起时间计入。"),
             "hours", _handling_time,
         ),
     ]

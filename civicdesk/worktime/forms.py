@@ -145,7 +145,9 @@ class DutyShiftForm(CountedLimits, forms.ModelForm):
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         if people is not None:
             self.fields["user"].queryset = people  # type: ignore[attr-defined]
-        self.fields["user"].label_from_instance = lambda u: f"{u}（{u.username}）"  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: _("%(name)s（%(username)s）") % {"name": u, "username": u.username}
+        )
         _style(self)
 
     def clean_day(self) -> date:

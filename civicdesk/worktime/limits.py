@@ -9,6 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Category, RequestType, Urgency, forget_trees
 from civicdesk.lib.worktime import (
@@ -28,11 +29,11 @@ class Limit:
 
     def __str__(self) -> str:
         names = {
-            LimitUnit.WORKING_HOURS: "个工作小时",
-            LimitUnit.WORKING_DAYS: "个工作日",
-            LimitUnit.CALENDAR_HOURS: "小时",
+            LimitUnit.WORKING_HOURS: _("%(n)s个工作小时"),
+            LimitUnit.WORKING_DAYS: _("%(n)s个工作日"),
+            LimitUnit.CALENDAR_HOURS: _("%(n)s小时"),
         }
-        return f"{self.amount:g}{names[self.unit]}"
+        return names[self.unit] % {"n": f"{self.amount:g}"}
 
 
 _WH, _WD, _CH = LimitUnit.WORKING_HOURS, LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_HOURS

@@ -15,7 +15,7 @@ def test_the_worker_writes_each_briefing_once(w: World) -> None:
         w.answered()
     with at(t(10, 8)):  # the next Tuesday
         run_rollup_sweep()
-        assert run_briefings() == 2
+        assert run_briefings() == 3  # yesterday's 日报, last week's 周报, last month's 月报
         assert run_briefings() == 0  # a second worker, or the next round: nothing new
     daily = Briefing.objects.get(kind="daily")
     weekly = Briefing.objects.get(kind="weekly")

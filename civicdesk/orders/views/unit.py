@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -364,7 +365,7 @@ def callback_script(order: WorkOrder, agent: User) -> list[str]:
         _("您好！这里是%(hub)s 12345 政务服务便民热线，我是回访员%(agent)s。请问是%(name)s吗？")
         % {"hub": order.hub.name, "agent": agent_name, "name": _greeting_name(order)},
         _("您在 %(date)s 反映的问题（工单号 %(number)s），我们做个回访，耽误您一两分钟。")
-        % {"date": f"{created:%Y年%m月%d日}", "number": order.number},
+        % {"date": date_format(created, "DATE_FORMAT"), "number": order.number},
         _("您反映的是：%(title)s。%(content)s") % {"title": order.title, "content": content},
         _("%(unit)s 的答复是：%(reply)s") % {"unit": unit, "reply": order.reply_text or _("（无答复内容）")},
         _("请问您反映的问题解决了吗？是已解决、部分解决，还是未解决？"),

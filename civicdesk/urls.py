@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from civicdesk.console import views as console_views
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
@@ -24,6 +26,7 @@ urlpatterns = [
     path("routing/", include("civicdesk.routing.urls")),
     path("enterprises/", include("civicdesk.enterprises.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", console_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +26,17 @@ from civicdesk.worktime.duty import gaps_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "console" / "favicon.ico"
+
+
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico, which browsers ask for whatever the page says: the console's own icon,
+    cached for a day (a 404 here fills the logs and the browser console)."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType
+from civicdesk.lib.titles import title_from
 from civicdesk.open311.models import LIST_TYPES, ApiClient, Datatype, ServiceAttribute, Submission
 from civicdesk.open311.publish import DESCRIPTION_MAX, services
 from civicdesk.open311.render import Open311Error
@@ -167,7 +168,7 @@ def submit(client: ApiClient, form: QueryDict) -> tuple[WorkOrder, str]:
     name = " ".join(p for p in (_optional(form, "first_name", 50), _optional(form, "last_name", 50)) if p)
     lines = _answer_lines(category, answers)
     content = "\n".join([description or category.name, *lines]) if lines else (description or category.name)
-    title = (description.splitlines()[0] if description else category.name)[:TITLE_LENGTH]
+    title = title_from(description, TITLE_LENGTH) if description.strip() else category.name[:TITLE_LENGTH]
 
     with transaction.atomic():
         # Holding the client's row serialises its submissions, so the count below is exact.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from civicdesk.catalogue.models import Area, Category, Channel
+from civicdesk.lib import titles
 from civicdesk.open311.publish import Note, notes_by_order, scrub
 from civicdesk.orders import actions
 from civicdesk.orders.errors import ActionError
@@ -98,8 +99,7 @@ def portal_account(hub: OrgUnit) -> User:
 
 
 def title_from(content: str) -> str:
-    first = content.strip().splitlines()[0] if content.strip() else ""
-    return first[:TITLE_LENGTH]
+    return titles.title_from(content, TITLE_LENGTH)
 
 
 def submit(

@@ -84,6 +84,15 @@
       } catch (e) { localStorage.removeItem(key); }
     }
   }
+  // A result swapped in by htmx (bulk dispatch) is brought into view: the person may be
+  // scrolled far below it, at the button they pressed.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-scroll-into-view]:not([data-scrolled])").forEach((el) => {
+      el.dataset.scrolled = "1";
+      el.scrollIntoView({block: "start"});
+      el.focus({preventScroll: true});
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     forgetOldDrafts();
     // Print buttons (the duty roster): no inline handlers, the page's CSP allows none.

@@ -13,7 +13,17 @@
     field.addEventListener("input", update);
     update();
   }
+  // After a refused submission: the errors are listed at the top (#error-summary) and the
+  // page scrolls to the first field in error, so on a phone nobody has to hunt for it.
+  function showFirstError() {
+    var summary = document.getElementById("error-summary");
+    if (!summary) { return; }
+    var first = document.querySelector(".invalid-feedback, .field-error");
+    var target = first ? (first.closest(".mb-3, fieldset") || first) : summary;
+    target.scrollIntoView({block: "center"});
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    showFirstError();
     document.querySelectorAll("[data-limit]").forEach(counter);
     var content = document.getElementById("id_content");
     var box = document.getElementById("kb-answers");

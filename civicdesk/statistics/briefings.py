@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -43,7 +44,12 @@ def period_of(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _center_name() -> str:
-    hub = OrgUnit.objects.filter(is_hub=True, active=True).order_by("path").first()
+    """The center the report is written as: the hub that takes the orders (where a province's
+    hub sits above a city's, the city's center, which holds them)."""
+    busiest = (WorkOrder.objects.values("hub_id").annotate(n=Count("pk")).order_by("-n")
+               .values_list("hub_id", flat=True).first())
+    hub = OrgUnit.objects.filter(pk=busiest).first() if busiest else None
+    hub = hub or OrgUnit.objects.filter(is_hub=True, active=True).order_by("path").first()
     return hub.name if hub is not None else _("服务中心")
 
 

@@ -98,7 +98,7 @@ def display_value(kind: str, value: float | None) -> str:
     if kind == "rate":
         return f"{value * 100:.2f}%"
     if kind == "hours":
-        return f"{value:.1f} 小时"
+        return gettext("%(hours)s 小时") % {"hours": f"{value:.1f}"}
     return f"{int(value)}"
 
 

@@ -38,7 +38,8 @@ def test_the_hub_calendar_shows_the_hubs_people_and_the_units_without_anyone(w: 
 
     saturday, monday = _cell(page, "2026-03-07"), _cell(page, "2026-03-09")
     assert "派单员老张" in saturday
-    assert w.dept_b.name in saturday and w.dept_a.name not in saturday  # the units left uncovered
+    assert w.dept_b.name in saturday and w.dept_a.name not in saturday  # the units left uncovered, named
+    assert "个单位无人值班" in saturday
     assert "工作日" in monday and "无人值班" not in monday
     assert page.count('class="duty-day') == 28  # four weeks of seven days, not a column per unit
 

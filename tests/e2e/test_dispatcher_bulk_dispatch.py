@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-IN_VIEW = """el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }"""
+IN_VIEW = """el => { const r = el.getBoundingClientRect(); return r.top >= -1 && r.top < window.innerHeight; }"""
 
 
 def test_the_results_are_scrolled_into_view(signed_in: Callable[[str], Any]) -> None:

@@ -135,9 +135,14 @@ def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
     q = data.Query(period_kind, q.days, q.filters, q.params)
     before_q = data.Query(q.kind, data.previous(q.days, q.kind), q.filters, q.params)
     overview = data.overview(q)
-    # Hot issues are named at the finest level (路面破损, not 城乡建设).
-    rows = data.breakdown(q, "category", codes=("accepted", "completion", "satisfaction"), level=3)
-    before_rows = data.breakdown(before_q, "category", codes=("accepted",), level=3)
+    # Hot issues are named at the finest level that has them (路面破损, not 城乡建设); orders
+    # classified no deeper, or not at all, are not an issue of their own.
+    for level in (3, 2, 1):
+        rows = data.breakdown(q, "category", codes=("accepted", "completion", "satisfaction"), level=level)
+        if any(r["key"] is not None and r["accepted"]["numerator"] for r in rows):
+            break
+    rows = [r for r in rows if r["key"] is not None]
+    before_rows = data.breakdown(before_q, "category", codes=("accepted",), level=level)
     categories = [{"key": r["key"], "name": r["name"], "accepted": int(r["accepted"]["numerator"]),
                    "completion": r["completion"]["display"], "satisfaction": r["satisfaction"]["display"]}
                   for r in rows][:10]

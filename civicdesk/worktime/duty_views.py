@@ -226,7 +226,8 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
         ) % {"copied": copied, "skipped": skipped})
     else:
         messages.warning(request, _("上周没有值班安排可复制。"))
-    return redirect(roster_url(unit, week))
+    # Back to the weeks that were on the screen.
+    return redirect(roster_url(unit, _parse_day(request.POST.get("shown")) or week))
 
 
 @login_required

@@ -12,4 +12,4 @@ from civicdesk.statistics.rollups import rebuild
 def seed(city: Any, now: datetime) -> list[str]:
     written = rebuild()
     briefings = run_briefings(now)
-    return [f"统计日汇总：{written} 行；新写日报/周报 {briefings} 份。"]
+    return [f"统计日汇总：{written} 行；新写日报/周报/月报 {briefings} 份。"]

@@ -189,7 +189,9 @@ class ScheduleImportForm(forms.Form):
     text = forms.CharField(
         label=_("通知正文"), required=False, max_length=20000,
         widget=forms.Textarea(
-            attrs={"rows": 12, "placeholder": _("国务院办公厅关于X年部分节假日安排的通知……一、元旦：……")}
+            # The notice is published in Chinese, whatever the page's language.
+            attrs={"rows": 12, "lang": "zh-hans",
+                   "placeholder": _("国务院办公厅关于X年部分节假日安排的通知……一、元旦：……")}
         ),
         help_text=_("从中国政府网复制整篇通知粘贴即可；也可粘贴表格的 CSV 文本。"),
     )

@@ -35,7 +35,7 @@ def server(tmp_path: Path):
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 150  # migrate, collectstatic and the workers' warm-up, on a busy machine
     while time.monotonic() < deadline:
         try:
             if _get(base + "/healthz")[0] == 200:

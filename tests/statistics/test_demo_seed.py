@@ -18,8 +18,8 @@ def test_the_demo_builds_the_rollups_and_one_briefing_of_each_kind_once(w: World
         rows = DailyRollup.objects.count()
         second = seed(None, t(10, 8))
     assert rows > 0 and DailyRollup.objects.count() == rows
-    assert sorted(Briefing.objects.values_list("kind", flat=True)) == ["daily", "weekly"]
-    assert "新写日报/周报 2 份" in first[0] and "新写日报/周报 0 份" in second[0]
+    assert sorted(Briefing.objects.values_list("kind", flat=True)) == ["daily", "monthly", "weekly"]
+    assert "新写日报/周报/月报 3 份" in first[0] and "新写日报/周报/月报 0 份" in second[0]
 
 
 def test_the_rebuild_command_says_what_it_did(w: World) -> None:

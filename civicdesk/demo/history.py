@@ -20,6 +20,7 @@ from civicdesk.demo import texts
 from civicdesk.demo.city import City
 from civicdesk.orders import actions, clock
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.permissions import active_assisting_units
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from civicdesk.worktime.limits import work_calendar
@@ -35,7 +36,9 @@ class Engine(Protocol):
     def assisting_units(self, order: WorkOrder) -> list[OrgUnit]: ...
 
 
-_ACTION_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
+# Every move an engine can make, by name (the move's name in the workflow table, except
+# link_enterprise, which is recorded as a supplement). Both engines call these same functions.
+MOVE_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
     "answer": actions.answer_immediately,
     "send_to_hub": actions.send_to_hub,
     "dispatch": actions.dispatch,
@@ -51,6 +54,7 @@ _ACTION_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
     "refuse_extension": actions.refuse_extension,
     "request_suspension": actions.request_suspension,
     "approve_suspension": actions.approve_suspension,
+    "refuse_suspension": actions.refuse_suspension,
     "resume": actions.resume,
     "give_part": actions.give_part,
     "reply": actions.reply,
@@ -63,6 +67,8 @@ _ACTION_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
     "transfer_out": actions.transfer_out,
     "supervise": actions.supervise,
     "supplement": actions.supplement,
+    "link_enterprise": actions.link_enterprise,
+    "undo_auto_dispatch": actions.undo_auto_dispatch,
 }
 
 
@@ -75,15 +81,14 @@ class ActionEngine:
 
     def do(self, action: str, order: WorkOrder, at: datetime, actor: User | None, **params: Any) -> WorkOrder:
         with clock.running_at(at):
-            return _ACTION_FUNCTIONS[action](order, actor=actor, **params)
+            return MOVE_FUNCTIONS[action](order, actor=actor, **params)
 
     def current(self, order: WorkOrder) -> WorkOrder:
         return WorkOrder.objects.select_related("lead_unit", "category", "area", "hub", "owner").get(pk=order.pk)
 
     def assisting_units(self, order: WorkOrder) -> list[OrgUnit]:
         """The order's active assisting units, in the order they were assigned."""
-        assignments = order.assignments.filter(active=True, role="assist").select_related("unit").order_by("pk")
-        return [a.unit for a in assignments]
+        return active_assisting_units(order)
 
 
 _TYPES = [(RequestType.ENQUIRY, 35), (RequestType.HELP, 20), (RequestType.COMPLAINT, 28), (RequestType.REPORT, 6),

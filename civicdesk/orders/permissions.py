@@ -10,7 +10,7 @@ define them and are registered here as AccessRules from their AppConfig.ready()
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,6 +22,8 @@ from civicdesk.orders.workflow import MOVES, Side
 from civicdesk.org.models import OrgUnit, Role, User
 
 UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+# Who may take a new request in, for the hub of their unit.
+INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.LIAISON)
 _HUB_SIDE_ROLES = {
     Side.HUB: (Role.DISPATCHER,),
     Side.INTAKE: (Role.OPERATOR, Role.DISPATCHER),
@@ -62,12 +64,17 @@ def covering(units: list[OrgUnit], target: OrgUnit) -> OrgUnit | None:
     return best
 
 
-# The former private name, still used by the demo's bulk generator.
-_covering = covering
+def active_assisting_units(order: WorkOrder) -> list[OrgUnit]:
+    """The units of the order's active assisting assignments, oldest first."""
+    assignments = order.assignments.filter(active=True, role=AssignmentRole.ASSIST).select_related("unit")
+    return [a.unit for a in assignments.order_by("pk")]
 
 
-def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | None:
-    """The unit on whose behalf `user` can take the `side` of `order`, or None."""
+def acting_unit(
+    user: User | None, order: WorkOrder, side: Side, *, assisting: Callable[[], Iterable[OrgUnit]] | None = None
+) -> OrgUnit | None:
+    """The unit on whose behalf `user` can take the `side` of `order`, or None. `assisting`
+    gives the order's assisting units where they are not (yet) in the database."""
     if side is Side.SYSTEM:
         return None
     if user is None or not user.is_active:
@@ -82,21 +89,38 @@ def acting_unit(user: User | None, order: WorkOrder, side: Side) -> OrgUnit | No
         return None
     if side is Side.LEAD_UNIT:
         return covering(units, order.lead_unit) if order.lead_unit is not None else None
-    for assignment in order.assignments.filter(active=True, role=AssignmentRole.ASSIST).select_related("unit"):
-        if covering(units, assignment.unit) is not None:
-            return assignment.unit
+    for unit in assisting() if assisting is not None else active_assisting_units(order):
+        if covering(units, unit) is not None:
+            return unit
     return None
 
 
-def authorize(user: User | None, order: WorkOrder, action: str) -> tuple[Side, OrgUnit | None]:
-    """The side and unit through which `user` may make `action`; raises PermissionDenied."""
+def intake_unit(actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
+    """(the actor's unit, the hub a new order belongs to): who may take it in, for which hub."""
+    # Memberships outlive a deactivated account; every other move refuses such users
+    # (acting_unit), so taking new requests must too.
+    units = actor.units_with_role(*INTAKE_ROLES) if actor.is_active else []
+    for unit in units:
+        unit_hub = unit.hub()
+        if unit_hub is None:
+            continue
+        if hub is None or unit_hub.pk == hub.pk or hub.path.startswith(unit_hub.path):
+            return unit, hub or unit_hub
+    raise PermissionDenied(_("您没有受理工单的权限。"))
+
+
+def authorize(
+    user: User | None, order: WorkOrder, action: str, *, assisting: Callable[[], Iterable[OrgUnit]] | None = None
+) -> tuple[Side, OrgUnit | None]:
+    """The side and unit through which `user` may make `action`; raises PermissionDenied.
+    `assisting`: as for acting_unit."""
     move = MOVES[action]
     for side in sorted(move.sides, key=lambda s: s.value):
         if side is Side.SYSTEM:
             if user is None:
                 return side, None
             continue
-        unit = acting_unit(user, order, side)
+        unit = acting_unit(user, order, side, assisting=assisting)
         if unit is not None:
             return side, unit
     raise PermissionDenied(_("您无权对工单 %(number)s 执行“%(action)s”。") % {

@@ -1,25 +1,44 @@
 """The one way an order changes: lock it, check the move and the right, change it,
 append one event, announce it (civicdesk.orders.reactions: the outbox rows and the other
-in-transaction reactions) — all in one transaction."""
+in-transaction reactions) — all in one transaction.
+
+This package is the move kernel: each move is written once and reads and writes through a
+store (civicdesk.orders.store). Live moves use DATABASE below; the demo's bulk generator
+passes its in-memory store to the very same functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.catalogue.models import Topic
+from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
-from civicdesk.orders.models import Assignment, OrderEvent, WorkOrder
-from civicdesk.orders.permissions import authorize
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, OrderNumberCounter, WorkOrder
+from civicdesk.orders.permissions import active_assisting_units, authorize, intake_unit
 from civicdesk.orders.reactions import move_recorded
-from civicdesk.orders.workflow import MOVES, Side, State
+from civicdesk.orders.store import OrderRef, RecordedEvent, Store
+from civicdesk.orders.workflow import CREATE, MOVES, Side, State
 from civicdesk.org.models import OrgUnit, User
 
-OrderRef = WorkOrder | int
+__all__ = ["DATABASE", "DatabaseStore", "OrderRef", "Store", "check_move", "locked_order", "record"]
+
+
+def stale(order: WorkOrder) -> ConflictError:
+    """The refusal for a move made on a version of the order that is no longer current."""
+    return ConflictError(
+        _("工单 %(number)s 刚被他人处理过（当前状态：%(state)s），请查看最新情况后再操作。")
+        % {"number": order.number, "state": order.get_state_display()}
+    )
 
 
 @contextmanager
@@ -40,17 +59,151 @@ def locked_order(order: OrderRef, expected_version: int | None = None) -> Iterat
         except WorkOrder.DoesNotExist:
             raise InvalidInput(_("工单不存在。")) from None
         if expected_version is not None and current.version != expected_version:
-            raise ConflictError(
-                _("工单 %(number)s 刚被他人处理过（当前状态：%(state)s），请查看最新情况后再操作。")
-                % {"number": current.number, "state": current.get_state_display()}
-            )
+            raise stale(current)
         # One moment for the whole move, taken after the lock was granted: the event and
         # every time the move sets on the order (signed_at, closed_at, ...) agree exactly.
         with clock.running_at(clock.now()):
             yield current
 
 
-def check_move(order: WorkOrder, action: str, actor: User | None) -> tuple[Side, OrgUnit | None]:
+class DatabaseStore:
+    """The live store: the order's row locked in a transaction, every row written at once
+    with the ORM, the outbox rows in the same transaction."""
+
+    def locked(self, order: OrderRef, expected_version: int | None) -> AbstractContextManager[WorkOrder]:
+        return locked_order(order, expected_version)
+
+    @contextmanager
+    def locked_pair(
+        self, order: OrderRef, other: OrderRef, expected_version: int | None
+    ) -> Iterator[tuple[WorkOrder, WorkOrder]]:
+        order_id = order.pk if isinstance(order, WorkOrder) else order
+        other_id = other.pk if isinstance(other, WorkOrder) else other
+        with transaction.atomic():
+            # Lock both rows in id order so two crossing merges cannot deadlock. (Not .count():
+            # Django drops FOR UPDATE from an aggregate, which would lock nothing.)
+            locked = list(
+                WorkOrder.objects.select_for_update().filter(pk__in=[order_id, other_id])
+                .order_by("pk").values_list("pk", flat=True)
+            )
+            if other_id not in locked:
+                message = _("要并入的工单不存在。")
+                raise InvalidInput(message, fields={"into": message})
+            second = WorkOrder.objects.get(pk=other_id)
+            with locked_order(order_id, expected_version) as first:
+                yield first, second
+
+    def creating(self) -> AbstractContextManager[None]:
+        return transaction.atomic()
+
+    def intake_unit(self, actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
+        return intake_unit(actor, hub)
+
+    def next_number(self, at: datetime) -> str:
+        """The next order number of the local day, e.g. 2026120100017. Must run in a transaction."""
+        day = timezone.localdate(at)
+        updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    OrderNumberCounter.objects.create(day=day, last=1)
+            except IntegrityError:
+                # Another transaction created today's counter first; count on it.
+                OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+        counter = OrderNumberCounter.objects.select_for_update().get(day=day)
+        return OrderNumberCounter.format(day, counter.last)
+
+    def upstream_taken(self, platform: str, upstream_id: str) -> bool:
+        return WorkOrder.objects.filter(upstream_platform=platform, upstream_id=upstream_id).exists()
+
+    def insert_order(self, order: WorkOrder, topics: list[Topic]) -> bool:
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError:
+            if not order.upstream_id:
+                raise
+            # A concurrent call brought the same upstream order a moment earlier.
+            return False
+        if topics:
+            order.topics.set(topics)
+        return True
+
+    def topics(self, order: WorkOrder) -> list[Topic]:
+        return list(order.topics.all())
+
+    def add_topics(self, order: WorkOrder, topics: Iterable[Topic]) -> None:
+        order.topics.add(*topics)
+
+    def adopt_children(self, order: WorkOrder, parent: WorkOrder) -> None:
+        order.merged_children.update(parent=parent)
+
+    def active_assignments(self, order: WorkOrder) -> list[Assignment]:
+        return list(Assignment.objects.filter(order=order, active=True).select_related("unit").order_by("pk"))
+
+    def assisting_units(self, order: WorkOrder) -> list[OrgUnit]:
+        return active_assisting_units(order)
+
+    def lead_history(self, order: WorkOrder) -> list[int]:
+        return list(
+            Assignment.objects.filter(order=order, role=AssignmentRole.LEAD, parent__isnull=True)
+            .order_by("dispatched_at", "pk")
+            .values_list("unit_id", flat=True)
+        )
+
+    def add_assignment(self, assignment: Assignment) -> None:
+        assignment.save()
+
+    def save_assignment(self, assignment: Assignment, fields: list[str]) -> None:
+        assignment.save(update_fields=fields)
+
+    def end_assignments(self, order: WorkOrder, at: datetime, reason: str) -> None:
+        Assignment.objects.filter(order=order, active=True).update(active=False, ended_at=at, end_reason=reason)
+
+    def last_event(self, order: WorkOrder, actions: tuple[str, ...]) -> tuple[str, dict[str, Any]] | None:
+        return OrderEvent.objects.filter(order=order, action__in=actions).order_by("-seq").values_list(
+            "action", "data").first()
+
+    def append_event(
+        self,
+        order: WorkOrder,
+        *,
+        action: str,
+        actor: User | None,
+        at: datetime,
+        source: str,
+        acting_unit: OrgUnit | None,
+        note: str,
+        data: dict[str, Any],
+    ) -> OrderEvent:
+        order.save()
+        event = OrderEvent.objects.create(
+            order=order,
+            seq=order.event_count,
+            action=action,
+            actor=actor,
+            acting_unit=acting_unit,
+            at=at,
+            from_state=source,
+            to_state=order.state,
+            note=note,
+            data=data,
+        )
+        # The apps built on the core react here (outbox rows now, tasks after commit).
+        move_recorded(order, event)
+        return event
+
+    def attach(self, order: WorkOrder, event: RecordedEvent, files: list[UploadedFile], actor: User | None) -> None:
+        assert isinstance(event, OrderEvent)
+        attachment_files.store(order, event, files, actor)
+
+
+DATABASE = DatabaseStore()
+
+
+def check_move(
+    order: WorkOrder, action: str, actor: User | None, *, store: Store = DATABASE
+) -> tuple[Side, OrgUnit | None]:
     """The state allows the move and the actor has the right; returns the acting side/unit."""
     move = MOVES[action]
     if order.state not in move.sources:
@@ -58,7 +211,7 @@ def check_move(order: WorkOrder, action: str, actor: User | None) -> tuple[Side,
             _("工单 %(number)s 当前状态为“%(state)s”，不能%(action)s。")
             % {"number": order.number, "state": order.get_state_display(), "action": move.label}
         )
-    return authorize(actor, order, action)
+    return authorize(actor, order, action, assisting=lambda: store.assisting_units(order))
 
 
 def record(
@@ -70,7 +223,8 @@ def record(
     acting_unit: OrgUnit | None = None,
     note: str = "",
     data: dict[str, Any] | None = None,
-) -> OrderEvent:
+    store: Store = DATABASE,
+) -> RecordedEvent:
     """Apply the move to the (locked, already changed) order and append its event."""
     move = MOVES[action]
     source = order.state
@@ -83,50 +237,37 @@ def record(
     at = clock.now()
     if target == State.CLOSED and source != State.CLOSED:
         # A closed order no longer sits with any unit: their parts end with it.
-        Assignment.objects.filter(order=order, active=True).update(active=False, ended_at=at, end_reason="closed")
+        store.end_assignments(order, at, "closed")
     order.state = target
-    return _append(order, action, actor, at=at, source=source, acting_unit=acting_unit, note=note, data=data)
+    return _append(store, order, action, actor, at=at, source=source, acting_unit=acting_unit, note=note, data=data)
 
 
 def _append(
+    store: Store,
     order: WorkOrder,
     action: str,
     actor: User | None,
     *,
-    at: Any,
+    at: datetime,
     source: str,
     acting_unit: OrgUnit | None,
     note: str,
     data: dict[str, Any] | None,
-) -> OrderEvent:
+) -> RecordedEvent:
     order.version += 1
     order.event_count += 1
     order.updated_at = at
-    order.save()
-    event = OrderEvent.objects.create(
-        order=order,
-        seq=order.event_count,
-        action=action,
-        actor=actor,
-        acting_unit=acting_unit,
-        at=at,
-        from_state=source,
-        to_state=order.state,
-        note=note,
-        data=data or {},
-    )
-    # The apps built on the core react here (outbox rows now, tasks after commit).
-    move_recorded(order, event)
-    return event
+    return store.append_event(order, action=action, actor=actor, at=at, source=source, acting_unit=acting_unit,
+                              note=note, data=data or {})
 
 
 def record_creation(
-    order: WorkOrder, actor: User | None, *, acting_unit: OrgUnit | None, data: dict[str, Any]
-) -> OrderEvent:
-    from civicdesk.orders.workflow import CREATE
-
+    order: WorkOrder, actor: User | None, *, acting_unit: OrgUnit | None, data: dict[str, Any],
+    store: Store = DATABASE,
+) -> RecordedEvent:
     order.state = State.RECEIVED
-    return _append(order, CREATE, actor, at=order.created_at, source="", acting_unit=acting_unit, note="", data=data)
+    return _append(store, order, CREATE, actor, at=order.created_at, source="", acting_unit=acting_unit, note="",
+                   data=data)
 
 
 def require_text(value: str, field: str, message: str, *, max_length: int = 2000) -> str:

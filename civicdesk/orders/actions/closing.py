@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock, deadlines
-from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
+from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.errors import InvalidInput
-from civicdesk.orders.models import Assignment, ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import User
 
 CALLBACK_VIA = ("phone", "online", "sms")
 
 
-def accept_reply(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+def accept_reply(
+    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """The hub accepts the unit's reply; the callback clock starts (审核通过)."""
     note = optional_text(note, "note")
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "accept_reply", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "accept_reply", actor, store=store)
         now = clock.now()
         o.accepted_at = now
         o.resume_state = ""
         deadlines.start_callback_clock(o, now)
-        record(o, "accept_reply", actor, to_state=State.AWAITING_CALLBACK, acting_unit=unit, note=note,
+        record(o, "accept_reply", actor, store=store, to_state=State.AWAITING_CALLBACK, acting_unit=unit, note=note,
                data={"callback_due_at": o.callback_due_at.isoformat() if o.callback_due_at else None})
     return o
 
 
-def send_back_reply(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+def send_back_reply(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """The hub finds the reply wanting and sends it back to the unit (审核退回)."""
     text = require_text(reason, "reason", _("请填写退回理由。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "send_back_reply", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "send_back_reply", actor, store=store)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
         o.replied_at = None
-        record(o, "send_back_reply", actor, to_state=target, acting_unit=unit, note=text)
+        record(o, "send_back_reply", actor, store=store, to_state=target, acting_unit=unit, note=text)
     return o
 
 
@@ -51,6 +54,7 @@ def record_callback(
     rework: bool = False,
     via: str = "phone",
     expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Record what the citizen said (回访). An unsatisfied citizen whose matter the unit
     did not handle properly sends the order back for rework (重办); otherwise it closes."""
@@ -66,8 +70,8 @@ def record_callback(
     if rework and satisfaction not in (Satisfaction.UNSATISFIED,) and solved == ReplyResult.SOLVED:
         message = _("只有群众不满意或问题未解决时才能重办。")
         raise InvalidInput(message, fields={"rework": message})
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "record_callback", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "record_callback", actor, store=store)
         now = clock.now()
         o.callback_solved = solved
         o.callback_satisfaction = satisfaction
@@ -83,26 +87,27 @@ def record_callback(
         else:
             o.closed_at = now
             target = State.CLOSED
-        record(o, "record_callback", actor, to_state=target, acting_unit=unit, note=comment, data=data)
+        record(o, "record_callback", actor, store=store, to_state=target, acting_unit=unit, note=comment, data=data)
     return o
 
 
 def close_without_callback(
-    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
 ) -> WorkOrder:
     """Close when no callback can be made (unreachable after tries, declined, anonymous);
     the reason stays on the order."""
     text = require_text(reason, "reason", _("请填写免回访原因。"), max_length=255)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "close_without_callback", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "close_without_callback", actor, store=store)
         o.no_callback_reason = text
         o.closed_at = clock.now()
-        record(o, "close_without_callback", actor, to_state=State.CLOSED, acting_unit=unit, note=text)
+        record(o, "close_without_callback", actor, store=store, to_state=State.CLOSED, acting_unit=unit, note=text)
     return o
 
 
 def merge(
-    order: OrderRef, *, actor: User, into: WorkOrder | int, note: str = "", expected_version: int | None = None
+    order: OrderRef, *, actor: User, into: WorkOrder | int, note: str = "", expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Merge a repeated request into the order that handles the matter (并单)."""
     note = optional_text(note, "note")
@@ -111,33 +116,21 @@ def merge(
     if child_id == parent_id:
         message = _("不能把工单并入它自己。")
         raise InvalidInput(message, fields={"into": message})
-    with transaction.atomic():
-        # Lock both rows in id order so two crossing merges cannot deadlock. (Not .count():
-        # Django drops FOR UPDATE from an aggregate, which would lock nothing.)
-        locked = list(
-            WorkOrder.objects.select_for_update().filter(pk__in=[child_id, parent_id])
-            .order_by("pk").values_list("pk", flat=True)
-        )
-        if parent_id not in locked:
-            message = _("要并入的工单不存在。")
+    with store.locked_pair(order, into, expected_version) as (o, parent):
+        _side, unit = check_move(o, "merge", actor, store=store)
+        if parent.state in (State.MERGED, State.VOID, State.TRANSFERRED) or parent.parent_id is not None:
+            message = _("工单 %(number)s 不能作为并单主单（状态：%(state)s）。") % {
+                "number": parent.number, "state": parent.get_state_display()}
             raise InvalidInput(message, fields={"into": message})
-        parent = WorkOrder.objects.get(pk=parent_id)
-        with locked_order(child_id, expected_version) as o:
-            _side, unit = check_move(o, "merge", actor)
-            if parent.state in (State.MERGED, State.VOID, State.TRANSFERRED) or parent.parent_id is not None:
-                message = _("工单 %(number)s 不能作为并单主单（状态：%(state)s）。") % {
-                    "number": parent.number, "state": parent.get_state_display()}
-                raise InvalidInput(message, fields={"into": message})
-            if parent.hub_id != o.hub_id:
-                message = _("只能并入同一中心的工单。")
-                raise InvalidInput(message, fields={"into": message})
-            if o.merged_children.exists():
-                # Keep merges one level deep: the children follow onto the new parent.
-                o.merged_children.update(parent=parent)
-            now = clock.now()
-            Assignment.objects.filter(order=o, active=True).update(active=False, ended_at=now, end_reason="merged")
-            o.parent = parent
-            o.closed_at = now
-            record(o, "merge", actor, to_state=State.MERGED, acting_unit=unit, note=note,
-                   data={"parent": parent.pk, "parent_number": parent.number})
+        if parent.hub_id != o.hub_id:
+            message = _("只能并入同一中心的工单。")
+            raise InvalidInput(message, fields={"into": message})
+        # Keep merges one level deep: the children follow onto the new parent.
+        store.adopt_children(o, parent)
+        now = clock.now()
+        store.end_assignments(o, now, "merged")
+        o.parent = parent
+        o.closed_at = now
+        record(o, "merge", actor, store=store, to_state=State.MERGED, acting_unit=unit, note=note,
+               data={"parent": parent.pk, "parent_number": parent.number})
     return o

@@ -5,24 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock, deadlines, joint
-from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
+from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
-from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
+from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.orders.workflow import Side, State
 from civicdesk.org.models import OrgUnit, Role, User
-
-
-def _active(order: WorkOrder) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(order=order, active=True)
-
-
-def _end_assignments(order: WorkOrder, at: datetime, reason: str) -> None:
-    _active(order).update(active=False, ended_at=at, end_reason=reason)
 
 
 def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -> None:
@@ -42,16 +34,12 @@ def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -
 
 
 def _send_to_units(
-    order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *, end_reason: str = "redispatched",
-    part_days: float | None = None,
+    store: Store, order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *,
+    end_reason: str = "redispatched", part_days: float | None = None,
 ) -> dict[str, object]:
     """Create the assignments, count re-dispatches and A→B→A bounces, start the clock."""
-    previous_leads = list(
-        Assignment.objects.filter(order=order, role=AssignmentRole.LEAD, parent__isnull=True)
-        .order_by("dispatched_at", "pk")
-        .values_list("unit_id", flat=True)
-    )
-    _end_assignments(order, at, end_reason)
+    previous_leads = store.lead_history(order)
+    store.end_assignments(order, at, end_reason)
     if order.first_dispatched_at is not None:
         order.redispatch_count += 1
     else:
@@ -64,12 +52,12 @@ def _send_to_units(
     order.signed_at = None
     order.resume_state = ""
     deadlines.start_clock(order, at)
-    Assignment.objects.create(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at,
-                              sign_due_at=order.sign_due_at)
+    store.add_assignment(Assignment(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at,
+                                    sign_due_at=order.sign_due_at))
     part_due_at = joint.part_due(order, at, part_days) if assisting else None
     for unit in assisting:
-        Assignment.objects.create(order=order, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=at,
-                                  sign_due_at=order.sign_due_at, part_due_at=part_due_at)
+        store.add_assignment(Assignment(order=order, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=at,
+                                        sign_due_at=order.sign_due_at, part_due_at=part_due_at))
     return {"lead_unit": lead.pk, "assisting_units": [u.pk for u in assisting], "bounce": bounced,
             "sign_due_at": order.sign_due_at.isoformat() if order.sign_due_at else None,
             "handle_due_at": order.handle_due_at.isoformat() if order.handle_due_at else None}
@@ -85,6 +73,7 @@ def dispatch(
     part_days: float | str | None = None,
     expected_version: int | None = None,
     auto: dict[str, object] | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Send a new order to one lead unit and any assisting units (派单). `part_days`: the
     assisting units' working days for their parts (default: the 协办时限 policy). `auto`:
@@ -92,44 +81,40 @@ def dispatch(
     note = optional_text(note, "note")
     days = joint.clean_part_days(part_days)
     assisting = list(assisting_units)
-    with locked_order(order, expected_version) as o:
-        side, unit = check_move(o, "dispatch", actor)
+    with store.locked(order, expected_version) as o:
+        side, unit = check_move(o, "dispatch", actor, store=store)
         if (side is Side.INTAKE and actor is not None and not actor.units_with_role(Role.DISPATCHER)
                 and not operator_may_dispatch()):
             raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
         _validate_units(o, lead_unit, assisting)
-        data = _send_to_units(o, lead_unit, assisting, clock.now(), part_days=days)
+        data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
         if auto is not None:
             # Only the system side (the dispatch model) dispatches on its own.
             if side is not Side.SYSTEM:
                 raise PermissionDenied(_("只有分派模型可以自动派单。"))
             data = {**data, "auto": True, **auto}
-        record(o, "dispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=note, data=data)
+        record(o, "dispatch", actor, store=store, to_state=State.DISPATCHED, acting_unit=unit, note=note, data=data)
     return o
 
 
 def undo_auto_dispatch(
-    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
 ) -> WorkOrder:
     """The hub takes back an order the dispatch model sent out, before the unit signed for
     it (撤销自动派单): back to the dispatch queue; the unit is told to leave it."""
     text = require_text(reason, "reason", _("请填写撤销原因。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "undo_auto_dispatch", actor)
-        last = (
-            OrderEvent.objects.filter(order=o, action__in=("dispatch", "redispatch", "approve_return", "sub_dispatch"))
-            .order_by("-seq")
-            .first()
-        )
-        if last is None or last.action != "dispatch" or not last.data.get("auto"):
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "undo_auto_dispatch", actor, store=store)
+        last = store.last_event(o, ("dispatch", "redispatch", "approve_return", "sub_dispatch"))
+        if last is None or last[0] != "dispatch" or not last[1].get("auto"):
             raise InvalidInput(_("工单 %(number)s 不是由分派模型自动派出的，不能撤销；如派错请改派。") % {
                 "number": o.number})
         undone_from = o.lead_unit_id
-        _end_assignments(o, clock.now(), "redispatched")
+        store.end_assignments(o, clock.now(), "redispatched")
         o.lead_unit = None
         o.resume_state = ""
-        record(o, "undo_auto_dispatch", actor, to_state=State.PENDING_DISPATCH, acting_unit=unit, note=text,
-               data={"redispatched_from": undone_from, "model_version": last.data.get("model_version")})
+        record(o, "undo_auto_dispatch", actor, store=store, to_state=State.PENDING_DISPATCH, acting_unit=unit,
+               note=text, data={"redispatched_from": undone_from, "model_version": last[1].get("model_version")})
     return o
 
 
@@ -142,96 +127,106 @@ def redispatch(
     reason: str,
     part_days: float | str | None = None,
     expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """The hub sends an order that is with a unit elsewhere (改派)."""
     text = require_text(reason, "reason", _("请填写改派原因。"))
     days = joint.clean_part_days(part_days)
     assisting = list(assisting_units)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "redispatch", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "redispatch", actor, store=store)
         if o.lead_unit_id == lead_unit.pk:
             message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
             raise InvalidInput(message, fields={"lead_unit": message})
         _validate_units(o, lead_unit, assisting)
         redispatched_from = o.lead_unit_id  # read before the units change
-        sent = _send_to_units(o, lead_unit, assisting, clock.now(), part_days=days)
+        sent = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
         data = {"redispatched_from": redispatched_from, **sent}
-        record(o, "redispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
+        record(o, "redispatch", actor, store=store, to_state=State.DISPATCHED, acting_unit=unit, note=text, data=data)
     return o
 
 
-def sign_for(order: OrderRef, *, actor: User, expected_version: int | None = None) -> WorkOrder:
+def sign_for(
+    order: OrderRef, *, actor: User, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """The lead unit accepts that the order reached it (签收)."""
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "sign", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "sign", actor, store=store)
         now = clock.now()
         o.signed_at = now
-        _active(o).filter(unit=o.lead_unit).update(signed_at=now)
+        for assignment in store.active_assignments(o):
+            if assignment.unit_id == o.lead_unit_id:
+                assignment.signed_at = now
+                store.save_assignment(assignment, ["signed_at"])
         on_time = o.sign_due_at is None or now <= o.sign_due_at
-        record(o, "sign", actor, to_state=State.SIGNED, acting_unit=unit, data={"on_time": on_time})
+        record(o, "sign", actor, store=store, to_state=State.SIGNED, acting_unit=unit, data={"on_time": on_time})
     return o
 
 
-def sign_part(order: OrderRef, *, actor: User, expected_version: int | None = None) -> WorkOrder:
+def sign_part(
+    order: OrderRef, *, actor: User, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """An assisting unit signs for its part of a joint order."""
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "sign_part", actor)
-        assignment = _active(o).get(unit=unit, role=AssignmentRole.ASSIST)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "sign_part", actor, store=store)
+        assignment = assisting_assignment(store, o, unit)
         if assignment.signed_at is not None:
             raise InvalidInput(_("%(unit)s 已签收。") % {"unit": unit.name if unit else ""})
-        now = clock.now()
-        assignment.signed_at = now
-        assignment.save(update_fields=["signed_at"])
-        record(o, "sign_part", actor, acting_unit=unit, data={"unit": assignment.unit_id})
+        assignment.signed_at = clock.now()
+        store.save_assignment(assignment, ["signed_at"])
+        record(o, "sign_part", actor, store=store, acting_unit=unit, data={"unit": assignment.unit_id})
     return o
 
 
 def sub_dispatch(
-    order: OrderRef, *, actor: User, sub_unit: OrgUnit, note: str = "", expected_version: int | None = None
+    order: OrderRef, *, actor: User, sub_unit: OrgUnit, note: str = "", expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """The lead unit passes the order down to one of its sub-units (下派). The deadlines
     stay: the upper unit remains accountable for the time it promised."""
     note = optional_text(note, "note")
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "sub_dispatch", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "sub_dispatch", actor, store=store)
         lead = o.lead_unit
         assert lead is not None
         if sub_unit.pk == lead.pk or not sub_unit.path.startswith(lead.path) or not sub_unit.active:
             message = _("只能下派给 %(unit)s 的下级单位。") % {"unit": lead.name}
             raise InvalidInput(message, fields={"sub_unit": message})
-        if _active(o).filter(unit=sub_unit).exists():
+        active = store.active_assignments(o)
+        if any(a.unit_id == sub_unit.pk for a in active):
             # Already an assisting unit of this order: one unit cannot hold two parts of it.
             message = _("%(unit)s 已是本工单的协办单位，不能再下派给它。") % {"unit": sub_unit.name}
             raise InvalidInput(message, fields={"sub_unit": message})
         now = clock.now()
-        parent = _active(o).get(unit=lead, role=AssignmentRole.LEAD)
+        parent = _only([a for a in active if a.unit_id == lead.pk and a.role == AssignmentRole.LEAD])
         parent.active = False
         parent.ended_at = now
         parent.end_reason = "sub_dispatched"
-        parent.save(update_fields=["active", "ended_at", "end_reason"])
-        Assignment.objects.create(order=o, unit=sub_unit, role=AssignmentRole.LEAD, dispatched_at=now,
-                                  parent=parent, sign_due_at=o.sign_due_at)
+        store.save_assignment(parent, ["active", "ended_at", "end_reason"])
+        store.add_assignment(Assignment(order=o, unit=sub_unit, role=AssignmentRole.LEAD, dispatched_at=now,
+                                        parent=parent, sign_due_at=o.sign_due_at))
         o.lead_unit = sub_unit
         o.signed_at = None
-        record(o, "sub_dispatch", actor, to_state=State.DISPATCHED, acting_unit=unit, note=note,
+        record(o, "sub_dispatch", actor, store=store, to_state=State.DISPATCHED, acting_unit=unit, note=note,
                data={"from_unit": lead.pk, "to_unit": sub_unit.pk})
     return o
 
 
 def request_return(
-    order: OrderRef, *, actor: User, reason: str, legal_basis: str = "", expected_version: int | None = None
+    order: OrderRef, *, actor: User, reason: str, legal_basis: str = "", expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """The unit says the order is not theirs, with the reason (and the rule) why (退单)."""
     text = require_text(reason, "reason", _("请填写退单理由。"))
     basis = optional_text(legal_basis, "legal_basis", max_length=500)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "request_return", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "request_return", actor, store=store)
         if o.return_due_at is not None and clock.now() > o.return_due_at:
             message = _("已超过退单时限（%(due)s），请按时办理或申请延期。") % {
                 "due": _local(o.return_due_at)}
             raise InvalidInput(message, fields={"reason": message})
         o.resume_state = o.state
-        record(o, "request_return", actor, to_state=State.RETURN_REQUESTED, acting_unit=unit, note=text,
+        record(o, "request_return", actor, store=store, to_state=State.RETURN_REQUESTED, acting_unit=unit, note=text,
                data={"legal_basis": basis, "unit": o.lead_unit_id})
     return o
 
@@ -244,12 +239,13 @@ def approve_return(
     new_lead_unit: OrgUnit | None = None,
     assisting_units: Iterable[OrgUnit] = (),
     expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """The hub accepts the return: back to the dispatch queue, or straight to a new unit."""
     note = optional_text(note, "note")
     assisting = list(assisting_units)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "approve_return", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "approve_return", actor, store=store)
         now = clock.now()
         returned_from = o.lead_unit_id
         o.return_count += 1
@@ -259,28 +255,43 @@ def approve_return(
                 message = _("不能改派回退单的单位。")
                 raise InvalidInput(message, fields={"new_lead_unit": message})
             _validate_units(o, new_lead_unit, assisting)
-            data.update(_send_to_units(o, new_lead_unit, assisting, now, end_reason="returned"))
+            data.update(_send_to_units(store, o, new_lead_unit, assisting, now, end_reason="returned"))
             target = State.DISPATCHED
         else:
-            _end_assignments(o, now, "returned")
+            store.end_assignments(o, now, "returned")
             o.lead_unit = None
             o.resume_state = ""
             target = State.PENDING_DISPATCH
-        record(o, "approve_return", actor, to_state=target, acting_unit=unit, note=note, data=data)
+        record(o, "approve_return", actor, store=store, to_state=target, acting_unit=unit, note=note, data=data)
     return o
 
 
-def refuse_return(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+def refuse_return(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     text = require_text(reason, "reason", _("请填写驳回理由。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "refuse_return", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "refuse_return", actor, store=store)
         target = o.resume_state or State.DISPATCHED
         o.resume_state = ""
-        record(o, "refuse_return", actor, to_state=target, acting_unit=unit, note=text)
+        record(o, "refuse_return", actor, store=store, to_state=target, acting_unit=unit, note=text)
     return o
+
+
+def assisting_assignment(store: Store, order: WorkOrder, unit: OrgUnit | None) -> Assignment:
+    """The active assisting assignment of `unit` on the order."""
+    return _only([a for a in store.active_assignments(order)
+                  if unit is not None and a.unit_id == unit.pk and a.role == AssignmentRole.ASSIST])
+
+
+def _only(assignments: list[Assignment]) -> Assignment:
+    # The one row a move is about; anything else is the same error a .get() would raise.
+    if not assignments:
+        raise Assignment.DoesNotExist("Assignment matching query does not exist.")
+    if len(assignments) > 1:
+        raise Assignment.MultipleObjectsReturned(f"{len(assignments)} active assignments of one unit")
+    return assignments[0]
 
 
 def _local(moment: datetime) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock, deadlines
-from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, optional_text, record, require_text
+from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
+from civicdesk.orders.actions.dispatching import assisting_assignment
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import Assignment, AssignmentRole, ReplyResult, WorkOrder
 from civicdesk.orders.workflow import State
@@ -33,13 +34,14 @@ def _days(value: float | int | str | Decimal, field: str) -> float:
 
 
 def request_extension(
-    order: OrderRef, *, actor: User, days: float | int | str, reason: str, expected_version: int | None = None
+    order: OrderRef, *, actor: User, days: float | int | str, reason: str, expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Ask for more working days, before the deadline and within the cap (延期)."""
     wanted = _days(days, "days")
     text = require_text(reason, "reason", _("请填写延期理由。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "request_extension", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "request_extension", actor, store=store)
         if o.handle_due_at is not None and clock.now() >= o.handle_due_at:
             message = _("工单已超过办理时限，不能再申请延期。")
             raise InvalidInput(message, fields={"days": message})
@@ -48,14 +50,14 @@ def request_extension(
             message = _("最多还能延期 %(room)g 个工作日。") % {"room": room}
             raise InvalidInput(message, fields={"days": message})
         o.resume_state = o.state
-        record(o, "request_extension", actor, to_state=State.EXTENSION_REQUESTED, acting_unit=unit, note=text,
-               data={"days": wanted})
+        record(o, "request_extension", actor, store=store, to_state=State.EXTENSION_REQUESTED, acting_unit=unit,
+               note=text, data={"days": wanted})
     return o
 
 
-def _requested_days(order: WorkOrder) -> float:
-    event = order.events.filter(action="request_extension").order_by("-seq").first()
-    return float(event.data["days"]) if event is not None else 0.0
+def _requested_days(store: Store, order: WorkOrder) -> float:
+    last = store.last_event(order, ("request_extension",))
+    return float(last[1]["days"]) if last is not None else 0.0
 
 
 def approve_extension(
@@ -65,12 +67,13 @@ def approve_extension(
     days: float | int | str | None = None,
     note: str = "",
     expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Grant the extension (all of it, or fewer days); the deadline moves."""
     note = optional_text(note, "note")
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "approve_extension", actor)
-        requested = _requested_days(o)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "approve_extension", actor, store=store)
+        requested = _requested_days(store, o)
         granted = requested if days is None else _days(days, "days")
         if granted > requested:
             message = _("批准天数不能超过申请的 %(n)g 个工作日。") % {"n": requested}
@@ -80,85 +83,100 @@ def approve_extension(
         deadlines.extend(o, granted)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
-        record(o, "approve_extension", actor, to_state=target, acting_unit=unit, note=note,
+        record(o, "approve_extension", actor, store=store, to_state=target, acting_unit=unit, note=note,
                data={"days": granted, "old_due_at": old_due.isoformat() if old_due else None,
                      "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None})
     return o
 
 
-def refuse_extension(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+def refuse_extension(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     text = require_text(reason, "reason", _("请填写驳回理由。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "refuse_extension", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "refuse_extension", actor, store=store)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
-        record(o, "refuse_extension", actor, to_state=target, acting_unit=unit, note=text)
+        record(o, "refuse_extension", actor, store=store, to_state=target, acting_unit=unit, note=text)
     return o
 
 
-def request_suspension(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+def request_suspension(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """Ask to pause the clock, e.g. while a court decides (挂起)."""
     text = require_text(reason, "reason", _("请填写挂起理由。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "request_suspension", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "request_suspension", actor, store=store)
         o.resume_state = o.state
-        record(o, "request_suspension", actor, to_state=State.SUSPENSION_REQUESTED, acting_unit=unit, note=text)
+        record(o, "request_suspension", actor, store=store, to_state=State.SUSPENSION_REQUESTED, acting_unit=unit,
+               note=text)
     return o
 
 
 def approve_suspension(
-    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None
+    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None, store: Store = DATABASE
 ) -> WorkOrder:
     note = optional_text(note, "note")
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "approve_suspension", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "approve_suspension", actor, store=store)
         o.suspended_at = clock.now()
-        record(o, "approve_suspension", actor, to_state=State.SUSPENDED, acting_unit=unit, note=note)
+        record(o, "approve_suspension", actor, store=store, to_state=State.SUSPENDED, acting_unit=unit, note=note)
     return o
 
 
-def refuse_suspension(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+def refuse_suspension(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     text = require_text(reason, "reason", _("请填写驳回理由。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "refuse_suspension", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "refuse_suspension", actor, store=store)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
-        record(o, "refuse_suspension", actor, to_state=target, acting_unit=unit, note=text)
+        record(o, "refuse_suspension", actor, store=store, to_state=target, acting_unit=unit, note=text)
     return o
 
 
-def resume(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+def resume(
+    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """End a suspension; every running deadline moves by the working time it was paused."""
     note = optional_text(note, "note")
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "resume", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "resume", actor, store=store)
         assert o.suspended_at is not None
         paused = deadlines.resume_after_pause(o, o.suspended_at, clock.now())
         o.suspended_at = None
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
-        record(o, "resume", actor, to_state=target, acting_unit=unit, note=note,
+        record(o, "resume", actor, store=store, to_state=target, acting_unit=unit, note=note,
                data={"paused_working_minutes": paused,
                      "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None})
     return o
 
 
-def give_part(order: OrderRef, *, actor: User, text: str, expected_version: int | None = None) -> WorkOrder:
+def _parts_missing(store: Store, order: WorkOrder) -> list[Assignment]:
+    """The active assisting assignments whose part is not in yet."""
+    return [a for a in store.active_assignments(order)
+            if a.role == AssignmentRole.ASSIST and a.part_given_at is None]
+
+
+def give_part(
+    order: OrderRef, *, actor: User, text: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """An assisting unit hands in its part of a joint order (协办意见)."""
     body = require_text(text, "text", _("请填写协办意见。"), max_length=REPLY_MAX)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "give_part", actor)
-        assignment = Assignment.objects.get(order=o, unit=unit, active=True, role=AssignmentRole.ASSIST)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "give_part", actor, store=store)
+        assignment = assisting_assignment(store, o, unit)
         now = clock.now()
         if assignment.signed_at is None:
             assignment.signed_at = now
         assignment.part_text = body
         assignment.part_given_at = now
-        assignment.save(update_fields=["signed_at", "part_text", "part_given_at"])
-        missing = Assignment.objects.filter(
-            order=o, active=True, role=AssignmentRole.ASSIST, part_given_at__isnull=True
-        ).count()
-        record(o, "give_part", actor, acting_unit=unit, note=body,
+        store.save_assignment(assignment, ["signed_at", "part_text", "part_given_at"])
+        missing = len(_parts_missing(store, o))
+        record(o, "give_part", actor, store=store, acting_unit=unit, note=body,
                data={"unit": assignment.unit_id, "all_parts_in": missing == 0})
     return o
 
@@ -171,6 +189,7 @@ def reply(
     text: str,
     attachments: Iterable[UploadedFile] = (),
     expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """The lead unit's account of what it did (答复). A joint order waits for every part."""
     files = attachment_files.validate(attachments)
@@ -178,12 +197,9 @@ def reply(
         message = _("请选择办理结果。")
         raise InvalidInput(message, fields={"result": message})
     body = require_text(text, "text", _("请填写答复内容。"), max_length=REPLY_MAX)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "reply", actor)
-        missing = list(
-            Assignment.objects.filter(order=o, active=True, role=AssignmentRole.ASSIST, part_given_at__isnull=True)
-            .select_related("unit")
-        )
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "reply", actor, store=store)
+        missing = _parts_missing(store, o)
         if missing:
             names = "、".join(a.unit.name for a in missing)
             raise InvalidInput(_("协办单位尚未提交意见：%(units)s。") % {"units": names})
@@ -193,7 +209,7 @@ def reply(
         o.replied_at = now
         o.resume_state = o.state
         on_time = o.handle_due_at is None or now <= o.handle_due_at
-        event = record(o, "reply", actor, to_state=State.REPLIED, acting_unit=unit, note=body,
+        event = record(o, "reply", actor, store=store, to_state=State.REPLIED, acting_unit=unit, note=body,
                        data={"result": result, "on_time": on_time, "attachments": len(files)})
-        attachment_files.store(o, event, files, actor)
+        store.attach(o, event, files, actor)
     return o

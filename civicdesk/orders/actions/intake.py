@@ -9,9 +9,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
@@ -20,52 +17,28 @@ from civicdesk.enterprises.tagging import with_enterprise_topic
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import (
+    DATABASE,
     OrderRef,
+    Store,
     check_move,
-    locked_order,
     optional_text,
     record,
     record_creation,
     require_text,
 )
-from civicdesk.orders.errors import InvalidInput, PermissionDenied
-from civicdesk.orders.models import OrderNumberCounter, TransferRoute, WorkOrder
+from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.models import TransferRoute, WorkOrder
 from civicdesk.orders.workflow import State
-from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.models import OrgUnit, User
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 TITLE_MAX = 200
 CONTENT_MAX = 5000
-_INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.LIAISON)
 
 
 def next_number(day_moment: datetime | None = None) -> str:
     """The next order number of the local day, e.g. 2026120100017. Must run in a transaction."""
-    day = timezone.localdate(day_moment or clock.now())
-    updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                OrderNumberCounter.objects.create(day=day, last=1)
-        except IntegrityError:
-            # Another transaction created today's counter first; count on it.
-            OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    counter = OrderNumberCounter.objects.select_for_update().get(day=day)
-    return OrderNumberCounter.format(day, counter.last)
-
-
-def _intake_unit(actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
-    """(the actor's unit, the hub the order belongs to)."""
-    # Memberships outlive a deactivated account; every other move refuses such users
-    # (permissions.acting_unit), so taking new requests must too.
-    units = actor.units_with_role(*_INTAKE_ROLES) if actor.is_active else []
-    for unit in units:
-        unit_hub = unit.hub()
-        if unit_hub is None:
-            continue
-        if hub is None or unit_hub.pk == hub.pk or hub.path.startswith(unit_hub.path):
-            return unit, hub or unit_hub
-    raise PermissionDenied(_("您没有受理工单的权限。"))
+    return DATABASE.next_number(day_moment or clock.now())
 
 
 def _validate_phone(phone: str) -> str:
@@ -149,6 +122,7 @@ def create_order(
     upstream_id: str = "",
     attachments: Iterable[UploadedFile] = (),
     intake_data: dict[str, object] | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Record a new request. The actor becomes its first-contact owner. `intake_data` is
     what the channel brought beyond the order's fields (e.g. Open311 attributes, media
@@ -159,17 +133,14 @@ def create_order(
         address=address, citizen_name=citizen_name, citizen_phone=citizen_phone,
         upstream_platform=upstream_platform, upstream_id=upstream_id, latitude=latitude, longitude=longitude,
     )
-    acting_unit, order_hub = _intake_unit(actor, hub)
-    with transaction.atomic():
+    acting_unit, order_hub = store.intake_unit(actor, hub)
+    with store.creating():
         topic_list = with_enterprise_topic(topics, enterprise is not None)
-        if fields["upstream_id"] and WorkOrder.objects.filter(
-            upstream_platform=fields["upstream_platform"], upstream_id=fields["upstream_id"]
-        ).exists():
-            message = _("上级平台工单 %(id)s 已受理过。") % {"id": fields["upstream_id"]}
-            raise InvalidInput(message, fields={"upstream_id": message})
+        if fields["upstream_id"] and store.upstream_taken(fields["upstream_platform"], fields["upstream_id"]):
+            raise _upstream_taken(fields["upstream_id"])
         now = clock.now()
         order = WorkOrder(
-            number=next_number(now),
+            number=store.next_number(now),
             owner=actor,
             hub=order_hub,
             area=area,
@@ -183,74 +154,77 @@ def create_order(
             updated_at=now,
             **fields,
         )
-        try:
-            with transaction.atomic():
-                order.save()
-        except IntegrityError:
-            if not fields["upstream_id"]:
-                raise
+        if not store.insert_order(order, topic_list):
             # A concurrent call brought the same upstream order a moment earlier.
-            message = _("上级平台工单 %(id)s 已受理过。") % {"id": fields["upstream_id"]}
-            raise InvalidInput(message, fields={"upstream_id": message}) from None
-        if topic_list:
-            order.topics.set(topic_list)
+            raise _upstream_taken(fields["upstream_id"])
         event = record_creation(
-            order, actor, acting_unit=acting_unit,
+            order, actor, acting_unit=acting_unit, store=store,
             data={"channel": order.channel, "category": category.pk if category else None,
                   "topics": [t.code for t in topic_list], "attachments": len(files),
                   **({"intake": intake_data} if intake_data else {})},
         )
-        attachment_files.store(order, event, files, actor)
+        store.attach(order, event, files, actor)
     return order
 
 
+def _upstream_taken(upstream_id: str) -> InvalidInput:
+    message = _("上级平台工单 %(id)s 已受理过。") % {"id": upstream_id}
+    return InvalidInput(message, fields={"upstream_id": message})
+
+
 def answer_immediately(
-    order: OrderRef, *, actor: User, answer: str, article_ids: Iterable[int] = (), expected_version: int | None = None
+    order: OrderRef, *, actor: User, answer: str, article_ids: Iterable[int] = (), expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Close on the call (即时答复), recording the knowledge-base articles used."""
     text = require_text(answer, "answer", _("请填写答复内容。"), max_length=CONTENT_MAX)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "answer", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "answer", actor, store=store)
         o.answer_text = text
         o.closed_at = clock.now()
-        record(o, "answer", actor, to_state=State.ANSWERED, acting_unit=unit,
+        record(o, "answer", actor, store=store, to_state=State.ANSWERED, acting_unit=unit,
                data={"articles": [int(a) for a in article_ids]})
     return o
 
 
-def send_to_hub(order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None) -> WorkOrder:
+def send_to_hub(
+    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     note = optional_text(note, "note")
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "send_to_hub", actor)
-        record(o, "send_to_hub", actor, to_state=State.PENDING_DISPATCH, acting_unit=unit, note=note)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "send_to_hub", actor, store=store)
+        record(o, "send_to_hub", actor, store=store, to_state=State.PENDING_DISPATCH, acting_unit=unit, note=note)
     return o
 
 
 def transfer_out(
-    order: OrderRef, *, actor: User, route: str, told_caller: str, expected_version: int | None = None
+    order: OrderRef, *, actor: User, route: str, told_caller: str, expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Send the matter to the emergency line or legal route it belongs to, telling the caller."""
     if route not in TransferRoute.values:
         message = _("请选择转出途径。")
         raise InvalidInput(message, fields={"route": message})
     told = require_text(told_caller, "told_caller", _("请记录告知来电人的内容。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "transfer_out", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "transfer_out", actor, store=store)
         o.transfer_route = route
         o.closed_at = clock.now()
-        record(o, "transfer_out", actor, to_state=State.TRANSFERRED, acting_unit=unit, note=told,
+        record(o, "transfer_out", actor, store=store, to_state=State.TRANSFERRED, acting_unit=unit, note=told,
                data={"route": route})
     return o
 
 
-def void(order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None) -> WorkOrder:
+def void(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """Void a harassing or test call. Only the hub may; the reason is kept."""
     text = require_text(reason, "reason", _("请填写作废原因。"), max_length=255)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "void", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "void", actor, store=store)
         o.void_reason = text
         o.closed_at = clock.now()
-        record(o, "void", actor, to_state=State.VOID, acting_unit=unit, note=text)
+        record(o, "void", actor, store=store, to_state=State.VOID, acting_unit=unit, note=text)
     return o
 
 
@@ -261,33 +235,35 @@ def supplement(
     text: str,
     attachments: Iterable[UploadedFile] = (),
     expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Add information (and photos) to an open order without changing where it stands."""
     body = require_text(text, "text", _("请填写补充内容。"), max_length=CONTENT_MAX)
     files = attachment_files.validate(attachments)
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "supplement", actor)
-        event = record(o, "supplement", actor, acting_unit=unit, note=body, data={"attachments": len(files)})
-        attachment_files.store(o, event, files, actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "supplement", actor, store=store)
+        event = record(o, "supplement", actor, store=store, acting_unit=unit, note=body,
+                       data={"attachments": len(files)})
+        store.attach(o, event, files, actor)
     return o
 
 
 def link_enterprise(
-    order: OrderRef, *, actor: User | None, enterprise: Enterprise, expected_version: int | None = None
+    order: OrderRef, *, actor: User | None, enterprise: Enterprise, expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Link an open order to the enterprise it concerns, after intake (涉企诉求). It gets the
     涉企 topic; recorded as a supplement (补充信息) naming the enterprise. Deadlines already
     running are not recomputed: a unit's clock is set when the order reaches it."""
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "supplement", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "supplement", actor, store=store)
         if o.enterprise_id == enterprise.pk:
             message = _("工单已关联企业 %(name)s。") % {"name": enterprise.name}
             raise InvalidInput(message, fields={"enterprise": message})
         previous = o.enterprise_id
         o.enterprise = enterprise
-        for topic in with_enterprise_topic(o.topics.all(), True):
-            o.topics.add(topic)
-        record(o, "supplement", actor, acting_unit=unit,
+        store.add_topics(o, with_enterprise_topic(store.topics(o), True))
+        record(o, "supplement", actor, store=store, acting_unit=unit,
                note=_("关联企业：%(name)s（%(code)s）") % {"name": enterprise.name, "code": enterprise.credit_code},
                data={"enterprise": enterprise.pk, "previous_enterprise": previous, "attachments": 0})
     return o

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock
-from civicdesk.orders.actions.base import OrderRef, check_move, locked_order, record, require_text
-from civicdesk.orders.models import DeadlineStage, SupervisionNotice, WorkOrder
+from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
+from civicdesk.orders.models import DeadlineStage, OrderEvent, SupervisionNotice, WorkOrder
 from civicdesk.orders.workflow import WATCHED, State
 from civicdesk.org.models import User
 from civicdesk.worktime.limits import work_calendar
@@ -18,13 +18,15 @@ from civicdesk.worktime.limits import work_calendar
 MAX_LEVEL = 4
 
 
-def supervise(order: OrderRef, *, actor: User, note: str, expected_version: int | None = None) -> WorkOrder:
+def supervise(
+    order: OrderRef, *, actor: User, note: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
     """A supervisor chases an order; each 督办 raises its level by one (up to 4)."""
     text = require_text(note, "note", _("请填写督办意见。"))
-    with locked_order(order, expected_version) as o:
-        _side, unit = check_move(o, "supervise", actor)
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "supervise", actor, store=store)
         o.supervision_level = min(MAX_LEVEL, o.supervision_level + 1)
-        record(o, "supervise", actor, acting_unit=unit, note=text, data={"level": o.supervision_level})
+        record(o, "supervise", actor, store=store, acting_unit=unit, note=text, data={"level": o.supervision_level})
     return o
 
 
@@ -79,6 +81,7 @@ def issue_deadline_notice(order_id: int, now: datetime) -> list[SupervisionNotic
                     check_move(o, "deadline_notice", None)
                     event = record(o, "deadline_notice", None, note="",
                                    data={"stage": stage, "level": notice_level, "due_at": due.isoformat()})
+                    assert isinstance(event, OrderEvent)  # the sweep writes to the database store
                     issued.append(SupervisionNotice.objects.create(
                         order=o, stage=stage, level=notice_level, due_at=due, event=event, created_at=clock.now()))
             except IntegrityError:

@@ -25,12 +25,12 @@ import enum
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.color import no_style
@@ -41,16 +41,17 @@ from django.utils import timezone
 from civicdesk.catalogue.models import Topic
 from civicdesk.demo.history import MOVE_FUNCTIONS
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.notifications.queue import DatabaseDirectory, plan
 from civicdesk.orders import clock
 from civicdesk.orders.actions import create_order
 from civicdesk.orders.actions.base import stale
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, OrderNumberCounter, WorkOrder
 from civicdesk.orders.permissions import intake_unit
 from civicdesk.orders.store import OrderRef, RecordedEvent
-from civicdesk.org.models import Membership, OrgUnit, User
+from civicdesk.org.models import OrgUnit, User
 
 TopicLink = WorkOrder.topics.through
+RowT = TypeVar("RowT", bound=models.Model)
+T = TypeVar("T")
 
 # Datetime fields of an order; the real actions see them as read back from the database (UTC).
 _DATETIME_FIELDS = tuple(
@@ -59,19 +60,17 @@ _DATETIME_FIELDS = tuple(
 _INSERT_BATCH = 2000
 # The tables whose ids BulkEngine hands out itself.
 _WRITTEN: tuple[type[models.Model], ...] = (WorkOrder, Assignment, OrderEvent, OutboxMessage)
-# Events and outbox messages are the bulk of the rows: kept as plain tuples in these columns.
+# Events are the bulk of the rows: kept as plain tuples in these columns.
 EVENT_COLUMNS = ("id", "order_id", "seq", "action", "actor_id", "acting_unit_id", "at", "from_state", "to_state",
                  "note", "data")
-MESSAGE_COLUMNS = ("id", "order_id", "event_id", "medium", "user_id", "address", "template", "text", "status",
-                   "created_at", "read_at")
-_PENDING = OutboxMessage._meta.get_field("status").default
 
 
 @dataclass(slots=True)
 class _Event:
-    """What the outbox rules need of an event (civicdesk.notifications.queue.plan)."""
+    """An event as the move and its reactions see it (civicdesk.orders.store.RecordedEvent)."""
 
     pk: int
+    seq: int
     action: str
     actor_id: int | None
     to_state: str
@@ -86,7 +85,8 @@ class _Batch:
     assignments: list[Assignment]
     topic_links: list[tuple[int, int]]
     events: list[tuple[Any, ...]]
-    messages: list[tuple[Any, ...]]
+    # What the reactions to the moves added (outbox messages, rating links), by model.
+    rows: dict[type[models.Model], list[models.Model]]
     counters: dict[date, int] = field(default_factory=dict)
 
 
@@ -121,7 +121,10 @@ def _write_batch(batch: _Batch) -> None:
                 data = EVENT_COLUMNS.index("data")
                 _copy(cursor, OrderEvent._meta.db_table, EVENT_COLUMNS,
                       ((*row[:data], json.dumps(row[data])) for row in batch.events))
-                _copy(cursor, OutboxMessage._meta.db_table, MESSAGE_COLUMNS, batch.messages)
+                for row_model, added in batch.rows.items():
+                    if row_model in _WRITTEN:
+                        columns, rows = _model_rows(added, row_model)
+                        _copy(cursor, row_model._meta.db_table, columns, rows)
         else:
             WorkOrder.objects.bulk_create(batch.orders, batch_size=_INSERT_BATCH)
             TopicLink.objects.bulk_create(
@@ -131,10 +134,13 @@ def _write_batch(batch: _Batch) -> None:
             OrderEvent.objects.bulk_create(
                 [OrderEvent(**dict(zip(event_fields, row, strict=True))) for row in batch.events],
                 batch_size=_INSERT_BATCH)
-            message_fields = [f if f != "id" else "pk" for f in MESSAGE_COLUMNS]
-            OutboxMessage.objects.bulk_create(
-                [OutboxMessage(**dict(zip(message_fields, row, strict=True))) for row in batch.messages],
-                batch_size=_INSERT_BATCH)
+            for row_model, added in batch.rows.items():
+                if row_model in _WRITTEN:
+                    row_model._default_manager.bulk_create(added, batch_size=_INSERT_BATCH)
+        # The few rows of other tables (rating links) take ids from their sequence.
+        for row_model, added in batch.rows.items():
+            if row_model not in _WRITTEN:
+                row_model._default_manager.bulk_create(added, batch_size=_INSERT_BATCH)
         if batch.counters:
             OrderNumberCounter.objects.bulk_create(
                 [OrderNumberCounter(day=day, last=last) for day, last in sorted(batch.counters.items())],
@@ -214,20 +220,19 @@ class BulkEngine:
         self._assignments: dict[int, list[Assignment]] = {}
         self._topics: dict[int, list[Topic]] = {}
         self._history: dict[int, list[tuple[str, dict[str, Any]]]] = {}
-        # Merged children of orders still in memory: (number, phone), for the closing SMS.
-        self._children: dict[int, list[tuple[str, str]]] = {}
+        # Merged children of orders still in memory.
+        self._children: dict[int, list[WorkOrder]] = {}
         self._events: list[tuple[Any, ...]] = []
-        self._messages: list[tuple[Any, ...]] = []
+        self._rows: dict[type[models.Model], list[models.Model]] = {}
+        # The latest event, and the rows its reactions added so far (Store.rows_added).
+        self._latest: tuple[int, dict[type[models.Model], list[models.Model]]] = (0, {})
         self._counters: dict[date, int] = {}
         self._dirty_days: set[date] = set()
         self._upstream: set[tuple[str, str]] = set()
         self._next: dict[type[models.Model], int] = {}
-        # What the database would answer again and again, asked once.
+        # What the database would answer again and again, asked once (Store.memo).
         self._intake: dict[tuple[int, int], tuple[OrgUnit, OrgUnit]] = {}
-        self._members: dict[tuple[int, str], list[int]] = {}
-        self._liaisons: dict[tuple[int, date], set[int]] = {}
-        self._on_duty: dict[tuple[tuple[int, ...], date], set[int]] = {}
-        self._emails: dict[int, str] | None = None
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     # --- the Engine protocol (civicdesk.demo.history) ----------------------------------
     def create(self, at: datetime, **fields: Any) -> WorkOrder:
@@ -260,11 +265,6 @@ class BulkEngine:
         for model in _WRITTEN:
             self._next[model] = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         self._counters = dict(OrderNumberCounter.objects.values_list("day", "last"))
-        members: dict[tuple[int, str], set[int]] = {}
-        staff = Membership.objects.filter(user__is_active=True, user__is_service=False)
-        for unit_id, role, user_id in staff.values_list("unit_id", "role", "user_id"):
-            members.setdefault((unit_id, role), set()).add(user_id)
-        self._members = {key: sorted(ids) for key, ids in members.items()}
 
     def _id(self, model: type[models.Model]) -> int:
         value = self._next[model]
@@ -282,7 +282,7 @@ class BulkEngine:
             assignments=sorted((a for rows in self._assignments.values() for a in rows), key=lambda a: a.pk),
             topic_links=[(order_id, t.pk) for order_id, topics in self._topics.items() for t in topics],
             events=self._events,
-            messages=self._messages,
+            rows=self._rows,
             counters={day: self._counters[day] for day in self._dirty_days},
         )
         self._writer.write(batch)
@@ -293,7 +293,7 @@ class BulkEngine:
         self._history = {}
         self._children = {}
         self._events = []
-        self._messages = []
+        self._rows = {}
         self._dirty_days = set()
         if self.on_flush is not None:
             self.on_flush(self.flushed_orders)
@@ -381,9 +381,12 @@ class BulkEngine:
     def adopt_children(self, order: WorkOrder, parent: WorkOrder) -> None:
         # A new order has no merged children of its own, so none follow it onto the parent.
         assert not self._children.get(order.pk), "BulkEngine merges only orders without merged children"
-        # What DatabaseDirectory.merged_callers will find when the parent closes.
-        if order.citizen_phone and order.wants_reply and parent.pk in self._orders:
-            self._children.setdefault(parent.pk, []).append((order.number, order.citizen_phone))
+        # Only a parent still in memory can move (and close) again in this engine.
+        if parent.pk in self._orders:
+            self._children.setdefault(parent.pk, []).append(order)
+
+    def merged_children(self, order: WorkOrder) -> list[WorkOrder]:
+        return list(self._children.get(order.pk, ()))
 
     def active_assignments(self, order: WorkOrder) -> list[Assignment]:
         return [a for a in self._assignments.get(order.pk, ()) if a.active]
@@ -422,58 +425,45 @@ class BulkEngine:
         note: str,
         data: dict[str, Any],
     ) -> _Event:
-        event = _Event(self._id(OrderEvent), action, actor.pk if actor is not None else None, order.state, note,
-                       data, at)
+        event = _Event(self._id(OrderEvent), order.event_count, action, actor.pk if actor is not None else None,
+                       order.state, note, data, at)
         self._events.append((
             event.pk, order.pk, order.event_count, action, event.actor_id,
             acting_unit.pk if acting_unit is not None else None, at, source, order.state, note, data,
         ))
         self._history[order.pk].append((action, data))
-        self._queue(order, event)
+        self._latest = (event.pk, {})
         return event
 
     def attach(self, order: WorkOrder, event: RecordedEvent, files: list[UploadedFile], actor: User | None) -> None:
         if files:
             raise ValueError("BulkEngine does not store attachment files; use ActionEngine")
 
-    # --- the outbox: the same rules as live moves (civicdesk.notifications.queue.plan) ---
-    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]:
-        found: set[int] = set()
-        for unit_id in unit_ids:
-            for role in roles:
-                found.update(self._members.get((unit_id, role), ()))
-        return found
+    def add_rows(self, rows: Sequence[models.Model]) -> None:
+        latest = self._latest[1]
+        for row in rows:
+            model = type(row)
+            if model in _WRITTEN:
+                row.pk = self._id(model)
+            self._rows.setdefault(model, []).append(row)
+            latest.setdefault(model, []).append(row)
 
-    def assisting_unit_ids(self, order: WorkOrder) -> list[int]:
-        return [a.unit_id for a in self.active_assignments(order) if a.role == AssignmentRole.ASSIST]
+    def rows_added(self, model: type[RowT], event: RecordedEvent) -> list[RowT]:
+        # Reactions ask about the move they react to, the latest; earlier ones are not kept.
+        assert event.pk == self._latest[0], "rows_added is for the event being recorded"
+        return [row for row in self._latest[1].get(model, ()) if isinstance(row, model)]
 
-    def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
-        return list(self._children.get(order.pk, ()))
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        # Not run: what a move sets going after its commit (delivering its messages, the
+        # auto-dispatch of an order entering the queue) belongs to the moment it is made live;
+        # for a history that moment is past, and what followed is part of the history.
+        pass
 
-    def liaisons(self, enterprise_id: int, day: date) -> set[int]:
-        key = (enterprise_id, day)
-        if key not in self._liaisons:
-            self._liaisons[key] = DatabaseDirectory().liaisons(enterprise_id, day)
-        return self._liaisons[key]
-
-    def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
-        key = (tuple(unit_ids), day)
-        if key not in self._on_duty:
-            self._on_duty[key] = DatabaseDirectory().on_duty(key[0], day)
-        return self._on_duty[key]
-
-    def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
-        if self._emails is None:  # staff addresses, read once (DatabaseDirectory.emails's rule)
-            self._emails = dict(User.objects.filter(is_active=True).exclude(email="").values_list("pk", "email"))
-        return {u: self._emails[u] for u in user_ids if u in self._emails}
-
-    def _queue(self, order: WorkOrder, event: _Event) -> None:
-        planned = plan(order, action=event.action, actor_id=event.actor_id, to_state=event.to_state,
-                       note=event.note, data=event.data, directory=self)
-        # Queued at the move's moment, as in queue_for_event.
-        for message in planned:
-            self._messages.append((self._id(OutboxMessage), order.pk, event.pk, str(message.medium), message.user_id,
-                                   message.address, message.template, message.text, _PENDING, event.at, None))
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        # Nobody else writes while the history loads: the database's answers stay true.
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
 
 def _as_read_back(order: WorkOrder) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from civicdesk.lib.masking import scrub_text
 from civicdesk.notifications.models import Medium, OutboxMessage
 from civicdesk.notifications.tasks import deliver_on_commit
-from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.orders.workflow import label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
+from civicdesk.worktime.duty import on_duty_ids
 from civicdesk.worktime.limits import work_calendar
 
 LEAD = "lead_unit"
@@ -135,29 +137,53 @@ class Planned:
     text: str
 
 
-class Directory(Protocol):
-    """Who is who, as the rules need it. The database answers it for live moves; the demo's
-    bulk generator answers it from memory, so both produce the same rows."""
+class Directory:
+    """Who is who, as the rules need it, asked of the store the move is made in
+    (civicdesk.orders.store): a live move and one made while the demo's history loads get
+    the same answers, the latter remembered between moves (Store.memo)."""
 
-    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]: ...
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
-    def assisting_unit_ids(self, order: WorkOrder) -> list[int]: ...
+    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]:
+        ids = tuple(sorted({u for u in unit_ids if u}))
+        if not ids:
+            return set()
+        return self.store.memo(("members", ids, roles), lambda: set(
+            Membership.objects.filter(
+                unit_id__in=ids, role__in=roles, user__is_active=True, user__is_service=False
+            ).values_list("user_id", flat=True)
+        ))
+
+    def assisting_unit_ids(self, order: WorkOrder) -> list[int]:
+        return [unit.pk for unit in self.store.assisting_units(order)]
 
     def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
-        """(order number, phone) of merged children whose callers asked for a reply."""
-        ...
+        """(order number, phone) of merged children whose callers asked for a reply (the
+        same rule as for the order's own caller)."""
+        return [(child.number, child.citizen_phone) for child in self.store.merged_children(order)
+                if child.citizen_phone and child.wants_reply]
 
     def liaisons(self, enterprise_id: int, day: date) -> set[int]:
         """Liaison officers stationed at the enterprise on that day."""
-        ...
+        if not _liaison_lookup:
+            return set()
+        lookup = _liaison_lookup[0]
+        return self.store.memo(("liaisons", enterprise_id, day),
+                               lambda: lookup([enterprise_id], day).get(enterprise_id, set()))
 
     def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
         """The e-mail address of each of these staff members that has one."""
-        ...
+        ids = tuple(user_ids)
+        if not ids:
+            return {}
+        return self.store.memo(("emails", ids), lambda: dict(
+            User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", "email")))
 
     def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
         """People on the duty roster of those units on that (non-working) day."""
-        ...
+        ids = tuple(unit_ids)
+        return self.store.memo(("on_duty", ids, day), lambda: on_duty_ids(ids, day))
 
 
 _UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
@@ -274,53 +300,7 @@ def plan(
     return planned
 
 
-class DatabaseDirectory:
-    def members(self, unit_ids: Iterable[int], roles: tuple[str, ...]) -> set[int]:
-        ids = [u for u in unit_ids if u]
-        if not ids:
-            return set()
-        return set(
-            Membership.objects.filter(
-                unit_id__in=ids, role__in=roles, user__is_active=True, user__is_service=False
-            ).values_list(
-                "user_id", flat=True
-            )
-        )
-
-    def assisting_unit_ids(self, order: WorkOrder) -> list[int]:
-        return list(
-            Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST).values_list(
-                "unit_id", flat=True
-            )
-        )
-
-    def liaisons(self, enterprise_id: int, day: date) -> set[int]:
-        if not _liaison_lookup:
-            return set()
-        return _liaison_lookup[0]([enterprise_id], day).get(enterprise_id, set())
-
-    def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
-        from civicdesk.worktime.duty import on_duty_ids
-
-        return on_duty_ids(unit_ids, day)
-
-    def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
-        ids = list(user_ids)
-        if not ids:
-            return {}
-        return dict(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", "email"))
-
-    def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
-        # Same rule as for the order's own caller: only those who asked for a reply.
-        return list(
-            order.merged_children.exclude(citizen_phone="")
-            .filter(wants_reply=True)
-            .order_by("pk")
-            .values_list("number", "citizen_phone")
-        )
-
-
-def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
+def queue_for_event(order: WorkOrder, event: RecordedEvent, store: Store) -> list[OutboxMessage]:
     """Write the outbox rows for one event. Called inside the move's transaction."""
     planned = plan(
         order,
@@ -329,12 +309,12 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
         to_state=event.to_state,
         note=event.note,
         data=event.data,
-        directory=DatabaseDirectory(),
+        directory=Directory(store),
     )
     messages = [
         OutboxMessage(
-            order=order,
-            event=event,
+            order_id=order.pk,
+            event_id=event.pk,
             medium=p.medium,
             user_id=p.user_id,
             address=p.address,
@@ -345,11 +325,11 @@ def queue_for_event(order: WorkOrder, event: OrderEvent) -> list[OutboxMessage]:
         )
         for p in planned
     ]
-    OutboxMessage.objects.bulk_create(messages)
-    deliver_on_commit(messages)
+    store.add_rows(messages)
+    deliver_on_commit(messages, on_commit=store.on_commit)
     return messages
 
 
-def react_to_move(order: WorkOrder, event: OrderEvent) -> None:
+def react_to_move(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """The outbox's reaction to a recorded move (in its transaction: the rows commit with it)."""
-    queue_for_event(order, event)
+    queue_for_event(order, event, store)

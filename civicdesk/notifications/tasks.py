@@ -11,7 +11,7 @@ their messages are older than the outbox's maximum age and would not go out anyw
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from civicdesk.notifications.models import OutboxMessage
 
 
-def deliver_on_commit(messages: Iterable[OutboxMessage]) -> None:
-    """After the surrounding transaction commits, enqueue delivery of these messages."""
+def deliver_on_commit(
+    messages: Iterable[OutboxMessage],
+    on_commit: Callable[[Callable[[], None]], None] = transaction.on_commit,
+) -> None:
+    """After the surrounding transaction commits, enqueue delivery of these messages.
+    `on_commit`: the move's store's, for messages queued by a move (the demo's history
+    loader has none to send)."""
     from civicdesk.notifications.models import Medium
 
     if not settings.CIVICDESK_OUTBOX_DELIVER_ON_COMMIT:
@@ -33,7 +38,11 @@ def deliver_on_commit(messages: Iterable[OutboxMessage]) -> None:
     cutoff = timezone.now() - dt.timedelta(hours=int(settings.CIVICDESK_OUTBOX_MAX_AGE_HOURS))
     ids = [m.pk for m in messages if m.medium != Medium.INBOX and m.pk is not None and m.created_at >= cutoff]
     if ids:
-        transaction.on_commit(lambda: deliver_messages.enqueue(ids))
+
+        def enqueue() -> None:
+            deliver_messages.enqueue(ids)
+
+        on_commit(enqueue)
 
 
 def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:

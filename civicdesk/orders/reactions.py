@@ -10,12 +10,18 @@ A reaction runs at one of two moments:
 - IN_TRANSACTION: inside the move's transaction, right after the event was written. What it
   writes commits or rolls back with the move (the outbox rows: a move is never recorded
   without its notifications, nor the other way round). An exception here undoes the move.
-- AFTER_COMMIT: once the move's transaction has committed (transaction.on_commit), for work
+- AFTER_COMMIT: once the move's transaction has committed (the store's on_commit), for work
   that must only start for a move that really happened (tasks, auto-dispatch). Never runs
   for a move that rolled back.
 
 In-transaction reactions run in the order they were subscribed, except that a reaction
 runs after those it names in `after` (the portal's rating link needs the outbox rows).
+
+Reactions read and write the move's rows through the store it was made in. While the demo's
+history loads (civicdesk.demo.bulk), the in-transaction reactions run against its in-memory
+store and leave the same rows as live moves; its after-commit reactions never run: they set
+going what a move starts at the moment it is made (deliveries, auto-dispatch), and for a
+history that moment is past: what followed is part of the history itself.
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-
 if TYPE_CHECKING:  # only for the annotations: the models module imports nothing from here
-    from civicdesk.orders.models import OrderEvent, WorkOrder
+    from civicdesk.orders.models import WorkOrder
+    from civicdesk.orders.store import RecordedEvent, Store
 
-Reaction = Callable[["WorkOrder", "OrderEvent"], None]
+# react(order, event, store): what a reaction reads of the move's rows and what it writes
+# goes through `store` (civicdesk.orders.store), so a move made in the demo's bulk generator
+# gets the same rows as a live one.
+Reaction = Callable[["WorkOrder", "RecordedEvent", "Store"], None]
 
 
 class When(Enum):
@@ -62,7 +70,7 @@ def subscribe(
     actions: Collection[str] | None = None,
     after: Collection[str] = (),
 ) -> None:
-    """Call `react(order, event)` for every recorded move (of `actions`, if given).
+    """Call `react(order, event, store)` for every recorded move (of `actions`, if given).
 
     `name` identifies the subscription ("<app>.<what>"): subscribing the same name again
     replaces it, so AppConfig.ready() may run twice (as it does in some test runners).
@@ -106,13 +114,13 @@ def _in_order(pending: list[Subscriber]) -> list[Subscriber]:
     return done
 
 
-def move_recorded(order: WorkOrder, event: OrderEvent) -> None:
+def move_recorded(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """Announce the event just appended to `order` (called by the core's record(), inside
-    the move's transaction)."""
+    the move's transaction, with the store the move was made in)."""
     for subscriber in subscribers():
         if subscriber.actions is not None and event.action not in subscriber.actions:
             continue
         if subscriber.when is When.IN_TRANSACTION:
-            subscriber.react(order, event)
+            subscriber.react(order, event, store)
         else:
-            transaction.on_commit(partial(subscriber.react, order, event))
+            store.on_commit(partial(subscriber.react, order, event, store))

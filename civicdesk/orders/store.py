@@ -10,12 +10,13 @@ with COPY. A store decides how rows are kept, never what a move does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 
 from civicdesk.catalogue.models import Topic
 from civicdesk.orders.models import Assignment, WorkOrder
@@ -23,6 +24,8 @@ from civicdesk.org.models import OrgUnit, User
 
 # An order as the callers of a move know it: the instance, or its id.
 OrderRef = WorkOrder | int
+RowT = TypeVar("RowT", bound=models.Model)
+T = TypeVar("T")
 
 
 class RecordedEvent(Protocol):
@@ -32,10 +35,25 @@ class RecordedEvent(Protocol):
     def pk(self) -> Any: ...
 
     @property
+    def seq(self) -> int: ...
+
+    @property
     def action(self) -> str: ...
 
     @property
+    def actor_id(self) -> int | None: ...
+
+    @property
     def at(self) -> datetime: ...
+
+    @property
+    def to_state(self) -> str: ...
+
+    @property
+    def note(self) -> str: ...
+
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 class Store(Protocol):
@@ -77,6 +95,10 @@ class Store(Protocol):
 
     def adopt_children(self, order: WorkOrder, parent: WorkOrder) -> None:
         """`order` is merged into `parent`: the orders merged into `order` follow it there."""
+        ...
+
+    def merged_children(self, order: WorkOrder) -> list[WorkOrder]:
+        """The orders merged into `order`, oldest first."""
         ...
 
     # --- the units that hold it ----------------------------------------------------
@@ -123,4 +145,23 @@ class Store(Protocol):
 
     def attach(self, order: WorkOrder, event: RecordedEvent, files: list[UploadedFile], actor: User | None) -> None:
         """Keep the validated attachment files of the event."""
+        ...
+
+    # --- for the reactions to a move (civicdesk.orders.reactions) --------------------
+    def add_rows(self, rows: Sequence[models.Model]) -> None:
+        """New rows a reaction writes with the move (the outbox, a rating link). They may
+        point at the order and the event by id; they get their ids here."""
+        ...
+
+    def rows_added(self, model: type[RowT], event: RecordedEvent) -> list[RowT]:
+        """The rows of `model` the reactions so far added for `event`, the move's own."""
+        ...
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the move is committed (never for a move that rolled back)."""
+        ...
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """`compute()`, or the answer it gave for `key` before, where the store knows that
+        nothing else changes the database meanwhile (who belongs to a unit, who is on duty)."""
         ...

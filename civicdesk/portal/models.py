@@ -4,11 +4,16 @@ app machines share it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.store import RecordedEvent
+from civicdesk.portal.links import rating_token, token_hash
 
 
 class RatingLink(models.Model):
@@ -37,22 +42,21 @@ class RatingLink(models.Model):
     ) -> tuple[RatingLink | None, bool]:
         """The row for the link the accept_reply SMS carries, and whether it is new (idempotent).
         Without a public URL the SMS carries no link, so no row either (unless asked, as the demo does)."""
-        from datetime import timedelta
-
-        from django.conf import settings
-
-        from civicdesk.portal.links import rating_token, token_hash
-
         if only_if_sent and not settings.CIVICDESK_PUBLIC_URL:
             return None, False
-        token = rating_token(order.number, event.seq)
+        new = cls.for_event(order, event)
         return cls.objects.get_or_create(
             event=event,
-            defaults={
-                "order": order, "token_hash": token_hash(token), "created_at": event.at,
-                "expires_at": event.at + timedelta(days=int(settings.CIVICDESK_RATING_LINK_DAYS)),
-            },
+            defaults={"order": order, "token_hash": new.token_hash, "created_at": new.created_at,
+                      "expires_at": new.expires_at},
         )
+
+    @classmethod
+    def for_event(cls, order: WorkOrder, event: RecordedEvent) -> RatingLink:
+        """The (unsaved) row of the link the accept_reply `event` of `order` carries."""
+        token = rating_token(order.number, event.seq)
+        return cls(order_id=order.pk, event_id=event.pk, token_hash=token_hash(token), created_at=event.at,
+                   expires_at=event.at + timedelta(days=int(settings.CIVICDESK_RATING_LINK_DAYS)))
 
 
 class Hit(models.Model):

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.portal.models import RatingLink
 
 
-def issue_rating_link(order: WorkOrder, event: OrderEvent) -> None:
+def issue_rating_link(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """When the citizen's accept_reply SMS went into the outbox, the rating link it carries
-    gets its row, in the same transaction (RatingLink.issue: nothing without a public URL)."""
+    gets its row, in the same transaction (nothing without a public URL: the SMS has no link)."""
     if event.action != "accept_reply" or not settings.CIVICDESK_PUBLIC_URL:
         return
-    if OutboxMessage.objects.filter(event=event, template="citizen_accept_reply").exists():
-        RatingLink.issue(order, event)
+    if any(m.template == "citizen_accept_reply" for m in store.rows_added(OutboxMessage, event)):
+        store.add_rows([RatingLink.for_event(order, event)])

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from civicdesk.catalogue.models import Category
 from civicdesk.orders import actions
 from civicdesk.orders.errors import ActionError
-from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.orders.workflow import State
 from civicdesk.routing import suggestions
 from civicdesk.routing.models import AutoDispatchDecision, AutoDispatchSetting, Outcome
@@ -129,13 +130,14 @@ def run_auto_dispatch_sweep() -> int:
     return done
 
 
-def mark_undone(order: WorkOrder, event: OrderEvent) -> None:
+def mark_undone(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """An undone auto-dispatch marks its decision (the order stays with the dispatchers).
-    A reaction to undo_auto_dispatch, inside its transaction."""
+    A reaction to undo_auto_dispatch, inside its transaction. The decision is a row the model
+    wrote live, in the database; the orders of a history loaded in bulk have none."""
     AutoDispatchDecision.objects.filter(order_id=order.pk).update(outcome=Outcome.UNDONE)
 
 
-def auto_dispatch_when_queued(order: WorkOrder, event: OrderEvent) -> None:
+def auto_dispatch_when_queued(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """Right after an order entered the dispatch queue (send_to_hub, from the console,
     Open311, the API or the portal), decide on auto-dispatch in the worker. A reaction to
     send_to_hub, after its commit."""

@@ -148,7 +148,9 @@ def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:
     return "\n".join(difflib.unified_diff(left, right, "ActionEngine", "BulkEngine", lineterm="", n=2))
 
 
-def test_bulk_engine_writes_what_the_actions_write() -> None:
+def test_bulk_engine_writes_what_the_actions_write(settings: Any) -> None:
+    # With a public address the accept_reply SMS carries a rating link, and a RatingLink row is kept.
+    settings.CIVICDESK_PUBLIC_URL = "https://12345.example.cn"
     city = build_city()
     Enterprise.objects.create(name="青岚市示例建材有限公司", credit_code="91330100MA2TEST01X")
     counters_before = OrderNumberCounter.objects.count()
@@ -166,6 +168,7 @@ def test_bulk_engine_writes_what_the_actions_write() -> None:
     seen = Counter(event["action"] for shape in expected for event in shape["events"])
     missing = EVERY_MOVE - set(seen)
     assert not missing, f"the run no longer makes {sorted(missing)}; pick another SEED or add them to _other_moves"
+    assert any(shape["rating_links"] for shape in expected)
 
     assert len(actual) == len(expected)
     differing = [i for i, (a, b) in enumerate(zip(expected, actual, strict=True)) if a != b]

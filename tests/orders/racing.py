@@ -42,8 +42,8 @@ def slow_moves(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.3) -> None:
     other thread is sure to arrive while the first still holds the order."""
     original = base.move_recorded
 
-    def lingering(order: Any, event: Any) -> Any:
-        result = original(order, event)
+    def lingering(order: Any, event: Any, store: Any) -> Any:
+        result = original(order, event, store)
         time.sleep(seconds)
         return result
 

@@ -11,8 +11,9 @@ from django.db import transaction
 
 from civicdesk.orders import actions, reactions
 from civicdesk.orders.errors import InvalidInput
-from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.reactions import When
+from civicdesk.orders.store import RecordedEvent, Store
 from tests.world import World
 
 
@@ -20,8 +21,8 @@ from tests.world import World
 def heard() -> Iterator[list[tuple[str, str]]]:
     """Subscribe two listeners for the test, and take them away after it."""
     log: list[tuple[str, str]] = []
-    reactions.subscribe("test.now", lambda o, e: log.append(("now", e.action)), when=When.IN_TRANSACTION)
-    reactions.subscribe("test.later", lambda o, e: log.append(("later", e.action)), when=When.AFTER_COMMIT)
+    reactions.subscribe("test.now", lambda o, e, s: log.append(("now", e.action)), when=When.IN_TRANSACTION)
+    reactions.subscribe("test.later", lambda o, e, s: log.append(("later", e.action)), when=When.AFTER_COMMIT)
     yield log
     reactions.unsubscribe("test.now")
     reactions.unsubscribe("test.later")
@@ -40,7 +41,7 @@ def test_each_move_is_announced_now_and_after_commit(
 def test_a_failing_reaction_undoes_the_move(w: World) -> None:
     order = w.new_order()
 
-    def refuse(order: WorkOrder, event: OrderEvent) -> None:
+    def refuse(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
         raise InvalidInput("no")
 
     reactions.subscribe("test.refuse", refuse, when=When.IN_TRANSACTION, actions={"send_to_hub"})
@@ -71,8 +72,8 @@ def test_no_after_commit_reaction_for_a_move_that_rolled_back(
 
 def test_a_reaction_runs_after_those_it_names() -> None:
     names_before = [s.name for s in reactions.subscribers()]
-    reactions.subscribe("test.second", lambda o, e: None, when=When.IN_TRANSACTION, after={"test.first"})
-    reactions.subscribe("test.first", lambda o, e: None, when=When.IN_TRANSACTION)
+    reactions.subscribe("test.second", lambda o, e, s: None, when=When.IN_TRANSACTION, after={"test.first"})
+    reactions.subscribe("test.first", lambda o, e, s: None, when=When.IN_TRANSACTION)
     try:
         names = [s.name for s in reactions.subscribers()]
         assert names.index("test.first") < names.index("test.second")

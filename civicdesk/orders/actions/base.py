@@ -8,13 +8,14 @@ passes its in-memory store to the very same functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ from civicdesk.orders.workflow import CREATE, MOVES, Side, State
 from civicdesk.org.models import OrgUnit, User
 
 __all__ = ["DATABASE", "DatabaseStore", "OrderRef", "Store", "check_move", "locked_order", "record"]
+
+RowT = TypeVar("RowT", bound=models.Model)
+T = TypeVar("T")
 
 
 def stale(order: WorkOrder) -> ConflictError:
@@ -138,6 +142,9 @@ class DatabaseStore:
     def adopt_children(self, order: WorkOrder, parent: WorkOrder) -> None:
         order.merged_children.update(parent=parent)
 
+    def merged_children(self, order: WorkOrder) -> list[WorkOrder]:
+        return list(order.merged_children.order_by("pk"))
+
     def active_assignments(self, order: WorkOrder) -> list[Assignment]:
         return list(Assignment.objects.filter(order=order, active=True).select_related("unit").order_by("pk"))
 
@@ -189,13 +196,28 @@ class DatabaseStore:
             note=note,
             data=data,
         )
-        # The apps built on the core react here (outbox rows now, tasks after commit).
-        move_recorded(order, event)
         return event
 
     def attach(self, order: WorkOrder, event: RecordedEvent, files: list[UploadedFile], actor: User | None) -> None:
         assert isinstance(event, OrderEvent)
         attachment_files.store(order, event, files, actor)
+
+    def add_rows(self, rows: Sequence[models.Model]) -> None:
+        by_model: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        for row in rows:
+            by_model[type(row)].append(row)
+        for model, objs in by_model.items():
+            model._default_manager.bulk_create(objs)
+
+    def rows_added(self, model: type[RowT], event: RecordedEvent) -> list[RowT]:
+        return list(model._default_manager.filter(event_id=event.pk))
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        transaction.on_commit(callback)
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        # Live, anyone may change anything between two moves: ask every time.
+        return compute()
 
 
 DATABASE = DatabaseStore()
@@ -257,8 +279,11 @@ def _append(
     order.version += 1
     order.event_count += 1
     order.updated_at = at
-    return store.append_event(order, action=action, actor=actor, at=at, source=source, acting_unit=acting_unit,
-                              note=note, data=data or {})
+    event = store.append_event(order, action=action, actor=actor, at=at, source=source, acting_unit=acting_unit,
+                               note=note, data=data or {})
+    # The apps built on the core react here (outbox rows now, tasks after commit), in the same store.
+    move_recorded(order, event, store)
+    return event
 
 
 def record_creation(

@@ -3,6 +3,9 @@
 Each takes the acting user as a keyword, checks the move against the workflow table and
 the user's right, writes one append-only event, recomputes deadlines, and queues its
 notifications in the outbox inside the same transaction.
+
+Each move is written once, here: the `store` keyword (civicdesk.orders.store) says where its
+rows live, the database by default; the demo's bulk generator passes its in-memory store.
 """
 
 from civicdesk.orders.actions.calendar import follow_calendar

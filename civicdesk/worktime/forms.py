@@ -171,7 +171,7 @@ class DutyShiftForm(CountedLimits, forms.ModelForm):
         return data
 
 
-class ScheduleImportForm(forms.Form):
+class ScheduleImportForm(CountedLimits, forms.Form):
     """A year's schedule as published: the notice's text, or a table (date, 放假/上班, name)."""
 
     NOTICE, TABLE = "notice", "table"

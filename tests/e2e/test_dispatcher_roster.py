@@ -4,12 +4,17 @@ and prints without the navigation; a unit head plans their own unit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
+
+def _plus_week(day: str) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=7)).isoformat()
+
 
 FITS = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 
@@ -47,7 +52,7 @@ def test_the_admin_adds_a_shift_copies_last_week_and_prints(signed_in: Callable[
 
     rows.nth(week + 1).get_by_role("button", name="复制上周").click()
     expect(page.locator("main .alert").first).to_contain_text("已从上周复制")
-    expect(page.locator("#duty-table tbody tr").nth(week + 1).locator(".duty-person")).to_have_count(1)
+    expect(page.locator(f'#duty-table td[data-day="{_plus_week(day)}"] .duty-person')).to_have_count(1)
     screenshot(page, "roster-unit")
 
     page.emulate_media(media="print")

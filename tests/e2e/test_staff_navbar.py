@@ -10,7 +10,7 @@ import pytest
 
 MEASURE = """() => {
   const nav = document.querySelector('nav.navbar');
-  const links = [...nav.querySelectorAll('.nav-link')];
+  const links = [...nav.querySelectorAll('.navbar-nav .nav-link')];
   const search = document.getElementById('global-search');
   const style = getComputedStyle(search);
   const ctx = document.createElement('canvas').getContext('2d');

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 
+
 def _plus_week(day: str) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=7)).isoformat()
 

@@ -243,7 +243,8 @@ def calendar_year_done(request: HttpRequest) -> HttpResponse:
         year = int(request.POST.get("year", ""))
     except ValueError:
         year = 0
-    if not CalendarDay.objects.filter(day__year=year).exists():
+    # A missing or impossible year (0 is not a date's year: the lookup would raise) is "nothing entered".
+    if not 1 <= year <= 9999 or not CalendarDay.objects.filter(day__year=year).exists():
         messages.error(request, _("%(year)s 年还没有录入任何日子。") % {"year": year})
         return redirect(reverse("worktime:calendar"))
     YearSchedule.objects.get_or_create(

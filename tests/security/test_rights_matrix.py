@@ -139,7 +139,9 @@ MATRIX: dict[str, Rule] = {
     "worktime:calendar_edit": Rule(roles("admin"), kwargs={"pk": 0}, missing_ok=True),
     "worktime:calendar_delete": Rule(roles("admin"), post=True, kwargs={"pk": 0}, missing_ok=True),
     "worktime:calendar_year_done": Rule(roles("admin"), post=True),
-    "worktime:duty": Rule(roles("admin")),
+    # The duty roster: the hub's admin, dispatchers and leaders read it, unit heads keep their unit's.
+    "worktime:duty": Rule(roles("admin", "dispatcher", "leader", "head_a")),
+    "worktime:duty_copy": Rule(roles("admin", "head_a"), post=True),
     "worktime:duty_delete": Rule(roles("admin"), post=True, kwargs={"pk": 0}, missing_ok=True),
     "runtime:status": Rule(roles("admin")),
     "notifications:unknown": Rule(roles("admin")),
@@ -211,6 +213,7 @@ MATRIX: dict[str, Rule] = {
     "enterprises:renew": Rule(STAFF, post=True, kwargs={"pk": 0}, missing_ok=True),
     # Plumbing
     "healthz": Rule(PUBLIC),
+    "favicon": Rule(PUBLIC),
     # Django admin's own sign-in and sign-out pages (the rest of the admin is for staff accounts).
     "admin:login": Rule(PUBLIC),
     "admin:logout": Rule(PUBLIC),

@@ -29,8 +29,13 @@ def test_no_staff_names_and_no_internal_deliberation(w: World) -> None:
     order = w.signed()
     order = actions.request_extension(order, actor=w.handler_a, days=3, reason="需协调施工单位，内部讨论")
     client = Client()
-    track(client, order.number, "1234")
-    html = text(client.get(f"/portal/track/{order.number}"))
+    checked = track(client, order.number, "1234")
+    assert checked.status_code == 302, "the check must pass, or the page below is the check form"
+    page = client.get(f"/portal/track/{order.number}")
+    assert page.status_code == 200
+    html = text(page)
+    # The progress page itself, with the public part of the history.
+    assert "承办单位已签收，正在办理" in html
     for name in ("话务员小李", "派单员老张", "住建承办人", "需协调施工单位"):
         assert name not in html
 

@@ -9,8 +9,11 @@ class CatalogueConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from civicdesk.catalogue.models import Area, Category, forget_trees
+        from civicdesk.catalogue.models import Area, Category, forget_trees, rules_pointing_at
+        from civicdesk.org.in_use import register_unit_in_use
 
         for model in (Area, Category):
             post_save.connect(forget_trees, sender=model, dispatch_uid=f"forget_trees_saved_{model.__name__}")
             post_delete.connect(forget_trees, sender=model, dispatch_uid=f"forget_trees_deleted_{model.__name__}")
+        # A unit the catalogue still dispatches to stays active.
+        register_unit_in_use("catalogue.dispatch_rules", rules_pointing_at)

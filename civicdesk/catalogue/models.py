@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import OrgUnit
@@ -120,6 +121,22 @@ class Category(TreeNode):
         return " / ".join(node.name for node in reversed(self.lineage()))
 
 
+def in_tree_order(categories: list[Category]) -> list[Category]:
+    """The categories depth first, siblings by code: the order the tree is shown in."""
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered: list[Category] = []
+
+    def walk(parent: int | None) -> None:
+        for node in sorted(children.get(parent, []), key=lambda c: c.code):
+            ordered.append(node)
+            walk(node.pk)
+
+    walk(None)
+    return ordered
+
+
 class AreaKind(models.TextChoices):
     CITY = "city", _("市")
     TOWN = "town", _("镇街")
@@ -193,3 +210,11 @@ class DispatchRule(models.Model):
         what = self.category.full_name() if self.category else _("兜底")
         where = f" @ {self.area}" if self.area else ""
         return f"{what}{where} → {self.unit}"
+
+
+def rules_pointing_at(unit: OrgUnit) -> str:
+    """Why `unit` cannot be deactivated while active dispatch rules name it, or ""."""
+    rules = DispatchRule.objects.filter(unit=unit, active=True).count()
+    if not rules:
+        return ""
+    return gettext("派单目录中还有 %(n)s 条规则指向该单位，请先修改派单目录。") % {"n": rules}

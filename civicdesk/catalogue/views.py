@@ -10,29 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.forms import DispatchRuleForm
-from civicdesk.catalogue.models import Category, DispatchRule
+from civicdesk.catalogue.models import Category, DispatchRule, in_tree_order
 from civicdesk.org.views import admin_required
-
-
-def _in_tree_order(categories: list[Category]) -> list[Category]:
-    children: dict[int | None, list[Category]] = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    ordered: list[Category] = []
-
-    def walk(parent: int | None) -> None:
-        for node in sorted(children.get(parent, []), key=lambda c: c.code):
-            ordered.append(node)
-            walk(node.pk)
-
-    walk(None)
-    return ordered
 
 
 @admin_required
 def tree(request: HttpRequest) -> HttpResponse:
     """Every category with the unit the catalogue sends it to, and where that comes from."""
-    categories = _in_tree_order(list(Category.objects.all()))
+    categories = in_tree_order(list(Category.objects.all()))
     by_id = {c.pk: c for c in categories}
     rules = list(DispatchRule.objects.select_related("unit", "area").order_by("area__code"))
     general = {r.category_id: r for r in rules if r.area_id is None}

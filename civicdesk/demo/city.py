@@ -158,6 +158,14 @@ class City:
     def handlers_of(self, unit: OrgUnit) -> list[User]:
         return self.staff.get(f"unit:{unit.code}", [])
 
+    # The apps' own demo seeds (civicdesk.demo.extras) get the city and make their accounts
+    # through it, so they need not import this module.
+    password: str = DEMO_PASSWORD
+
+    def add_user(self, username: str, name: str, phone: str, grants: list[tuple[OrgUnit, str]]) -> User:
+        """A demo account with the demo password and these (unit, role) memberships."""
+        return _user(username, name, phone, grants)
+
 
 def _unit(code: str, name: str, kind: str, parent: OrgUnit | None, is_hub: bool = False) -> OrgUnit:
     unit, _ = OrgUnit.objects.get_or_create(

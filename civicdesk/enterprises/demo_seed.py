@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicdesk.catalogue.models import Category, RequestType
-from civicdesk.demo.city import DEMO_PASSWORD, _user
 from civicdesk.enterprises.models import (
     Enterprise,
     EnterpriseSize,
@@ -103,7 +102,7 @@ def _code(n: int) -> str:
 def _officers(city: Any) -> list[User]:
     officers = list(User.objects.filter(username="liaison1"))
     for username, name, phone in OFFICERS:
-        officers.append(_user(username, name, phone, [(city.hub, Role.LIAISON)]))
+        officers.append(city.add_user(username, name, phone, [(city.hub, Role.LIAISON)]))
     for officer in officers:
         if not officer.email:
             User.objects.filter(pk=officer.pk).update(email=f"{officer.username}@qinglan.example")
@@ -234,7 +233,7 @@ def seed(city: Any, now: datetime) -> list[str]:
         f"企业服务：{len(enterprises)} 家企业，新增证照 {licences} 张（换证 {renewed} 张），"
         f"涉企工单 {orders} 张，到期提醒 {reminders} 条，值班安排 {shifts} 条"
         + (f"（{uncovered:%Y-%m-%d} 中心无人值班，首页会提示）" if uncovered else ""),
-        f"驻企员账号（密码均为 {DEMO_PASSWORD}）：",
+        f"驻企员账号（密码均为 {city.password}）：",
     ]
     for officer in officers:
         count = LiaisonAssignment.objects.filter(officer=officer).count()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from civicdesk.enterprises import board as enterprise_board
 from civicdesk.enterprises.forms import RenewalForm
 from civicdesk.enterprises.liaison import enterprises_of, served_orders
-from civicdesk.enterprises.models import Enterprise, Licence, LicenceReminder, LicenceRenewal, ReminderMessage
+from civicdesk.enterprises.lookup import search_enterprises
+from civicdesk.enterprises.models import Licence, LicenceReminder, LicenceRenewal, ReminderMessage
 from civicdesk.enterprises.reminders import renew
 from civicdesk.enterprises.tagging import TOPIC_NAME
 from civicdesk.org.models import OrgUnit, Role, User
@@ -48,20 +49,6 @@ def mine(request: HttpRequest) -> HttpResponse:
         "page": page,
         "enterprises": enterprises_of(user).order_by("name"),
     })
-
-
-def search_enterprises(user: User, query: str, limit: int = 15) -> list[Enterprise]:
-    """Enterprises matching a name fragment or credit code prefix; the officer's own first."""
-    query = query.strip()[:100]
-    own = list(enterprises_of(user).order_by("name"))
-    own_ids = {e.pk for e in own}
-    if query:
-        condition = Q(name__contains=query) | Q(credit_code__startswith=query.upper())
-        own = [e for e in own if query in e.name or e.credit_code.startswith(query.upper())]
-    else:
-        condition = Q(pk__in=[])
-    others = list(Enterprise.objects.filter(condition, active=True).exclude(pk__in=own_ids).order_by("name")[:limit])
-    return (own + others)[:limit]
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category
-from civicdesk.enterprises.views import search_enterprises
+from civicdesk.enterprises.lookup import search_enterprises
 from civicdesk.intake.calls import link_order, order_of_call
 from civicdesk.intake.forms import IntakeForm
 from civicdesk.intake.models import IntakeSubmission

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, SupervisionNotice, WorkOrder
 from civicdesk.orders.permissions import UNIT_ROLES
-from civicdesk.orders.workflow import WATCHED, WITH_UNIT, State
-from civicdesk.org.models import Role, User
+from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
+from civicdesk.org.models import OrgUnit, Role, User
 
 
 def _hub_scope(user: User, *roles: str) -> Q | None:
@@ -228,3 +229,11 @@ def supervision_notices(user: User) -> QuerySet[SupervisionNotice]:
         return SupervisionNotice.objects.none()
     orders = WorkOrder.objects.filter(scope).values("pk")
     return SupervisionNotice.objects.filter(order__in=orders).order_by("-created_at", "-pk")
+
+
+def open_orders_led_by(unit: OrgUnit) -> str:
+    """Why `unit` cannot be deactivated while it leads open orders, or "" (civicdesk.org.in_use)."""
+    count = WorkOrder.objects.filter(lead_unit=unit, state__in=sorted(OPEN)).count()
+    if not count:
+        return ""
+    return _("还有 %(n)s 张由该单位主办的未办结工单，请先办结或改派。") % {"n": count}

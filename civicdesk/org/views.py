@@ -18,10 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicdesk.catalogue.models import DispatchRule
-from civicdesk.orders.models import WorkOrder
-from civicdesk.orders.workflow import OPEN
 from civicdesk.org.forms import MembershipForm, ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
+from civicdesk.org.in_use import deactivation_blocks
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 View = Callable[..., HttpResponse]
@@ -93,24 +91,10 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/unit_form.html", context, status=_status(form))
 
 
-def _deactivation_blocks(unit: OrgUnit) -> list[str]:
-    blocks = []
-    children = unit.children.filter(active=True).count()
-    if children:
-        blocks.append(_("还有 %(n)s 个启用的下级单位，请先停用或移走它们。") % {"n": children})
-    open_orders = WorkOrder.objects.filter(lead_unit=unit, state__in=sorted(OPEN)).count()
-    if open_orders:
-        blocks.append(_("还有 %(n)s 张由该单位主办的未办结工单，请先办结或改派。") % {"n": open_orders})
-    rules = DispatchRule.objects.filter(unit=unit, active=True).count()
-    if rules:
-        blocks.append(_("派单目录中还有 %(n)s 条规则指向该单位，请先修改派单目录。") % {"n": rules})
-    return blocks
-
-
 @admin_required
 def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit, pk=pk)
-    blocks = _deactivation_blocks(unit) if unit.active else []
+    blocks = deactivation_blocks(unit) if unit.active else []
     if request.method == "POST" and unit.active and not blocks:
         unit.active = False
         unit.save(update_fields=["active"])

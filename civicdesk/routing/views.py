@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from civicdesk.catalogue.models import Category
-from civicdesk.catalogue.views import _in_tree_order
+from civicdesk.catalogue.models import Category, in_tree_order
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.views import admin_required
 from civicdesk.routing import accuracy, training
@@ -103,7 +102,7 @@ class SettingForm(forms.Form):
 
 
 def _setting_rows(active: ModelVersion | None, bound: dict[int, SettingForm] | None = None) -> list[dict[str, Any]]:
-    categories = _in_tree_order(list(Category.objects.filter(active=True)))
+    categories = in_tree_order(list(Category.objects.filter(active=True)))
     settings_by = {s.category_id: s for s in AutoDispatchSetting.objects.all()}
     per_category = active.per_category() if active is not None else {}
     rows = []

@@ -37,8 +37,8 @@ from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.enterprises.models import Enterprise
 from civicdesk.orders import actions
 from civicdesk.orders.errors import InvalidInput
-from civicdesk.orders.forms import ACTION_FORMS
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.moves import perform
 from civicdesk.orders.permissions import find_visible, visible_orders
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, User
@@ -311,7 +311,7 @@ def _perform(request: HttpRequest, action: str, number: str, payload: ActionIn) 
     user = caller(request)
     order = _visible(user, number)
     params = _params(action, order, payload)
-    ACTION_FORMS[action].perform(order, actor=user, expected_version=payload.expected_version, **params)
+    perform(action, order, actor=user, expected_version=payload.expected_version, **params)
     fresh = WorkOrder.objects.select_related(
         "hub", "lead_unit", "category", "area", "owner", "parent", "enterprise"
     ).get(pk=order.pk)

@@ -1,16 +1,17 @@
 """Orders and their history as the API shows them to one caller: the same masking and
-confidentiality rules as the console (orders.views.detail.contact_view)."""
+confidentiality rules as the console (orders.contact.contact_view)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from civicdesk.catalogue.models import Category
+from civicdesk.orders.contact import contact_view
 from civicdesk.orders.models import Assignment, OrderEvent, WorkOrder
+from civicdesk.orders.moves import available_moves
 from civicdesk.orders.permissions import can_see_identity
 from civicdesk.orders.privacy import text_for
 from civicdesk.orders.timeline import entries
-from civicdesk.orders.views.detail import available_moves, contact_view
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, User
 

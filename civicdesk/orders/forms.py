@@ -1,4 +1,5 @@
-"""One form per move a person makes on the order page, and the action it calls."""
+"""One form per move a person makes on the order page; the action each calls is the one
+the API calls too (civicdesk.orders.moves.PERFORM)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.textlimits import CountedLimits
-from civicdesk.orders import actions
 from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
+from civicdesk.orders.moves import PERFORM
 from civicdesk.org.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -190,39 +191,38 @@ class ActionSpec:
     style: str = "primary"
 
 
-def _spec(
-    form: type[ActionForm], perform: Callable[..., WorkOrder], button: StrOrPromise, style: str = "primary"
-) -> ActionSpec:
-    return ActionSpec(form, perform, button, style)
+def _spec(form: type[ActionForm], action: str, button: StrOrPromise, style: str = "primary") -> ActionSpec:
+    # The action comes from the one table the API uses too (civicdesk.orders.moves).
+    return ActionSpec(form, PERFORM[action], button, style)
 
 
 ACTION_FORMS: dict[str, ActionSpec] = {
-    "answer": _spec(AnswerForm, actions.answer_immediately, _("即时办结")),
-    "send_to_hub": _spec(NoteForm, actions.send_to_hub, _("提交派单")),
-    "dispatch": _spec(DispatchForm, actions.dispatch, _("派单")),
-    "redispatch": _spec(RedispatchForm, actions.redispatch, _("改派"), "warning"),
-    "sign": _spec(ActionForm, actions.sign_for, _("签收")),
-    "sign_part": _spec(ActionForm, actions.sign_part, _("协办签收")),
-    "sub_dispatch": _spec(SubDispatchForm, actions.sub_dispatch, _("下派")),
-    "request_return": _spec(ReturnForm, actions.request_return, _("申请退单"), "warning"),
-    "approve_return": _spec(ApproveReturnForm, actions.approve_return, _("同意退单")),
-    "refuse_return": _spec(ReasonForm, actions.refuse_return, _("驳回退单"), "danger"),
-    "request_extension": _spec(ExtensionForm, actions.request_extension, _("申请延期"), "warning"),
-    "approve_extension": _spec(ApproveExtensionForm, actions.approve_extension, _("同意延期")),
-    "refuse_extension": _spec(ReasonForm, actions.refuse_extension, _("驳回延期"), "danger"),
-    "request_suspension": _spec(ReasonForm, actions.request_suspension, _("申请挂起"), "warning"),
-    "approve_suspension": _spec(NoteForm, actions.approve_suspension, _("同意挂起")),
-    "refuse_suspension": _spec(ReasonForm, actions.refuse_suspension, _("驳回挂起"), "danger"),
-    "resume": _spec(NoteForm, actions.resume, _("恢复办理")),
-    "give_part": _spec(PartForm, actions.give_part, _("提交协办意见")),
-    "reply": _spec(ReplyForm, actions.reply, _("答复")),
-    "accept_reply": _spec(NoteForm, actions.accept_reply, _("审核通过")),
-    "send_back_reply": _spec(ReasonForm, actions.send_back_reply, _("审核退回"), "danger"),
-    "record_callback": _spec(CallbackForm, actions.record_callback, _("保存回访")),
-    "close_without_callback": _spec(ReasonForm, actions.close_without_callback, _("免回访办结"), "secondary"),
-    "merge": _spec(MergeForm, actions.merge, _("并单"), "secondary"),
-    "void": _spec(ReasonForm, actions.void, _("作废"), "danger"),
-    "transfer_out": _spec(TransferForm, actions.transfer_out, _("转出"), "secondary"),
-    "supervise": _spec(SuperviseForm, actions.supervise, _("督办"), "warning"),
-    "supplement": _spec(TextForm, actions.supplement, _("补充信息"), "secondary"),
+    "answer": _spec(AnswerForm, "answer", _("即时办结")),
+    "send_to_hub": _spec(NoteForm, "send_to_hub", _("提交派单")),
+    "dispatch": _spec(DispatchForm, "dispatch", _("派单")),
+    "redispatch": _spec(RedispatchForm, "redispatch", _("改派"), "warning"),
+    "sign": _spec(ActionForm, "sign", _("签收")),
+    "sign_part": _spec(ActionForm, "sign_part", _("协办签收")),
+    "sub_dispatch": _spec(SubDispatchForm, "sub_dispatch", _("下派")),
+    "request_return": _spec(ReturnForm, "request_return", _("申请退单"), "warning"),
+    "approve_return": _spec(ApproveReturnForm, "approve_return", _("同意退单")),
+    "refuse_return": _spec(ReasonForm, "refuse_return", _("驳回退单"), "danger"),
+    "request_extension": _spec(ExtensionForm, "request_extension", _("申请延期"), "warning"),
+    "approve_extension": _spec(ApproveExtensionForm, "approve_extension", _("同意延期")),
+    "refuse_extension": _spec(ReasonForm, "refuse_extension", _("驳回延期"), "danger"),
+    "request_suspension": _spec(ReasonForm, "request_suspension", _("申请挂起"), "warning"),
+    "approve_suspension": _spec(NoteForm, "approve_suspension", _("同意挂起")),
+    "refuse_suspension": _spec(ReasonForm, "refuse_suspension", _("驳回挂起"), "danger"),
+    "resume": _spec(NoteForm, "resume", _("恢复办理")),
+    "give_part": _spec(PartForm, "give_part", _("提交协办意见")),
+    "reply": _spec(ReplyForm, "reply", _("答复")),
+    "accept_reply": _spec(NoteForm, "accept_reply", _("审核通过")),
+    "send_back_reply": _spec(ReasonForm, "send_back_reply", _("审核退回"), "danger"),
+    "record_callback": _spec(CallbackForm, "record_callback", _("保存回访")),
+    "close_without_callback": _spec(ReasonForm, "close_without_callback", _("免回访办结"), "secondary"),
+    "merge": _spec(MergeForm, "merge", _("并单"), "secondary"),
+    "void": _spec(ReasonForm, "void", _("作废"), "danger"),
+    "transfer_out": _spec(TransferForm, "transfer_out", _("转出"), "secondary"),
+    "supervise": _spec(SuperviseForm, "supervise", _("督办"), "warning"),
+    "supplement": _spec(TextForm, "supplement", _("补充信息"), "secondary"),
 }

@@ -14,18 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.files import protected_file
-from civicdesk.lib.masking import mask_name, mask_phone
+from civicdesk.orders.contact import CONTACT_ROLES, contact_view
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, Attachment, OrderEvent, PersonalDataAccess, WorkOrder
-from civicdesk.orders.permissions import can, can_see_identity, find_visible, identity_visible, visible_orders
+from civicdesk.orders.moves import available_moves
+from civicdesk.orders.permissions import can_see_identity, find_visible, identity_visible, visible_orders
 from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
-
-# Roles that work with the caller directly and see the full contact without asking.
-CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
 
 
 def visible_order(user: User, number: str) -> WorkOrder:
@@ -34,26 +32,6 @@ def visible_order(user: User, number: str) -> WorkOrder:
     if order is None:
         raise Http404(_("没有找到该工单，或您无权查看。"))
     return order
-
-
-def available_moves(user: User, order: WorkOrder) -> list[str]:
-    return [
-        action
-        for action, move in MOVES.items()
-        if action in ACTION_FORMS and order.state in move.sources and can(user, order, action)
-    ]
-
-
-def contact_view(user: User, order: WorkOrder, revealed: bool) -> dict[str, Any]:
-    if not can_see_identity(user, order):
-        return {"name": _("（保密）"), "phone": _("（保密）"), "can_reveal": False, "masked": True}
-    full = revealed or bool(user.roles & CONTACT_ROLES)
-    return {
-        "name": order.citizen_name if full else mask_name(order.citizen_name),
-        "phone": order.citizen_phone if full else mask_phone(order.citizen_phone),
-        "can_reveal": not full and bool(order.citizen_phone or order.citizen_name),
-        "masked": not full,
-    }
 
 
 def _forms(user: User, order: WorkOrder, bound: dict[str, ActionForm]) -> list[dict[str, Any]]:

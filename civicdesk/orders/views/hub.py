@@ -33,11 +33,12 @@ from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders import actions, deadlines, queues
+from civicdesk.orders.contact import contact_view
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, MergeForm, UnitChoiceField
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.permissions import can, visible_orders
-from civicdesk.orders.views.detail import contact_view, visible_order
+from civicdesk.orders.views.detail import visible_order
 from civicdesk.orders.workflow import MOVES, OPEN, State
 from civicdesk.org.models import OrgUnit, Role, User
 

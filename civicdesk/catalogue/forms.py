@@ -7,15 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.catalogue.fields import CategoryChoiceField
 from civicdesk.catalogue.models import Area, Category, DispatchRule
 from civicdesk.lib.textlimits import CountedLimits
-from civicdesk.org.forms import UnitChoiceField
+from civicdesk.org.fields import UnitChoiceField
 from civicdesk.org.models import OrgUnit
-
-
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name())
 
 
 class AreaChoiceField(forms.ModelChoiceField):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.forms import DispatchRuleForm
 from civicdesk.catalogue.models import Category, DispatchRule, in_tree_order
-from civicdesk.org.views import admin_required
+from civicdesk.org.web import admin_required
 
 
 @admin_required

@@ -21,6 +21,7 @@ from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.forms import OwnPasswordForm
 from civicdesk.org.models import Role, User
+from civicdesk.org.web import current_user
 from civicdesk.runtime.health import health
 from civicdesk.worktime.duty import gaps_for
 
@@ -103,7 +104,7 @@ _PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, Str
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     roles = user.roles
     panels = [
         _panel(str(title), queue(user), link, str(empty), query=query)
@@ -124,7 +125,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if Role.ADMIN not in user.roles:
         raise PermissionDenied(_("您没有查看此页面的权限。"))
     return render(request, "console/manage.html", {"health": health()})

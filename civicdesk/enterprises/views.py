@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +21,15 @@ from django.views.decorators.http import require_POST
 from civicdesk.enterprises import board as enterprise_board
 from civicdesk.enterprises.forms import RenewalForm
 from civicdesk.enterprises.liaison import enterprises_of, served_orders
-from civicdesk.enterprises.lookup import search_enterprises
+from civicdesk.enterprises.lookup import find_enterprise, search_enterprises
 from civicdesk.enterprises.models import Licence, LicenceReminder, LicenceRenewal, ReminderMessage
 from civicdesk.enterprises.reminders import renew
 from civicdesk.enterprises.tagging import TOPIC_NAME
+from civicdesk.orders.actions import link_enterprise
+from civicdesk.orders.errors import ActionError
+from civicdesk.orders.permissions import visible_order
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user
 
 # Who sees the board: the hub's people who read figures, liaison officers and units (each
 # sees only the orders it may open: visible_orders).
@@ -39,7 +43,7 @@ EXPIRY_WINDOW_DAYS = 90
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """我的企业诉求: every order of the companies the officer is stationed at."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if Role.LIAISON not in user.roles:
         raise PermissionDenied(_("只有驻企员可以查看此页面。"))
     orders = served_orders(user).select_related("lead_unit", "category", "enterprise")
@@ -54,7 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """The options of the intake form's enterprise picker (htmx)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if not user.roles & {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}:
         raise PermissionDenied(_("您没有受理工单的权限。"))
     found = search_enterprises(user, request.GET.get("q") or request.GET.get("enterprise") or "")
@@ -73,7 +77,7 @@ def _day(value: str | None, default: date) -> date:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if not user.roles & BOARD_ROLES:
         raise PermissionDenied(_("您没有查看此页面的权限。"))
     today = timezone.localdate()
@@ -117,7 +121,7 @@ MINE = "mine"  # the licence page's scope for a liaison officer: their companies
 
 @login_required
 def licences(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     units = licence_units(user)
     liaison = Role.LIAISON in user.roles
     chosen = request.GET.get("unit")
@@ -192,7 +196,7 @@ def _licence_context(user: User, unit: OrgUnit | None, units: list[OrgUnit], for
 @login_required
 @require_POST
 def renew_licence(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     units = licence_units(user)
     licence = Licence.objects.select_related("issuing_unit", "enterprise").filter(
         pk=pk, issuing_unit__in=[u.pk for u in units]
@@ -220,7 +224,7 @@ def renew_licence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """企业服务: where each role starts — an officer's own orders, else the board."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if Role.LIAISON in user.roles:
         return redirect("enterprises:mine")
     if user.roles & BOARD_ROLES:
@@ -234,12 +238,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def link(request: HttpRequest, number: str) -> HttpResponse:
     """Link an order to the enterprise it concerns after intake (the action tags it 涉企)."""
-    from civicdesk.enterprises.lookup import find_enterprise
-    from civicdesk.orders.actions import link_enterprise
-    from civicdesk.orders.errors import ActionError
-    from civicdesk.orders.views.detail import visible_order
-
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     order = visible_order(user, number)
     enterprise = find_enterprise(request.POST.get("enterprise", ""))
     if enterprise is None:

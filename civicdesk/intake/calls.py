@@ -24,8 +24,10 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.intake.models import Call, CallEvent, CallEventKind, CallState
 from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.errors import PermissionDenied as ActionDenied
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user
 
 CALL_ROLES = (Role.OPERATOR, Role.DISPATCHER)
 _CALL_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
@@ -70,8 +72,6 @@ def record_event(
     or the telephony system's account holding that role)."""
     hub = _hub_of(poster)
     if hub is None:
-        from civicdesk.orders.errors import PermissionDenied as ActionDenied
-
         raise ActionDenied(_("您没有上报来电事件的权限。"))
     call_id, phone, extension = call_id.strip(), re.sub(r"[\s-]", "", phone or ""), extension.strip()[:20]
     if not _CALL_ID.match(call_id):
@@ -169,7 +169,7 @@ def _require_calls(user: User) -> OrgUnit:
 
 @login_required
 def missed_page(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_calls(user)
     calls = list(missed_calls(user)[:200])
     counts = dict(
@@ -183,7 +183,7 @@ def missed_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def called_back(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_calls(user)
     call = missed_calls(user).filter(pk=pk).first()
     if call is None:

@@ -30,6 +30,7 @@ from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.privacy import log_phone_search
 from civicdesk.orders.workflow import OPEN
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user
 from civicdesk.routing.suggestions import suggest as routing_suggest
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}
@@ -82,7 +83,7 @@ def _screen_pop_url(call_id: str, caller: str) -> str:
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     hub = _require_intake(user)
     # A liaison officer (and nobody else at the desk) files for a company: it must be named.
     liaison_only = not user.roles & {Role.OPERATOR, Role.DISPATCHER}
@@ -221,7 +222,7 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
 
 @login_required
 def done(request: HttpRequest, number: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_intake(user)
     order = visible_orders(user).filter(number=number).first()
     if order is None:
@@ -238,7 +239,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """While the operator types: category and unit suggestions, similar open orders. A POST
     (htmx, with the CSRF header): what the caller said never goes into a URL, and so never
     into an access log."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_intake(user)
     typed = request.POST
     area = (
@@ -286,7 +287,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @require_POST
 def caller(request: HttpRequest) -> HttpResponse:
     """The caller's past orders by their number: a POST, like the suggestions."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_intake(user)
     return render(
         request, "intake/_history.html", {"history": _caller_history(user, request.POST.get("citizen_phone", ""))}

@@ -23,14 +23,15 @@ from civicdesk.knowledge import actions, excel, search, similar, usage
 from civicdesk.knowledge.forms import ArticleForm, DictionaryForm, ImportForm, NoteForm
 from civicdesk.knowledge.models import Article, ArticleStatus, DictionaryWord, SynonymGroup
 from civicdesk.orders.errors import ActionError, ConflictError
-from civicdesk.orders.views.detail import visible_order
+from civicdesk.orders.permissions import visible_order
 from civicdesk.org.models import Role, User
+from civicdesk.org.web import current_user
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}
 
 
 def _staff(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if not user.roles:
         raise DjangoPermissionDenied(_("您没有访问知识库的权限。"))
     return user

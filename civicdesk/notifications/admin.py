@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.lib.masking import mask_phone
 from civicdesk.notifications import actions
 from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, Medium, OutboxMessage
+from civicdesk.org.web import current_user
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -37,12 +38,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempt_count=0, handed_at=None
         )
         for pk in queryset.filter(status=DeliveryStatus.UNKNOWN).values_list("pk", flat=True):
-            actions.send_again(pk, by=request.user)  # type: ignore[arg-type]
+            actions.send_again(pk, by=current_user(request))
 
     @admin.action(description="标记为已发送（已核实送达）")
     def mark_sent(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         for pk in queryset.filter(status=DeliveryStatus.UNKNOWN).values_list("pk", flat=True):
-            actions.mark_sent(pk, by=request.user)  # type: ignore[arg-type]
+            actions.mark_sent(pk, by=current_user(request))
 
     @admin.display(description=_("收件地址"))
     def masked_address(self, message: OutboxMessage) -> str:

@@ -13,7 +13,7 @@ from civicdesk.lib.masking import mask_phone
 from civicdesk.notifications import actions
 from civicdesk.notifications.models import DeliveryStatus, Medium, OutboxMessage
 from civicdesk.orders.errors import ActionError
-from civicdesk.org.views import admin_required
+from civicdesk.org.web import admin_required, current_user
 
 
 @admin_required
@@ -36,7 +36,7 @@ def settle(request: HttpRequest, message_id: int, decision: str) -> HttpResponse
     if act is None:
         return redirect("notifications:unknown")
     try:
-        act(message_id, by=request.user)  # type: ignore[arg-type]
+        act(message_id, by=current_user(request))
     except ActionError as exc:
         messages.error(request, exc.message)
     else:

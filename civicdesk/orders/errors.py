@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import exceptions as django_exceptions
 from django.utils.functional import Promise
 
 
@@ -15,7 +16,11 @@ class ActionError(Exception):
         self.fields = fields or {}
 
 
-class PermissionDenied(ActionError):
+class PermissionDenied(ActionError, django_exceptions.PermissionDenied):
+    """The person may not make this move. Also Django's PermissionDenied, so there is one
+    kind of refusal: a view that lets it through answers 403, and `except PermissionDenied`
+    written against either name catches both."""
+
     code = "permission_denied"
 
 

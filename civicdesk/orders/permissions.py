@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from civicdesk.orders.errors import PermissionDenied
@@ -195,3 +196,12 @@ def find_visible(user: User, number: str) -> WorkOrder | None:
         .filter(number=number)
         .first()
     )
+
+
+def visible_order(user: User, number: str) -> WorkOrder:
+    """find_visible for a page or an API call: the order, or Http404 (the same for "no such
+    order" and "not yours")."""
+    order = find_visible(user, number)
+    if order is None:
+        raise Http404(_("没有找到该工单，或您无权查看。"))
+    return order

@@ -10,17 +10,8 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.textlimits import CountedLimits
+from civicdesk.org.fields import UnitChoiceField
 from civicdesk.org.models import Membership, OrgUnit, Role, User
-
-
-def unit_label(unit: OrgUnit) -> str:
-    depth = max(0, unit.path.count("/") - 2)
-    return "\u3000" * depth + unit.name + ("" if unit.active else str(_("（已停用）")))
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return unit_label(obj)
 
 
 def _style(form: forms.BaseForm) -> None:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -21,22 +18,9 @@ from django.views.decorators.http import require_POST
 from civicdesk.org.forms import MembershipForm, ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
 from civicdesk.org.in_use import deactivation_blocks
 from civicdesk.org.models import Membership, OrgUnit, Role, User
+from civicdesk.org.web import admin_required
 
 View = Callable[..., HttpResponse]
-
-
-def admin_required(view: View) -> View:
-    """Signed in and holding the admin role in some unit; 403 otherwise."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if Role.ADMIN not in user.roles:
-            raise PermissionDenied(_("您没有查看此页面的权限。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _depth(unit: OrgUnit) -> int:

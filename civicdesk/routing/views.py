@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.models import Category, in_tree_order
 from civicdesk.org.models import OrgUnit, Role, User
-from civicdesk.org.views import admin_required
+from civicdesk.org.web import admin_required, current_user
 from civicdesk.routing import accuracy, training
 from civicdesk.routing.models import AutoDispatchDecision, AutoDispatchSetting, ModelVersion, Outcome, VersionStatus
 from civicdesk.routing.tasks import request_training
@@ -30,7 +30,7 @@ ACCURACY_ROLES = {Role.ADMIN, Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR}
 
 
 def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return current_user(request)
 
 
 def _pct(value: float | None) -> str:

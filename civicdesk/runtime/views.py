@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from civicdesk.org.views import admin_required
+from civicdesk.org.web import admin_required
 from civicdesk.runtime.health import health
 from civicdesk.runtime.models import SweepState
 from civicdesk.runtime.sweeps import SWEEPS

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +22,7 @@ from civicdesk.lib.files import protected_file
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES, Period, drill
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
@@ -32,9 +32,9 @@ PAGE = 50
 
 
 def _require(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.roles & STATS_ROLES):
-        raise PermissionDenied(_("统计页面仅供领导、派单员、督办员和管理员查看。"))
+    """The signed-in user, if they may read the figures (403 otherwise)."""
+    user = current_user(request)
+    require_role(user, STATS_ROLES, _("统计页面仅供领导、派单员、督办员和管理员查看。"))
     return user
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user
 from civicdesk.worktime.duty import covered_units
 from civicdesk.worktime.forms import DutyShiftForm
 from civicdesk.worktime.limits import work_calendar
@@ -153,7 +154,7 @@ def _weeks(unit: OrgUnit, first: date, today: date) -> list[list[dict[str, Any]]
 
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     rights = _rights_or_403(user)
     source = request.POST if request.method == "POST" else request.GET
     unit = _chosen(rights, source.get("unit"))
@@ -197,7 +198,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 def roster_copy(request: HttpRequest) -> HttpResponse:
     """Copy the week before `week` into `week`: each shift moves seven days on when that day is
     a day off still ahead and the person is not already on it."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     rights = _rights_or_403(user)
     unit = _chosen(rights, request.POST.get("unit"))
     if not rights.may_edit(unit):
@@ -233,7 +234,7 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def roster_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     rights = _rights_or_403(user)
     shift = get_object_or_404(DutyShift.objects.select_related("unit"), pk=pk)
     if not rights.may_view(shift.unit):

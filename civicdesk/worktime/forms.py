@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.catalogue.forms import CategoryChoiceField
+from civicdesk.catalogue.fields import CategoryChoiceField
 from civicdesk.catalogue.models import Category
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.lib.worktime import LimitUnit

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.models import RequestType, Urgency
 from civicdesk.lib.worktime import china_calendar_years, china_is_workday
-from civicdesk.org.views import admin_required
+from civicdesk.org.web import admin_required, current_user
 from civicdesk.worktime.forms import CalendarDayForm, ScheduleImportForm, TimeLimitPolicyForm
 from civicdesk.worktime.limits import resolve_limit, work_calendar
 from civicdesk.worktime.models import CalendarDay, Stage, TimeLimitPolicy, YearSchedule
@@ -230,7 +230,7 @@ def _save_day(request: HttpRequest, form: CalendarDayForm, moved_from: date | No
     day: date = form.cleaned_data["day"]
     entry = CalendarDay(day=day, is_workday=form.cleaned_data["is_workday"], note=form.cleaned_data["note"])
     remove = [moved_from] if moved_from is not None and moved_from != day else []
-    change_days({day: (entry.is_workday, entry.note)}, remove=remove, actor=request.user,  # type: ignore[arg-type]
+    change_days({day: (entry.is_workday, entry.note)}, remove=remove, actor=current_user(request),
                 reason=_("工作日历调整：%(day)s") % {"day": entry})
     return CalendarDay.objects.get(day=day)
 
@@ -275,7 +275,7 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(CalendarDay, pk=pk)
     text, day = str(entry), entry.day
-    change_days({}, remove=[day], actor=request.user,  # type: ignore[arg-type]
+    change_days({}, remove=[day], actor=current_user(request),
                 reason=_("工作日历调整：删除 %(day)s") % {"day": text})
     messages.success(request, _("已删除日历调整：%(day)s（恢复按国务院安排）") % {"day": text})
     return redirect(reverse("worktime:calendar") + f"?month={day:%Y-%m}&year={day.year}")
@@ -321,7 +321,7 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
         reason = _("录入 %(year)s 年节假日安排（%(source)s）") % {"year": year, "source": source.label}
         change = change_days(
             {d.day: (d.is_workday, d.note) for d in chosen},
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             reason=reason,
             year=(year, source, text),
         )

@@ -19,19 +19,12 @@ from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, Attachment, OrderEvent, PersonalDataAccess, WorkOrder
 from civicdesk.orders.moves import available_moves
-from civicdesk.orders.permissions import can_see_identity, find_visible, identity_visible, visible_orders
+from civicdesk.orders.permissions import can_see_identity, identity_visible, visible_order, visible_orders
 from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
-
-
-def visible_order(user: User, number: str) -> WorkOrder:
-    """The order if the user may open it; a 404 otherwise, so guessing numbers reveals nothing."""
-    order = find_visible(user, number)
-    if order is None:
-        raise Http404(_("没有找到该工单，或您无权查看。"))
-    return order
+from civicdesk.org.web import current_user, safe_next
 
 
 def _forms(user: User, order: WorkOrder, bound: dict[str, ActionForm]) -> list[dict[str, Any]]:
@@ -53,7 +46,7 @@ def render_order(
     revealed: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
     timeline = entries(events, show_people=True)
     if not knows_caller(user, order):
@@ -83,13 +76,13 @@ def render_order(
 
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render_order(request, visible_order(request.user, number))  # type: ignore[arg-type]
+    return render_order(request, visible_order(current_user(request), number))
 
 
 @login_required
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     order = visible_order(user, number)
     spec = ACTION_FORMS.get(action)
     if spec is None:
@@ -122,8 +115,8 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         form.data = data
         return render_order(request, fresh, bound={action: form}, status=400)
     messages.success(request, _("已%(action)s：%(number)s") % {"action": MOVES[action].label, "number": number})
-    nxt = request.POST.get("next")
-    if nxt and nxt.startswith("/") and not nxt.startswith("//"):
+    nxt = safe_next(request, "")
+    if nxt:
         return redirect(nxt)
     if not visible_orders(user).filter(pk=order.pk).exists():
         return redirect("console:home")
@@ -133,7 +126,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def reveal_contact(request: HttpRequest, number: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     order = visible_order(user, number)
     if not can_see_identity(user, order):
         raise Http404(_("该工单为保密工单，不能查看来电人信息。"))
@@ -149,7 +142,7 @@ _INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     """An order's attachment (a photo, a reply's document) for whoever may open the order;
     the same 404 for "no such file" and "not yours"."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     order = visible_order(user, number)
     found = Attachment.objects.filter(order=order, pk=pk).first()
     if found is None:

@@ -24,7 +24,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,22 +36,17 @@ from civicdesk.orders.contact import contact_view
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, MergeForm, UnitChoiceField
 from civicdesk.orders.models import OrderEvent, WorkOrder
-from civicdesk.orders.permissions import can, visible_orders
-from civicdesk.orders.views.detail import visible_order
+from civicdesk.orders.permissions import can, visible_order, visible_orders
 from civicdesk.orders.workflow import MOVES, OPEN, State
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user, require_role, safe_next
 
 PAGE_SIZE = 50
 SUPERVISION_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER)
 
 
 def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _require(user: User, *roles: str) -> None:
-    if not user.roles & set(roles):
-        raise PermissionDenied(_("您没有查看此页面的权限。"))
+    return current_user(request)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -67,13 +61,6 @@ def _respond(
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) and nxt.startswith("/"):
-        return nxt
-    return fallback
 
 
 def _row_auto_id(order: WorkOrder) -> str:
@@ -454,7 +441,7 @@ def _board(request: HttpRequest, user: User, tab: str, status: int = 200, **kwar
 
 def _dispatcher(request: HttpRequest) -> User:
     user = _user(request)
-    _require(user, Role.DISPATCHER)
+    require_role(user, (Role.DISPATCHER,))
     return user
 
 
@@ -720,7 +707,7 @@ def _merge_context(
         "form": form,
         "order_contact": contact_view(user, order, False),
         "chosen_contact": contact_view(user, chosen, False) if chosen is not None else None,
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
         "chosen_unsuitable": chosen is not None and (chosen.state in _NOT_PARENT or chosen.parent_id is not None),
     }
 
@@ -765,7 +752,7 @@ def merge(request: HttpRequest, number: str) -> HttpResponse:
     messages.success(
         request, _("工单 %(child)s 已并入 %(parent)s。") % {"child": order.number, "parent": parent.number}
     )
-    return redirect(_safe_next(request, reverse("orders:detail", args=[parent.number])))
+    return redirect(safe_next(request, reverse("orders:detail", args=[parent.number])))
 
 
 # ---------------------------------------------------------------------------------------
@@ -891,7 +878,7 @@ def _supervision_context(
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require(user, *SUPERVISION_ROLES)
+    require_role(user, SUPERVISION_ROLES)
     return _respond(request, "orders/hub/supervision.html", "orders/hub/_supervision.html",
                     _supervision_context(request, user))
 
@@ -901,13 +888,13 @@ def supervision(request: HttpRequest) -> HttpResponse:
 def escalate(request: HttpRequest, number: str) -> HttpResponse:
     """督办 one order with a note: its supervision level goes up by one."""
     user = _user(request)
-    _require(user, *SUPERVISION_ROLES)
+    require_role(user, SUPERVISION_ROLES)
     order = visible_order(user, number)
     if not can(user, order, "supervise"):
         raise PermissionDenied(_("只有本中心的督办员可以督办。"))
     spec = ACTION_FORMS["supervise"]
     form = spec.form(request.POST, order=order, prefix="supervise", auto_id=_row_auto_id(order))
-    back = _safe_next(request, reverse("orders:supervision"))
+    back = safe_next(request, reverse("orders:supervision"))
 
     def row(current: WorkOrder, status: int, *, bound: ActionForm | None = None, notice: str = "",
             level: str = "warning") -> HttpResponse:

@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from civicdesk.orders.joint import parts_of, unit_part_figures
 from civicdesk.orders.models import Assignment, AssignmentRole
-from civicdesk.orders.views.detail import visible_order
-from civicdesk.org.models import User
+from civicdesk.orders.permissions import visible_order
+from civicdesk.org.web import current_user
 
 FIGURE_DAYS = 90
 
 
 @login_required
 def joint(request: HttpRequest, number: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     order = visible_order(user, number)
     now = timezone.now()
     parts = parts_of(order, now)

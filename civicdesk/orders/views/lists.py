@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,13 +22,14 @@ from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.privacy import log_phone_search
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
+from civicdesk.org.web import current_user
 
 PAGE_SIZE = 50
 
 
-def _require(user: User, *roles: str) -> None:
-    if not user.roles & set(roles):
-        raise PermissionDenied(_("您没有查看此页面的权限。"))
+def _page(request: HttpRequest, orders: QuerySet[WorkOrder]) -> object:
+    orders = orders.select_related("lead_unit", "category", "area")
+    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _render(request: HttpRequest, title: str, sections: list[tuple[str, object]], **extra: object) -> HttpResponse:
@@ -75,7 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Orders by number, phone or words. The search box posts, so that a phone number never
     lands in a URL (and so in access logs and browser history); a search by number or words
     is turned into an ordinary link (GET) to keep results linkable."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     params = request.POST if request.method == "POST" else request.GET
     query = (params.get("q") or "").strip()[:100]
     state = params.get("state")

@@ -30,10 +30,10 @@ from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, AssignmentRole, DeadlineStatus, WorkOrder
-from civicdesk.orders.permissions import UNIT_ROLES, can
-from civicdesk.orders.views.detail import visible_order
+from civicdesk.orders.permissions import UNIT_ROLES, can, visible_order
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user, safe_next
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import Stage
 
@@ -222,7 +222,7 @@ def _require_unit_role(user: User) -> None:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_unit_role(user)
     tabs = _tabs(user)
     tab = request.GET.get("tab", "all")
@@ -260,18 +260,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt.startswith("/") and not nxt.startswith("//"):
-        return nxt
-    return default
-
-
 @login_required
 @require_POST
 def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Sign for an order (or an assisting part) from its inbox row; htmx swaps the row."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_unit_role(user)
     if action not in INLINE_MOVES:
         raise Http404(_("没有这个操作。"))
@@ -292,7 +285,7 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         levels = {"success": messages.SUCCESS, "warning": messages.WARNING}
         messages.add_message(request, levels.get(level, messages.ERROR), message)
-        return redirect(_safe_next(request, reverse("orders:inbox")))
+        return redirect(safe_next(request, reverse("orders:inbox")))
     fresh = visible_order(user, number)
     now = timezone.now()
     part = _parts_by_order(user, [fresh]).get(fresh.pk)
@@ -301,7 +294,7 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return render(
         request,
         "orders/unit/_inbox_row.html",
-        {"row": row, "here": _safe_next(request, reverse("orders:inbox")), "show_unit": Role.UNIT_HEAD in user.roles},
+        {"row": row, "here": safe_next(request, reverse("orders:inbox")), "show_unit": Role.UNIT_HEAD in user.roles},
     )
 
 
@@ -309,12 +302,12 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
 def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One move's form (reply, extension, return, sub-dispatch, assisting part) on a page of
     its own, opened from an inbox row; it posts to the order's act endpoint."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_unit_role(user)
     if action not in ROW_MOVES:
         raise Http404(_("没有这个操作。"))
     order = visible_order(user, number)
-    back = _safe_next(request, reverse("orders:inbox"))
+    back = safe_next(request, reverse("orders:inbox"))
     if order.state not in MOVES[action].sources or not can(user, order, action):
         messages.warning(
             request,
@@ -382,7 +375,7 @@ def _require_callback_agent(user: User) -> None:
 
 @login_required
 def callbacks(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_callback_agent(user)
     orders = queues.callback_queue(user).select_related("lead_unit", "category", "hub")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -400,7 +393,7 @@ def callbacks(request: HttpRequest) -> HttpResponse:
 @login_required
 def callback(request: HttpRequest, number: str) -> HttpResponse:
     """One order's callback: the script, the answers, or closing it when unreachable."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     _require_callback_agent(user)
     order = visible_order(user, number)
     if order.state != State.AWAITING_CALLBACK or not can(user, order, "record_callback"):

@@ -91,11 +91,6 @@ def parts_of(order: WorkOrder, now: datetime | None = None) -> list[PartView]:
     return [part_status(a, now) for a in rows]
 
 
-def overdue_parts(parts: QuerySet[Assignment], now: datetime | None = None) -> QuerySet[Assignment]:
-    now = now or timezone.now()
-    return parts.filter(active=True, role=AssignmentRole.ASSIST, part_given_at__isnull=True, part_due_at__lt=now)
-
-
 @dataclass(frozen=True)
 class UnitParts:
     """A unit's assisting parts: how many it was given, handed in, handed in on time, and

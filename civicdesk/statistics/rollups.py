@@ -35,7 +35,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from civicdesk.catalogue.models import Area, Category, Topic
+from civicdesk.catalogue.models import Area, Category
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
 from civicdesk.orders.workflow import TERMINAL, State
 from civicdesk.org.models import OrgUnit
@@ -738,6 +738,3 @@ def first_dispatch_accuracy(
     return {key: figs["first_dispatch_accuracy"] for key, figs in rows.items()
             if figs["first_dispatch_accuracy"].denominator}
 
-
-def topic_ids() -> list[int]:
-    return list(Topic.objects.values_list("pk", flat=True))

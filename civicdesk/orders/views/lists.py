@@ -1,5 +1,6 @@
-"""The queue pages: search. (The unit inbox and the callback queue live in orders.views.unit;
-the dispatch board, its review queues and supervision in orders.views.hub.)"""
+"""The queue pages: search. (The unit inbox lives in orders.views.unit, the callback queue in
+orders.views.callbacks; the dispatch board and its review queues in orders.views.board,
+merging in orders.views.merge, supervision in orders.views.supervision.)"""
 
 from __future__ import annotations
 

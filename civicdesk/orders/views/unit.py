@@ -1,5 +1,5 @@
-"""The pages units and callback agents work in: the unit inbox (with inline sign-for and
-quick moves) and the callback queue (with the script to read and the answers to record).
+"""The page units work in: the unit inbox, with inline sign-for and quick moves. (The
+callback queue is the hub's: orders.views.callbacks.)
 
 Every change goes through an action; the move forms are the order page's (ACTION_FORMS)
 and post to the same act endpoint, so validation and conflicts behave the same everywhere.
@@ -9,86 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicdesk.lib.worktime import LimitUnit, WorkCalendar
+from civicdesk.lib.worktime import WorkCalendar
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, AssignmentRole, DeadlineStatus, WorkOrder
 from civicdesk.orders.permissions import UNIT_ROLES, can, visible_order
+from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit, Role, User
-from civicdesk.org.web import current_user, safe_next
+from civicdesk.org.web import current_user, require_role, safe_next
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import Stage
-
-PAGE_SIZE = 50
-
-# ---------------------------------------------------------------------------------------
-# Deadline words
-
-
-def _number(value: float) -> str:
-    return f"{round(value, 1):g}"
-
-
-def _working_amount(minutes: float, per_day: int) -> str:
-    if minutes >= per_day:
-        return _("%(n)s 个工作日") % {"n": _number(minutes / per_day)}
-    if minutes >= 60:
-        return _("%(n)s 个工作小时") % {"n": _number(minutes / 60)}
-    return _("%(n)s 分钟") % {"n": max(1, round(minutes))}
-
-
-def _wall_amount(hours: float) -> str:
-    if hours >= 48:
-        return _("%(n)s 天") % {"n": _number(hours / 24)}
-    if hours >= 1:
-        return _("%(n)s 小时") % {"n": _number(hours)}
-    return _("%(n)s 分钟") % {"n": max(1, round(hours * 60))}
-
-
-def countdown(due: datetime | None, now: datetime, unit: LimitUnit, calendar: WorkCalendar) -> str:
-    """"剩余 1.5 个工作日" / "已超期 3 个工作小时": the time left (or past) in the unit the
-    limit is counted in, so working-day limits never count nights and holidays."""
-    if due is None:
-        return ""
-    if unit is LimitUnit.CALENDAR_HOURS:
-        hours = (due - now).total_seconds() / 3600
-        if hours > 0:
-            return _("剩余 %(t)s") % {"t": _wall_amount(hours)}
-        return _("已超期 %(t)s") % {"t": _wall_amount(-hours)}
-    if due > now:
-        minutes = calendar.working_minutes_between(now, due)
-        if minutes < 1:
-            return _("下一个工作时段开始即到期")
-        return _("剩余 %(t)s") % {"t": _working_amount(minutes, calendar.minutes_per_day)}
-    minutes = calendar.working_minutes_between(due, now)
-    if minutes < 1:
-        return _("已超期（非工作时间内到期）")
-    return _("已超期 %(t)s") % {"t": _working_amount(minutes, calendar.minutes_per_day)}
-
-
-def handle_countdown(order: WorkOrder, now: datetime, calendar: WorkCalendar) -> str:
-    if order.state == State.SUSPENDED:
-        return _("已挂起，计时暂停")
-    return countdown(order.handle_due_at, now, deadlines.limit(order, Stage.HANDLE).unit, calendar)
-
 
 # ---------------------------------------------------------------------------------------
 # The unit inbox
@@ -215,15 +160,10 @@ def build_row(
                inline, moves)
 
 
-def _require_unit_role(user: User) -> None:
-    if not user.roles & set(UNIT_ROLES):
-        raise PermissionDenied(_("您没有查看此页面的权限。"))
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    _require_unit_role(user)
+    require_role(user, UNIT_ROLES)
     tabs = _tabs(user)
     tab = request.GET.get("tab", "all")
     if tab not in {t.key for t in tabs}:
@@ -265,7 +205,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Sign for an order (or an assisting part) from its inbox row; htmx swaps the row."""
     user = current_user(request)
-    _require_unit_role(user)
+    require_role(user, UNIT_ROLES)
     if action not in INLINE_MOVES:
         raise Http404(_("没有这个操作。"))
     order = visible_order(user, number)
@@ -303,7 +243,7 @@ def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One move's form (reply, extension, return, sub-dispatch, assisting part) on a page of
     its own, opened from an inbox row; it posts to the order's act endpoint."""
     user = current_user(request)
-    _require_unit_role(user)
+    require_role(user, UNIT_ROLES)
     if action not in ROW_MOVES:
         raise Http404(_("没有这个操作。"))
     order = visible_order(user, number)
@@ -334,95 +274,3 @@ def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
             "countdown": handle_countdown(order, now, work_calendar()),
         },
     )
-
-
-# ---------------------------------------------------------------------------------------
-# The callback queue
-
-
-def _greeting_name(order: WorkOrder) -> str:
-    name = order.citizen_name.strip()
-    return name or _("来电人")
-
-
-def callback_script(order: WorkOrder, agent: User) -> list[str]:
-    """What the callback agent reads, paragraph by paragraph (回访话术)."""
-    created = timezone.localtime(order.created_at)
-    unit = order.lead_unit.name if order.lead_unit else _("承办单位")
-    content = order.content.strip()
-    if len(content) > 120:
-        content = content[:120] + "……"
-    # Staff names sometimes carry the title already ("回访员小赵"); say it once.
-    agent_name = str(agent).removeprefix("回访员").strip() or str(agent)
-    lines = [
-        _("您好！这里是%(hub)s 12345 政务服务便民热线，我是回访员%(agent)s。请问是%(name)s吗？")
-        % {"hub": order.hub.name, "agent": agent_name, "name": _greeting_name(order)},
-        _("您在 %(date)s 反映的问题（工单号 %(number)s），我们做个回访，耽误您一两分钟。")
-        % {"date": date_format(created, "DATE_FORMAT"), "number": order.number},
-        _("您反映的是：%(title)s。%(content)s") % {"title": order.title, "content": content},
-        _("%(unit)s 的答复是：%(reply)s") % {"unit": unit, "reply": order.reply_text or _("（无答复内容）")},
-        _("请问您反映的问题解决了吗？是已解决、部分解决，还是未解决？"),
-        _("您对这次办理结果满意吗？是满意、基本满意，还是不满意？"),
-        _("感谢您对 12345 热线工作的支持，再见！"),
-    ]
-    return lines
-
-
-def _require_callback_agent(user: User) -> None:
-    if Role.CALLBACK_AGENT not in user.roles:
-        raise PermissionDenied(_("您没有查看此页面的权限。"))
-
-
-@login_required
-def callbacks(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    _require_callback_agent(user)
-    orders = queues.callback_queue(user).select_related("lead_unit", "category", "hub")
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    calendar = work_calendar()
-    rows = []
-    for order in page:
-        unit = deadlines.limit(order, Stage.CALLBACK).unit
-        overdue = order.callback_due_at is not None and order.callback_due_at < now
-        rows.append({"order": order, "overdue": overdue, "countdown": countdown(order.callback_due_at, now, unit,
-                                                                                 calendar)})
-    return render(request, "orders/unit/callbacks.html", {"page": page, "rows": rows})
-
-
-@login_required
-def callback(request: HttpRequest, number: str) -> HttpResponse:
-    """One order's callback: the script, the answers, or closing it when unreachable."""
-    user = current_user(request)
-    _require_callback_agent(user)
-    order = visible_order(user, number)
-    if order.state != State.AWAITING_CALLBACK or not can(user, order, "record_callback"):
-        messages.info(
-            request,
-            _("工单 %(number)s 当前状态为“%(state)s”，无需回访。")
-            % {"number": number, "state": order.get_state_display()},
-        )
-        return redirect("orders:callbacks")
-    now = timezone.now()
-    record_form = ACTION_FORMS["record_callback"].form(
-        order=order, initial={"version": order.version}, prefix="record_callback"
-    )
-    close_form = ACTION_FORMS["close_without_callback"].form(
-        order=order,
-        initial={"version": order.version, "reason": _("多次致电均无法联系到来电人。")},
-        prefix="close_without_callback",
-    )
-    context: dict[str, Any] = {
-        "order": order,
-        "script": callback_script(order, user),
-        "record_form": record_form,
-        "close_form": close_form,
-        "can_close": can(user, order, "close_without_callback"),
-        "next": reverse("orders:callbacks"),
-        "countdown": countdown(order.callback_due_at, now, deadlines.limit(order, Stage.CALLBACK).unit,
-                               work_calendar()),
-        "parts": Assignment.objects.filter(order=order, role=AssignmentRole.ASSIST, part_given_at__isnull=False)
-        .select_related("unit"),
-        "attachments": order.attachments.order_by("uploaded_at"),
-    }
-    return render(request, "orders/unit/callback.html", context)

@@ -1,0 +1,120 @@
+"""The dispatch board's forms: narrowing the queue, and dispatching many orders at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.lib.textlimits import CountedLimits
+from civicdesk.orders.forms import UnitChoiceField
+from civicdesk.org.models import OrgUnit
+
+AGES = {
+    "2h": (timedelta(hours=2), gettext_lazy("超过2小时")),
+    "1d": (timedelta(days=1), gettext_lazy("超过1天")),
+    "3d": (timedelta(days=3), gettext_lazy("超过3天")),
+}
+
+
+class TreeChoiceField(forms.ModelChoiceField):
+    """A category or area, any level, indented under its parent."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return "\u3000" * (obj.level - 1) + str(obj.name)
+
+
+def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class BoardFilterForm(forms.Form):
+    channel = forms.ChoiceField(label=gettext_lazy("受理渠道"), required=False)
+    request_type = forms.ChoiceField(label=gettext_lazy("诉求类型"), required=False)
+    urgency = forms.ChoiceField(label=gettext_lazy("紧急程度"), required=False)
+    category = TreeChoiceField(
+        label=gettext_lazy("分类"), queryset=Category.objects.none(), required=False, empty_label=gettext_lazy("全部")
+    )
+    area = TreeChoiceField(
+        label=gettext_lazy("区域"), queryset=Area.objects.none(), required=False, empty_label=gettext_lazy("全部")
+    )
+    topic = forms.ModelChoiceField(
+        label=gettext_lazy("专题"), queryset=Topic.objects.none(), required=False, empty_label=gettext_lazy("全部")
+    )
+    age = forms.ChoiceField(label=gettext_lazy("等待时间"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = gettext_lazy("全部")
+        self.fields["channel"].choices = _blank(everything, Channel.choices)  # type: ignore[attr-defined]
+        self.fields["request_type"].choices = _blank(everything, RequestType.choices)  # type: ignore[attr-defined]
+        self.fields["urgency"].choices = _blank(everything, Urgency.choices)  # type: ignore[attr-defined]
+        self.fields["age"].choices = _blank(  # type: ignore[attr-defined]
+            gettext_lazy("不限"), [(key, label) for key, (_delta, label) in AGES.items()]
+        )
+        self.fields["category"].queryset = Category.objects.filter(active=True).order_by("code")  # type: ignore[attr-defined]
+        self.fields["area"].queryset = Area.objects.filter(active=True).order_by("code")  # type: ignore[attr-defined]
+        self.fields["topic"].queryset = Topic.objects.order_by("code")  # type: ignore[attr-defined]
+        for name, bound in self.fields.items():
+            bound.widget.attrs.update({"class": "form-select form-select-sm", "id": f"filter_{name}"})
+
+    def filters(self) -> dict[str, Any]:
+        """What to narrow the queue by; a value that does not parse is ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        age = data.get("age") or ""
+        return {
+            "channel": data.get("channel") or "",
+            "request_type": data.get("request_type") or "",
+            "urgency": data.get("urgency") or "",
+            "category": data.get("category"),
+            "area": data.get("area"),
+            "topic": data.get("topic"),
+            "older_than": AGES[age][0] if age in AGES else None,
+        }
+
+    def active(self) -> bool:
+        return any(v for v in self.filters().values())
+
+
+class NumberListField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+
+
+class BulkDispatchForm(CountedLimits, forms.Form):
+    selected = NumberListField(required=False)
+    lead_unit = UnitChoiceField(
+        label=gettext_lazy("主办单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("（各行的建议单位）"),
+    )
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("协办单位（可多选）"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("派单意见"), required=False, max_length=2000,
+        widget=forms.TextInput(),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "bulk_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["assisting_units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
+        for name in ("lead_unit", "assisting_units"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"

@@ -1,0 +1,66 @@
+"""The unit the dispatch board suggests for each order waiting for dispatch.
+
+The dispatch catalogue's rule for the order's category and area is the core's own answer. A
+smarter source (civicdesk.routing's dispatch model, when a version is active) registers
+itself from its AppConfig.ready(), so the core does not import it; when it answers, its
+suggestions replace the catalogue's for the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from civicdesk.catalogue.dispatch import responsible_unit
+from civicdesk.catalogue.models import Category
+from civicdesk.orders.models import WorkOrder
+from civicdesk.org.models import OrgUnit
+
+
+@dataclass
+class UnitSuggestion:
+    unit: OrgUnit
+    note: str  # why, in the dispatcher's words
+    # From a dispatch model: its confidence in the unit and its version number.
+    confidence: float | None = None
+    model_version: int | None = None
+    # The category the model read from the text, for an order filed without one.
+    category: Category | None = None
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (number, title) of past orders
+    # When the model is unsure of its best unit: the other likely units (unit, probability).
+    candidates: list[tuple[OrgUnit, float]] = field(default_factory=list)
+
+
+# orders → one suggestion (or None) per order, in order; or None when the source has nothing
+# to say now (no active model), and the catalogue answers.
+Suggester = Callable[[list[WorkOrder]], list[UnitSuggestion | None] | None]
+_suggesters: dict[str, Suggester] = {}
+
+
+def register_suggester(name: str, suggester: Suggester) -> None:
+    _suggesters[name] = suggester
+
+
+def suggest_units(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:
+    """One suggestion (or None) per order: from the first registered source that answers,
+    else from the dispatch catalogue."""
+    for suggester in _suggesters.values():
+        found = suggester(orders)
+        if found is not None:
+            return found
+    return _from_catalogue(orders)
+
+
+def _from_catalogue(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:
+    # One lookup per (category, area) on the page.
+    by_key: dict[tuple[int | None, int | None], UnitSuggestion | None] = {}
+    result: list[UnitSuggestion | None] = []
+    for order in orders:
+        key = (order.category_id, order.area_id)
+        if key not in by_key:
+            match = responsible_unit(order.category, order.area)
+            by_key[key] = (
+                UnitSuggestion(match.unit, match.rule.note or str(match.rule)) if match is not None else None
+            )
+        result.append(by_key[key])
+    return result

@@ -1,0 +1,116 @@
+"""What the hub's and the units' order pages share: htmx fragments or whole pages, paging,
+the units a hub dispatches to, each order's latest event of a kind, and deadline countdowns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from civicdesk.lib.worktime import LimitUnit, WorkCalendar
+from civicdesk.orders import deadlines
+from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.workflow import State
+from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.worktime.models import Stage
+
+PAGE_SIZE = 50
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    # A history restore wants the whole page back, not a fragment.
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+def respond(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = fragment if is_htmx(request) else page
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def row_auto_id(order: WorkOrder) -> str:
+    # Many rows carry the same form; ids must stay unique for the labels to point right.
+    return f"id_{order.number}_%s"
+
+
+def hub_units(user: User) -> QuerySet[OrgUnit]:
+    """The units the user's hubs may dispatch to (everything below each hub, not the hub)."""
+    hubs = user.units_with_role(Role.DISPATCHER)
+    if not hubs:
+        return OrgUnit.objects.none()
+    condition = Q()
+    for hub in hubs:
+        condition |= Q(path__startswith=hub.path)
+    return OrgUnit.objects.filter(condition, active=True).exclude(pk__in=[h.pk for h in hubs]).order_by("path")
+
+
+def latest_events(orders: list[WorkOrder], action: str) -> dict[int, OrderEvent]:
+    latest: dict[int, OrderEvent] = {}
+    events = (
+        OrderEvent.objects.filter(order__in=[o.pk for o in orders], action=action)
+        .select_related("actor", "acting_unit")
+        .order_by("order_id", "-seq")
+    )
+    for event in events:
+        latest.setdefault(event.order_id, event)
+    return latest
+
+
+def page_of(request: HttpRequest, orders: QuerySet[Any], name: str = "page") -> Page:
+    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get(name))
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def _working_amount(minutes: float, per_day: int) -> str:
+    if minutes >= per_day:
+        return _("%(n)s 个工作日") % {"n": _number(minutes / per_day)}
+    if minutes >= 60:
+        return _("%(n)s 个工作小时") % {"n": _number(minutes / 60)}
+    return _("%(n)s 分钟") % {"n": max(1, round(minutes))}
+
+
+def _wall_amount(hours: float) -> str:
+    if hours >= 48:
+        return _("%(n)s 天") % {"n": _number(hours / 24)}
+    if hours >= 1:
+        return _("%(n)s 小时") % {"n": _number(hours)}
+    return _("%(n)s 分钟") % {"n": max(1, round(hours * 60))}
+
+
+def countdown(due: datetime | None, now: datetime, unit: LimitUnit, calendar: WorkCalendar) -> str:
+    """"剩余 1.5 个工作日" / "已超期 3 个工作小时": the time left (or past) in the unit the
+    limit is counted in, so working-day limits never count nights and holidays."""
+    if due is None:
+        return ""
+    if unit is LimitUnit.CALENDAR_HOURS:
+        hours = (due - now).total_seconds() / 3600
+        if hours > 0:
+            return _("剩余 %(t)s") % {"t": _wall_amount(hours)}
+        return _("已超期 %(t)s") % {"t": _wall_amount(-hours)}
+    if due > now:
+        minutes = calendar.working_minutes_between(now, due)
+        if minutes < 1:
+            return _("下一个工作时段开始即到期")
+        return _("剩余 %(t)s") % {"t": _working_amount(minutes, calendar.minutes_per_day)}
+    minutes = calendar.working_minutes_between(due, now)
+    if minutes < 1:
+        return _("已超期（非工作时间内到期）")
+    return _("已超期 %(t)s") % {"t": _working_amount(minutes, calendar.minutes_per_day)}
+
+
+def handle_countdown(order: WorkOrder, now: datetime, calendar: WorkCalendar) -> str:
+    if order.state == State.SUSPENDED:
+        return _("已挂起，计时暂停")
+    return countdown(order.handle_due_at, now, deadlines.limit(order, Stage.HANDLE).unit, calendar)

@@ -1,0 +1,204 @@
+"""Supervision (督办): overdue and near-due orders by unit, flagged orders and deadline
+notices, and escalating an order with a supervision note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from civicdesk.orders import queues
+from civicdesk.orders.errors import ActionError, ConflictError
+from civicdesk.orders.forms import ACTION_FORMS, ActionForm
+from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.permissions import can, visible_order
+from civicdesk.orders.views.common import is_htmx, page_of, respond, row_auto_id
+from civicdesk.orders.workflow import MOVES
+from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.web import current_user, require_role, safe_next
+
+SUPERVISION_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER)
+
+
+SUPERVISION_LISTS = {
+    "overdue": gettext_lazy("已超期"),
+    "near": gettext_lazy("临期"),
+    "flagged": gettext_lazy("已督办"),
+    "notices": gettext_lazy("预警通知"),
+}
+UNIT_SORT_LABELS = {
+    "unit": gettext_lazy("承办单位"),
+    "overdue": gettext_lazy("超期"),
+    "near": gettext_lazy("临期"),
+    "flagged": gettext_lazy("已督办"),
+}
+UNIT_SORTS = tuple(UNIT_SORT_LABELS)
+
+
+def _by_unit(orders: QuerySet[WorkOrder]) -> dict[int | None, int]:
+    return dict(orders.order_by().values_list("lead_unit").annotate(n=Count("pk")))  # type: ignore[arg-type]
+
+
+def _unit_table(user: User, sort: str, descending: bool) -> list[dict[str, Any]]:
+    now = timezone.now()
+    counts = {
+        "overdue": _by_unit(queues.overdue(user, now)),
+        "near": _by_unit(queues.near_due(user, now)),
+        "flagged": _by_unit(queues.flagged(user)),
+    }
+    ids = {pk for table in counts.values() for pk in table}
+    names = {u.pk: u.name for u in OrgUnit.objects.filter(pk__in=[i for i in ids if i is not None])}
+    rows = [
+        {
+            "unit_id": pk,
+            "unit": names.get(pk, _("（无主办单位）")) if pk is not None else _("（无主办单位）"),
+            **{key: table.get(pk, 0) for key, table in counts.items()},
+        }
+        for pk in ids
+    ]
+    if sort == "unit":
+        rows.sort(key=lambda r: str(r["unit"]), reverse=descending)
+    else:
+        rows.sort(key=lambda r: (r[sort], r["overdue"], str(r["unit"])), reverse=descending)
+    return rows
+
+
+class EscalateRow:
+    def __init__(self, user: User, order: WorkOrder, form: ActionForm | None = None, notice: str = "",
+                 level: str = "success", back: str = "") -> None:
+        self.order = order
+        self.back = back
+        self.may_escalate = can(user, order, "supervise") and order.state in MOVES["supervise"].sources
+        self.form = form or (
+            ACTION_FORMS["supervise"].form(
+                order=order, initial={"version": order.version}, prefix="supervise", auto_id=row_auto_id(order)
+            )
+            if self.may_escalate
+            else None
+        )
+        self.open = form is not None
+        self.notice = notice
+        self.notice_level = level
+
+
+def _supervision_context(
+    request: HttpRequest, user: User, *, bound: dict[str, ActionForm] | None = None
+) -> dict[str, Any]:
+    now = timezone.now()
+    sort = str(request.GET.get("sort")) if request.GET.get("sort") in UNIT_SORTS else "overdue"
+    descending = request.GET.get("dir", "desc" if sort != "unit" else "asc") != "asc"
+    listing = str(request.GET.get("list")) if request.GET.get("list") in SUPERVISION_LISTS else "overdue"
+    unit_raw = request.GET.get("unit") or ""
+    unit = OrgUnit.objects.filter(pk=int(unit_raw)).first() if unit_raw.isdigit() else None
+    lists = {
+        "overdue": queues.overdue(user, now),
+        "near": queues.near_due(user, now),
+        "flagged": queues.flagged(user),
+    }
+    if unit is not None:
+        lists = {key: qs.filter(lead_unit=unit) for key, qs in lists.items()}
+    notices = queues.supervision_notices(user).select_related("order", "order__lead_unit")
+    if unit is not None:
+        notices = notices.filter(order__lead_unit=unit)
+    counts = {key: qs.count() for key, qs in lists.items()}
+    counts["notices"] = notices.count()
+    back = reverse("orders:supervision") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    sort_links = []
+    for key, label in UNIT_SORT_LABELS.items():
+        active = key == sort
+        flip = "asc" if active and descending else "desc"
+        if not active and key == "unit":
+            flip = "asc"
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"], query["dir"] = key, flip
+        sort_links.append({"key": key, "label": label, "active": active, "query": query.urlencode()})
+    context: dict[str, Any] = {
+        "units": _unit_table(user, sort, descending),
+        "sort": sort,
+        "descending": descending,
+        "sort_links": sort_links,
+        "listing": listing,
+        "unit": unit,
+        "tabs": [{"key": k, "label": label, "count": counts[k], "active": k == listing}
+                 for k, label in SUPERVISION_LISTS.items()],
+    }
+    if listing == "notices":
+        context["page"] = page_of(request, notices)
+    else:
+        page = page_of(request, lists[listing].select_related("lead_unit", "category", "hub"))
+        context["page"] = page
+        context["rows"] = [
+            EscalateRow(user, o, (bound or {}).get(o.number), back=back) for o in page.object_list
+        ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
+    return context
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    require_role(user, SUPERVISION_ROLES)
+    return respond(request, "orders/hub/supervision.html", "orders/hub/_supervision.html",
+                    _supervision_context(request, user))
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest, number: str) -> HttpResponse:
+    """督办 one order with a note: its supervision level goes up by one."""
+    user = current_user(request)
+    require_role(user, SUPERVISION_ROLES)
+    order = visible_order(user, number)
+    if not can(user, order, "supervise"):
+        raise PermissionDenied(_("只有本中心的督办员可以督办。"))
+    spec = ACTION_FORMS["supervise"]
+    form = spec.form(request.POST, order=order, prefix="supervise", auto_id=row_auto_id(order))
+    back = safe_next(request, reverse("orders:supervision"))
+
+    def row(current: WorkOrder, status: int, *, bound: ActionForm | None = None, notice: str = "",
+            level: str = "warning") -> HttpResponse:
+        context = {"row": EscalateRow(user, current, bound, notice, level, back=back)}
+        return render(request, "orders/hub/_supervision_row.html", context, status=status)
+
+    if not form.is_valid():
+        if is_htmx(request):
+            return row(order, 400, bound=form)
+        context = _supervision_context(request, user, bound={order.number: form})
+        return render(request, "orders/hub/supervision.html", context, status=400)
+    try:
+        spec.perform(order, actor=user, expected_version=form.cleaned_data["version"], **form.params())
+    except ConflictError as error:
+        fresh = visible_order(user, number)
+        if is_htmx(request):
+            return row(fresh, 409, notice=error.message)
+        messages.warning(request, error.message)
+        return redirect(back)
+    except ActionError as error:
+        form.add_error("note" if "note" in error.fields else None, error.fields.get("note", error.message))
+        fresh = visible_order(user, number)
+        data = request.POST.copy()
+        data["supervise-version"] = str(fresh.version)
+        form.data = data
+        if is_htmx(request):
+            return row(fresh, 400, bound=form)
+        context = _supervision_context(request, user, bound={number: form})
+        return render(request, "orders/hub/supervision.html", context, status=400)
+    fresh = visible_order(user, number)
+    done = _("已督办 %(number)s，督办级别 %(level)s。") % {"number": number, "level": fresh.supervision_level}
+    if is_htmx(request):
+        return row(fresh, 200, notice=done, level="success")
+    messages.success(request, done)
+    return redirect(back)

@@ -8,9 +8,11 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
+    # Only after DJANGO_SETTINGS_MODULE is set: importing the project reads the settings.
     from civicdesk.lib.env import ConfigError
 
     try:
+        # Inside the try: loading Django's commands reads the settings, which may raise ConfigError.
         from django.core.management import execute_from_command_line
 
         argv = [sys.argv[0], *[_command_name(a) if i == 0 else a for i, a in enumerate(sys.argv[1:])]]

@@ -6,6 +6,7 @@ Read once at start; a malformed value stops the process with a message naming th
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -345,8 +346,6 @@ CIVICDESK_SMS_FILE = DATA_DIR / env_str("CIVICDESK_SMS_FILE", "sms-outbox.jsonl"
 
 def _sms_gateway() -> dict[str, object]:
     """The HTTP gateway: URL and body templates with {phone} {text} {id}, auth, success rule."""
-    import json
-
     url = env_str("CIVICDESK_SMS_URL", "")
     if CIVICDESK_SMS_BACKEND == "http" and not re.match(r"^https?://", url):
         raise ConfigError(f"CIVICDESK_SMS_URL must be an http(s) URL when CIVICDESK_SMS_BACKEND=http; got {url!r}")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class CatalogueConfig(AppConfig):
@@ -7,8 +8,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = "分类与派单目录"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        # Imported here, not at the top: models cannot be imported before the registry is ready.
         from civicdesk.catalogue.models import Area, Category, forget_trees, rules_pointing_at
         from civicdesk.org.in_use import register_unit_in_use
 

@@ -7,6 +7,7 @@ import time as _time
 from dataclasses import dataclass
 
 from civicdesk.catalogue.models import Category
+from civicdesk.text.textclassify import tokenize
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,6 @@ def forget(**kwargs: object) -> None:
 
 
 def _words(text: str) -> list[str]:
-    from civicdesk.text.textclassify import tokenize
-
     return [w for w in tokenize(text) if len(w) >= 2]
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -237,8 +238,6 @@ def run_licence_reminders() -> int:
 def renew(licence: Licence, *, new_valid_to: date, actor: User | None = None, note: str = "") -> LicenceRenewal:
     """Record a renewal: the licence is valid to `new_valid_to`; the remaining reminders
     of the old expiry stop (pending messages are cancelled)."""
-    from django.core.exceptions import ValidationError
-
     with transaction.atomic():
         locked = Licence.objects.select_for_update().get(pk=licence.pk)
         if new_valid_to <= locked.valid_to:

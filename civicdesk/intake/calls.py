@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -193,7 +194,5 @@ def called_back(request: HttpRequest, pk: int) -> HttpResponse:
     Call.objects.filter(
         Q(pk=call.pk) | Q(phone=call.phone, hub=call.hub, state=CallState.MISSED, called_back_at__isnull=True)
     ).update(called_back_at=now, called_back_by=user)
-    from django.contrib import messages
-
     messages.success(request, _("已记录回拨 %(phone)s。") % {"phone": call.phone})
     return redirect("intake:missed_calls")

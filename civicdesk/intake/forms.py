@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.enterprises.lookup import find_enterprise
 from civicdesk.enterprises.models import Enterprise
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import OrgUnit
@@ -78,8 +79,6 @@ class IntakeForm(CountedLimits, forms.Form):
             widget.attrs.setdefault("id", f"id_{name}")
 
     def clean_enterprise(self) -> Enterprise | None:
-        from civicdesk.enterprises.lookup import find_enterprise
-
         value = (self.cleaned_data.get("enterprise") or "").strip()
         if not value:
             if self.fields["enterprise"].required:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition, PermissionDenied
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import can_view
+from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, Role, User
 
 EDITOR_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
@@ -59,8 +61,6 @@ def editable_units(user: User) -> list[OrgUnit]:
     roots = user.units_with_role(*EDITOR_ROLES, *HUB_ROLES)
     if not roots:
         return []
-    from django.db.models import Q
-
     cond = Q()
     for u in roots:
         cond |= Q(path__startswith=u.path)
@@ -305,8 +305,6 @@ def run_expire_articles() -> int:
 def draft_from_reply(order: WorkOrder, *, actor: User) -> Article:
     """Turn a closed order's reply into a draft owned by the unit that replied; the citizen's
     question (the order's title and content) is the article's first phrasing."""
-    from civicdesk.orders.workflow import State
-
     if not is_hub_reviewer(actor, order.hub) or not can_view(actor, order):
         raise PermissionDenied(_("只有枢纽（派单中心）可以把答复转为知识条目。"))
     reply = (order.reply_text or "").strip()

@@ -243,6 +243,7 @@ def _leaf(name: str) -> Category | None:
 def seed(city: Any, now: datetime) -> list[str]:
     if Article.objects.filter(title=ARTICLES[0][2]).exists():
         return []
+    # knowledge.search loads jieba and numpy: only when the index is built.
     from civicdesk.knowledge import search
 
     for line in SYNONYMS:

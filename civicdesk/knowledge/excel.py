@@ -94,6 +94,7 @@ def import_articles(
     """Read a sheet in the export's layout. Every row is checked; good rows become drafts (or
     published articles with ``publish``, for the hub), bad rows are reported with the reason.
     ``allowed_units`` (None: any) limits the owner units an importing user may name."""
+    # openpyxl is heavy: loaded only when a workbook is read or written.
     import openpyxl
 
     report = ImportReport()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -150,8 +151,6 @@ class SynonymGroup(models.Model):
         return self.terms
 
     def term_list(self) -> list[str]:
-        import re
-
         return [t.strip() for t in re.split(r"[,，、\s]+", self.terms) if t.strip()]
 
 

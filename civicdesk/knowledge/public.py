@@ -22,6 +22,7 @@ class PublicAnswer:
 
 def suggest_answers(text: str, *, limit: int = 3) -> list[PublicAnswer]:
     """The best citizen-visible answers for ``text`` (a draft message), best first."""
+    # knowledge.search loads jieba and numpy: only when answers are asked for.
     from civicdesk.knowledge import search
 
     text = (text or "").strip()

@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from civicdesk.catalogue.models import Area
 from civicdesk.knowledge.models import Article, ArticleStatus, DictionaryWord, SearchIndexState, SynonymGroup
 from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
 from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes
@@ -95,8 +96,6 @@ def _state() -> SearchIndexState:
 
 def dictionary_words() -> list[str]:
     """The user dictionary: the city's area names (and aliases) and admin-entered words."""
-    from civicdesk.catalogue.models import Area
-
     words: list[str] = list(DictionaryWord.objects.values_list("word", flat=True))
     for name, aliases in Area.objects.filter(active=True).values_list("name", "aliases"):
         words.append(name)

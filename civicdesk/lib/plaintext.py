@@ -8,6 +8,7 @@ like any other text.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -67,6 +68,4 @@ def strip_html(value: str | None) -> str:
 
 
 def _unescape(text: str) -> str:
-    import html
-
     return html.unescape(text)

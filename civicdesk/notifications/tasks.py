@@ -11,6 +11,7 @@ their messages are older than the outbox's maximum age and would not go out anyw
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ def deliver_on_commit(
 
 def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
     """delivery.claim for just these messages: those still pending and due."""
+    # The models are imported when a task runs, not when the task backend loads this module.
     from civicdesk.notifications.delivery import _OUTSIDE
     from civicdesk.notifications.models import DeliveryStatus, OutboxMessage
 
@@ -73,8 +75,7 @@ def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
 
 def deliver_ids(ids: list[int]) -> int:
     """Send these messages now, if nobody else has; returns how many were attempted."""
-    import logging
-
+    # The models are imported when a task runs, not when the task backend loads this module.
     from civicdesk.notifications.backends import Outcome
     from civicdesk.notifications.delivery import Backends, _record, _send, default_worker_id
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from civicdesk.orders.workflow import label
+
 if TYPE_CHECKING:
     from civicdesk.notifications.models import OutboxMessage
 
@@ -65,8 +67,6 @@ def subject_for(template: str, *, number: str, parent: str = "", level: object =
         pattern = _DEADLINE_NEAR if str(level or "1") == "1" else _DEADLINE_OVERDUE
         return pattern.format(number=number, level=level or 1)
     if template not in SUBJECTS:
-        from civicdesk.orders.workflow import label
-
         return _FALLBACK.format(number=number, action=label(template.removeprefix("citizen_")))
     return SUBJECTS[template].format(number=number, parent=parent or number)
 

@@ -15,6 +15,8 @@ from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, Supe
 from civicdesk.orders.permissions import UNIT_ROLES
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.worktime.duty import stretch_start
+from civicdesk.worktime.models import DutyShift
 
 
 def _hub_scope(user: User, *roles: str) -> Q | None:
@@ -143,9 +145,6 @@ def on_duty_orders(user: User, now: datetime | None = None) -> QuerySet[WorkOrde
     """On a non-working day, for a person on duty: the orders that arrived at their unit
     since the stretch of days off began — at the hub, those waiting for dispatch; at a unit,
     those it holds (see civicdesk.worktime.duty)."""
-    from civicdesk.worktime.duty import stretch_start
-    from civicdesk.worktime.models import DutyShift
-
     now = now or timezone.now()
     since = stretch_start(now)
     if since is None:

@@ -35,6 +35,7 @@ def _answers(text: str) -> list[Any]:
     text = (text or "").strip()
     if len(text) < 4:
         return []
+    # The knowledge search (jieba, numpy) loads only when the portal suggests answers.
     from civicdesk.knowledge.public import suggest_answers
 
     return list(suggest_answers(text[:500], limit=3))

@@ -19,13 +19,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
+from civicdesk.catalogue import suggest as catalogue_suggest
 from civicdesk.catalogue.models import Area, Category, DispatchRule
 from civicdesk.catalogue.suggest import suggest_categories
 from civicdesk.org.models import OrgUnit
 from civicdesk.routing import gazetteer
 from civicdesk.routing.engine import CATEGORY_CANDIDATES, CategoryDoc, DispatchModel
+from civicdesk.routing.models import ModelVersion, VersionStatus
 from civicdesk.text.textclassify import join_message
 
 _TTL = 60.0
@@ -150,8 +153,6 @@ def _load_reference() -> _Reference:
 
 def forget(**kwargs: object) -> None:
     global _reference, _active
-    from civicdesk.catalogue import suggest as catalogue_suggest
-
     _reference = None
     _active = None
     catalogue_suggest.forget()
@@ -200,8 +201,6 @@ def active_model() -> ActiveModel | None:
     """The active version's model, loaded once per process (and again after a minute, or
     at once when a version is saved in this process)."""
     global _active, _no_model_until
-    from civicdesk.routing.models import ModelVersion, VersionStatus
-
     current = _active
     now = time.monotonic()
     if current is not None and now - current.loaded_at < _TTL:
@@ -374,10 +373,6 @@ def _options(
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from civicdesk.routing.models import ModelVersion
-
     for model in (Category, Area, DispatchRule, OrgUnit):
         post_save.connect(forget, sender=model, dispatch_uid=f"routing_forget_saved_{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"routing_forget_deleted_{model.__name__}")

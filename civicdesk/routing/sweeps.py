@@ -12,6 +12,7 @@ from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.routing.actions import run_auto_dispatch_sweep
 from civicdesk.routing.models import NightlyRun
+from civicdesk.routing.tasks import request_training
 from civicdesk.routing.training import MIN_HOLDOUT, MIN_TRAIN
 
 
@@ -26,8 +27,6 @@ def run_nightly_training(now: datetime | None = None) -> int:
     closed = WorkOrder.objects.filter(state=State.CLOSED, category__isnull=False)[: MIN_TRAIN + MIN_HOLDOUT].count()
     if closed < MIN_TRAIN + MIN_HOLDOUT:
         return 0
-    from civicdesk.routing.tasks import request_training
-
     try:
         with transaction.atomic():
             NightlyRun.objects.create(night=local.date(), enqueued_at=timezone.now())

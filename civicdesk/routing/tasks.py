@@ -12,6 +12,7 @@ from civicdesk.routing.models import ModelVersion
 
 @task()
 def train_model(version_id: int) -> str:
+    # The training code loads in the worker that trains, not in every process that queues a task.
     from civicdesk.routing.training import train_version
 
     version = train_version(version_id)
@@ -20,6 +21,7 @@ def train_model(version_id: int) -> str:
 
 @task()
 def auto_dispatch_order(order_id: int) -> str:
+    # routing.actions imports this module (to queue the task): imported when the task runs.
     from civicdesk.routing.actions import auto_dispatch
 
     decision = auto_dispatch(order_id)
@@ -28,6 +30,7 @@ def auto_dispatch_order(order_id: int) -> str:
 
 def request_training(*, trigger: str, user: User | None = None) -> ModelVersion:
     """A new version row (训练中) now; the training runs in the worker after commit."""
+    # The training code loads in the worker that trains, not in every process that queues a task.
     from civicdesk.routing.training import new_version
 
     version = new_version(trigger=trigger, user=user)

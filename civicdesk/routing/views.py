@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.catalogue.models import Category, in_tree_order
+from civicdesk.orders import actions
+from civicdesk.orders.errors import ActionError
+from civicdesk.orders.permissions import visible_orders
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import admin_required, current_user
 from civicdesk.routing import accuracy, training
@@ -221,10 +224,6 @@ def first_dispatch(request: HttpRequest) -> HttpResponse:
 def undo(request: HttpRequest, number: str) -> HttpResponse:
     """A dispatcher takes an auto-dispatch back: the order returns to the dispatch queue
     and the unit is told."""
-    from civicdesk.orders import actions
-    from civicdesk.orders.errors import ActionError
-    from civicdesk.orders.permissions import visible_orders
-
     user = _user(request)
     if Role.DISPATCHER not in user.roles:
         raise PermissionDenied(_("您没有查看此页面的权限。"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -234,7 +235,6 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     fetches URLs and opens files, <a>, <font> …): every text that goes into one is escaped, so
     an order titled <img src="http://…"/> is printed as those characters, never followed.
     Table cells given as text are escaped paragraphs too."""
-    from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4

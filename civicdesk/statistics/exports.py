@@ -29,6 +29,8 @@ from civicdesk.orders.permissions import identity_visible
 from civicdesk.org.models import Role, User
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES
+from civicdesk.statistics.models import Export, ExportStatus
+from civicdesk.statistics.views import drill_orders
 
 FULL_CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
 
@@ -142,9 +144,6 @@ def orders_workbook(user: User, orders: QuerySet[WorkOrder], title: str) -> byte
 @task()
 def build_orders_export(export_id: int) -> int:
     """Build a large export in the background; returns the number of orders written."""
-    from civicdesk.statistics.models import Export, ExportStatus
-    from civicdesk.statistics.views import drill_orders
-
     export = Export.objects.select_related("requested_by").get(pk=export_id)
     export.status = ExportStatus.RUNNING
     export.save(update_fields=["status"])

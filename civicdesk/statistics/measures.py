@@ -36,6 +36,7 @@ from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit
+from civicdesk.worktime.limits import work_calendar
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -333,8 +334,6 @@ def _accuracy(c: Context) -> tuple[list[int], list[int], float | None]:
 # --- 平均办理时长 ----------------------------------------------------------------------------
 
 def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
-    from civicdesk.worktime.limits import work_calendar
-
     calendar = work_calendar()
     replied = (
         c.orders().filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from civicdesk.org.models import OrgUnit
-from civicdesk.statistics.measures import Config, Filters, Period, _dispatches, measure
+from civicdesk.statistics.measures import Config, Context, Filters, Period, _dispatches, measure
+from civicdesk.statistics.rollups import figures
 
 SCORE_PARTS = ("response", "resolution", "satisfaction")
 DEFINITION = (
@@ -79,8 +80,6 @@ def rank_units(
 ) -> Ranking:
     filters = filters or Filters()
     as_of = as_of or timezone.now()
-    from civicdesk.statistics.measures import Context
-
     context = Context(period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of,
                       config or Config.from_settings(), "default")
     volumes: dict[int, int] = {}
@@ -106,8 +105,6 @@ def rank_units_rolled(
 ) -> Ranking:
     """The same ranking as rank_units (for `now`), from the daily rollups (fast on years of data).
     `rows`: the per-unit figures already computed (group="unit", SCORE_PARTS and "dispatches")."""
-    from civicdesk.statistics.rollups import figures
-
     filters = filters or Filters()
     if rows is None:
         base = Filters(**{**filters.__dict__, "lead_unit": None})

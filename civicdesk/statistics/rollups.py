@@ -59,6 +59,7 @@ from civicdesk.statistics.models import (
     RollupState,
     TopicDailyRollup,
 )
+from civicdesk.worktime.limits import work_calendar
 
 Key = tuple[Any, ...]
 ORDER_DIMS = {"channel": "channel", "request_type": "request_type", "urgency": "urgency",
@@ -158,8 +159,6 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
 
 
 def _handling(spans: Spans, topics: bool) -> Iterator[tuple[Key, dict[str, float]]]:
-    from civicdesk.worktime.limits import work_calendar
-
     calendar = work_calendar()
     qs = WorkOrder.objects.filter(_live_orders(), _in("replied_at", spans), first_dispatched_at__isnull=False)
     fields = ["pk", "first_dispatched_at", "replied_at", *ORDER_DIMS.values()]

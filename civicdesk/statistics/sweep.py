@@ -4,9 +4,9 @@ briefing per period by a unique constraint)."""
 
 from __future__ import annotations
 
+from civicdesk.statistics.briefings import run_briefings
+from civicdesk.statistics.rollups import run_rollup_sweep
+
 
 def run_statistics_sweep() -> int:
-    from civicdesk.statistics.briefings import run_briefings
-    from civicdesk.statistics.rollups import run_rollup_sweep
-
     return run_rollup_sweep() + run_briefings()

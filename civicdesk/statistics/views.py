@@ -5,6 +5,7 @@ SUPERVISOR, ADMIN); the orders behind a number are only those the user may open.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES, Period, drill
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
+from civicdesk.statistics.topics import topic_sentence
 
 STATS_ROLES = {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}
 PAGE = 50
@@ -126,8 +128,6 @@ def drill_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def topic_page(request: HttpRequest) -> HttpResponse:
-    from civicdesk.statistics.topics import topic_sentence
-
     _require(request)
     q, errors = _query(request)
     summary = None
@@ -146,6 +146,7 @@ def topic_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_table(request: HttpRequest) -> HttpResponse:
+    # statistics.exports loads openpyxl: only when a workbook is asked for.
     from civicdesk.statistics.exports import table_workbook
 
     _require(request)
@@ -165,8 +166,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 

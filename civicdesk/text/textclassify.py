@@ -32,6 +32,7 @@ from __future__ import annotations
 import io
 import pickle
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -464,8 +465,6 @@ class RoutingClassifier:
         every row's level 1 is a class too, known from the catalogue's words alone until
         orders of it arrive (a city's catalogue has categories its history has not met yet).
         """
-        import time
-
         started = time.perf_counter()
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class WorktimeConfig(AppConfig):
@@ -7,8 +8,7 @@ class WorktimeConfig(AppConfig):
     verbose_name = "工作日历与时限"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        # Imported here, not at the top: models cannot be imported before the registry is ready.
         from civicdesk.worktime.limits import forget_calendar
         from civicdesk.worktime.models import CalendarDay, TimeLimitPolicy
 

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from civicdesk.org.models import OrgUnit, UnitKind
+from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import DutyGapNotice, DutyShift
 
@@ -112,8 +112,6 @@ def stretch_start(now: datetime) -> datetime | None:
 def gaps_for(user: object) -> list[Gap]:
     """The coverage warnings a person sees on their home page: admins and hub dispatchers,
     for their hubs."""
-    from civicdesk.org.models import Role, User
-
     if not isinstance(user, User) or not user.is_active:
         return []
     hubs: dict[int, OrgUnit] = {}

@@ -15,7 +15,9 @@ from civicdesk.catalogue.models import Category
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.lib.worktime import LimitUnit
 from civicdesk.org.models import Membership
+from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
+from civicdesk.worktime.notice import TableError, read_table, rows_as_text
 
 # Far more than any limit in the field (the longest are weeks); catches a typo like 150 days.
 _MAX = {
@@ -151,8 +153,6 @@ class DutyShiftForm(CountedLimits, forms.ModelForm):
         _style(self)
 
     def clean_day(self) -> date:
-        from civicdesk.worktime.limits import work_calendar
-
         day: date = self.cleaned_data["day"]
         if day < timezone.localdate():
             raise forms.ValidationError(_("不能为已经过去的日期排班。"))
@@ -207,8 +207,6 @@ class ScheduleImportForm(CountedLimits, forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            from civicdesk.worktime.notice import TableError, read_table, rows_as_text
-
             if upload.size > 2 * 1024 * 1024:
                 self.add_error("file", _("文件过大（最多 2 MB）。"))
                 return data

@@ -392,6 +392,7 @@ class TableError(ValueError):
 def read_table(name: str, content: bytes) -> list[list[object]]:
     """The rows of an uploaded CSV (UTF-8 or GB18030) or Excel (.xlsx) file."""
     if name.lower().endswith((".xlsx", ".xlsm")):
+        # openpyxl is heavy: loaded only when a table is imported.
         from openpyxl import load_workbook
 
         try:

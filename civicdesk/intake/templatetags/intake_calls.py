@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from civicdesk.intake.models import Call
 from civicdesk.orders.models import WorkOrder
 
 register = template.Library()
@@ -13,6 +14,4 @@ register = template.Library()
 
 @register.inclusion_tag("intake/_order_calls.html")
 def order_calls(order: WorkOrder) -> dict[str, Any]:
-    from civicdesk.intake.models import Call
-
     return {"calls": list(Call.objects.filter(order=order).select_related("agent").order_by("started_at"))}

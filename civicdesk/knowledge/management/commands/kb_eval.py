@@ -55,8 +55,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
 
+from civicdesk.knowledge import bulk, search
+from civicdesk.knowledge.models import ArticleStatus, DictionaryWord
+from civicdesk.org.models import OrgUnit, UnitKind
 from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
 from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes, extract_place_names, is_cjk, normalize
 
@@ -312,12 +317,6 @@ def evaluate_db(
     """The product's path: import the articles into the database (published, owned by a
     throw-away unit), their mined place names into the user dictionary, query through
     :func:`civicdesk.knowledge.search.search`; everything is rolled back at the end."""
-    from django.db import connection, transaction
-
-    from civicdesk.knowledge import bulk, search
-    from civicdesk.knowledge.models import ArticleStatus, DictionaryWord
-    from civicdesk.org.models import OrgUnit, UnitKind
-
     result: EvalResult | None = None
     try:
         with transaction.atomic():
@@ -443,6 +442,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} holds no pairs")
         user_words: list[str] = []
         if opts["user_dict"]:
+            # jieba loads only when the command runs.
             from civicdesk.text.zhtext import load_user_dict
 
             user_words = load_user_dict(opts["user_dict"])
@@ -451,9 +451,6 @@ class Command(BaseCommand):
             synonyms = SynonymMap.from_lines(Path(opts["synonyms"]).read_text(encoding="utf-8").splitlines())
 
         if opts["engine"] == "db":
-            from django.core.management import call_command
-            from django.db import connection
-
             # The articles are written to (and rolled back from) the configured database,
             # which may be a fresh file: bring its tables up to date first.
             call_command("migrate", interactive=False, verbosity=0)

@@ -13,6 +13,7 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
@@ -31,8 +32,6 @@ class Command(BaseCommand):
         parser.add_argument("--sweep-interval", type=float, default=None)
 
     def handle(self, *args: Any, once: bool, sweep_interval: float | None, **options: Any) -> None:
-        from django.conf import settings
-
         interval = sweep_interval or float(settings.CIVICDESK_SWEEP_INTERVAL)
         worker_id = get_random_string(16)
         tasks = Worker(

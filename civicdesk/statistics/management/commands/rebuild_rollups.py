@@ -8,13 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from civicdesk.statistics.rollups import rebuild
+
 
 class Command(BaseCommand):
     help = "重建全部统计日汇总。Rebuild all statistics rollups from the orders."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from civicdesk.statistics.rollups import rebuild
-
         started = time.perf_counter()
 
         def progress(first: Any, last: Any, written: int) -> None:

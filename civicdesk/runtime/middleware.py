@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.controls import BIDI_CONTROLS, has_nul, strip_bidi
+from civicdesk.open311.render import error
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -72,8 +73,6 @@ class CleanInputMiddleware:
             return JsonResponse({"detail": message, "code": "bad_request", "fields": {}}, status=400,
                                 json_dumps_params={"ensure_ascii": False})
         if request.path.startswith("/open311/"):
-            from civicdesk.open311.render import error
-
             return error("json" if request.path.endswith(".json") else "xml", 400, message)
         return HttpResponseBadRequest(f"<!doctype html><title>400</title><p>{escape(message)}</p>",
                                       content_type="text/html; charset=utf-8")

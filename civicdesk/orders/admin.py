@@ -10,7 +10,7 @@ is shown with every phone number and the caller's name masked. Whoever needs a c
 uses the console, which shows and logs by role.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -19,13 +19,22 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.lib.masking import mask_phones_in, scrub_text
 from civicdesk.orders.models import OrderEvent, SupervisionNotice, WorkOrder
 
+if TYPE_CHECKING:
+    # The stubs make the admin classes generic; at run time they are not subscriptable.
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+    TabularInline = admin.TabularInline
+
 # Personal data and the free text that may carry it; the masked text is shown instead.
 PERSONAL_FIELDS = ("citizen_name", "citizen_phone")
 FREE_TEXT_FIELDS = ("title", "content", "address", "reply_text", "answer_text", "no_callback_reason",
                     "void_reason")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -36,7 +45,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(TabularInline):
     model = OrderEvent
     fields = ("seq", "at", "action", "actor", "acting_unit", "from_state", "to_state", "masked_note")
     readonly_fields = fields

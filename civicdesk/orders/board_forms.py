@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -14,6 +14,12 @@ from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders.forms import UnitChoiceField
 from civicdesk.org.models import OrgUnit
 
+if TYPE_CHECKING:
+    # The stubs make the field generic; at run time it is not subscriptable.
+    ModelChoiceField = forms.ModelChoiceField[Any]
+else:
+    ModelChoiceField = forms.ModelChoiceField
+
 AGES = {
     "2h": (timedelta(hours=2), gettext_lazy("超过2小时")),
     "1d": (timedelta(days=1), gettext_lazy("超过1天")),
@@ -21,11 +27,11 @@ AGES = {
 }
 
 
-class TreeChoiceField(forms.ModelChoiceField):
+class TreeChoiceField(ModelChoiceField):
     """A category or area, any level, indented under its parent."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return "\u3000" * (obj.level - 1) + str(obj.name)
+        return "\u3000" * (int(obj.level) - 1) + str(obj.name)
 
 
 def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:

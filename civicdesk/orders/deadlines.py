@@ -47,7 +47,7 @@ def start_clock(order: WorkOrder, at: datetime) -> None:
     order.sign_due_at = calendar.add(at, sign.amount, sign.unit)
     order.return_due_at = calendar.add(at, ret.amount, ret.unit)
     _set_handle_due(order, calendar.add(at, handle.amount, handle.unit), handle, calendar)
-    order.extension_days = 0  # type: ignore[assignment]
+    order.extension_days = 0
     order.suspended_minutes = 0
 
 
@@ -56,7 +56,7 @@ def restart_handling(order: WorkOrder, at: datetime) -> None:
     calendar = work_calendar()
     handle = limit(order, Stage.HANDLE)
     _set_handle_due(order, calendar.add(at, handle.amount, handle.unit), handle, calendar)
-    order.extension_days = 0  # type: ignore[assignment]
+    order.extension_days = 0
 
 
 def extend(order: WorkOrder, days: float) -> None:
@@ -64,7 +64,7 @@ def extend(order: WorkOrder, days: float) -> None:
     calendar = work_calendar()
     handle = limit(order, Stage.HANDLE)
     _set_handle_due(order, calendar.add_working_days(order.handle_due_at, days), handle, calendar)
-    order.extension_days = float(order.extension_days) + days  # type: ignore[assignment]
+    order.extension_days = float(order.extension_days) + days
 
 
 def extension_room(order: WorkOrder) -> float:

@@ -18,11 +18,16 @@ from civicdesk.org.models import OrgUnit
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    # The stubs make the field generic; at run time it is not subscriptable.
+    ModelChoiceField = forms.ModelChoiceField[Any]
+else:
+    ModelChoiceField = forms.ModelChoiceField
+
 _TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
 _INPUT = {"class": "form-control"}
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

@@ -65,7 +65,7 @@ def latest_events(orders: list[WorkOrder], action: str) -> dict[int, OrderEvent]
     return latest
 
 
-def page_of(request: HttpRequest, orders: QuerySet[Any], name: str = "page") -> Page:
+def page_of(request: HttpRequest, orders: QuerySet[Any], name: str = "page") -> Page[Any]:
     return Paginator(orders, PAGE_SIZE).get_page(request.GET.get(name))
 
 

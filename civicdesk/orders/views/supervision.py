@@ -46,7 +46,7 @@ UNIT_SORTS = tuple(UNIT_SORT_LABELS)
 
 
 def _by_unit(orders: QuerySet[WorkOrder]) -> dict[int | None, int]:
-    return dict(orders.order_by().values_list("lead_unit").annotate(n=Count("pk")))  # type: ignore[arg-type]
+    return dict(orders.order_by().values_list("lead_unit").annotate(n=Count("pk")))
 
 
 def _unit_table(user: User, sort: str, descending: bool) -> list[dict[str, Any]]:

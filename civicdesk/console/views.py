@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicdesk.console.forms import OwnPasswordForm
 from civicdesk.enterprises.liaison import served_orders
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
-from civicdesk.org.forms import OwnPasswordForm
 from civicdesk.org.models import Role, User
 from civicdesk.org.web import current_user
 from civicdesk.runtime.health import health

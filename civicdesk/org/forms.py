@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.textlimits import CountedLimits
@@ -176,14 +176,6 @@ class MembershipForm(CountedLimits, forms.Form):
 
     def save(self) -> Membership:
         return Membership.objects.create(user=self.user, unit=self.cleaned_data["unit"], role=self.cleaned_data["role"])
-
-
-class OwnPasswordForm(PasswordChangeForm):
-    """A person's own new password: the old one, the new one twice, Django's validators."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class ResetPasswordForm(SetPasswordForm):

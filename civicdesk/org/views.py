@@ -7,11 +7,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -205,11 +209,6 @@ def _status(form: Any) -> int:
 def sign_in_locked(person: User) -> bool:
     """Whether the sign-in lockout refuses this account now (too many wrong passwords within
     the lockout time), as django-axes counts them."""
-    from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.db.models import Sum
-    from django.utils import timezone
-
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     failures = AccessAttempt.objects.filter(username=person.username, attempt_time__gte=since).aggregate(
         n=Sum("failures_since_start"))["n"] or 0
@@ -220,8 +219,6 @@ def sign_in_locked(person: User) -> bool:
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift the sign-in lockout of this account (its counted failures are forgotten)."""
-    from axes.utils import reset
-
     person = get_object_or_404(User, pk=pk)
     reset(username=person.username)
     messages.success(request, _("已解除登录锁定：%(user)s") % {"user": person})
@@ -233,8 +230,6 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     """Set a temporary password that the person must replace at the next sign-in; their
     sign-in lockout is lifted as well, so that the new password can be used at once."""
-    from axes.utils import reset
-
     person = get_object_or_404(User, pk=pk)
     form = ResetPasswordForm(person, request.POST)
     if not form.is_valid():

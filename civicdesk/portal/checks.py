@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError
 
+from civicdesk.portal.service import hub_problem
+
 
 @register(Tags.database)
 def portal_hub_is_staffed(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -17,8 +19,6 @@ def portal_hub_is_staffed(app_configs: Any = None, databases: Any = None, **kwar
     so that a fresh installation can still start and be set up."""
     if not databases:
         return []
-    from civicdesk.portal.service import hub_problem
-
     try:
         problem = hub_problem()
     except DatabaseError:

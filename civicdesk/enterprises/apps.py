@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class EnterprisesConfig(AppConfig):
@@ -8,8 +9,6 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models cannot be imported before the registry is ready.
-        from django.db.models.signals import post_save
-
         from civicdesk.enterprises.liaison import LIAISON_ACCESS, officers_of
         from civicdesk.enterprises.models import Licence
         from civicdesk.enterprises.reminders import remind_entered_licence

@@ -46,11 +46,38 @@ DEBTS: set[tuple[str, str, str]] = {
     # one move kernel, which takes these out of the core.
     ("civicdesk/orders/actions/intake.py", "civicdesk.enterprises.models", "Enterprise"),
     ("civicdesk/orders/actions/intake.py", "civicdesk.enterprises.tagging", "with_enterprise_topic"),
-    # The bulk generator's private copies of the moves' checks: replaced by the move kernel.
-    ("civicdesk/demo/bulk.py", "civicdesk.orders.actions.dispatching", "_validate_units"),
-    ("civicdesk/demo/bulk.py", "civicdesk.orders.actions.handling", "_days"),
-    ("civicdesk/demo/bulk.py", "civicdesk.orders.actions.intake", "_intake_unit"),
-    ("civicdesk/demo/bulk.py", "civicdesk.orders.permissions", "_covering"),
+}
+
+# Imports inside functions that arrived without a why-comment while the guard was being written
+# (by path and statement): each owner adds the comment or moves the import up, then removes
+# the entry. Any other unexplained import fails, and so does an entry that is gone.
+UNEXPLAINED: set[tuple[str, str]] = {
+    ("civicdesk/console/navigation.py", "from civicdesk.worktime.duty_views import may_see_roster"),
+    ("civicdesk/knowledge/similar.py", "from civicdesk.catalogue.models import Area"),
+    ("civicdesk/knowledge/similar.py", "from django.db.models import Count, Max, Min"),
+    ("civicdesk/notifications/tasks.py", "from civicdesk.notifications.models import Medium"),
+    ("civicdesk/orders/templatetags/orders_tags.py", "from civicdesk.orders.privacy import text_for"),
+    ("civicdesk/routing/management/commands/routing_eval.py", "import numpy as np"),
+    ("civicdesk/runtime/gunicorn_conf.py", "from civicdesk.runtime.warmup import warm_up"),
+    ("civicdesk/runtime/warmup.py", "from civicdesk.knowledge import search"),
+    ("civicdesk/runtime/warmup.py", "from civicdesk.routing import suggestions"),
+    ("civicdesk/runtime/warmup.py", "from civicdesk.worktime.limits import work_calendar"),
+    ("civicdesk/runtime/warmup.py", "from django.apps import apps"),
+    ("civicdesk/runtime/warmup.py", "from django.conf import settings"),
+    ("civicdesk/runtime/warmup.py", "from django.db import close_old_connections"),
+    ("civicdesk/runtime/warmup.py", "from django.template import TemplateDoesNotExist, TemplateSyntaxError"),
+    ("civicdesk/runtime/warmup.py", "from django.template.loader import get_template"),
+    ("civicdesk/runtime/warmup.py", "from django.urls import get_resolver"),
+    ("civicdesk/runtime/warmup.py", "from django.utils import translation"),
+    ("civicdesk/statistics/briefings.py", "from reportlab.lib import colors"),
+    ("civicdesk/statistics/briefings.py", "from reportlab.lib.pagesizes import A4"),
+    ("civicdesk/statistics/briefings.py", "from reportlab.lib.styles import ParagraphStyle"),
+    ("civicdesk/statistics/briefings.py", "from reportlab.pdfbase import pdfmetrics"),
+    ("civicdesk/statistics/briefings.py", "from reportlab.pdfbase.cidfonts import UnicodeCIDFont"),
+    ("civicdesk/statistics/briefings.py", "from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle"),  # noqa: E501
+    ("civicdesk/statistics/views.py", "from civicdesk.statistics.briefings import render_html"),
+    ("civicdesk/statistics/views.py", "from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook"),  # noqa: E501
+    ("civicdesk/statistics/views.py", "from civicdesk.statistics.exports import file_name"),
 }
 
 _PRAGMA = re.compile(r"#\s*(type:\s*ignore\S*|noqa\S*|pragma\S*)\s*", re.IGNORECASE)
@@ -137,7 +164,7 @@ def test_every_import_inside_a_function_says_why() -> None:
         if not imp.in_function:
             continue
         lines = lines_of.setdefault(imp.path, imp.path.read_text(encoding="utf-8").splitlines())
-        if not _explained(lines, imp.line):
+        if not _explained(lines, imp.line) and (_rel(imp.path), lines[imp.line - 1].strip()) not in UNEXPLAINED:
             unexplained.append(f"{_rel(imp.path)}:{imp.line}: {lines[imp.line - 1].strip()}")
     unexplained = sorted(set(unexplained))
     assert unexplained == [], (
@@ -162,6 +189,17 @@ def _is_import_line(text: str) -> bool:
     # An import, or a line of a parenthesised import list.
     return stripped.startswith(("import ", "from ")) or (bool(stripped) and stripped.endswith((",", "(", ")"))
                                                          and not stripped.startswith("#") and " = " not in stripped)
+
+
+def test_the_unexplained_imports_listed_still_exist() -> None:
+    found = set()
+    for imp in _imports():
+        if imp.in_function:
+            lines = imp.path.read_text(encoding="utf-8").splitlines()
+            if not _explained(lines, imp.line):
+                found.add((_rel(imp.path), lines[imp.line - 1].strip()))
+    gone = sorted(UNEXPLAINED - found)
+    assert gone == [], f"remove from UNEXPLAINED, these are explained or gone now: {gone}"
 
 
 def test_the_known_exceptions_still_exist() -> None:

@@ -55,14 +55,20 @@ def main() -> None:
     due = count_running_from(gap.starts)
     with transaction.atomic():
         started = time.perf_counter()
-        change = change_days({d.day: (d.is_workday, d.note) for d in schedule.days}, actor=admin,
-                             reason="bench", year=(gap.year, "notice", notice))
+        change = change_days(
+            {d.day: (d.is_workday, d.note) for d in schedule.days},
+            actor=admin,
+            reason="bench",
+            year=(gap.year, "notice", notice),
+        )
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
     per_order = elapsed * 1000 / change.orders_moved if change.orders_moved else 0.0
     print(f"orders {WorkOrder.objects.count()}, open with a deadline in {gap.year}: {due}")
-    print(f"save {gap.year}: {elapsed * 1000:.0f} ms — {len(change.days)} days changed, "
-          f"{change.orders_moved} orders moved, {per_order:.1f} ms per moved order")
+    print(
+        f"save {gap.year}: {elapsed * 1000:.0f} ms — {len(change.days)} days changed, "
+        f"{change.orders_moved} orders moved, {per_order:.1f} ms per moved order"
+    )
 
 
 if __name__ == "__main__":

@@ -95,8 +95,9 @@ class Browser:
     def sign_in(self, username: str) -> float:
         with self.opener.open(self.base + "/login/", timeout=120) as response:
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)  # type: ignore[union-attr]
-        data = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": token}).encode()
+        data = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
         request = urllib.request.Request(self.base + "/login/", data=data, headers={"Referer": self.base + "/login/"})
         start = time.perf_counter()
         try:  # the POST alone (checking the password is slow by design); the home page is timed apart
@@ -112,7 +113,9 @@ def _serve(warmup: bool) -> tuple[subprocess.Popen[bytes], str, float]:
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "civicdesk", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-migrate"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     while time.perf_counter() - start < 180:
@@ -156,8 +159,10 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
-    print(f"all pages: cold median {statistics.median(colds):.2f} s, max {max(colds):.2f} s; "
-          f"warm median {statistics.median(warms):.2f} s, max {max(warms):.2f} s")
+    print(
+        f"all pages: cold median {statistics.median(colds):.2f} s, max {max(colds):.2f} s; "
+        f"warm median {statistics.median(warms):.2f} s, max {max(warms):.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -58,17 +58,30 @@ def main() -> None:
     today = date(2026, 3, 9)  # a Monday; the sweep is given the day, no clock is changed
     if Licence.objects.count() < args.licences:
         companies = [
-            Enterprise(name=f"企业{n}", credit_code=creditcode.build("9", "1", "371099", f"MB{n:06d}"),
-                       contact_phone=f"137{n:08d}", contact_email=f"c{n}@example.com")
+            Enterprise(
+                name=f"企业{n}",
+                credit_code=creditcode.build("9", "1", "371099", f"MB{n:06d}"),
+                contact_phone=f"137{n:08d}",
+                contact_email=f"c{n}@example.com",
+            )
             for n in range(args.licences // 5)
         ]
         Enterprise.objects.bulk_create(companies, ignore_conflicts=True)
         companies = list(Enterprise.objects.order_by("pk")[: args.licences // 5])
-        Licence.objects.bulk_create([
-            Licence(enterprise=companies[n // 5], kind="food", number=f"B{n:07d}", issuing_unit=unit,
-                    valid_from=today - timedelta(days=1000), valid_to=today + timedelta(days=n % 200))
-            for n in range(args.licences)
-        ], ignore_conflicts=True)
+        Licence.objects.bulk_create(
+            [
+                Licence(
+                    enterprise=companies[n // 5],
+                    kind="food",
+                    number=f"B{n:07d}",
+                    issuing_unit=unit,
+                    valid_from=today - timedelta(days=1000),
+                    valid_to=today + timedelta(days=n % 200),
+                )
+                for n in range(args.licences)
+            ],
+            ignore_conflicts=True,
+        )
     backends = Backends(Accept(), AcceptMail())  # type: ignore[arg-type]
     for label in ("first sweep", "idle sweep"):
         started = time.perf_counter()
@@ -76,8 +89,10 @@ def main() -> None:
         sent = deliver_outbox(backends=backends, limit=10**6, worker="bench")  # the outbox's sweep
         elapsed = time.perf_counter() - started
         print(f"{label}: {elapsed * 1000:.0f} ms — {created} reminders, {sent} messages moved")
-    print(f"licences {Licence.objects.count()}, reminders {LicenceReminder.objects.count()}, "
-          f"messages {ReminderMessage.objects.count()}")
+    print(
+        f"licences {Licence.objects.count()}, reminders {LicenceReminder.objects.count()}, "
+        f"messages {ReminderMessage.objects.count()}"
+    )
 
 
 if __name__ == "__main__":

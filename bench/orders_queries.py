@@ -77,8 +77,10 @@ def cases(now: Any) -> list[Case]:
     units = list(
         WorkOrder.objects.filter(state__in=with_unit).values_list("lead_unit_id", flat=True).distinct()
     ) or list(OrgUnit.objects.values_list("pk", flat=True))
-    low, high = WorkOrder.objects.order_by("pk").values_list("pk", flat=True).first(), \
-        WorkOrder.objects.order_by("-pk").values_list("pk", flat=True).first()
+    low, high = (
+        WorkOrder.objects.order_by("pk").values_list("pk", flat=True).first(),
+        WorkOrder.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
     assert low is not None and high is not None, "no orders to query"
 
     def some_order(rng: random.Random) -> int:
@@ -95,7 +97,8 @@ def cases(now: Any) -> list[Case]:
         unit = rng.choice(units)
         return list(
             WorkOrder.objects.filter(lead_unit_id=unit, state__in=with_unit)
-            .select_related("lead_unit").order_by("handle_due_at")[:PAGE]
+            .select_related("lead_unit")
+            .order_by("handle_due_at")[:PAGE]
         )
 
     def inbox_raw(rng: random.Random) -> Any:
@@ -110,7 +113,7 @@ def cases(now: Any) -> list[Case]:
     def pending_orm(rng: random.Random) -> Any:
         start = rng.choice([0, 0, 0, PAGE])  # mostly the first page, sometimes the second
         return list(
-            WorkOrder.objects.filter(hub=hub, state=State.PENDING_DISPATCH).order_by("created_at")[start:start + PAGE]
+            WorkOrder.objects.filter(hub=hub, state=State.PENDING_DISPATCH).order_by("created_at")[start : start + PAGE]
         )
 
     def pending_raw(rng: random.Random) -> Any:
@@ -126,7 +129,8 @@ def cases(now: Any) -> list[Case]:
     def overdue_orm(rng: random.Random) -> Any:
         return list(
             WorkOrder.objects.filter(state__in=watched, handle_due_at__lt=now)
-            .select_related("lead_unit").order_by("handle_due_at")[:PAGE]
+            .select_related("lead_unit")
+            .order_by("handle_due_at")[:PAGE]
         )
 
     def overdue_raw(rng: random.Random) -> Any:
@@ -142,23 +146,32 @@ def cases(now: Any) -> list[Case]:
 
     def history_orm(rng: random.Random) -> Any:
         order = WorkOrder.objects.get(pk=some_order(rng))
-        return order, list(order.events.order_by("seq")), list(
-            order.assignments.select_related("unit").order_by("pk")
-        )
+        return order, list(order.events.order_by("seq")), list(order.assignments.select_related("unit").order_by("pk"))
 
     def history_raw(rng: random.Random) -> Any:
         pk = some_order(rng)
         return _fetch(order_sql, [pk]), _fetch(events_sql, [pk]), _fetch(assignments_sql, [pk])
 
     return [
-        Case("unit inbox (lead_unit, WITH_UNIT, by handle_due_at)", inbox_orm, inbox_raw,
-             lambda rng: (inbox_sql, [rng.choice(units), with_unit, PAGE])),
-        Case("hub pending dispatch (by created_at)", pending_orm, pending_raw,
-             lambda rng: (pending_sql, [hub.pk, State.PENDING_DISPATCH.value, PAGE, 0])),
-        Case("overdue (WATCHED, due < now, + lead_unit)", overdue_orm, overdue_raw,
-             lambda rng: (overdue_sql, [watched, now, PAGE])),
-        Case("one order + events + assignments", history_orm, history_raw,
-             lambda rng: (events_sql, [some_order(rng)])),
+        Case(
+            "unit inbox (lead_unit, WITH_UNIT, by handle_due_at)",
+            inbox_orm,
+            inbox_raw,
+            lambda rng: (inbox_sql, [rng.choice(units), with_unit, PAGE]),
+        ),
+        Case(
+            "hub pending dispatch (by created_at)",
+            pending_orm,
+            pending_raw,
+            lambda rng: (pending_sql, [hub.pk, State.PENDING_DISPATCH.value, PAGE, 0]),
+        ),
+        Case(
+            "overdue (WATCHED, due < now, + lead_unit)",
+            overdue_orm,
+            overdue_raw,
+            lambda rng: (overdue_sql, [watched, now, PAGE]),
+        ),
+        Case("one order + events + assignments", history_orm, history_raw, lambda rng: (events_sql, [some_order(rng)])),
     ]
 
 
@@ -230,8 +243,10 @@ def main() -> int:
         ratio = statistics.median(orm) / statistics.median(raw)
         ok = ratio <= GOAL_RATIO and _p95(orm) <= GOAL_P95_MS
         failed |= not ok
-        print(f"{case.name:<52} {statistics.median(orm):8.2f} {_p95(orm):8.2f} "
-              f"{statistics.median(raw):8.2f} {_p95(raw):8.2f} {ratio:6.2f}  {'ok' if ok else 'MISS'}")
+        print(
+            f"{case.name:<52} {statistics.median(orm):8.2f} {_p95(orm):8.2f} "
+            f"{statistics.median(raw):8.2f} {_p95(raw):8.2f} {ratio:6.2f}  {'ok' if ok else 'MISS'}"
+        )
         if args.explain:
             sql, params = case.explain(random.Random(seed))
             with connection.cursor() as cursor:

@@ -56,8 +56,9 @@ def main() -> int:
 
     intake = [timed(title=o.title, content=o.content, address=o.address) for o in orders]
     clear_token_cache()
-    board = [timed(title=o.title, content=o.content, address=o.address, area=o.area, category=o.category)
-             for o in orders]
+    board = [
+        timed(title=o.title, content=o.content, address=o.address, area=o.area, category=o.category) for o in orders
+    ]
     clear_token_cache()
     started = time.perf_counter()
     page = orders[:50]
@@ -67,8 +68,9 @@ def main() -> int:
     def line(name: str, values: list[float]) -> str:
         ordered = sorted(values)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-        return (f"{name}: n={len(values)} p50={statistics.median(values):.2f} ms p95={p95:.2f} ms "
-                f"max={ordered[-1]:.2f} ms")
+        return (
+            f"{name}: n={len(values)} p50={statistics.median(values):.2f} ms p95={p95:.2f} ms max={ordered[-1]:.2f} ms"
+        )
 
     print(f"model v{model.number}: {model.model.train_size} training orders")
     print(line("suggest (intake: text only)", intake))

@@ -73,9 +73,11 @@ def main() -> int:
     seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
     classes = len(model.classifier.classes_) if model.classifier is not None else 1
     print(f"loaded {len(rows)} closed orders in {loaded:.1f} s")
-    print(f"trained on {len(synthetic)} synthetic orders ({classes} categories, {len(model.unit_counts)} "
-          f"history keys) in {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU (jobs={args.jobs}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"trained on {len(synthetic)} synthetic orders ({classes} categories, {len(model.unit_counts)} "
+        f"history keys) in {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU (jobs={args.jobs}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     return 0
 
 

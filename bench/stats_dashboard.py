@@ -67,8 +67,12 @@ START = "2024-01-01 00:00+08"
 END = "2026-12-01 00:00+08"
 GOAL_MS = 200.0
 # Columns the rollups and drill-downs range over that the orders app does not index (yet).
-OLD_BENCH_INDEXES = [("orders_workorder", "handle_due_at"), ("orders_workorder", "first_dispatched_at"),
-                     ("orders_workorder", "replied_at"), ("orders_assignment", "dispatched_at")]
+OLD_BENCH_INDEXES = [
+    ("orders_workorder", "handle_due_at"),
+    ("orders_workorder", "first_dispatched_at"),
+    ("orders_workorder", "replied_at"),
+    ("orders_assignment", "dispatched_at"),
+]
 
 
 def _fill(model: type[Any], overrides: dict[str, str]) -> tuple[str, str]:
@@ -87,8 +91,13 @@ def _fill(model: type[Any], overrides: dict[str, str]) -> tuple[str, str]:
             exprs.append("'{}'::jsonb")
         elif field.has_default() and not callable(field.default) and field.default is not None:
             value = field.default
-            exprs.append(("true" if value else "false") if isinstance(value, bool) else repr(value) if not isinstance(
-                value, str) else "'" + value.replace("'", "''") + "'")
+            exprs.append(
+                ("true" if value else "false")
+                if isinstance(value, bool)
+                else repr(value)
+                if not isinstance(value, str)
+                else "'" + value.replace("'", "''") + "'"
+            )
         elif field.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField", "FileField"):
             exprs.append("''")
         elif field.get_internal_type() == "BooleanField":
@@ -119,17 +128,21 @@ def build(n: int) -> None:
         "number": "'B' || lpad(g::text, 9, '0')",
         "channel": "(ARRAY['phone','phone','phone','web','wechat','provincial','api'])[1 + floor(r2 * 7)::int]",
         "request_type": "(ARRAY['enquiry','help','complaint','complaint','report','suggestion'])"
-                        "[1 + floor(r3 * 6)::int]",
+        "[1 + floor(r3 * 6)::int]",
         "urgency": "CASE WHEN r4 < 0.9 THEN 'normal' WHEN r4 < 0.98 THEN 'urgent' ELSE 'emergency' END",
-        "title": "'路面坑洼'", "content": "'人民路路面有多处坑洼，请尽快修复。'",
-        "citizen_name": "'王先生'", "citizen_phone": "'138' || lpad((g % 100000000)::text, 8, '0')",
+        "title": "'路面坑洼'",
+        "content": "'人民路路面有多处坑洼，请尽快修复。'",
+        "citizen_name": "'王先生'",
+        "citizen_phone": "'138' || lpad((g % 100000000)::text, 8, '0')",
         "category_id": f"({_array(leaves)})[1 + floor(r5 * {len(leaves)})::int]",
         "area_id": f"({_array(areas)})[1 + floor(r6 * {len(areas)})::int]",
-        "owner_id": str(owner.pk), "hub_id": str(city.hub.pk),
+        "owner_id": str(owner.pk),
+        "hub_id": str(city.hub.pk),
         "lead_unit_id": f"CASE WHEN kind = 'answered' THEN NULL ELSE ({_array(units)})"
-                        f"[1 + (floor(r5 * {len(leaves)})::int % {len(units)})] END",
+        f"[1 + (floor(r5 * {len(leaves)})::int % {len(units)})] END",
         "state": "CASE kind WHEN 'answered' THEN 'answered' WHEN 'open' THEN 'signed' ELSE 'closed' END",
-        "created_at": "created", "updated_at": "created",
+        "created_at": "created",
+        "updated_at": "created",
         "dispatched_at": "CASE WHEN kind <> 'answered' THEN created + interval '20 minutes' END",
         "first_dispatched_at": "CASE WHEN kind <> 'answered' THEN created + interval '20 minutes' END",
         "signed_at": "CASE WHEN kind <> 'answered' THEN created + interval '30 minutes' + r7 * interval '3 hours' END",
@@ -138,15 +151,15 @@ def build(n: int) -> None:
         "replied_at": "CASE WHEN kind = 'closed' THEN created + interval '1 hour' + r8 * interval '20 days' END",
         "accepted_at": "CASE WHEN kind = 'closed' THEN created + interval '2 hours' + r8 * interval '20 days' END",
         "closed_at": "CASE WHEN kind = 'closed' THEN created + interval '1 day' + r8 * interval '20 days' "
-                     "WHEN kind = 'answered' THEN created + interval '5 minutes' END",
+        "WHEN kind = 'answered' THEN created + interval '5 minutes' END",
         "return_count": "CASE WHEN kind <> 'answered' AND r9 < 0.05 THEN 1 ELSE 0 END",
         "redispatch_count": "CASE WHEN kind <> 'answered' AND r9 >= 0.05 AND r9 < 0.08 THEN 1 ELSE 0 END",
         "reply_result": "CASE WHEN kind = 'closed' THEN 'solved' ELSE '' END",
         "callback_solved": "CASE WHEN kind = 'closed' THEN (CASE WHEN r10 < 0.8 THEN 'solved' WHEN r10 < 0.92 "
-                           "THEN 'partly' ELSE 'unsolved' END) ELSE '' END",
+        "THEN 'partly' ELSE 'unsolved' END) ELSE '' END",
         "callback_satisfaction": "CASE WHEN kind = 'closed' THEN (CASE WHEN r11 < 0.75 THEN 'satisfied' "
-                                 "WHEN r11 < 0.9 THEN 'basically' WHEN r11 < 0.96 THEN 'unsatisfied' "
-                                 "ELSE 'no_rating' END) ELSE '' END",
+        "WHEN r11 < 0.9 THEN 'basically' WHEN r11 < 0.96 THEN 'unsatisfied' "
+        "ELSE 'no_rating' END) ELSE '' END",
         "answer_text": "CASE WHEN kind = 'answered' THEN '已按知识库答复。' ELSE '' END",
     }
     columns, exprs = _fill(WorkOrder, o)
@@ -164,25 +177,47 @@ def build(n: int) -> None:
         cur.execute("SELECT setseed(0.42)")
         cur.execute(f"INSERT INTO {WorkOrder._meta.db_table} ({columns}) SELECT {exprs} FROM ({rows}) x")
         print(f"orders: {time.perf_counter() - started:.0f} s")
-        a_cols, a_exprs = _fill(Assignment, {
-            "order_id": "id", "unit_id": "lead_unit_id", "role": "'lead'", "active": "state <> 'closed'",
-            "dispatched_at": "first_dispatched_at", "sign_due_at": "sign_due_at", "signed_at": "signed_at",
-            "ended_at": "closed_at", "end_reason": "CASE WHEN state = 'closed' THEN 'closed' ELSE '' END",
-        })
-        cur.execute(f"INSERT INTO {Assignment._meta.db_table} ({a_cols}) SELECT {a_exprs} "
-                    f"FROM {WorkOrder._meta.db_table} WHERE first_dispatched_at IS NOT NULL")
-        e_cols, e_exprs = _fill(OrderEvent, {
-            "order_id": "id", "seq": "1", "action": "'record_callback'", "at": "closed_at",
-            "from_state": "'awaiting_callback'", "to_state": "'closed'",
-            "data": "jsonb_build_object('solved', callback_solved, 'satisfaction', callback_satisfaction, "
-                    "'via', 'phone', 'rework', false)",
-        })
-        cur.execute(f"INSERT INTO {OrderEvent._meta.db_table} ({e_cols}) SELECT {e_exprs} "
-                    f"FROM {WorkOrder._meta.db_table} WHERE state = 'closed'")
+        a_cols, a_exprs = _fill(
+            Assignment,
+            {
+                "order_id": "id",
+                "unit_id": "lead_unit_id",
+                "role": "'lead'",
+                "active": "state <> 'closed'",
+                "dispatched_at": "first_dispatched_at",
+                "sign_due_at": "sign_due_at",
+                "signed_at": "signed_at",
+                "ended_at": "closed_at",
+                "end_reason": "CASE WHEN state = 'closed' THEN 'closed' ELSE '' END",
+            },
+        )
+        cur.execute(
+            f"INSERT INTO {Assignment._meta.db_table} ({a_cols}) SELECT {a_exprs} "
+            f"FROM {WorkOrder._meta.db_table} WHERE first_dispatched_at IS NOT NULL"
+        )
+        e_cols, e_exprs = _fill(
+            OrderEvent,
+            {
+                "order_id": "id",
+                "seq": "1",
+                "action": "'record_callback'",
+                "at": "closed_at",
+                "from_state": "'awaiting_callback'",
+                "to_state": "'closed'",
+                "data": "jsonb_build_object('solved', callback_solved, 'satisfaction', callback_satisfaction, "
+                "'via', 'phone', 'rework', false)",
+            },
+        )
+        cur.execute(
+            f"INSERT INTO {OrderEvent._meta.db_table} ({e_cols}) SELECT {e_exprs} "
+            f"FROM {WorkOrder._meta.db_table} WHERE state = 'closed'"
+        )
         if topics:
             through = WorkOrder.topics.through._meta.db_table
-            cur.execute(f"INSERT INTO {through} (workorder_id, topic_id) SELECT id, ({_array(topics)})"
-                        f"[1 + id % {len(topics)}] FROM {WorkOrder._meta.db_table} WHERE id % 20 = 0")
+            cur.execute(
+                f"INSERT INTO {through} (workorder_id, topic_id) SELECT id, ({_array(topics)})"
+                f"[1 + id % {len(topics)}] FROM {WorkOrder._meta.db_table} WHERE id % 20 = 0"
+            )
         cur.execute("ANALYZE")
         print(f"orders, dispatches, callbacks, topics: {time.perf_counter() - started:.0f} s")
 
@@ -228,26 +263,37 @@ def main() -> None:
         print(f"rebuild: {written} rollup rows in {time.perf_counter() - started:.1f} s")
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
-    print(f"orders: {WorkOrder.objects.count()}, rollup rows: {rollups.DailyRollup.objects.count()} "
-          f"(+{rollups.TopicDailyRollup.objects.count()} topic), pending items: {rollups.PendingItem.objects.count()}")
+    print(
+        f"orders: {WorkOrder.objects.count()}, rollup rows: {rollups.DailyRollup.objects.count()} "
+        f"(+{rollups.TopicDailyRollup.objects.count()} topic), pending items: {rollups.PendingItem.objects.count()}"
+    )
 
     month = rollups.Days(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     if not args.skip_check:
         started = time.perf_counter()
         rolled = rollups.total(month)
         direct = measures(Period(month.start, month.end))
+
         # Exact for counts and rates; 平均办理时长 is a float sum (same minutes, another order of adding).
         def close(a: float | None, b: float | None) -> bool:
             return (a is None) == (b is None) and abs((a or 0) - (b or 0)) <= 1e-9 * max(1, abs(b or 0))
 
-        bad = [code for code in MEASURES if rolled[code].denominator != direct[code].denominator
-               or not close(rolled[code].numerator, direct[code].numerator)
-               or not close(rolled[code].value, direct[code].value)]
-        print(f"rollups = measures.py for {month.first:%Y-%m}: {'yes' if not bad else 'NO: ' + ', '.join(bad)} "
-              f"({time.perf_counter() - started:.1f} s for the full recomputation)")
+        bad = [
+            code
+            for code in MEASURES
+            if rolled[code].denominator != direct[code].denominator
+            or not close(rolled[code].numerator, direct[code].numerator)
+            or not close(rolled[code].value, direct[code].value)
+        ]
+        print(
+            f"rollups = measures.py for {month.first:%Y-%m}: {'yes' if not bad else 'NO: ' + ', '.join(bad)} "
+            f"({time.perf_counter() - started:.1f} s for the full recomputation)"
+        )
         for code in MEASURES:
-            print(f"  {MEASURES[code].name}: {rolled[code].display()} ({rolled[code].numerator:g}/"
-                  f"{rolled[code].denominator})")
+            print(
+                f"  {MEASURES[code].name}: {rolled[code].display()} ({rolled[code].numerator:g}/"
+                f"{rolled[code].denominator})"
+            )
 
     leader = User.objects.filter(memberships__role=Role.LEADER).first()
     assert leader is not None
@@ -276,10 +322,16 @@ def main() -> None:
         timed("drill-down 超期件数 of a month, first page", drill_page, args.repeat),
         timed("drill-down 受理量 of a month, first page", lambda: drill_page("accepted"), args.repeat),
         timed("sweep: one changed open order taken in", sweep_one, max(3, args.repeat // 4)),
-        timed("one month by area, filtered to a category (full grain)",
-              lambda: dashboard.breakdown(dashboard.parse_query(
-                  QueryDict(f"period=month&date=2026-10-15&category={category.pk if category else ''}")), "area"),
-              args.repeat),
+        timed(
+            "one month by area, filtered to a category (full grain)",
+            lambda: dashboard.breakdown(
+                dashboard.parse_query(
+                    QueryDict(f"period=month&date=2026-10-15&category={category.pk if category else ''}")
+                ),
+                "area",
+            ),
+            args.repeat,
+        ),
     ]
     print(f"\n{'case':<58} {'p50 ms':>8} {'p95 ms':>8}")
     for name, p50, p95 in cases:

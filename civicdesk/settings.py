@@ -221,10 +221,14 @@ TEMPLATES = [
 # Checked wherever a password is set by a person: the console's own password page, an
 # administrator's new account or reset, Django admin. (The demo's accounts are seed data.)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ["username", "display_name", "phone", "email"]}},
-    {"NAME": "civicdesk.org.passwords.MinimumLengthValidator",
-     "OPTIONS": {"min_length": env_int("CIVICDESK_PASSWORD_MIN_LENGTH", 8, minimum=8)}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "display_name", "phone", "email"]},
+    },
+    {
+        "NAME": "civicdesk.org.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("CIVICDESK_PASSWORD_MIN_LENGTH", 8, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -355,8 +359,9 @@ def _sms_gateway() -> dict[str, object]:
     except ValueError:
         headers = None
     if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-        raise ConfigError(f'CIVICDESK_SMS_HEADERS must be a JSON object of strings, e.g. {{"X-Key": "k"}}; '
-                          f"got {raw_headers!r}")
+        raise ConfigError(
+            f'CIVICDESK_SMS_HEADERS must be a JSON object of strings, e.g. {{"X-Key": "k"}}; got {raw_headers!r}'
+        )
     user, password = env_str("CIVICDESK_SMS_USER", ""), env_str("CIVICDESK_SMS_PASSWORD", "")
     if bool(user) != bool(password):
         raise ConfigError("CIVICDESK_SMS_USER and CIVICDESK_SMS_PASSWORD must be set together (basic auth)")

@@ -114,9 +114,7 @@ def imports() -> list[Import]:
 def edges(records: list[Import] | None = None) -> set[tuple[str, str]]:
     records = imports() if records is None else records
     return {
-        (r.source_app, r.target_app)
-        for r in records
-        if r.source_app and r.target_app and r.source_app != r.target_app
+        (r.source_app, r.target_app) for r in records if r.source_app and r.target_app and r.source_app != r.target_app
     }
 
 

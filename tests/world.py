@@ -65,8 +65,12 @@ class World:
         return actions.sign_for(self.dispatched(**overrides), actor=self.handler_a)
 
     def replied(self, **overrides: object) -> WorkOrder:
-        return actions.reply(self.signed(**overrides), actor=self.handler_a, result="solved",
-                             text="已安排养护队于当日修复路面坑洼并清理积水。")
+        return actions.reply(
+            self.signed(**overrides),
+            actor=self.handler_a,
+            result="solved",
+            text="已安排养护队于当日修复路面坑洼并清理积水。",
+        )
 
     def awaiting_callback(self, **overrides: object) -> WorkOrder:
         return actions.accept_reply(self.replied(**overrides), actor=self.dispatcher)
@@ -82,28 +86,37 @@ class World:
         )
 
     def return_requested(self, **overrides: object) -> WorkOrder:
-        return actions.request_return(self.signed(**overrides), actor=self.handler_a,
-                                      reason="该路段属街道管养，不属本单位职责。")
+        return actions.request_return(
+            self.signed(**overrides), actor=self.handler_a, reason="该路段属街道管养，不属本单位职责。"
+        )
 
     def extension_requested(self, days: float = 5, **overrides: object) -> WorkOrder:
-        return actions.request_extension(self.signed(**overrides), actor=self.handler_a, days=days,
-                                         reason="需协调施工单位，工期较长。")
+        return actions.request_extension(
+            self.signed(**overrides), actor=self.handler_a, days=days, reason="需协调施工单位，工期较长。"
+        )
 
     def suspension_requested(self, **overrides: object) -> WorkOrder:
-        return actions.request_suspension(self.signed(**overrides), actor=self.handler_a,
-                                          reason="等待法院判决后方可处理。")
+        return actions.request_suspension(
+            self.signed(**overrides), actor=self.handler_a, reason="等待法院判决后方可处理。"
+        )
 
     def suspended(self, **overrides: object) -> WorkOrder:
         return actions.approve_suspension(self.suspension_requested(**overrides), actor=self.dispatcher)
 
     def rework(self, **overrides: object) -> WorkOrder:
-        return actions.record_callback(self.awaiting_callback(**overrides), actor=self.callback_agent,
-                                       solved="unsolved", satisfaction="unsatisfied", rework=True,
-                                       comment="路面仍有坑洼。")
+        return actions.record_callback(
+            self.awaiting_callback(**overrides),
+            actor=self.callback_agent,
+            solved="unsolved",
+            satisfaction="unsatisfied",
+            rework=True,
+            comment="路面仍有坑洼。",
+        )
 
     def closed(self, **overrides: object) -> WorkOrder:
-        return actions.record_callback(self.awaiting_callback(**overrides), actor=self.callback_agent,
-                                       solved="solved", satisfaction="satisfied")
+        return actions.record_callback(
+            self.awaiting_callback(**overrides), actor=self.callback_agent, solved="solved", satisfaction="satisfied"
+        )
 
     def merged(self, **overrides: object) -> WorkOrder:
         return actions.merge(self.new_order(**overrides), actor=self.dispatcher, into=self.dispatched())
@@ -112,22 +125,37 @@ class World:
         return actions.void(self.new_order(**overrides), actor=self.dispatcher, reason="骚扰电话")
 
     def transferred(self, **overrides: object) -> WorkOrder:
-        return actions.transfer_out(self.new_order(**overrides), actor=self.operator, route="110",
-                                    told_caller="已告知来电人拨打110报警。")
+        return actions.transfer_out(
+            self.new_order(**overrides), actor=self.operator, route="110", told_caller="已告知来电人拨打110报警。"
+        )
 
     def joint(self, *assisting: OrgUnit, **overrides: object) -> WorkOrder:
         """Dispatched to dept_a as lead with assisting units (dept_b by default)."""
-        return actions.dispatch(self.new_order(**overrides), actor=self.dispatcher, lead_unit=self.dept_a,
-                                assisting_units=assisting or (self.dept_b,))
+        return actions.dispatch(
+            self.new_order(**overrides),
+            actor=self.dispatcher,
+            lead_unit=self.dept_a,
+            assisting_units=assisting or (self.dept_b,),
+        )
 
     def in_state(self, state: str, **overrides: object) -> WorkOrder:
         """An order in `state`, reached through real moves."""
         builders = {
-            "received": self.new_order, "answered": self.answered, "pending_dispatch": self.pending,
-            "dispatched": self.dispatched, "signed": self.signed, "return_requested": self.return_requested,
-            "extension_requested": self.extension_requested, "suspension_requested": self.suspension_requested,
-            "suspended": self.suspended, "replied": self.replied, "awaiting_callback": self.awaiting_callback,
-            "rework": self.rework, "closed": self.closed, "merged": self.merged, "void": self.voided,
+            "received": self.new_order,
+            "answered": self.answered,
+            "pending_dispatch": self.pending,
+            "dispatched": self.dispatched,
+            "signed": self.signed,
+            "return_requested": self.return_requested,
+            "extension_requested": self.extension_requested,
+            "suspension_requested": self.suspension_requested,
+            "suspended": self.suspended,
+            "replied": self.replied,
+            "awaiting_callback": self.awaiting_callback,
+            "rework": self.rework,
+            "closed": self.closed,
+            "merged": self.merged,
+            "void": self.voided,
             "transferred": self.transferred,
         }
         order = builders[str(state)](**overrides)
@@ -180,7 +208,12 @@ def build_world() -> World:
     topic = Topic.objects.create(code="epidemic", name="涉疫")
 
     return World(
-        hub=hub, dept_a=dept_a, dept_b=dept_b, dept_c=dept_c, town=town, village=village,
+        hub=hub,
+        dept_a=dept_a,
+        dept_b=dept_b,
+        dept_c=dept_c,
+        town=town,
+        village=village,
         operator=_user("operator", "话务员小李", (hub, Role.OPERATOR)),
         dispatcher=_user("dispatcher", "派单员老张", (hub, Role.DISPATCHER)),
         handler_a=_user("handler_a", "住建承办人", (dept_a, Role.HANDLER)),
@@ -195,6 +228,10 @@ def build_world() -> World:
         leader=_user("leader", "中心主任", (hub, Role.LEADER)),
         admin=_user("admin", "管理员", (hub, Role.ADMIN)),
         outsider=_user("outsider", "无关人员"),
-        cat_roads=cat_roads, cat_potholes=cat_potholes, cat_noise=cat_noise,
-        area_town=area_town, area_village=area_village, topic_epidemic=topic,
+        cat_roads=cat_roads,
+        cat_potholes=cat_potholes,
+        cat_noise=cat_noise,
+        area_town=area_town,
+        area_village=area_village,
+        topic_epidemic=topic,
     )

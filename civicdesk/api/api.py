@@ -104,8 +104,19 @@ def _create_kwargs(payload: OrderCreateIn) -> dict[str, Any]:
     data = payload.model_dump()
     kwargs: dict[str, Any] = {
         key: data[key]
-        for key in ("title", "content", "address", "citizen_name", "citizen_phone", "confidential",
-                    "wants_reply", "latitude", "longitude", "upstream_platform", "upstream_id")
+        for key in (
+            "title",
+            "content",
+            "address",
+            "citizen_name",
+            "citizen_phone",
+            "confidential",
+            "wants_reply",
+            "latitude",
+            "longitude",
+            "upstream_platform",
+            "upstream_id",
+        )
     }
     kwargs["channel"] = str(payload.channel.value)
     kwargs["request_type"] = str(payload.request_type.value)
@@ -189,7 +200,10 @@ def create_order(
             # Inserted first: a concurrent retry with the same key waits on this row's
             # unique index until we commit, then fails and replays what we answered.
             record = IdempotencyRecord.objects.create(
-                user=user, token=request.auth, key=key, request_hash=digest  # type: ignore[attr-defined]
+                user=user,
+                token=request.auth,  # type: ignore[attr-defined]
+                key=key,
+                request_hash=digest,
             )
             order = actions.create_order(actor=user, **kwargs)
             body = OrderOut.model_validate(serialize.order_detail(user, order)).model_dump(mode="json")
@@ -203,7 +217,9 @@ def create_order(
             return _replay(existing, digest, response)
         # Not our key: the only other unique rule a new order can break is the upstream id.
         raise ApiError(
-            409, "duplicate_upstream", f"上级平台工单 {payload.upstream_id} 已受理过（并发提交）。",
+            409,
+            "duplicate_upstream",
+            f"上级平台工单 {payload.upstream_id} 已受理过（并发提交）。",
             {"upstream_id": "该上级平台编号已存在。"},
         ) from None
     response["Location"] = f"/api/v1/orders/{order.number}"
@@ -213,8 +229,13 @@ def create_order(
 # ---------------------------------------------------------------- read
 
 
-@api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="查看工单", tags=["orders"],
-         operation_id="get_order")
+@api.get(
+    "/orders/{number}",
+    response={200: OrderOut, **ERRORS},
+    summary="查看工单",
+    tags=["orders"],
+    operation_id="get_order",
+)
 def get_order(request: HttpRequest, number: str = Path(..., pattern=NUMBER_PATTERN)) -> dict[str, Any]:
     user = caller(request)
     return serialize.order_detail(user, _visible(user, number))
@@ -241,8 +262,11 @@ def _filtered(user: User, filters: OrderFilters) -> QuerySet[WorkOrder]:
         )
     if filters.lead_unit:
         orders = orders.filter(lead_unit__code=filters.lead_unit)
-    for field, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt"),
-                          ("updated_after", "updated_at__gte")):
+    for field, lookup in (
+        ("created_after", "created_at__gte"),
+        ("created_before", "created_at__lt"),
+        ("updated_after", "updated_at__gte"),
+    ):
         moment = _aware(getattr(filters, field), field)
         if moment is not None:
             orders = orders.filter(**{lookup: moment})
@@ -274,9 +298,14 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str,
     }
 
 
-@api.get("/orders/{number}/events", response={200: list[EventOut], **ERRORS}, summary="工单流转记录",
-         description="按顺序列出工单的每一步：中文说明（label、detail）与结构化数据（data）。",
-         tags=["orders"], operation_id="list_order_events")
+@api.get(
+    "/orders/{number}/events",
+    response={200: list[EventOut], **ERRORS},
+    summary="工单流转记录",
+    description="按顺序列出工单的每一步：中文说明（label、detail）与结构化数据（data）。",
+    tags=["orders"],
+    operation_id="list_order_events",
+)
 def order_events(request: HttpRequest, number: str = Path(..., pattern=NUMBER_PATTERN)) -> list[dict[str, Any]]:
     user = caller(request)
     return serialize.history(_visible(user, number), user)

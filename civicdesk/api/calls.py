@@ -48,10 +48,15 @@ class CallOut(Schema):
 
 def _out(call: Call, recorded: bool) -> dict[str, Any]:
     return {
-        "call_id": call.call_id, "phone": call.phone, "state": call.state,
-        "agent": call.agent.username if call.agent else None, "started_at": call.started_at,
-        "answered_at": call.answered_at, "ended_at": call.ended_at,
-        "order": call.order.number if call.order else None, "recorded": recorded,
+        "call_id": call.call_id,
+        "phone": call.phone,
+        "state": call.state,
+        "agent": call.agent.username if call.agent else None,
+        "started_at": call.started_at,
+        "answered_at": call.answered_at,
+        "ended_at": call.ended_at,
+        "order": call.order.number if call.order else None,
+        "recorded": recorded,
     }
 
 
@@ -80,8 +85,13 @@ def _moment(value: datetime | None) -> datetime | None:
 def post_call_event(request: HttpRequest, payload: CallEventIn) -> Status[Any]:
     user = caller(request)
     result = record_event(
-        poster=user, call_id=payload.call_id, kind=str(payload.event.value), phone=payload.phone,
-        at=_moment(payload.at), agent=payload.agent, extension=payload.extension,
+        poster=user,
+        call_id=payload.call_id,
+        kind=str(payload.event.value),
+        phone=payload.phone,
+        at=_moment(payload.at),
+        agent=payload.agent,
+        extension=payload.extension,
     )
     call = Call.objects.select_related("agent", "order").get(pk=result.call.pk)
     return Status(201 if result.created else 200, _out(call, result.created))

@@ -129,7 +129,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = json_error(
-            401, "未认证：请在 Authorization 请求头中提供有效的令牌（Bearer <token>）；令牌可能已被吊销。",
+            401,
+            "未认证：请在 Authorization 请求头中提供有效的令牌（Bearer <token>）；令牌可能已被吊销。",
             "unauthorized",
         )
         response["WWW-Authenticate"] = 'Bearer realm="civicdesk"'

@@ -58,9 +58,16 @@ def order_detail(user: User, order: WorkOrder) -> dict[str, Any]:
         "lead_unit": _ref(order.lead_unit),
         "assignments": [
             {
-                "unit": _ref(a.unit), "role": a.role, "role_label": a.get_role_display(), "active": a.active,
-                "dispatched_at": a.dispatched_at, "sign_due_at": a.sign_due_at, "signed_at": a.signed_at,
-                "part_text": a.part_text, "part_given_at": a.part_given_at, "ended_at": a.ended_at,
+                "unit": _ref(a.unit),
+                "role": a.role,
+                "role_label": a.get_role_display(),
+                "active": a.active,
+                "dispatched_at": a.dispatched_at,
+                "sign_due_at": a.sign_due_at,
+                "signed_at": a.signed_at,
+                "part_text": a.part_text,
+                "part_given_at": a.part_given_at,
+                "ended_at": a.ended_at,
             }
             for a in assignments
         ],

@@ -105,7 +105,11 @@ def forget_trees(**kwargs: object) -> None:
 
 class Category(TreeNode):
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     description = models.TextField(_("说明"), blank=True)
@@ -146,7 +150,11 @@ class AreaKind(models.TextChoices):
 
 class Area(TreeNode):
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区域"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     kind = models.CharField(_("类型"), max_length=20, choices=AreaKind.choices)
@@ -183,11 +191,19 @@ class DispatchRule(models.Model):
     """
 
     category = models.ForeignKey(
-        Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE,
+        Category,
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="dispatch_rules",
     )
     area = models.ForeignKey(
-        Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE,
+        Area,
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="dispatch_rules",
     )
     unit = models.ForeignKey(

@@ -66,8 +66,12 @@ def rule_new(request: HttpRequest) -> HttpResponse:
     else:
         category = Category.objects.filter(pk=request.GET.get("category") or 0).first()
         form = DispatchRuleForm(initial={"category": category.pk if category else None, "active": True})
-    return render(request, "catalogue/rule_form.html", {"form": form, "title": _("添加派单规则")},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "catalogue/rule_form.html",
+        {"form": form, "title": _("添加派单规则")},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @admin_required
@@ -81,5 +85,9 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("catalogue:tree")
     else:
         form = DispatchRuleForm(instance=rule)
-    return render(request, "catalogue/rule_form.html", {"form": form, "title": _("修改派单规则"), "rule": rule},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "catalogue/rule_form.html",
+        {"form": form, "title": _("修改派单规则"), "rule": rule},
+        status=400 if form.is_bound else 200,
+    )

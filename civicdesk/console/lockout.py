@@ -40,5 +40,6 @@ def locked_out(
     """The sign-in page again, saying why and for how long (429), for /login/ and /admin/login/."""
     form = AuthenticationForm(request, data={"username": (credentials or {}).get("username", "")})
     message = _("登录失败次数过多，已暂时锁定。请 %(minutes)s 分钟后再试，或请系统管理员解除锁定。") % {
-        "minutes": lockout_minutes()}
+        "minutes": lockout_minutes()
+    }
     return render(request, "console/login.html", {"form": form, "locked": message, "next": ""}, status=429)

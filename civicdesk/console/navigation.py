@@ -24,15 +24,20 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
     ("orders:callbacks", gettext_noop("回访"), {Role.CALLBACK_AGENT}, "c", queues.callback_queue),
     ("orders:supervision", gettext_noop("督办"), {Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER}, "s", None),
     (
-        "enterprises:home", gettext_noop("企业服务"),
+        "enterprises:home",
+        gettext_noop("企业服务"),
         {Role.LIAISON, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.HANDLER, Role.UNIT_HEAD},
-        "e", None,
+        "e",
+        None,
     ),
     ("orders:search", gettext_noop("查询"), None, "q", None),
     ("knowledge:list", gettext_noop("知识库"), None, "k", None),
     (
-        "statistics:dashboard", gettext_noop("统计"),
-        {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}, "t", None,
+        "statistics:dashboard",
+        gettext_noop("统计"),
+        {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
+        "t",
+        None,
     ),
     ("routing:versions", gettext_noop("智能派单"), {Role.ADMIN}, "r", None),
     ("console:manage", gettext_noop("管理"), {Role.ADMIN}, "m", None),
@@ -65,5 +70,8 @@ def context(request: HttpRequest) -> dict[str, Any]:
     from civicdesk.worktime.duty_views import may_see_roster
 
     units = sorted({m.unit.name for m in user.memberships_list})
-    return {"nav": items_for(user, request.path), "user_units": "、".join(units[:2]),
-            "may_see_roster": may_see_roster(user)}
+    return {
+        "nav": items_for(user, request.path),
+        "user_units": "、".join(units[:2]),
+        "may_see_roster": may_see_roster(user),
+    }

@@ -79,26 +79,86 @@ def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query
 # Each role's queues on the home page: (roles that see it, title, queue, page, tab, when empty).
 # Queues are looked up when the page is drawn, so the queues module stays the one source.
 _PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, StrOrPromise]] = [
-    ({Role.OPERATOR, Role.LIAISON}, gettext_lazy("我今天受理的工单"), lambda u: queues.taken_today(u), "intake:new", "",
-     gettext_lazy("今天还没有受理工单")),
-    ({Role.LIAISON}, gettext_lazy("我的企业诉求"), lambda u: served_orders(u), "enterprises:mine", "",
-     gettext_lazy("驻点企业暂无诉求")),
-    ({Role.DISPATCHER}, gettext_lazy("待派单"), lambda u: queues.pending_dispatch(u), "orders:dispatch_board", "",
-     gettext_lazy("没有待派单工单")),
-    ({Role.DISPATCHER}, gettext_lazy("退单审核"), lambda u: queues.review_queue(u, State.RETURN_REQUESTED),
-     "orders:dispatch_board", "?tab=returns", gettext_lazy("没有待审核的退单")),
-    ({Role.DISPATCHER}, gettext_lazy("延期审核"), lambda u: queues.review_queue(u, State.EXTENSION_REQUESTED),
-     "orders:dispatch_board", "?tab=extensions", gettext_lazy("没有待审核的延期")),
-    ({Role.DISPATCHER}, gettext_lazy("答复审核"), lambda u: queues.review_queue(u, State.REPLIED),
-     "orders:dispatch_board", "?tab=replies", gettext_lazy("没有待审核的答复")),
-    ({Role.HANDLER, Role.UNIT_HEAD}, gettext_lazy("本单位待办（按时限）"), lambda u: queues.unit_inbox(u),
-     "orders:inbox", "", gettext_lazy("没有待办工单")),
-    ({Role.CALLBACK_AGENT}, gettext_lazy("待回访"), lambda u: queues.callback_queue(u), "orders:callbacks", "",
-     gettext_lazy("没有待回访工单")),
-    ({Role.SUPERVISOR, Role.LEADER}, gettext_lazy("已超期"), lambda u: queues.overdue(u), "orders:supervision", "",
-     gettext_lazy("没有超期工单")),
-    ({Role.SUPERVISOR, Role.LEADER}, gettext_lazy("临期"), lambda u: queues.near_due(u), "orders:supervision", "",
-     gettext_lazy("没有临期工单")),
+    (
+        {Role.OPERATOR, Role.LIAISON},
+        gettext_lazy("我今天受理的工单"),
+        lambda u: queues.taken_today(u),
+        "intake:new",
+        "",
+        gettext_lazy("今天还没有受理工单"),
+    ),
+    (
+        {Role.LIAISON},
+        gettext_lazy("我的企业诉求"),
+        lambda u: served_orders(u),
+        "enterprises:mine",
+        "",
+        gettext_lazy("驻点企业暂无诉求"),
+    ),
+    (
+        {Role.DISPATCHER},
+        gettext_lazy("待派单"),
+        lambda u: queues.pending_dispatch(u),
+        "orders:dispatch_board",
+        "",
+        gettext_lazy("没有待派单工单"),
+    ),
+    (
+        {Role.DISPATCHER},
+        gettext_lazy("退单审核"),
+        lambda u: queues.review_queue(u, State.RETURN_REQUESTED),
+        "orders:dispatch_board",
+        "?tab=returns",
+        gettext_lazy("没有待审核的退单"),
+    ),
+    (
+        {Role.DISPATCHER},
+        gettext_lazy("延期审核"),
+        lambda u: queues.review_queue(u, State.EXTENSION_REQUESTED),
+        "orders:dispatch_board",
+        "?tab=extensions",
+        gettext_lazy("没有待审核的延期"),
+    ),
+    (
+        {Role.DISPATCHER},
+        gettext_lazy("答复审核"),
+        lambda u: queues.review_queue(u, State.REPLIED),
+        "orders:dispatch_board",
+        "?tab=replies",
+        gettext_lazy("没有待审核的答复"),
+    ),
+    (
+        {Role.HANDLER, Role.UNIT_HEAD},
+        gettext_lazy("本单位待办（按时限）"),
+        lambda u: queues.unit_inbox(u),
+        "orders:inbox",
+        "",
+        gettext_lazy("没有待办工单"),
+    ),
+    (
+        {Role.CALLBACK_AGENT},
+        gettext_lazy("待回访"),
+        lambda u: queues.callback_queue(u),
+        "orders:callbacks",
+        "",
+        gettext_lazy("没有待回访工单"),
+    ),
+    (
+        {Role.SUPERVISOR, Role.LEADER},
+        gettext_lazy("已超期"),
+        lambda u: queues.overdue(u),
+        "orders:supervision",
+        "",
+        gettext_lazy("没有超期工单"),
+    ),
+    (
+        {Role.SUPERVISOR, Role.LEADER},
+        gettext_lazy("临期"),
+        lambda u: queues.near_due(u),
+        "orders:supervision",
+        "",
+        gettext_lazy("没有临期工单"),
+    ),
 ]
 
 
@@ -115,12 +175,18 @@ def home(request: HttpRequest) -> HttpResponse:
     on_duty = queues.on_duty_orders(user)
     if on_duty.exists():
         panels.insert(0, _panel(_("值班期间到达的工单"), on_duty, "console:home", ""))
-    return render(request, "console/home.html", {
-        "panels": panels, "no_roles": not roles,
-        "duty_gaps": gaps_for(user), "may_edit_roster": Role.ADMIN in roles,
-        # Failing sweeps and messages waiting for a person are the admin's to act on.
-        "health": health() if Role.ADMIN in roles else None,
-    })
+    return render(
+        request,
+        "console/home.html",
+        {
+            "panels": panels,
+            "no_roles": not roles,
+            "duty_gaps": gaps_for(user),
+            "may_edit_roster": Role.ADMIN in roles,
+            # Failing sweeps and messages waiting for a person are the admin's to act on.
+            "health": health() if Role.ADMIN in roles else None,
+        },
+    )
 
 
 @login_required

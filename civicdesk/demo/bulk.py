@@ -54,15 +54,24 @@ RowT = TypeVar("RowT", bound=models.Model)
 T = TypeVar("T")
 
 # Datetime fields of an order; the real actions see them as read back from the database (UTC).
-_DATETIME_FIELDS = tuple(
-    f.attname for f in WorkOrder._meta.concrete_fields if isinstance(f, models.DateTimeField)
-)
+_DATETIME_FIELDS = tuple(f.attname for f in WorkOrder._meta.concrete_fields if isinstance(f, models.DateTimeField))
 _INSERT_BATCH = 2000
 # The tables whose ids BulkEngine hands out itself.
 _WRITTEN: tuple[type[models.Model], ...] = (WorkOrder, Assignment, OrderEvent, OutboxMessage)
 # Events are the bulk of the rows: kept as plain tuples in these columns.
-EVENT_COLUMNS = ("id", "order_id", "seq", "action", "actor_id", "acting_unit_id", "at", "from_state", "to_state",
-                 "note", "data")
+EVENT_COLUMNS = (
+    "id",
+    "order_id",
+    "seq",
+    "action",
+    "actor_id",
+    "acting_unit_id",
+    "at",
+    "from_state",
+    "to_state",
+    "note",
+    "data",
+)
 
 
 @dataclass(slots=True)
@@ -119,8 +128,12 @@ def _write_batch(batch: _Batch) -> None:
                     _copy(cursor, model._meta.db_table, columns, rows)
                 _copy(cursor, TopicLink._meta.db_table, ("workorder_id", "topic_id"), batch.topic_links)
                 data = EVENT_COLUMNS.index("data")
-                _copy(cursor, OrderEvent._meta.db_table, EVENT_COLUMNS,
-                      ((*row[:data], json.dumps(row[data])) for row in batch.events))
+                _copy(
+                    cursor,
+                    OrderEvent._meta.db_table,
+                    EVENT_COLUMNS,
+                    ((*row[:data], json.dumps(row[data])) for row in batch.events),
+                )
                 for row_model, added in batch.rows.items():
                     if row_model in _WRITTEN:
                         columns, rows = _model_rows(added, row_model)
@@ -128,12 +141,14 @@ def _write_batch(batch: _Batch) -> None:
         else:
             WorkOrder.objects.bulk_create(batch.orders, batch_size=_INSERT_BATCH)
             TopicLink.objects.bulk_create(
-                [TopicLink(workorder_id=o, topic_id=t) for o, t in batch.topic_links], batch_size=_INSERT_BATCH)
+                [TopicLink(workorder_id=o, topic_id=t) for o, t in batch.topic_links], batch_size=_INSERT_BATCH
+            )
             Assignment.objects.bulk_create(batch.assignments, batch_size=_INSERT_BATCH)
             event_fields = [f if f != "id" else "pk" for f in EVENT_COLUMNS]
             OrderEvent.objects.bulk_create(
                 [OrderEvent(**dict(zip(event_fields, row, strict=True))) for row in batch.events],
-                batch_size=_INSERT_BATCH)
+                batch_size=_INSERT_BATCH,
+            )
             for row_model, added in batch.rows.items():
                 if row_model in _WRITTEN:
                     row_model._default_manager.bulk_create(added, batch_size=_INSERT_BATCH)
@@ -144,7 +159,9 @@ def _write_batch(batch: _Batch) -> None:
         if batch.counters:
             OrderNumberCounter.objects.bulk_create(
                 [OrderNumberCounter(day=day, last=last) for day, last in sorted(batch.counters.items())],
-                update_conflicts=True, unique_fields=["day"], update_fields=["last"],
+                update_conflicts=True,
+                unique_fields=["day"],
+                update_fields=["last"],
             )
         # Explicit ids leave PostgreSQL's sequences behind; move them past the new rows.
         statements = connection.ops.sequence_reset_sql(no_style(), list(_WRITTEN))
@@ -205,7 +222,10 @@ class BulkEngine:
     """Runs the moves against rows held in memory and writes them in batches of orders."""
 
     def __init__(
-        self, batch_size: int = 5000, on_flush: Callable[[int], None] | None = None, threaded: bool | None = None,
+        self,
+        batch_size: int = 5000,
+        on_flush: Callable[[int], None] | None = None,
+        threaded: bool | None = None,
     ) -> None:
         """`on_flush(n)` is told the number of orders handed to the writer so far. `threaded`
         (default: when on PostgreSQL outside a transaction) writes batches on a thread."""
@@ -359,7 +379,8 @@ class BulkEngine:
 
     def upstream_taken(self, platform: str, upstream_id: str) -> bool:
         return (platform, upstream_id) in self._upstream or WorkOrder.objects.filter(
-            upstream_platform=platform, upstream_id=upstream_id).exists()
+            upstream_platform=platform, upstream_id=upstream_id
+        ).exists()
 
     def insert_order(self, order: WorkOrder, topics: list[Topic]) -> bool:
         order.pk = self._id(WorkOrder)
@@ -393,7 +414,8 @@ class BulkEngine:
 
     def lead_history(self, order: WorkOrder) -> list[int]:
         return [
-            a.unit_id for a in sorted(self._assignments[order.pk], key=lambda a: (a.dispatched_at, a.pk))
+            a.unit_id
+            for a in sorted(self._assignments[order.pk], key=lambda a: (a.dispatched_at, a.pk))
             if a.role == AssignmentRole.LEAD and a.parent_id is None
         ]
 
@@ -425,12 +447,31 @@ class BulkEngine:
         note: str,
         data: dict[str, Any],
     ) -> _Event:
-        event = _Event(self._id(OrderEvent), order.event_count, action, actor.pk if actor is not None else None,
-                       order.state, note, data, at)
-        self._events.append((
-            event.pk, order.pk, order.event_count, action, event.actor_id,
-            acting_unit.pk if acting_unit is not None else None, at, source, order.state, note, data,
-        ))
+        event = _Event(
+            self._id(OrderEvent),
+            order.event_count,
+            action,
+            actor.pk if actor is not None else None,
+            order.state,
+            note,
+            data,
+            at,
+        )
+        self._events.append(
+            (
+                event.pk,
+                order.pk,
+                order.event_count,
+                action,
+                event.actor_id,
+                acting_unit.pk if acting_unit is not None else None,
+                at,
+                source,
+                order.state,
+                note,
+                data,
+            )
+        )
         self._history[order.pk].append((action, data))
         self._latest = (event.pk, {})
         return event

@@ -38,18 +38,50 @@ TOWNS: list[tuple[str, str, list[str]]] = [
 ]
 
 DEPARTMENTS: list[tuple[str, str]] = [
-    ("fg", "市发展和改革局"), ("jy", "市教育和体育局"), ("kj", "市科学技术局"), ("gx", "市工业和信息化局"),
-    ("ga", "市公安局"), ("mz", "市民政局"), ("sf", "市司法局"), ("cz", "市财政局"),
-    ("rs", "市人力资源和社会保障局"), ("zr", "市自然资源和规划局"), ("hb", "市生态环境分局"),
-    ("zj", "市住房和城乡建设局"), ("jt", "市交通运输局"), ("sw", "市水务局"), ("ny", "市农业农村局"),
-    ("hy", "市海洋发展局"), ("sm", "市商务局"), ("wl", "市文化和旅游局"), ("wj", "市卫生健康局"),
-    ("tj", "市退役军人事务局"), ("yj", "市应急管理局"), ("sj", "市市场监督管理局"), ("yb", "市医疗保障局"),
-    ("cg", "市城市管理局"), ("sp", "市行政审批服务局"), ("xf", "市信访局"), ("zf", "市综合行政执法局"),
-    ("gjj", "市住房公积金管理中心"), ("bdc", "市不动产登记中心"), ("sb", "市社会保险事业中心"),
-    ("swj", "市税务局"), ("xfj", "市消防救援大队"), ("jj", "市公安局交通警察大队"), ("cl", "市残疾人联合会"),
-    ("fl", "市妇女联合会"), ("zgh", "市总工会"), ("gd", "国网青岚市供电公司"), ("zls", "市自来水公司"),
-    ("rq", "市燃气公司"), ("rd", "市热电公司"), ("gj", "市公共交通公司"), ("yz", "市邮政分公司"),
-    ("ly", "市林业发展中心"), ("dx", "市大数据中心"),
+    ("fg", "市发展和改革局"),
+    ("jy", "市教育和体育局"),
+    ("kj", "市科学技术局"),
+    ("gx", "市工业和信息化局"),
+    ("ga", "市公安局"),
+    ("mz", "市民政局"),
+    ("sf", "市司法局"),
+    ("cz", "市财政局"),
+    ("rs", "市人力资源和社会保障局"),
+    ("zr", "市自然资源和规划局"),
+    ("hb", "市生态环境分局"),
+    ("zj", "市住房和城乡建设局"),
+    ("jt", "市交通运输局"),
+    ("sw", "市水务局"),
+    ("ny", "市农业农村局"),
+    ("hy", "市海洋发展局"),
+    ("sm", "市商务局"),
+    ("wl", "市文化和旅游局"),
+    ("wj", "市卫生健康局"),
+    ("tj", "市退役军人事务局"),
+    ("yj", "市应急管理局"),
+    ("sj", "市市场监督管理局"),
+    ("yb", "市医疗保障局"),
+    ("cg", "市城市管理局"),
+    ("sp", "市行政审批服务局"),
+    ("xf", "市信访局"),
+    ("zf", "市综合行政执法局"),
+    ("gjj", "市住房公积金管理中心"),
+    ("bdc", "市不动产登记中心"),
+    ("sb", "市社会保险事业中心"),
+    ("swj", "市税务局"),
+    ("xfj", "市消防救援大队"),
+    ("jj", "市公安局交通警察大队"),
+    ("cl", "市残疾人联合会"),
+    ("fl", "市妇女联合会"),
+    ("zgh", "市总工会"),
+    ("gd", "国网青岚市供电公司"),
+    ("zls", "市自来水公司"),
+    ("rq", "市燃气公司"),
+    ("rd", "市热电公司"),
+    ("gj", "市公共交通公司"),
+    ("yz", "市邮政分公司"),
+    ("ly", "市林业发展中心"),
+    ("dx", "市大数据中心"),
 ]
 
 # level-1 → level-2 → (leaves, unit code or "town" for the town of the area, keywords)
@@ -178,8 +210,9 @@ def _user(username: str, name: str, phone: str, grants: list[tuple[OrgUnit, str]
     user = User.objects.filter(username=username).first()
     if user is None:
         # Hashing is deliberately slow; the demo's ~200 accounts share one hash of one password.
-        user = User.objects.create(username=username, password=_demo_password_hash(), display_name=name, phone=phone,
-                                   **extra)
+        user = User.objects.create(
+            username=username, password=_demo_password_hash(), display_name=name, phone=phone, **extra
+        )
     for unit, role in grants:
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
     return user
@@ -205,20 +238,35 @@ def build_city() -> City:
         town = _unit(f"ql-{code}", f"{name}{'办事处' if name.endswith('街道') else '人民政府'}", kind, hub)
         towns[code] = town
         area, _ = Area.objects.get_or_create(
-            code=f"a-{code}", defaults={"name": name, "kind": AreaKind.TOWN, "parent": area_city,
-                                        "aliases": name.removesuffix("街道").removesuffix("镇")})
+            code=f"a-{code}",
+            defaults={
+                "name": name,
+                "kind": AreaKind.TOWN,
+                "parent": area_city,
+                "aliases": name.removesuffix("街道").removesuffix("镇"),
+            },
+        )
         town_areas[code] = area
         villages[code] = []
         village_areas[code] = []
         for i, village_name in enumerate(village_names, start=1):
             is_village = village_name.endswith("村")
             vkind = UnitKind.VILLAGE
-            villages[code].append(_unit(f"ql-{code}-{i}", f"{name}{village_name}{'村委会' if is_village else '居委会'}"
-                                        .replace("村村委会", "村村委会"), vkind, town))
+            villages[code].append(
+                _unit(
+                    f"ql-{code}-{i}",
+                    f"{name}{village_name}{'村委会' if is_village else '居委会'}".replace("村村委会", "村村委会"),
+                    vkind,
+                    town,
+                )
+            )
             varea, _ = Area.objects.get_or_create(
                 code=f"a-{code}-{i}",
-                defaults={"name": village_name, "kind": AreaKind.VILLAGE if is_village else AreaKind.COMMUNITY,
-                          "parent": area},
+                defaults={
+                    "name": village_name,
+                    "kind": AreaKind.VILLAGE if is_village else AreaKind.COMMUNITY,
+                    "parent": area,
+                },
             )
             village_areas[code].append(varea)
     departments = {code: _unit(f"ql-d-{code}", name, UnitKind.DEPARTMENT, hub) for code, name in DEPARTMENTS}
@@ -228,16 +276,19 @@ def build_city() -> City:
         top, _ = Category.objects.get_or_create(code=f"{i:02d}", defaults={"name": level1})
         for j, (level2, (leaf_names, unit_code, keywords)) in enumerate(children.items(), start=1):
             mid, _ = Category.objects.get_or_create(
-                code=f"{i:02d}{j:02d}", defaults={"name": level2, "parent": top, "keywords": keywords})
+                code=f"{i:02d}{j:02d}", defaults={"name": level2, "parent": top, "keywords": keywords}
+            )
             if unit_code == "town":
                 for town_code, town in towns.items():
-                    DispatchRule.objects.get_or_create(category=mid, area=town_areas[town_code],
-                                                       defaults={"unit": town})
+                    DispatchRule.objects.get_or_create(
+                        category=mid, area=town_areas[town_code], defaults={"unit": town}
+                    )
             else:
                 DispatchRule.objects.get_or_create(category=mid, area=None, defaults={"unit": departments[unit_code]})
             for k, leaf_name in enumerate(leaf_names, start=1):
                 leaf, _ = Category.objects.get_or_create(
-                    code=f"{i:02d}{j:02d}{k:02d}", defaults={"name": leaf_name, "parent": mid})
+                    code=f"{i:02d}{j:02d}{k:02d}", defaults={"name": leaf_name, "parent": mid}
+                )
                 leaves.append(leaf)
     # What no rule covers goes to the town of the area, else to the hub's general office.
     general = _unit("ql-d-office", "市政府办公室（兜底）", UnitKind.DEPARTMENT, hub)
@@ -247,14 +298,26 @@ def build_city() -> City:
     for leaf in leaves:
         if leaf.name in OUTAGE_LEAVES:
             TimeLimitPolicy.objects.get_or_create(
-                stage=Stage.HANDLE, request_type="", urgency="", category=leaf,
-                defaults={"amount": 24, "unit": "calendar_hours"})
+                stage=Stage.HANDLE,
+                request_type="",
+                urgency="",
+                category=leaf,
+                defaults={"amount": 24, "unit": "calendar_hours"},
+            )
     topics = {}
     for code, name, description in TOPICS:
         topics[code], _ = Topic.objects.get_or_create(code=code, defaults={"name": name, "description": description})
 
-    result = City(hub=hub, towns=towns, villages=villages, departments=departments, town_areas=town_areas,
-                  village_areas=village_areas, leaves=leaves, topics=topics)
+    result = City(
+        hub=hub,
+        towns=towns,
+        villages=villages,
+        departments=departments,
+        town_areas=town_areas,
+        village_areas=village_areas,
+        leaves=leaves,
+        topics=topics,
+    )
     _staff(result, prefecture)
     return result
 
@@ -280,13 +343,22 @@ def _staff(city: City, prefecture: OrgUnit) -> None:
         user = _user(username, name, f"1390000{i:04d}", [(city.hub, role)], **extra)
         city.staff.setdefault(role, []).append(user)
     for code, unit in [*city.departments.items(), *city.towns.items()]:
-        handler = _user(f"h-{code}" if unit.kind == UnitKind.DEPARTMENT else f"t-{code}",
-                        f"{unit.name}承办人", "", [(unit, Role.HANDLER)])
-        head = _user(f"head-{code}" if unit.kind == UnitKind.DEPARTMENT else f"thead-{code}",
-                     f"{unit.name}负责人", "", [(unit, Role.UNIT_HEAD)])
+        handler = _user(
+            f"h-{code}" if unit.kind == UnitKind.DEPARTMENT else f"t-{code}",
+            f"{unit.name}承办人",
+            "",
+            [(unit, Role.HANDLER)],
+        )
+        head = _user(
+            f"head-{code}" if unit.kind == UnitKind.DEPARTMENT else f"thead-{code}",
+            f"{unit.name}负责人",
+            "",
+            [(unit, Role.UNIT_HEAD)],
+        )
         city.staff[f"unit:{unit.code}"] = [handler]
         city.staff[f"head:{unit.code}"] = [head]
     for town_code, units in city.villages.items():
         for i, village in enumerate(units, start=1):
             city.staff[f"unit:{village.code}"] = [
-                _user(f"v-{town_code}-{i}", f"{village.name}承办人", "", [(village, Role.HANDLER)])]
+                _user(f"v-{town_code}-{i}", f"{village.name}承办人", "", [(village, Role.HANDLER)])
+            ]

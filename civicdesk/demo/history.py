@@ -91,10 +91,24 @@ class ActionEngine:
         return active_assisting_units(order)
 
 
-_TYPES = [(RequestType.ENQUIRY, 35), (RequestType.HELP, 20), (RequestType.COMPLAINT, 28), (RequestType.REPORT, 6),
-          (RequestType.SUGGESTION, 8), (RequestType.PRAISE, 3)]
-_CHANNELS = [(Channel.PHONE, 70), (Channel.WEB, 9), (Channel.PROVINCIAL, 8), (Channel.WECHAT, 6),
-             (Channel.UPSTREAM, 3), (Channel.API, 2), (Channel.EMAIL, 1), (Channel.LETTER, 1)]
+_TYPES = [
+    (RequestType.ENQUIRY, 35),
+    (RequestType.HELP, 20),
+    (RequestType.COMPLAINT, 28),
+    (RequestType.REPORT, 6),
+    (RequestType.SUGGESTION, 8),
+    (RequestType.PRAISE, 3),
+]
+_CHANNELS = [
+    (Channel.PHONE, 70),
+    (Channel.WEB, 9),
+    (Channel.PROVINCIAL, 8),
+    (Channel.WECHAT, 6),
+    (Channel.UPSTREAM, 3),
+    (Channel.API, 2),
+    (Channel.EMAIL, 1),
+    (Channel.LETTER, 1),
+]
 _URGENCY = [(Urgency.NORMAL, 92), (Urgency.URGENT, 6), (Urgency.EMERGENCY, 2)]
 
 
@@ -198,13 +212,24 @@ class Simulation:
         rng, do = self.rng, self.engine.do
         roll = rng.random()
         if roll < 0.015:
-            do("void", order, self.wall_later(at, 1, 10), self.one(Role.DISPATCHER),
-               reason="骚扰电话，来电人辱骂话务员")
+            do(
+                "void",
+                order,
+                self.wall_later(at, 1, 10),
+                self.one(Role.DISPATCHER),
+                reason="骚扰电话，来电人辱骂话务员",
+            )
             return
         if roll < 0.04:
             route = rng.choice(["110", "119", "120", "122", "court", "petition"])
-            do("transfer_out", order, self.wall_later(at, 1, 5), order.owner, route=route,
-               told_caller="已告知来电人该事项应通过相应法定途径办理，并提供了联系方式。")
+            do(
+                "transfer_out",
+                order,
+                self.wall_later(at, 1, 5),
+                order.owner,
+                route=route,
+                told_caller="已告知来电人该事项应通过相应法定途径办理，并提供了联系方式。",
+            )
             return
         if order.request_type in (RequestType.ENQUIRY, RequestType.PRAISE) and rng.random() < 0.8:
             do("answer", order, self.wall_later(at, 2, 8), order.owner, answer=rng.choice(texts.ANSWERS))
@@ -212,8 +237,14 @@ class Simulation:
         if roll < 0.07 and self.recent_open:
             parent = rng.choice(self.recent_open)
             if parent.state not in (State.MERGED, State.VOID, State.TRANSFERRED) and parent.pk != order.pk:
-                do("merge", order, self.wall_later(at, 5, 60), self.one(Role.DISPATCHER), into=parent,
-                   note="同一事项重复来电")
+                do(
+                    "merge",
+                    order,
+                    self.wall_later(at, 5, 60),
+                    self.one(Role.DISPATCHER),
+                    into=parent,
+                    note="同一事项重复来电",
+                )
                 return
         at = self.wall_later(at, 2, 10)
         order = do("send_to_hub", order, at, order.owner)
@@ -230,8 +261,14 @@ class Simulation:
         order = do("dispatch", order, at, dispatcher, lead_unit=first_unit, assisting_units=assisting)
         if first_unit.pk != right_unit.pk:
             at = self.working_later(at, 0.3, 6)
-            order = do("request_return", order, at, self.handler(first_unit),
-                       reason="经核实该事项不属于我单位职责范围", legal_basis="依据《青岚市部门职责清单》")
+            order = do(
+                "request_return",
+                order,
+                at,
+                self.handler(first_unit),
+                reason="经核实该事项不属于我单位职责范围",
+                legal_basis="依据《青岚市部门职责清单》",
+            )
             at = self.working_later(at, 0.2, 4)
             order = do("approve_return", order, at, dispatcher, new_lead_unit=right_unit, note="同意退单，改派责任单位")
         self._handle(order, at, dispatcher)
@@ -246,8 +283,13 @@ class Simulation:
         order = do("sign", order, at, worker)
         for unit in self.engine.assisting_units(order):
             part_at = self.working_later(at, 1, 30)
-            do("give_part", order, part_at, self.handler(unit),
-               text=f"{unit.name}已按职责完成相关核查，意见已提交主办单位。")
+            do(
+                "give_part",
+                order,
+                part_at,
+                self.handler(unit),
+                text=f"{unit.name}已按职责完成相关核查，意见已提交主办单位。",
+            )
             at = max(at, part_at)
         if lead.kind == UnitKind.TOWN and rng.random() < 0.4:
             villages = self.city.villages.get(lead.code.removeprefix("ql-"), [])
@@ -271,8 +313,14 @@ class Simulation:
         if order.handle_due_at is not None and rng.random() < 0.06 and not urgent:
             ask_at = self.working_later(at, 1, 8)
             if ask_at < order.handle_due_at:
-                order = do("request_extension", order, ask_at, worker, days=rng.choice([3, 5, 10]),
-                           reason="需协调多个部门现场会商，无法在时限内办结")
+                order = do(
+                    "request_extension",
+                    order,
+                    ask_at,
+                    worker,
+                    days=rng.choice([3, 5, 10]),
+                    reason="需协调多个部门现场会商，无法在时限内办结",
+                )
                 at = self.working_later(ask_at, 0.2, 4)
                 if rng.random() < 0.85:
                     order = do("approve_extension", order, at, dispatcher)
@@ -280,8 +328,9 @@ class Simulation:
                     order = do("refuse_extension", order, at, dispatcher, reason="该事项可在原时限内办结")
         self._reply_and_callback(order, at, worker, dispatcher, rework_allowed=True)
 
-    def _reply_and_callback(self, order: WorkOrder, at: datetime, worker: User, dispatcher: User,
-                            *, rework_allowed: bool) -> None:
+    def _reply_and_callback(
+        self, order: WorkOrder, at: datetime, worker: User, dispatcher: User, *, rework_allowed: bool
+    ) -> None:
         rng, do = self.rng, self.engine.do
         due = order.handle_due_at
         assert due is not None
@@ -289,17 +338,32 @@ class Simulation:
         span = max(0.5, self.calendar.elapsed(at, due, "working_hours"))
         late = rng.random() < 0.07
         hours = span * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.1, 0.9))
-        at = self.working_later(at, hours, hours + 0.2) if order.urgency == Urgency.NORMAL else \
-            self.wall_later(at, 20, 120 if not late else 300)
+        at = (
+            self.working_later(at, hours, hours + 0.2)
+            if order.urgency == Urgency.NORMAL
+            else self.wall_later(at, 20, 120 if not late else 300)
+        )
         result = _pick(rng, [("solved", 85), ("partly", 11), ("unsolved", 4)])
-        order = do("reply", order, at, worker, result=result,
-                   text=rng.choice(texts.REPLIES[result]).format(day=f"{at:%m月%d日}"))
+        order = do(
+            "reply",
+            order,
+            at,
+            worker,
+            result=result,
+            text=rng.choice(texts.REPLIES[result]).format(day=f"{at:%m月%d日}"),
+        )
         at = self.working_later(at, 0.2, 5)
         if rng.random() < 0.05:
             order = do("send_back_reply", order, at, dispatcher, reason="答复内容过于简单，请补充处理过程和结果")
             at = self.working_later(at, 1, 10)
-            order = do("reply", order, at, worker, result=result,
-                       text=rng.choice(texts.REPLIES[result]).format(day=f"{at:%m月%d日}") + "现将处理过程补充如下。")
+            order = do(
+                "reply",
+                order,
+                at,
+                worker,
+                result=result,
+                text=rng.choice(texts.REPLIES[result]).format(day=f"{at:%m月%d日}") + "现将处理过程补充如下。",
+            )
             at = self.working_later(at, 0.2, 4)
         order = do("accept_reply", order, at, dispatcher)
         at = self.working_later(at, 0.2, 7.5)
@@ -310,9 +374,16 @@ class Simulation:
         satisfaction = _pick(rng, [("satisfied", 82), ("basically", 9), ("unsatisfied", 6), ("no_rating", 3)])
         solved = result if satisfaction != "unsatisfied" else rng.choice(["partly", "unsolved"])
         rework = satisfaction == "unsatisfied" and rework_allowed and rng.random() < 0.5
-        order = do("record_callback", order, at, agent, solved=solved, satisfaction=satisfaction,
-                   comment="群众表示认可" if satisfaction in ("satisfied", "basically") else "群众认为问题未真正解决",
-                   rework=rework)
+        order = do(
+            "record_callback",
+            order,
+            at,
+            agent,
+            solved=solved,
+            satisfaction=satisfaction,
+            comment="群众表示认可" if satisfaction in ("satisfied", "basically") else "群众认为问题未真正解决",
+            rework=rework,
+        )
         if rework:
             self._reply_and_callback(order, at, worker, dispatcher, rework_allowed=False)
 

@@ -10,10 +10,40 @@ SURNAMES = (
     "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 )
 TITLES = ["先生", "女士", "大爷", "阿姨"]
-STREETS = ["人民路", "文化路", "青岚大道", "海滨路", "府前街", "建设路", "新华街", "渔港路", "松林路", "东山路",
-           "学府路", "龙泉街", "桃园路", "望海大道", "幸福街", "和平路", "光明路", "工业园路"]
-COMPOUNDS = ["锦绣花园", "海景小区", "阳光家园", "御景苑", "幸福里小区", "滨海新城", "华府小区", "翠湖湾",
-             "金色家园", "府前花园", "松林小区", "东方明珠小区"]
+STREETS = [
+    "人民路",
+    "文化路",
+    "青岚大道",
+    "海滨路",
+    "府前街",
+    "建设路",
+    "新华街",
+    "渔港路",
+    "松林路",
+    "东山路",
+    "学府路",
+    "龙泉街",
+    "桃园路",
+    "望海大道",
+    "幸福街",
+    "和平路",
+    "光明路",
+    "工业园路",
+]
+COMPOUNDS = [
+    "锦绣花园",
+    "海景小区",
+    "阳光家园",
+    "御景苑",
+    "幸福里小区",
+    "滨海新城",
+    "华府小区",
+    "翠湖湾",
+    "金色家园",
+    "府前花园",
+    "松林小区",
+    "东方明珠小区",
+]
 DURATIONS = ["已持续一周", "近三天", "已有半个多月", "从上个月开始", "今天上午开始", "反复出现多次", "已有两个月"]
 ASKS = ["尽快处理", "尽快派人查看", "给予答复", "加强监管", "协调解决", "依法查处", "帮助协调"]
 
@@ -77,8 +107,14 @@ def request_text(rng: random.Random, leaf_name: str, area_name: str, town_name: 
     """(title, content, address) for one request."""
     street = rng.choice(STREETS)
     compound = rng.choice(COMPOUNDS)
-    place = rng.choice([f"{town_name}{street}", f"{town_name}{compound}", f"{town_name}{area_name}",
-                        f"{town_name}{street}与{rng.choice(STREETS)}交叉口"])
+    place = rng.choice(
+        [
+            f"{town_name}{street}",
+            f"{town_name}{compound}",
+            f"{town_name}{area_name}",
+            f"{town_name}{street}与{rng.choice(STREETS)}交叉口",
+        ]
+    )
     what, hurt = DETAILS.get(leaf_name, (f"存在{leaf_name}问题", "给群众生产生活带来不便"))
     title = f"{place}{leaf_name}问题"
     if rng.random() < 0.3:

@@ -102,8 +102,14 @@ def compute(user: User, start: date, end: date, dimension: str) -> Board:
     rows_info = {
         row[0]: row
         for row in visible.values_list(
-            "pk", "enterprise_id", "enterprise__name", "enterprise__industry", "enterprise__area_id",
-            "enterprise__area__name", "area_id", "area__name",
+            "pk",
+            "enterprise_id",
+            "enterprise__name",
+            "enterprise__industry",
+            "enterprise__area_id",
+            "enterprise__area__name",
+            "area_id",
+            "area__name",
         )
     }
     officers: dict[int, list[tuple[int, str]]] = {}
@@ -131,8 +137,9 @@ def compute(user: User, start: date, end: date, dimension: str) -> Board:
                     counter[key] += 1
         numerators.append(num)
         denominators.append(den)
-        total.cells.append(Cell(num["__total__"], None if figure.denominator is None else den["__total__"],
-                                figure.kind))
+        total.cells.append(
+            Cell(num["__total__"], None if figure.denominator is None else den["__total__"], figure.kind)
+        )
     rows = []
     for key, label in labels.items():
         row = Row(key, label)

@@ -115,9 +115,13 @@ def _enterprises(city: Any, rng: random.Random) -> list[Enterprise]:
         enterprise, _created = Enterprise.objects.get_or_create(
             credit_code=_code(0x1A2B00 + n * 37),
             defaults={
-                "name": name, "industry": industry, "size": size, "area": city.town_areas.get(town),
+                "name": name,
+                "industry": industry,
+                "size": size,
+                "area": city.town_areas.get(town),
                 "address": f"{city.town_areas[town].name}工业园{n}号" if town in city.town_areas else "",
-                "contact_name": contact, "contact_phone": f"137{rng.randrange(10**7, 10**8)}",
+                "contact_name": contact,
+                "contact_phone": f"137{rng.randrange(10**7, 10**8)}",
                 "contact_email": f"contact{n}@company{n}.example" if n % 3 else "",
             },
         )
@@ -129,17 +133,24 @@ def _licences(city: Any, enterprises: list[Enterprise], today: date, rng: random
     created = renewed = 0
     business_unit = city.departments.get("sp") or city.departments["sj"]
     for n, enterprise in enumerate(enterprises, start=1):
-        kinds = [(LicenceKind.BUSINESS, business_unit.code.removeprefix("ql-d-")),
-                 *_LICENCES.get(enterprise.industry, [])]
+        kinds = [
+            (LicenceKind.BUSINESS, business_unit.code.removeprefix("ql-d-")),
+            *_LICENCES.get(enterprise.industry, []),
+        ]
         for k, (kind, dept) in enumerate(kinds):
             unit = city.departments.get(dept) or business_unit
             # Spread over the coming eight months, a few already in the reminder window.
             valid_to = today + timedelta(days=(n * 17 + k * 53) % 240 + 3)
             years = 20 if kind == LicenceKind.BUSINESS else 5
             _licence, made = Licence.objects.get_or_create(
-                kind=kind, number=f"QL{kind[:2].upper()}{2021 + k}{n:04d}",
-                defaults={"enterprise": enterprise, "issuing_unit": unit, "valid_to": valid_to,
-                          "valid_from": valid_to - timedelta(days=365 * years)},
+                kind=kind,
+                number=f"QL{kind[:2].upper()}{2021 + k}{n:04d}",
+                defaults={
+                    "enterprise": enterprise,
+                    "issuing_unit": unit,
+                    "valid_to": valid_to,
+                    "valid_from": valid_to - timedelta(days=365 * years),
+                },
             )
             created += made
             if made and n % 9 == 0 and (valid_to - today).days < 90:
@@ -148,8 +159,7 @@ def _licences(city: Any, enterprises: list[Enterprise], today: date, rng: random
     return created, renewed
 
 
-def _orders(city: Any, enterprises: list[Enterprise], officers: list[User], now: datetime,
-            rng: random.Random) -> int:
+def _orders(city: Any, enterprises: list[Enterprise], officers: list[User], now: datetime, rng: random.Random) -> int:
     if WorkOrder.objects.filter(enterprise__in=enterprises).exists():
         return 0
     dispatcher = User.objects.filter(username="dispatcher1").first()
@@ -163,18 +173,26 @@ def _orders(city: Any, enterprises: list[Enterprise], officers: list[User], now:
         assisting = [city.departments[c] for c in assisting_codes if c in city.departments]
         with clock.running_at(moment):
             order = actions.create_order(
-                actor=officer, channel="liaison", request_type=RequestType.HELP, title=title[:40],
-                content=f"{enterprise.name}反映：{title}。请相关部门协调解决。", enterprise=enterprise,
-                area=enterprise.area, address=enterprise.address, citizen_name=enterprise.contact_name,
-                citizen_phone=enterprise.contact_phone, category=leaves.get("行政审批") if "审批" in title else None,
+                actor=officer,
+                channel="liaison",
+                request_type=RequestType.HELP,
+                title=title[:40],
+                content=f"{enterprise.name}反映：{title}。请相关部门协调解决。",
+                enterprise=enterprise,
+                area=enterprise.area,
+                address=enterprise.address,
+                citizen_name=enterprise.contact_name,
+                citizen_phone=enterprise.contact_phone,
+                category=leaves.get("行政审批") if "审批" in title else None,
             )
             order = actions.send_to_hub(order, actor=officer)
         if dispatcher is None or lead is None:
             count += 1
             continue
         with clock.running_at(moment + timedelta(hours=1)):
-            order = actions.dispatch(order, actor=dispatcher, lead_unit=lead, assisting_units=assisting,
-                                     part_days=2 if assisting else None)
+            order = actions.dispatch(
+                order, actor=dispatcher, lead_unit=lead, assisting_units=assisting, part_days=2 if assisting else None
+            )
         handler = (city.handlers_of(lead) or [None])[0]
         if handler is not None and i % 4 != 3:
             with clock.running_at(moment + timedelta(hours=3)):

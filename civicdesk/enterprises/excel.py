@@ -50,8 +50,12 @@ COLUMNS: tuple[str, ...] = (NAME, CODE, ADDRESS, INDUSTRY, CONTACT, PHONE)
 REQUIRED: tuple[str, ...] = (NAME, CODE)
 # Header → model field, for the columns that are copied as they are (after checks).
 FIELDS: dict[str, str] = {
-    NAME: "name", CODE: "credit_code", ADDRESS: "address", INDUSTRY: "industry",
-    CONTACT: "contact_name", PHONE: "contact_phone",
+    NAME: "name",
+    CODE: "credit_code",
+    ADDRESS: "address",
+    INDUSTRY: "industry",
+    CONTACT: "contact_name",
+    PHONE: "contact_phone",
 }
 HEADER_SEARCH_ROWS = 5
 
@@ -132,8 +136,7 @@ def _read_rows(source: str | Path | IO[bytes]) -> tuple[list[str], list[_Row], s
             float_codes: set[int] = set()
             for number, cells in enumerate(rows, start=header_row + 1):
                 values = {
-                    column: _text(cells[index]) if index < len(cells) else ""
-                    for column, index in positions.items()
+                    column: _text(cells[index]) if index < len(cells) else "" for column, index in positions.items()
                 }
                 if not any(values.values()):
                     continue
@@ -296,14 +299,19 @@ def export_enterprises(enterprises: Iterable[Enterprise] | None = None) -> bytes
         cell.font = Font(bold=True)
     industry_names = dict(Industry.choices)
     for enterprise in enterprises:
-        sheet.append(spreadsheet.row(sheet, [
-            enterprise.name,
-            enterprise.credit_code,
-            enterprise.address,
-            str(industry_names.get(enterprise.industry, "")),
-            enterprise.contact_name,
-            enterprise.contact_phone,
-        ]))
+        sheet.append(
+            spreadsheet.row(
+                sheet,
+                [
+                    enterprise.name,
+                    enterprise.credit_code,
+                    enterprise.address,
+                    str(industry_names.get(enterprise.industry, "")),
+                    enterprise.contact_name,
+                    enterprise.contact_phone,
+                ],
+            )
+        )
     text_columns = {COLUMNS.index(CODE) + 1, COLUMNS.index(PHONE) + 1}
     for column_cells in sheet.iter_cols():
         for cell in column_cells:

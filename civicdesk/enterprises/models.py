@@ -58,7 +58,11 @@ class Enterprise(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     address = models.CharField(_("地址"), max_length=255, blank=True)
     area = models.ForeignKey(
-        Area, verbose_name=_("所在区域"), null=True, blank=True, on_delete=models.PROTECT,
+        Area,
+        verbose_name=_("所在区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     industry = models.CharField(_("行业门类"), max_length=1, choices=Industry.choices, blank=True)
@@ -117,7 +121,9 @@ class LiaisonAssignment(models.Model):
     """A liaison officer (驻企员) stationed at an enterprise for a period."""
 
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("驻企员"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("驻企员"),
+        on_delete=models.CASCADE,
         related_name="liaison_assignments",
     )
     enterprise = models.ForeignKey(
@@ -226,9 +232,7 @@ class LicenceReminder(models.Model):
         verbose_name = _("到期提醒")
         verbose_name_plural = _("到期提醒")
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["licence", "offset_days", "valid_to"], name="reminder_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["licence", "offset_days", "valid_to"], name="reminder_once")]
 
     def __str__(self) -> str:
         return f"{self.licence} −{self.offset_days}d ({self.valid_to})"

@@ -126,10 +126,13 @@ def _text(licence: Licence, days_left: int) -> tuple[str, str]:
         "unit": licence.issuing_unit.name,
     }
     subject = _("证照到期提醒：%(kind)s（%(number)s）将于 %(valid_to)s 到期") % values
-    text = _(
-        "【12345证照提醒】%(enterprise)s：%(kind)s（%(number)s）将于%(valid_to)s到期，还有%(days)s天，"
-        "请及时向%(unit)s申请延续。"
-    ) % values
+    text = (
+        _(
+            "【12345证照提醒】%(enterprise)s：%(kind)s（%(number)s）将于%(valid_to)s到期，还有%(days)s天，"
+            "请及时向%(unit)s申请延续。"
+        )
+        % values
+    )
     return subject, text
 
 
@@ -141,10 +144,20 @@ def _messages(licence: Licence, today: date) -> list[tuple[str, OutboxMessage]]:
     now = timezone.now()
 
     def add(medium: str, recipient: str, address: str, user: User | None = None) -> None:
-        rows.append((recipient[:100], OutboxMessage(
-            medium=medium, user=user, address=address, template=TEMPLATE, subject=subject[:200], text=text,
-            created_at=now,
-        )))
+        rows.append(
+            (
+                recipient[:100],
+                OutboxMessage(
+                    medium=medium,
+                    user=user,
+                    address=address,
+                    template=TEMPLATE,
+                    subject=subject[:200],
+                    text=text,
+                    created_at=now,
+                ),
+            )
+        )
 
     contact = enterprise.contact_name or enterprise.name
     phone = re.sub(r"[\s-]", "", enterprise.contact_phone or "")
@@ -179,7 +192,10 @@ def create_reminder(due: Due, today: date | None = None) -> LicenceReminder | No
         try:
             with transaction.atomic():
                 reminder = LicenceReminder.objects.create(
-                    licence=licence, offset_days=due.offset, valid_to=due.valid_to, send_on=due.send_on,
+                    licence=licence,
+                    offset_days=due.offset,
+                    valid_to=due.valid_to,
+                    send_on=due.send_on,
                     created_at=timezone.now(),
                 )
         except IntegrityError:
@@ -219,11 +235,11 @@ _RENEWED = "licence renewed before sending"
 def cancel_superseded() -> int:
     """Pending messages of an expiry that is no longer the licence's (its valid_to was moved
     on without a renewal being recorded) are not sent."""
-    return OutboxMessage.objects.filter(
-        status=DeliveryStatus.PENDING, template=TEMPLATE, licence_reminder__isnull=False
-    ).exclude(
-        licence_reminder__reminder__valid_to=F("licence_reminder__reminder__licence__valid_to")
-    ).update(status=DeliveryStatus.CANCELLED, last_error=_RENEWED)
+    return (
+        OutboxMessage.objects.filter(status=DeliveryStatus.PENDING, template=TEMPLATE, licence_reminder__isnull=False)
+        .exclude(licence_reminder__reminder__valid_to=F("licence_reminder__reminder__licence__valid_to"))
+        .update(status=DeliveryStatus.CANCELLED, last_error=_RENEWED)
+    )
 
 
 def run_licence_reminders() -> int:
@@ -245,15 +261,17 @@ def renew(licence: Licence, *, new_valid_to: date, actor: User | None = None, no
                 {"new_valid_to": _("新的有效期须晚于原有效期（%(day)s）。") % {"day": f"{locked.valid_to:%Y-%m-%d}"}}
             )
         renewal = LicenceRenewal.objects.create(
-            licence=locked, old_valid_to=locked.valid_to, new_valid_to=new_valid_to, renewed_by=actor,
-            note=note[:200], renewed_at=timezone.now(),
+            licence=locked,
+            old_valid_to=locked.valid_to,
+            new_valid_to=new_valid_to,
+            renewed_by=actor,
+            note=note[:200],
+            renewed_at=timezone.now(),
         )
         locked.valid_to = new_valid_to
         locked.save(update_fields=["valid_to"])
-        OutboxMessage.objects.filter(
-            licence_reminder__reminder__licence=locked, status=DeliveryStatus.PENDING
-        ).exclude(licence_reminder__reminder__valid_to=new_valid_to).update(
-            status=DeliveryStatus.CANCELLED, last_error=_RENEWED
-        )
+        OutboxMessage.objects.filter(licence_reminder__reminder__licence=locked, status=DeliveryStatus.PENDING).exclude(
+            licence_reminder__reminder__valid_to=new_valid_to
+        ).update(status=DeliveryStatus.CANCELLED, last_error=_RENEWED)
     licence.valid_to = new_valid_to
     return renewal

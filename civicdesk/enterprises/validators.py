@@ -29,4 +29,3 @@ def phone_problem(phone: str) -> str | None:
     if len(phone) > 20 or not any(pattern.fullmatch(phone) for pattern in _PHONE_PATTERNS):
         return f"联系电话“{phone}”格式不正确（应为手机号、带区号的固定电话或400/800号码）"
     return None
-

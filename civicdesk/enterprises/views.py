@@ -48,11 +48,15 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有驻企员可以查看此页面。"))
     orders = served_orders(user).select_related("lead_unit", "category", "enterprise")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
-    return render(request, "enterprises/mine.html", {
-        "title": _("我的企业诉求"),
-        "page": page,
-        "enterprises": enterprises_of(user).order_by("name"),
-    })
+    return render(
+        request,
+        "enterprises/mine.html",
+        {
+            "title": _("我的企业诉求"),
+            "page": page,
+            "enterprises": enterprises_of(user).order_by("name"),
+        },
+    )
 
 
 @login_required
@@ -89,14 +93,18 @@ def board(request: HttpRequest) -> HttpResponse:
     if dimension not in enterprise_board.DIMENSIONS:
         dimension = "enterprise"
     result = enterprise_board.compute(user, start, end, dimension)
-    return render(request, "enterprises/board.html", {
-        "topic_name": TOPIC_NAME,
-        "result": result,
-        "start": start,
-        "end": end,
-        "dimension": dimension,
-        "dimensions": [(k, v) for k, v in enterprise_board.DIMENSIONS.items()],
-    })
+    return render(
+        request,
+        "enterprises/board.html",
+        {
+            "topic_name": TOPIC_NAME,
+            "result": result,
+            "start": start,
+            "end": end,
+            "dimension": dimension,
+            "dimensions": [(k, v) for k, v in enterprise_board.DIMENSIONS.items()],
+        },
+    )
 
 
 # --- licences per issuing unit ---------------------------------------------------------
@@ -135,8 +143,9 @@ def licences(request: HttpRequest) -> HttpResponse:
     return render(request, "enterprises/licences.html", _licence_context(user, unit, units))
 
 
-def _licence_context(user: User, unit: OrgUnit | None, units: list[OrgUnit], form: RenewalForm | None = None,
-                     form_for: int | None = None) -> dict[str, Any]:
+def _licence_context(
+    user: User, unit: OrgUnit | None, units: list[OrgUnit], form: RenewalForm | None = None, form_for: int | None = None
+) -> dict[str, Any]:
     """One issuing unit's licences, or (unit None) those of the companies a liaison officer
     is stationed at, whoever issued them."""
     today = timezone.localdate()
@@ -157,8 +166,9 @@ def _licence_context(user: User, unit: OrgUnit | None, units: list[OrgUnit], for
             r for r in licence.reminders.all() if r.valid_to == licence.valid_to
         ]
     since = timezone.now() - timedelta(days=EXPIRY_WINDOW_DAYS)
-    renewal_scope = (Q(licence__issuing_unit=unit) if unit is not None
-                     else Q(licence__enterprise__in=enterprises_of(user)))
+    renewal_scope = (
+        Q(licence__issuing_unit=unit) if unit is not None else Q(licence__enterprise__in=enterprises_of(user))
+    )
     renewed = list(
         LicenceRenewal.objects.filter(renewal_scope, renewed_at__gte=since)
         .select_related("licence__enterprise", "renewed_by")
@@ -198,9 +208,11 @@ def _licence_context(user: User, unit: OrgUnit | None, units: list[OrgUnit], for
 def renew_licence(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     units = licence_units(user)
-    licence = Licence.objects.select_related("issuing_unit", "enterprise").filter(
-        pk=pk, issuing_unit__in=[u.pk for u in units]
-    ).first()
+    licence = (
+        Licence.objects.select_related("issuing_unit", "enterprise")
+        .filter(pk=pk, issuing_unit__in=[u.pk for u in units])
+        .first()
+    )
     if licence is None:
         raise Http404(_("没有找到该证照。"))
     if not _may_renew(user, licence.issuing_unit):
@@ -213,12 +225,14 @@ def renew_licence(request: HttpRequest, pk: int) -> HttpResponse:
             for message in error.message_dict.get("new_valid_to", []):
                 form.add_error("new_valid_to", message)
         else:
-            messages.success(request, _("已登记换证：%(licence)s，有效期至 %(day)s。") % {
-                "licence": licence, "day": f"{licence.valid_to:%Y-%m-%d}"})
+            messages.success(
+                request,
+                _("已登记换证：%(licence)s，有效期至 %(day)s。")
+                % {"licence": licence, "day": f"{licence.valid_to:%Y-%m-%d}"},
+            )
             return redirect(reverse("enterprises:licences") + f"?unit={licence.issuing_unit_id}")
     context = _licence_context(user, licence.issuing_unit, units, form=form, form_for=licence.pk)
     return render(request, "enterprises/licences.html", context, status=400)
-
 
 
 @login_required
@@ -246,8 +260,9 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("orders:detail", number=order.number)
     version = request.POST.get("version", "")
     try:
-        link_enterprise(order, actor=user, enterprise=enterprise,
-                        expected_version=int(version) if version.isdigit() else None)
+        link_enterprise(
+            order, actor=user, enterprise=enterprise, expected_version=int(version) if version.isdigit() else None
+        )
     except ActionError as error:
         messages.error(request, error.message)
     else:

@@ -58,15 +58,19 @@ def _agent(hub: OrgUnit, poster: User, username: str) -> User | None:
         # A person's softphone posts for itself; a system account names the agent or nobody.
         return poster if poster.units_with_role(*CALL_ROLES) and poster.has_usable_password() else None
     agent = User.objects.filter(username=username, is_active=True).first()
-    if agent is None or not any(
-        unit.path.startswith(hub.path) for unit in agent.units_with_role(*CALL_ROLES)
-    ):
+    if agent is None or not any(unit.path.startswith(hub.path) for unit in agent.units_with_role(*CALL_ROLES)):
         raise _invalid("agent", _("话务员 %(name)s 不存在或不属于本中心。") % {"name": username})
     return agent
 
 
 def record_event(
-    *, poster: User, call_id: str, kind: str, phone: str, at: datetime | None = None, agent: str = "",
+    *,
+    poster: User,
+    call_id: str,
+    kind: str,
+    phone: str,
+    at: datetime | None = None,
+    agent: str = "",
     extension: str = "",
 ) -> Recorded:
     """Record one event of a call for the hub of the posting user (an operator or dispatcher,
@@ -92,8 +96,9 @@ def record_event(
             raise _invalid("call_id", _("呼叫编号 %(id)s 已用于另一个来电。") % {"id": call_id})
         try:
             with transaction.atomic():
-                CallEvent.objects.create(call=call, kind=kind, at=moment, agent=person, extension=extension,
-                                         posted_by=poster)
+                CallEvent.objects.create(
+                    call=call, kind=kind, at=moment, agent=person, extension=extension, posted_by=poster
+                )
         except IntegrityError:
             return Recorded(call, False)
         _apply(call, kind, moment, person, extension)
@@ -175,7 +180,9 @@ def missed_page(request: HttpRequest) -> HttpResponse:
     calls = list(missed_calls(user)[:200])
     counts = dict(
         Call.objects.filter(phone__in={c.phone for c in calls}, state=CallState.MISSED, called_back_at__isnull=True)
-        .values("phone").annotate(n=Count("pk")).values_list("phone", "n")
+        .values("phone")
+        .annotate(n=Count("pk"))
+        .values_list("phone", "n")
     )
     rows = [{"call": c, "times": counts.get(c.phone, 1)} for c in calls]
     return render(request, "intake/missed_calls.html", {"rows": rows})

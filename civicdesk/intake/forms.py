@@ -40,7 +40,9 @@ class IntakeForm(CountedLimits, forms.Form):
     )
     # 涉企诉求: typed as a name or credit code, picked from a list (the officer's companies first).
     enterprise = forms.CharField(
-        label=_("企业（名称或统一社会信用代码）"), max_length=220, required=False,
+        label=_("企业（名称或统一社会信用代码）"),
+        max_length=220,
+        required=False,
         widget=forms.TextInput(attrs={"list": "enterprise-options", "autocomplete": "off"}),
     )
     # The softphone's call id from the screen-pop URL, so that the order links to its call.
@@ -51,7 +53,8 @@ class IntakeForm(CountedLimits, forms.Form):
     draft = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     # Asked only when the call already has an order: the operator confirms a second one.
     same_call_confirmed = forms.BooleanField(
-        label=_("确认为同一来电再建一张工单"), required=False,
+        label=_("确认为同一来电再建一张工单"),
+        required=False,
         widget=forms.CheckboxInput(attrs={"data-no-draft": "1"}),  # never restored from a draft
     )
     lead_unit = forms.ModelChoiceField(label=_("直接派单至"), queryset=OrgUnit.objects.none(), required=False)

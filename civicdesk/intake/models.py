@@ -36,7 +36,11 @@ class Call(models.Model):
     state = models.CharField(_("状态"), max_length=20, choices=CallState.choices, default=CallState.RINGING)
     # Who took it (or whose phone rang, for a missed call).
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("话务员"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("话务员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     extension = models.CharField(_("分机"), max_length=20, blank=True)
@@ -48,7 +52,11 @@ class Call(models.Model):
     )
     called_back_at = models.DateTimeField(_("回拨时间"), null=True, blank=True)
     called_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("回拨人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回拨人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -92,8 +92,9 @@ def new(request: HttpRequest) -> HttpResponse:
         already = _already_submitted(user, request.POST.get("submission", ""))
         if already is not None:
             # The same form again (back after sending, a double click): show the order it made.
-            messages.warning(request, _("这张受理单已提交过，已生成工单 %(number)s，未重复建单。") % {
-                "number": already.number})
+            messages.warning(
+                request, _("这张受理单已提交过，已生成工单 %(number)s，未重复建单。") % {"number": already.number}
+            )
             return redirect("intake:done", number=already.number)
         if form.is_valid():
             order = _submit(request, user, form)
@@ -105,7 +106,9 @@ def new(request: HttpRequest) -> HttpResponse:
     caller = (request.GET.get("caller") or "").strip()[:20]
     call_id = (request.GET.get("call_id") or "").strip()[:64]
     initial: dict[str, object] = {
-        "citizen_phone": caller, "call_id": call_id, "submission": secrets.token_urlsafe(24),
+        "citizen_phone": caller,
+        "call_id": call_id,
+        "submission": secrets.token_urlsafe(24),
         "draft": draft_key(call_id, caller),
     }
     if liaison_only:
@@ -126,7 +129,8 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
     phone = caller or (form.data.get("citizen_phone", "") if form.is_bound else "")
     call_id = str(form.data.get("call_id", "") if form.is_bound else form.initial.get("call_id", ""))
     key = str(form.data.get("draft", "") if form.is_bound else form.initial.get("draft", "")) or draft_key(
-        call_id, caller)
+        call_id, caller
+    )
     return {
         "form": form,
         "history": _caller_history(user, str(phone)),
@@ -137,7 +141,8 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         "draft_key": key,
         # 清空 / 新来电: the same call's page with nothing typed (a manual page for a manual call).
         "clean_url": _screen_pop_url(call_id, _screen_pop_caller(form, key, caller))
-        if key != "intake:manual" else reverse("intake:new"),
+        if key != "intake:manual"
+        else reverse("intake:new"),
         "call_order": order_of_call(call_id, user),
     }
 
@@ -162,9 +167,11 @@ def _submit(request: HttpRequest, user: User, form: IntakeForm) -> WorkOrder | N
         return None
     taken = order_of_call(data.get("call_id", ""), user)
     if taken is not None and not data.get("same_call_confirmed"):
-        form.add_error("same_call_confirmed", _(
-            "这个来电已受理为工单 %(number)s。如确是同一来电的另一件诉求，请勾选确认后再提交。"
-        ) % {"number": taken.number})
+        form.add_error(
+            "same_call_confirmed",
+            _("这个来电已受理为工单 %(number)s。如确是同一来电的另一件诉求，请勾选确认后再提交。")
+            % {"number": taken.number},
+        )
         return None
     token = (data.get("submission") or "").strip()
     try:
@@ -242,17 +249,16 @@ def suggest(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _require_intake(user)
     typed = request.POST
-    area = (
-        Area.objects.filter(pk=int(typed["area"])).first()
-        if (typed.get("area") or "").isdigit()
-        else None
-    )
+    area = Area.objects.filter(pk=int(typed["area"])).first() if (typed.get("area") or "").isdigit() else None
     chosen = typed.get("category") or ""
     chosen_category = Category.objects.filter(pk=chosen).first() if chosen.isdigit() else None
     # Smart dispatch (civicdesk.routing): top 3 category × unit with confidence and reasons.
     routed = routing_suggest(
-        title=typed.get("title", "")[:200], content=typed.get("content", "")[:3000],
-        address=typed.get("address", "")[:255], area=area, category=chosen_category,
+        title=typed.get("title", "")[:200],
+        content=typed.get("content", "")[:3000],
+        address=typed.get("address", "")[:255],
+        area=area,
+        category=chosen_category,
     )
     suggestions = routed.categories
     category = chosen_category or (routed.best.category if routed.best else None)

@@ -127,10 +127,21 @@ def _snapshot(article: Article, action: str, actor: User | None, note: str = "")
     article.save()
     search.index_article(article)
     return ArticleVersion.objects.create(
-        article=article, number=article.version, action=action, actor=actor, at=now, note=note,
-        title=article.title, questions=article.questions, answer=article.answer,
-        category_id_at=article.category_id, owner_unit_id_at=article.owner_unit_id, sources=article.sources,
-        valid_from=article.valid_from, valid_to=article.valid_to, review_due=article.review_due,
+        article=article,
+        number=article.version,
+        action=action,
+        actor=actor,
+        at=now,
+        note=note,
+        title=article.title,
+        questions=article.questions,
+        answer=article.answer,
+        category_id_at=article.category_id,
+        owner_unit_id_at=article.owner_unit_id,
+        sources=article.sources,
+        valid_from=article.valid_from,
+        valid_to=article.valid_to,
+        review_due=article.review_due,
         status=article.status,
     )
 
@@ -171,12 +182,27 @@ def create_article(
 ) -> Article:
     """A new draft (version 1)."""
     _require_editor(actor, owner_unit)
-    fields = clean_fields(title=title, answer=answer, questions=questions, sources=sources,
-                          valid_from=valid_from, valid_to=valid_to, review_due=review_due)
+    fields = clean_fields(
+        title=title,
+        answer=answer,
+        questions=questions,
+        sources=sources,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        review_due=review_due,
+    )
     with transaction.atomic():
         now = clock.now()
-        article = Article(owner_unit=owner_unit, category=category, created_by=actor, created_at=now,
-                          updated_at=now, status=ArticleStatus.DRAFT, source_order=source_order, **fields)
+        article = Article(
+            owner_unit=owner_unit,
+            category=category,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            status=ArticleStatus.DRAFT,
+            source_order=source_order,
+            **fields,
+        )
         article.save()
         _snapshot(article, "create", actor, note)
     return article
@@ -199,8 +225,10 @@ def edit_article(
         if owner_unit is not None and owner_unit.pk != a.owner_unit_id:
             _require_editor(actor, owner_unit)
             a.owner_unit = owner_unit
-        current = {k: getattr(a, k) for k in ("title", "answer", "questions", "sources",
-                                              "valid_from", "valid_to", "review_due")}
+        current = {
+            k: getattr(a, k)
+            for k in ("title", "answer", "questions", "sources", "valid_from", "valid_to", "review_due")
+        }
         current.update(values)
         fields = clean_fields(**current)
         for k, v in fields.items():
@@ -212,8 +240,9 @@ def edit_article(
     return a
 
 
-def submit_for_review(article: Article | int, *, actor: User, expected_version: int | None = None,
-                      note: str = "") -> Article:
+def submit_for_review(
+    article: Article | int, *, actor: User, expected_version: int | None = None, note: str = ""
+) -> Article:
     with _locked(article, expected_version) as a:
         _require_editor(actor, a.owner_unit)
         _state(a, ArticleStatus.DRAFT)
@@ -222,8 +251,14 @@ def submit_for_review(article: Article | int, *, actor: User, expected_version: 
     return a
 
 
-def publish(article: Article | int, *, actor: User, expected_version: int | None = None, note: str = "",
-            today: date | None = None) -> Article:
+def publish(
+    article: Article | int,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    note: str = "",
+    today: date | None = None,
+) -> Article:
     """The hub publishes a draft or reviewed article (also re-publishes an expired one)."""
     today = today or timezone.localdate(clock.now())
     with _locked(article, expected_version) as a:
@@ -263,8 +298,14 @@ def withdraw(article: Article | int, *, actor: User, note: str, expected_version
     return a
 
 
-def confirm_reviewed(article: Article | int, *, actor: User, next_review: date, expected_version: int | None = None,
-                     today: date | None = None) -> Article:
+def confirm_reviewed(
+    article: Article | int,
+    *,
+    actor: User,
+    next_review: date,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Article:
     """The owner unit or the hub confirms the article is still right and sets the next review date."""
     today = today or timezone.localdate(clock.now())
     if next_review is None or next_review <= today:
@@ -315,7 +356,12 @@ def draft_from_reply(order: WorkOrder, *, actor: User) -> Article:
     if order.content and order.content.strip() != order.title.strip():
         questions.append(order.content.strip()[:500])
     return create_article(
-        actor=actor, owner_unit=unit, title=order.title[:TITLE_MAX], answer=reply, questions=questions,
-        category=order.category, source_order=order,
+        actor=actor,
+        owner_unit=unit,
+        title=order.title[:TITLE_MAX],
+        answer=reply,
+        questions=questions,
+        category=order.category,
+        source_order=order,
         note=_("由工单 %(number)s 的答复转成") % {"number": order.number},
     )

@@ -37,9 +37,20 @@ def create_many(rows: Sequence[NewArticle], *, actor: User | None, note: str = "
     with transaction.atomic():
         articles = [
             Article(
-                title=r.title, answer=r.answer, questions=r.questions, owner_unit=r.owner_unit, category=r.category,
-                sources=r.sources, valid_from=r.valid_from, valid_to=r.valid_to, review_due=r.review_due,
-                status=r.status, version=1, created_by=actor, created_at=now, updated_at=now,
+                title=r.title,
+                answer=r.answer,
+                questions=r.questions,
+                owner_unit=r.owner_unit,
+                category=r.category,
+                sources=r.sources,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                review_due=r.review_due,
+                status=r.status,
+                version=1,
+                created_by=actor,
+                created_at=now,
+                updated_at=now,
                 published_at=now if r.status == ArticleStatus.PUBLISHED else None,
             )
             for r in rows
@@ -50,10 +61,22 @@ def create_many(rows: Sequence[NewArticle], *, actor: User | None, note: str = "
         ArticleVersion.objects.bulk_create(
             [
                 ArticleVersion(
-                    article=a, number=1, action="import", actor=actor, at=now, note=note, title=a.title,
-                    questions=a.questions, answer=a.answer, category_id_at=a.category_id,
-                    owner_unit_id_at=a.owner_unit_id, sources=a.sources, valid_from=a.valid_from,
-                    valid_to=a.valid_to, review_due=a.review_due, status=a.status,
+                    article=a,
+                    number=1,
+                    action="import",
+                    actor=actor,
+                    at=now,
+                    note=note,
+                    title=a.title,
+                    questions=a.questions,
+                    answer=a.answer,
+                    category_id_at=a.category_id,
+                    owner_unit_id_at=a.owner_unit_id,
+                    sources=a.sources,
+                    valid_from=a.valid_from,
+                    valid_to=a.valid_to,
+                    review_due=a.review_due,
+                    status=a.status,
                 )
                 for a in articles
             ],

@@ -55,10 +55,23 @@ def export_articles(articles: QuerySet[Article]) -> bytes:
     ws.title = "知识库"
     ws.append(spreadsheet.row(ws, [h for h, _a in COLUMNS]))
     for a in articles.select_related("category", "owner_unit"):
-        ws.append(spreadsheet.row(ws, [
-            a.title, a.questions, a.answer, a.category.code if a.category else "", a.owner_unit.code, a.sources,
-            a.valid_from, a.valid_to, a.review_due, a.get_status_display(),
-        ]))
+        ws.append(
+            spreadsheet.row(
+                ws,
+                [
+                    a.title,
+                    a.questions,
+                    a.answer,
+                    a.category.code if a.category else "",
+                    a.owner_unit.code,
+                    a.sources,
+                    a.valid_from,
+                    a.valid_to,
+                    a.review_due,
+                    a.get_status_display(),
+                ],
+            )
+        )
     for col, width in zip("ABCDEFGHIJ", (30, 40, 60, 14, 14, 30, 12, 12, 12, 8), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
@@ -155,8 +168,12 @@ def import_articles(
                     except ValueError as exc:
                         reason = _("%(col)s“%(value)s”不是有效日期（应为 2026-01-31）") % {"col": h, "value": exc}
                         break
-                if not reason and dates.get("valid_from") and dates.get("valid_to") and \
-                        dates["valid_to"] < dates["valid_from"]:  # type: ignore[operator]
+                if (
+                    not reason
+                    and dates.get("valid_from")
+                    and dates.get("valid_to")
+                    and dates["valid_to"] < dates["valid_from"]  # type: ignore[operator]
+                ):
                     reason = _("失效日期早于生效日期")
             if not reason:
                 assert unit is not None
@@ -172,11 +189,18 @@ def import_articles(
             assert unit is not None
             phrasings = _text(get("适用问题")).replace("；", "\n").splitlines()
             questions = "\n".join(q.strip() for q in phrasings if q.strip())
-            good.append(bulk.NewArticle(
-                title=title, answer=answer, owner_unit=unit, questions=questions, category=category,
-                sources=_text(get("政策依据")), status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
-                **dates,  # type: ignore[arg-type]
-            ))
+            good.append(
+                bulk.NewArticle(
+                    title=title,
+                    answer=answer,
+                    owner_unit=unit,
+                    questions=questions,
+                    category=category,
+                    sources=_text(get("政策依据")),
+                    status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
+                    **dates,  # type: ignore[arg-type]
+                )
+            )
     finally:
         wb.close()
     if good:

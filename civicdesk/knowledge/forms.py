@@ -20,21 +20,30 @@ _SMALL = {"class": "form-control form-control-sm"}
 class ArticleForm(CountedLimits, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=TITLE_MAX, widget=forms.TextInput(attrs=_TEXT))
     questions = forms.CharField(
-        label=_("适用问题（每行一种问法）"), required=False,
+        label=_("适用问题（每行一种问法）"),
+        required=False,
         widget=forms.Textarea(attrs={**_TEXT, "rows": 3}),
     )
     answer = forms.CharField(
-        label=_("答复口径"), max_length=ANSWER_MAX, widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
+        label=_("答复口径"),
+        max_length=ANSWER_MAX,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
     )
     category = forms.ModelChoiceField(
-        label=_("诉求分类"), queryset=Category.objects.filter(active=True), required=False,
+        label=_("诉求分类"),
+        queryset=Category.objects.filter(active=True),
+        required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     owner_unit = forms.ModelChoiceField(
-        label=_("责任单位"), queryset=OrgUnit.objects.none(), widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("责任单位"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     sources = forms.CharField(
-        label=_("政策依据（每行一份文件）"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2}),
+        label=_("政策依据（每行一份文件）"),
+        required=False,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 2}),
     )
     valid_from = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs=_DATE))
     valid_to = forms.DateField(label=_("失效日期"), required=False, widget=forms.DateInput(attrs=_DATE))
@@ -54,11 +63,16 @@ class ArticleForm(CountedLimits, forms.Form):
 
 
 class NoteForm(CountedLimits, forms.Form):
-    note = forms.CharField(label=_("说明"), required=False, max_length=1000,
-                           widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
-    review_due = forms.DateField(label=_("下次复核日期"), required=False,
-                                 widget=forms.DateInput(attrs={**_SMALL, "type": "date"}))
+    review_due = forms.DateField(
+        label=_("下次复核日期"), required=False, widget=forms.DateInput(attrs={**_SMALL, "type": "date"})
+    )
 
 
 class ImportForm(CountedLimits, forms.Form):
@@ -67,9 +81,12 @@ class ImportForm(CountedLimits, forms.Form):
 
 class DictionaryForm(CountedLimits, forms.Form):
     synonyms = forms.CharField(
-        label=_("同义词（每行一组，用逗号分隔）"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
+        label=_("同义词（每行一组，用逗号分隔）"),
+        required=False,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
     )
     words = forms.CharField(
-        label=_("自定义词（地名、政策名，每行一个）"), required=False,
+        label=_("自定义词（地名、政策名，每行一个）"),
+        required=False,
         widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
     )

@@ -26,11 +26,18 @@ class Article(models.Model):
     questions = models.TextField(_("适用问题"), blank=True)
     answer = models.TextField(_("答复口径"))
     category = models.ForeignKey(
-        "catalogue.Category", verbose_name=_("诉求分类"), null=True, blank=True, on_delete=models.SET_NULL,
+        "catalogue.Category",
+        verbose_name=_("诉求分类"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="articles",
     )
     owner_unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="articles",
+        "org.OrgUnit",
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        related_name="articles",
     )
     # One policy document a line (name, number, link).
     sources = models.TextField(_("政策依据"), blank=True)
@@ -40,14 +47,22 @@ class Article(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     version = models.PositiveIntegerField(_("版本"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("更新时间"))
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     # The closed order this article was drafted from (reply → article), if any.
     source_order = models.ForeignKey(
-        "orders.WorkOrder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "orders.WorkOrder",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Segmented text (space-separated jieba words and character bigrams), written by the app on
     # every save: PostgreSQL indexes it with to_tsvector('simple', …), SQLite mirrors it into FTS5.
@@ -107,8 +122,9 @@ class ArticleVersion(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     action = models.CharField(_("操作"), max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("时间"))
     note = models.TextField(_("说明"), blank=True)
     title = models.CharField(_("标题"), max_length=200)

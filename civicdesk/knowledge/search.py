@@ -149,7 +149,8 @@ def _fts_sync(rows: Iterable[tuple[int, str, str, str]]) -> None:
     with connection.cursor() as cur:
         cur.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])  # noqa: S608 -- constants and _audience_sql; values are parameters
         cur.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, questions, answer) VALUES (%s, %s, %s, %s)", rows  # noqa: S608 -- constants and _audience_sql; values are parameters
+            f"INSERT INTO {FTS_TABLE} (rowid, title, questions, answer) VALUES (%s, %s, %s, %s)",  # noqa: S608 -- constants; values are parameters
+            rows,
         )
 
 

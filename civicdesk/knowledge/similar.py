@@ -78,15 +78,21 @@ def _index() -> _Cache:
     agg = closed.aggregate(n=Count("pk"), last=Max("pk"), first=Min("number"), changed=Max("updated_at"))
     places = _place_names()
     key = (
-        agg["n"] or 0, agg["last"] or 0, agg["first"] or "", str(agg["changed"]), hash(places) ^ Area.objects.count()
+        agg["n"] or 0,
+        agg["last"] or 0,
+        agg["first"] or "",
+        str(agg["changed"]),
+        hash(places) ^ Area.objects.count(),
     )
     with _lock:
         if _cache is not None and _cache.key == key:
             return _cache
-        index = Index([
-            FieldSpec("title", _bigrams, weight=1.0),
-            FieldSpec("content", _bigrams, weight=0.6),
-        ])
+        index = Index(
+            [
+                FieldSpec("title", _bigrams, weight=1.0),
+                FieldSpec("content", _bigrams, weight=0.6),
+            ]
+        )
         for pk, title, content in closed.values_list("pk", "title", "content").iterator(chunk_size=2000):
             index.add(pk, {"title": matter(title, places), "content": matter(content[:1000], places)})
         index.build()

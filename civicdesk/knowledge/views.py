@@ -75,10 +75,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     allowed = set(_visible_articles(user).filter(pk__in=[h.article.pk for h in hits]).values_list("pk", flat=True))
     hits = [h for h in hits if h.article.pk in allowed]
     counts = usage.use_counts([h.article.pk for h in hits]) if hits else {}
-    rows = [{"article": h.article, "flags": _flags(h.article, today), "uses": counts.get(h.article.pk, 0)}
-            for h in hits]
-    return render(request, "knowledge/search.html", {"query": query, "rows": rows, "may_edit": bool(
-        actions.editable_units(user))})
+    rows = [
+        {"article": h.article, "flags": _flags(h.article, today), "uses": counts.get(h.article.pk, 0)} for h in hits
+    ]
+    return render(
+        request, "knowledge/search.html", {"query": query, "rows": rows, "may_edit": bool(actions.editable_units(user))}
+    )
 
 
 @login_required
@@ -101,11 +103,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "expired": _visible_articles(user).filter(status=ArticleStatus.PUBLISHED, valid_to__lt=today).count(),
         "review": _visible_articles(user).filter(status=ArticleStatus.PUBLISHED, review_due__lt=today).count(),
     }
-    return render(request, "knowledge/list.html", {
-        "rows": rows, "page": page, "statuses": ArticleStatus.choices, "chosen_status": status, "flag": flag,
-        "flagged": flagged, "rate": usage.answered_on_call_rate(), "may_edit": bool(actions.editable_units(user)),
-        "is_hub": actions.is_hub_reviewer(user),
-    })
+    return render(
+        request,
+        "knowledge/list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "statuses": ArticleStatus.choices,
+            "chosen_status": status,
+            "flag": flag,
+            "flagged": flagged,
+            "rate": usage.answered_on_call_rate(),
+            "may_edit": bool(actions.editable_units(user)),
+            "is_hub": actions.is_hub_reviewer(user),
+        },
+    )
 
 
 @login_required
@@ -114,18 +126,32 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not actions.is_hub_reviewer(user):
         raise DjangoPermissionDenied(_("只有枢纽（派单中心）可以审核知识条目。"))
     today = timezone.localdate()
-    pending = [a for a in _visible_articles(user).filter(status=ArticleStatus.IN_REVIEW).order_by("updated_at")
-               if actions.is_hub_reviewer(user, a.owner_unit)]
-    overdue = [a for a in _visible_articles(user).filter(status=ArticleStatus.PUBLISHED, review_due__lt=today)
-               .order_by("review_due") if actions.is_hub_reviewer(user, a.owner_unit)]
+    pending = [
+        a
+        for a in _visible_articles(user).filter(status=ArticleStatus.IN_REVIEW).order_by("updated_at")
+        if actions.is_hub_reviewer(user, a.owner_unit)
+    ]
+    overdue = [
+        a
+        for a in _visible_articles(user)
+        .filter(status=ArticleStatus.PUBLISHED, review_due__lt=today)
+        .order_by("review_due")
+        if actions.is_hub_reviewer(user, a.owner_unit)
+    ]
     return render(request, "knowledge/review_queue.html", {"pending": pending, "overdue": overdue})
 
 
 def _form_initial(article: Article) -> dict[str, Any]:
     return {
-        "title": article.title, "questions": article.questions, "answer": article.answer,
-        "category": article.category_id, "owner_unit": article.owner_unit_id, "sources": article.sources,
-        "valid_from": article.valid_from, "valid_to": article.valid_to, "review_due": article.review_due,
+        "title": article.title,
+        "questions": article.questions,
+        "answer": article.answer,
+        "category": article.category_id,
+        "owner_unit": article.owner_unit_id,
+        "sources": article.sources,
+        "valid_from": article.valid_from,
+        "valid_to": article.valid_to,
+        "review_due": article.review_due,
         "version": article.version,
     }
 
@@ -148,9 +174,17 @@ def article_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             article = actions.create_article(
-                actor=user, owner_unit=d["owner_unit"], title=d["title"], answer=d["answer"],
-                questions=d["questions"], category=d["category"], sources=d["sources"], valid_from=d["valid_from"],
-                valid_to=d["valid_to"], review_due=d["review_due"], note=d["note"],
+                actor=user,
+                owner_unit=d["owner_unit"],
+                title=d["title"],
+                answer=d["answer"],
+                questions=d["questions"],
+                category=d["category"],
+                sources=d["sources"],
+                valid_from=d["valid_from"],
+                valid_to=d["valid_to"],
+                review_due=d["review_due"],
+                note=d["note"],
             )
         except ActionError as error:
             _apply_errors(form, error)
@@ -175,9 +209,19 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             actions.edit_article(
-                article, actor=user, expected_version=d["version"], note=d["note"], category=d["category"],
-                owner_unit=d["owner_unit"], title=d["title"], answer=d["answer"], questions=d["questions"],
-                sources=d["sources"], valid_from=d["valid_from"], valid_to=d["valid_to"], review_due=d["review_due"],
+                article,
+                actor=user,
+                expected_version=d["version"],
+                note=d["note"],
+                category=d["category"],
+                owner_unit=d["owner_unit"],
+                title=d["title"],
+                answer=d["answer"],
+                questions=d["questions"],
+                sources=d["sources"],
+                valid_from=d["valid_from"],
+                valid_to=d["valid_to"],
+                review_due=d["review_due"],
             )
         except ConflictError as error:
             form.add_error(None, error.message)
@@ -191,16 +235,28 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _MOVES: dict[str, tuple[Any, Any]] = {
-    "submit": (gettext_lazy("提交审核"), lambda a, u, f: actions.submit_for_review(
-        a, actor=u, expected_version=f["version"], note=f["note"])),
-    "publish": (gettext_lazy("发布"), lambda a, u, f: actions.publish(
-        a, actor=u, expected_version=f["version"], note=f["note"])),
-    "send_back": (gettext_lazy("退回修改"), lambda a, u, f: actions.send_back(
-        a, actor=u, expected_version=f["version"], note=f["note"])),
-    "withdraw": (gettext_lazy("下架"), lambda a, u, f: actions.withdraw(
-        a, actor=u, expected_version=f["version"], note=f["note"])),
-    "confirm_review": (gettext_lazy("确认复核"), lambda a, u, f: actions.confirm_reviewed(
-        a, actor=u, expected_version=f["version"], next_review=f["review_due"])),
+    "submit": (
+        gettext_lazy("提交审核"),
+        lambda a, u, f: actions.submit_for_review(a, actor=u, expected_version=f["version"], note=f["note"]),
+    ),
+    "publish": (
+        gettext_lazy("发布"),
+        lambda a, u, f: actions.publish(a, actor=u, expected_version=f["version"], note=f["note"]),
+    ),
+    "send_back": (
+        gettext_lazy("退回修改"),
+        lambda a, u, f: actions.send_back(a, actor=u, expected_version=f["version"], note=f["note"]),
+    ),
+    "withdraw": (
+        gettext_lazy("下架"),
+        lambda a, u, f: actions.withdraw(a, actor=u, expected_version=f["version"], note=f["note"]),
+    ),
+    "confirm_review": (
+        gettext_lazy("确认复核"),
+        lambda a, u, f: actions.confirm_reviewed(
+            a, actor=u, expected_version=f["version"], next_review=f["review_due"]
+        ),
+    ),
 }
 
 
@@ -229,22 +285,41 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, user, article)
 
 
-def _render_detail(request: HttpRequest, user: User, article: Article, *, bound: NoteForm | None = None,
-                   bound_move: str = "", status: int = 200) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest,
+    user: User,
+    article: Article,
+    *,
+    bound: NoteForm | None = None,
+    bound_move: str = "",
+    status: int = 200,
+) -> HttpResponse:
     today = timezone.localdate()
     moves = [
-        {"code": code, "label": _MOVES[code][0],
-         "form": bound if code == bound_move and bound is not None else NoteForm(initial={"version": article.version},
-                                                                                   prefix=code)}
+        {
+            "code": code,
+            "label": _MOVES[code][0],
+            "form": bound
+            if code == bound_move and bound is not None
+            else NoteForm(initial={"version": article.version}, prefix=code),
+        }
         for code in _moves_for(user, article)
     ]
     versions = article.versions.select_related("actor").order_by("-number")
-    return render(request, "knowledge/detail.html", {
-        "article": article, "flags": _flags(article, today), "moves": moves, "versions": versions,
-        "uses": usage.use_counts([article.pk]).get(article.pk, 0),
-        "may_edit": actions.may_edit(user, article.owner_unit),
-        "citizen_visible": article.is_citizen_visible(today),
-    }, status=status)
+    return render(
+        request,
+        "knowledge/detail.html",
+        {
+            "article": article,
+            "flags": _flags(article, today),
+            "moves": moves,
+            "versions": versions,
+            "uses": usage.use_counts([article.pk]).get(article.pk, 0),
+            "may_edit": actions.may_edit(user, article.owner_unit),
+            "citizen_visible": article.is_citizen_visible(today),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -291,8 +366,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
         report = excel.import_articles(form.cleaned_data["file"], actor=user, allowed_units=units)
         if report.imported:
             messages.success(request, _("已导入 %(n)s 条（草稿）。") % {"n": len(report.imported)})
-    return render(request, "knowledge/import.html", {"form": form, "report": report},
-                  status=400 if report is not None and not report.imported and report.rejected else 200)
+    return render(
+        request,
+        "knowledge/import.html",
+        {"form": form, "report": report},
+        status=400 if report is not None and not report.imported and report.rejected else 200,
+    )
 
 
 @login_required
@@ -324,8 +403,7 @@ def dictionary_view(request: HttpRequest) -> HttpResponse:
             n = search.reindex_all()
             messages.success(request, _("已保存，%(n)s 个条目已重新建立索引。") % {"n": n})
             return redirect("knowledge:dictionary")
-    return render(request, "knowledge/dictionary.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "knowledge/dictionary.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 # -- intake panel ----------------------------------------------------------------------------------
@@ -348,8 +426,9 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
     user = _staff(request)
     order = visible_order(user, number)
     cases = similar.similar_cases(user, order)
-    can_draft = bool(order.reply_text) and order.state in similar.DRAFTABLE_STATES and actions.is_hub_reviewer(
-        user, order.hub)
+    can_draft = (
+        bool(order.reply_text) and order.state in similar.DRAFTABLE_STATES and actions.is_hub_reviewer(user, order.hub)
+    )
     return render(request, "knowledge/_order_panel_body.html", {"order": order, "cases": cases, "can_draft": can_draft})
 
 

@@ -45,8 +45,17 @@ _ORG_VALUES = {char: value for value, char in enumerate(string.digits + string.a
 AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
     "1": ("机构编制", {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
     "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
-    "3": ("司法行政", {"1": "律师执业机构", "2": "公证处", "3": "基层法律服务所", "4": "司法鉴定机构",
-                      "5": "仲裁委员会", "9": "其他"}),
+    "3": (
+        "司法行政",
+        {
+            "1": "律师执业机构",
+            "2": "公证处",
+            "3": "基层法律服务所",
+            "4": "司法鉴定机构",
+            "5": "仲裁委员会",
+            "9": "其他",
+        },
+    ),
     "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
     "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
     "6": ("旅游", {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地（大陆）代表机构", "9": "其他"}),
@@ -133,7 +142,8 @@ def validate(raw: object) -> Verdict:
     expected_org = org_check_character(code[8:16])
     if code[16] != expected_org:
         return Verdict(
-            code, Reason.ORG_CHECK,
+            code,
+            Reason.ORG_CHECK,
             f"组织机构代码“{code[8:17]}”校验位错误：第17位应为“{expected_org}”，实为“{code[16]}”",
         )
     expected = check_character(code[:17])

@@ -67,9 +67,7 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = 
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_choice(
-    name: str, default: str, choices: set[str], environ: Mapping[str, str] | None = None
-) -> str:
+def env_choice(name: str, default: str, choices: set[str], environ: Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     value = environ.get(name, default).strip()
     if value not in choices:

@@ -15,9 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 
-def protected_file(
-    stored: FieldFile, *, filename: str, content_type: str, inline: bool = False
-) -> HttpResponseBase:
+def protected_file(stored: FieldFile, *, filename: str, content_type: str, inline: bool = False) -> HttpResponseBase:
     """The file as a download (or shown inline, for pictures), with headers that keep the
     browser from running or caching it."""
     if not stored:

@@ -41,9 +41,7 @@ def count_instead_of_cut(form: forms.BaseForm) -> None:
             continue
         field.widget.attrs.pop("maxlength", None)
         field.widget.attrs["data-limit"] = str(limit)
-        field.validators = [
-            CountedMaxLength(limit) if type(v) is MaxLengthValidator else v for v in field.validators
-        ]
+        field.validators = [CountedMaxLength(limit) if type(v) is MaxLengthValidator else v for v in field.validators]
 
 
 class CountedLimits:

@@ -89,9 +89,7 @@ def china_calendar_years() -> tuple[int, int]:
     return years[0], years[-1]
 
 
-def with_overrides(
-    base: Callable[[date], bool], overrides: Mapping[date, bool]
-) -> Callable[[date], bool]:
+def with_overrides(base: Callable[[date], bool], overrides: Mapping[date, bool]) -> Callable[[date], bool]:
     """A workday rule where admin-entered days win over the base rule."""
 
     def is_workday(day: date) -> bool:

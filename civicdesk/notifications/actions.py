@@ -26,8 +26,9 @@ def _settle(message_id: int, by: User, note: str) -> OutboxMessage:
     message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
     if message is None or message.status not in SETTLEABLE:
         raise InvalidTransition(_("该通知已不在待人工核实状态（可能已被他人处理）。"))
-    DeliveryAttempt.objects.create(message=message, at=timezone.now(), worker=f"staff:{by.get_username()}"[:64],
-                                   ok=False, error=note)
+    DeliveryAttempt.objects.create(
+        message=message, at=timezone.now(), worker=f"staff:{by.get_username()}"[:64], ok=False, error=note
+    )
     return message
 
 

@@ -71,8 +71,7 @@ class FileSmsBackend(SmsBackend):
         self.path = Path(path or settings.CIVICDESK_SMS_FILE)
 
     def send(self, phone: str, text: str, key: str) -> Outcome:
-        line = json.dumps({"at": timezone.now().isoformat(), "key": key, "to": phone, "text": text},
-                          ensure_ascii=False)
+        line = json.dumps({"at": timezone.now().isoformat(), "key": key, "to": phone, "text": text}, ensure_ascii=False)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _file_lock, self.path.open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")
@@ -132,8 +131,11 @@ class HttpSmsBackend(SmsBackend):
         if method == "POST":
             content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
             if c.get("body"):
-                escape = (lambda v: json.dumps(v, ensure_ascii=False)[1:-1]) if "json" in content_type.lower() \
+                escape = (
+                    (lambda v: json.dumps(v, ensure_ascii=False)[1:-1])
+                    if "json" in content_type.lower()
                     else urllib.parse.quote_plus
+                )
                 data = _fill(str(c["body"]), values, escape).encode("utf-8")
             else:
                 data = urllib.parse.urlencode(values).encode("ascii")
@@ -201,9 +203,14 @@ class EmailSender:
 
     def send(self, to: str, subject: str, body: str, key: str) -> Outcome:
         domain = str(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2] or "civicdesk"
-        mail = EmailMessage(subject, body, str(settings.DEFAULT_FROM_EMAIL), [to],
-                            headers={"Message-ID": f"<outbox-{key}@{domain}>"},
-                            connection=get_connection(fail_silently=False))
+        mail = EmailMessage(
+            subject,
+            body,
+            str(settings.DEFAULT_FROM_EMAIL),
+            [to],
+            headers={"Message-ID": f"<outbox-{key}@{domain}>"},
+            connection=get_connection(fail_silently=False),
+        )
         try:
             mail.send()
         except smtplib.SMTPRecipientsRefused as exc:

@@ -118,7 +118,10 @@ def claim(worker: str, size: int) -> list[OutboxMessage]:
         if not ids:
             return []
         OutboxMessage.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=worker, attempt_count=F("attempt_count") + 1,
+            status=DeliveryStatus.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempt_count=F("attempt_count") + 1,
             handed_at=None,
         )
     return list(
@@ -179,8 +182,14 @@ def _record(message: OutboxMessage, worker: str, outcome: Outcome, backends: Bac
     if status == DeliveryStatus.PENDING:
         fields["next_attempt_at"] = now + backoff(message.attempt_count)
     with transaction.atomic():
-        DeliveryAttempt.objects.create(message=message, at=now, worker=worker, ok=outcome.ok,
-                                       error=outcome.error[:2000], response=outcome.response[:4000])
+        DeliveryAttempt.objects.create(
+            message=message,
+            at=now,
+            worker=worker,
+            ok=outcome.ok,
+            error=outcome.error[:2000],
+            response=outcome.response[:4000],
+        )
         mine = OutboxMessage.objects.filter(pk=message.pk, status=DeliveryStatus.SENDING, claimed_by=worker)
         if not mine.update(**fields):
             # Our lease ran out and another worker took the message over. A success is still
@@ -213,7 +222,9 @@ def recover_stale(worker: str, backends: Backends) -> int:
                 note = f"{lost}; never handed to the gateway: queued again"
                 DeliveryAttempt.objects.create(message=message, at=now, worker=worker, ok=False, error=note)
                 OutboxMessage.objects.filter(pk=message.pk, status=DeliveryStatus.SENDING).update(
-                    status=DeliveryStatus.PENDING, next_attempt_at=now, last_error=note,
+                    status=DeliveryStatus.PENDING,
+                    next_attempt_at=now,
+                    last_error=note,
                     attempt_count=Greatest(F("attempt_count") - 1, 0),
                 )
                 continue
@@ -232,9 +243,7 @@ def recover_stale(worker: str, backends: Backends) -> int:
     return len(stale)
 
 
-def deliver_outbox(
-    *, worker: str | None = None, limit: int | None = None, backends: Backends | None = None
-) -> int:
+def deliver_outbox(*, worker: str | None = None, limit: int | None = None, backends: Backends | None = None) -> int:
     """The sweep: inbox marked delivered, stale claims settled, then due SMS and e-mail sent.
 
     Returns how many messages it moved. At most CIVICDESK_OUTBOX_PER_SWEEP sends per call,

@@ -149,11 +149,14 @@ class Directory:
         ids = tuple(sorted({u for u in unit_ids if u}))
         if not ids:
             return set()
-        return self.store.memo(("members", ids, roles), lambda: set(
-            Membership.objects.filter(
-                unit_id__in=ids, role__in=roles, user__is_active=True, user__is_service=False
-            ).values_list("user_id", flat=True)
-        ))
+        return self.store.memo(
+            ("members", ids, roles),
+            lambda: set(
+                Membership.objects.filter(
+                    unit_id__in=ids, role__in=roles, user__is_active=True, user__is_service=False
+                ).values_list("user_id", flat=True)
+            ),
+        )
 
     def assisting_unit_ids(self, order: WorkOrder) -> list[int]:
         return [unit.pk for unit in self.store.assisting_units(order)]
@@ -161,24 +164,30 @@ class Directory:
     def merged_callers(self, order: WorkOrder) -> list[tuple[str, str]]:
         """(order number, phone) of merged children whose callers asked for a reply (the
         same rule as for the order's own caller)."""
-        return [(child.number, child.citizen_phone) for child in self.store.merged_children(order)
-                if child.citizen_phone and child.wants_reply]
+        return [
+            (child.number, child.citizen_phone)
+            for child in self.store.merged_children(order)
+            if child.citizen_phone and child.wants_reply
+        ]
 
     def liaisons(self, enterprise_id: int, day: date) -> set[int]:
         """Liaison officers stationed at the enterprise on that day."""
         if not _liaison_lookup:
             return set()
         lookup = _liaison_lookup[0]
-        return self.store.memo(("liaisons", enterprise_id, day),
-                               lambda: lookup([enterprise_id], day).get(enterprise_id, set()))
+        return self.store.memo(
+            ("liaisons", enterprise_id, day), lambda: lookup([enterprise_id], day).get(enterprise_id, set())
+        )
 
     def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
         """The e-mail address of each of these staff members that has one."""
         ids = tuple(user_ids)
         if not ids:
             return {}
-        return self.store.memo(("emails", ids), lambda: dict(
-            User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", "email")))
+        return self.store.memo(
+            ("emails", ids),
+            lambda: dict(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", "email")),
+        )
 
     def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
         """People on the duty roster of those units on that (non-working) day."""

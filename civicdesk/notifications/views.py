@@ -20,7 +20,8 @@ from civicdesk.org.web import admin_required, current_user
 def unknown(request: HttpRequest) -> HttpResponse:
     rows = list(
         OutboxMessage.objects.filter(status=DeliveryStatus.UNKNOWN)
-        .select_related("order").order_by("created_at", "pk")[:500]
+        .select_related("order")
+        .order_by("created_at", "pk")[:500]
     )
     for row in rows:
         # The outbox id is what the gateway logged (client message id); the number is masked.
@@ -40,6 +41,10 @@ def settle(request: HttpRequest, message_id: int, decision: str) -> HttpResponse
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("通知 %(id)s 已标记为已发送。") % {"id": message_id} if decision == "sent"
-                         else _("通知 %(id)s 已重新排队发送。") % {"id": message_id})
+        messages.success(
+            request,
+            _("通知 %(id)s 已标记为已发送。") % {"id": message_id}
+            if decision == "sent"
+            else _("通知 %(id)s 已重新排队发送。") % {"id": message_id},
+        )
     return redirect("notifications:unknown")

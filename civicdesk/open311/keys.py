@@ -40,7 +40,11 @@ def create_client(name: str, hub: OrgUnit, *, rate_per_minute: int = 30) -> tupl
         user.save()
         Membership.objects.create(user=user, unit=hub, role=Role.OPERATOR)
         client = ApiClient.objects.create(
-            name=name, key_prefix=prefix, key_hash=_hash(key), user=user, hub=hub,
+            name=name,
+            key_prefix=prefix,
+            key_hash=_hash(key),
+            user=user,
+            hub=hub,
             rate_per_minute=rate_per_minute,
         )
     return client, key

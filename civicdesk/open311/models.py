@@ -21,9 +21,7 @@ class ApiClient(models.Model):
     key_prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64)
     # The service account that becomes the first-contact owner of the client's orders.
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="open311_client"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="open311_client")
     hub = models.ForeignKey(OrgUnit, verbose_name=_("受理中心"), on_delete=models.PROTECT, related_name="+")
     rate_per_minute = models.PositiveIntegerField(_("每分钟提交上限"), default=30)
     active = models.BooleanField(_("启用"), default=True)

@@ -27,11 +27,28 @@ from civicdesk.org.models import OrgUnit
 DESCRIPTION_MAX = 4000  # request.json: description maxLength
 
 # Events the public is told about. The others are the hub's and units' own business.
-PUBLIC_ACTIONS = frozenset({
-    "create", "answer", "send_to_hub", "dispatch", "redispatch", "approve_return", "sign", "sub_dispatch",
-    "approve_extension", "approve_suspension", "resume", "reply", "accept_reply", "record_callback",
-    "close_without_callback", "merge", "transfer_out", "supplement",
-})
+PUBLIC_ACTIONS = frozenset(
+    {
+        "create",
+        "answer",
+        "send_to_hub",
+        "dispatch",
+        "redispatch",
+        "approve_return",
+        "sign",
+        "sub_dispatch",
+        "approve_extension",
+        "approve_suspension",
+        "resume",
+        "reply",
+        "accept_reply",
+        "record_callback",
+        "close_without_callback",
+        "merge",
+        "transfer_out",
+        "supplement",
+    }
+)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
@@ -191,12 +208,12 @@ def request_data(order: WorkOrder, notes: list[Note], *, extensions: bool) -> di
     }
     if extensions:
         parent = order.parent.number if order.parent is not None else None
-        data.update({
-            "channel": order.channel,
-            "duplicate": parent,
-            "parent_service_request_id": parent,
-            "notes": [
-                {"datetime": moment(n.at), "description": n.description, "status": n.status} for n in notes
-            ],
-        })
+        data.update(
+            {
+                "channel": order.channel,
+                "duplicate": parent,
+                "parent_service_request_id": parent,
+                "notes": [{"datetime": moment(n.at), "description": n.description, "status": n.status} for n in notes],
+            }
+        )
     return data

@@ -74,8 +74,10 @@ def check_attributes(category: Category, form: QueryDict) -> dict[str, Any]:
             continue
         if not values:
             if attribute.required:
-                raise _bad(_("缺少必填属性 attribute[%(code)s]（%(question)s）。") % {
-                    "code": code, "question": attribute.description})
+                raise _bad(
+                    _("缺少必填属性 attribute[%(code)s]（%(question)s）。")
+                    % {"code": code, "question": attribute.description}
+                )
             continue
         result[code] = _check_value(attribute, values)
     return result
@@ -89,8 +91,9 @@ def _check_value(attribute: ServiceAttribute, values: list[str]) -> Any:
         keys = attribute.keys()
         wrong = [v for v in values if v not in keys]
         if wrong:
-            raise _bad(_("属性 attribute[%(code)s] 的值不在可选项中：%(values)s") % {
-                "code": code, "values": ", ".join(wrong)})
+            raise _bad(
+                _("属性 attribute[%(code)s] 的值不在可选项中：%(values)s") % {"code": code, "values": ", ".join(wrong)}
+            )
         return values if attribute.datatype == Datatype.MULTI else values[0]
     value = values[0]
     if attribute.datatype == Datatype.NUMBER:
@@ -178,16 +181,32 @@ def submit(client: ApiClient, form: QueryDict) -> tuple[WorkOrder, str]:
             message = _("提交过于频繁：每分钟最多 %(n)s 件，请稍后再试。") % {"n": locked.rate_per_minute}
             raise Open311Error(429, message)
         order = actions.create_order(
-            actor=client.user, channel=Channel.API, request_type=RequestType.HELP, title=title, content=content,
-            address=address, area=area, category=category, citizen_name=name[:50],
-            citizen_phone=_optional(form, "phone", 20), latitude=latitude, longitude=longitude, hub=client.hub,
+            actor=client.user,
+            channel=Channel.API,
+            request_type=RequestType.HELP,
+            title=title,
+            content=content,
+            address=address,
+            area=area,
+            category=category,
+            citizen_name=name[:50],
+            citizen_phone=_optional(form, "phone", 20),
+            latitude=latitude,
+            longitude=longitude,
+            hub=client.hub,
             intake_data={"open311_client": client.name, "attributes": answers, "media_url": media_url},
         )
-        order = actions.send_to_hub(order, actor=client.user, note=_("经 Open311 接口（%(client)s）提交") % {
-            "client": client.name})
+        order = actions.send_to_hub(
+            order, actor=client.user, note=_("经 Open311 接口（%(client)s）提交") % {"client": client.name}
+        )
         Submission.objects.create(
-            order=order, client=locked, attributes=answers, media_url=media_url, email=email,
-            device_id=_optional(form, "device_id", 100), account_id=_optional(form, "account_id", 100),
+            order=order,
+            client=locked,
+            attributes=answers,
+            media_url=media_url,
+            email=email,
+            device_id=_optional(form, "device_id", 100),
+            account_id=_optional(form, "account_id", 100),
             created_at=clock.now(),
         )
     notice = _("诉求已受理，工单编号 %(number)s。受理中心将按派单目录派至责任单位办理。") % {"number": order.number}

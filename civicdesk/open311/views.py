@@ -145,8 +145,13 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
         "contact": contact,
         "key_service": _("向受理中心申请接口密钥（api_key）。"),
         "endpoints": [
-            {"specification": SPEC, "url": base, "changeset": CHANGESET, "type": "production",
-             "formats": ["text/xml", "application/json"]},
+            {
+                "specification": SPEC,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            },
         ],
     }
     return respond(fmt, data, root="discovery")
@@ -273,8 +278,9 @@ def request_detail(request: HttpRequest, number: str, *, fmt: str) -> HttpRespon
 def token(request: HttpRequest, token_id: str, *, fmt: str) -> HttpResponse:
     # Requests are created synchronously, so the token handed out is the request id itself.
     order = _one(request, token_id)
-    return respond(fmt, [{"service_request_id": order.number, "token": token_id}],
-                   root="service_requests", item="request")
+    return respond(
+        fmt, [{"service_request_id": order.number, "token": token_id}], root="service_requests", item="request"
+    )
 
 
 @endpoint("GET")
@@ -295,14 +301,16 @@ def request_updates(request: HttpRequest, *, fmt: str) -> HttpResponse:
     data = []
     for event in page:
         note = publish.note_for(event, units)
-        data.append({
-            "update_id": str(event.pk),
-            "service_request_id": event.order.number,
-            "status": note.status,
-            "updated_datetime": publish.moment(event.at),
-            "description": note.description,
-            "media_url": None,
-        })
+        data.append(
+            {
+                "update_id": str(event.pk),
+                "service_request_id": event.order.number,
+                "status": note.status,
+                "updated_datetime": publish.moment(event.at),
+                "description": note.description,
+                "media_url": None,
+            }
+        )
     return respond(fmt, data, root="service_request_updates", item="request_update")
 
 

@@ -29,9 +29,7 @@ else:
 
 # Personal data and the free text that may carry it; the masked text is shown instead.
 PERSONAL_FIELDS = ("citizen_name", "citizen_phone")
-FREE_TEXT_FIELDS = ("title", "content", "address", "reply_text", "answer_text", "no_callback_reason",
-                    "void_reason")
-
+FREE_TEXT_FIELDS = ("title", "content", "address", "reply_text", "answer_text", "no_callback_reason", "void_reason")
 
 
 class ReadOnlyAdmin(ModelAdmin):
@@ -62,8 +60,16 @@ class EventInline(TabularInline):
 
 @admin.register(WorkOrder)
 class WorkOrderAdmin(ReadOnlyAdmin):
-    list_display = ["number", "masked_title", "state", "request_type", "urgency", "lead_unit", "handle_due_at",
-                    "created_at"]
+    list_display = [
+        "number",
+        "masked_title",
+        "state",
+        "request_type",
+        "urgency",
+        "lead_unit",
+        "handle_due_at",
+        "created_at",
+    ]
     list_filter = ["state", "request_type", "urgency", "channel"]
     # By number only: a search by phone (or by digits in the title) finds confidential callers.
     search_fields = ["number"]

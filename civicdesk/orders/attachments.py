@@ -18,18 +18,27 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 9
 # Extension → the content types a browser or phone may send for it.
 ALLOWED = {
-    ".jpg": {"image/jpeg"}, ".jpeg": {"image/jpeg"}, ".png": {"image/png"}, ".gif": {"image/gif"},
-    ".webp": {"image/webp"}, ".heic": {"image/heic", "image/heif"}, ".pdf": {"application/pdf"},
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".png": {"image/png"},
+    ".gif": {"image/gif"},
+    ".webp": {"image/webp"},
+    ".heic": {"image/heic", "image/heif"},
+    ".pdf": {"application/pdf"},
     ".doc": {"application/msword"},
     ".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
     ".xls": {"application/vnd.ms-excel"},
     ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    ".mp3": {"audio/mpeg"}, ".wav": {"audio/wav", "audio/x-wav"},
+    ".mp3": {"audio/mpeg"},
+    ".wav": {"audio/wav", "audio/x-wav"},
 }
 # Magic numbers of the formats where a renamed file would be dangerous to open.
 _SIGNATURES = {
-    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".gif": (b"GIF87a", b"GIF89a"), ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".pdf": (b"%PDF-",),
 }
 
 
@@ -66,8 +75,12 @@ def store(order: WorkOrder, event: OrderEvent, files: list[UploadedFile], actor:
     for upload in files:
         suffix = PurePath(upload.name or "").suffix.lower()
         attachment = Attachment(
-            order=order, event=event, original_name=(upload.name or "")[:255],
-            content_type=next(iter(ALLOWED[suffix])), size=upload.size or 0, uploaded_by=actor,
+            order=order,
+            event=event,
+            original_name=(upload.name or "")[:255],
+            content_type=next(iter(ALLOWED[suffix])),
+            size=upload.size or 0,
+            uploaded_by=actor,
             uploaded_at=event.at,
         )
         # A generated name: the original may hold the caller's name or odd characters; the

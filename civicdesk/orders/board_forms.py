@@ -111,7 +111,9 @@ class BulkDispatchForm(CountedLimits, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
     note = forms.CharField(
-        label=gettext_lazy("派单意见"), required=False, max_length=2000,
+        label=gettext_lazy("派单意见"),
+        required=False,
+        max_length=2000,
         widget=forms.TextInput(),
     )
 

@@ -20,8 +20,9 @@ _WARN_FRACTION = 0.2
 
 
 def limit(order: WorkOrder, stage: str) -> Limit:
-    return resolve_limit(stage, order.request_type, order.urgency, order.category,
-                         enterprise=order.enterprise_id is not None)
+    return resolve_limit(
+        stage, order.request_type, order.urgency, order.category, enterprise=order.enterprise_id is not None
+    )
 
 
 def warn_window(handle: Limit, calendar: WorkCalendar) -> Limit:

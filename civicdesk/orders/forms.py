@@ -75,7 +75,11 @@ class DispatchForm(ActionForm):
     note = forms.CharField(label=_("派单意见"), required=False, max_length=2000, widget=_TEXT)
     # Each assisting unit's deadline for its part (并联办理); empty: the 协办时限 policy.
     part_days = forms.DecimalField(
-        label=_("协办时限（工作日，不填按时限规则）"), required=False, min_value=0.5, max_value=60, decimal_places=1,
+        label=_("协办时限（工作日，不填按时限规则）"),
+        required=False,
+        min_value=0.5,
+        max_value=60,
+        decimal_places=1,
     )
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:

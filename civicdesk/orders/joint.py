@@ -138,9 +138,7 @@ def unit_part_figures(
             assigned=Count("pk"),
             given=Count("pk", filter=given),
             on_time=Count("pk", filter=given & (Q(part_due_at__isnull=True) | Q(part_given_at__lte=F("part_due_at")))),
-            overdue_open=Count(
-                "pk", filter=Q(active=True, part_given_at__isnull=True, part_due_at__lt=now)
-            ),
+            overdue_open=Count("pk", filter=Q(active=True, part_given_at__isnull=True, part_due_at__lt=now)),
         )
         .order_by("unit__name")
     )

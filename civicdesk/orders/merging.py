@@ -67,8 +67,10 @@ def merge_candidates(user: User, order: WorkOrder, limit: int = 12) -> list[Cand
         if order.citizen_phone and other.citizen_phone == order.citizen_phone:
             reasons.append(_("同一来电号码"))
             score += 3
-        if order.area_id and order.category_id and (other.area_id, other.category_id) == (
-            order.area_id, order.category_id
+        if (
+            order.area_id
+            and order.category_id
+            and (other.area_id, other.category_id) == (order.area_id, order.category_id)
         ):
             reasons.append(_("同区域同分类"))
             score += 2

@@ -53,18 +53,14 @@ class WorkOrder(models.Model):
     number = models.CharField(_("工单编号"), max_length=20, unique=True)
     channel = models.CharField(_("受理渠道"), max_length=20, choices=Channel.choices)
     request_type = models.CharField(_("诉求类型"), max_length=20, choices=RequestType.choices)
-    urgency = models.CharField(
-        _("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
-    )
+    urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("诉求内容"))
     address = models.CharField(_("地址"), max_length=255, blank=True)
     area = models.ForeignKey(Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    category = models.ForeignKey(
-        Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.PROTECT)
     topics = models.ManyToManyField(Topic, verbose_name=_("专题"), blank=True)
 
     citizen_name = models.CharField(_("来电人"), max_length=50, blank=True)
@@ -76,7 +72,11 @@ class WorkOrder(models.Model):
     # link table of enterprises) because statistics, filters and the liaison rule join on it
     # in SQL; the schema dependency it leaves is declared by the migration, like Area's.
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT,
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="orders",
     )
     upstream_platform = models.CharField(_("上级平台"), max_length=40, blank=True)
@@ -84,14 +84,18 @@ class WorkOrder(models.Model):
 
     # First-contact responsibility: whoever took the request owns it to the end.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("首接人"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("首接人"),
+        on_delete=models.PROTECT,
         related_name="owned_orders",
     )
-    hub = models.ForeignKey(
-        OrgUnit, verbose_name=_("受理中心"), on_delete=models.PROTECT, related_name="hub_orders"
-    )
+    hub = models.ForeignKey(OrgUnit, verbose_name=_("受理中心"), on_delete=models.PROTECT, related_name="hub_orders")
     lead_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="lead_orders",
     )
     state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.RECEIVED)
@@ -130,13 +134,15 @@ class WorkOrder(models.Model):
     reply_result = models.CharField(_("办理结果"), max_length=20, choices=ReplyResult.choices, blank=True)
     reply_text = models.TextField(_("答复内容"), blank=True)
     callback_solved = models.CharField(_("回访-解决情况"), max_length=20, choices=ReplyResult.choices, blank=True)
-    callback_satisfaction = models.CharField(
-        _("回访-满意度"), max_length=20, choices=Satisfaction.choices, blank=True
-    )
+    callback_satisfaction = models.CharField(_("回访-满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
     no_callback_reason = models.CharField(_("免回访原因"), max_length=255, blank=True)
     answer_text = models.TextField(_("即时答复内容"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("并入工单"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("并入工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="merged_children",
     )
     void_reason = models.CharField(_("作废原因"), max_length=255, blank=True)
@@ -152,15 +158,18 @@ class WorkOrder(models.Model):
             models.Index(fields=["hub", "state", "created_at"], name="order_hub_queue"),
             # The overdue list and the deadline watch only look at orders a unit holds.
             models.Index(
-                fields=["handle_due_at"], name="order_watched_due",
+                fields=["handle_due_at"],
+                name="order_watched_due",
                 condition=Q(state__in=sorted(WATCHED)),
             ),
             models.Index(
-                fields=["handle_warn_at"], name="order_watched_warn",
+                fields=["handle_warn_at"],
+                name="order_watched_warn",
                 condition=Q(state__in=sorted(WATCHED)),
             ),
-            models.Index(fields=["callback_due_at"], name="order_callback_due",
-                         condition=Q(state=State.AWAITING_CALLBACK)),
+            models.Index(
+                fields=["callback_due_at"], name="order_callback_due", condition=Q(state=State.AWAITING_CALLBACK)
+            ),
             models.Index(fields=["owner", "created_at"], name="order_owner"),
             # Statistics count orders by the day of their deadline, first dispatch and reply
             # (rollups rebuild those days; drill-downs list the orders behind a day's figure).
@@ -170,7 +179,8 @@ class WorkOrder(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["upstream_platform", "upstream_id"], name="order_unique_upstream",
+                fields=["upstream_platform", "upstream_id"],
+                name="order_unique_upstream",
                 condition=~Q(upstream_id=""),
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="order_not_own_parent"),
@@ -357,9 +367,7 @@ class SupervisionNotice(models.Model):
     class Meta:
         verbose_name = _("督办通知")
         verbose_name_plural = _("督办通知")
-        constraints = [
-            models.UniqueConstraint(fields=["order", "stage", "due_at", "level"], name="notice_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["order", "stage", "due_at", "level"], name="notice_once")]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.stage} L{self.level}"

@@ -124,9 +124,13 @@ def authorize(
         unit = acting_unit(user, order, side, assisting=assisting)
         if unit is not None:
             return side, unit
-    raise PermissionDenied(_("您无权对工单 %(number)s 执行“%(action)s”。") % {
-        "number": order.number, "action": move.label,
-    })
+    raise PermissionDenied(
+        _("您无权对工单 %(number)s 执行“%(action)s”。")
+        % {
+            "number": order.number,
+            "action": move.label,
+        }
+    )
 
 
 def can(user: User | None, order: WorkOrder, action: str) -> bool:

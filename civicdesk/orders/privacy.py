@@ -46,8 +46,11 @@ def log_phone_search(user: User, digits: str, *, repeats: bool = True) -> None:
     `repeats=False` the same number looked up again by the same person shortly after is not
     written twice (live lookups while typing)."""
     digits = digits[:100]
-    if not repeats and PersonalDataAccess.objects.filter(
-        user=user, fields=PHONE_SEARCH, query=digits, at__gte=timezone.now() - _REPEAT_WINDOW
-    ).exists():
+    if (
+        not repeats
+        and PersonalDataAccess.objects.filter(
+            user=user, fields=PHONE_SEARCH, query=digits, at__gte=timezone.now() - _REPEAT_WINDOW
+        ).exists()
+    ):
         return
     PersonalDataAccess.objects.create(user=user, fields=PHONE_SEARCH, query=digits)

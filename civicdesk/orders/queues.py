@@ -113,9 +113,9 @@ def callback_queue(user: User) -> QuerySet[WorkOrder]:
     # called again. (A rating moves the order on, so this guards the queue against the
     # moment between the rating and its move, and never hides a reworked order.)
     accepted_after = OrderEvent.objects.filter(order=OuterRef("order"), action="accept_reply", seq__gt=OuterRef("seq"))
-    rated_online = OrderEvent.objects.filter(
-        order=OuterRef("pk"), action="record_callback", data__via="online"
-    ).filter(~Exists(accepted_after))
+    rated_online = OrderEvent.objects.filter(order=OuterRef("pk"), action="record_callback", data__via="online").filter(
+        ~Exists(accepted_after)
+    )
     return (
         WorkOrder.objects.filter(scope, state=State.AWAITING_CALLBACK)
         .filter(~Exists(rated_online))
@@ -150,9 +150,9 @@ def on_duty_orders(user: User, now: datetime | None = None) -> QuerySet[WorkOrde
     if since is None:
         return _none()
     units = list(
-        DutyShift.objects.filter(day=timezone.localdate(now), user=user).select_related("unit").values_list(
-            "unit__path", "unit__is_hub"
-        )
+        DutyShift.objects.filter(day=timezone.localdate(now), user=user)
+        .select_related("unit")
+        .values_list("unit__path", "unit__is_hub")
     )
     if not units:
         return _none()

@@ -1,4 +1,4 @@
-""""A move was recorded": the one announcement the core makes, and who reacts to it.
+""" "A move was recorded": the one announcement the core makes, and who reacts to it.
 
 The core (civicdesk.orders) knows nothing of the apps built on it. Each of them that must do
 something when an order moves — queue the notifications, issue the citizen's rating link,

@@ -59,8 +59,6 @@ def _from_catalogue(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:
         key = (order.category_id, order.area_id)
         if key not in by_key:
             match = responsible_unit(order.category, order.area)
-            by_key[key] = (
-                UnitSuggestion(match.unit, match.rule.note or str(match.rule)) if match is not None else None
-            )
+            by_key[key] = UnitSuggestion(match.unit, match.rule.note or str(match.rule)) if match is not None else None
         result.append(by_key[key])
     return result

@@ -46,12 +46,19 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             if data.get("handle_due_at"):
                 detail += _("；办理时限 %(due)s") % {"due": _fmt(data["handle_due_at"])}
             if data.get("auto"):
-                detail = _("由分派模型 v%(version)s 自动派单（置信度 %(confidence)s）") % {
-                    "version": data.get("model_version"), "confidence": f"{float(data.get('confidence') or 0):.2f}",
-                } + _("；") + detail
+                detail = (
+                    _("由分派模型 v%(version)s 自动派单（置信度 %(confidence)s）")
+                    % {
+                        "version": data.get("model_version"),
+                        "confidence": f"{float(data.get('confidence') or 0):.2f}",
+                    }
+                    + _("；")
+                    + detail
+                )
         elif event.action == "undo_auto_dispatch":
             detail = _("撤销分派模型 v%(version)s 的自动派单，退回待派单（已通知 %(unit)s）") % {
-                "version": data.get("model_version"), "unit": names.get(data.get("redispatched_from"), ""),
+                "version": data.get("model_version"),
+                "unit": names.get(data.get("redispatched_from"), ""),
             }
         elif event.action == "sub_dispatch":
             detail = _("%(a)s → %(b)s") % {
@@ -105,12 +112,15 @@ def _fmt(iso: str) -> str:
 def _calendar_moves(data: dict[str, object]) -> str:
     """Which deadlines a calendar change moved, from when to when."""
     names = {
-        "handle_due_at": _("办理时限"), "sign_due_at": _("签收时限"), "return_due_at": _("退单时限"),
-        "callback_due_at": _("回访时限"), "part_due_at": _("协办时限"),
+        "handle_due_at": _("办理时限"),
+        "sign_due_at": _("签收时限"),
+        "return_due_at": _("退单时限"),
+        "callback_due_at": _("回访时限"),
+        "part_due_at": _("协办时限"),
     }
     moved = data.get("moved")
     parts = []
-    for field, span in (moved.items() if isinstance(moved, dict) else []):
+    for field, span in moved.items() if isinstance(moved, dict) else []:
         name = names.get(field.split(":")[0])
         if name is None or not isinstance(span, list) or len(span) != 2:
             continue

@@ -55,8 +55,13 @@ TERMINAL = frozenset({S.ANSWERED, S.CLOSED, S.MERGED, S.VOID, S.TRANSFERRED})
 # States in which a unit holds the order and its handling clock runs (or is paused).
 WITH_UNIT = frozenset(
     {
-        S.DISPATCHED, S.SIGNED, S.RETURN_REQUESTED, S.EXTENSION_REQUESTED,
-        S.SUSPENSION_REQUESTED, S.SUSPENDED, S.REWORK,
+        S.DISPATCHED,
+        S.SIGNED,
+        S.RETURN_REQUESTED,
+        S.EXTENSION_REQUESTED,
+        S.SUSPENSION_REQUESTED,
+        S.SUSPENDED,
+        S.REWORK,
     }
 )
 # States the deadline watch cares about: the unit still owes a reply.
@@ -83,9 +88,7 @@ class Move:
         return target in self.targets
 
 
-def _m(
-    label: StrOrPromise, sources: Iterable[State], targets: Iterable[State] | None, *sides: Side
-) -> Move:
+def _m(label: StrOrPromise, sources: Iterable[State], targets: Iterable[State] | None, *sides: Side) -> Move:
     return Move(label, frozenset(sources), None if targets is None else frozenset(targets), frozenset(sides))
 
 

@@ -38,7 +38,11 @@ class OrgUnit(models.Model):
     code = models.CharField(_("编码"), max_length=40, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     is_hub = models.BooleanField(_("是枢纽（派单中心）"), default=False)
@@ -68,7 +72,7 @@ class OrgUnit(models.Model):
             if old:
                 # Moving a unit moves its subtree: rewrite the descendants' prefixes.
                 for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    OrgUnit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old):])
+                    OrgUnit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old) :])
 
     def subtree(self) -> models.QuerySet[OrgUnit]:
         return OrgUnit.objects.filter(path__startswith=self.path)
@@ -136,9 +140,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("任职")
         verbose_name_plural = _("任职")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")]
         indexes = [models.Index(fields=["unit", "role"])]
 
     def __str__(self) -> str:

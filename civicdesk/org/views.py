@@ -90,8 +90,9 @@ def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("org:tree")
     members = Membership.objects.filter(unit=unit).count()
     status = 400 if request.method == "POST" else 200
-    return render(request, "org/unit_deactivate.html", {"unit": unit, "blocks": blocks, "members": members},
-                  status=status)
+    return render(
+        request, "org/unit_deactivate.html", {"unit": unit, "blocks": blocks, "members": members}, status=status
+    )
 
 
 @admin_required
@@ -210,8 +211,12 @@ def sign_in_locked(person: User) -> bool:
     """Whether the sign-in lockout refuses this account now (too many wrong passwords within
     the lockout time), as django-axes counts them."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = AccessAttempt.objects.filter(username=person.username, attempt_time__gte=since).aggregate(
-        n=Sum("failures_since_start"))["n"] or 0
+    failures = (
+        AccessAttempt.objects.filter(username=person.username, attempt_time__gte=since).aggregate(
+            n=Sum("failures_since_start")
+        )["n"]
+        or 0
+    )
     return bool(failures >= int(settings.AXES_FAILURE_LIMIT))
 
 
@@ -234,14 +239,18 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResetPasswordForm(person, request.POST)
     if not form.is_valid():
         context = {
-            "person": person, "profile": UserEditForm(instance=person), "reset_form": form,
-            "locked": sign_in_locked(person), "membership_form": MembershipForm(user=person),
+            "person": person,
+            "profile": UserEditForm(instance=person),
+            "reset_form": form,
+            "locked": sign_in_locked(person),
+            "membership_form": MembershipForm(user=person),
             "memberships": person.memberships.select_related("unit").order_by("unit__path", "role"),
             "is_self": person.pk == request.user.pk,
         }
         return render(request, "org/user_detail.html", context, status=400)
     form.save()
     reset(username=person.username)
-    messages.success(request, _("已重置 %(user)s 的密码：请把临时密码告知本人，下次登录时须改为自己的密码。")
-                     % {"user": person})
+    messages.success(
+        request, _("已重置 %(user)s 的密码：请把临时密码告知本人，下次登录时须改为自己的密码。") % {"user": person}
+    )
     return redirect("org:user", pk=pk)

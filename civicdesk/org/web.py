@@ -57,9 +57,8 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     """The `next` the form carries (POST, then GET) when it is a path on this site, else
     `fallback`: a link elsewhere ("//evil", "https://evil", "javascript:") is never followed."""
     nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        nxt.startswith("/")
-        and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return nxt
     return fallback

@@ -18,6 +18,9 @@ class PortalConfig(AppConfig):
         register_citizen_link("accept_reply", rating_url)
         # …and the link's row is written with it, once the outbox rows exist.
         subscribe(
-            "portal.rating_link", issue_rating_link, when=When.IN_TRANSACTION,
-            actions={"accept_reply"}, after={"notifications.outbox"},
+            "portal.rating_link",
+            issue_rating_link,
+            when=When.IN_TRANSACTION,
+            actions={"accept_reply"},
+            after={"notifications.outbox"},
         )

@@ -43,18 +43,33 @@ def _sample_order(city: Any, now: datetime) -> WorkOrder:
         return existing
     category = Category.objects.filter(parent__isnull=True, active=True).order_by("code").first()
     return service.submit(
-        {"request_type": RequestType.HELP, "category": category, "content": SAMPLE_CONTENT,
-         "address": "城关街道幸福路与和平路交叉口", "area": None, "citizen_name": "刘先生",
-         "citizen_phone": SAMPLE_PHONE, "confidential": False, "wants_reply": True},
-        [], client="demo", hub=city.hub,
+        {
+            "request_type": RequestType.HELP,
+            "category": category,
+            "content": SAMPLE_CONTENT,
+            "address": "城关街道幸福路与和平路交叉口",
+            "area": None,
+            "citizen_name": "刘先生",
+            "citizen_phone": SAMPLE_PHONE,
+            "confidential": False,
+            "wants_reply": True,
+        },
+        [],
+        client="demo",
+        hub=city.hub,
     )
 
 
 def _rating_links() -> tuple[int, str]:
     """A link row for each order waiting for its callback (their SMS were written in bulk)."""
     made, sample = 0, ""
-    accepted = OrderEvent.objects.filter(action="accept_reply", order__state=State.AWAITING_CALLBACK,
-                                         order__citizen_phone__gt="").select_related("order").order_by("-at")
+    accepted = (
+        OrderEvent.objects.filter(
+            action="accept_reply", order__state=State.AWAITING_CALLBACK, order__citizen_phone__gt=""
+        )
+        .select_related("order")
+        .order_by("-at")
+    )
     latest: dict[int, OrderEvent] = {}
     for event in accepted:
         latest.setdefault(event.order_id, event)
@@ -78,8 +93,13 @@ def _calls(operators: list[User], now: datetime) -> int:
         record_event(poster=agent, call_id=call_id, kind="ringing", phone=phone, at=start, extension=extension)
         if outcome == "answered":
             record_event(poster=agent, call_id=call_id, kind="answered", phone=phone, at=start + timedelta(seconds=8))
-            record_event(poster=agent, call_id=call_id, kind="hung_up", phone=phone,
-                         at=start + timedelta(minutes=4, seconds=index * 13))
+            record_event(
+                poster=agent,
+                call_id=call_id,
+                kind="hung_up",
+                phone=phone,
+                at=start + timedelta(minutes=4, seconds=index * 13),
+            )
         elif outcome == "missed":
             record_event(poster=agent, call_id=call_id, kind="missed", phone=phone, at=start + timedelta(seconds=30))
         elif outcome == "abandoned":  # the caller gave up before anyone answered
@@ -97,8 +117,8 @@ def seed(city: Any, now: datetime) -> list[str]:
     missed = Call.objects.filter(state="missed", called_back_at__isnull=True, call_id__startswith="demo-call").count()
     lines = [
         _("市民门户：%(url)s/portal/") % {"url": base},
-        _("  查询示例：工单号 %(number)s，手机号后四位 %(digits)s") % {
-            "number": order.number, "digits": SAMPLE_PHONE[-4:]},
+        _("  查询示例：工单号 %(number)s，手机号后四位 %(digits)s")
+        % {"number": order.number, "digits": SAMPLE_PHONE[-4:]},
     ]
     if sample_link:
         lines.append(_("  评价链接示例（登录免密，限用一次）：%(url)s") % {"url": base + sample_link})

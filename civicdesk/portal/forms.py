@@ -74,8 +74,11 @@ def category_hints() -> dict[int, str]:
     """A few plain words per top-level category: its description, else what it covers."""
     hints: dict[int, str] = {}
     below: dict[int, list[str]] = {}
-    for parent_id, name in Category.objects.filter(parent__parent__isnull=True, parent__isnull=False,
-                                                   active=True).order_by("code").values_list("parent_id", "name"):
+    for parent_id, name in (
+        Category.objects.filter(parent__parent__isnull=True, parent__isnull=False, active=True)
+        .order_by("code")
+        .values_list("parent_id", "name")
+    ):
         below.setdefault(parent_id, []).append(name)
     for category in top_categories():
         names = below.get(category.pk, [])
@@ -132,24 +135,38 @@ class SubmitForm(forms.Form):
         label=gettext_lazy("您想"), choices=RequestType.choices, initial=RequestType.HELP, widget=forms.RadioSelect
     )
     category = CategoryChoice(
-        label=gettext_lazy("大致属于哪方面（不确定可不选）"), queryset=Category.objects.none(), required=False,
-        widget=forms.RadioSelect, empty_label=None,
+        label=gettext_lazy("大致属于哪方面（不确定可不选）"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
     )
-    content = PlainTextField(label=gettext_lazy("请说说具体情况"), limit=CONTENT_MAX, required=True,
-                             widget=forms.Textarea(attrs={"rows": 6}))
+    content = PlainTextField(
+        label=gettext_lazy("请说说具体情况"), limit=CONTENT_MAX, required=True, widget=forms.Textarea(attrs={"rows": 6})
+    )
     address = PlainTextField(label=gettext_lazy("发生地点"), limit=ADDRESS_MAX)
-    area = forms.ModelChoiceField(label=gettext_lazy("所在镇街"), queryset=Area.objects.none(), required=False,
-                                  empty_label=gettext_lazy("（不清楚）"))
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("所在镇街"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("（不清楚）"),
+    )
     photos = PhotosField(label=gettext_lazy("照片（可选）"))
     citizen_name = PlainTextField(label=gettext_lazy("怎么称呼您（可选）"), limit=NAME_MAX)
-    citizen_phone = forms.CharField(label=gettext_lazy("手机号码"), max_length=20,
-                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    citizen_phone = forms.CharField(
+        label=gettext_lazy("手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     confidential = forms.BooleanField(label=gettext_lazy("为我保密（承办单位看不到我的姓名和电话）"), required=False)
     wants_reply = forms.BooleanField(label=gettext_lazy("需要办理结果短信通知和回访"), required=False, initial=True)
     captcha_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    captcha_answer = forms.CharField(label=gettext_lazy("验证码"), max_length=10, required=False,
-                                     widget=forms.TextInput(attrs={
-                                         "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
+    captcha_answer = forms.CharField(
+        label=gettext_lazy("验证码"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,10 +198,17 @@ class TrackForm(forms.Form):
         super().__init__(*args, **kwargs)
         _style(self)
 
-    number = forms.CharField(label=gettext_lazy("工单号"), max_length=20,
-                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    last_four = forms.CharField(label=gettext_lazy("手机号后四位"), max_length=4, min_length=4,
-                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    number = forms.CharField(
+        label=gettext_lazy("工单号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    last_four = forms.CharField(
+        label=gettext_lazy("手机号后四位"),
+        max_length=4,
+        min_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def clean_number(self) -> str:
         number = re.sub(r"\s", "", self.cleaned_data.get("number") or "")
@@ -200,8 +224,9 @@ class TrackForm(forms.Form):
 
 
 class SupplementForm(forms.Form):
-    text = PlainTextField(label=gettext_lazy("补充说明"), limit=SUPPLEMENT_MAX, required=True,
-                          widget=forms.Textarea(attrs={"rows": 4}))
+    text = PlainTextField(
+        label=gettext_lazy("补充说明"), limit=SUPPLEMENT_MAX, required=True, widget=forms.Textarea(attrs={"rows": 4})
+    )
     photos = PhotosField(label=gettext_lazy("照片（可选）"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -211,15 +236,17 @@ class SupplementForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    solved = forms.ChoiceField(label=gettext_lazy("问题解决了吗"), choices=ReplyResult.choices,
-                               widget=forms.RadioSelect)
+    solved = forms.ChoiceField(
+        label=gettext_lazy("问题解决了吗"), choices=ReplyResult.choices, widget=forms.RadioSelect
+    )
     satisfaction = forms.ChoiceField(
         label=gettext_lazy("您对办理满意吗"),
         choices=[c for c in Satisfaction.choices if c[0] != Satisfaction.NO_RATING],
         widget=forms.RadioSelect,
     )
-    comment = PlainTextField(label=gettext_lazy("还想说的话（可选）"), limit=COMMENT_MAX,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    comment = PlainTextField(
+        label=gettext_lazy("还想说的话（可选）"), limit=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -37,9 +37,7 @@ class RatingLink(models.Model):
         return f"{self.order_id} #{self.event_id}"
 
     @classmethod
-    def issue(
-        cls, order: WorkOrder, event: OrderEvent, *, only_if_sent: bool = True
-    ) -> tuple[RatingLink | None, bool]:
+    def issue(cls, order: WorkOrder, event: OrderEvent, *, only_if_sent: bool = True) -> tuple[RatingLink | None, bool]:
         """The row for the link the accept_reply SMS carries, and whether it is new (idempotent).
         Without a public URL the SMS carries no link, so no row either (unless asked, as the demo does)."""
         if only_if_sent and not settings.CIVICDESK_PUBLIC_URL:
@@ -47,16 +45,25 @@ class RatingLink(models.Model):
         new = cls.for_event(order, event)
         return cls.objects.get_or_create(
             event=event,
-            defaults={"order": order, "token_hash": new.token_hash, "created_at": new.created_at,
-                      "expires_at": new.expires_at},
+            defaults={
+                "order": order,
+                "token_hash": new.token_hash,
+                "created_at": new.created_at,
+                "expires_at": new.expires_at,
+            },
         )
 
     @classmethod
     def for_event(cls, order: WorkOrder, event: RecordedEvent) -> RatingLink:
         """The (unsaved) row of the link the accept_reply `event` of `order` carries."""
         token = rating_token(order.number, event.seq)
-        return cls(order_id=order.pk, event_id=event.pk, token_hash=token_hash(token), created_at=event.at,
-                   expires_at=event.at + timedelta(days=int(settings.CIVICDESK_RATING_LINK_DAYS)))
+        return cls(
+            order_id=order.pk,
+            event_id=event.pk,
+            token_hash=token_hash(token),
+            created_at=event.at,
+            expires_at=event.at + timedelta(days=int(settings.CIVICDESK_RATING_LINK_DAYS)),
+        )
 
 
 class Hit(models.Model):

@@ -41,9 +41,11 @@ class PortalClosed(Exception):
 def _staffed() -> Exists:
     # A person who will see a portal order: it waits for dispatch at the hub. Service accounts
     # (Open311 clients, this portal's own) hold roles there too, but nobody reads their queue.
-    return Exists(Membership.objects.filter(
-        unit=OuterRef("pk"), role=Role.DISPATCHER, user__is_active=True, user__is_service=False
-    ))
+    return Exists(
+        Membership.objects.filter(
+            unit=OuterRef("pk"), role=Role.DISPATCHER, user__is_active=True, user__is_service=False
+        )
+    )
 
 
 def hub_problem() -> str | None:
@@ -54,15 +56,18 @@ def hub_problem() -> str | None:
         if not OrgUnit.objects.filter(is_hub=True, active=True).exists():
             return _("还没有启用的受理中心（枢纽），网上门户暂不受理。")
         if not OrgUnit.objects.filter(_staffed(), is_hub=True, active=True).exists():
-            return _("没有任何受理中心有在岗的派单员，网上门户提交的诉求将无人处理；"
-                     "请为受理中心添加派单员，或设置 CIVICDESK_PORTAL_HUB。")
+            return _(
+                "没有任何受理中心有在岗的派单员，网上门户提交的诉求将无人处理；"
+                "请为受理中心添加派单员，或设置 CIVICDESK_PORTAL_HUB。"
+            )
         return None
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None or not unit.is_hub or not unit.active:
         return _("CIVICDESK_PORTAL_HUB=%(code)s 不是启用的受理中心（枢纽）的编码。") % {"code": code}
     if not OrgUnit.objects.filter(_staffed(), pk=unit.pk).exists():
-        return _("CIVICDESK_PORTAL_HUB=%(code)s（%(name)s）没有在岗的派单员（服务账号不算），"
-                 "网上门户提交的诉求将无人处理。") % {"code": code, "name": unit.name}
+        return _(
+            "CIVICDESK_PORTAL_HUB=%(code)s（%(name)s）没有在岗的派单员（服务账号不算），网上门户提交的诉求将无人处理。"
+        ) % {"code": code, "name": unit.name}
     return None
 
 
@@ -112,11 +117,20 @@ def submit(
     area: Area | None = data.get("area")
     with transaction.atomic():
         order = actions.create_order(
-            actor=account, channel=Channel.WEB, request_type=data["request_type"],
-            title=title_from(data["content"]), content=data["content"], address=data.get("address", ""),
-            area=area, category=category, citizen_name=data.get("citizen_name", ""),
-            citizen_phone=data["citizen_phone"], confidential=bool(data.get("confidential")),
-            wants_reply=bool(data.get("wants_reply")), hub=hub, attachments=list(photos),
+            actor=account,
+            channel=Channel.WEB,
+            request_type=data["request_type"],
+            title=title_from(data["content"]),
+            content=data["content"],
+            address=data.get("address", ""),
+            area=area,
+            category=category,
+            citizen_name=data.get("citizen_name", ""),
+            citizen_phone=data["citizen_phone"],
+            confidential=bool(data.get("confidential")),
+            wants_reply=bool(data.get("wants_reply")),
+            hub=hub,
+            attachments=list(photos),
             intake_data={"portal": {"category_hint": category.code if category else None, "client": client}},
         )
         order = actions.send_to_hub(order, actor=account, note=_("市民通过网上门户提交"))
@@ -211,7 +225,8 @@ def link_state(token: str, now: datetime | None = None) -> LinkState:
         return LinkState("used", link)
     callback = (
         OrderEvent.objects.filter(order=link.order_id, action="record_callback", seq__gt=link.event.seq)
-        .order_by("seq").first()
+        .order_by("seq")
+        .first()
     )
     if callback is not None:
         return LinkState("called", link, callback)
@@ -233,8 +248,15 @@ def rate(token: str, *, solved: str, satisfaction: str, comment: str) -> LinkSta
         # Not solved or not satisfied: the unit handles it again (重办), as the callback agent would send it.
         rework = solved == "unsolved" or satisfaction == "unsatisfied"
         try:
-            actions.record_callback(link.order_id, actor=None, solved=solved, satisfaction=satisfaction,
-                                    comment=comment, rework=rework, via="online")
+            actions.record_callback(
+                link.order_id,
+                actor=None,
+                solved=solved,
+                satisfaction=satisfaction,
+                comment=comment,
+                rework=rework,
+                via="online",
+            )
         except ActionError:
             # A callback agent got there a moment earlier: tell the citizen what happened.
             return link_state(token)

@@ -52,9 +52,7 @@ def _question(request: HttpRequest) -> captcha.Question | None:
     return captcha.new_question()
 
 
-def _submit_context(
-    request: HttpRequest, form: SubmitForm, answers: list[Any] | None = None
-) -> dict[str, Any]:
+def _submit_context(request: HttpRequest, form: SubmitForm, answers: list[Any] | None = None) -> dict[str, Any]:
     question = _question(request)
     key = question.key if question is not None else ""
     if form.is_bound:
@@ -65,8 +63,7 @@ def _submit_context(
     else:
         form.initial["captcha_key"] = key
     hints = category_hints()
-    return {"form": form, "question": question, "answers": answers, "type_hints": TYPE_HINTS,
-            "category_hints": hints}
+    return {"form": form, "question": question, "answers": answers, "type_hints": TYPE_HINTS, "category_hints": hints}
 
 
 @never_cache  # what the citizen typed or their order: never kept by a cache
@@ -89,12 +86,18 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/submit.html", _submit_context(request, form), status=400)
     ip = limits.client_ip(request)
     if not limits.take(limits.submit_per_ip(), ip):
-        form.add_error(None, _("提交过于频繁：同一网络每小时最多提交 %(n)s 件，请稍后再试，或拨打 12345 热线。") % {
-            "n": limits.submit_per_ip().count})
+        form.add_error(
+            None,
+            _("提交过于频繁：同一网络每小时最多提交 %(n)s 件，请稍后再试，或拨打 12345 热线。")
+            % {"n": limits.submit_per_ip().count},
+        )
         return render(request, "portal/submit.html", _submit_context(request, form), status=429)
     if not limits.take(limits.submit_per_phone(), data["citizen_phone"]):
-        form.add_error("citizen_phone", _("这个号码今天已提交 %(n)s 件诉求，请明天再提交，或拨打 12345 热线。") % {
-            "n": limits.submit_per_phone().count})
+        form.add_error(
+            "citizen_phone",
+            _("这个号码今天已提交 %(n)s 件诉求，请明天再提交，或拨打 12345 热线。")
+            % {"n": limits.submit_per_phone().count},
+        )
         return render(request, "portal/submit.html", _submit_context(request, form), status=429)
     try:
         order = service.submit(data, form.cleaned_data.get("photos") or [], client=ip)

@@ -53,8 +53,9 @@ def by_first_unit(period: Period, as_of: datetime) -> dict[int | None, Row]:
     ids = list(right)
     for start in range(0, len(ids), 5000):
         for order_id, unit_id in (
-            Assignment.objects.filter(order_id__in=ids[start:start + 5000], role=AssignmentRole.LEAD,
-                                      parent__isnull=True)
+            Assignment.objects.filter(
+                order_id__in=ids[start : start + 5000], role=AssignmentRole.LEAD, parent__isnull=True
+            )
             .order_by("order_id", "-dispatched_at", "-pk")
             .values_list("order_id", "unit_id")
         ):

@@ -75,7 +75,11 @@ def _decide(order: WorkOrder) -> AutoDispatchDecision:
     now = timezone.now()
     active = suggestions.active_model()
     found = suggestions.suggest(
-        title=order.title, content=order.content, address=order.address, area=order.area, category=order.category,
+        title=order.title,
+        content=order.content,
+        address=order.address,
+        area=order.area,
+        category=order.category,
         limit=1,
     )
     category = order.category or (found.categories[0].category if found.categories else None)
@@ -83,8 +87,12 @@ def _decide(order: WorkOrder) -> AutoDispatchDecision:
 
     def decide(outcome: str, **fields: object) -> AutoDispatchDecision:
         return AutoDispatchDecision.objects.create(
-            order=order, decided_at=now, outcome=outcome, category=category,
-            version_id=active.version_id if active is not None else None, **fields,
+            order=order,
+            decided_at=now,
+            outcome=outcome,
+            category=category,
+            version_id=active.version_id if active is not None else None,
+            **fields,
         )
 
     if setting is None or not setting.enabled:
@@ -101,12 +109,16 @@ def _decide(order: WorkOrder) -> AutoDispatchDecision:
     try:
         with transaction.atomic():
             actions.dispatch(
-                order.pk, actor=None, lead_unit=best.unit, note=note[:2000],
+                order.pk,
+                actor=None,
+                lead_unit=best.unit,
+                note=note[:2000],
                 auto={"model_version": active.number, "confidence": confidence},
             )
     except ActionError as error:
-        return decide(Outcome.FAILED, unit=best.unit, confidence=confidence, threshold=setting.threshold,
-                      note=error.message[:255])
+        return decide(
+            Outcome.FAILED, unit=best.unit, confidence=confidence, threshold=setting.threshold, note=error.message[:255]
+        )
     return decide(Outcome.DISPATCHED, unit=best.unit, confidence=confidence, threshold=setting.threshold)
 
 

@@ -6,11 +6,32 @@ from civicdesk.routing.models import AutoDispatchDecision, AutoDispatchSetting, 
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ("number", "status", "active", "trigger", "train_size", "holdout_size", "category_accuracy",
-                    "unit_accuracy", "unit_accuracy_given_category", "created_at")
+    list_display = (
+        "number",
+        "status",
+        "active",
+        "trigger",
+        "train_size",
+        "holdout_size",
+        "category_accuracy",
+        "unit_accuracy",
+        "unit_accuracy_given_category",
+        "created_at",
+    )
     exclude = ("artefact",)
-    readonly_fields = ("number", "status", "trigger", "created_at", "trained_at", "train_size", "holdout_size",
-                       "trained_until", "figures", "decision", "error")
+    readonly_fields = (
+        "number",
+        "status",
+        "trigger",
+        "created_at",
+        "trained_at",
+        "train_size",
+        "holdout_size",
+        "trained_until",
+        "figures",
+        "decision",
+        "error",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a version is made by training (the nightly sweep or the console's 训练 button)

@@ -1,4 +1,5 @@
 """Smart dispatch (智能派单): suggestions, model versions, auto-dispatch."""
+
 from django.apps import AppConfig
 
 
@@ -20,7 +21,5 @@ class RoutingConfig(AppConfig):
         register_suggester("routing.model", board_suggestions)
         # The decision row is marked with the undo itself; the auto-dispatch task starts only
         # for an order that really entered the queue (after commit).
-        subscribe("routing.undo_marks_decision", mark_undone, when=When.IN_TRANSACTION,
-                  actions={"undo_auto_dispatch"})
-        subscribe("routing.auto_dispatch", auto_dispatch_when_queued, when=When.AFTER_COMMIT,
-                  actions={"send_to_hub"})
+        subscribe("routing.undo_marks_decision", mark_undone, when=When.IN_TRANSACTION, actions={"undo_auto_dispatch"})
+        subscribe("routing.auto_dispatch", auto_dispatch_when_queued, when=When.AFTER_COMMIT, actions={"send_to_hub"})

@@ -23,8 +23,12 @@ def board_suggestions(orders: list[WorkOrder]) -> list[UnitSuggestion | None] | 
             found.append(None)
             continue
         suggestion = UnitSuggestion(
-            best.unit, best.reason(), confidence=best.unit_confidence, model_version=suggestions.version,
-            category=best.category, examples=best.examples,
+            best.unit,
+            best.reason(),
+            confidence=best.unit_confidence,
+            model_version=suggestions.version,
+            category=best.category,
+            examples=best.examples,
         )
         if unsure(best.unit_confidence):
             # Not sure of the best unit: show the dispatcher the other likely ones too.

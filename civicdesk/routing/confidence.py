@@ -17,7 +17,7 @@ UNSURE_BELOW = MEDIUM_FROM
 
 
 def level(probability: float) -> str:
-    """"high", "medium" or "low" for a calibrated probability."""
+    """ "high", "medium" or "low" for a calibrated probability."""
     if probability >= HIGH_FROM:
         return "high"
     if probability >= MEDIUM_FROM:

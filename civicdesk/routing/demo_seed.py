@@ -51,7 +51,8 @@ def _add_aliases() -> int:
 def _clear_cut(version: ModelVersion, count: int = 2) -> list[Category]:
     """Leaf categories whose unit the model got right on every held-back order (at least 8)."""
     rows = [
-        (int(key), figures) for key, figures in version.per_category().items()
+        (int(key), figures)
+        for key, figures in version.per_category().items()
         if figures.get("n", 0) >= 8 and figures.get("unit_accuracy_given_category", 0) >= 0.999
     ]
     rows.sort(key=lambda kv: (-kv[1]["n"], kv[0]))
@@ -85,7 +86,8 @@ def seed(city: Any, now: datetime) -> list[str]:
             lines.append(f"智能派单：v{version.number} {version.decision}")
     if not AutoDispatchSetting.objects.exists():
         for category in _clear_cut(version):
-            AutoDispatchSetting.objects.create(category=category, enabled=True, threshold=THRESHOLD,
-                                               updated_at=timezone.now())
+            AutoDispatchSetting.objects.create(
+                category=category, enabled=True, threshold=THRESHOLD, updated_at=timezone.now()
+            )
             lines.append(f"智能派单：“{category.full_name()}”开启自动派单（阈值 {THRESHOLD}）")
     return lines

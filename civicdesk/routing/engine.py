@@ -98,7 +98,11 @@ class DispatchModel:
 
     @classmethod
     def train(
-        cls, orders: Sequence[TrainingOrder], docs: Iterable[CategoryDoc] = (), *, n_jobs: int = 1,
+        cls,
+        orders: Sequence[TrainingOrder],
+        docs: Iterable[CategoryDoc] = (),
+        *,
+        n_jobs: int = 1,
         max_text_orders: int = MAX_TEXT_ORDERS,
     ) -> DispatchModel:
         """Learn from closed orders, oldest first (the text classifier from the most recent
@@ -111,9 +115,7 @@ class DispatchModel:
         label_of = {d.category_id: d.label for d in docs}
         recent_orders = list(orders[-max_text_orders:])
         labels = [label_of.get(o.category_id, f"#{o.category_id}") for o in recent_orders]
-        model.label_category = {
-            label_of.get(o.category_id, f"#{o.category_id}"): o.category_id for o in recent_orders
-        }
+        model.label_category = {label_of.get(o.category_id, f"#{o.category_id}"): o.category_id for o in recent_orders}
         model.label_category.update({d.label: d.category_id for d in docs if d.leaf})
         if len(set(labels)) >= 2:
             # The categories of the history and every leaf of the catalogue: a leaf no closed
@@ -124,9 +126,9 @@ class DispatchModel:
             # quarter of the cost.
             # No latent topics here: the center has no unlabelled pool beyond these orders, and the
             # SVD over 10,000 texts alone would take most of the training budget on 2 cores.
-            model.classifier = RoutingClassifier(
-                n_jobs=n_jobs, calibration_holdout_above=10_000, lsa_components=0
-            ).fit([o.text for o in recent_orders], labels, taxonomy=taxonomy, taxonomy_classes=True)
+            model.classifier = RoutingClassifier(n_jobs=n_jobs, calibration_holdout_above=10_000, lsa_components=0).fit(
+                [o.text for o in recent_orders], labels, taxonomy=taxonomy, taxonomy_classes=True
+            )
         else:
             model.single_category = recent_orders[0].category_id
 
@@ -140,8 +142,7 @@ class DispatchModel:
                 recent[(o.category_id, area_id, o.unit_id)].append((o.closed_at, o.number, o.title))
         model.unit_counts = {key: dict(c) for key, c in counts.items()}
         model.examples = {
-            key: [(n, t) for _at, n, t in sorted(rows, reverse=True)[:EXAMPLES_PER_KEY]]
-            for key, rows in recent.items()
+            key: [(n, t) for _at, n, t in sorted(rows, reverse=True)[:EXAMPLES_PER_KEY]] for key, rows in recent.items()
         }
         model.seconds = time.perf_counter() - started
         return model
@@ -202,9 +203,7 @@ class DispatchModel:
         counts = self.unit_counts.get((category_id, None, catalogue_unit)) or {}
         return counts.get(unit_id, 0), None
 
-    def supporting_orders(
-        self, category_id: int, area_lineage: tuple[int, ...], unit_id: int
-    ) -> list[tuple[str, str]]:
+    def supporting_orders(self, category_id: int, area_lineage: tuple[int, ...], unit_id: int) -> list[tuple[str, str]]:
         for area_id in area_lineage:
             rows = self.examples.get((category_id, area_id, unit_id))
             if rows:
@@ -220,8 +219,10 @@ class DispatchModel:
     def from_bytes(cls, data: bytes) -> DispatchModel:
         """Only for artefacts this project wrote into its own database (this is pickle)."""
         payload = pickle.loads(bytes(data))  # noqa: S301 - the project's own model artefact
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT or not isinstance(
-            payload.get("model"), cls
+        if (
+            not isinstance(payload, dict)
+            or payload.get("format") != FORMAT
+            or not isinstance(payload.get("model"), cls)
         ):
             raise ValueError("not a DispatchModel artefact of a supported format")
         model: DispatchModel = payload["model"]

@@ -33,7 +33,11 @@ class ModelVersion(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.TRAINING)
     trigger = models.CharField(_("触发方式"), max_length=20, blank=True)  # admin / nightly / demo / command
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"))
@@ -56,7 +60,11 @@ class ModelVersion(models.Model):
     active = models.BooleanField(_("现用版本"), default=False)
     activated_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
     activated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("启用人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("启用人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decision = models.CharField(_("上线结论"), max_length=255, blank=True)
@@ -96,7 +104,11 @@ class AutoDispatchSetting(models.Model):
     threshold = models.FloatField(_("置信度阈值"), default=0.9)
     updated_at = models.DateTimeField(_("修改时间"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -104,9 +116,7 @@ class AutoDispatchSetting(models.Model):
         verbose_name = _("自动派单设置")
         verbose_name_plural = _("自动派单设置")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(threshold__gte=0.5, threshold__lte=1.0), name="routing_threshold_range"
-            ),
+            models.CheckConstraint(condition=Q(threshold__gte=0.5, threshold__lte=1.0), name="routing_threshold_range"),
         ]
 
     def __str__(self) -> str:

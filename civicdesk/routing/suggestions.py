@@ -207,11 +207,7 @@ def active_model() -> ActiveModel | None:
         return current
     if current is None and now < _no_model_until:
         return None
-    row = (
-        ModelVersion.objects.filter(active=True, status=VersionStatus.READY)
-        .values_list("pk", "number")
-        .first()
-    )
+    row = ModelVersion.objects.filter(active=True, status=VersionStatus.READY).values_list("pk", "number").first()
     if row is None:
         _active = None
         _no_model_until = now + _NO_MODEL_TTL
@@ -264,9 +260,7 @@ def suggest(
     """Top `limit` (category, unit) pairs for one order. A chosen `category` is taken as
     certain; an `area` given by the operator wins over the one recognised in the text.
     `model=True` uses the active version; pass an ActiveModel, or None for cold start."""
-    return suggest_many(
-        [(title, content, address, area, category)], limit=limit, model=model
-    )[0]
+    return suggest_many([(title, content, address, area, category)], limit=limit, model=model)[0]
 
 
 def suggest_many(
@@ -344,7 +338,8 @@ def _options(
             words = words_of[category_id]
         if active is not None:
             history, history_area_id = active.model.history_count(
-                category_id, lineage, unit_id, catalogue_units.get(category_id))
+                category_id, lineage, unit_id, catalogue_units.get(category_id)
+            )
             examples = active.model.supporting_orders(category_id, lineage, unit_id)
         options.append(
             Option(
@@ -359,9 +354,7 @@ def _options(
                 words=words,
             )
         )
-    categories = [
-        CategoryOption(ref.categories[c], p, reason) for c, p, reason in cats[:limit] if c in ref.categories
-    ]
+    categories = [CategoryOption(ref.categories[c], p, reason) for c, p, reason in cats[:limit] if c in ref.categories]
     return Suggestions(
         version=active.number if active is not None else None,
         calibrated=active is not None,

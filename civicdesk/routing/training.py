@@ -81,15 +81,16 @@ def closed_orders() -> list[LabelledOrder]:
     gazetteer.ensure_loaded()
     ref = suggestions._load_reference()
     rows = list(
-        WorkOrder.objects.filter(state=State.CLOSED, category__isnull=False, closed_at__isnull=False,
-                                 first_dispatched_at__isnull=False)
+        WorkOrder.objects.filter(
+            state=State.CLOSED, category__isnull=False, closed_at__isnull=False, first_dispatched_at__isnull=False
+        )
         .order_by("closed_at", "pk")
         .values_list("pk", "number", "title", "content", "address", "category_id", "area_id", "closed_at")
     )
     units: dict[int, int] = {}
     step = 20_000
     for start in range(0, len(rows), step):
-        units.update(final_units([r[0] for r in rows[start:start + step]]))
+        units.update(final_units([r[0] for r in rows[start : start + step]]))
     result = []
     for pk, number, title, content, address, category_id, area_id, closed_at in rows:
         unit_id = units.get(pk)
@@ -100,11 +101,23 @@ def closed_orders() -> list[LabelledOrder]:
             area_id = match.area.pk if match is not None else None
         lineage = ref.area_lineage(area_id)
         rule = ref.catalogue_rule(category_id, lineage)
-        result.append(LabelledOrder(
-            TrainingOrder(number, title, content, category_id, unit_id, lineage, closed_at.timestamp(),
-                          rule.unit_id if rule is not None else None),
-            address, area_id, closed_at,
-        ))
+        result.append(
+            LabelledOrder(
+                TrainingOrder(
+                    number,
+                    title,
+                    content,
+                    category_id,
+                    unit_id,
+                    lineage,
+                    closed_at.timestamp(),
+                    rule.unit_id if rule is not None else None,
+                ),
+                address,
+                area_id,
+                closed_at,
+            )
+        )
     return result
 
 
@@ -126,8 +139,9 @@ def evaluate(model: suggestions.ActiveModel | None, rows: Sequence[LabelledOrder
     ref = suggestions._load_reference()
     areas: dict[int, Area] = ref.areas
     categories: dict[int, Category] = ref.categories
-    free = [(r.order.title, r.order.content, r.address, areas.get(r.area_id) if r.area_id else None, None)
-            for r in rows]
+    free = [
+        (r.order.title, r.order.content, r.address, areas.get(r.area_id) if r.area_id else None, None) for r in rows
+    ]
     given = [
         (t, c, a, ar, categories.get(r.order.category_id)) for (t, c, a, ar, _x), r in zip(free, rows, strict=True)
     ]
@@ -241,8 +255,9 @@ def train_version(version_id: int, *, auto_activate: bool = True, n_jobs: int | 
     try:
         rows = closed_orders()
         if len(rows) < MIN_TRAIN + MIN_HOLDOUT:
-            raise _NotEnough(_("已办结工单不足（%(n)s 件，至少需要 %(m)s 件）。") % {
-                "n": len(rows), "m": MIN_TRAIN + MIN_HOLDOUT})
+            raise _NotEnough(
+                _("已办结工单不足（%(n)s 件，至少需要 %(m)s 件）。") % {"n": len(rows), "m": MIN_TRAIN + MIN_HOLDOUT}
+            )
         train, held = split(rows)
         # Tokenising a large history in two processes (the machine's two cores) halves its time.
         jobs = n_jobs if n_jobs is not None else (2 if len(train) > 20_000 else 1)
@@ -252,7 +267,8 @@ def train_version(version_id: int, *, auto_activate: bool = True, n_jobs: int | 
         active = current_active(excluding=version.pk)
         if active is not None and active.artefact:
             base_model = suggestions.ActiveModel(
-                active.pk, active.number, DispatchModel.from_bytes(bytes(active.artefact)), time.monotonic())
+                active.pk, active.number, DispatchModel.from_bytes(bytes(active.artefact)), time.monotonic()
+            )
             baseline = evaluate(base_model, held)
             base_label = f"v{active.number}"
         else:
@@ -278,10 +294,14 @@ def train_version(version_id: int, *, auto_activate: bool = True, n_jobs: int | 
         version.seconds = time.perf_counter() - started
         if passes:
             version.decision = _("在相同的 %(n)s 件留出工单上各项指标均不低于%(base)s，自动上线。") % {
-                "n": len(held), "base": base_label}
+                "n": len(held),
+                "base": base_label,
+            }
         else:
             version.decision = _("在相同的 %(n)s 件留出工单上有指标低于%(base)s，未上线。") % {
-                "n": len(held), "base": base_label}
+                "n": len(held),
+                "base": base_label,
+            }
         version.save()
         if passes and auto_activate:
             activate(version, by=None)

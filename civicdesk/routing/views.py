@@ -65,8 +65,9 @@ def versions(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def train_now(request: HttpRequest) -> HttpResponse:
-    if ModelVersion.objects.filter(status=VersionStatus.TRAINING,
-                                   created_at__gte=timezone.now() - timedelta(hours=2)).exists():
+    if ModelVersion.objects.filter(
+        status=VersionStatus.TRAINING, created_at__gte=timezone.now() - timedelta(hours=2)
+    ).exists():
         messages.warning(request, _("已有一个版本正在训练，请等待其完成。"))
         return redirect("routing:versions")
     version = request_training(trigger="admin", user=_user(request))
@@ -94,7 +95,9 @@ def activate(request: HttpRequest, number: int) -> HttpResponse:
 class SettingForm(forms.Form):
     enabled = forms.BooleanField(label=gettext_lazy("自动派单"), required=False)
     threshold = forms.FloatField(
-        label=gettext_lazy("置信度阈值"), min_value=0.5, max_value=1.0,
+        label=gettext_lazy("置信度阈值"),
+        min_value=0.5,
+        max_value=1.0,
         error_messages={
             "required": gettext_lazy("请填写阈值。"),
             "invalid": gettext_lazy("阈值须为 0.5 到 1 之间的小数，例如 0.9。"),
@@ -113,19 +116,27 @@ def _setting_rows(active: ModelVersion | None, bound: dict[int, SettingForm] | N
         setting = settings_by.get(category.pk)
         form = (bound or {}).get(category.pk) or SettingForm(
             prefix=f"c{category.pk}",
-            initial={"enabled": setting.enabled if setting else False,
-                     "threshold": setting.threshold if setting else 0.9},
+            initial={
+                "enabled": setting.enabled if setting else False,
+                "threshold": setting.threshold if setting else 0.9,
+            },
         )
         figures = per_category.get(str(category.pk))
         coverage = None
         if figures and setting is not None:
             n, precision = training.at_threshold(figures.get("bins", []), setting.threshold)
             coverage = {"n": n, "of": figures["n"], "precision": _pct(precision)}
-        rows.append({
-            "category": category, "setting": setting, "form": form, "indent": (category.level - 1) * 1.2,
-            "figures": figures, "unit_accuracy": _pct(figures["unit_accuracy_given_category"]) if figures else "—",
-            "coverage": coverage,
-        })
+        rows.append(
+            {
+                "category": category,
+                "setting": setting,
+                "form": form,
+                "indent": (category.level - 1) * 1.2,
+                "figures": figures,
+                "unit_accuracy": _pct(figures["unit_accuracy_given_category"]) if figures else "—",
+                "coverage": coverage,
+            }
+        )
     return rows
 
 
@@ -143,12 +154,19 @@ def auto_settings(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             AutoDispatchSetting.objects.update_or_create(
                 category=category,
-                defaults={"enabled": form.cleaned_data["enabled"], "threshold": form.cleaned_data["threshold"],
-                          "updated_at": timezone.now(), "updated_by": _user(request)},
+                defaults={
+                    "enabled": form.cleaned_data["enabled"],
+                    "threshold": form.cleaned_data["threshold"],
+                    "updated_at": timezone.now(),
+                    "updated_by": _user(request),
+                },
             )
             state = _("开启") if form.cleaned_data["enabled"] else _("关闭")
-            messages.success(request, _("“%(category)s”自动派单已%(state)s，阈值 %(t).2f。") % {
-                "category": category.full_name(), "state": state, "t": form.cleaned_data["threshold"]})
+            messages.success(
+                request,
+                _("“%(category)s”自动派单已%(state)s，阈值 %(t).2f。")
+                % {"category": category.full_name(), "state": state, "t": form.cleaned_data["threshold"]},
+            )
             return redirect(f"{request.path}#auto-{category.pk}")
         bound[category.pk] = form
         status = 400
@@ -159,10 +177,16 @@ def auto_settings(request: HttpRequest) -> HttpResponse:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("首次派单自"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
-    end = forms.DateField(label=gettext_lazy("至"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+    start = forms.DateField(
+        label=gettext_lazy("首次派单自"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+    end = forms.DateField(
+        label=gettext_lazy("至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -195,12 +219,16 @@ def first_dispatch(request: HttpRequest) -> HttpResponse:
     cat_rows: list[dict[str, Any]] = []
     for key, row in sorted(accuracy.by_category(period, now).items(), key=lambda kv: -kv[1].dispatched):
         model = per_model.get(str(key)) if key is not None else None
-        cat_rows.append({
-            "category": categories.get(key) if key is not None else None, "row": row, "accuracy": _pct(row.accuracy),
-            "model_unit": _pct(model["unit_accuracy_given_category"]) if model else "—",
-            "model_f1": _pct(model["category_f1"]) if model else "—",
-            "model_n": model["n"] if model else None,
-        })
+        cat_rows.append(
+            {
+                "category": categories.get(key) if key is not None else None,
+                "row": row,
+                "accuracy": _pct(row.accuracy),
+                "model_unit": _pct(model["unit_accuracy_given_category"]) if model else "—",
+                "model_f1": _pct(model["category_f1"]) if model else "—",
+                "model_n": model["n"] if model else None,
+            }
+        )
     units = {u.pk: u for u in OrgUnit.objects.all()}
     unit_rows = [
         {"unit": units.get(key) if key is not None else None, "row": row, "accuracy": _pct(row.accuracy)}
@@ -208,12 +236,21 @@ def first_dispatch(request: HttpRequest) -> HttpResponse:
     ]
     total_n = sum(int(r["row"].dispatched) for r in cat_rows)
     total_ok = sum(int(r["row"].right_first_time) for r in cat_rows)
-    return render(request, "routing/accuracy.html", {
-        "form": form, "start": start, "end": end, "active": active,
-        "category_rows": cat_rows, "unit_rows": unit_rows,
-        "total": _pct(total_ok / total_n if total_n else None), "total_n": total_n,
-        "definition": MEASURES["first_dispatch_accuracy"].definition,
-    })
+    return render(
+        request,
+        "routing/accuracy.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "active": active,
+            "category_rows": cat_rows,
+            "unit_rows": unit_rows,
+            "total": _pct(total_ok / total_n if total_n else None),
+            "total_n": total_n,
+            "definition": MEASURES["first_dispatch_accuracy"].definition,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- undo (from the dispatch board)
@@ -232,8 +269,12 @@ def undo(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404(_("没有找到该工单，或您无权查看。"))
     version = request.POST.get("version") or ""
     try:
-        actions.undo_auto_dispatch(order, actor=user, reason=request.POST.get("reason", ""),
-                                   expected_version=int(version) if version.isdigit() else None)
+        actions.undo_auto_dispatch(
+            order,
+            actor=user,
+            reason=request.POST.get("reason", ""),
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except ActionError as error:
         messages.error(request, error.message)
     else:

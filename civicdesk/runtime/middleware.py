@@ -29,8 +29,12 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
             return self._refuse(request)
-        if (request.method == "POST" and request.content_type in _FORM_TYPES and not request.path.startswith("/api/")
-                and not self._unparsed(request)):
+        if (
+            request.method == "POST"
+            and request.content_type in _FORM_TYPES
+            and not request.path.startswith("/api/")
+            and not self._unparsed(request)
+        ):
             self._strip_bidi(request)
         return self.get_response(request)
 
@@ -70,12 +74,16 @@ class CleanInputMiddleware:
     def _refuse(self, request: HttpRequest) -> HttpResponse:
         message = _("请求中含有空字符（NUL），无法保存。请删除后重新提交。")
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message, "code": "bad_request", "fields": {}}, status=400,
-                                json_dumps_params={"ensure_ascii": False})
+            return JsonResponse(
+                {"detail": message, "code": "bad_request", "fields": {}},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
         if request.path.startswith("/open311/"):
             return error("json" if request.path.endswith(".json") else "xml", 400, message)
-        return HttpResponseBadRequest(f"<!doctype html><title>400</title><p>{escape(message)}</p>",
-                                      content_type="text/html; charset=utf-8")
+        return HttpResponseBadRequest(
+            f"<!doctype html><title>400</title><p>{escape(message)}</p>", content_type="text/html; charset=utf-8"
+        )
 
     @staticmethod
     def _unparsed(request: HttpRequest) -> bool:

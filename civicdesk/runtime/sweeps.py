@@ -62,18 +62,27 @@ def _record(name: str, *, count: int | None = None, error: str | None = None) ->
     """Upsert the sweep's row; with several workers the counter is bumped in the database."""
     now = timezone.now()
     if error is None:
-        changes: dict[str, object] = {"last_run_at": now, "last_success_at": now, "consecutive_failures": 0,
-                                      "last_count": count or 0}
+        changes: dict[str, object] = {
+            "last_run_at": now,
+            "last_success_at": now,
+            "consecutive_failures": 0,
+            "last_count": count or 0,
+        }
     else:
-        changes = {"last_run_at": now, "last_error": error[-4000:], "last_error_at": now,
-                   "consecutive_failures": F("consecutive_failures") + 1}
+        changes = {
+            "last_run_at": now,
+            "last_error": error[-4000:],
+            "last_error_at": now,
+            "consecutive_failures": F("consecutive_failures") + 1,
+        }
     with transaction.atomic():
         if SweepState.objects.filter(name=name).update(**changes):
             return
         try:
             with transaction.atomic():
-                created = {k: (1 if k == "consecutive_failures" and error is not None else v)
-                           for k, v in changes.items()}
+                created = {
+                    k: (1 if k == "consecutive_failures" and error is not None else v) for k, v in changes.items()
+                }
                 SweepState.objects.create(name=name, **created)
         except IntegrityError:  # another worker created it first
             SweepState.objects.filter(name=name).update(**changes)

@@ -27,8 +27,7 @@ from civicdesk.statistics.measures import MEASURES, Period, order_q
 from civicdesk.statistics.models import Briefing, BriefingKind
 from civicdesk.statistics.rollups import local_day
 
-CODES = ("accepted", "answered_on_call", "completion", "on_time", "response", "resolution", "satisfaction",
-         "overdue")
+CODES = ("accepted", "answered_on_call", "completion", "on_time", "response", "resolution", "satisfaction", "overdue")
 HOT = 5  # hot issues named in the lead
 
 
@@ -47,8 +46,13 @@ def period_of(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
 def _center_name() -> str:
     """The center the report is written as: the hub that takes the orders (where a province's
     hub sits above a city's, the city's center, which holds them)."""
-    busiest = (WorkOrder.objects.values("hub_id").annotate(n=Count("pk")).order_by("-n")
-               .values_list("hub_id", flat=True).first())
+    busiest = (
+        WorkOrder.objects.values("hub_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("hub_id", flat=True)
+        .first()
+    )
     hub = OrgUnit.objects.filter(pk=busiest).first() if busiest else None
     hub = hub or OrgUnit.objects.filter(is_hub=True, active=True).order_by("path").first()
     return hub.name if hub is not None else _("服务中心")
@@ -90,26 +94,44 @@ def _lead(kind: str, when: str, center: str, before_name: str, o: dict[str, Any]
     """The lead paragraph: the period's figures and their change, as a center writes it."""
     acc, prev = _count(o["accepted"]), _count(o["accepted"]["previous"])
     parts = [
-        _("%(when)s，%(center)s共受理群众诉求%(n)s件，较%(before)s%(change)s，其中当场答复办结%(answered)s件。") % {
-            "when": when, "center": center, "n": acc, "before": before_name, "change": _change(acc, prev),
-            "answered": _count(o["answered_on_call"])},
+        _("%(when)s，%(center)s共受理群众诉求%(n)s件，较%(before)s%(change)s，其中当场答复办结%(answered)s件。")
+        % {
+            "when": when,
+            "center": center,
+            "n": acc,
+            "before": before_name,
+            "change": _change(acc, prev),
+            "answered": _count(o["answered_on_call"]),
+        },
     ]
     completion = o["completion"]
     if completion["denominator"]:
-        parts.append(_("本期应办结%(due)s件，已办结%(done)s件，办结率%(rate)s（%(before)s%(prev)s），"
-                       "按时办结率%(on_time)s。") % {
-            "due": completion["denominator"], "done": _count(completion), "rate": completion["display"],
-            "before": before_name, "prev": completion["previous"]["display"], "on_time": o["on_time"]["display"]})
+        parts.append(
+            _("本期应办结%(due)s件，已办结%(done)s件，办结率%(rate)s（%(before)s%(prev)s），按时办结率%(on_time)s。")
+            % {
+                "due": completion["denominator"],
+                "done": _count(completion),
+                "rate": completion["display"],
+                "before": before_name,
+                "prev": completion["previous"]["display"],
+                "on_time": o["on_time"]["display"],
+            }
+        )
     else:
         parts.append(_("本期没有到期应办结的工单。"))
     satisfaction = o["satisfaction"]
     if satisfaction["denominator"]:
-        parts.append(_("回访%(n)s次，满意率%(rate)s，解决率%(solved)s。") % {
-            "n": satisfaction["denominator"], "rate": satisfaction["display"], "solved": o["resolution"]["display"]})
+        parts.append(
+            _("回访%(n)s次，满意率%(rate)s，解决率%(solved)s。")
+            % {"n": satisfaction["denominator"], "rate": satisfaction["display"], "solved": o["resolution"]["display"]}
+        )
     overdue, overdue_before = _count(o["overdue"]), _count(o["overdue"]["previous"])
-    parts.append(_("超期%(n)s件，较%(before)s%(change)s。") % {
-        "n": overdue, "before": before_name, "change": _change(overdue, overdue_before)}
-        if overdue or overdue_before else _("无超期工单。"))
+    parts.append(
+        _("超期%(n)s件，较%(before)s%(change)s。")
+        % {"n": overdue, "before": before_name, "change": _change(overdue, overdue_before)}
+        if overdue or overdue_before
+        else _("无超期工单。")
+    )
     return "".join(parts)
 
 
@@ -117,9 +139,11 @@ def _hot(categories: list[dict[str, Any]], before: dict[Any, int]) -> str:
     named = [r for r in categories if r["accepted"]][:HOT]
     if not named:
         return _("本期没有受理工单。")
-    items = "、".join(_("%(name)s %(n)s件（%(change)s）") % {
-        "name": r["name"], "n": r["accepted"], "change": f"{r['accepted'] - before.get(r['key'], 0):+d}"}
-        for r in named)
+    items = "、".join(
+        _("%(name)s %(n)s件（%(change)s）")
+        % {"name": r["name"], "n": r["accepted"], "change": f"{r['accepted'] - before.get(r['key'], 0):+d}"}
+        for r in named
+    )
     return _("诉求较多的问题：%(items)s。") % {"items": items}
 
 
@@ -144,53 +168,105 @@ def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
             break
     rows = [r for r in rows if r["key"] is not None]
     before_rows = data.breakdown(before_q, "category", codes=("accepted",), level=level)
-    categories = [{"key": r["key"], "name": r["name"], "accepted": int(r["accepted"]["numerator"]),
-                   "completion": r["completion"]["display"], "satisfaction": r["satisfaction"]["display"]}
-                  for r in rows][:10]
+    categories = [
+        {
+            "key": r["key"],
+            "name": r["name"],
+            "accepted": int(r["accepted"]["numerator"]),
+            "completion": r["completion"]["display"],
+            "satisfaction": r["satisfaction"]["display"],
+        }
+        for r in rows
+    ][:10]
     before = {r["key"]: int(r["accepted"]["numerator"]) for r in before_rows}
     areas = data.breakdown(q, "area", level=2, codes=("accepted", "completion", "satisfaction"))[:10]
-    overdue = sorted((r for r in data.breakdown(q, "unit", codes=("overdue", "on_time")) if r["overdue"]["numerator"]),
-                     key=lambda r: (-r["overdue"]["numerator"], r["name"]))
-    overdue_units = [{"name": r["name"], "overdue": int(r["overdue"]["numerator"]), "on_time": r["on_time"]["display"]}
-                     for r in overdue]
+    overdue = sorted(
+        (r for r in data.breakdown(q, "unit", codes=("overdue", "on_time")) if r["overdue"]["numerator"]),
+        key=lambda r: (-r["overdue"]["numerator"], r["name"]),
+    )
+    overdue_units = [
+        {"name": r["name"], "overdue": int(r["overdue"]["numerator"]), "on_time": r["on_time"]["display"]}
+        for r in overdue
+    ]
     period = Period(q.days.start, q.days.end)
-    notable = (WorkOrder.objects.filter(order_q(data.Filters())).filter(period.q("created_at"))
-               .exclude(urgency="normal", supervision_level=0, rework_count=0)
-               .select_related("lead_unit", "category").order_by("-urgency", "-supervision_level", "-rework_count",
-                                                                  "created_at")[:10])
+    notable = (
+        WorkOrder.objects.filter(order_q(data.Filters()))
+        .filter(period.q("created_at"))
+        .exclude(urgency="normal", supervision_level=0, rework_count=0)
+        .select_related("lead_unit", "category")
+        .order_by("-urgency", "-supervision_level", "-rework_count", "created_at")[:10]
+    )
     name, before_name = _names(kind)
     center = _center_name()
     when = _period_words(kind, first, last)
     doc: dict[str, Any] = {
-        "kind": kind, "first": first.isoformat(), "last": last.isoformat(), "center": center,
+        "kind": kind,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "center": center,
         "title": f"{center}{name}（{when}）",
         "before_name": before_name,
         "lead": _lead(kind, when, center, before_name, overview),
         "hot": _hot(categories, before),
         "overdue_words": _overdue_words(overdue_units),
-        "bases": _("说明：受理量按受理日期计；办结率、按时办结率、超期件数按办理时限在本期届满的工单计；"
-                   "解决率、满意率按回访计。各项分母不同，件数不必相等。"),
-        "figures": [{"code": c, "name": str(MEASURES[c].name), "display": _display(overview[c]),
-                     "previous": _display(overview[c]["previous"]), "definition": str(MEASURES[c].definition)}
-                    for c in CODES],
+        "bases": _(
+            "说明：受理量按受理日期计；办结率、按时办结率、超期件数按办理时限在本期届满的工单计；"
+            "解决率、满意率按回访计。各项分母不同，件数不必相等。"
+        ),
+        "figures": [
+            {
+                "code": c,
+                "name": str(MEASURES[c].name),
+                "display": _display(overview[c]),
+                "previous": _display(overview[c]["previous"]),
+                "definition": str(MEASURES[c].definition),
+            }
+            for c in CODES
+        ],
         "categories": categories,
-        "areas": [{"name": r["name"], "accepted": int(r["accepted"]["numerator"]),
-                   "completion": r["completion"]["display"], "satisfaction": r["satisfaction"]["display"]}
-                  for r in areas],
+        "areas": [
+            {
+                "name": r["name"],
+                "accepted": int(r["accepted"]["numerator"]),
+                "completion": r["completion"]["display"],
+                "satisfaction": r["satisfaction"]["display"],
+            }
+            for r in areas
+        ],
         "overdue_units": overdue_units,
         # A briefing is read by people who may not know a confidential caller: mask them in titles.
-        "notable": [{"number": o.number, "title": text_for(None, o, o.title), "urgency": o.get_urgency_display(),
-                     "unit": o.lead_unit.name if o.lead_unit else _("未派单"), "state": o.get_state_display(),
-                     "supervision_level": o.supervision_level, "rework_count": o.rework_count} for o in notable],
+        "notable": [
+            {
+                "number": o.number,
+                "title": text_for(None, o, o.title),
+                "urgency": o.get_urgency_display(),
+                "unit": o.lead_unit.name if o.lead_unit else _("未派单"),
+                "state": o.get_state_display(),
+                "supervision_level": o.supervision_level,
+                "rework_count": o.rework_count,
+            }
+            for o in notable
+        ],
         "ranking": None,
     }
     if kind == BriefingKind.MONTHLY:
         ranking = data.ranking(q)
         doc["ranking"] = {
-            "definition": str(ranking["definition"]), "note": str(ranking["note"]), "empty": str(ranking["empty"]),
-            "rows": [{"rank": r["rank"], "name": r["name"], "volume": r["volume"], "score": r["score"],
-                      "response": r["response"]["display"], "resolution": r["resolution"]["display"],
-                      "satisfaction": r["satisfaction"]["display"]} for r in ranking["rows"]],
+            "definition": str(ranking["definition"]),
+            "note": str(ranking["note"]),
+            "empty": str(ranking["empty"]),
+            "rows": [
+                {
+                    "rank": r["rank"],
+                    "name": r["name"],
+                    "volume": r["volume"],
+                    "score": r["score"],
+                    "response": r["response"]["display"],
+                    "resolution": r["resolution"]["display"],
+                    "satisfaction": r["satisfaction"]["display"],
+                }
+                for r in ranking["rows"]
+            ],
         }
     return doc
 
@@ -202,24 +278,47 @@ def _display(figure: dict[str, Any]) -> str:
 def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The tables after the lead, numbered in order; the HTML and the PDF both draw these."""
     found: list[dict[str, Any]] = [
-        {"title": _("主要指标"), "header": [_("指标"), _("本期"), doc.get("before_name", _("上期"))],
-         "rows": [[f["name"], f["display"], f["previous"]] for f in doc["figures"]]},
-        {"title": _("受理量居前的分类"), "header": [_("分类"), _("受理量"), _("办结率"), _("满意率")],
-         "rows": [[r["name"], r["accepted"], r["completion"], r["satisfaction"]] for r in doc["categories"]]},
-        {"title": _("受理量居前的区域"), "header": [_("区域"), _("受理量"), _("办结率"), _("满意率")],
-         "rows": [[r["name"], r["accepted"], r["completion"], r["satisfaction"]] for r in doc["areas"]]},
-        {"title": _("各单位超期工单"), "header": [_("单位"), _("超期件数"), _("按时办结率")],
-         "rows": [[r["name"], r["overdue"], r.get("on_time", "")] for r in doc["overdue_units"]]},
+        {
+            "title": _("主要指标"),
+            "header": [_("指标"), _("本期"), doc.get("before_name", _("上期"))],
+            "rows": [[f["name"], f["display"], f["previous"]] for f in doc["figures"]],
+        },
+        {
+            "title": _("受理量居前的分类"),
+            "header": [_("分类"), _("受理量"), _("办结率"), _("满意率")],
+            "rows": [[r["name"], r["accepted"], r["completion"], r["satisfaction"]] for r in doc["categories"]],
+        },
+        {
+            "title": _("受理量居前的区域"),
+            "header": [_("区域"), _("受理量"), _("办结率"), _("满意率")],
+            "rows": [[r["name"], r["accepted"], r["completion"], r["satisfaction"]] for r in doc["areas"]],
+        },
+        {
+            "title": _("各单位超期工单"),
+            "header": [_("单位"), _("超期件数"), _("按时办结率")],
+            "rows": [[r["name"], r["overdue"], r.get("on_time", "")] for r in doc["overdue_units"]],
+        },
     ]
     if doc.get("ranking"):
         ranking = doc["ranking"]
-        found.append({"title": _("单位排名"), "note": ranking["empty"] or ranking["definition"],
-                      "header": [_("名次"), _("单位"), _("派单次数"), _("得分"), _("响应率"), _("解决率"), _("满意率")],
-                      "rows": [[r["rank"], r["name"], r["volume"], r["score"], r["response"], r["resolution"],
-                                r["satisfaction"]] for r in ranking["rows"]]})
-    found.append({"title": _("值得关注的工单"),
-                  "header": [_("工单编号"), _("标题"), _("紧急程度"), _("主办单位"), _("状态")],
-                  "rows": [[r["number"], r["title"], r["urgency"], r["unit"], r["state"]] for r in doc["notable"]]})
+        found.append(
+            {
+                "title": _("单位排名"),
+                "note": ranking["empty"] or ranking["definition"],
+                "header": [_("名次"), _("单位"), _("派单次数"), _("得分"), _("响应率"), _("解决率"), _("满意率")],
+                "rows": [
+                    [r["rank"], r["name"], r["volume"], r["score"], r["response"], r["resolution"], r["satisfaction"]]
+                    for r in ranking["rows"]
+                ],
+            }
+        )
+    found.append(
+        {
+            "title": _("值得关注的工单"),
+            "header": [_("工单编号"), _("标题"), _("紧急程度"), _("主办单位"), _("状态")],
+            "rows": [[r["number"], r["title"], r["urgency"], r["unit"], r["state"]] for r in doc["notable"]],
+        }
+    )
     numerals = [pgettext("section number", n) for n in ("一", "二", "三", "四", "五", "六", "七")]
     for index, section in enumerate(found):
         section["heading"] = _("%(n)s、%(title)s") % {"n": numerals[index], "title": section["title"]}
@@ -244,15 +343,21 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK",
-                          firstLineIndent=21)
+    body = ParagraphStyle(
+        "body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21
+    )
     cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
     small = ParagraphStyle("small", parent=cell, textColor=colors.dimgrey)
     head = ParagraphStyle("head", fontName="STSong-Light", fontSize=16, leading=22, alignment=1)
     sub = ParagraphStyle("sub", fontName="STSong-Light", fontSize=12, leading=18, spaceBefore=8)
-    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 9),
-                        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ]
+    )
 
     def para(text: object, style: ParagraphStyle) -> Paragraph:
         return Paragraph(escape(str(text)), style)
@@ -290,8 +395,9 @@ def write_briefing(kind: str, first: dt.date, last: dt.date) -> Briefing | None:
     pdf = render_pdf(doc)
     try:
         with transaction.atomic():
-            return Briefing.objects.create(kind=kind, start=first, end=last + dt.timedelta(days=1), data=doc,
-                                           html=html, pdf=pdf)
+            return Briefing.objects.create(
+                kind=kind, start=first, end=last + dt.timedelta(days=1), data=doc, html=html, pdf=pdf
+            )
     except IntegrityError:  # another worker wrote it first
         return None
 

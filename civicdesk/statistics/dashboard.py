@@ -19,8 +19,19 @@ from civicdesk.statistics.measures import MEASURES, Filters
 from civicdesk.statistics.ranking import rank_units_rolled
 from civicdesk.statistics.rollups import Days, RolledFigure, empty_figures, figures, figures_as_of, local_day
 
-OVERVIEW = ("accepted", "answered_on_call", "completion", "on_time", "response", "resolution", "satisfaction",
-            "return_rate", "first_dispatch_accuracy", "handling_time", "overdue")
+OVERVIEW = (
+    "accepted",
+    "answered_on_call",
+    "completion",
+    "on_time",
+    "response",
+    "resolution",
+    "satisfaction",
+    "return_rate",
+    "first_dispatch_accuracy",
+    "handling_time",
+    "overdue",
+)
 TREND = ("accepted", "completion", "satisfaction", "overdue")
 BREAKDOWN = ("accepted", "completion", "on_time", "satisfaction", "overdue")
 PERIOD_KINDS = ("day", "week", "month", "year", "custom")
@@ -180,8 +191,9 @@ def _row(figs: dict[str, RolledFigure], codes: tuple[str, ...]) -> dict[str, Any
 
 
 def definitions() -> dict[str, dict[str, str]]:
-    return {code: {"name": str(m.name), "definition": str(m.definition), "kind": m.kind}
-            for code, m in MEASURES.items()}
+    return {
+        code: {"name": str(m.name), "definition": str(m.definition), "kind": m.kind} for code, m in MEASURES.items()
+    }
 
 
 def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -189,8 +201,10 @@ def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
     current = figures(q.days, q.filters, codes=OVERVIEW, now=now)[None]
     before = figures(previous(q.days, q.kind), q.filters, codes=OVERVIEW, now=now)[None]
     year_ago = figures(last_year(q.days), q.filters, codes=OVERVIEW, now=now)[None]
-    return {code: {**figure_json(current[code]), "previous": before[code].as_json(),
-                   "last_year": year_ago[code].as_json()} for code in OVERVIEW}
+    return {
+        code: {**figure_json(current[code]), "previous": before[code].as_json(), "last_year": year_ago[code].as_json()}
+        for code in OVERVIEW
+    }
 
 
 def glance(filters: Filters, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -229,16 +243,24 @@ def _names(group: str, keys: list[Any]) -> dict[Any, str]:
     return {value: str(label) for value, label in labels.choices}
 
 
-def breakdown(q: Query, group: str, now: dt.datetime | None = None, codes: tuple[str, ...] = BREAKDOWN,
-              level: int | None = None, unit_root: OrgUnit | None = None) -> list[dict[str, Any]]:
+def breakdown(
+    q: Query,
+    group: str,
+    now: dt.datetime | None = None,
+    codes: tuple[str, ...] = BREAKDOWN,
+    level: int | None = None,
+    unit_root: OrgUnit | None = None,
+) -> list[dict[str, Any]]:
     if group in ("category", "area") and level is None:
         node = q.filters.category if group == "category" else q.filters.area
         # Areas start at the towns: the first level is the city itself.
         level = min(node.level + 1, 3) if node is not None else (1 if group == "category" else 2)
     rows = figures(q.days, q.filters, group=group, level=level, unit_root=unit_root, codes=codes, now=now)
     names = _names(group, [k for k in rows if k is not None])
-    out = [{"key": key, "name": names.get(key, str(key)) if key is not None else _("（未填写）"), **_row(figs, codes)}
-           for key, figs in rows.items()]
+    out = [
+        {"key": key, "name": names.get(key, str(key)) if key is not None else _("（未填写）"), **_row(figs, codes)}
+        for key, figs in rows.items()
+    ]
     out.sort(key=lambda r: (-r[codes[0]]["numerator"], r["name"]))
     return out
 
@@ -249,10 +271,20 @@ def ranking(q: Query, now: dt.datetime | None = None, rows: dict[Any, Any] | Non
         "definition": result.definition,
         "note": result.note,
         "min_volume": result.min_volume,
-        "empty": "" if result.rows else _("没有单位的派单次数达到排名所需的 %(n)s 次（≥ %(n)s），本期不排名。")
-        % {"n": result.min_volume},
-        "rows": [{"rank": r.rank, "unit": r.unit.pk, "name": r.unit.name, "volume": r.volume, "score": r.score,
-                  **{code: f.as_json() for code, f in r.figures.items()}} for r in result.rows],
+        "empty": ""
+        if result.rows
+        else _("没有单位的派单次数达到排名所需的 %(n)s 次（≥ %(n)s），本期不排名。") % {"n": result.min_volume},
+        "rows": [
+            {
+                "rank": r.rank,
+                "unit": r.unit.pk,
+                "name": r.unit.name,
+                "volume": r.volume,
+                "score": r.score,
+                **{code: f.as_json() for code, f in r.figures.items()},
+            }
+            for r in result.rows
+        ],
     }
 
 
@@ -273,14 +305,27 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
     names = _names("unit", [k for k in unit_rows if k is not None])
     within = _unit_filter(q.filters)
     overdue_units = sorted(
-        ({"key": k, "name": names.get(k, str(k)), "overdue": f["overdue"].as_json(), "on_time": f["on_time"].as_json()}
-         for k, f in unit_rows.items() if k is not None and f["overdue"].numerator and (within is None or k in within)),
-        key=lambda r: (-r["overdue"]["numerator"], r["name"]))
+        (
+            {
+                "key": k,
+                "name": names.get(k, str(k)),
+                "overdue": f["overdue"].as_json(),
+                "on_time": f["on_time"].as_json(),
+            }
+            for k, f in unit_rows.items()
+            if k is not None and f["overdue"].numerator and (within is None or k in within)
+        ),
+        key=lambda r: (-r["overdue"]["numerator"], r["name"]),
+    )
     heat_level = 3 if q.filters.area is None else None
     as_of = figures_as_of()
     return {
-        "period": {"kind": q.kind, "first": q.days.first.isoformat(), "last": q.days.last.isoformat(),
-                   "label": q.label()},
+        "period": {
+            "kind": q.kind,
+            "first": q.days.first.isoformat(),
+            "last": q.days.last.isoformat(),
+            "label": q.label(),
+        },
         "as_of": as_of_text(as_of),
         "params": q.params,
         "glance": glance(q.filters, now),
@@ -291,7 +336,8 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
         "by_topic": breakdown(q, "topic", now),
         "ranking": ranking(q, now, rows=unit_rows),
         "overdue_by_unit": overdue_units,
-        "area_heat": breakdown(q, "area", now, level=heat_level,
-                               codes=("accepted", "overdue", "completion", "satisfaction")),
+        "area_heat": breakdown(
+            q, "area", now, level=heat_level, codes=("accepted", "overdue", "completion", "satisfaction")
+        ),
         "definitions": definitions(),
     }

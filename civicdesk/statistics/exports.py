@@ -57,9 +57,14 @@ def _cell(figure: dict[str, Any]) -> Any:
 
 
 TABLE_NAMES = {
-    "overview": gettext_lazy("主要指标"), "trend": gettext_lazy("趋势"), "by_category": gettext_lazy("分类受理量"),
-    "by_area": gettext_lazy("区域受理量"), "by_topic": gettext_lazy("专题受理量"), "ranking": gettext_lazy("单位排名"),
-    "overdue_by_unit": gettext_lazy("各单位超期件数"), "area_heat": gettext_lazy("区域热力表"),
+    "overview": gettext_lazy("主要指标"),
+    "trend": gettext_lazy("趋势"),
+    "by_category": gettext_lazy("分类受理量"),
+    "by_area": gettext_lazy("区域受理量"),
+    "by_topic": gettext_lazy("专题受理量"),
+    "ranking": gettext_lazy("单位排名"),
+    "overdue_by_unit": gettext_lazy("各单位超期件数"),
+    "area_heat": gettext_lazy("区域热力表"),
 }
 _NOT_IN_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|[]', "_"))
 
@@ -81,30 +86,66 @@ def table_workbook(q: data.Query, table: str) -> tuple[bytes, str]:
     title = f"{TABLE_NAMES[table]} {q.describe()}"
     if table == "overview":
         header = [_("指标"), _("数值"), _("分子"), _("分母"), _("上期"), _("去年同期"), _("口径")]
-        rows = [[str(MEASURES[c].name), _cell(f), f["numerator"], f["denominator"], _cell(f["previous"]),
-                 _cell(f["last_year"]), str(MEASURES[c].definition)] for c, f in payload["overview"].items()]
+        rows = [
+            [
+                str(MEASURES[c].name),
+                _cell(f),
+                f["numerator"],
+                f["denominator"],
+                _cell(f["previous"]),
+                _cell(f["last_year"]),
+                str(MEASURES[c].definition),
+            ]
+            for c, f in payload["overview"].items()
+        ]
     elif table == "trend":
         header = [_("日期"), *(str(MEASURES[c].name) for c in data.TREND)]
         rows = [[r["key"], *(_cell(r[c]) for c in data.TREND)] for r in payload["trend"]]
     elif table == "ranking":
         header = [_("名次"), _("单位"), _("派单次数"), _("得分"), _("响应率"), _("解决率"), _("满意率")]
-        rows = [[r["rank"], r["name"], r["volume"], r["score"], _cell(r["response"]), _cell(r["resolution"]),
-                 _cell(r["satisfaction"])] for r in payload["ranking"]["rows"]]
-        return _book(title, header, rows, payload["ranking"]["definition"] + payload["ranking"]["note"]), \
-            file_name(title)
+        rows = [
+            [
+                r["rank"],
+                r["name"],
+                r["volume"],
+                r["score"],
+                _cell(r["response"]),
+                _cell(r["resolution"]),
+                _cell(r["satisfaction"]),
+            ]
+            for r in payload["ranking"]["rows"]
+        ]
+        return _book(title, header, rows, payload["ranking"]["definition"] + payload["ranking"]["note"]), file_name(
+            title
+        )
     else:
         section = payload[table]
         codes = [k for k in (section[0] if section else {}) if k in MEASURES]
         header = [_("名称"), *(str(MEASURES[c].name) for c in codes)]
-        rows = [[r["name"], *(r[c]["numerator"] if MEASURES[c].kind == "count" else _cell(r[c]) for c in codes)]
-                for r in section]
+        rows = [
+            [r["name"], *(r[c]["numerator"] if MEASURES[c].kind == "count" else _cell(r[c]) for c in codes)]
+            for r in section
+        ]
     return _book(title, header, rows), file_name(title)
 
 
-ORDER_HEADER = [gettext_lazy("工单编号"), gettext_lazy("受理时间"), gettext_lazy("渠道"), gettext_lazy("类型"),
-                gettext_lazy("紧急程度"), gettext_lazy("分类"), gettext_lazy("区域"), gettext_lazy("主办单位"),
-                gettext_lazy("状态"), gettext_lazy("办理时限"), gettext_lazy("答复时间"), gettext_lazy("办结时间"),
-                gettext_lazy("标题"), gettext_lazy("来电人"), gettext_lazy("联系电话")]
+ORDER_HEADER = [
+    gettext_lazy("工单编号"),
+    gettext_lazy("受理时间"),
+    gettext_lazy("渠道"),
+    gettext_lazy("类型"),
+    gettext_lazy("紧急程度"),
+    gettext_lazy("分类"),
+    gettext_lazy("区域"),
+    gettext_lazy("主办单位"),
+    gettext_lazy("状态"),
+    gettext_lazy("办理时限"),
+    gettext_lazy("答复时间"),
+    gettext_lazy("办结时间"),
+    gettext_lazy("标题"),
+    gettext_lazy("来电人"),
+    gettext_lazy("联系电话"),
+]
 
 
 def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
@@ -123,10 +164,23 @@ def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
         def local(moment: Any) -> Any:
             return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
-        yield [o.number, local(o.created_at), o.get_channel_display(), o.get_request_type_display(),
-               o.get_urgency_display(), o.category.name if o.category else "", o.area.name if o.area else "",
-               o.lead_unit.name if o.lead_unit else "", o.get_state_display(), local(o.handle_due_at),
-               local(o.replied_at), local(o.closed_at), title, name, phone]
+        yield [
+            o.number,
+            local(o.created_at),
+            o.get_channel_display(),
+            o.get_request_type_display(),
+            o.get_urgency_display(),
+            o.category.name if o.category else "",
+            o.area.name if o.area else "",
+            o.lead_unit.name if o.lead_unit else "",
+            o.get_state_display(),
+            local(o.handle_due_at),
+            local(o.replied_at),
+            local(o.closed_at),
+            title,
+            name,
+            phone,
+        ]
 
 
 def orders_workbook(user: User, orders: QuerySet[WorkOrder], title: str) -> bytes:

@@ -142,15 +142,22 @@ class Context:
 
     # The population every measure starts from, with the filters applied.
     def orders(self) -> QuerySet[WorkOrder]:
-        return WorkOrder.objects.using(self.using).filter(order_q(self.filters, using=self.using)).filter(
-            created_at__lte=self.as_of
+        return (
+            WorkOrder.objects.using(self.using)
+            .filter(order_q(self.filters, using=self.using))
+            .filter(created_at__lte=self.as_of)
         )
 
     def events(self, *actions: str) -> QuerySet[OrderEvent]:
-        return OrderEvent.objects.using(self.using).filter(
-            order_q(self.filters, prefix="order__", using=self.using), action__in=actions,
-            at__lte=self.as_of,
-        ).filter(self.period.q("at"))
+        return (
+            OrderEvent.objects.using(self.using)
+            .filter(
+                order_q(self.filters, prefix="order__", using=self.using),
+                action__in=actions,
+                at__lte=self.as_of,
+            )
+            .filter(self.period.q("at"))
+        )
 
 
 @dataclass(frozen=True)
@@ -210,6 +217,7 @@ def _rate(num: list[int], den: list[int]) -> tuple[list[int], list[int], float |
 
 # --- 受理量 and 直接答复率 -------------------------------------------------------------
 
+
 def _accepted_qs(c: Context) -> QuerySet[WorkOrder]:
     return c.orders().filter(c.period.q("created_at"))
 
@@ -226,6 +234,7 @@ def _answered(c: Context) -> tuple[list[int], list[int], float | None]:
 
 # --- 办结率, 按时办结率, 超期件数: the orders due in the period -----------------------------
 
+
 def _finished_q(c: Context) -> Q:
     return Q(state__in=FINISHED_STATES, closed_at__lte=c.as_of)
 
@@ -235,8 +244,8 @@ def _due_qs(c: Context) -> QuerySet[WorkOrder]:
     its fresh deadline) falls in the period and has passed by as_of, or the order is
     already finished; an order answered on the call is due at the moment it was taken.
     Orders never dispatched have no deadline and are not due."""
-    deadline = Q(handle_due_at__isnull=False) & c.period.q("handle_due_at") & (
-        Q(handle_due_at__lte=c.as_of) | _finished_q(c)
+    deadline = (
+        Q(handle_due_at__isnull=False) & c.period.q("handle_due_at") & (Q(handle_due_at__lte=c.as_of) | _finished_q(c))
     )
     on_the_call = Q(state=State.ANSWERED) & c.period.q("created_at")
     return c.orders().filter(deadline | on_the_call).distinct()
@@ -258,7 +267,9 @@ def _on_time(c: Context) -> tuple[list[int], list[int], float | None]:
 
 def _overdue(c: Context) -> tuple[list[int], None, float]:
     missed = (
-        _due_qs(c).exclude(state=State.ANSWERED).filter(handle_due_at__lte=c.as_of)
+        _due_qs(c)
+        .exclude(state=State.ANSWERED)
+        .filter(handle_due_at__lte=c.as_of)
         .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at")))
     )
     ids = _ids(missed)
@@ -267,11 +278,17 @@ def _overdue(c: Context) -> tuple[list[int], None, float]:
 
 # --- 响应率: per dispatch to a lead unit -------------------------------------------------
 
+
 def _dispatches(c: Context) -> QuerySet[Assignment]:
-    return Assignment.objects.using(c.using).filter(
-        order_q(c.filters, prefix="order__", unit_field="unit", using=c.using),
-        role=AssignmentRole.LEAD, dispatched_at__lte=c.as_of,
-    ).filter(c.period.q("dispatched_at"))
+    return (
+        Assignment.objects.using(c.using)
+        .filter(
+            order_q(c.filters, prefix="order__", unit_field="unit", using=c.using),
+            role=AssignmentRole.LEAD,
+            dispatched_at__lte=c.as_of,
+        )
+        .filter(c.period.q("dispatched_at"))
+    )
 
 
 def _response(c: Context) -> tuple[list[int], list[int], float | None]:
@@ -285,6 +302,7 @@ def _response(c: Context) -> tuple[list[int], list[int], float | None]:
 
 
 # --- 解决率 and 满意率: per callback -------------------------------------------------------
+
 
 def solved_values(config: Config) -> list[str]:
     return [ReplyResult.SOLVED, ReplyResult.PARTLY] if config.partly_counts_as_solved else [ReplyResult.SOLVED]
@@ -315,10 +333,14 @@ def _satisfaction(c: Context) -> tuple[list[int], list[int], float | None]:
 
 # --- 退单率 and 首次派单准确率: per order first dispatched in the period ----------------------
 
+
 def _first_dispatched(c: Context) -> QuerySet[WorkOrder]:
-    return c.orders().filter(first_dispatched_at__isnull=False, first_dispatched_at__lte=c.as_of).filter(
-        c.period.q("first_dispatched_at")
-    ).distinct()
+    return (
+        c.orders()
+        .filter(first_dispatched_at__isnull=False, first_dispatched_at__lte=c.as_of)
+        .filter(c.period.q("first_dispatched_at"))
+        .distinct()
+    )
 
 
 def _return_rate(c: Context) -> tuple[list[int], list[int], float | None]:
@@ -333,11 +355,15 @@ def _accuracy(c: Context) -> tuple[list[int], list[int], float | None]:
 
 # --- 平均办理时长 ----------------------------------------------------------------------------
 
+
 def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
     calendar = work_calendar()
     replied = (
-        c.orders().filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)
-        .filter(c.period.q("replied_at")).distinct().order_by("pk")
+        c.orders()
+        .filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)
+        .filter(c.period.q("replied_at"))
+        .distinct()
+        .order_by("pk")
     )
     rows = list(replied.values_list("pk", "first_dispatched_at", "replied_at"))
     hours = [calendar.working_minutes_between(start, end) / 60 for _pk, start, end in rows if start and end]
@@ -364,64 +390,104 @@ BASICALLY_SATISFIED_RULE = lazy(_basically_satisfied_rule, str)()
 MEASURES: dict[str, Measure] = {
     m.code: m
     for m in [
-        Measure("accepted", _("受理量"), format_lazy("{}{}", _("统计期内受理（创建）的工单件数。"), _(POPULATION_RULE)),
-                "count", _accepted),
         Measure(
-            "answered_on_call", _("直接答复率"),
+            "accepted",
+            _("受理量"),
+            format_lazy("{}{}", _("统计期内受理（创建）的工单件数。"), _(POPULATION_RULE)),
+            "count",
+            _accepted,
+        ),
+        Measure(
+            "answered_on_call",
+            _("直接答复率"),
             _("统计期内受理的工单中，话务员当场答复办结（即时办结）的比例：即时办结件数 ÷ 受理量。"),
-            "rate", _answered,
+            "rate",
+            _answered,
         ),
         Measure(
-            "completion", _("办结率"),
-            _("统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
-              "重办后为新时限）落在统计期内且已届满，或时限未到但已办结的工单；即时办结的工单在受理时即应办结。"
-              "从未派单的工单没有时限，不计入。办结指回访后办结、免回访办结或即时办结。"),
-            "rate", _completion,
+            "completion",
+            _("办结率"),
+            _(
+                "统计期内应办结工单中已办结的比例：已办结件数 ÷ 应办结件数。应办结：办理时限（含批准的延期；"
+                "重办后为新时限）落在统计期内且已届满，或时限未到但已办结的工单；即时办结的工单在受理时即应办结。"
+                "从未派单的工单没有时限，不计入。办结指回访后办结、免回访办结或即时办结。"
+            ),
+            "rate",
+            _completion,
         ),
         Measure(
-            "on_time", _("按时办结率"),
-            _("统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
-              "应办结件数（应办结的含义同办结率）。"),
-            "rate", _on_time,
+            "on_time",
+            _("按时办结率"),
+            _(
+                "统计期内应办结工单中按时办结的比例：已办结且承办单位在办理时限（含批准的延期）内答复的件数 ÷ "
+                "应办结件数（应办结的含义同办结率）。"
+            ),
+            "rate",
+            _on_time,
         ),
         Measure(
-            "overdue", _("超期件数"),
+            "overdue",
+            _("超期件数"),
             _("统计期内应办结的工单中，办理时限已过而承办单位未答复，或答复晚于时限的件数。"),
-            "count", _overdue,
+            "count",
+            _overdue,
         ),
         Measure(
-            "response", _("响应率"),
-            _("统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
-              "派单次数。签收时限未到且尚未签收的派单暂不计入；时限前已被改派或并单的派单不计入。"
-              "（系统未单独记录联系群众的时间，以签收计。）"),
-            "rate", _response,
+            "response",
+            _("响应率"),
+            _(
+                "统计期内每次派单（含改派、下派、退单后重派）中，承办单位在签收时限内签收的比例：按时签收次数 ÷ "
+                "派单次数。签收时限未到且尚未签收的派单暂不计入；时限前已被改派或并单的派单不计入。"
+                "（系统未单独记录联系群众的时间，以签收计。）"
+            ),
+            "rate",
+            _response,
         ),
         Measure(
-            "resolution", _("解决率"),
-            format_lazy("{}{}", _("统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数"
-                                  "（每次回访都计，重办前的回访也计）。"), PARTLY_SOLVED_RULE),
-            "rate", _resolution,
+            "resolution",
+            _("解决率"),
+            format_lazy(
+                "{}{}",
+                _(
+                    "统计期内的回访中，群众表示问题已解决的比例：已解决次数 ÷ 回访次数"
+                    "（每次回访都计，重办前的回访也计）。"
+                ),
+                PARTLY_SOLVED_RULE,
+            ),
+            "rate",
+            _resolution,
         ),
         Measure(
-            "satisfaction", _("满意率"),
-            format_lazy("{}{}", _("统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数"
-                                  "（“未评价”不计入分母）。"), BASICALLY_SATISFIED_RULE),
-            "rate", _satisfaction,
+            "satisfaction",
+            _("满意率"),
+            format_lazy(
+                "{}{}",
+                _("统计期内作出评价的回访中，群众满意的比例：满意次数 ÷ 有评价的回访次数（“未评价”不计入分母）。"),
+                BASICALLY_SATISFIED_RULE,
+            ),
+            "rate",
+            _satisfaction,
         ),
         Measure(
-            "return_rate", _("退单率"),
+            "return_rate",
+            _("退单率"),
             _("统计期内首次派单的工单中，被批准退单（至少一次）的比例：退单工单数 ÷ 派单工单数。"),
-            "rate", _return_rate,
+            "rate",
+            _return_rate,
         ),
         Measure(
-            "first_dispatch_accuracy", _("首次派单准确率"),
+            "first_dispatch_accuracy",
+            _("首次派单准确率"),
             _("1 −（统计期内首次派单的工单中发生过退单或改派的件数 ÷ 派单工单数）；下派给下级单位不算派错。"),
-            "rate", _accuracy,
+            "rate",
+            _accuracy,
         ),
         Measure(
-            "handling_time", _("平均办理时长"),
+            "handling_time",
+            _("平均办理时长"),
             _("统计期内（最终）答复的工单，从首次派单到答复的工作时长（按工作日历，小时）的平均值；挂起时间计入。"),
-            "hours", _handling_time,
+            "hours",
+            _handling_time,
         ),
     ]
 }
@@ -437,15 +503,27 @@ def measure(
     using: str = "default",
 ) -> Figure:
     m = MEASURES[code]
-    c = Context(period or Period(), filters or Filters(), as_of or timezone.now(), config or Config.from_settings(),
-                using)
+    c = Context(
+        period or Period(), filters or Filters(), as_of or timezone.now(), config or Config.from_settings(), using
+    )
     num, den, value = m.compute(c)
     name, definition = str(m.name), str(m.definition)  # in the language of the moment
     if m.kind == "hours":
-        return Figure(m.code, name, definition, m.kind, value, (value or 0) * len(num), len(num),
-                      tuple(num), tuple(num), using)
-    return Figure(m.code, name, definition, m.kind, value, float(len(num)), None if den is None else len(den),
-                  tuple(num), tuple(den or ()), using)
+        return Figure(
+            m.code, name, definition, m.kind, value, (value or 0) * len(num), len(num), tuple(num), tuple(num), using
+        )
+    return Figure(
+        m.code,
+        name,
+        definition,
+        m.kind,
+        value,
+        float(len(num)),
+        None if den is None else len(den),
+        tuple(num),
+        tuple(den or ()),
+        using,
+    )
 
 
 def measures(
@@ -459,11 +537,13 @@ def measures(
 ) -> dict[str, Figure]:
     """Every measure (or the given ones) for one period and filter set, judged at one moment."""
     moment = as_of or timezone.now()
-    return {code: measure(code, period, filters, as_of=moment, config=config, using=using)
-            for code in (codes or MEASURES)}
+    return {
+        code: measure(code, period, filters, as_of=moment, config=config, using=using) for code in (codes or MEASURES)
+    }
 
 
 # --- drill-down as a queryset (for paged lists and exports) ---------------------------------
+
 
 def _in(qs: QuerySet[Any], column: str, using: str) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.using(using).filter(pk__in=qs.values(column))
@@ -483,14 +563,19 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
         done = due.filter(_finished_q(c))
         return done.filter(_on_time_q()) if code == "on_time" else done
     if code == "overdue":
-        return (_due_qs(c).exclude(state=State.ANSWERED).filter(handle_due_at__lte=c.as_of)
-                .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at"))))
+        return (
+            _due_qs(c)
+            .exclude(state=State.ANSWERED)
+            .filter(handle_due_at__lte=c.as_of)
+            .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at")))
+        )
     if code == "response":
         signed = Q(signed_at__isnull=False, signed_at__lte=c.as_of)
         had_chance = Q(sign_due_at__lte=c.as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gte=F("sign_due_at")))
         den = _dispatches(c).filter(signed | had_chance)
-        chosen = den.filter(signed).filter(Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at"))) \
-            if num else den
+        chosen = (
+            den.filter(signed).filter(Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at"))) if num else den
+        )
         return _in(chosen, "order_id", c.using)
     if code in ("resolution", "satisfaction"):
         if code == "resolution":
@@ -510,8 +595,12 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
             return dispatched.filter(return_count__gt=0)
         return dispatched.filter(return_count=0, redispatch_count=0)
     if code == "handling_time":
-        return c.orders().filter(first_dispatched_at__isnull=False, replied_at__isnull=False,
-                                 replied_at__lte=c.as_of).filter(c.period.q("replied_at")).distinct()
+        return (
+            c.orders()
+            .filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)
+            .filter(c.period.q("replied_at"))
+            .distinct()
+        )
     raise KeyError(code)
 
 

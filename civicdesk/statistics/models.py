@@ -26,15 +26,28 @@ DIMS: tuple[str, ...] = GRAINS["full"]
 
 COUNTERS: tuple[str, ...] = (
     # by created day
-    "accepted", "answered", "answered_closed",
+    "accepted",
+    "answered",
+    "answered_closed",
     # by handling-deadline day (the current deadline)
-    "due_closed", "due_on_time", "due_late_reply",
+    "due_closed",
+    "due_on_time",
+    "due_late_reply",
     # by dispatch day, unit = the unit that received the dispatch
-    "disp_on_time", "disp_counted", "disp_total",
+    "disp_on_time",
+    "disp_counted",
+    "disp_total",
     # by callback day
-    "cb_solved", "cb_partly", "cb_unsolved", "cb_satisfied", "cb_basically", "cb_unsatisfied",
+    "cb_solved",
+    "cb_partly",
+    "cb_unsolved",
+    "cb_satisfied",
+    "cb_basically",
+    "cb_unsatisfied",
     # by first-dispatch day
-    "fd_total", "fd_returned", "fd_accurate",
+    "fd_total",
+    "fd_returned",
+    "fd_accurate",
     # by (last) reply day
     "ht_count",
 )
@@ -81,8 +94,10 @@ class DailyRollup(RollupBase):
     class Meta:
         verbose_name = _("日统计汇总")
         verbose_name_plural = _("日统计汇总")
-        indexes = [models.Index(fields=["grain", "day"], name="rollup_grain_day"),
-                   models.Index(fields=["day"], name="rollup_day")]
+        indexes = [
+            models.Index(fields=["grain", "day"], name="rollup_grain_day"),
+            models.Index(fields=["day"], name="rollup_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.grain}"

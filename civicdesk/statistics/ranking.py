@@ -80,8 +80,9 @@ def rank_units(
 ) -> Ranking:
     filters = filters or Filters()
     as_of = as_of or timezone.now()
-    context = Context(period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of,
-                      config or Config.from_settings(), "default")
+    context = Context(
+        period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), "default"
+    )
     volumes: dict[int, int] = {}
     for unit_id in _dispatches(context).values_list("unit_id", flat=True):
         volumes[unit_id] = volumes.get(unit_id, 0) + 1
@@ -109,8 +110,11 @@ def rank_units_rolled(
     if rows is None:
         base = Filters(**{**filters.__dict__, "lead_unit": None})
         rows = figures(days, base, group="unit", codes=[*SCORE_PARTS, "dispatches"], config=config, now=now)
-    volumes = {pk: int(figs["dispatches"].numerator) for pk, figs in rows.items()
-               if pk is not None and figs["dispatches"].numerator}
+    volumes = {
+        pk: int(figs["dispatches"].numerator)
+        for pk, figs in rows.items()
+        if pk is not None and figs["dispatches"].numerator
+    }
     known = rows
 
     def figures_of(unit: OrgUnit) -> dict[str, Any]:

@@ -62,8 +62,14 @@ from civicdesk.statistics.models import (
 from civicdesk.worktime.limits import work_calendar
 
 Key = tuple[Any, ...]
-ORDER_DIMS = {"channel": "channel", "request_type": "request_type", "urgency": "urgency",
-              "category_id": "category_id", "area_id": "area_id", "unit_id": "lead_unit_id"}
+ORDER_DIMS = {
+    "channel": "channel",
+    "request_type": "request_type",
+    "urgency": "urgency",
+    "category_id": "category_id",
+    "area_id": "area_id",
+    "unit_id": "lead_unit_id",
+}
 
 
 def tz() -> ZoneInfo:
@@ -121,40 +127,72 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
     orders = WorkOrder.objects.filter(_live_orders())
     signed = Q(signed_at__isnull=False)
     return [
-        (orders.filter(_in("created_at", spans)), "created_at", "", "lead_unit_id", {
-            "accepted": Count("pk"),
-            "answered": Count("pk", filter=Q(state=State.ANSWERED)),
-            "answered_closed": Count("pk", filter=Q(state=State.ANSWERED, closed_at__isnull=False)),
-        }),
-        (orders.filter(_in("handle_due_at", spans)), "handle_due_at", "", "lead_unit_id", {
-            "due_closed": Count("pk", filter=_FINISHED),
-            "due_on_time": Count("pk", filter=_FINISHED & (Q(state=State.ANSWERED)
-                                                           | Q(replied_at__lte=F("handle_due_at")))),
-            "due_late_reply": Count("pk", filter=~Q(state=State.ANSWERED) & Q(replied_at__gt=F("handle_due_at"))),
-        }),
-        (orders.filter(_in("first_dispatched_at", spans)), "first_dispatched_at", "",
-         "lead_unit_id", {
-            "fd_total": Count("pk"),
-            "fd_returned": Count("pk", filter=Q(return_count__gt=0)),
-            "fd_accurate": Count("pk", filter=Q(return_count=0, redispatch_count=0)),
-        }),
-        (OrderEvent.objects.filter(_live_orders("order__"), _in("at", spans), action="record_callback"),
-         "at", "order__", "order__lead_unit_id", {
-            "cb_solved": Count("pk", filter=Q(data__solved=ReplyResult.SOLVED)),
-            "cb_partly": Count("pk", filter=Q(data__solved=ReplyResult.PARTLY)),
-            "cb_unsolved": Count("pk", filter=Q(data__solved=ReplyResult.UNSOLVED)),
-            "cb_satisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.SATISFIED)),
-            "cb_basically": Count("pk", filter=Q(data__satisfaction=Satisfaction.BASICALLY)),
-            "cb_unsatisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.UNSATISFIED)),
-        }),
-        (Assignment.objects.filter(_live_orders("order__"), _in("dispatched_at", spans), role=AssignmentRole.LEAD),
-         "dispatched_at", "order__", "unit_id", {
-            "disp_on_time": Count("pk", filter=signed & (Q(sign_due_at__isnull=True)
-                                                         | Q(signed_at__lte=F("sign_due_at")))),
-            "disp_counted": Count("pk", filter=signed | Q(ended_at__isnull=False, sign_due_at__isnull=False,
-                                                          ended_at__gte=F("sign_due_at"))),
-            "disp_total": Count("pk"),
-        }),
+        (
+            orders.filter(_in("created_at", spans)),
+            "created_at",
+            "",
+            "lead_unit_id",
+            {
+                "accepted": Count("pk"),
+                "answered": Count("pk", filter=Q(state=State.ANSWERED)),
+                "answered_closed": Count("pk", filter=Q(state=State.ANSWERED, closed_at__isnull=False)),
+            },
+        ),
+        (
+            orders.filter(_in("handle_due_at", spans)),
+            "handle_due_at",
+            "",
+            "lead_unit_id",
+            {
+                "due_closed": Count("pk", filter=_FINISHED),
+                "due_on_time": Count(
+                    "pk", filter=_FINISHED & (Q(state=State.ANSWERED) | Q(replied_at__lte=F("handle_due_at")))
+                ),
+                "due_late_reply": Count("pk", filter=~Q(state=State.ANSWERED) & Q(replied_at__gt=F("handle_due_at"))),
+            },
+        ),
+        (
+            orders.filter(_in("first_dispatched_at", spans)),
+            "first_dispatched_at",
+            "",
+            "lead_unit_id",
+            {
+                "fd_total": Count("pk"),
+                "fd_returned": Count("pk", filter=Q(return_count__gt=0)),
+                "fd_accurate": Count("pk", filter=Q(return_count=0, redispatch_count=0)),
+            },
+        ),
+        (
+            OrderEvent.objects.filter(_live_orders("order__"), _in("at", spans), action="record_callback"),
+            "at",
+            "order__",
+            "order__lead_unit_id",
+            {
+                "cb_solved": Count("pk", filter=Q(data__solved=ReplyResult.SOLVED)),
+                "cb_partly": Count("pk", filter=Q(data__solved=ReplyResult.PARTLY)),
+                "cb_unsolved": Count("pk", filter=Q(data__solved=ReplyResult.UNSOLVED)),
+                "cb_satisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.SATISFIED)),
+                "cb_basically": Count("pk", filter=Q(data__satisfaction=Satisfaction.BASICALLY)),
+                "cb_unsatisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.UNSATISFIED)),
+            },
+        ),
+        (
+            Assignment.objects.filter(_live_orders("order__"), _in("dispatched_at", spans), role=AssignmentRole.LEAD),
+            "dispatched_at",
+            "order__",
+            "unit_id",
+            {
+                "disp_on_time": Count(
+                    "pk", filter=signed & (Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at")))
+                ),
+                "disp_counted": Count(
+                    "pk",
+                    filter=signed
+                    | Q(ended_at__isnull=False, sign_due_at__isnull=False, ended_at__gte=F("sign_due_at")),
+                ),
+                "disp_total": Count("pk"),
+            },
+        ),
     ]
 
 
@@ -171,7 +209,7 @@ def _handling(spans: Spans, topics: bool) -> Iterator[tuple[Key, dict[str, float
         pk, first, replied, *dims = row
         minutes = calendar.working_minutes_between(first, replied)
         key = (local_day(replied), *dims)
-        for suffix in ([(t,) for t in topic_map.get(pk, [])] if topics else [()]):
+        for suffix in [(t,) for t in topic_map.get(pk, [])] if topics else [()]:
             yield key + suffix, {"ht_count": 1, "ht_minutes": minutes}
 
 
@@ -184,18 +222,32 @@ def _pending(spans: Spans) -> list[PendingItem]:
         (PendingKind.UNREPLIED_DUE, due.exclude(state=State.ANSWERED).filter(replied_at__isnull=True)),
     ):
         for pk, moment, *values in qs.values_list("pk", "handle_due_at", *dims):
-            items.append(PendingItem(kind=kind, order_id=pk, day=local_day(moment), moment=moment,
-                                     **dict(zip(DIMS, values, strict=True))))
+            items.append(
+                PendingItem(
+                    kind=kind, order_id=pk, day=local_day(moment), moment=moment, **dict(zip(DIMS, values, strict=True))
+                )
+            )
     unsigned = Assignment.objects.filter(
-        _live_orders("order__"), _in("dispatched_at", spans), role=AssignmentRole.LEAD,
-        signed_at__isnull=True, ended_at__isnull=True, sign_due_at__isnull=False,
+        _live_orders("order__"),
+        _in("dispatched_at", spans),
+        role=AssignmentRole.LEAD,
+        signed_at__isnull=True,
+        ended_at__isnull=True,
+        sign_due_at__isnull=False,
     )
     order_dims = [f"order__{d}" for d in dims[:-1]]
     for order_id, dispatched, moment, *values in unsigned.values_list(
         "order_id", "dispatched_at", "sign_due_at", *order_dims, "unit_id"
     ):
-        items.append(PendingItem(kind=PendingKind.SIGN_DUE, order_id=order_id, day=local_day(dispatched),
-                                 moment=moment, **dict(zip(DIMS, values, strict=True))))
+        items.append(
+            PendingItem(
+                kind=PendingKind.SIGN_DUE,
+                order_id=order_id,
+                day=local_day(dispatched),
+                moment=moment,
+                **dict(zip(DIMS, values, strict=True)),
+            )
+        )
     return items
 
 
@@ -228,9 +280,8 @@ def _grain_rows(rows: dict[Key, dict[str, float]], topics: bool) -> Iterator[tup
             for name, value in counters.items():
                 target[name] += value
         for key, counters in summed.items():
-            full_key: list[Any] = [key[0], *("" if d in ("channel", "request_type", "urgency") else None
-                                            for d in DIMS)]
-            for p, value in zip(positions, key[1:1 + len(positions)], strict=True):
+            full_key: list[Any] = [key[0], *("" if d in ("channel", "request_type", "urgency") else None for d in DIMS)]
+            for p, value in zip(positions, key[1 : 1 + len(positions)], strict=True):
                 full_key[1 + p] = value
             if topics:
                 full_key.append(key[-1])
@@ -241,26 +292,42 @@ def _write(model: type[DailyRollup] | type[TopicDailyRollup], rows: dict[Key, di
     names = ["day", "grain", *DIMS, *COUNTERS, "ht_minutes"] + (["topic_id"] if topics else [])
     tuples = []
     for grain, key, counters in _grain_rows(rows, topics):
-        dims = [(v or "") if i < 3 else v for i, v in enumerate(key[1:1 + len(DIMS)])]
-        tuples.append((key[0], grain, *dims, *(counters[c] for c in COUNTERS), counters["ht_minutes"],
-                       *((key[-1],) if topics else ())))
+        dims = [(v or "") if i < 3 else v for i, v in enumerate(key[1 : 1 + len(DIMS)])]
+        tuples.append(
+            (
+                key[0],
+                grain,
+                *dims,
+                *(counters[c] for c in COUNTERS),
+                counters["ht_minutes"],
+                *((key[-1],) if topics else ()),
+            )
+        )
     if connection.vendor == "postgresql":
         # COPY: a rebuild writes millions of rows.
         columns = ", ".join(f'"{model._meta.get_field(n).column}"' for n in names)  # type: ignore[union-attr]
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
             for row in tuples:
                 copy.write_row(row)
     else:
-        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in tuples],  # type: ignore[misc]
-                                  batch_size=2000)
+        model.objects.bulk_create(
+            [model(**dict(zip(names, row, strict=True))) for row in tuples],  # type: ignore[misc]
+            batch_size=2000,
+        )
     return len(tuples)
 
 
 MONTHLY = "m_"  # prefix of the month grains: the day grains summed per calendar month (day = its 1st)
-MONTH_GRAINS = {"total": (), "attrs": GRAINS["attrs"], "unit": GRAINS["unit"], "category": GRAINS["category"],
-                "area": GRAINS["area"]}
+MONTH_GRAINS = {
+    "total": (),
+    "attrs": GRAINS["attrs"],
+    "unit": GRAINS["unit"],
+    "category": GRAINS["category"],
+    "area": GRAINS["area"],
+}
 
 
 def recompute_range(first: dt.date, last: dt.date, months: bool = True) -> int:
@@ -306,16 +373,25 @@ def recompute_month(month: dt.date) -> int:
     sums = {name: Sum(name) for name in (*COUNTERS, "ht_minutes")}
     written = 0
     plan: list[tuple[Any, dict[str, tuple[str, ...]]]] = [
-        (DailyRollup, MONTH_GRAINS), (TopicDailyRollup, {"topic": ("topic_id",)})]
+        (DailyRollup, MONTH_GRAINS),
+        (TopicDailyRollup, {"topic": ("topic_id",)}),
+    ]
     for model, grains in plan:
         model.objects.filter(day=month, grain__startswith=MONTHLY).delete()
         objs = []
         for grain, dims in grains.items():
-            rows = (model.objects.filter(grain=grain, day__gte=month, day__lt=following)
-                    .values(*dims).order_by().annotate(**sums))
+            rows = (
+                model.objects.filter(grain=grain, day__gte=month, day__lt=following)
+                .values(*dims)
+                .order_by()
+                .annotate(**sums)
+            )
             for row in rows:
-                objs.append(model(day=month, grain=MONTHLY + grain, **{d: row[d] for d in dims},
-                                  **{n: row[n] or 0 for n in sums}))
+                objs.append(
+                    model(
+                        day=month, grain=MONTHLY + grain, **{d: row[d] for d in dims}, **{n: row[n] or 0 for n in sums}
+                    )
+                )
         model.objects.bulk_create(objs, batch_size=2000)
         written += len(objs)
     return written
@@ -383,14 +459,22 @@ def rebuild(chunk_days: int = 31, progress: Any = None) -> int:
     with transaction.atomic():
         state, _created = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
         # The watermark stays below recent events: the next sweeps take them in again (SETTLE).
-        last_event = OrderEvent.objects.filter(at__lt=timezone.now() - SETTLE).order_by("-pk").values_list(
-            "pk", flat=True).first() or 0
+        last_event = (
+            OrderEvent.objects.filter(at__lt=timezone.now() - SETTLE)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0
+        )
         bounds: list[dt.datetime] = []
         for field in ("created_at", "handle_due_at", "first_dispatched_at", "replied_at"):
             present = WorkOrder.objects.filter(**{f"{field}__isnull": False})
             first = present.order_by(field).values_list(field, flat=True)
-            last = WorkOrder.objects.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values_list(
-                field, flat=True)
+            last = (
+                WorkOrder.objects.filter(**{f"{field}__isnull": False})
+                .order_by(f"-{field}")
+                .values_list(field, flat=True)
+            )
             lo, hi = first.first(), last.first()
             if lo is not None and hi is not None:
                 bounds += [lo, hi]
@@ -435,8 +519,11 @@ def run_rollup_sweep() -> int:
             # Never built (a fresh install, or data loaded before this app): build everything once.
             rebuild()
             return WorkOrder.objects.count()
-        events = list(OrderEvent.objects.filter(pk__gt=state.last_event_id).order_by("pk")
-                      .values_list("pk", "order_id", "at")[:20000])
+        events = list(
+            OrderEvent.objects.filter(pk__gt=state.last_event_id)
+            .order_by("pk")
+            .values_list("pk", "order_id", "at")[:20000]
+        )
         if len(events) < 20000:  # everything there was is taken in by the end of this pass
             state.swept_at = now
             state.save(update_fields=["swept_at"])
@@ -463,6 +550,7 @@ def figures_as_of() -> dt.datetime | None:
 
 
 # --- querying ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Days:
@@ -494,8 +582,13 @@ class RolledFigure:
         return display_value(self.kind, self.value)
 
     def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "value": self.value, "numerator": self.numerator,
-                "denominator": self.denominator, "display": self.display()}
+        return {
+            "code": self.code,
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "display": self.display(),
+        }
 
 
 DISPATCHES_DEFINITION = (
@@ -615,8 +708,9 @@ def _figures(s: dict[str, float], p: dict[str, float], config: Config, codes: It
         if den is None:
             result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, float(num), float(num), None)
         else:
-            result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, (num / den) if den else None,
-                                        float(num), den)
+            result[code] = RolledFigure(
+                code, str(m.name), str(m.definition), m.kind, (num / den) if den else None, float(num), den
+            )
     return result
 
 
@@ -632,9 +726,11 @@ def _days_q(days: Days, grain: str, group: str | None) -> Q:
     if head >= tail:
         return whole
     # [first, head) by day, [head, tail) by month, [tail, last] by day.
-    return (Q(grain=grain, day__gte=days.first, day__lt=head)
-            | Q(grain=MONTHLY + grain, day__gte=head, day__lt=tail)
-            | Q(grain=grain, day__gte=tail, day__lte=days.last))
+    return (
+        Q(grain=grain, day__gte=days.first, day__lt=head)
+        | Q(grain=MONTHLY + grain, day__gte=head, day__lt=tail)
+        | Q(grain=grain, day__gte=tail, day__lte=days.last)
+    )
 
 
 def figures(
@@ -666,16 +762,28 @@ def figures(
         grain = next(g for g, dims in GRAINS.items() if needed <= set(dims))
     qs = model.objects.filter(_days_q(days, grain, group)).filter(_filter_q(filters))
     pending = PendingItem.objects.filter(day__gte=days.first, day__lte=days.last, moment__lte=now).filter(
-        _filter_q(filters))
+        _filter_q(filters)
+    )
     if topic:
         through = WorkOrder.topics.through
         if filters.topic is not None:
             qs = qs.filter(topic_id=filters.topic.pk)  # type: ignore[misc]
-            pending = pending.filter(order_id__in=through.objects.filter(topic_id=filters.topic.pk)
-                                     .values("workorder_id"))
-    column = {"day": "day", "week": "day", "month": "day", "channel": "channel", "request_type": "request_type",
-              "urgency": "urgency", "category": "category_id", "area": "area_id", "unit": "unit_id",
-              "topic": "topic_id", None: None}[group]
+            pending = pending.filter(
+                order_id__in=through.objects.filter(topic_id=filters.topic.pk).values("workorder_id")
+            )
+    column = {
+        "day": "day",
+        "week": "day",
+        "month": "day",
+        "channel": "channel",
+        "request_type": "request_type",
+        "urgency": "urgency",
+        "category": "category_id",
+        "area": "area_id",
+        "unit": "unit_id",
+        "topic": "topic_id",
+        None: None,
+    }[group]
     sums = {name: Sum(name) for name in (*COUNTERS, "ht_minutes")}
     mapper: dict[int, int] | None = None
     if group in ("category", "area"):
@@ -700,7 +808,8 @@ def figures(
     if group == "topic":
         through = WorkOrder.topics.through
         pairs = through.objects.filter(workorder_id__in=pending.values("order_id")).values_list(
-            "workorder_id", "topic_id")
+            "workorder_id", "topic_id"
+        )
         topics_of: dict[int, list[int]] = defaultdict(list)
         for order_id, topic_id in pairs:
             topics_of[order_id].append(topic_id)
@@ -728,12 +837,18 @@ def total(days: Days, filters: Filters | None = None, **kwargs: Any) -> dict[str
 
 
 def first_dispatch_accuracy(
-    days: Days, by: str = "category", *, level: int | None = None, filters: Filters | None = None,
+    days: Days,
+    by: str = "category",
+    *,
+    level: int | None = None,
+    filters: Filters | None = None,
 ) -> dict[int | None, RolledFigure]:
     """首次派单准确率 per category (by="category", the node at `level`, default the leaf
     level 3) or per lead unit (by="unit", each unit itself), from the rollups; the key is
     the category or unit id (None: orders without one)."""
     rows = figures(days, filters, group=by, level=level or 3, codes=["first_dispatch_accuracy"])
-    return {key: figs["first_dispatch_accuracy"] for key, figs in rows.items()
-            if figs["first_dispatch_accuracy"].denominator}
-
+    return {
+        key: figs["first_dispatch_accuracy"]
+        for key, figs in rows.items()
+        if figs["first_dispatch_accuracy"].denominator
+    }

@@ -42,13 +42,20 @@ def _require(request: HttpRequest) -> User:
 
 def _choices() -> dict[str, Any]:
     return {
-        "channels": Channel.choices, "types": RequestType.choices, "urgencies": Urgency.choices,
+        "channels": Channel.choices,
+        "types": RequestType.choices,
+        "urgencies": Urgency.choices,
         "categories": Category.objects.order_by("code").values_list("pk", "name", "level"),
         "areas": Area.objects.order_by("code").values_list("pk", "name", "level"),
         "units": OrgUnit.objects.filter(active=True).order_by("path").values_list("pk", "name"),
         "topics": Topic.objects.order_by("name").values_list("pk", "name"),
-        "periods": [("day", _("日")), ("week", _("周")), ("month", _("月")), ("year", _("年")),
-                    ("custom", _("自定义"))],
+        "periods": [
+            ("day", _("日")),
+            ("week", _("周")),
+            ("month", _("月")),
+            ("year", _("年")),
+            ("custom", _("自定义")),
+        ],
     }
 
 
@@ -63,9 +70,14 @@ def _query(request: HttpRequest) -> tuple[data.Query | None, dict[str, str]]:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     _require(request)
     q, errors = _query(request)
-    context = {**_choices(), "q": q, "errors": errors, "chosen": request.GET,
-               "api": reverse("statistics:dashboard_json") + ("?" + request.GET.urlencode() if request.GET else ""),
-               "definitions": data.definitions()}
+    context = {
+        **_choices(),
+        "q": q,
+        "errors": errors,
+        "chosen": request.GET,
+        "api": reverse("statistics:dashboard_json") + ("?" + request.GET.urlencode() if request.GET else ""),
+        "definitions": data.definitions(),
+    }
     return render(request, "statistics/dashboard.html", context, status=400 if errors else 200)
 
 
@@ -100,8 +112,12 @@ def _drill_url(q: data.Query, code: str, part: str = "numerator", extra: dict[st
 
 def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[WorkOrder]:
     behind = drill(code, Period(q.days.start, q.days.end), q.filters, part=part)  # type: ignore[arg-type]
-    return (visible_orders(user).filter(pk__in=behind.values("pk"))
-            .select_related("category", "lead_unit", "area").order_by("-created_at", "-pk"))
+    return (
+        visible_orders(user)
+        .filter(pk__in=behind.values("pk"))
+        .select_related("category", "lead_unit", "area")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def _drill_args(request: HttpRequest) -> tuple[data.Query, str, str]:
@@ -120,10 +136,18 @@ def drill_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(orders, PAGE).get_page(request.GET.get("page"))
     m = MEASURES[code]
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
-    return render(request, "statistics/drill.html", {
-        "measure": m, "part": part, "q": q, "page": page, "params": urlencode(params),
-        "export_url": reverse("statistics:export_orders") + "?" + urlencode(params),
-    })
+    return render(
+        request,
+        "statistics/drill.html",
+        {
+            "measure": m,
+            "part": part,
+            "q": q,
+            "page": page,
+            "params": urlencode(params),
+            "export_url": reverse("statistics:export_orders") + "?" + urlencode(params),
+        },
+    )
 
 
 @login_required
@@ -136,13 +160,24 @@ def topic_page(request: HttpRequest) -> HttpResponse:
     if q is not None and q.filters.topic is not None:
         summary = topic_sentence(q.filters.topic, Period(q.days.start, q.days.end), q.filters)
     rows = data.overview(q) if q is not None and q.filters.topic is not None else None
-    return render(request, "statistics/topic.html", {
-        **_choices(), "q": q, "errors": errors, "chosen": request.GET, "summary": summary, "figures": rows,
-        "drill": {code: _drill_url(q, code) for code in data.OVERVIEW} if q and q.filters.topic else {},
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "statistics/topic.html",
+        {
+            **_choices(),
+            "q": q,
+            "errors": errors,
+            "chosen": request.GET,
+            "summary": summary,
+            "figures": rows,
+            "drill": {code: _drill_url(q, code) for code in data.OVERVIEW} if q and q.filters.topic else {},
+        },
+        status=400 if errors else 200,
+    )
 
 
 # --- exports -------------------------------------------------------------------------------
+
 
 @login_required
 def export_table(request: HttpRequest) -> HttpResponse:
@@ -152,8 +187,16 @@ def export_table(request: HttpRequest) -> HttpResponse:
     _require(request)
     q, _errors = _query(request)
     table = request.GET.get("table", "")
-    if q is None or table not in ("overview", "trend", "by_category", "by_area", "by_topic", "ranking",
-                                  "overdue_by_unit", "area_heat"):
+    if q is None or table not in (
+        "overview",
+        "trend",
+        "by_category",
+        "by_area",
+        "by_topic",
+        "ranking",
+        "overdue_by_unit",
+        "area_heat",
+    ):
         raise Http404(_("没有这张表。"))
     content, filename = table_workbook(q, table)
     return _xlsx(content, filename)
@@ -188,8 +231,7 @@ def export_orders(request: HttpRequest) -> HttpResponse:
 @login_required
 def exports(request: HttpRequest) -> HttpResponse:
     user = _require(request)
-    return render(request, "statistics/exports.html",
-                  {"exports": Export.objects.filter(requested_by=user)[:50]})
+    return render(request, "statistics/exports.html", {"exports": Export.objects.filter(requested_by=user)[:50]})
 
 
 @login_required
@@ -200,11 +242,15 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = Export.objects.filter(pk=pk, requested_by=user, status=ExportStatus.READY).first()
     if export is None or not export.file:
         raise Http404(_("没有这个导出文件。"))
-    return protected_file(export.file, filename=file_name(export.title),
-                          content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return protected_file(
+        export.file,
+        filename=file_name(export.title),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 # --- briefings -----------------------------------------------------------------------------
+
 
 @login_required
 def briefings(request: HttpRequest) -> HttpResponse:

@@ -312,8 +312,10 @@ def fit_calibration(
         result = minimize_scalar(lambda la: loss_of(float(np.exp(la)), 0.0), bounds=(-3.0, 5.0), method="bounded")
         return float(np.exp(result.x)), 0.0
     found = minimize(
-        lambda v: loss_of(float(np.exp(v[0])), float(v[1])), x0=np.array([0.0, 0.0]),
-        bounds=[(-3.0, 5.0), (0.0, 10.0)], method="L-BFGS-B",
+        lambda v: loss_of(float(np.exp(v[0])), float(v[1])),
+        x0=np.array([0.0, 0.0]),
+        bounds=[(-3.0, 5.0), (0.0, 10.0)],
+        method="L-BFGS-B",
     )
     return float(np.exp(found.x[0])), float(found.x[1])
 
@@ -743,9 +745,7 @@ def reliability(
     ece = 0.0
     for b in range(bins):
         low, high = b / bins, (b + 1) / bins
-        members = [
-            i for i, c in enumerate(confidences) if low <= c < high or (b == bins - 1 and c >= high)
-        ]
+        members = [i for i, c in enumerate(confidences) if low <= c < high or (b == bins - 1 and c >= high)]
         if not members:
             table.append(ReliabilityBin(low, high, 0, 0.0, 0.0))
             continue

@@ -17,18 +17,27 @@ class CalendarDayAdmin(admin.ModelAdmin):
     # Through the shared path, like the calendar page: open orders' deadlines follow.
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: object, change: bool) -> None:
         old = CalendarDay.objects.filter(pk=obj.pk).values_list("day", flat=True).first() if obj.pk else None
-        change_days({obj.day: (obj.is_workday, obj.note)}, remove=[old] if old and old != obj.day else [],
-                    actor=current_user(request), reason=_("工作日历调整：%(day)s") % {"day": obj})
+        change_days(
+            {obj.day: (obj.is_workday, obj.note)},
+            remove=[old] if old and old != obj.day else [],
+            actor=current_user(request),
+            reason=_("工作日历调整：%(day)s") % {"day": obj},
+        )
         obj.pk = CalendarDay.objects.get(day=obj.day).pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        change_days({}, remove=[obj.day], actor=current_user(request),
-                    reason=_("工作日历调整：删除 %(day)s") % {"day": obj})
+        change_days(
+            {}, remove=[obj.day], actor=current_user(request), reason=_("工作日历调整：删除 %(day)s") % {"day": obj}
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         days = list(queryset.values_list("day", flat=True))
-        change_days({}, remove=days, actor=current_user(request),
-                    reason=_("工作日历调整：删除 %(day)s") % {"day": "、".join(f"{d:%Y-%m-%d}" for d in days)})
+        change_days(
+            {},
+            remove=days,
+            actor=current_user(request),
+            reason=_("工作日历调整：删除 %(day)s") % {"day": "、".join(f"{d:%Y-%m-%d}" for d in days)},
+        )
 
 
 @admin.register(YearSchedule)

@@ -128,7 +128,8 @@ def run_duty_coverage() -> int:
     hubs = list(OrgUnit.objects.filter(is_hub=True, active=True).order_by("path"))
     rows = [
         DutyGapNotice(day=gap.day, unit=unit, noticed_at=timezone.now())
-        for gap in coverage_gaps(hubs) for unit in gap.units
+        for gap in coverage_gaps(hubs)
+        for unit in gap.units
     ]
     if not rows:
         return 0

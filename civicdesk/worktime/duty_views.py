@@ -113,8 +113,10 @@ def _chosen(rights: RosterRights, value: str | None) -> OrgUnit:
 
 def _people(unit: OrgUnit) -> Any:
     """Who may be put on duty for a unit: its own staff and its sub-units' (as the form checks)."""
-    return User.objects.filter(is_active=True, memberships__unit__path__startswith=unit.path).distinct().order_by(
-        "display_name", "username"
+    return (
+        User.objects.filter(is_active=True, memberships__unit__path__startswith=unit.path)
+        .distinct()
+        .order_by("display_name", "username")
     )
 
 
@@ -140,14 +142,16 @@ def _weeks(unit: OrgUnit, first: date, today: date) -> list[list[dict[str, Any]]
         days = []
         for d in range(7):
             day = first + timedelta(days=7 * w + d)
-            days.append({
-                "day": day,
-                "workday": calendar.is_workday(day),
-                "past": day < today,
-                "today": day == today,
-                "shifts": [s for s in shifts if s.day == day],
-                "missing": missing.get(day, []),
-            })
+            days.append(
+                {
+                    "day": day,
+                    "workday": calendar.is_workday(day),
+                    "past": day < today,
+                    "today": day == today,
+                    "shifts": [s for s in shifts if s.day == day],
+                    "missing": missing.get(day, []),
+                }
+            )
         weeks.append(days)
     return weeks
 
@@ -173,8 +177,9 @@ def roster(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已添加值班：%(shift)s") % {"shift": shift})
                 return redirect(roster_url(unit, first))
         else:
-            form = DutyShiftForm(initial={"day": source.get("day") or None, "unit": unit.pk}, units=scope,
-                                 people=_people(unit))
+            form = DutyShiftForm(
+                initial={"day": source.get("day") or None, "unit": unit.pk}, units=scope, people=_people(unit)
+            )
         form.fields["unit"].widget = form.fields["unit"].hidden_widget()
     elif request.method == "POST":
         raise PermissionDenied(_("只有管理员和本单位负责人可以排班。"))
@@ -222,9 +227,11 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
             else:
                 copied += 1
     if copied or skipped:
-        messages.success(request, _(
-            "已从上周复制 %(copied)s 条值班，跳过 %(skipped)s 条（已排、已过去或本周该天是工作日）。"
-        ) % {"copied": copied, "skipped": skipped})
+        messages.success(
+            request,
+            _("已从上周复制 %(copied)s 条值班，跳过 %(skipped)s 条（已排、已过去或本周该天是工作日）。")
+            % {"copied": copied, "skipped": skipped},
+        )
     else:
         messages.warning(request, _("上周没有值班安排可复制。"))
     # Back to the weeks that were on the screen.

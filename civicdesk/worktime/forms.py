@@ -43,8 +43,11 @@ class TimeLimitPolicyForm(CountedLimits, forms.ModelForm):
     class Meta:
         model = TimeLimitPolicy
         fields = ["stage", "request_type", "urgency", "category", "enterprise", "amount", "unit"]
-        labels = {"request_type": _("诉求类型（空为所有类型）"), "urgency": _("紧急程度（空为所有）"),
-                  "enterprise": _("仅用于涉企诉求（有关联企业的工单）")}
+        labels = {
+            "request_type": _("诉求类型（空为所有类型）"),
+            "urgency": _("紧急程度（空为所有）"),
+            "enterprise": _("仅用于涉企诉求（有关联企业的工单）"),
+        }
         error_messages = {
             "stage": {"required": _("请选择环节。")},
             "amount": {"required": _("请填写时长。"), "invalid": _("请填写数字，如 2 或 0.5。")},
@@ -106,8 +109,11 @@ class CalendarDayForm(CountedLimits, forms.ModelForm):
         labels = {"note": _("说明")}
         help_texts = {"note": _("例如“春节”“国庆节调休上班”，会显示在日历上。")}
         error_messages = {
-            "day": {"required": _("请填写日期。"), "invalid": _("请填写有效的日期，如 2027-01-01。"),
-                    "unique": _("这一天已有调整记录，请直接修改那一条。")},
+            "day": {
+                "required": _("请填写日期。"),
+                "invalid": _("请填写有效的日期，如 2027-01-01。"),
+                "unique": _("这一天已有调整记录，请直接修改那一条。"),
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -187,11 +193,16 @@ class ScheduleImportForm(CountedLimits, forms.Form):
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
-        label=_("通知正文"), required=False, max_length=20000,
+        label=_("通知正文"),
+        required=False,
+        max_length=20000,
         widget=forms.Textarea(
             # The notice is published in Chinese, whatever the page's language.
-            attrs={"rows": 12, "lang": "zh-hans",
-                   "placeholder": _("国务院办公厅关于X年部分节假日安排的通知……一、元旦：……")}
+            attrs={
+                "rows": 12,
+                "lang": "zh-hans",
+                "placeholder": _("国务院办公厅关于X年部分节假日安排的通知……一、元旦：……"),
+            }
         ),
         help_text=_("从中国政府网复制整篇通知粘贴即可；也可粘贴表格的 CSV 文本。"),
     )

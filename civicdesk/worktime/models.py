@@ -59,13 +59,9 @@ class TimeLimitPolicy(models.Model):
     specific matching row wins (see civicdesk.worktime.limits)."""
 
     stage = models.CharField(_("环节"), max_length=20, choices=Stage.choices)
-    request_type = models.CharField(
-        _("诉求类型"), max_length=20, choices=RequestType.choices, blank=True
-    )
+    request_type = models.CharField(_("诉求类型"), max_length=20, choices=RequestType.choices, blank=True)
     urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices, blank=True)
-    category = models.ForeignKey(
-        Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE
-    )
+    category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE)
     # 涉企诉求: a row with this set applies only to orders with an enterprise, and beats
     # the same row without it.
     enterprise = models.BooleanField(_("仅涉企诉求"), default=False)
@@ -79,7 +75,11 @@ class TimeLimitPolicy(models.Model):
         verbose_name_plural = _("时限规则")
         constraints = [
             models.UniqueConstraint(
-                "stage", "request_type", "urgency", Coalesce("category", 0), "enterprise",
+                "stage",
+                "request_type",
+                "urgency",
+                Coalesce("category", 0),
+                "enterprise",
                 name="time_limit_unique_scope",
             )
         ]
@@ -89,7 +89,9 @@ class TimeLimitPolicy(models.Model):
             str(x)
             for x in (
                 _("涉企") if self.enterprise else "",
-                self.get_request_type_display(), self.get_urgency_display(), self.category,
+                self.get_request_type_display(),
+                self.get_urgency_display(),
+                self.category,
             )
             if x
         )

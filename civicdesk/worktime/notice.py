@@ -118,8 +118,13 @@ def _sentences(normal: str, original: str, start: int = 0, end: int | None = Non
 
 
 _WEEKDAY_LABELS = (
-    gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
-    gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日"),
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
 )
 
 
@@ -168,8 +173,13 @@ class _Reader:
         self._check_weekday(start, g["anote"], sentence)
         if g["bd"] is None:
             return [start]
-        end = self._date(g["by"], g["bm"] or str(start.month), g["bd"],
-                         start.year + 1 if crossing and not g["by"] else start.year, sentence)
+        end = self._date(
+            g["by"],
+            g["bm"] or str(start.month),
+            g["bd"],
+            start.year + 1 if crossing and not g["by"] else start.year,
+            sentence,
+        )
         if end is None:
             return []
         self._check_weekday(end, g["bnote"], sentence)
@@ -221,7 +231,7 @@ def _groups(sentence: str) -> list[tuple[list[re.Match[str]], str]]:
     current: list[re.Match[str]] = []
     for i, match in enumerate(matches):
         current.append(match)
-        following = sentence[match.end(): matches[i + 1].start() if i + 1 < len(matches) else len(sentence)]
+        following = sentence[match.end() : matches[i + 1].start() if i + 1 < len(matches) else len(sentence)]
         if i + 1 < len(matches) and _LIST_SEPARATOR.match(following):
             continue
         groups.append((current, following))
@@ -236,9 +246,7 @@ def parse_notice(text: str, year: int) -> Schedule:
     normal = _normal(text)
     named = _NOTICE_YEAR.search(normal)
     if named and int(named.group(1)) != year:
-        reader.problem(
-            _("这是 %(named)s 年的通知，您选择的是 %(year)s 年。") % {"named": named.group(1), "year": year}
-        )
+        reader.problem(_("这是 %(named)s 年的通知，您选择的是 %(year)s 年。") % {"named": named.group(1), "year": year})
     items = list(_ITEM.finditer(normal))
     sections: list[tuple[str, int, int]] = []
     for i, item in enumerate(items):
@@ -267,7 +275,7 @@ def _read_sentence(reader: _Reader, section: str, sentence: str, shown: str) -> 
     for group, following in _groups(sentence):
         first = group[0]
         mentions_date = True
-        before = sentence[max(0, first.start() - 1): first.start()]
+        before = sentence[max(0, first.start() - 1) : first.start()]
         # A date in brackets is a remark ("安排职工在除夕（2月9日）休息"); "2月3日起正常上班"
         # is the end of a holiday, not an adjusted working day.
         if before == "(" or following.lstrip().startswith("起"):
@@ -298,7 +306,7 @@ def _read_sentence(reader: _Reader, section: str, sentence: str, shown: str) -> 
 
 
 def _extend(reader: _Reader, sentence: str, found: re.Match[str]) -> None:
-    """"延长春节假期至2月2日": the days after that holiday's last day up to the date become
+    """ "延长春节假期至2月2日": the days after that holiday's last day up to the date become
     holidays, and its adjusted working days among them are called off."""
     name = found.group("name")
     year = int(found.group("y")) if found.group("y") else reader.year

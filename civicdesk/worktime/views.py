@@ -96,8 +96,12 @@ def limit_new(request: HttpRequest) -> HttpResponse:
             current = resolve_limit(stage, request_type or RequestType.COMPLAINT, urgency or Urgency.NORMAL, None)
             initial.update(amount=current.amount, unit=current.unit.value)
         form = TimeLimitPolicyForm(initial=initial)
-    return render(request, "worktime/limit_form.html", {"form": form, "title": _("添加时限规则")},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "worktime/limit_form.html",
+        {"form": form, "title": _("添加时限规则")},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @admin_required
@@ -111,8 +115,12 @@ def limit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("worktime:limits") + "?stage=" + policy.stage)
     else:
         form = TimeLimitPolicyForm(instance=policy)
-    return render(request, "worktime/limit_form.html", {"form": form, "title": _("修改时限规则"), "policy": policy},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "worktime/limit_form.html",
+        {"form": form, "title": _("修改时限规则"), "policy": policy},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @admin_required
@@ -230,8 +238,12 @@ def _save_day(request: HttpRequest, form: CalendarDayForm, moved_from: date | No
     day: date = form.cleaned_data["day"]
     entry = CalendarDay(day=day, is_workday=form.cleaned_data["is_workday"], note=form.cleaned_data["note"])
     remove = [moved_from] if moved_from is not None and moved_from != day else []
-    change_days({day: (entry.is_workday, entry.note)}, remove=remove, actor=current_user(request),
-                reason=_("工作日历调整：%(day)s") % {"day": entry})
+    change_days(
+        {day: (entry.is_workday, entry.note)},
+        remove=remove,
+        actor=current_user(request),
+        reason=_("工作日历调整：%(day)s") % {"day": entry},
+    )
     return CalendarDay.objects.get(day=day)
 
 
@@ -266,8 +278,9 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("worktime:calendar") + f"?month={day.day:%Y-%m}&year={day.day.year}")
     else:
         form = CalendarDayForm(instance=entry)
-    return render(request, "worktime/calendar_form.html", {"form": form, "entry": entry},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request, "worktime/calendar_form.html", {"form": form, "entry": entry}, status=400 if form.is_bound else 200
+    )
 
 
 @admin_required
@@ -275,8 +288,7 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(CalendarDay, pk=pk)
     text, day = str(entry), entry.day
-    change_days({}, remove=[day], actor=current_user(request),
-                reason=_("工作日历调整：删除 %(day)s") % {"day": text})
+    change_days({}, remove=[day], actor=current_user(request), reason=_("工作日历调整：删除 %(day)s") % {"day": text})
     messages.success(request, _("已删除日历调整：%(day)s（恢复按国务院安排）") % {"day": text})
     return redirect(reverse("worktime:calendar") + f"?month={day:%Y-%m}&year={day.year}")
 
@@ -325,15 +337,19 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
             reason=reason,
             year=(year, source, text),
         )
-        messages.success(request, _(
-            "已录入 %(year)s 年节假日安排：%(rest)s 个放假日，%(work)s 个调休上班日；"
-            "%(orders)s 件在办工单的时限已随之调整。"
-        ) % {
-            "year": year,
-            "rest": sum(1 for d in chosen if not d.is_workday),
-            "work": sum(1 for d in chosen if d.is_workday),
-            "orders": change.orders_moved,
-        })
+        messages.success(
+            request,
+            _(
+                "已录入 %(year)s 年节假日安排：%(rest)s 个放假日，%(work)s 个调休上班日；"
+                "%(orders)s 件在办工单的时限已随之调整。"
+            )
+            % {
+                "year": year,
+                "rest": sum(1 for d in chosen if not d.is_workday),
+                "work": sum(1 for d in chosen if d.is_workday),
+                "orders": change.orders_moved,
+            },
+        )
         return redirect(reverse("worktime:calendar") + f"?month={year}-01&year={year}")
     current = work_calendar()
     entered = {d.day: d for d in CalendarDay.objects.filter(day__in=[d.day for d in schedule.days])}

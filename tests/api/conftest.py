@@ -31,8 +31,12 @@ class Caller:
         return self.http.get(BASE + path, params or {}, headers=self._auth(headers))
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        return self.http.post(BASE + path, json.dumps(body if body is not None else {}),
-                              content_type="application/json", headers=self._auth(headers))
+        return self.http.post(
+            BASE + path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers=self._auth(headers),
+        )
 
     def create(self, body: dict[str, Any], key: str | None = None) -> Any:
         return self.post("/orders", body, headers={"Idempotency-Key": key or str(uuid.uuid4())})

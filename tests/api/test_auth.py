@@ -27,9 +27,15 @@ def test_no_token_is_401(w, client):
     _unauthorized(client.get(URL))
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer nonsense", "Bearer cd_000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "Token abc", "Bearer ",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer nonsense",
+        "Bearer cd_000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "Token abc",
+        "Bearer ",
+    ],
+)
 def test_bad_token_is_401(w, client, header):
     _unauthorized(client.get(URL, headers={"Authorization": header}))
 

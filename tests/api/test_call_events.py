@@ -122,11 +122,20 @@ def test_an_order_from_the_screen_pop_links_to_its_call(w: World, as_user: Calla
     assert pop.status_code == 302
     form = page.get(pop["Location"]).content.decode()
     assert 'name="call_id"' in form and 'value="pbx-42"' in form
-    response = page.post("/intake/new", {
-        "citizen_phone": PHONE, "channel": "phone", "request_type": "complaint", "urgency": "normal",
-        "title": "路灯不亮", "content": "人民路路灯不亮一周。", "wants_reply": "on", "call_id": "pbx-42",
-        "intent": "send_to_hub",
-    })
+    response = page.post(
+        "/intake/new",
+        {
+            "citizen_phone": PHONE,
+            "channel": "phone",
+            "request_type": "complaint",
+            "urgency": "normal",
+            "title": "路灯不亮",
+            "content": "人民路路灯不亮一周。",
+            "wants_reply": "on",
+            "call_id": "pbx-42",
+            "intent": "send_to_hub",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     order = WorkOrder.objects.get()
     assert Call.objects.get(call_id="pbx-42").order == order

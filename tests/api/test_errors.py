@@ -32,8 +32,12 @@ def test_wrong_method_is_json_405(w, as_user):
 
 def test_broken_json_is_400(w, as_user):
     caller = as_user(w.operator)
-    response = caller.http.post("/api/v1/orders", "{not json", content_type="application/json",
-                                headers={"Authorization": f"Bearer {caller.token}", "Idempotency-Key": "x"})
+    response = caller.http.post(
+        "/api/v1/orders",
+        "{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {caller.token}", "Idempotency-Key": "x"},
+    )
     assert _json_error(response, 400)["code"] == "bad_request"
 
 

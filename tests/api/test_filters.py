@@ -30,8 +30,9 @@ def test_filters(w, as_user):
 
 def test_time_filters(w, as_user):
     old = w.new_order()
-    WorkOrder.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10),
-                                               updated_at=timezone.now() - timedelta(days=10))
+    WorkOrder.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=10), updated_at=timezone.now() - timedelta(days=10)
+    )
     recent = w.new_order()
     hub = as_user(w.dispatcher)
     cut = (timezone.now() - timedelta(days=1)).isoformat()

@@ -77,8 +77,10 @@ def test_upstream_duplicate_is_refused(w, as_user):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_retries_make_one_order(monkeypatch):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite runs IMMEDIATE transactions one at a time, so the two "
-                    "requests can never overlap inside the database and the race is not exercised")
+        pytest.skip(
+            "needs PostgreSQL: SQLite runs IMMEDIATE transactions one at a time, so the two "
+            "requests can never overlap inside the database and the race is not exercised"
+        )
     w = build_world()
     _record, token = create_token(w.operator, "sys")
     real_create = api_module.actions.create_order
@@ -96,7 +98,9 @@ def test_two_concurrent_retries_make_one_order(monkeypatch):
         try:
             barrier.wait()
             response = Client().post(
-                "/api/v1/orders", order_body(), content_type="application/json",
+                "/api/v1/orders",
+                order_body(),
+                content_type="application/json",
                 headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "race-1"},
             )
             results[index] = (response.status_code, response.json())

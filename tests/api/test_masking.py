@@ -14,7 +14,11 @@ def _contact(caller, number):
 def test_hub_staff_see_the_full_contact(w, as_user):
     order = w.dispatched()
     assert _contact(as_user(w.dispatcher), order.number) == {
-        "name": "王先生", "phone": "13800001234", "masked": False, "hidden": False}
+        "name": "王先生",
+        "phone": "13800001234",
+        "masked": False,
+        "hidden": False,
+    }
 
 
 def test_units_see_a_masked_phone(w, as_user):

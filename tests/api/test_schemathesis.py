@@ -52,8 +52,7 @@ def _keep_test_connection():
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error(case, w, _keep_test_connection, _report):
     operation_id = case.operation.definition.raw.get("operationId", "")
     action = operation_id.removeprefix("action_") if operation_id.startswith("action_") else None
@@ -74,4 +73,3 @@ def test_no_server_error(case, w, _keep_test_connection, _report):
     response = case.call(headers={"Authorization": f"Bearer {_state['token']}"})
     EXAMPLES[operation_id] = EXAMPLES.get(operation_id, 0) + 1
     case.validate_response(response, checks=CHECKS)
-

@@ -74,9 +74,15 @@ UNEXPLAINED: set[tuple[str, str]] = {
     ("civicdesk/statistics/briefings.py", "from reportlab.lib.styles import ParagraphStyle"),
     ("civicdesk/statistics/briefings.py", "from reportlab.pdfbase import pdfmetrics"),
     ("civicdesk/statistics/briefings.py", "from reportlab.pdfbase.cidfonts import UnicodeCIDFont"),
-    ("civicdesk/statistics/briefings.py", "from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle"),  # noqa: E501
+    (
+        "civicdesk/statistics/briefings.py",
+        "from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle",
+    ),
     ("civicdesk/statistics/views.py", "from civicdesk.statistics.briefings import render_html"),
-    ("civicdesk/statistics/views.py", "from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook"),  # noqa: E501
+    (
+        "civicdesk/statistics/views.py",
+        "from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook",
+    ),
     ("civicdesk/statistics/views.py", "from civicdesk.statistics.exports import file_name"),
 }
 
@@ -187,8 +193,9 @@ def _explained(lines: list[str], line: int) -> bool:
 def _is_import_line(text: str) -> bool:
     stripped = text.strip()
     # An import, or a line of a parenthesised import list.
-    return stripped.startswith(("import ", "from ")) or (bool(stripped) and stripped.endswith((",", "(", ")"))
-                                                         and not stripped.startswith("#") and " = " not in stripped)
+    return stripped.startswith(("import ", "from ")) or (
+        bool(stripped) and stripped.endswith((",", "(", ")")) and not stripped.startswith("#") and " = " not in stripped
+    )
 
 
 def test_the_unexplained_imports_listed_still_exist() -> None:

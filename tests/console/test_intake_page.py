@@ -61,7 +61,10 @@ def test_it_sends_an_order_to_the_hub_with_the_operator_as_owner(w: World) -> No
     assert order.state == State.PENDING_DISPATCH
     assert order.owner == w.operator
     assert (order.title, order.citizen_phone, order.area, order.category) == (
-        "北山社区路灯不亮", "13912345678", w.area_village, w.cat_potholes,
+        "北山社区路灯不亮",
+        "13912345678",
+        w.area_village,
+        w.cat_potholes,
     )
     html = text(response)
     assert order.number in html and "待派单" in html
@@ -110,8 +113,12 @@ def test_it_keeps_everything_typed_when_the_title_is_missing(w: World) -> None:
     assert field_errors(html, "id_title")
     assert not field_errors(html, "id_content")
     _assert_kept(
-        html, w, id_citizen_phone='value="13912345678"', id_citizen_name='value="刘女士"',
-        id_content="北山社区三号楼前路灯连续一周不亮", id_address='value="崖头街道北山社区三号楼"',
+        html,
+        w,
+        id_citizen_phone='value="13912345678"',
+        id_citizen_name='value="刘女士"',
+        id_content="北山社区三号楼前路灯连续一周不亮",
+        id_address='value="崖头街道北山社区三号楼"',
     )
     assert re.search(rf'<option value="{w.area_village.pk}" selected>', field_block(html, "id_area"))
     assert re.search(rf'<option value="{w.cat_potholes.pk}" selected>', field_block(html, "id_category"))
@@ -137,9 +144,7 @@ def test_it_asks_for_the_answer_when_closing_on_the_call(w: World) -> None:
 
 
 def test_it_asks_for_the_unit_when_dispatching(w: World) -> None:
-    response = client_for(w.operator).post(
-        "/intake/new", typed(w, intent="dispatch", answer="顺便记下的答复草稿")
-    )
+    response = client_for(w.operator).post("/intake/new", typed(w, intent="dispatch", answer="顺便记下的答复草稿"))
     assert response.status_code == 400
     html = text(response)
     assert any("派单单位" in e for e in field_errors(html, "id_lead_unit"))
@@ -202,9 +207,7 @@ def test_it_lists_similar_open_orders_from_the_same_caller(w: World) -> None:
     open_one = w.dispatched(citizen_phone="13912345678", title="三号楼路灯不亮")
     closed_one = w.closed(citizen_phone="13912345678", title="去年的下水道")
     stranger = w.dispatched(citizen_phone="13700000000", title="别处的路灯")
-    html = text(
-        client_for(w.operator).post("/intake/suggest", {"title": "路灯", "citizen_phone": "13912345678"})
-    )
+    html = text(client_for(w.operator).post("/intake/suggest", {"title": "路灯", "citizen_phone": "13912345678"}))
     similar = html[html.index('id="similar-orders"') : html.index('id="caller-history"')]
     assert order_numbers(similar) == [open_one.number]
     history = html[html.index('id="caller-history"') :]

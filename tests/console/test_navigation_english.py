@@ -19,8 +19,17 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def test_every_role_sees_its_menu_in_english(w: World) -> None:
     liaison = w.person("liaison", "驻企员小林", (w.hub, Role.LIAISON))
-    people = [w.operator, w.dispatcher, w.handler_a, w.head_a, w.callback_agent, w.supervisor, w.leader, w.admin,
-              liaison]
+    people = [
+        w.operator,
+        w.dispatcher,
+        w.handler_a,
+        w.head_a,
+        w.callback_agent,
+        w.supervisor,
+        w.leader,
+        w.admin,
+        liaison,
+    ]
     seen: set[str] = set()
     with translation.override("en"):
         for person in people:

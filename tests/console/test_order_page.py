@@ -44,14 +44,30 @@ def local(moment: datetime | None) -> str:
 
 def test_it_shows_every_field_of_the_order(w: World) -> None:
     order = w.dispatched(
-        address="人民路与成山大道交叉口", urgency=Urgency.URGENT, topics=[w.topic_epidemic],
+        address="人民路与成山大道交叉口",
+        urgency=Urgency.URGENT,
+        topics=[w.topic_epidemic],
         request_type=RequestType.HELP,
     )
     html = page(w.dispatcher, order)
     for shown in (
-        order.number, order.title, order.content, "人民路与成山大道交叉口", "求助", "紧急", "电话",
-        "城乡建设", "路面破损", "崖头街道", "王先生", "13800001234", "话务员小李", "涉疫", "已派单",
-        "市住房和城乡建设局", local(order.created_at),
+        order.number,
+        order.title,
+        order.content,
+        "人民路与成山大道交叉口",
+        "求助",
+        "紧急",
+        "电话",
+        "城乡建设",
+        "路面破损",
+        "崖头街道",
+        "王先生",
+        "13800001234",
+        "话务员小李",
+        "涉疫",
+        "已派单",
+        "市住房和城乡建设局",
+        local(order.created_at),
     ):
         assert shown in html, shown
 
@@ -60,8 +76,19 @@ def test_it_tells_the_history_in_plain_chinese(w: World) -> None:
     order = w.replied()
     html = page(w.dispatcher, order)
     timeline = html[html.index('id="timeline"') :]
-    for words in ("受理", "派单", "主办：市住房和城乡建设局", "签收", "答复", "已解决",
-                  "话务员小李", "派单员老张", "住建承办人", "→ 已签收", "→ 已答复"):
+    for words in (
+        "受理",
+        "派单",
+        "主办：市住房和城乡建设局",
+        "签收",
+        "答复",
+        "已解决",
+        "话务员小李",
+        "派单员老张",
+        "住建承办人",
+        "→ 已签收",
+        "→ 已答复",
+    ):
         assert words in timeline, words
     for code in ("dispatch<", "sign_for", "replied<", "pending_dispatch", "lead_unit"):
         assert code not in timeline, code
@@ -118,9 +145,14 @@ def test_it_shows_the_fresh_state_when_someone_else_acted_first(w: World) -> Non
     # The unit head signs while the handler still has the page open.
     actions.sign_for(order, actor=w.head_a)
     client = client_for(w.handler_a)
-    response = client.post(f"/orders/{order.number}/act/request_return/", {
-        "request_return-version": seen_version, "request_return-reason": "不属本单位职责",
-    }, follow=True)
+    response = client.post(
+        f"/orders/{order.number}/act/request_return/",
+        {
+            "request_return-version": seen_version,
+            "request_return-reason": "不属本单位职责",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     html = text(response)
     assert any("刚被他人处理过" in m for m in messages_shown(html))
@@ -132,10 +164,14 @@ def test_it_shows_the_fresh_state_when_someone_else_acted_first(w: World) -> Non
 
 def test_it_keeps_what_was_typed_and_marks_the_missing_field(w: World) -> None:
     order = w.signed()
-    response = client_for(w.handler_a).post(f"/orders/{order.number}/act/request_return/", {
-        "request_return-version": order.version, "request_return-reason": "",
-        "request_return-legal_basis": "《荣成市市政设施管理办法》第十二条",
-    })
+    response = client_for(w.handler_a).post(
+        f"/orders/{order.number}/act/request_return/",
+        {
+            "request_return-version": order.version,
+            "request_return-reason": "",
+            "request_return-legal_basis": "《荣成市市政设施管理办法》第十二条",
+        },
+    )
     assert response.status_code == 400
     html = text(response)
     assert field_errors(html, "id_request_return-reason")
@@ -148,10 +184,14 @@ def test_it_keeps_what_was_typed_and_marks_the_missing_field(w: World) -> None:
 def test_it_puts_the_actions_objection_next_to_the_field(w: World) -> None:
     # The form allows 20 days, the rules only 10: the action's refusal lands on "days".
     order = w.signed()
-    response = client_for(w.handler_a).post(f"/orders/{order.number}/act/request_extension/", {
-        "request_extension-version": order.version, "request_extension-days": "20",
-        "request_extension-reason": "需协调施工单位，工期较长。",
-    })
+    response = client_for(w.handler_a).post(
+        f"/orders/{order.number}/act/request_extension/",
+        {
+            "request_extension-version": order.version,
+            "request_extension-days": "20",
+            "request_extension-reason": "需协调施工单位，工期较长。",
+        },
+    )
     assert response.status_code == 400
     html = text(response)
     assert any("最多还能延期" in e for e in field_errors(html, "id_request_extension-days"))
@@ -165,10 +205,15 @@ def test_it_puts_the_actions_objection_next_to_the_field(w: World) -> None:
 
 def test_it_dispatches_from_the_page(w: World) -> None:
     order = w.pending()
-    response = client_for(w.dispatcher).post(f"/orders/{order.number}/act/dispatch/", {
-        "dispatch-version": order.version, "dispatch-lead_unit": w.dept_a.pk,
-        "dispatch-assisting_units": [w.dept_b.pk], "dispatch-note": "请住建局牵头办理",
-    })
+    response = client_for(w.dispatcher).post(
+        f"/orders/{order.number}/act/dispatch/",
+        {
+            "dispatch-version": order.version,
+            "dispatch-lead_unit": w.dept_a.pk,
+            "dispatch-assisting_units": [w.dept_b.pk],
+            "dispatch-note": "请住建局牵头办理",
+        },
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.state == State.DISPATCHED

@@ -89,8 +89,12 @@ def test_it_answers_404_to_a_move_posted_on_another_units_order(w: World) -> Non
     for action in ("sign", "request_return", "reply"):
         response = client.post(
             f"/orders/{order.number}/act/{action}/",
-            {f"{action}-version": order.version, f"{action}-reason": "不属本单位", f"{action}-text": "已办",
-             f"{action}-result": "solved"},
+            {
+                f"{action}-version": order.version,
+                f"{action}-reason": "不属本单位",
+                f"{action}-text": "已办",
+                f"{action}-result": "solved",
+            },
         )
         assert response.status_code == 404, action
     assert client.post(f"/orders/{order.number}/reveal/").status_code == 404
@@ -168,13 +172,20 @@ def test_it_reveals_nothing_through_the_queue_pages_move_urls(w: World) -> None:
     order = w.dispatched()
     events = OrderEvent.objects.filter(order=order).count()
     client = client_for(w.handler_b)
-    for url in (f"/orders/inbox/{order.number}/request_return/", f"/orders/callbacks/{order.number}/",
-                f"/orders/{order.number}/merge/"):
+    for url in (
+        f"/orders/inbox/{order.number}/request_return/",
+        f"/orders/callbacks/{order.number}/",
+        f"/orders/{order.number}/merge/",
+    ):
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert order.title not in text(response), url
-    for url in (f"/orders/inbox/{order.number}/do/sign/", f"/orders/dispatch/review/{order.number}/accept_reply/",
-                f"/orders/{order.number}/merge/", f"/orders/supervision/{order.number}/escalate/"):
+    for url in (
+        f"/orders/inbox/{order.number}/do/sign/",
+        f"/orders/dispatch/review/{order.number}/accept_reply/",
+        f"/orders/{order.number}/merge/",
+        f"/orders/supervision/{order.number}/escalate/",
+    ):
         assert client.post(url, {"version": order.version}).status_code in (403, 404), url
     order.refresh_from_db()
     assert order.state == State.DISPATCHED

@@ -149,10 +149,17 @@ def test_every_page_of_every_role_is_english_apart_from_user_data(w: World) -> N
     _orders(w)
     enterprise_topic()  # the 涉企 topic, as every installation has it once an enterprise files
     data = _data_strings()
-    people = [w.operator, w.dispatcher, w.handler_a, w.head_a, w.callback_agent, w.supervisor, w.leader, w.admin,
-              liaison]
+    people = [
+        w.operator,
+        w.dispatcher,
+        w.handler_a,
+        w.head_a,
+        w.callback_agent,
+        w.supervisor,
+        w.leader,
+        w.admin,
+        liaison,
+    ]
     found = {person.username: _crawl(person, data) for person in people}
-    untranslated = {
-        f"{who} {url}": sorted(texts) for who, pages in found.items() for url, texts in pages.items()
-    }
+    untranslated = {f"{who} {url}": sorted(texts) for who, pages in found.items() for url, texts in pages.items()}
     assert not untranslated, "\n".join(f"{where}: {texts}" for where, texts in untranslated.items())

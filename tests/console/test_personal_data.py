@@ -90,9 +90,7 @@ def test_it_does_not_find_a_confidential_order_by_the_callers_phone(w: World) ->
     assert order_numbers(text(client.get("/orders/search/", {"q": order.number}))) == [order.number]
     assert order_numbers(text(client.get("/orders/search/", {"q": "人民路"}))) == [order.number]
     # The hub finds it by phone.
-    assert order_numbers(text(client_for(w.dispatcher).get("/orders/search/", {"q": "13955556666"}))) == [
-        order.number
-    ]
+    assert order_numbers(text(client_for(w.dispatcher).get("/orders/search/", {"q": "13955556666"}))) == [order.number]
 
 
 def test_it_does_not_link_a_confidential_order_to_the_callers_other_orders(w: World) -> None:

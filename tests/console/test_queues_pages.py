@@ -80,9 +80,7 @@ def test_it_keeps_other_units_orders_out_of_the_inbox(w: World, three_deadlines:
     assert order_numbers(html) == [three_deadlines["elsewhere"].number]
 
 
-def test_it_lists_what_needs_chasing_on_the_supervision_page(
-    w: World, three_deadlines: dict[str, WorkOrder]
-) -> None:
+def test_it_lists_what_needs_chasing_on_the_supervision_page(w: World, three_deadlines: dict[str, WorkOrder]) -> None:
     client = client_for(w.supervisor)
     with time_machine.travel(LOOK, tick=False):
         default = client.get("/orders/supervision/")
@@ -150,7 +148,8 @@ def two_units(w: World) -> dict[str, WorkOrder]:
     ours = w.signed(citizen_phone="13611112222", title="人民路井盖缺失", content="人民路井盖缺失，夜间危险。")
     theirs = actions.dispatch(
         w.new_order(citizen_phone="13611112222", title="人民路超市短斤少两", content="人民路超市短斤少两。"),
-        actor=w.dispatcher, lead_unit=w.dept_b,
+        actor=w.dispatcher,
+        lead_unit=w.dept_b,
     )
     return {"ours": ours, "theirs": theirs}
 

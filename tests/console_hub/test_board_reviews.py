@@ -80,9 +80,16 @@ def test_it_approves_a_return_from_the_board(w: World) -> None:
     order = w.return_requested()
     client = client_for(w.dispatcher)
 
-    response = review(w, order, "approve_return", {
-        "approve_return-version": order.version, "approve_return-note": "同意，重新派单。",
-    }, client=client)
+    response = review(
+        w,
+        order,
+        "approve_return",
+        {
+            "approve_return-version": order.version,
+            "approve_return-note": "同意，重新派单。",
+        },
+        client=client,
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/orders/dispatch/?tab=returns"
@@ -95,9 +102,16 @@ def test_it_approves_a_return_from_the_board(w: World) -> None:
 def test_it_refuses_an_extension_in_place_with_htmx(w: World) -> None:
     order = w.extension_requested()
 
-    response = review(w, order, "refuse_extension", {
-        "refuse_extension-version": order.version, "refuse_extension-reason": "工期可以压缩，请按原时限办结。",
-    }, htmx=True)
+    response = review(
+        w,
+        order,
+        "refuse_extension",
+        {
+            "refuse_extension-version": order.version,
+            "refuse_extension-reason": "工期可以压缩，请按原时限办结。",
+        },
+        htmx=True,
+    )
 
     assert response.status_code == 200
     assert fresh(order).state == State.SIGNED
@@ -113,9 +127,16 @@ def test_it_approves_a_suspension_and_accepts_or_sends_back_replies(w: World) ->
 
     review(w, suspension, "approve_suspension", {"approve_suspension-version": suspension.version}, htmx=True)
     review(w, good, "accept_reply", {"accept_reply-version": good.version}, htmx=True)
-    review(w, poor, "send_back_reply", {
-        "send_back_reply-version": poor.version, "send_back_reply-reason": "未说明修复时间。",
-    }, htmx=True)
+    review(
+        w,
+        poor,
+        "send_back_reply",
+        {
+            "send_back_reply-version": poor.version,
+            "send_back_reply-reason": "未说明修复时间。",
+        },
+        htmx=True,
+    )
 
     assert fresh(suspension).state == State.SUSPENDED
     assert fresh(good).state == State.AWAITING_CALLBACK
@@ -126,9 +147,16 @@ def test_it_approves_a_suspension_and_accepts_or_sends_back_replies(w: World) ->
 def test_it_approves_fewer_days_than_asked(w: World) -> None:
     order = w.extension_requested(days=5)
 
-    review(w, order, "approve_extension", {
-        "approve_extension-version": order.version, "approve_extension-days": "2",
-    }, htmx=True)
+    review(
+        w,
+        order,
+        "approve_extension",
+        {
+            "approve_extension-version": order.version,
+            "approve_extension-days": "2",
+        },
+        htmx=True,
+    )
 
     assert fresh(order).extension_days == 2
 
@@ -136,17 +164,23 @@ def test_it_approves_fewer_days_than_asked(w: World) -> None:
 def test_it_keeps_what_was_typed_and_shows_the_error_next_to_the_field(w: World) -> None:
     order = w.extension_requested(days=3)
 
-    response = review(w, order, "approve_extension", {
-        "approve_extension-version": order.version,
-        "approve_extension-days": "4",  # more than asked: the action refuses
-        "approve_extension-note": "酌情批准",
-    }, htmx=True)
+    response = review(
+        w,
+        order,
+        "approve_extension",
+        {
+            "approve_extension-version": order.version,
+            "approve_extension-days": "4",  # more than asked: the action refuses
+            "approve_extension-note": "酌情批准",
+        },
+        htmx=True,
+    )
 
     assert response.status_code == 400
     html = text(response)
     assert field_errors(html, f"id_{order.number}_approve_extension-days") == ["批准天数不能超过申请的 3 个工作日。"]
     assert "酌情批准" in html
-    assert "<details class=\"mb-1\" open>" in html  # the form stays open
+    assert '<details class="mb-1" open>' in html  # the form stays open
     assert fresh(order).state == State.EXTENSION_REQUESTED
 
 
@@ -167,9 +201,16 @@ def test_it_shows_the_fresh_state_when_someone_else_reviewed_first(w: World) -> 
     seen = order.version
     actions.accept_reply(order, actor=w.dispatcher)  # a colleague was quicker
 
-    response = review(w, order, "send_back_reply", {
-        "send_back_reply-version": seen, "send_back_reply-reason": "答复不完整。",
-    }, htmx=True)
+    response = review(
+        w,
+        order,
+        "send_back_reply",
+        {
+            "send_back_reply-version": seen,
+            "send_back_reply-reason": "答复不完整。",
+        },
+        htmx=True,
+    )
 
     assert response.status_code == 409
     html = text(response)
@@ -185,9 +226,13 @@ def test_it_warns_without_htmx_too_when_the_order_moved_meanwhile(w: World) -> N
     actions.refuse_return(order, actor=w.dispatcher, reason="请继续办理。")
 
     client = client_for(w.dispatcher)
-    response = client.post(f"/orders/dispatch/review/{order.number}/approve_return/", {
-        "approve_return-version": seen,
-    }, follow=True)
+    response = client.post(
+        f"/orders/dispatch/review/{order.number}/approve_return/",
+        {
+            "approve_return-version": seen,
+        },
+        follow=True,
+    )
 
     assert "刚被他人处理过" in text(response)
     assert fresh(order).state == State.SIGNED

@@ -27,12 +27,15 @@ def test_it_dispatches_every_ticked_order_to_its_own_suggestion(w: World) -> Non
     noise = w.pending(category=w.cat_noise)
     untouched = w.pending()
 
-    response = client_for(w.dispatcher).post(BULK, bulk_post(
-        [road, noise, untouched],
-        selected=[road.number, noise.number],
-        note="请按时限办理",
-        **{f"suggested-{road.number}": w.dept_a.pk, f"suggested-{noise.number}": w.dept_c.pk},
-    ))
+    response = client_for(w.dispatcher).post(
+        BULK,
+        bulk_post(
+            [road, noise, untouched],
+            selected=[road.number, noise.number],
+            note="请按时限办理",
+            **{f"suggested-{road.number}": w.dept_a.pk, f"suggested-{noise.number}": w.dept_c.pk},
+        ),
+    )
 
     assert response.status_code == 200
     assert (fresh(road).state, fresh(road).lead_unit) == (State.DISPATCHED, w.dept_a)
@@ -56,12 +59,15 @@ def test_it_looks_the_suggestion_up_when_the_row_did_not_carry_one(w: World) -> 
 def test_it_sends_the_ticked_orders_to_the_chosen_lead_and_assisting_units(w: World) -> None:
     first, second = w.pending(), w.pending(category=w.cat_noise)
 
-    response = client_for(w.dispatcher).post(BULK, bulk_post(
-        [first, second],
-        selected=[first.number, second.number],
-        lead_unit=w.dept_b.pk,
-        assisting_units=[w.dept_a.pk, w.dept_c.pk],
-    ))
+    response = client_for(w.dispatcher).post(
+        BULK,
+        bulk_post(
+            [first, second],
+            selected=[first.number, second.number],
+            lead_unit=w.dept_b.pk,
+            assisting_units=[w.dept_a.pk, w.dept_c.pk],
+        ),
+    )
 
     assert response.status_code == 200
     for order in (first, second):
@@ -73,10 +79,15 @@ def test_it_sends_the_ticked_orders_to_the_chosen_lead_and_assisting_units(w: Wo
 def test_it_drops_a_rows_own_lead_from_the_assisting_units(w: World) -> None:
     order = w.pending(category=w.cat_noise)  # suggestion: dept_c
 
-    response = client_for(w.dispatcher).post(BULK, bulk_post(
-        [order], selected=[order.number], assisting_units=[w.dept_c.pk, w.dept_b.pk],
-        **{f"suggested-{order.number}": w.dept_c.pk},
-    ))
+    response = client_for(w.dispatcher).post(
+        BULK,
+        bulk_post(
+            [order],
+            selected=[order.number],
+            assisting_units=[w.dept_c.pk, w.dept_b.pk],
+            **{f"suggested-{order.number}": w.dept_c.pk},
+        ),
+    )
 
     assert fresh(order).lead_unit == w.dept_c
     helpers = Assignment.objects.filter(order=order, role=AssignmentRole.ASSIST, active=True)
@@ -134,9 +145,14 @@ def test_it_reports_an_order_without_a_unit_to_send_it_to(w: World) -> None:
 def test_it_asks_for_a_selection_and_keeps_what_was_typed(w: World) -> None:
     order = w.pending()
 
-    response = client_for(w.dispatcher).post(BULK, bulk_post(
-        [order], lead_unit=w.dept_b.pk, note="请尽快办理",
-    ))
+    response = client_for(w.dispatcher).post(
+        BULK,
+        bulk_post(
+            [order],
+            lead_unit=w.dept_b.pk,
+            note="请尽快办理",
+        ),
+    )
 
     assert response.status_code == 400
     html = text(response)

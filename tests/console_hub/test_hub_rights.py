@@ -22,9 +22,13 @@ def test_it_forbids_the_board_to_everyone_but_dispatchers(w: World, persona: str
     assert client.get("/orders/dispatch/").status_code == 403
     assert client.get("/orders/dispatch/", {"tab": "returns"}).status_code == 403
     assert client.post("/orders/dispatch/bulk/", bulk_post([order], selected=[order.number])).status_code == 403
-    response = client.post(f"/orders/dispatch/review/{review.number}/approve_return/", {
-        "approve_return-version": review.version,
-    }, headers=HTMX)
+    response = client.post(
+        f"/orders/dispatch/review/{review.number}/approve_return/",
+        {
+            "approve_return-version": review.version,
+        },
+        headers=HTMX,
+    )
     assert response.status_code == 403
     assert fresh(order).state == State.PENDING_DISPATCH
     assert fresh(review).state == State.RETURN_REQUESTED
@@ -37,9 +41,13 @@ def test_it_forbids_merging_to_handlers_and_operators(w: World, persona: str) ->
     client = client_for(getattr(w, persona))
 
     assert client.get(f"/orders/{order.number}/merge/").status_code == 403
-    response = client.post(f"/orders/{order.number}/merge/", {
-        "merge-version": order.version, "merge-into": parent.number,
-    })
+    response = client.post(
+        f"/orders/{order.number}/merge/",
+        {
+            "merge-version": order.version,
+            "merge-into": parent.number,
+        },
+    )
     assert response.status_code == 403
     assert fresh(order).state == State.DISPATCHED
 
@@ -55,9 +63,13 @@ def test_it_forbids_supervision_to_the_others(w: World, persona: str) -> None:
     client = client_for(getattr(w, persona))
 
     assert client.get("/orders/supervision/").status_code == 403
-    response = client.post(f"/orders/supervision/{order.number}/escalate/", {
-        "supervise-version": order.version, "supervise-note": "催办",
-    })
+    response = client.post(
+        f"/orders/supervision/{order.number}/escalate/",
+        {
+            "supervise-version": order.version,
+            "supervise-note": "催办",
+        },
+    )
     assert response.status_code == 403
     assert fresh(order).supervision_level == 0
 
@@ -71,11 +83,16 @@ def test_it_offers_escalation_to_supervisors_only(w: World, persona: str) -> Non
     html = text(client.get("/orders/supervision/", {"list": "flagged"}))
     assert f'id="sv-{order.number}"' in html
     assert "/escalate/" not in html
-    assert 'action="/orders/supervision/' in text(client_for(w.supervisor).get("/orders/supervision/",
-                                                                                 {"list": "flagged"}))
-    response = client.post(f"/orders/supervision/{order.number}/escalate/", {
-        "supervise-version": fresh(order).version, "supervise-note": "再次督办",
-    })
+    assert 'action="/orders/supervision/' in text(
+        client_for(w.supervisor).get("/orders/supervision/", {"list": "flagged"})
+    )
+    response = client.post(
+        f"/orders/supervision/{order.number}/escalate/",
+        {
+            "supervise-version": fresh(order).version,
+            "supervise-note": "再次督办",
+        },
+    )
     assert response.status_code == 403
     assert fresh(order).supervision_level == 1
 
@@ -92,9 +109,15 @@ def test_it_keeps_another_hubs_orders_away_from_its_dispatchers(w: World) -> Non
     assert order.number not in board_numbers(text(client.get("/orders/dispatch/")))
     html = text(client.post("/orders/dispatch/bulk/", bulk_post([order], selected=[order.number])))
     assert "找不到该工单" in result_line(html, order.number)
-    assert client.post(f"/orders/dispatch/review/{review.number}/approve_return/", {
-        "approve_return-version": review.version,
-    }).status_code == 404
+    assert (
+        client.post(
+            f"/orders/dispatch/review/{review.number}/approve_return/",
+            {
+                "approve_return-version": review.version,
+            },
+        ).status_code
+        == 404
+    )
     assert client.get(f"/orders/{order.number}/merge/").status_code == 404
     assert fresh(order).state == State.PENDING_DISPATCH
     assert fresh(review).state == State.RETURN_REQUESTED

@@ -23,18 +23,22 @@ def page(w: World, number: str, **params: object) -> str:
 
 
 def test_it_lists_the_orders_the_request_may_repeat(w: World) -> None:
-    child = w.pending(title="人民路路面坑洼积水", citizen_phone="13800001234",
-                      category=w.cat_potholes, area=w.area_town)
-    same_caller = w.dispatched(title="楼下垃圾清运不及时", citizen_phone="13800001234", category=w.cat_noise,
-                               area=w.area_village)
-    same_place = w.signed(title="成山大道井盖缺失", citizen_phone="13911112222",
-                          category=w.cat_potholes, area=w.area_town)
-    similar = w.pending(title="人民路路面坑洼", citizen_phone="13933334444", category=w.cat_noise,
-                        area=w.area_village)
-    same_kind_open = w.dispatched(title="石岛路面破损", citizen_phone="13955556666", category=w.cat_potholes,
-                                  area=w.area_village)
-    unrelated = w.dispatched(title="广场舞噪声扰民", citizen_phone="13977778888", category=w.cat_noise,
-                             area=w.area_village)
+    child = w.pending(
+        title="人民路路面坑洼积水", citizen_phone="13800001234", category=w.cat_potholes, area=w.area_town
+    )
+    same_caller = w.dispatched(
+        title="楼下垃圾清运不及时", citizen_phone="13800001234", category=w.cat_noise, area=w.area_village
+    )
+    same_place = w.signed(
+        title="成山大道井盖缺失", citizen_phone="13911112222", category=w.cat_potholes, area=w.area_town
+    )
+    similar = w.pending(title="人民路路面坑洼", citizen_phone="13933334444", category=w.cat_noise, area=w.area_village)
+    same_kind_open = w.dispatched(
+        title="石岛路面破损", citizen_phone="13955556666", category=w.cat_potholes, area=w.area_village
+    )
+    unrelated = w.dispatched(
+        title="广场舞噪声扰民", citizen_phone="13977778888", category=w.cat_noise, area=w.area_village
+    )
     voided = w.voided(title="人民路路面坑洼积水", citizen_phone="13800001234")
     merged = w.merged(title="人民路路面坑洼积水", citizen_phone="13800001234")
 
@@ -55,7 +59,7 @@ def test_it_puts_the_order_and_the_chosen_parent_side_by_side(w: World) -> None:
 
     html = page(w, child.number, parent=parent.number)
 
-    compare = html[html.index('id="compare"'):]
+    compare = html[html.index('id="compare"') :]
     for shown in (child.content, child.address, parent.content, parent.address, "待派单", "已派单"):
         assert shown in compare, shown
     assert compare.index(child.content) < compare.index(parent.content)  # the order left, the parent right
@@ -78,9 +82,14 @@ def test_it_merges_into_the_chosen_parent(w: World) -> None:
     child = w.pending()
     parent = w.dispatched()
 
-    response = client_for(w.dispatcher).post(f"/orders/{child.number}/merge/", {
-        "merge-version": child.version, "merge-into": parent.number, "merge-note": "同一坑洼",
-    })
+    response = client_for(w.dispatcher).post(
+        f"/orders/{child.number}/merge/",
+        {
+            "merge-version": child.version,
+            "merge-into": parent.number,
+            "merge-note": "同一坑洼",
+        },
+    )
 
     assert response.status_code == 302
     assert response["Location"] == f"/orders/{parent.number}/"
@@ -92,9 +101,14 @@ def test_it_merges_into_the_chosen_parent(w: World) -> None:
 def test_it_goes_back_to_the_board_when_it_came_from_there(w: World) -> None:
     child, parent = w.pending(), w.dispatched()
 
-    response = client_for(w.dispatcher).post(f"/orders/{child.number}/merge/", {
-        "merge-version": child.version, "merge-into": parent.number, "next": "/orders/dispatch/",
-    })
+    response = client_for(w.dispatcher).post(
+        f"/orders/{child.number}/merge/",
+        {
+            "merge-version": child.version,
+            "merge-into": parent.number,
+            "next": "/orders/dispatch/",
+        },
+    )
 
     assert response["Location"] == "/orders/dispatch/"
 
@@ -104,9 +118,14 @@ def test_it_shows_a_clear_message_and_the_fresh_order_when_it_changed_meanwhile(
     seen = child.version
     actions.supplement(child, actor=w.operator, text="来电人补充：已有邻居反映过。")
 
-    response = client_for(w.dispatcher).post(f"/orders/{child.number}/merge/", {
-        "merge-version": seen, "merge-into": parent.number, "merge-note": "重复反映",
-    })
+    response = client_for(w.dispatcher).post(
+        f"/orders/{child.number}/merge/",
+        {
+            "merge-version": seen,
+            "merge-into": parent.number,
+            "merge-note": "重复反映",
+        },
+    )
 
     assert response.status_code == 409
     html = text(response)
@@ -120,9 +139,13 @@ def test_it_explains_why_an_order_cannot_be_the_parent(w: World) -> None:
     child = w.pending()
     gone = w.merged()
 
-    response = client_for(w.dispatcher).post(f"/orders/{child.number}/merge/", {
-        "merge-version": child.version, "merge-into": gone.number,
-    })
+    response = client_for(w.dispatcher).post(
+        f"/orders/{child.number}/merge/",
+        {
+            "merge-version": child.version,
+            "merge-into": gone.number,
+        },
+    )
 
     assert response.status_code == 400
     assert "不能作为并单主单" in text(response)

@@ -110,9 +110,14 @@ def test_it_lists_flagged_orders_and_the_watch_notices(w: World, chase: dict[str
 def test_it_escalates_an_order_with_a_note(w: World, chase: dict[str, WorkOrder]) -> None:
     order = chase["b_late"]
     with time_machine.travel(LOOK, tick=False):
-        response = client_for(w.supervisor).post(f"/orders/supervision/{order.number}/escalate/", {
-            "supervise-version": order.version, "supervise-note": "请今日内答复来电人。",
-        }, headers=HTMX)
+        response = client_for(w.supervisor).post(
+            f"/orders/supervision/{order.number}/escalate/",
+            {
+                "supervise-version": order.version,
+                "supervise-note": "请今日内答复来电人。",
+            },
+            headers=HTMX,
+        )
 
     assert response.status_code == 200
     order = fresh(order)
@@ -127,10 +132,14 @@ def test_it_escalates_an_order_with_a_note(w: World, chase: dict[str, WorkOrder]
 def test_it_escalates_without_htmx_and_goes_back_to_the_list(w: World, chase: dict[str, WorkOrder]) -> None:
     order = chase["a_near"]
     with time_machine.travel(LOOK, tick=False):
-        response = client_for(w.supervisor).post(f"/orders/supervision/{order.number}/escalate/", {
-            "supervise-version": order.version, "supervise-note": "临期提醒",
-            "next": "/orders/supervision/?list=near",
-        })
+        response = client_for(w.supervisor).post(
+            f"/orders/supervision/{order.number}/escalate/",
+            {
+                "supervise-version": order.version,
+                "supervise-note": "临期提醒",
+                "next": "/orders/supervision/?list=near",
+            },
+        )
 
     assert response.status_code == 302
     assert response["Location"] == "/orders/supervision/?list=near"
@@ -140,9 +149,14 @@ def test_it_escalates_without_htmx_and_goes_back_to_the_list(w: World, chase: di
 def test_it_needs_a_note_to_escalate_and_keeps_the_row(w: World, chase: dict[str, WorkOrder]) -> None:
     order = chase["a_late_1"]
     with time_machine.travel(LOOK, tick=False):
-        response = client_for(w.supervisor).post(f"/orders/supervision/{order.number}/escalate/", {
-            "supervise-version": order.version, "supervise-note": "",
-        }, headers=HTMX)
+        response = client_for(w.supervisor).post(
+            f"/orders/supervision/{order.number}/escalate/",
+            {
+                "supervise-version": order.version,
+                "supervise-note": "",
+            },
+            headers=HTMX,
+        )
 
     assert response.status_code == 400
     assert field_errors(text(response), f"id_{order.number}_supervise-note")
@@ -154,9 +168,14 @@ def test_it_says_so_when_the_order_moved_before_the_escalation(w: World, chase: 
     seen = order.version
     with time_machine.travel(LOOK, tick=False):
         actions.sign_for(order, actor=w.handler_a)
-        response = client_for(w.supervisor).post(f"/orders/supervision/{order.number}/escalate/", {
-            "supervise-version": seen, "supervise-note": "请尽快办理。",
-        }, headers=HTMX)
+        response = client_for(w.supervisor).post(
+            f"/orders/supervision/{order.number}/escalate/",
+            {
+                "supervise-version": seen,
+                "supervise-note": "请尽快办理。",
+            },
+            headers=HTMX,
+        )
 
     assert response.status_code == 409
     assert "刚被他人处理过" in text(response)

@@ -23,8 +23,9 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("persona", ["operator", "dispatcher", "handler_a", "head_a", "callback_agent", "supervisor",
-                                     "leader", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["operator", "dispatcher", "handler_a", "head_a", "callback_agent", "supervisor", "leader", "outsider"]
+)
 def test_it_refuses_non_admins(w: World, persona: str) -> None:
     client = client_for(getattr(w, persona))
     for page in PAGES:
@@ -34,10 +35,16 @@ def test_it_refuses_non_admins(w: World, persona: str) -> None:
     rule = DispatchRule.objects.first()
     assert rule is not None
     assert client.post(f"/manage/catalogue/rules/{rule.pk}/", {"unit": w.dept_b.pk}).status_code == 403
-    assert client.post("/manage/worktime/calendar/", {"day": "2027-01-01", "is_workday": "0", "note": "元旦"}
-                       ).status_code == 403
-    assert client.post("/manage/org/units/new/", {"name": "新单位", "code": "x", "kind": "office",
-                                                  "parent": w.hub.pk}).status_code == 403
+    assert (
+        client.post("/manage/worktime/calendar/", {"day": "2027-01-01", "is_workday": "0", "note": "元旦"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/manage/org/units/new/", {"name": "新单位", "code": "x", "kind": "office", "parent": w.hub.pk}
+        ).status_code
+        == 403
+    )
     assert not CalendarDay.objects.exists()
     assert not TimeLimitPolicy.objects.exists()
     assert not OrgUnit.objects.filter(code="x").exists()
@@ -55,6 +62,12 @@ def test_it_opens_every_page_for_an_admin_and_links_them_from_manage(w: World) -
     for page in PAGES:
         assert client.get(page).status_code == 200, page
     manage = text(client.get("/manage/"))
-    for link in ("/manage/org/", "/manage/org/users/", "/manage/catalogue/", "/manage/worktime/limits/",
-                 "/manage/worktime/calendar/", 'href="/admin/"'):
+    for link in (
+        "/manage/org/",
+        "/manage/org/users/",
+        "/manage/catalogue/",
+        "/manage/worktime/limits/",
+        "/manage/worktime/calendar/",
+        'href="/admin/"',
+    ):
         assert link in manage

@@ -35,8 +35,13 @@ def test_it_refuses_a_role_the_person_already_holds(w: World) -> None:
 
 def test_it_adds_a_user_with_a_first_role_and_checks_the_password(w: World) -> None:
     client = client_for(w.admin)
-    base = {"username": "new_handler", "display_name": "新承办人", "phone": "", "unit": w.dept_c.pk,
-            "role": Role.HANDLER}
+    base = {
+        "username": "new_handler",
+        "display_name": "新承办人",
+        "phone": "",
+        "unit": w.dept_c.pk,
+        "role": Role.HANDLER,
+    }
 
     refused = client.post("/manage/org/users/new/", {**base, "password1": "Qinglan-2026x", "password2": "other"})
     assert refused.status_code == 400

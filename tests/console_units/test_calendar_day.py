@@ -17,9 +17,7 @@ def test_it_changes_the_work_calendar_at_once(w: World) -> None:
     client = client_for(w.admin)
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
         assert work_calendar().is_workday(date(2027, 2, 8))  # a Monday; no 2027 data yet: cached as workday
-        response = client.post(
-            "/manage/worktime/calendar/", {"day": "2027-02-08", "is_workday": "0", "note": "春节"}
-        )
+        response = client.post("/manage/worktime/calendar/", {"day": "2027-02-08", "is_workday": "0", "note": "春节"})
         assert response.status_code == 302
         assert response["Location"] == "/manage/worktime/calendar/?month=2027-02&year=2027"
         assert not work_calendar().is_workday(date(2027, 2, 8))

@@ -50,8 +50,17 @@ def test_saving_enters_the_days_and_moves_open_deadlines(w: World) -> None:
     with time_machine.travel(at(2026, 12, 24, 10, 0), tick=False):
         client = client_for(w.admin)
         order = w.dispatched()  # due 2027-01-14 10:00 while 2027 counts Monday–Friday
-        response = client.post(URL, {"year": "2027", "kind": "notice", "text": NOTICE, "save": "", "reviewed": "1",
-                                     "take": ["2027-01-01"] + [f"2027-02-{d:02d}" for d in range(6, 15)]})
+        response = client.post(
+            URL,
+            {
+                "year": "2027",
+                "kind": "notice",
+                "text": NOTICE,
+                "save": "",
+                "reviewed": "1",
+                "take": ["2027-01-01"] + [f"2027-02-{d:02d}" for d in range(6, 15)],
+            },
+        )
         assert response.status_code == 302
         assert response["Location"] == "/manage/worktime/calendar/?month=2027-01&year=2027"
         page = text(client.get(response["Location"]))
@@ -72,8 +81,9 @@ def test_saving_enters_the_days_and_moves_open_deadlines(w: World) -> None:
 
 def test_an_unticked_line_is_left_out(w: World) -> None:
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
-        response = client_for(w.admin).post(URL, {"year": "2027", "kind": "notice", "text": NOTICE, "save": "",
-                                                  "reviewed": "1", "take": ["2027-01-01"]})
+        response = client_for(w.admin).post(
+            URL, {"year": "2027", "kind": "notice", "text": NOTICE, "save": "", "reviewed": "1", "take": ["2027-01-01"]}
+        )
 
     assert response.status_code == 302
     assert list(CalendarDay.objects.values_list("day", flat=True)) == [date(2027, 1, 1)]
@@ -115,18 +125,28 @@ def test_an_excel_table_is_previewed_and_carried_to_the_save(w: World) -> None:
         client = client_for(w.admin)
         preview = client.post(URL, {"year": "2027", "kind": "notice", "text": "", "file": buffer, "preview": ""})
         html = text(preview)
-        assert preview.status_code == 200, html[html.find("field-error"):][:300]
+        assert preview.status_code == 200, html[html.find("field-error") :][:300]
         assert list(_lines(html)) == ["2027-10-01", "2027-10-09"]
         assert "第2行：2027-10-01，放假，国庆节" in html
         carried = re.search(r'<textarea name="text" id="id_text"[^>]*>(.*?)</textarea>', html, re.S)
         assert carried is not None and '<input type="hidden" name="kind" value="table">' in html
-        saved = client.post(URL, {"year": "2027", "kind": "table", "text": carried.group(1).replace("&quot;", '"'),
-                                  "save": "", "reviewed": "1", "take": ["2027-10-01", "2027-10-09"]})
+        saved = client.post(
+            URL,
+            {
+                "year": "2027",
+                "kind": "table",
+                "text": carried.group(1).replace("&quot;", '"'),
+                "save": "",
+                "reviewed": "1",
+                "take": ["2027-10-01", "2027-10-09"],
+            },
+        )
 
     assert saved.status_code == 302
     assert YearSchedule.objects.get(year=2027).source == "table"
     assert list(CalendarDay.objects.values_list("day", "is_workday")) == [
-        (date(2027, 10, 1), False), (date(2027, 10, 9), True)
+        (date(2027, 10, 1), False),
+        (date(2027, 10, 9), True),
     ]
 
 

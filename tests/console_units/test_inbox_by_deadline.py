@@ -54,8 +54,9 @@ def test_it_counts_a_weekend_as_no_working_time(w: World) -> None:
 
 
 def test_it_shows_a_unit_head_the_sub_units_orders_and_not_a_handler_elsewhere(w: World) -> None:
-    order = actions.sign_for(actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town),
-                             actor=w.town_handler)
+    order = actions.sign_for(
+        actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town), actor=w.town_handler
+    )
     order = actions.sub_dispatch(order, actor=w.town_handler, sub_unit=w.village)
     direct = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.village)
 

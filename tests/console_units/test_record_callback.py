@@ -32,7 +32,11 @@ def test_it_closes_the_order_when_the_callback_is_recorded(w: World) -> None:
     event = OrderEvent.objects.filter(order=order).order_by("-seq").first()
     assert event is not None
     assert (event.action, event.actor, event.data["via"], event.note) == (
-        "record_callback", w.callback_agent, "phone", "路面已修好。")
+        "record_callback",
+        w.callback_agent,
+        "phone",
+        "路面已修好。",
+    )
     assert order_numbers(text(client.get("/orders/callbacks/"))) == []
 
 
@@ -41,8 +45,11 @@ def test_it_closes_without_callback_when_the_citizen_is_unreachable(w: World) ->
 
     response = client_for(w.callback_agent).post(
         f"/orders/{order.number}/act/close_without_callback/",
-        {"close_without_callback-version": order.version, "close_without_callback-reason": "三次致电无人接听。",
-         "next": "/orders/callbacks/"},
+        {
+            "close_without_callback-version": order.version,
+            "close_without_callback-reason": "三次致电无人接听。",
+            "next": "/orders/callbacks/",
+        },
     )
 
     assert response.status_code == 302

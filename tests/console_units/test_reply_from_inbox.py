@@ -63,8 +63,9 @@ def test_it_keeps_the_files_sent_with_the_reply(w: World, settings: Any, tmp_pat
 def test_it_offers_sub_dispatch_only_to_a_unit_with_sub_units(w: World) -> None:
     from civicdesk.orders import actions
 
-    town_order = actions.sign_for(actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town),
-                                  actor=w.town_handler)
+    town_order = actions.sign_for(
+        actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town), actor=w.town_handler
+    )
     dept_order = w.signed()
     assert f"/orders/inbox/{town_order.number}/sub_dispatch/" in text(client_for(w.town_handler).get("/orders/inbox/"))
     page = text(client_for(w.town_handler).get(f"/orders/inbox/{town_order.number}/sub_dispatch/"))

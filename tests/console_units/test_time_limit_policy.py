@@ -10,8 +10,9 @@ from tests.world import World
 
 
 def test_it_changes_resolve_limit_at_once(w: World) -> None:
-    policy = TimeLimitPolicy.objects.create(stage="handle", request_type="complaint", urgency="normal",
-                                            amount=15, unit=LimitUnit.WORKING_DAYS.value)
+    policy = TimeLimitPolicy.objects.create(
+        stage="handle", request_type="complaint", urgency="normal", amount=15, unit=LimitUnit.WORKING_DAYS.value
+    )
     assert resolve_limit("handle", "complaint", "normal", None) == Limit(15, LimitUnit.WORKING_DAYS)  # now cached
     client = client_for(w.admin)
     table = text(client.get("/manage/worktime/limits/?stage=handle"))
@@ -19,8 +20,14 @@ def test_it_changes_resolve_limit_at_once(w: World) -> None:
 
     response = client.post(
         f"/manage/worktime/limits/{policy.pk}/",
-        {"stage": "handle", "request_type": "complaint", "urgency": "normal", "category": "", "amount": "12",
-         "unit": "working_days"},
+        {
+            "stage": "handle",
+            "request_type": "complaint",
+            "urgency": "normal",
+            "category": "",
+            "amount": "12",
+            "unit": "working_days",
+        },
     )
 
     assert response.status_code == 302
@@ -37,8 +44,14 @@ def test_it_adds_a_category_override_from_the_table(w: World) -> None:
 
     response = client.post(
         "/manage/worktime/limits/new/",
-        {"stage": "handle", "request_type": "help", "urgency": "", "category": w.cat_roads.pk, "amount": "5",
-         "unit": "working_days"},
+        {
+            "stage": "handle",
+            "request_type": "help",
+            "urgency": "",
+            "category": w.cat_roads.pk,
+            "amount": "5",
+            "unit": "working_days",
+        },
     )
 
     assert response.status_code == 302
@@ -53,8 +66,14 @@ def test_it_names_a_bad_amount_and_a_duplicate_next_to_the_field(w: World) -> No
 
     response = client.post(
         "/manage/worktime/limits/new/",
-        {"stage": "sign", "request_type": "", "urgency": "normal", "category": "", "amount": "0",
-         "unit": "working_hours"},
+        {
+            "stage": "sign",
+            "request_type": "",
+            "urgency": "normal",
+            "category": "",
+            "amount": "0",
+            "unit": "working_hours",
+        },
     )
     assert response.status_code == 400
     html = text(response)
@@ -63,8 +82,7 @@ def test_it_names_a_bad_amount_and_a_duplicate_next_to_the_field(w: World) -> No
 
     too_long = client.post(
         "/manage/worktime/limits/new/",
-        {"stage": "handle", "request_type": "", "urgency": "", "category": "", "amount": "150",
-         "unit": "working_days"},
+        {"stage": "handle", "request_type": "", "urgency": "", "category": "", "amount": "150", "unit": "working_days"},
     )
     assert field_errors(text(too_long), "id_amount") == ["时长过长（最多 60），请检查单位是否选对。"]
     assert TimeLimitPolicy.objects.count() == 1

@@ -67,9 +67,17 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
 
     def new_order(title: str) -> WorkOrder:
         return engine.create(
-            next(moments), actor=operator, channel="phone", request_type="complaint", title=title,
-            content=f"{title}，请尽快处理。", area=city.town_areas[next(iter(city.town_areas))],
-            category=city.leaves[0], citizen_name="王先生", citizen_phone="13800001111")
+            next(moments),
+            actor=operator,
+            channel="phone",
+            request_type="complaint",
+            title=title,
+            content=f"{title}，请尽快处理。",
+            area=city.town_areas[next(iter(city.town_areas))],
+            category=city.leaves[0],
+            citizen_name="王先生",
+            citizen_phone="13800001111",
+        )
 
     def do(action: str, order: WorkOrder, actor: Any, **params: Any) -> WorkOrder:
         return engine.do(action, engine.current(order), next(moments), actor, **params)
@@ -124,11 +132,19 @@ def _shapes(ids: list[int]) -> list[dict[str, Any]]:
             data = dict(event.data)
             if event.action == "merge":
                 data["parent"] = number_of.get(data["parent"])
-            shape["events"].append({
-                "seq": event.seq, "action": event.action, "from": event.from_state, "to": event.to_state,
-                "actor": event.actor_id, "acting_unit": event.acting_unit_id, "at": event.at, "note": event.note,
-                "data": data,
-            })
+            shape["events"].append(
+                {
+                    "seq": event.seq,
+                    "action": event.action,
+                    "from": event.from_state,
+                    "to": event.to_state,
+                    "actor": event.actor_id,
+                    "acting_unit": event.acting_unit_id,
+                    "at": event.at,
+                    "note": event.note,
+                    "data": data,
+                }
+            )
         # Recipients come from an unordered query in the real outbox; compare them as a set.
         shape["outbox"] = sorted(
             (m.event.seq, m.medium, m.user_id or 0, m.address, m.template, m.text, m.status, m.read_at is None)

@@ -144,7 +144,12 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         }
         build = subprocess.run(
             [sys.executable, "-m", "civicdesk", "demo", "--orders", str(DEMO_ORDERS), "--no-serve"],
-            env=env, cwd=tmp, capture_output=True, text=True, timeout=600, check=False,
+            env=env,
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         (ARTIFACTS / "demo-build.log").write_text(build.stdout + build.stderr, encoding="utf-8")
         if build.returncode != 0:
@@ -153,9 +158,21 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log = ARTIFACTS / "server.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "civicdesk", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                 "--no-migrate"],
-                env=env, cwd=tmp, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "civicdesk",
+                    "serve",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--no-migrate",
+                ],
+                env=env,
+                cwd=tmp,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
             base = f"http://127.0.0.1:{port}"
             try:

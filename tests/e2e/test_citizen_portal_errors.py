@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 @pytest.fixture
 def phone(browser: Any, live_app: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_app, locale="zh-CN", viewport={"width": 390, "height": 844},
-                                  is_mobile=True)
+    context = browser.new_context(
+        base_url=live_app, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     yield context.new_page()
     context.close()
 

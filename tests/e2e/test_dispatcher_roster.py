@@ -43,8 +43,11 @@ def test_the_admin_adds_a_shift_copies_last_week_and_prints(signed_in: Callable[
     assert people and all("zj" in p for p in people), f"people of other units are offered: {people}"
     page.locator("a", has_text="后四周").click()  # beyond what the demo planned
     rows = page.locator("#duty-table tbody tr")
-    week = next(i for i in range(3) if rows.nth(i).locator("td.duty-gap").count()
-                and not rows.nth(i + 1).locator(".duty-person").count())
+    week = next(
+        i
+        for i in range(3)
+        if rows.nth(i).locator("td.duty-gap").count() and not rows.nth(i + 1).locator(".duty-person").count()
+    )
     day = rows.nth(week).locator("td.duty-gap").first.get_attribute("data-day") or ""
     page.fill("#id_day", day)
     page.locator("#id_user").select_option(index=1)

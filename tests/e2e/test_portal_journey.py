@@ -19,8 +19,14 @@ CONTENT = "城关街道幸福路小区门口的井盖松动，车辆压过哐哐
 
 @pytest.fixture
 def phone(browser: Any, live_app: str, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_app, locale="zh-CN", viewport=PHONE_VIEWPORT,
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        base_url=live_app,
+        locale="zh-CN",
+        viewport=PHONE_VIEWPORT,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page

@@ -13,8 +13,13 @@ from tests.world import World
 @pytest.fixture
 def company(w: World) -> Enterprise:
     return Enterprise.objects.create(
-        name="荣成海洋食品有限公司", credit_code=code(1), industry="C", area=w.area_town,
-        contact_name="王海波", contact_phone="13712345678", contact_email="wang@haiyang.example",
+        name="荣成海洋食品有限公司",
+        credit_code=code(1),
+        industry="C",
+        area=w.area_town,
+        contact_name="王海波",
+        contact_phone="13712345678",
+        contact_email="wang@haiyang.example",
     )
 
 

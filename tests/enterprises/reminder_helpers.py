@@ -19,8 +19,12 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def licence(company: Enterprise, unit: OrgUnit, valid_to: date, number: str, kind: str = "food") -> Licence:
     return Licence.objects.create(
-        enterprise=company, kind=kind, number=number, issuing_unit=unit,
-        valid_from=date(valid_to.year - 5, valid_to.month, 1), valid_to=valid_to,
+        enterprise=company,
+        kind=kind,
+        number=number,
+        issuing_unit=unit,
+        valid_from=date(valid_to.year - 5, valid_to.month, 1),
+        valid_to=valid_to,
     )
 
 

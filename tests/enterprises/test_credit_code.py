@@ -140,7 +140,10 @@ def test_input_is_normalised(raw: str) -> None:
 
 def test_describe_names_the_parts() -> None:
     assert creditcode.describe("914403001922038216") == {
-        "authority": "工商", "kind": "企业", "division": "440300", "organisation_code": "19220382-1",
+        "authority": "工商",
+        "kind": "企业",
+        "division": "440300",
+        "organisation_code": "19220382-1",
     }
 
 
@@ -149,9 +152,7 @@ def test_describe_names_the_parts() -> None:
 
 _body = st.text(alphabet=ALPHABET, min_size=8, max_size=8)
 _division = st.text(alphabet="0123456789", min_size=6, max_size=6)
-valid_codes = st.builds(
-    creditcode.build, st.sampled_from(ALPHABET), st.sampled_from(ALPHABET), _division, _body
-)
+valid_codes = st.builds(creditcode.build, st.sampled_from(ALPHABET), st.sampled_from(ALPHABET), _division, _body)
 
 
 @given(valid_codes)

@@ -22,15 +22,25 @@ def test_it_seeds_enterprise_services_once() -> None:
     now = timezone.now()
 
     lines = seed(city, now)
-    counts = (Enterprise.objects.count(), Licence.objects.count(), WorkOrder.objects.count(),
-              DutyShift.objects.count(), LiaisonAssignment.objects.count())
+    counts = (
+        Enterprise.objects.count(),
+        Licence.objects.count(),
+        WorkOrder.objects.count(),
+        DutyShift.objects.count(),
+        LiaisonAssignment.objects.count(),
+    )
     again = seed(city, now)
 
     codes = Enterprise.objects.values_list("credit_code", flat=True)
     assert counts[0] == 30 and all(creditcode.is_valid(c) for c in codes)
     assert counts[2] >= 10 and WorkOrder.objects.filter(topics__name="涉企").count() == counts[2]
-    assert (Enterprise.objects.count(), Licence.objects.count(), WorkOrder.objects.count(),
-            DutyShift.objects.count(), LiaisonAssignment.objects.count()) == counts
+    assert (
+        Enterprise.objects.count(),
+        Licence.objects.count(),
+        WorkOrder.objects.count(),
+        DutyShift.objects.count(),
+        LiaisonAssignment.objects.count(),
+    ) == counts
     assert any("liaison2" in line for line in lines) and any("qinglan2026" in line for line in lines)
     assert len(again) == len(lines)
     gaps = coverage_gaps([city.hub])

@@ -14,9 +14,9 @@ from tests.world import World
 
 
 def _rows(page: str) -> dict[str, list[str]]:
-    body = page[page.index('id="enterprise-board"'):page.index("</table>", page.index('id="enterprise-board"'))]
+    body = page[page.index('id="enterprise-board"') : page.index("</table>", page.index('id="enterprise-board"'))]
     rows = {}
-    for label, cells in re.findall(r'<tr><th[^>]*>([^<]+)</th>(.*?)</tr>', body, re.S):
+    for label, cells in re.findall(r"<tr><th[^>]*>([^<]+)</th>(.*?)</tr>", body, re.S):
         rows[label.strip()] = [c.strip() for c in re.findall(r"<t[dh]>([^<]*)", cells)]
     return rows
 

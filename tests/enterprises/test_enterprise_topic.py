@@ -39,9 +39,7 @@ def test_an_order_without_enterprise_is_not_tagged(w: World) -> None:
     assert _topics(w.new_order()) == set()
 
 
-def test_linking_an_enterprise_later_tags_it_and_tells_the_unit(
-    w: World, company: Enterprise, officer: User
-) -> None:
+def test_linking_an_enterprise_later_tags_it_and_tells_the_unit(w: World, company: Enterprise, officer: User) -> None:
     order = w.dispatched()
 
     order = actions.link_enterprise(order, actor=w.dispatcher, enterprise=company)
@@ -71,11 +69,14 @@ def test_the_order_page_links_an_enterprise(w: World, company: Enterprise) -> No
     assert 'id="link-enterprise"' in text(client.get(f"/orders/{order.number}/"))
     assert 'id="link-enterprise"' not in text(client_for(w.handler_a).get(f"/orders/{order.number}/"))
 
-    unknown = client.post(f"/enterprises/link/{order.number}/", {"enterprise": "没有这家", "version": order.version},
-                          follow=True)
+    unknown = client.post(
+        f"/enterprises/link/{order.number}/", {"enterprise": "没有这家", "version": order.version}, follow=True
+    )
     assert "没有找到该企业" in text(unknown)
-    response = client.post(f"/enterprises/link/{order.number}/",
-                           {"enterprise": f"{company.name}（{company.credit_code}）", "version": order.version})
+    response = client.post(
+        f"/enterprises/link/{order.number}/",
+        {"enterprise": f"{company.name}（{company.credit_code}）", "version": order.version},
+    )
 
     assert response.status_code == 302
     order.refresh_from_db()

@@ -23,13 +23,20 @@ def _register() -> list[tuple[str, ...]]:
 
 def _seed() -> None:
     Enterprise.objects.create(
-        name="阿里巴巴（中国）有限公司式的全角括号公司", credit_code=code(1), address="荣成市成山大道１号",
-        industry=Industry.C, contact_name="王海", contact_phone="13800138000",
+        name="阿里巴巴（中国）有限公司式的全角括号公司",
+        credit_code=code(1),
+        address="荣成市成山大道１号",
+        industry=Industry.C,
+        contact_name="王海",
+        contact_phone="13800138000",
     )
     Enterprise.objects.create(name="腾讯科技（深圳）有限公司", credit_code=TENCENT, industry=Industry.I)
     Enterprise.objects.create(
-        name="中国银行股份有限公司", credit_code=BANK_OF_CHINA, address="北京市西城区复兴门内大街1号",
-        industry=Industry.J, contact_phone="0631-7561234",
+        name="中国银行股份有限公司",
+        credit_code=BANK_OF_CHINA,
+        address="北京市西城区复兴门内大街1号",
+        industry=Industry.J,
+        contact_phone="0631-7561234",
     )
     Enterprise.objects.create(name="无行业企业", credit_code=code(2), contact_phone="4008108888")
 
@@ -42,7 +49,12 @@ def test_export_has_the_import_columns_and_text_cells() -> None:
     assert len(rows) == 1 + Enterprise.objects.count()
     by_code = {row[1]: row for row in rows[1:]}
     assert by_code[BANK_OF_CHINA] == (
-        "中国银行股份有限公司", BANK_OF_CHINA, "北京市西城区复兴门内大街1号", "金融业", None, "0631-7561234",
+        "中国银行股份有限公司",
+        BANK_OF_CHINA,
+        "北京市西城区复兴门内大街1号",
+        "金融业",
+        None,
+        "0631-7561234",
     )
     assert all(isinstance(row[1], str) for row in rows[1:]), "codes must stay text, not numbers"
 

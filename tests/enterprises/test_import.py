@@ -18,33 +18,43 @@ def _reasons(report: ImportReport) -> dict[int, str]:
 
 
 def test_good_rows_are_imported(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "good.xlsx", [
-        ["荣成市海洋食品有限公司", code(1), "荣成市宁津街道", "制造业", "王海", "13800138000"],
-        ["荣成市石岛渔港物流有限公司", code(2), "荣成市石岛管理区", "G", "李娜", "0631-7561234"],
-        ["华为技术有限公司", HUAWEI, "深圳市龙岗区", "I 信息传输、软件和信息技术服务业", "", ""],
-    ])
+    path = write_xlsx(
+        tmp_path / "good.xlsx",
+        [
+            ["荣成市海洋食品有限公司", code(1), "荣成市宁津街道", "制造业", "王海", "13800138000"],
+            ["荣成市石岛渔港物流有限公司", code(2), "荣成市石岛管理区", "G", "李娜", "0631-7561234"],
+            ["华为技术有限公司", HUAWEI, "深圳市龙岗区", "I 信息传输、软件和信息技术服务业", "", ""],
+        ],
+    )
     report = import_enterprises(path)
     assert (report.created, report.updated, report.unchanged, report.rejected) == (3, 0, 0, [])
     assert report.summary() == "imported 3, rejected 0"
     food = Enterprise.objects.get(credit_code=code(1))
     assert (food.name, food.address, food.industry, food.contact_name, food.contact_phone) == (
-        "荣成市海洋食品有限公司", "荣成市宁津街道", Industry.C, "王海", "13800138000",
+        "荣成市海洋食品有限公司",
+        "荣成市宁津街道",
+        Industry.C,
+        "王海",
+        "13800138000",
     )
     assert Enterprise.objects.get(credit_code=code(2)).industry == Industry.G
     assert Enterprise.objects.get(credit_code=HUAWEI).industry == Industry.I
 
 
 def test_bad_rows_are_reported_with_row_number_and_reason(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "mixed.xlsx", [
-        ["好企业", code(1), "", "", "", ""],  # row 2
-        ["校验位错企业", corrupt_check(code(2)), "", "", "", ""],  # row 3
-        ["", code(3), "", "", "", ""],  # row 4: no name
-        ["重复企业", code(1).lower(), "", "", "", ""],  # row 5: same code as row 2
-        ["电话错企业", code(4), "", "", "", "12345"],  # row 6
-        ["行业错企业", code(5), "", "外星业", "", ""],  # row 7
-        ["短代码企业", code(6)[:10], "", "", "", ""],  # row 8
-        ["另一个好企业", code(7), "", "", "", ""],  # row 9
-    ])
+    path = write_xlsx(
+        tmp_path / "mixed.xlsx",
+        [
+            ["好企业", code(1), "", "", "", ""],  # row 2
+            ["校验位错企业", corrupt_check(code(2)), "", "", "", ""],  # row 3
+            ["", code(3), "", "", "", ""],  # row 4: no name
+            ["重复企业", code(1).lower(), "", "", "", ""],  # row 5: same code as row 2
+            ["电话错企业", code(4), "", "", "", "12345"],  # row 6
+            ["行业错企业", code(5), "", "外星业", "", ""],  # row 7
+            ["短代码企业", code(6)[:10], "", "", "", ""],  # row 8
+            ["另一个好企业", code(7), "", "", "", ""],  # row 9
+        ],
+    )
     report = import_enterprises(path)
     assert report.created == 2
     reasons = _reasons(report)
@@ -60,27 +70,36 @@ def test_bad_rows_are_reported_with_row_number_and_reason(tmp_path: Path) -> Non
 
 
 def test_a_second_import_updates_by_credit_code(tmp_path: Path) -> None:
-    first = write_xlsx(tmp_path / "first.xlsx", [
-        ["荣成市海洋食品有限公司", code(1), "荣成市宁津街道", "制造业", "王海", "13800138000"],
-        ["荣成市石岛渔港物流有限公司", code(2), "荣成市石岛管理区", "G", "李娜", "0631-7561234"],
-    ])
+    first = write_xlsx(
+        tmp_path / "first.xlsx",
+        [
+            ["荣成市海洋食品有限公司", code(1), "荣成市宁津街道", "制造业", "王海", "13800138000"],
+            ["荣成市石岛渔港物流有限公司", code(2), "荣成市石岛管理区", "G", "李娜", "0631-7561234"],
+        ],
+    )
     assert import_enterprises(first).created == 2
     created_at = Enterprise.objects.get(credit_code=code(1)).created_at
 
     again = import_enterprises(first)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2), "the same file changes nothing"
 
-    second = write_xlsx(tmp_path / "second.xlsx", [
-        ["荣成市海洋食品股份有限公司", code(1), "荣成市宁津街道东山路1号", "制造业", "张伟", "13900139000"],
-        ["荣成市新能源有限公司", code(3), "", "D", "", ""],
-    ])
+    second = write_xlsx(
+        tmp_path / "second.xlsx",
+        [
+            ["荣成市海洋食品股份有限公司", code(1), "荣成市宁津街道东山路1号", "制造业", "张伟", "13900139000"],
+            ["荣成市新能源有限公司", code(3), "", "D", "", ""],
+        ],
+    )
     report = import_enterprises(second)
     assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
     assert report.summary() == "imported 2, rejected 0"
     assert Enterprise.objects.count() == 3
     food = Enterprise.objects.get(credit_code=code(1))
     assert (food.name, food.address, food.contact_name, food.contact_phone) == (
-        "荣成市海洋食品股份有限公司", "荣成市宁津街道东山路1号", "张伟", "13900139000",
+        "荣成市海洋食品股份有限公司",
+        "荣成市宁津街道东山路1号",
+        "张伟",
+        "13900139000",
     )
     assert food.created_at == created_at
 
@@ -103,11 +122,14 @@ def test_header_may_follow_a_title_row_and_columns_come_in_any_order(tmp_path: P
 
 
 def test_blank_rows_are_skipped_and_numbers_read_as_text(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "blank.xlsx", [
-        ["甲公司", code(1), "", "", "", 13800138000],
-        [None, None, None, None, None, None],
-        ["乙公司", code(2), "", "", "", ""],
-    ])
+    path = write_xlsx(
+        tmp_path / "blank.xlsx",
+        [
+            ["甲公司", code(1), "", "", "", 13800138000],
+            [None, None, None, None, None, None],
+            ["乙公司", code(2), "", "", "", ""],
+        ],
+    )
     report = import_enterprises(path)
     assert (report.created, report.rejected) == (2, [])
     assert Enterprise.objects.get(credit_code=code(1)).contact_phone == "13800138000"

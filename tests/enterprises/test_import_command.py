@@ -25,13 +25,16 @@ def _run(path: Path) -> list[str]:
 
 
 def test_output_lists_rejected_rows_then_the_count_last(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "firms.xlsx", [
-        ["甲公司", code(1), "荣成市", "制造业", "王海", "13800138000"],
-        ["乙公司", corrupt_check(code(2)), "", "", "", ""],
-        ["", code(3), "", "", "", ""],
-        ["丙公司", code(4), "", "", "", ""],
-        ["甲公司分号", code(1), "", "", "", ""],
-    ])
+    path = write_xlsx(
+        tmp_path / "firms.xlsx",
+        [
+            ["甲公司", code(1), "荣成市", "制造业", "王海", "13800138000"],
+            ["乙公司", corrupt_check(code(2)), "", "", "", ""],
+            ["", code(3), "", "", "", ""],
+            ["丙公司", code(4), "", "", "", ""],
+            ["甲公司分号", code(1), "", "", "", ""],
+        ],
+    )
     lines = _run(path)
     assert lines[-1] == "imported 2, rejected 3"
     rejected = [line for line in lines if line.startswith("第")]

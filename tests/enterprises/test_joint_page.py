@@ -17,14 +17,15 @@ MONDAY = at(2026, 3, 9, 9)
 
 def _joint(w: World) -> object:
     with time_machine.travel(MONDAY, tick=False):
-        order = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_a,
-                                 assisting_units=[w.dept_b, w.dept_c], part_days=2)
+        order = actions.dispatch(
+            w.new_order(), actor=w.dispatcher, lead_unit=w.dept_a, assisting_units=[w.dept_b, w.dept_c], part_days=2
+        )
         return actions.sign_for(order, actor=w.handler_a)
 
 
 def _row(page: str, unit: str) -> str:
     start = page.index(f'data-unit="{unit}"')
-    return page[start:page.index("</tr>", start)]
+    return page[start : page.index("</tr>", start)]
 
 
 def test_every_unit_sees_the_others_progress_and_overdue_parts(w: World) -> None:
@@ -32,8 +33,10 @@ def test_every_unit_sees_the_others_progress_and_overdue_parts(w: World) -> None
     with time_machine.travel(at(2026, 3, 10, 10), tick=False):
         order = actions.give_part(order, actor=w.handler_b, text="经核查，该路段无占道经营。")
     with time_machine.travel(at(2026, 3, 12, 10), tick=False):  # dept_c's part was due 03-11 09:00
-        pages = {user.username: client_for(user).get(f"/orders/{order.number}/joint/")
-                 for user in (w.handler_a, w.handler_b, w.handler_c)}
+        pages = {
+            user.username: client_for(user).get(f"/orders/{order.number}/joint/")
+            for user in (w.handler_a, w.handler_b, w.handler_c)
+        }
 
     assert {name: r.status_code for name, r in pages.items()} == {"handler_a": 200, "handler_b": 200, "handler_c": 200}
     page = text(pages["handler_c"])

@@ -21,8 +21,9 @@ MONDAY = at(2026, 3, 9, 9)
 
 def _dispatch(w: World, **params: object) -> object:
     with time_machine.travel(MONDAY, tick=False):
-        return actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_a,
-                                assisting_units=[w.dept_b, w.dept_c], **params)
+        return actions.dispatch(
+            w.new_order(), actor=w.dispatcher, lead_unit=w.dept_a, assisting_units=[w.dept_b, w.dept_c], **params
+        )
 
 
 def _due(w: World) -> set[object]:
@@ -62,8 +63,14 @@ def test_bad_days_are_refused(w: World) -> None:
 def test_the_dispatch_form_takes_the_days(w: World) -> None:
     order = w.pending()
     with time_machine.travel(MONDAY, tick=False):
-        response = client_for(w.dispatcher).post(f"/orders/{order.number}/act/dispatch/", {
-            "dispatch-version": order.version, "dispatch-lead_unit": w.dept_a.pk,
-            "dispatch-assisting_units": [w.dept_b.pk], "dispatch-part_days": "2"})
+        response = client_for(w.dispatcher).post(
+            f"/orders/{order.number}/act/dispatch/",
+            {
+                "dispatch-version": order.version,
+                "dispatch-lead_unit": w.dept_a.pk,
+                "dispatch-assisting_units": [w.dept_b.pk],
+                "dispatch-part_days": "2",
+            },
+        )
     assert response.status_code == 302
     assert _due(w) == {at(2026, 3, 11, 9)}

@@ -15,10 +15,16 @@ from tests.world import World
 
 def typed(w: World, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "citizen_phone": "13712345678", "citizen_name": "王海波", "channel": "liaison",
-        "request_type": "help", "urgency": "normal", "title": "厂区门前道路破损",
-        "content": "厂区门前道路破损严重，货车通行困难，请尽快修复。", "area": w.area_town.pk,
-        "wants_reply": "on", "intent": "send_to_hub",
+        "citizen_phone": "13712345678",
+        "citizen_name": "王海波",
+        "channel": "liaison",
+        "request_type": "help",
+        "urgency": "normal",
+        "title": "厂区门前道路破损",
+        "content": "厂区门前道路破损严重，货车通行困难，请尽快修复。",
+        "area": w.area_town.pk,
+        "wants_reply": "on",
+        "intent": "send_to_hub",
     }
     data.update(overrides)
     return data
@@ -72,8 +78,8 @@ def test_the_picker_offers_the_officers_companies_first(
     w: World, company: Enterprise, other_company: Enterprise, officer: User
 ) -> None:
     page = text(client_for(officer).get("/intake/new"))
-    options = page[page.index('id="enterprise-options"'):]
-    assert company.credit_code in options[:options.index("</datalist>")]
+    options = page[page.index('id="enterprise-options"') :]
+    assert company.credit_code in options[: options.index("</datalist>")]
 
     found = text(client_for(officer).get("/enterprises/search/", {"q": "荣成"}))
     assert found.index(company.credit_code) < found.index(other_company.credit_code)

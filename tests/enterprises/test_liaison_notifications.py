@@ -28,7 +28,13 @@ def test_it_tells_the_officer_of_every_move(w: World, company: Enterprise, offic
     actions.record_callback(order, actor=w.callback_agent, solved="solved", satisfaction="satisfied")
 
     assert _told(officer) == [
-        "create", "dispatch", "sign", "give_part", "reply", "accept_reply", "record_callback",
+        "create",
+        "dispatch",
+        "sign",
+        "give_part",
+        "reply",
+        "accept_reply",
+        "record_callback",
     ]
     text = OutboxMessage.objects.filter(user=officer, event__action="sign", medium=Medium.INBOX).get().text
     assert order.number in text and "签收" in text

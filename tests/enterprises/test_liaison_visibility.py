@@ -57,8 +57,9 @@ def test_it_stops_when_the_posting_ended(w: World, company: Enterprise, officer:
 
 def test_it_does_not_start_before_the_posting(w: World, company: Enterprise) -> None:
     later = w.person("later", "新驻企员", (w.hub, Role.LIAISON))
-    LiaisonAssignment.objects.create(officer=later, enterprise=company,
-                                     starts_on=timezone.localdate() + timedelta(days=7))
+    LiaisonAssignment.objects.create(
+        officer=later, enterprise=company, starts_on=timezone.localdate() + timedelta(days=7)
+    )
     order = w.dispatched(enterprise=company)
 
     assert not visible_orders(later).filter(pk=order.pk).exists()
@@ -73,5 +74,5 @@ def test_the_officers_home_page_lists_them(w: World, company: Enterprise, office
 
     page = text(client_for(officer).get("/"))
 
-    panel = page[page.index("我的企业诉求"):]
-    assert order.number in panel[:panel.index("</ul>")]
+    panel = page[page.index("我的企业诉求") :]
+    assert order.number in panel[: panel.index("</ul>")]

@@ -40,10 +40,10 @@ def test_it_lists_what_expires_who_was_reminded_and_who_renewed(
     status, page = _page(w.handler_b)
 
     assert status == 200
-    expiring = page[page.index('id="expiring"'):page.index('id="renewed"')]
+    expiring = page[page.index('id="expiring"') : page.index('id="renewed"')]
     assert soon.number in expiring and later.number not in expiring and elsewhere.number not in expiring
     assert "提前30天" in expiring and "驻企员 驻企员小孙" in expiring and "已发送" in expiring
-    renewals = page[page.index('id="renewed"'):]
+    renewals = page[page.index('id="renewed"') :]
     assert renewed.number in renewals and "2031-04-23" in renewals
     assert Licence.objects.get(pk=renewed.pk).valid_to == date(2031, 4, 23)
 
@@ -71,10 +71,12 @@ def test_units_see_their_own_licences_and_the_hub_every_units(w: World, company:
 def test_only_the_issuing_unit_records_a_renewal(w: World, company: Enterprise) -> None:
     lic = licence(company, w.dept_b, TODAY + timedelta(days=30), "JY-SOON")
     with time_machine.travel(TODAY, tick=False):
-        leader = client_for(w.leader).post(f"/enterprises/licences/{lic.pk}/renew/",
-                                           {f"renew-{lic.pk}-new_valid_to": "2031-01-01"})
-        other_unit = client_for(w.handler_a).post(f"/enterprises/licences/{lic.pk}/renew/",
-                                                  {f"renew-{lic.pk}-new_valid_to": "2031-01-01"})
+        leader = client_for(w.leader).post(
+            f"/enterprises/licences/{lic.pk}/renew/", {f"renew-{lic.pk}-new_valid_to": "2031-01-01"}
+        )
+        other_unit = client_for(w.handler_a).post(
+            f"/enterprises/licences/{lic.pk}/renew/", {f"renew-{lic.pk}-new_valid_to": "2031-01-01"}
+        )
     assert (leader.status_code, other_unit.status_code) == (403, 404)
     assert Licence.objects.get(pk=lic.pk).valid_to == TODAY + timedelta(days=30)
 
@@ -89,7 +91,7 @@ def test_a_liaison_officer_sees_the_licences_of_their_companies(
     status, page = _page(officer)
 
     assert status == 200
-    table = page[page.index('id="expiring"'):page.index('id="renewed"')]
+    table = page[page.index('id="expiring"') : page.index('id="renewed"')]
     assert "JY-MINE" in table and "PW-MINE" in table and "JY-NOT-MINE" not in table
     assert w.dept_c.name in table  # whoever issued it
     assert 'action="/enterprises/licences/' not in page  # officers do not record renewals

@@ -22,9 +22,14 @@ def _errors(enterprise: Enterprise) -> dict[str, list[ValidationError]]:
 def test_a_valid_enterprise_is_normalised_and_saved() -> None:
     area = Area.objects.create(name="宁津街道", code="371082-ningjin", kind=AreaKind.TOWN)
     enterprise = Enterprise(
-        name=" 荣成市海洋食品有限公司 ", credit_code=code(1).lower(), address="荣成市宁津街道",
-        area=area, industry=Industry.C, size=EnterpriseSize.SMALL,
-        contact_name="王海", contact_phone="+86 138 0013 8000",
+        name=" 荣成市海洋食品有限公司 ",
+        credit_code=code(1).lower(),
+        address="荣成市宁津街道",
+        area=area,
+        industry=Industry.C,
+        size=EnterpriseSize.SMALL,
+        contact_name="王海",
+        contact_phone="+86 138 0013 8000",
     )
     enterprise.full_clean()
     enterprise.save()

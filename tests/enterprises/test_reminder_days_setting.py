@@ -16,8 +16,9 @@ def _load(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CIVICDESK_")}
     environ.update(CIVICDESK_DATA_DIR=str(tmp_path), **env)
     code = "import civicdesk.settings as s; print(s.CIVICDESK_LICENCE_REMINDER_DAYS)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_default_is_90_30_7(tmp_path: Path) -> None:

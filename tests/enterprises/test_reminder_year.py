@@ -22,9 +22,9 @@ START, END = date(2025, 11, 1), date(2026, 10, 31)
 
 def _sent(lic: object) -> list[tuple[int, date, date]]:
     return list(
-        LicenceReminder.objects.filter(licence=lic).order_by("created_at", "pk").values_list(
-            "offset_days", "send_on", "created_at__date"
-        )
+        LicenceReminder.objects.filter(licence=lic)
+        .order_by("created_at", "pk")
+        .values_list("offset_days", "send_on", "created_at__date")
     )
 
 
@@ -78,8 +78,10 @@ def test_each_reminder_reaches_the_contact_and_the_officer_by_sms_and_email(
     assert messages.count() == reminders * 4
     assert set(messages.values_list("message__status", flat=True)) == {DeliveryStatus.SENT}
     assert {(m.message.medium, m.message.address) for m in messages.select_related("message")} == {
-        ("sms", company.contact_phone), ("email", company.contact_email),
-        ("sms", officer.phone), ("email", officer.email),
+        ("sms", company.contact_phone),
+        ("email", company.contact_email),
+        ("sms", officer.phone),
+        ("email", officer.email),
     }
     # Delivered through the notification backends, each message exactly once.
     # A long SMS goes out in parts "<outbox id>-<n>"; every part exactly once.

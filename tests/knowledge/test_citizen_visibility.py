@@ -53,4 +53,3 @@ class TestCitizenVisibility:
         today = timezone.localdate()
         published(w, *FUND, valid_from=today + timedelta(days=10), today=today)
         assert _titles("公积金提取买房") == []
-

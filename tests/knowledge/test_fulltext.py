@@ -30,8 +30,10 @@ class TestFullText:
                 assert cur.fetchone()[0] == article.seg_answer
         else:
             with connection.cursor() as cur:
-                cur.execute("SELECT search_vector @@ to_tsquery('simple', '公积金') FROM knowledge_article "
-                            "WHERE id = %s", [article.pk])
+                cur.execute(
+                    "SELECT search_vector @@ to_tsquery('simple', '公积金') FROM knowledge_article WHERE id = %s",
+                    [article.pk],
+                )
                 assert cur.fetchone()[0] is True
 
     @pytest.mark.parametrize("mode", [search.RankMode.HYBRID, search.RankMode.DB])

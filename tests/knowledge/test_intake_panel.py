@@ -23,7 +23,7 @@ def test_the_intake_page_carries_the_panel_and_its_script(w, client):
     assert "knowledge/intake.js" in page
     # The panel sits inside the form, so the chosen articles are posted with it.
     start = page.index('id="intake-form"')
-    form = page[start:page.index("</form>", start)]
+    form = page[start : page.index("</form>", start)]
     assert 'id="kb-used"' in form
 
 
@@ -47,8 +47,9 @@ def test_closing_on_the_call_records_the_articles_used(w, client):
     heating = published(w, *HEATING)
     fund = published(w, *FUND)
     client.force_login(w.operator)
-    response = client.post("/intake/new", {**typed(w, intent="answer", answer=heating.answer),
-                                           "article": [str(heating.pk), "junk"]})
+    response = client.post(
+        "/intake/new", {**typed(w, intent="answer", answer=heating.answer), "article": [str(heating.pk), "junk"]}
+    )
     assert response.status_code == 302
     order = WorkOrder.objects.get()
     assert order.state == State.ANSWERED
@@ -65,7 +66,8 @@ def test_closing_on_the_call_records_the_articles_used(w, client):
 def test_a_refused_post_keeps_the_chosen_articles(w, client):
     heating = published(w, *HEATING)
     client.force_login(w.operator)
-    response = client.post("/intake/new", {**typed(w, intent="answer", answer="", title=""),
-                                           "article": [str(heating.pk)]})
+    response = client.post(
+        "/intake/new", {**typed(w, intent="answer", answer="", title=""), "article": [str(heating.pk)]}
+    )
     assert response.status_code == 400
     assert f'<input type="hidden" name="article" value="{heating.pk}">' in response.content.decode()

@@ -38,10 +38,16 @@ def test_people_without_a_role_are_refused(w, client):
 
 def test_a_new_article_with_bad_dates_keeps_what_was_typed(w, client):
     client.force_login(w.handler_a)
-    response = client.post("/knowledge/new/", {
-        "title": "路灯报修", "answer": "城管局负责。", "owner_unit": w.dept_a.pk,
-        "valid_from": "2026-05-01", "valid_to": "2026-04-01",
-    })
+    response = client.post(
+        "/knowledge/new/",
+        {
+            "title": "路灯报修",
+            "answer": "城管局负责。",
+            "owner_unit": w.dept_a.pk,
+            "valid_from": "2026-05-01",
+            "valid_to": "2026-04-01",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "失效日期不能早于生效日期" in html and "城管局负责。" in html

@@ -12,10 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_same_matter_elsewhere_beats_the_same_place_for_another_matter(w):
-    same_place = w.closed(title="北山社区广场舞噪音", content="北山社区广场每晚广场舞音响噪音扰民。",
-                          category=w.cat_noise, area=w.area_village)
-    same_matter = w.closed(title="崖头街道路面坑洼积水", content="崖头街道路面坑洼，下雨积水，车辆通行困难。",
-                           area=w.area_town)
+    same_place = w.closed(
+        title="北山社区广场舞噪音",
+        content="北山社区广场每晚广场舞音响噪音扰民。",
+        category=w.cat_noise,
+        area=w.area_village,
+    )
+    same_matter = w.closed(
+        title="崖头街道路面坑洼积水", content="崖头街道路面坑洼，下雨积水，车辆通行困难。", area=w.area_town
+    )
     current = w.signed(title="北山社区路面坑洼积水", content="北山社区路面坑洼，下雨积水严重。", area=w.area_village)
 
     # sharing only the place name makes no case similar

@@ -12,8 +12,9 @@ from tests.knowledge.helpers import FUND, draft, published
 class TestVersions:
     def test_it_keeps_every_state_with_who_and_when(self, w):
         article = published(w, *FUND)
-        actions.edit_article(article, actor=w.dispatcher, category=None, answer=FUND[1] + "线上也可办理。",
-                             note="补充线上渠道")
+        actions.edit_article(
+            article, actor=w.dispatcher, category=None, answer=FUND[1] + "线上也可办理。", note="补充线上渠道"
+        )
         versions = list(article.versions.order_by("number"))
         assert [v.action for v in versions] == ["create", "submit", "publish", "edit"]
         assert [v.actor for v in versions] == [w.handler_a, w.handler_a, w.dispatcher, w.dispatcher]
@@ -42,5 +43,5 @@ class TestVersions:
         article = published(w, *FUND)
         client.force_login(w.handler_a)
         page = client.get(f"/knowledge/{article.pk}/").content.decode()
-        assert page.count("<li><div class=\"when\">v") == 3
+        assert page.count('<li><div class="when">v') == 3
         assert "派单员老张" in page

@@ -59,8 +59,13 @@ class Gateway:
                 body = self.rfile.read(length).decode("utf-8") if length else ""
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                request: dict[str, Any] = {"method": self.command, "path": parts.path, "query": query, "body": body,
-                           "headers": {k.lower(): v for k, v in self.headers.items()}}
+                request: dict[str, Any] = {
+                    "method": self.command,
+                    "path": parts.path,
+                    "query": query,
+                    "body": body,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                }
                 with gateway.lock:
                     gateway.requests.append(request)
                     status, answer = gateway.script.pop(0) if gateway.script else (200, '{"code": 0}')
@@ -91,8 +96,15 @@ class Gateway:
     def config(self, **overrides: Any) -> dict[str, Any]:
         config: dict[str, Any] = {
             "url": self.base + "/send?to={phone}&text={text}&id={id}",
-            "method": "GET", "body": "", "headers": {}, "user": "civicdesk", "password": "s3cret",
-            "token": "", "ok_field": "code=0", "id_header": "", "timeout": 5,
+            "method": "GET",
+            "body": "",
+            "headers": {},
+            "user": "civicdesk",
+            "password": "s3cret",
+            "token": "",
+            "ok_field": "code=0",
+            "id_header": "",
+            "timeout": 5,
         }
         config.update(overrides)
         return config

@@ -42,9 +42,7 @@ def test_a_message_abandoned_mid_send_becomes_unknown_not_resent(
     assert "claimed by dead-worker" in attempt.error and "not resent" in attempt.error
 
 
-def test_an_idempotent_gateway_gets_it_again_with_the_same_id(
-    w: World, settings: Settings, gateway: Gateway
-) -> None:
+def test_an_idempotent_gateway_gets_it_again_with_the_same_id(w: World, settings: Settings, gateway: Gateway) -> None:
     settings.CIVICDESK_SMS_BACKEND = "http"
     settings.CIVICDESK_SMS_GATEWAY = gateway.config()
     order = w.new_order()

@@ -32,8 +32,7 @@ def test_a_claim_never_handed_over_is_sent_once_after_the_lease(
     assert "never handed to the gateway" in notes[0]
 
 
-def test_the_mark_is_cleared_by_a_new_claim(w: World, settings: Settings,
-                                            recorder: type[RecordingSmsBackend]) -> None:
+def test_the_mark_is_cleared_by_a_new_claim(w: World, settings: Settings, recorder: type[RecordingSmsBackend]) -> None:
     order = w.new_order()
     deliver_outbox(worker="first")
     message = sms_of(order)

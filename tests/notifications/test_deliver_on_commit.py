@@ -53,9 +53,7 @@ def test_with_the_immediate_backend_it_is_sent_at_once(
     assert DeliveryAttempt.objects.filter(message=sms).count() == 1
 
 
-def test_a_message_the_sweep_already_sent_is_not_sent_again(
-    w: World, recorder: type[RecordingSmsBackend]
-) -> None:
+def test_a_message_the_sweep_already_sent_is_not_sent_again(w: World, recorder: type[RecordingSmsBackend]) -> None:
     order = w.new_order()
     sms = OutboxMessage.objects.get(order=order, medium=Medium.SMS)
     deliver_outbox(worker="sweep")

@@ -20,8 +20,9 @@ def _email(w: World, to: str = "wang@example.cn") -> OutboxMessage:
     event = OrderEvent.objects.filter(order=order).first()
     assert event is not None
     text = f"您的诉求已受理，工单号 {order.number}，可凭工单号和手机号后四位查询办理进度。"
-    return OutboxMessage.objects.create(order=order, event=event, medium=Medium.EMAIL, address=to,
-                                        template="citizen_create", text=text)
+    return OutboxMessage.objects.create(
+        order=order, event=event, medium=Medium.EMAIL, address=to, template="citizen_create", text=text
+    )
 
 
 def test_it_sends_with_the_templates_subject(w: World, settings: Settings) -> None:

@@ -31,9 +31,15 @@ def test_a_2xx_answer_with_the_ok_field_is_a_delivery(w: World, settings: Settin
 def test_a_json_post_with_token_and_id_header(w: World, settings: Settings, gateway: Gateway) -> None:
     settings.CIVICDESK_SMS_BACKEND = "http"
     settings.CIVICDESK_SMS_GATEWAY = gateway.config(
-        url=gateway.base + "/v1/sms", method="POST", user="", password="", token="tok-1",
-        headers={"Content-Type": "application/json"}, id_header="X-Message-Id",
-        body='{"mobile": "{phone}", "content": "{text}"}', ok_field="",
+        url=gateway.base + "/v1/sms",
+        method="POST",
+        user="",
+        password="",
+        token="tok-1",
+        headers={"Content-Type": "application/json"},
+        id_header="X-Message-Id",
+        body='{"mobile": "{phone}", "content": "{text}"}',
+        ok_field="",
     )
     order = w.new_order(content='他说："路面坑洼"，请修复。')
     deliver_outbox(worker="w1")
@@ -46,9 +52,7 @@ def test_a_json_post_with_token_and_id_header(w: World, settings: Settings, gate
     assert message.status == DeliveryStatus.SENT
 
 
-def test_a_refusal_in_the_json_answer_is_not_a_delivery(
-    w: World, settings: Settings, gateway: Gateway
-) -> None:
+def test_a_refusal_in_the_json_answer_is_not_a_delivery(w: World, settings: Settings, gateway: Gateway) -> None:
     settings.CIVICDESK_SMS_BACKEND = "http"
     settings.CIVICDESK_SMS_GATEWAY = gateway.config()
     gateway.script = [(200, '{"code": 17, "msg": "余额不足"}')]

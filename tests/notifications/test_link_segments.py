@@ -12,8 +12,9 @@ from civicdesk.notifications.templates import sms_parts
 NUMBER = "2026120100017"
 
 
-@pytest.mark.parametrize("base", ["https://12345.qinglan.example", "http://127.0.0.1:8000",
-                                  "https://rc12345.example.gov.cn"])
+@pytest.mark.parametrize(
+    "base", ["https://12345.qinglan.example", "http://127.0.0.1:8000", "https://rc12345.example.gov.cn"]
+)
 def test_the_rating_link_stays_whole(base: str) -> None:
     url = f"{base}/portal/r/AbCdEfGhIjKlMnOpQrSt"
     text = CITIZEN_TEXTS["accept_reply_rating"].format(number=NUMBER, days=7, url=url)

@@ -24,14 +24,16 @@ TEXT = (
 
 def _row(medium: str, address: str, **fields: object) -> OutboxMessage:
     return OutboxMessage.objects.create(
-        medium=medium, address=address, template="licence_reminder", subject="证照到期提醒：食品经营许可证（JY-1）",
-        text=TEXT, **fields,
+        medium=medium,
+        address=address,
+        template="licence_reminder",
+        subject="证照到期提醒：食品经营许可证（JY-1）",
+        text=TEXT,
+        **fields,
     )
 
 
-def test_the_sweep_sends_an_sms_and_an_email_without_an_order(
-    w: World, recorder: type[RecordingSmsBackend]
-) -> None:
+def test_the_sweep_sends_an_sms_and_an_email_without_an_order(w: World, recorder: type[RecordingSmsBackend]) -> None:
     sms = _row(Medium.SMS, "13900001234")
     email = _row(Medium.EMAIL, "boss@example.cn")
     deliver_outbox(worker="w1")

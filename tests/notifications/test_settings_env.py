@@ -16,8 +16,9 @@ def _load(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("CIVICDESK_", "EMAIL_"))}
     environ.update(CIVICDESK_DATA_DIR=str(tmp_path), **env)
     code = "import civicdesk.settings as s; print(s.CIVICDESK_SMS_GATEWAY['method'], s.EMAIL_BACKEND)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize(
@@ -41,8 +42,13 @@ def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path: Path, env: di
 
 
 def test_a_good_gateway_configuration_loads(tmp_path: Path) -> None:
-    result = _load(tmp_path, CIVICDESK_SMS_BACKEND="http", CIVICDESK_SMS_METHOD="POST",
-                   CIVICDESK_SMS_URL="https://gw.example/send?to={phone}&text={text}",
-                   CIVICDESK_SMS_HEADERS='{"X-Key": "k"}', CIVICDESK_EMAIL_BACKEND="smtp")
+    result = _load(
+        tmp_path,
+        CIVICDESK_SMS_BACKEND="http",
+        CIVICDESK_SMS_METHOD="POST",
+        CIVICDESK_SMS_URL="https://gw.example/send?to={phone}&text={text}",
+        CIVICDESK_SMS_HEADERS='{"X-Key": "k"}',
+        CIVICDESK_EMAIL_BACKEND="smtp",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["POST", "django.core.mail.backends.smtp.EmailBackend"]

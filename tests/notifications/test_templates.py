@@ -19,8 +19,10 @@ def test_each_event_has_a_subject_with_the_number() -> None:
     assert subject_for("deadline_notice", number=NUMBER, level=3) == f"工单 {NUMBER} 已超期（3级督办）"
     assert subject_for("citizen_accept_reply", number=NUMBER) == f"您的诉求已办理答复，请评价（工单号 {NUMBER}）"
     assert subject_for("reply", number=NUMBER) == f"工单 {NUMBER} 已答复，待审核"
-    assert subject_for("citizen_merge", number=NUMBER, parent="2026120100001") == \
-        "您的诉求已并入工单 2026120100001 合并办理"
+    assert (
+        subject_for("citizen_merge", number=NUMBER, parent="2026120100001")
+        == "您的诉求已并入工单 2026120100001 合并办理"
+    )
     assert subject_for("citizen_closed_parent", number=NUMBER) == f"您反映的问题已办结（工单号 {NUMBER}）"
     assert NUMBER in subject_for("approve_extension", number=NUMBER)  # the fallback still names it
 

@@ -52,8 +52,7 @@ def test_admin_lists_and_settles_unknown_messages(
     assert "待人工核实" not in client.get(reverse("console:home")).content.decode()
 
 
-def test_only_admins_settle(w: World, settings: Settings, recorder: type[RecordingSmsBackend],
-                            client: Client) -> None:
+def test_only_admins_settle(w: World, settings: Settings, recorder: type[RecordingSmsBackend], client: Client) -> None:
     message = _unknown(w, settings, "13800001111")
     client.force_login(w.dispatcher)
     assert client.get(reverse("notifications:unknown")).status_code == 403

@@ -50,8 +50,12 @@ def _worker(tmp_path: Path, sms_file: Path) -> subprocess.Popen[bytes]:
         "CIVICDESK_OUTBOX_PER_SWEEP": str(MESSAGES * 2),
         "CIVICDESK_OUTBOX_BATCH": "10",
     }
-    return subprocess.Popen([sys.executable, "-m", "civicdesk", "worker", "--once"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "civicdesk", "worker", "--once"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path: Path) -> None:
@@ -74,9 +78,7 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path: Path) -
     in_sending = OutboxMessage.objects.filter(status=DeliveryStatus.SENDING).count()
 
     # The lease runs out (instead of waiting CIVICDESK_OUTBOX_LEASE seconds, the claims age).
-    OutboxMessage.objects.filter(status=DeliveryStatus.SENDING).update(
-        claimed_at=timezone.now() - timedelta(hours=1)
-    )
+    OutboxMessage.objects.filter(status=DeliveryStatus.SENDING).update(claimed_at=timezone.now() - timedelta(hours=1))
     second = _worker(tmp_path, sms_file)
     output, _ = second.communicate(timeout=600)
     assert second.returncode == 0, output.decode()
@@ -84,9 +86,11 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path: Path) -
     times = Counter(line["key"] for line in _lines(sms_file))
     delivered = Counter(times.get(pk, 0) for pk in ids)
     unknown = set(map(str, OutboxMessage.objects.filter(status=DeliveryStatus.UNKNOWN).values_list("pk", flat=True)))
-    print(f"\nkill test: {MESSAGES} messages, killed after {at_kill} lines with {in_sending} claimed; "
-          f"delivered 0 times: {delivered[0]}, once: {delivered[1]}, twice or more: "
-          f"{sum(v for k, v in delivered.items() if k >= 2)}; waiting for a person: {len(unknown)}")
+    print(
+        f"\nkill test: {MESSAGES} messages, killed after {at_kill} lines with {in_sending} claimed; "
+        f"delivered 0 times: {delivered[0]}, once: {delivered[1]}, twice or more: "
+        f"{sum(v for k, v in delivered.items() if k >= 2)}; waiting for a person: {len(unknown)}"
+    )
     assert not [k for k, v in delivered.items() if k >= 2 and v]  # nothing twice
     assert in_sending > 0  # the kill did land while a batch was claimed
     # Only the message in flight at the kill may wait for a person; everything else went out once.

@@ -35,17 +35,39 @@ def attributes(w: World) -> list[ServiceAttribute]:
     common = {"category": w.cat_potholes}
     return [
         ServiceAttribute.objects.create(
-            **common, code="size", datatype=Datatype.SINGLE, required=True, order=1, description="坑洼大小",
+            **common,
+            code="size",
+            datatype=Datatype.SINGLE,
+            required=True,
+            order=1,
+            description="坑洼大小",
             values=[{"key": "small", "name": "一米以内"}, {"key": "large", "name": "一米以上"}],
         ),
-        ServiceAttribute.objects.create(**common, code="depth", datatype=Datatype.NUMBER, order=2,
-                                        description="深度（厘米）", datatype_description="填写数字"),
         ServiceAttribute.objects.create(
-            **common, code="hazards", datatype=Datatype.MULTI, order=3, description="危险情况",
+            **common,
+            code="depth",
+            datatype=Datatype.NUMBER,
+            order=2,
+            description="深度（厘米）",
+            datatype_description="填写数字",
+        ),
+        ServiceAttribute.objects.create(
+            **common,
+            code="hazards",
+            datatype=Datatype.MULTI,
+            order=3,
+            description="危险情况",
             values=[{"key": "water", "name": "积水"}, {"key": "night", "name": "夜间无照明"}],
         ),
-        ServiceAttribute.objects.create(**common, code="seen_at", datatype=Datatype.DATETIME, order=4,
-                                        description="发现时间"),
-        ServiceAttribute.objects.create(**common, code="note", datatype=Datatype.STRING, order=5, variable=False,
-                                        description="紧急险情请拨打 12345 或 110。"),
+        ServiceAttribute.objects.create(
+            **common, code="seen_at", datatype=Datatype.DATETIME, order=4, description="发现时间"
+        ),
+        ServiceAttribute.objects.create(
+            **common,
+            code="note",
+            datatype=Datatype.STRING,
+            order=5,
+            variable=False,
+            description="紧急险情请拨打 12345 或 110。",
+        ),
     ]

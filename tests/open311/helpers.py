@@ -52,8 +52,12 @@ def validate_swagger(body: Any, definition: str) -> None:
     from jsonschema import Draft4Validator
 
     swagger = json.loads((SCHEMAS / "swagger.json").read_text(encoding="utf-8"))
-    schema = {"type": "array", "minItems": 1, "items": {"$ref": f"#/definitions/{definition}"},
-              "definitions": swagger["definitions"]}
+    schema = {
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": f"#/definitions/{definition}"},
+        "definitions": swagger["definitions"],
+    }
     errors = list(Draft4Validator(schema).iter_errors(body))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 

@@ -22,12 +22,21 @@ def test_notes_tell_the_public_history_without_internal_moves_or_people(w: World
     assert body["channel"] == "phone"
     assert body["duplicate"] is None and body["parent_service_request_id"] is None
     assert [n["description"] for n in body["notes"]] == [
-        "诉求已受理", "已派至市住房和城乡建设局办理", "承办单位已签收，正在办理",
+        "诉求已受理",
+        "已派至市住房和城乡建设局办理",
+        "承办单位已签收，正在办理",
     ]
     assert {n["status"] for n in body["notes"]} == {"open"}
     text = str(body)
-    for private in ("属本单位职责", "请加快办理", "不属本单位职责", w.dispatcher.display_name,
-                    w.handler_a.display_name, w.supervisor.display_name, w.operator.display_name):
+    for private in (
+        "属本单位职责",
+        "请加快办理",
+        "不属本单位职责",
+        w.dispatcher.display_name,
+        w.handler_a.display_name,
+        w.supervisor.display_name,
+        w.operator.display_name,
+    ):
         assert private not in text
 
 
@@ -45,7 +54,10 @@ def test_the_list_takes_extensions_too_and_xml_nests_the_notes(w: World, client:
     order = w.closed()
     body = both(client, "/requests", extensions="true")
     assert body[0]["notes"][-1] == {
-        "datetime": body[0]["updated_datetime"], "description": "已回访，办结", "status": "closed"}
+        "datetime": body[0]["updated_datetime"],
+        "description": "已回访，办结",
+        "status": "closed",
+    }
     root = get_xml(client, "/requests", extensions="true")
     notes = root.findall("request/notes/note")
     assert [n.findtext("description") for n in notes] == [n["description"] for n in body[0]["notes"]]

@@ -25,15 +25,38 @@ def _everything(client: Client, numbers: list[str]) -> str:
 
 
 def test_no_caller_or_staff_data_is_published(w: World, api: Api, client: Client) -> None:
-    phoned = w.closed(citizen_name="李秀英", citizen_phone="13512345678",
-                      content="李秀英反映：人民路有坑，回电 13512345678 或 0631-7654321，邮箱 lxy@example.org。")
-    response = api.post(service_code="c-hj-zs", address_string="北山社区", description="夜间施工噪音",
-                        first_name="Alice", last_name="Smithers", phone="+86 139 0000 3333",
-                        email="alice@example.org", account_id="acct-99", device_id="device-xyz")
+    phoned = w.closed(
+        citizen_name="李秀英",
+        citizen_phone="13512345678",
+        content="李秀英反映：人民路有坑，回电 13512345678 或 0631-7654321，邮箱 lxy@example.org。",
+    )
+    response = api.post(
+        service_code="c-hj-zs",
+        address_string="北山社区",
+        description="夜间施工噪音",
+        first_name="Alice",
+        last_name="Smithers",
+        phone="+86 139 0000 3333",
+        email="alice@example.org",
+        account_id="acct-99",
+        device_id="device-xyz",
+    )
     posted = json.loads(response.content)[0]["service_request_id"]
     text = _everything(client, [phoned.number, posted])
-    for private in ("李秀英", "13512345678", "7654321", "lxy@example.org", "Alice", "Smithers", "0000 3333",
-                    "alice@example.org", "acct-99", "device-xyz", "王先生", "13800001234"):
+    for private in (
+        "李秀英",
+        "13512345678",
+        "7654321",
+        "lxy@example.org",
+        "Alice",
+        "Smithers",
+        "0000 3333",
+        "alice@example.org",
+        "acct-99",
+        "device-xyz",
+        "王先生",
+        "13800001234",
+    ):
         assert private not in text, private
     for person in (w.operator, w.dispatcher, w.handler_a, w.callback_agent, api.client.user):
         assert person.display_name not in text and person.username not in text

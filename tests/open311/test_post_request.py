@@ -64,7 +64,10 @@ def test_it_creates_an_order_that_lands_on_the_dispatch_board(
     assert submission.client == api.client
     assert submission.media_url == "https://example.org/photos/1.jpg"
     assert submission.attributes == {
-        "size": "large", "depth": "15", "hazards": ["water", "night"], "seen_at": "2026-03-01T08:00:00+08:00",
+        "size": "large",
+        "depth": "15",
+        "hazards": ["water", "night"],
+        "seen_at": "2026-03-01T08:00:00+08:00",
     }
     assert submission.email == "wang@example.org" and submission.account_id == "acct-7"
     # The history keeps what the channel brought, on the order's first event.
@@ -74,8 +77,12 @@ def test_it_creates_an_order_that_lands_on_the_dispatch_board(
 
 
 def test_the_new_request_can_be_read_back(w: World, api: Api, client: Client) -> None:
-    response = api.post(service_code="c-hj-zs", address_string="北山社区广场", description="夜间广场舞噪音扰民",
-                        media_url="https://example.org/p.jpg")
+    response = api.post(
+        service_code="c-hj-zs",
+        address_string="北山社区广场",
+        description="夜间广场舞噪音扰民",
+        media_url="https://example.org/p.jpg",
+    )
     number = json.loads(response.content)[0]["service_request_id"]
     body = both(client, f"/requests/{number}")
     validate(body, "requests.json")
@@ -103,6 +110,7 @@ def test_it_answers_in_xml_and_takes_address_id_as_an_area(
 
 def test_clients_need_no_csrf_token(w: World, api: Api) -> None:
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(f"{BASE}/requests.json", {"api_key": api.key, "service_code": "c-hj-zs",
-                                                    "address_string": "北山社区"})
+    response = strict.post(
+        f"{BASE}/requests.json", {"api_key": api.key, "service_code": "c-hj-zs", "address_string": "北山社区"}
+    )
     assert response.status_code == 200, response.content

@@ -41,15 +41,17 @@ def test_dates_may_be_w3c_utc_or_bare_days(w: World, client: Client) -> None:
     order = w.new_order()
     today = timezone.localdate()
     assert _ids(get_json(client, "/requests", start_date=today.isoformat(), end_date=today.isoformat())) == {
-        order.number}
+        order.number
+    }
     utc = timezone.now().astimezone(UTC) - timedelta(hours=1)
     assert _ids(get_json(client, "/requests", start_date=utc.strftime("%Y-%m-%dT%H:%M:%SZ"))) == {order.number}
 
 
 def test_service_request_id_overrides_every_other_filter(w: World, client: Client) -> None:
     old, a, b = _old_order(w, 200), w.new_order(), w.closed()
-    body = get_json(client, "/requests", service_request_id=f"{old.number}, {b.number},nope", status="open",
-                    service_code="c-hj-zs")
+    body = get_json(
+        client, "/requests", service_request_id=f"{old.number}, {b.number},nope", status="open", service_code="c-hj-zs"
+    )
     assert _ids(body) == {old.number, b.number}
     assert a.number not in _ids(body)
 
@@ -58,7 +60,10 @@ def test_service_code_and_status_filters(w: World, client: Client) -> None:
     pothole, noise, closed = w.new_order(), w.new_order(category=w.cat_noise), w.closed()
     assert _ids(get_json(client, "/requests", service_code="c-hj-zs")) == {noise.number}
     assert _ids(get_json(client, "/requests", service_code="c-hj-zs,c-cj-dl-ph")) == {
-        pothole.number, noise.number, closed.number}
+        pothole.number,
+        noise.number,
+        closed.number,
+    }
     assert _ids(get_json(client, "/requests", status="closed")) == {closed.number}
     assert _ids(get_json(client, "/requests", status="open")) == {pothole.number, noise.number}
     assert len(get_json(client, "/requests", status="open,closed")) == 3

@@ -94,8 +94,7 @@ def accept_race(w: World, monkeypatch: pytest.MonkeyPatch, *, with_version: bool
     slow_moves(monkeypatch)
     outcomes = race(
         lambda: actions.accept_reply(order.pk, actor=w.dispatcher, expected_version=version),
-        lambda: actions.send_back_reply(order.pk, actor=other, reason="答复未说明修复时间",
-                                        expected_version=version),
+        lambda: actions.send_back_reply(order.pk, actor=other, reason="答复未说明修复时间", expected_version=version),
     )
     winner, error = _winner_and_loser(outcomes)
     assert isinstance(error, ConflictError if with_version else InvalidTransition), error

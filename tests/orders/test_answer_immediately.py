@@ -12,8 +12,9 @@ from tests.world import World
 def test_it_closes_the_order_on_the_call_with_the_articles_used(w: World) -> None:
     order = w.new_order(request_type="enquiry", title="社保卡补办需要什么材料")
 
-    order = actions.answer_immediately(order, actor=w.operator, answer="携带身份证到社保大厅办理。",
-                                       article_ids=[12, "15"])
+    order = actions.answer_immediately(
+        order, actor=w.operator, answer="携带身份证到社保大厅办理。", article_ids=[12, "15"]
+    )
 
     order.refresh_from_db()
     assert order.state == State.ANSWERED

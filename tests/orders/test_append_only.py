@@ -42,8 +42,9 @@ def test_it_refuses_bulk_updates_and_deletes_of_the_history(w: World) -> None:
 def test_it_numbers_events_without_gaps_and_they_replay_to_the_current_state(w: World) -> None:
     order = w.closed()
 
-    rows = list(OrderEvent.objects.filter(order=order).order_by("seq").values_list("seq", "action", "from_state",
-                                                                                    "to_state"))
+    rows = list(
+        OrderEvent.objects.filter(order=order).order_by("seq").values_list("seq", "action", "from_state", "to_state")
+    )
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     order.refresh_from_db()
     assert order.event_count == len(rows)

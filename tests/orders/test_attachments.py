@@ -32,8 +32,13 @@ def test_it_refuses_programs_and_oversized_files(w: World, settings, tmp_path) -
     settings.MEDIA_ROOT = tmp_path
     order = w.signed()
     with pytest.raises(InvalidInput, match="不支持的附件类型"):
-        actions.reply(order, actor=w.handler_a, result="solved", text="已处理",
-                      attachments=[SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")])
+        actions.reply(
+            order,
+            actor=w.handler_a,
+            result="solved",
+            text="已处理",
+            attachments=[SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")],
+        )
     big = SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), content_type="application/pdf")
     with pytest.raises(InvalidInput, match="超过 10 MB"):
         actions.supplement(order, actor=w.operator, text="补充现场照片", attachments=[big])

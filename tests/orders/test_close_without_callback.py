@@ -10,8 +10,7 @@ from tests.world import World
 
 @pytest.mark.parametrize("persona", ["callback_agent", "dispatcher"])
 def test_it_closes_with_the_reason_kept(w: World, persona: str) -> None:
-    order = actions.close_without_callback(w.awaiting_callback(), actor=getattr(w, persona),
-                                           reason="三次回访均未接通")
+    order = actions.close_without_callback(w.awaiting_callback(), actor=getattr(w, persona), reason="三次回访均未接通")
 
     order.refresh_from_db()
     assert order.state == State.CLOSED

@@ -70,8 +70,9 @@ def test_it_counts_reworks(w: World) -> None:
     order = w.rework()
     order = actions.reply(order, actor=w.handler_a, result="solved", text="重办完成")
     order = actions.accept_reply(order, actor=w.dispatcher)
-    order = actions.record_callback(order, actor=w.callback_agent, solved="partly", satisfaction="unsatisfied",
-                                    rework=True)
+    order = actions.record_callback(
+        order, actor=w.callback_agent, solved="partly", satisfaction="unsatisfied", rework=True
+    )
 
     order.refresh_from_db()
     assert order.state == State.REWORK

@@ -51,7 +51,8 @@ def enquiry_at_village(w: World) -> WorkOrder:
 
 def notices(order: WorkOrder) -> list[tuple[str, int, datetime]]:
     return list(
-        SupervisionNotice.objects.filter(order=order).order_by("created_at", "pk")
+        SupervisionNotice.objects.filter(order=order)
+        .order_by("created_at", "pk")
         .values_list("stage", "level", "due_at")
     )
 
@@ -116,8 +117,14 @@ def test_it_gives_an_extended_deadline_its_own_notices(w: World) -> None:
     order = enquiry_at_village(w)
     doing(at(11, 3, 11), actions.sign_for, order, actor=w.village_handler)
     assert watch(WARN) == 1
-    doing(at(11, 4, 16, 30), actions.request_extension, order, actor=w.village_handler, days=2,
-          reason="需协调供水公司现场勘查")
+    doing(
+        at(11, 4, 16, 30),
+        actions.request_extension,
+        order,
+        actor=w.village_handler,
+        days=2,
+        reason="需协调供水公司现场勘查",
+    )
     order = doing(at(11, 4, 17), actions.approve_extension, order, actor=w.dispatcher)
     new_due, new_warn = at(11, 7, 10), at(11, 6, 16)
     assert (order.handle_due_at, order.handle_warn_at, order.watch_level) == (new_due, new_warn, 0)
@@ -142,8 +149,9 @@ def test_it_chases_an_order_while_its_extension_waits_for_review(w: World) -> No
 def test_it_leaves_a_suspended_order_alone_and_resumes_with_the_shifted_deadline(w: World) -> None:
     order = enquiry_at_village(w)
     doing(at(11, 3, 11), actions.sign_for, order, actor=w.village_handler)
-    doing(at(11, 4, 9), actions.request_suspension, order, actor=w.village_handler,
-          reason="当事双方已起诉，等待法院判决")
+    doing(
+        at(11, 4, 9), actions.request_suspension, order, actor=w.village_handler, reason="当事双方已起诉，等待法院判决"
+    )
     doing(at(11, 4, 9, 30), actions.approve_suspension, order, actor=w.dispatcher)
     for moment in (WARN, at(11, 5, 11), at(11, 10, 10), at(11, 20, 10)):
         assert watch(moment) == 0
@@ -185,8 +193,9 @@ def test_it_sends_no_sign_notice_when_the_unit_signed_in_time(w: World) -> None:
 def test_it_gives_a_redispatched_order_a_fresh_sign_deadline_and_notice(w: World) -> None:
     order = enquiry_at_village(w)
     assert watch(at(11, 3, 13, 30)) == 1
-    order = doing(at(11, 3, 14), actions.redispatch, order, actor=w.dispatcher, lead_unit=w.dept_a,
-                  reason="属住建部门职责")
+    order = doing(
+        at(11, 3, 14), actions.redispatch, order, actor=w.dispatcher, lead_unit=w.dept_a, reason="属住建部门职责"
+    )
     assert order.sign_due_at == at(11, 3, 16)
     assert watch(at(11, 3, 15)) == 0
     assert watch(at(11, 3, 16, 1)) == 1
@@ -199,8 +208,7 @@ def test_it_counts_lateness_in_working_days_across_a_weekend(w: World) -> None:
     # Due Friday 10:00; Monday 09:59 is still less than one working day late.
     with time_machine.travel(at(11, 5, 10), tick=False):
         order = actions.sign_for(
-            actions.dispatch(w.new_order(request_type=RequestType.ENQUIRY), actor=w.dispatcher,
-                             lead_unit=w.dept_a),
+            actions.dispatch(w.new_order(request_type=RequestType.ENQUIRY), actor=w.dispatcher, lead_unit=w.dept_a),
             actor=w.handler_a,
         )
     assert order.handle_due_at == at(11, 7, 10)

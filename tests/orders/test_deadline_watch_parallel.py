@@ -39,8 +39,11 @@ def _orders(w: World, count: int, moment: datetime, *, signed: bool) -> list[Wor
     orders = []
     with time_machine.travel(moment, tick=False):
         for n in range(count):
-            order = actions.dispatch(w.new_order(request_type=RequestType.ENQUIRY, title=f"并行巡检 {n}"),
-                                     actor=w.dispatcher, lead_unit=w.village)
+            order = actions.dispatch(
+                w.new_order(request_type=RequestType.ENQUIRY, title=f"并行巡检 {n}"),
+                actor=w.dispatcher,
+                lead_unit=w.village,
+            )
             if signed:
                 order = actions.sign_for(order, actor=w.village_handler)
             orders.append(order)
@@ -123,8 +126,9 @@ def test_it_issues_each_notice_once_with_two_worker_processes(w: World) -> None:
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "DJANGO_SETTINGS_MODULE": "civicdesk.settings"}
     cli = str(Path(sys.executable).with_name("civicdesk"))
     workers = [
-        subprocess.Popen([cli, "worker", "--once"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [cli, "worker", "--once"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(2)
     ]
     results = [worker.communicate(timeout=120) for worker in workers]

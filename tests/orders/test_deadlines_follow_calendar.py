@@ -90,7 +90,8 @@ def test_taking_the_holiday_back_moves_the_deadline_back(w: World) -> None:
     order.refresh_from_db()
     assert order.handle_due_at == at(2027, 1, 14, 10, 0)
     assert list(order.events.order_by("seq").values_list("action", flat=True))[-2:] == [
-        "follow_calendar", "follow_calendar"
+        "follow_calendar",
+        "follow_calendar",
     ]
 
 
@@ -137,4 +138,3 @@ def test_a_day_off_today_counts_from_now_not_from_the_morning(w: World) -> None:
     # Tuesday had 5 of its working hours behind it (08:30–12:00, 13:30–15:30), which stay
     # counted; the two hours left that afternoon move to Wednesday: 10:00 + 2 hours.
     assert order.handle_due_at == at(2027, 1, 6, 12, 0)
-

@@ -154,8 +154,9 @@ def test_it_gives_a_fresh_handling_limit_on_rework(w: World) -> None:
         order = actions.reply(order, actor=w.handler_a, result="solved", text="已修复。")
         order = actions.accept_reply(order, actor=w.dispatcher)
     with time_machine.travel(at(4, 29, 14), tick=False):
-        order = actions.record_callback(order, actor=w.callback_agent, solved="unsolved",
-                                        satisfaction="unsatisfied", rework=True)
+        order = actions.record_callback(
+            order, actor=w.callback_agent, solved="unsolved", satisfaction="unsatisfied", rework=True
+        )
 
     order.refresh_from_db()
     # 15 working days from Wednesday 29 April 14:00, skipping 1–5 May, counting 9 May.
@@ -177,9 +178,7 @@ def test_it_reports_on_time_near_due_and_overdue(w: World) -> None:
 
 
 @pytest.mark.parametrize(("reply_day", "expected"), [(20, DeadlineStatus.ON_TIME), (24, DeadlineStatus.OVERDUE)])
-def test_it_judges_a_replied_order_by_when_the_unit_replied(
-    w: World, reply_day: int, expected: DeadlineStatus
-) -> None:
+def test_it_judges_a_replied_order_by_when_the_unit_replied(w: World, reply_day: int, expected: DeadlineStatus) -> None:
     with time_machine.travel(at(3, 2, 9), tick=False):
         order = w.signed()
     with time_machine.travel(at(3, reply_day, 10), tick=False):

@@ -105,8 +105,10 @@ def test_it_wants_whole_or_half_working_days(w: World, signed_monday: WorkOrder,
 
 
 def test_it_must_be_asked_before_the_deadline(w: World, signed_monday: WorkOrder) -> None:
-    with time_machine.travel(datetime(2026, 3, 23, 9, 0, tzinfo=SHANGHAI), tick=False), \
-            pytest.raises(InvalidInput) as caught:
+    with (
+        time_machine.travel(datetime(2026, 3, 23, 9, 0, tzinfo=SHANGHAI), tick=False),
+        pytest.raises(InvalidInput) as caught,
+    ):
         actions.request_extension(signed_monday, actor=w.handler_a, days=2, reason="来不及")
 
     assert caught.value.message == "工单已超过办理时限，不能再申请延期。"

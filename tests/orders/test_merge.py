@@ -77,9 +77,7 @@ def test_it_will_not_merge_into_an_order_that_cannot_carry_it(w: World, state: s
     with pytest.raises(InvalidInput) as caught:
         actions.merge(child, actor=w.dispatcher, into=parent)
 
-    assert caught.value.fields == {
-        "into": f"工单 {parent.number} 不能作为并单主单（状态：{State(state).label}）。"
-    }
+    assert caught.value.fields == {"into": f"工单 {parent.number} 不能作为并单主单（状态：{State(state).label}）。"}
     child.refresh_from_db()
     assert child.state == State.RECEIVED
     assert child.parent is None

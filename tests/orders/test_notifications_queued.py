@@ -121,8 +121,9 @@ def test_it_does_not_tell_merged_callers_about_a_rework(w: World) -> None:
     actions.merge(w.new_order(citizen_phone="13900000001"), actor=w.dispatcher, into=parent)
     parent = actions.accept_reply(parent, actor=w.dispatcher)
 
-    parent = actions.record_callback(parent, actor=w.callback_agent, solved="unsolved", satisfaction="unsatisfied",
-                                     rework=True)
+    parent = actions.record_callback(
+        parent, actor=w.callback_agent, solved="unsolved", satisfaction="unsatisfied", rework=True
+    )
 
     assert _sms(parent.events.last()) == []
     assert _inbox(parent.events.last()) == {w.handler_a.pk, w.head_a.pk, w.operator.pk}

@@ -17,8 +17,7 @@ from tests.world import World
 
 def _auto_dispatched(w: World) -> WorkOrder:
     # What the dispatch model does (civicdesk.routing.actions): the system side dispatches.
-    return actions.dispatch(w.pending(), actor=None, lead_unit=w.dept_a,
-                            auto={"model_version": 1, "confidence": 0.95})
+    return actions.dispatch(w.pending(), actor=None, lead_unit=w.dept_a, auto={"model_version": 1, "confidence": 0.95})
 
 
 def _by_town(w: World) -> WorkOrder:
@@ -26,26 +25,46 @@ def _by_town(w: World) -> WorkOrder:
     return actions.sign_for(order, actor=w.town_handler)
 
 
-HUB_STAFF_ONLY = ["operator", "handler_a", "callback_agent", "supervisor", "leader", "admin", "outsider",
-                  "inactive:dispatcher", "other_hub:dispatcher"]
+HUB_STAFF_ONLY = [
+    "operator",
+    "handler_a",
+    "callback_agent",
+    "supervisor",
+    "leader",
+    "admin",
+    "outsider",
+    "inactive:dispatcher",
+    "other_hub:dispatcher",
+]
 LEAD_ONLY = ["handler_b", "town_handler", "dispatcher", "operator", "outsider", "inactive:handler_a"]
 ASSIST_ONLY = ["handler_a", "head_a", "handler_c", "dispatcher", "outsider", "inactive:handler_b"]
 
 # action → (how to get an order the move is allowed from, who may, who may not)
 RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
-    "answer": (World.new_order, ["operator", "dispatcher"],
-               ["handler_a", "callback_agent", "leader", "outsider", "inactive:operator", "other_hub:dispatcher"]),
-    "send_to_hub": (World.new_order, ["operator", "dispatcher"],
-                    ["handler_a", "callback_agent", "supervisor", "outsider", "inactive:operator",
-                     "other_hub:operator"]),
-    "dispatch": (World.new_order, ["operator", "dispatcher", "system"],
-                 ["handler_a", "callback_agent", "leader", "outsider", "inactive:dispatcher", "other_hub:dispatcher"]),
+    "answer": (
+        World.new_order,
+        ["operator", "dispatcher"],
+        ["handler_a", "callback_agent", "leader", "outsider", "inactive:operator", "other_hub:dispatcher"],
+    ),
+    "send_to_hub": (
+        World.new_order,
+        ["operator", "dispatcher"],
+        ["handler_a", "callback_agent", "supervisor", "outsider", "inactive:operator", "other_hub:operator"],
+    ),
+    "dispatch": (
+        World.new_order,
+        ["operator", "dispatcher", "system"],
+        ["handler_a", "callback_agent", "leader", "outsider", "inactive:dispatcher", "other_hub:dispatcher"],
+    ),
     "redispatch": (World.dispatched, ["dispatcher"], HUB_STAFF_ONLY),
     "undo_auto_dispatch": (_auto_dispatched, ["dispatcher"], HUB_STAFF_ONLY),
     "sign": (World.dispatched, ["handler_a", "head_a"], LEAD_ONLY),
     "sign_part": (World.joint, ["handler_b"], ASSIST_ONLY),
-    "sub_dispatch": (_by_town, ["town_handler", "town_head"],
-                     ["village_handler", "handler_a", "dispatcher", "outsider", "inactive:town_handler"]),
+    "sub_dispatch": (
+        _by_town,
+        ["town_handler", "town_head"],
+        ["village_handler", "handler_a", "dispatcher", "outsider", "inactive:town_handler"],
+    ),
     "request_return": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
     "approve_return": (World.return_requested, ["dispatcher"], HUB_STAFF_ONLY),
     "refuse_return": (World.return_requested, ["dispatcher"], HUB_STAFF_ONLY),
@@ -55,28 +74,45 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     "request_suspension": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
     "approve_suspension": (World.suspension_requested, ["dispatcher"], HUB_STAFF_ONLY),
     "refuse_suspension": (World.suspension_requested, ["dispatcher"], HUB_STAFF_ONLY),
-    "resume": (World.suspended, ["dispatcher", "handler_a"],
-               ["handler_b", "operator", "supervisor", "outsider", "inactive:handler_a", "other_hub:dispatcher"]),
+    "resume": (
+        World.suspended,
+        ["dispatcher", "handler_a"],
+        ["handler_b", "operator", "supervisor", "outsider", "inactive:handler_a", "other_hub:dispatcher"],
+    ),
     "give_part": (World.joint, ["handler_b"], ASSIST_ONLY),
     "reply": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
     "accept_reply": (World.replied, ["dispatcher"], HUB_STAFF_ONLY),
     "send_back_reply": (World.replied, ["dispatcher"], HUB_STAFF_ONLY),
-    "record_callback": (World.awaiting_callback, ["callback_agent", "system"],
-                        ["dispatcher", "handler_a", "operator", "outsider", "inactive:callback_agent",
-                         "other_hub:callback_agent"]),
-    "close_without_callback": (World.awaiting_callback, ["callback_agent", "dispatcher"],
-                               ["handler_a", "operator", "supervisor", "outsider", "inactive:callback_agent"]),
+    "record_callback": (
+        World.awaiting_callback,
+        ["callback_agent", "system"],
+        ["dispatcher", "handler_a", "operator", "outsider", "inactive:callback_agent", "other_hub:callback_agent"],
+    ),
+    "close_without_callback": (
+        World.awaiting_callback,
+        ["callback_agent", "dispatcher"],
+        ["handler_a", "operator", "supervisor", "outsider", "inactive:callback_agent"],
+    ),
     "merge": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
     "void": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
-    "transfer_out": (World.new_order, ["operator", "dispatcher"],
-                     ["handler_a", "callback_agent", "outsider", "inactive:operator", "other_hub:operator"]),
-    "supervise": (World.signed, ["supervisor"],
-                  ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor"]),
+    "transfer_out": (
+        World.new_order,
+        ["operator", "dispatcher"],
+        ["handler_a", "callback_agent", "outsider", "inactive:operator", "other_hub:operator"],
+    ),
+    "supervise": (
+        World.signed,
+        ["supervisor"],
+        ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor"],
+    ),
     "deadline_notice": (World.signed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
     # Nobody moves a deadline by hand: the admin changes the calendar and the system follows.
     "follow_calendar": (World.signed, ["system"], ["admin", "dispatcher", "handler_a"]),
-    "supplement": (World.signed, ["operator", "dispatcher", "system"],
-                   ["handler_a", "callback_agent", "outsider", "inactive:operator"]),
+    "supplement": (
+        World.signed,
+        ["operator", "dispatcher", "system"],
+        ["handler_a", "callback_agent", "outsider", "inactive:operator"],
+    ),
 }
 
 
@@ -92,8 +128,12 @@ def _persona(w: World, name: str) -> User | None:
     if kind == "other_hub":
         # A hub of another city, not above ours: its staff hold the same roles elsewhere.
         other = OrgUnit.objects.create(name="文登区服务中心", code="wd-hub", kind=UnitKind.CENTER, is_hub=True)
-        role = {"dispatcher": Role.DISPATCHER, "operator": Role.OPERATOR,
-                "callback_agent": Role.CALLBACK_AGENT, "supervisor": Role.SUPERVISOR}[role_holder]
+        role = {
+            "dispatcher": Role.DISPATCHER,
+            "operator": Role.OPERATOR,
+            "callback_agent": Role.CALLBACK_AGENT,
+            "supervisor": Role.SUPERVISOR,
+        }[role_holder]
         return w.person(f"wd_{role_holder}", "文登" + role_holder, (other, role))
     return getattr(w, name)
 

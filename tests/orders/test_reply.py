@@ -45,9 +45,7 @@ def test_it_records_whether_the_reply_was_on_time(w: World) -> None:
     ("result", "text", "field", "message"),
     [("fixed", "已修复。", "result", "请选择办理结果。"), ("solved", "", "text", "请填写答复内容。")],
 )
-def test_it_refuses_a_reply_without_result_or_text(
-    w: World, result: str, text: str, field: str, message: str
-) -> None:
+def test_it_refuses_a_reply_without_result_or_text(w: World, result: str, text: str, field: str, message: str) -> None:
     order = w.signed()
 
     with pytest.raises(InvalidInput) as caught:

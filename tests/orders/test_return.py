@@ -16,15 +16,15 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_it_asks_the_hub_to_take_the_order_back(w: World) -> None:
-    order = actions.request_return(w.signed(), actor=w.handler_a, reason="该路段属街道管养",
-                                   legal_basis="《城市道路管理条例》第二十条")
+    order = actions.request_return(
+        w.signed(), actor=w.handler_a, reason="该路段属街道管养", legal_basis="《城市道路管理条例》第二十条"
+    )
 
     order.refresh_from_db()
     assert order.state == State.RETURN_REQUESTED
     assert order.lead_unit == w.dept_a
     event = order.events.last()
-    assert (event.action, event.from_state, event.to_state) == ("request_return", State.SIGNED,
-                                                               State.RETURN_REQUESTED)
+    assert (event.action, event.from_state, event.to_state) == ("request_return", State.SIGNED, State.RETURN_REQUESTED)
     assert event.note == "该路段属街道管养"
     assert event.data == {"legal_basis": "《城市道路管理条例》第二十条", "unit": w.dept_a.pk}
 
@@ -46,8 +46,10 @@ def test_it_refuses_a_return_after_the_return_limit(w: World) -> None:
         order = w.signed()
     with time_machine.travel(datetime(2026, 3, 4, 8, 59, tzinfo=SHANGHAI), tick=False):
         in_time = actions.request_return(w.signed(), actor=w.handler_a, reason="不属本单位")
-    with time_machine.travel(datetime(2026, 3, 4, 9, 1, tzinfo=SHANGHAI), tick=False), \
-            pytest.raises(InvalidInput) as caught:
+    with (
+        time_machine.travel(datetime(2026, 3, 4, 9, 1, tzinfo=SHANGHAI), tick=False),
+        pytest.raises(InvalidInput) as caught,
+    ):
         actions.request_return(order, actor=w.handler_a, reason="不属本单位")
 
     assert in_time.state == State.RETURN_REQUESTED
@@ -78,7 +80,8 @@ def test_it_can_send_an_approved_return_straight_to_the_right_unit(w: World) -> 
     assert order.lead_unit == w.town
     assert order.return_count == 1
     assert set(Assignment.objects.filter(order=order).values_list("unit_id", "active", "end_reason")) == {
-        (w.dept_a.pk, False, "returned"), (w.town.pk, True, ""),
+        (w.dept_a.pk, False, "returned"),
+        (w.town.pk, True, ""),
     }
 
 

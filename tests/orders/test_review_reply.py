@@ -27,8 +27,7 @@ def test_it_accepts_the_reply_and_starts_the_callback_clock(w: World) -> None:
     assert order.accepted_at == datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI)
     assert order.callback_due_at == datetime(2026, 3, 9, 16, 0, tzinfo=SHANGHAI)
     event = order.events.last()
-    assert (event.action, event.from_state, event.to_state) == ("accept_reply", State.REPLIED,
-                                                               State.AWAITING_CALLBACK)
+    assert (event.action, event.from_state, event.to_state) == ("accept_reply", State.REPLIED, State.AWAITING_CALLBACK)
 
 
 def test_it_tells_the_citizen_and_the_callback_agents(w: World) -> None:

@@ -12,8 +12,7 @@ def test_it_puts_the_order_in_the_dispatch_queue(w: World) -> None:
     order.refresh_from_db()
     assert order.state == State.PENDING_DISPATCH
     event = order.events.last()
-    assert (event.action, event.from_state, event.to_state) == ("send_to_hub", State.RECEIVED,
-                                                               State.PENDING_DISPATCH)
+    assert (event.action, event.from_state, event.to_state) == ("send_to_hub", State.RECEIVED, State.PENDING_DISPATCH)
     assert event.note == "涉及多个部门，请派单员研判。"
     assert event.acting_unit == w.hub
 

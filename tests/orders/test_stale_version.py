@@ -31,9 +31,7 @@ def test_it_refuses_a_move_made_on_a_stale_view_and_writes_nothing(w: World) -> 
     with pytest.raises(ConflictError) as caught:
         actions.sign_for(order.pk, actor=w.handler_b, expected_version=seen)
 
-    assert caught.value.message == (
-        f"工单 {order.number} 刚被他人处理过（当前状态：已派单），请查看最新情况后再操作。"
-    )
+    assert caught.value.message == (f"工单 {order.number} 刚被他人处理过（当前状态：已派单），请查看最新情况后再操作。")
     assert (OrderEvent.objects.count(), OutboxMessage.objects.count()) == (events, outbox)
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert fresh.state == State.DISPATCHED
@@ -53,11 +51,13 @@ def test_it_checks_the_version_on_every_kind_of_move(w: World, action: str) -> N
     order = w.replied() if action == "accept_reply" else w.signed()
     stale = order.version - 1
     calls = {
-        "reply": lambda: actions.reply(order, actor=w.handler_a, result="solved", text="已修复。",
-                                       expected_version=stale),
+        "reply": lambda: actions.reply(
+            order, actor=w.handler_a, result="solved", text="已修复。", expected_version=stale
+        ),
         "accept_reply": lambda: actions.accept_reply(order, actor=w.dispatcher, expected_version=stale),
-        "request_extension": lambda: actions.request_extension(order, actor=w.handler_a, days=2, reason="需协调",
-                                                               expected_version=stale),
+        "request_extension": lambda: actions.request_extension(
+            order, actor=w.handler_a, days=2, reason="需协调", expected_version=stale
+        ),
         "merge": lambda: actions.merge(order, actor=w.dispatcher, into=parent, expected_version=stale),
         "supplement": lambda: actions.supplement(order, actor=w.operator, text="补充", expected_version=stale),
     }

@@ -48,9 +48,19 @@ MAX_ORDERS = 3
 # Moves that end an order early, or change nothing, are picked less often than the ones
 # that carry it along, so that histories get deep enough to reach callbacks and reworks.
 WEIGHTS = {
-    "answer_immediately": 1, "void": 1, "transfer_out": 1, "merge": 1, "supplement": 1, "supervise": 1,
-    "redispatch": 2, "sub_dispatch": 2, "request_return": 2, "request_extension": 2, "request_suspension": 2,
-    "send_back_reply": 3, "close_without_callback": 3,
+    "answer_immediately": 1,
+    "void": 1,
+    "transfer_out": 1,
+    "merge": 1,
+    "supplement": 1,
+    "supervise": 1,
+    "redispatch": 2,
+    "sub_dispatch": 2,
+    "request_return": 2,
+    "request_extension": 2,
+    "request_suspension": 2,
+    "send_back_reply": 3,
+    "close_without_callback": 3,
 }
 DEADLINE_FIELDS = ("sign_due_at", "handle_due_at", "handle_warn_at", "return_due_at", "callback_due_at")
 TEXTS = ["已核实情况，安排处理。"] * 12 + ["", "   ", "超长" * 1200]
@@ -78,13 +88,29 @@ class Lifecycle(RuleBasedStateMachine):
         self.owners: dict[int, int] = {}
         w = self.world
         self.people: list[User | None] = [
-            w.operator, w.dispatcher, w.handler_a, w.head_a, w.handler_b, w.handler_c, w.town_handler,
-            w.town_head, w.village_handler, w.callback_agent, w.supervisor, w.leader, w.admin, w.outsider, None,
+            w.operator,
+            w.dispatcher,
+            w.handler_a,
+            w.head_a,
+            w.handler_b,
+            w.handler_c,
+            w.town_handler,
+            w.town_head,
+            w.village_handler,
+            w.callback_agent,
+            w.supervisor,
+            w.leader,
+            w.admin,
+            w.outsider,
+            None,
         ]
         self.units: list[OrgUnit] = [w.dept_a, w.dept_b, w.dept_c, w.town, w.village, w.hub]
         self.staff = {
-            w.dept_a.pk: [w.handler_a, w.head_a], w.dept_b.pk: [w.handler_b], w.dept_c.pk: [w.handler_c],
-            w.town.pk: [w.town_handler, w.town_head], w.village.pk: [w.village_handler, w.town_handler],
+            w.dept_a.pk: [w.handler_a, w.head_a],
+            w.dept_b.pk: [w.handler_b],
+            w.dept_c.pk: [w.handler_c],
+            w.town.pk: [w.town_handler, w.town_head],
+            w.village.pk: [w.village_handler, w.town_handler],
         }
         self.moves = self._moves()
 
@@ -179,7 +205,8 @@ class Lifecycle(RuleBasedStateMachine):
 
         def assisting(o: WorkOrder) -> list[Any]:
             ids = Assignment.objects.filter(order=o, active=True, role=AssignmentRole.ASSIST).values_list(
-                "unit_id", flat=True)
+                "unit_id", flat=True
+            )
             return [u for i in ids for u in self.staff.get(i, [])]
 
         def v(version: int | None) -> dict[str, Any]:
@@ -200,8 +227,9 @@ class Lifecycle(RuleBasedStateMachine):
             return actions.dispatch(pk, actor=a, lead_unit=r.choice(units), assisting_units=some_units(r, 2), **v(ver))
 
         def redispatch(pk: int, a: Any, ver: int | None, r: random.Random) -> WorkOrder:
-            return actions.redispatch(pk, actor=a, lead_unit=r.choice(units), reason=reason(r),
-                                      assisting_units=some_units(r, 1), **v(ver))
+            return actions.redispatch(
+                pk, actor=a, lead_unit=r.choice(units), reason=reason(r), assisting_units=some_units(r, 1), **v(ver)
+            )
 
         def approve_return(pk: int, a: Any, ver: int | None, r: random.Random) -> WorkOrder:
             new_lead = r.choice([None, None, *units])
@@ -212,61 +240,136 @@ class Lifecycle(RuleBasedStateMachine):
 
         def record_callback(pk: int, a: Any, ver: int | None, r: random.Random) -> WorkOrder:
             return actions.record_callback(
-                pk, actor=a, solved=mostly(r, ReplyResult.values, ["maybe"]),
-                satisfaction=r.choice(Satisfaction.values), rework=r.random() < 0.4,
-                via=mostly(r, ["phone", "sms", "online"], ["pigeon"]), **v(ver))
+                pk,
+                actor=a,
+                solved=mostly(r, ReplyResult.values, ["maybe"]),
+                satisfaction=r.choice(Satisfaction.values),
+                rework=r.random() < 0.4,
+                via=mostly(r, ["phone", "sms", "online"], ["pigeon"]),
+                **v(ver),
+            )
 
         return {
-            "answer_immediately": ("answer", lambda pk, a, ver, r: actions.answer_immediately(
-                pk, actor=a, answer=text(r), article_ids=[1], **v(ver)), lambda o: intake),
-            "send_to_hub": ("send_to_hub", lambda pk, a, ver, r: actions.send_to_hub(pk, actor=a, **v(ver)),
-                            lambda o: [w.operator]),
+            "answer_immediately": (
+                "answer",
+                lambda pk, a, ver, r: actions.answer_immediately(
+                    pk, actor=a, answer=text(r), article_ids=[1], **v(ver)
+                ),
+                lambda o: intake,
+            ),
+            "send_to_hub": (
+                "send_to_hub",
+                lambda pk, a, ver, r: actions.send_to_hub(pk, actor=a, **v(ver)),
+                lambda o: [w.operator],
+            ),
             "dispatch": ("dispatch", dispatch, lambda o: intake),
             "redispatch": ("redispatch", redispatch, lambda o: hub),
             "sign_for": ("sign", lambda pk, a, ver, r: actions.sign_for(pk, actor=a, **v(ver)), lead),
             "sign_part": ("sign_part", lambda pk, a, ver, r: actions.sign_part(pk, actor=a, **v(ver)), assisting),
-            "give_part": ("give_part", lambda pk, a, ver, r: actions.give_part(
-                pk, actor=a, text=text(r), **v(ver)), assisting),
-            "sub_dispatch": ("sub_dispatch", lambda pk, a, ver, r: actions.sub_dispatch(
-                pk, actor=a, sub_unit=r.choice([w.village, w.village, w.town, w.dept_b]), **v(ver)), lead),
-            "request_return": ("request_return", lambda pk, a, ver, r: actions.request_return(
-                pk, actor=a, reason=reason(r), **v(ver)), lead),
+            "give_part": (
+                "give_part",
+                lambda pk, a, ver, r: actions.give_part(pk, actor=a, text=text(r), **v(ver)),
+                assisting,
+            ),
+            "sub_dispatch": (
+                "sub_dispatch",
+                lambda pk, a, ver, r: actions.sub_dispatch(
+                    pk, actor=a, sub_unit=r.choice([w.village, w.village, w.town, w.dept_b]), **v(ver)
+                ),
+                lead,
+            ),
+            "request_return": (
+                "request_return",
+                lambda pk, a, ver, r: actions.request_return(pk, actor=a, reason=reason(r), **v(ver)),
+                lead,
+            ),
             "approve_return": ("approve_return", approve_return, lambda o: hub),
-            "refuse_return": ("refuse_return", lambda pk, a, ver, r: actions.refuse_return(
-                pk, actor=a, reason=reason(r), **v(ver)), lambda o: hub),
-            "request_extension": ("request_extension", lambda pk, a, ver, r: actions.request_extension(
-                pk, actor=a, days=r.choice(DAYS), reason=reason(r), **v(ver)), lead),
-            "approve_extension": ("approve_extension", lambda pk, a, ver, r: actions.approve_extension(
-                pk, actor=a, days=r.choice([None, None, *DAYS]), **v(ver)), lambda o: hub),
-            "refuse_extension": ("refuse_extension", lambda pk, a, ver, r: actions.refuse_extension(
-                pk, actor=a, reason=reason(r), **v(ver)), lambda o: hub),
-            "request_suspension": ("request_suspension", lambda pk, a, ver, r: actions.request_suspension(
-                pk, actor=a, reason=reason(r), **v(ver)), lead),
-            "approve_suspension": ("approve_suspension", lambda pk, a, ver, r: actions.approve_suspension(
-                pk, actor=a, **v(ver)), lambda o: hub),
-            "refuse_suspension": ("refuse_suspension", lambda pk, a, ver, r: actions.refuse_suspension(
-                pk, actor=a, reason=reason(r), **v(ver)), lambda o: hub),
-            "resume": ("resume", lambda pk, a, ver, r: actions.resume(pk, actor=a, **v(ver)),
-                       lambda o: hub + lead(o)),
-            "reply": ("reply", lambda pk, a, ver, r: actions.reply(
-                pk, actor=a, result=mostly(r, ReplyResult.values, ["done"]), text=text(r), **v(ver)), lead),
-            "accept_reply": ("accept_reply", lambda pk, a, ver, r: actions.accept_reply(pk, actor=a, **v(ver)),
-                             lambda o: hub),
-            "send_back_reply": ("send_back_reply", lambda pk, a, ver, r: actions.send_back_reply(
-                pk, actor=a, reason=reason(r), **v(ver)), lambda o: hub),
+            "refuse_return": (
+                "refuse_return",
+                lambda pk, a, ver, r: actions.refuse_return(pk, actor=a, reason=reason(r), **v(ver)),
+                lambda o: hub,
+            ),
+            "request_extension": (
+                "request_extension",
+                lambda pk, a, ver, r: actions.request_extension(
+                    pk, actor=a, days=r.choice(DAYS), reason=reason(r), **v(ver)
+                ),
+                lead,
+            ),
+            "approve_extension": (
+                "approve_extension",
+                lambda pk, a, ver, r: actions.approve_extension(
+                    pk, actor=a, days=r.choice([None, None, *DAYS]), **v(ver)
+                ),
+                lambda o: hub,
+            ),
+            "refuse_extension": (
+                "refuse_extension",
+                lambda pk, a, ver, r: actions.refuse_extension(pk, actor=a, reason=reason(r), **v(ver)),
+                lambda o: hub,
+            ),
+            "request_suspension": (
+                "request_suspension",
+                lambda pk, a, ver, r: actions.request_suspension(pk, actor=a, reason=reason(r), **v(ver)),
+                lead,
+            ),
+            "approve_suspension": (
+                "approve_suspension",
+                lambda pk, a, ver, r: actions.approve_suspension(pk, actor=a, **v(ver)),
+                lambda o: hub,
+            ),
+            "refuse_suspension": (
+                "refuse_suspension",
+                lambda pk, a, ver, r: actions.refuse_suspension(pk, actor=a, reason=reason(r), **v(ver)),
+                lambda o: hub,
+            ),
+            "resume": ("resume", lambda pk, a, ver, r: actions.resume(pk, actor=a, **v(ver)), lambda o: hub + lead(o)),
+            "reply": (
+                "reply",
+                lambda pk, a, ver, r: actions.reply(
+                    pk, actor=a, result=mostly(r, ReplyResult.values, ["done"]), text=text(r), **v(ver)
+                ),
+                lead,
+            ),
+            "accept_reply": (
+                "accept_reply",
+                lambda pk, a, ver, r: actions.accept_reply(pk, actor=a, **v(ver)),
+                lambda o: hub,
+            ),
+            "send_back_reply": (
+                "send_back_reply",
+                lambda pk, a, ver, r: actions.send_back_reply(pk, actor=a, reason=reason(r), **v(ver)),
+                lambda o: hub,
+            ),
             "record_callback": ("record_callback", record_callback, lambda o: [w.callback_agent, None]),
-            "close_without_callback": ("close_without_callback", lambda pk, a, ver, r: actions.close_without_callback(
-                pk, actor=a, reason=reason(r), **v(ver)), lambda o: [w.callback_agent, w.dispatcher]),
+            "close_without_callback": (
+                "close_without_callback",
+                lambda pk, a, ver, r: actions.close_without_callback(pk, actor=a, reason=reason(r), **v(ver)),
+                lambda o: [w.callback_agent, w.dispatcher],
+            ),
             "merge": ("merge", merge, lambda o: hub),
-            "void": ("void", lambda pk, a, ver, r: actions.void(pk, actor=a, reason=reason(r), **v(ver)),
-                     lambda o: hub),
-            "transfer_out": ("transfer_out", lambda pk, a, ver, r: actions.transfer_out(
-                pk, actor=a, route=mostly(r, TransferRoute.values, ["999"]), told_caller=text(r), **v(ver)),
-                lambda o: intake),
-            "supervise": ("supervise", lambda pk, a, ver, r: actions.supervise(
-                pk, actor=a, note=text(r), **v(ver)), lambda o: [w.supervisor]),
-            "supplement": ("supplement", lambda pk, a, ver, r: actions.supplement(
-                pk, actor=a, text=text(r), **v(ver)), lambda o: [*intake, None]),
+            "void": (
+                "void",
+                lambda pk, a, ver, r: actions.void(pk, actor=a, reason=reason(r), **v(ver)),
+                lambda o: hub,
+            ),
+            "transfer_out": (
+                "transfer_out",
+                lambda pk, a, ver, r: actions.transfer_out(
+                    pk, actor=a, route=mostly(r, TransferRoute.values, ["999"]), told_caller=text(r), **v(ver)
+                ),
+                lambda o: intake,
+            ),
+            "supervise": (
+                "supervise",
+                lambda pk, a, ver, r: actions.supervise(pk, actor=a, note=text(r), **v(ver)),
+                lambda o: [w.supervisor],
+            ),
+            "supplement": (
+                "supplement",
+                lambda pk, a, ver, r: actions.supplement(pk, actor=a, text=text(r), **v(ver)),
+                lambda o: [*intake, None],
+            ),
         }
 
     @invariant()
@@ -331,7 +434,9 @@ def test_it_keeps_every_order_consistent_through_random_histories(w: World) -> N
     run_state_machine_as_test(
         Lifecycle,
         settings=settings(
-            max_examples=25, stateful_step_count=50, deadline=None,
+            max_examples=25,
+            stateful_step_count=50,
+            deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
         ),
     )

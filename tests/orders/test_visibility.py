@@ -39,9 +39,11 @@ def test_it_shows_assisting_units_their_joint_orders(w: World) -> None:
 def test_it_shows_a_town_head_its_villages_orders_but_not_the_village_the_towns(w: World) -> None:
     to_village = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.village)
     to_town = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town)
-    passed_down = actions.sub_dispatch(actions.sign_for(
-        actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town), actor=w.town_handler),
-        actor=w.town_handler, sub_unit=w.village)
+    passed_down = actions.sub_dispatch(
+        actions.sign_for(actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town), actor=w.town_handler),
+        actor=w.town_handler,
+        sub_unit=w.village,
+    )
 
     assert _pks(w.town_head) == {to_village.pk, to_town.pk, passed_down.pk}
     assert _pks(w.village_handler) == {to_village.pk, passed_down.pk}

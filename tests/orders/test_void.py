@@ -18,7 +18,11 @@ def test_it_voids_a_harassing_call_with_the_reason(w: World, state: str) -> None
     assert order.closed_at is not None
     event = order.events.last()
     assert (event.action, event.from_state, event.to_state, event.note) == (
-        "void", state, State.VOID, "同一号码反复骚扰")
+        "void",
+        state,
+        State.VOID,
+        "同一号码反复骚扰",
+    )
 
 
 def test_it_needs_a_reason(w: World) -> None:

@@ -48,8 +48,9 @@ def test_checking_answers_submits_nothing_and_keeps_the_form(w: World, kb: list[
 def test_no_answer_says_so(w: World, kb: list[str]) -> None:
     client = Client()
     key = open_submit(client)
-    response = client.post("/portal/submit", {**form_data(w, content="小区噪声扰民"), "intent": "check",
-                                              "captcha_key": key})
+    response = client.post(
+        "/portal/submit", {**form_data(w, content="小区噪声扰民"), "intent": "check", "captcha_key": key}
+    )
     assert "没有找到相关的常见解答" in text(response)
 
 

@@ -101,8 +101,11 @@ def test_a_rework_gets_a_new_link_and_the_old_one_is_spent(w: World) -> None:
     Client().post(first, {"solved": "unsolved", "satisfaction": "unsatisfied"})
     order = actions.reply(WorkOrder.objects.get(pk=order.pk), actor=w.handler_a, result="solved", text="已重新修复。")
     order = actions.accept_reply(order, actor=w.dispatcher)
-    texts = list(OutboxMessage.objects.filter(order=order, template="citizen_accept_reply").order_by("pk")
-                 .values_list("text", flat=True))
+    texts = list(
+        OutboxMessage.objects.filter(order=order, template="citizen_accept_reply")
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
     second = re.search(r"(/portal/r/[A-Za-z0-9_-]+)", texts[-1]).group(1)  # type: ignore[union-attr]
     assert second != first
     assert "评价已提交" in text(Client().get(first))

@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _load(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CIVICDESK_")}
     environ.update(CIVICDESK_DATA_DIR=str(tmp_path), **env)
-    code = ("import civicdesk.settings as s; "
-            "print(s.CIVICDESK_PUBLIC_URL, s.CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER or '-')")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import civicdesk.settings as s; print(s.CIVICDESK_PUBLIC_URL, s.CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER or '-')"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ def test_a_supplement_reaches_the_unit(w: World) -> None:
     client = Client()
     track(client, order.number, "1234")
     photo = SimpleUploadedFile("hole.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, content_type="image/jpeg")
-    response = client.post(f"/portal/track/{order.number}/supplement",
-                           {"text": "<b>坑</b>又变大了，今天有电动车摔倒。", "photos": photo})
+    response = client.post(
+        f"/portal/track/{order.number}/supplement", {"text": "<b>坑</b>又变大了，今天有电动车摔倒。", "photos": photo}
+    )
     assert response.status_code == 302
     event = OrderEvent.objects.get(order=order, action="supplement")
     assert event.note == "坑又变大了，今天有电动车摔倒。"
@@ -39,8 +40,9 @@ def test_it_needs_the_check_first(w: World) -> None:
 def test_a_closed_order_takes_no_supplement(w: World) -> None:
     from civicdesk.orders import actions
 
-    order = actions.record_callback(w.awaiting_callback(), actor=w.callback_agent, solved="solved",
-                                    satisfaction="satisfied")
+    order = actions.record_callback(
+        w.awaiting_callback(), actor=w.callback_agent, solved="solved", satisfaction="satisfied"
+    )
     client = Client()
     track(client, order.number, "1234")
     page = text(client.get(f"/portal/track/{order.number}"))

@@ -47,6 +47,7 @@ def test_no_such_order_and_wrong_digits_get_the_same_answer(w: World) -> None:
     assert wrong_digits.status_code == no_order.status_code == 404
     message = "没有查到：请核对工单号和手机号后四位"
     assert message in text(wrong_digits) and message in text(no_order)
+
     def shape(html: str) -> str:
         html = html.replace(order.number, "N").replace("2099010100001", "N")
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)

@@ -13,9 +13,11 @@ from tests.world import World
 
 def test_html_is_stripped_from_every_text(w: World) -> None:
     response = submit(
-        Client(), w,
+        Client(),
+        w,
         content="<p>路灯<b>不亮</b>了</p><script>alert('x')</script>",
-        address="<i>人民路</i>88号", citizen_name="<a href='http://evil'>王</a>女士",
+        address="<i>人民路</i>88号",
+        citizen_name="<a href='http://evil'>王</a>女士",
     )
     assert response.status_code == 302
     order = WorkOrder.objects.get()

@@ -45,15 +45,17 @@ class History:
 
 
 def food_category(w: World) -> Category:
-    food, created = Category.objects.get_or_create(code="c-sj-sp", defaults={"name": "食品安全",
-                                                                             "keywords": "食品 过期 餐馆"})
+    food, created = Category.objects.get_or_create(
+        code="c-sj-sp", defaults={"name": "食品安全", "keywords": "食品 过期 餐馆"}
+    )
     if created:
         DispatchRule.objects.create(category=food, unit=w.dept_b)
     return food
 
 
-def closed_order(w: World, title: str, content: str, category: Category, unit: OrgUnit, closed_at: datetime,
-                 **overrides: object) -> WorkOrder:
+def closed_order(
+    w: World, title: str, content: str, category: Category, unit: OrgUnit, closed_at: datetime, **overrides: object
+) -> WorkOrder:
     """Dispatched through the real action; closed by a direct update at `closed_at` (the
     model reads only closed orders, their category, text and final unit)."""
     order = w.new_order(title=title, content=content, category=category, **overrides)

@@ -20,13 +20,18 @@ from tests.routing.helpers import trained_world
 from tests.world import World
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-NOISE = {"title": "工地夜间施工噪音", "content": "工地夜里施工到凌晨，噪音扰民，影响休息。",
-         "category": None, "area": None}
+NOISE = {
+    "title": "工地夜间施工噪音",
+    "content": "工地夜里施工到凌晨，噪音扰民，影响休息。",
+    "category": None,
+    "area": None,
+}
 
 
 def switch(category: Any, *, enabled: bool = True, threshold: float = 0.9) -> AutoDispatchSetting:
-    return AutoDispatchSetting.objects.create(category=category, enabled=enabled, threshold=threshold,
-                                              updated_at=timezone.now())
+    return AutoDispatchSetting.objects.create(
+        category=category, enabled=enabled, threshold=threshold, updated_at=timezone.now()
+    )
 
 
 @pytest.fixture
@@ -119,8 +124,7 @@ def test_the_sweep_catches_what_the_task_missed_once(w: World, model: int) -> No
 
 def test_a_returned_order_is_left_to_the_dispatchers(w: World, model: int) -> None:
     switch(w.cat_noise)
-    order = actions.dispatch(w.new_order(**{**NOISE, "category": w.cat_noise}), actor=w.dispatcher,
-                             lead_unit=w.dept_a)
+    order = actions.dispatch(w.new_order(**{**NOISE, "category": w.cat_noise}), actor=w.dispatcher, lead_unit=w.dept_a)
     order = actions.request_return(order, actor=w.handler_a, reason="不属本单位职责")
     order = actions.approve_return(order, actor=w.dispatcher)
     assert order.state == State.PENDING_DISPATCH
@@ -135,18 +139,24 @@ def test_the_admin_switches_a_category_on_with_a_threshold(w: World, model: int)
     page = text(client.get("/routing/auto"))
     assert f'id="auto-{w.cat_noise.pk}"' in page
 
-    bad = client.post("/routing/auto", {"category": w.cat_noise.pk, f"{prefix}-enabled": "on",
-                                        f"{prefix}-threshold": "0.3"})
+    bad = client.post(
+        "/routing/auto", {"category": w.cat_noise.pk, f"{prefix}-enabled": "on", f"{prefix}-threshold": "0.3"}
+    )
     assert bad.status_code == 400
     assert "阈值不能低于 0.5。" in text(bad)
     assert not AutoDispatchSetting.objects.exists()
 
-    ok = client.post("/routing/auto", {"category": w.cat_noise.pk, f"{prefix}-enabled": "on",
-                                       f"{prefix}-threshold": "0.97"})
+    ok = client.post(
+        "/routing/auto", {"category": w.cat_noise.pk, f"{prefix}-enabled": "on", f"{prefix}-threshold": "0.97"}
+    )
     assert ok.status_code == 302
     setting = AutoDispatchSetting.objects.get()
     assert (setting.category, setting.enabled, setting.threshold, setting.updated_by) == (
-        w.cat_noise, True, 0.97, w.admin)
+        w.cat_noise,
+        True,
+        0.97,
+        w.admin,
+    )
     assert client_for(w.dispatcher).get("/routing/auto").status_code == 403
 
 

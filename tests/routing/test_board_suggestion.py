@@ -24,8 +24,10 @@ def test_each_row_shows_the_model_suggestion_and_one_click_sends_it(w: World) ->
     assert f'name="suggested-{uncategorised.number}" value="{w.dept_c.pk}"' in noisy
     assert w.dept_a.name in row(html, "pending", road.number).split('class="suggestion"')[1]
 
-    response = client.post("/orders/dispatch/bulk/", bulk_post(
-        [uncategorised], accept=uncategorised.number, **{f"suggested-{uncategorised.number}": w.dept_c.pk}))
+    response = client.post(
+        "/orders/dispatch/bulk/",
+        bulk_post([uncategorised], accept=uncategorised.number, **{f"suggested-{uncategorised.number}": w.dept_c.pk}),
+    )
 
     assert response.status_code == 200
     order = fresh(uncategorised)

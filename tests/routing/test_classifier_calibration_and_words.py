@@ -49,8 +49,11 @@ def test_the_catalogue_words_weigh_what_held_out_messages_show() -> None:
 
 def test_a_catalogue_category_without_orders_can_be_suggested() -> None:
     texts, labels = _texts()
-    taxonomy = [("道路", "市政道路", "路面破损 坑洼"), ("噪声", "噪声污染", "施工噪音"),
-                ("路灯", "市政照明", "路灯不亮 路灯损坏 照明")]
+    taxonomy = [
+        ("道路", "市政道路", "路面破损 坑洼"),
+        ("噪声", "噪声污染", "施工噪音"),
+        ("路灯", "市政照明", "路灯不亮 路灯损坏 照明"),
+    ]
 
     model = RoutingClassifier().fit(texts, labels, taxonomy=taxonomy, taxonomy_classes=True)
 

@@ -24,14 +24,19 @@ def test_bands_of_a_calibrated_probability(p: float, word: str) -> None:
 
 def test_the_board_shows_a_word_with_the_number_on_hover(w: World) -> None:
     _history, version = trained_world(w)
-    clear = w.pending(title="路面坑洼积水", content="人民路路面坑洼积水，路面破损，请修复路面。",
-                      category=None, area=None)
+    clear = w.pending(
+        title="路面坑洼积水", content="人民路路面坑洼积水，路面破损，请修复路面。", category=None, area=None
+    )
 
     cell = row(text(client_for(w.dispatcher).get("/orders/dispatch/")), "pending", clear.number).split(
-        'class="suggestion"')[1]
+        'class="suggestion"'
+    )[1]
 
-    badge = re.search(r'<span class="badge confidence confidence-(\w+)[^"]*" data-confidence="([\d.]+)" '
-                      r'title="([^"]*)">置信度(.)</span>', cell)
+    badge = re.search(
+        r'<span class="badge confidence confidence-(\w+)[^"]*" data-confidence="([\d.]+)" '
+        r'title="([^"]*)">置信度(.)</span>',
+        cell,
+    )
     assert badge is not None, cell
     level, number, hover, word = badge.groups()
     assert word == confidence.word(float(number)) and level == confidence.level(float(number))
@@ -49,8 +54,9 @@ def test_an_unsure_suggestion_says_so_and_lists_candidates(w: World) -> None:
                 closed_order(w, f"{title}（{r + 1}-{i}-{unit.pk}）", content, w.cat_potholes, unit, moment, area=None)
     version = train()
     assert version.active, version.decision
-    road = w.pending(title="路面坑洼积水", content="人民路路面坑洼积水，路面破损，请修复路面。",
-                     category=None, area=None)
+    road = w.pending(
+        title="路面坑洼积水", content="人民路路面坑洼积水，路面破损，请修复路面。", category=None, area=None
+    )
 
     html = text(client_for(w.dispatcher).get("/orders/dispatch/"))
     cell = row(html, "pending", road.number).split('class="suggestion"')[1]
@@ -61,9 +67,13 @@ def test_an_unsure_suggestion_says_so_and_lists_candidates(w: World) -> None:
     candidates = cell.split("候选")[1]
     assert all(unit.name in candidates for unit in (w.dept_a, w.dept_b, w.dept_c))
 
-    panel = text(client_for(w.operator).get("/intake/suggest", {
-        "title": "路面坑洼积水", "content": "人民路路面坑洼积水，路面破损，请修复路面。", "address": ""}))
-    panel = panel[panel.index('id="routing-suggestions"'): panel.index('id="similar-orders"')]
+    panel = text(
+        client_for(w.operator).get(
+            "/intake/suggest",
+            {"title": "路面坑洼积水", "content": "人民路路面坑洼积水，路面破损，请修复路面。", "address": ""},
+        )
+    )
+    panel = panel[panel.index('id="routing-suggestions"') : panel.index('id="similar-orders"')]
     assert 'id="routing-unsure"' in panel and "不确定" in panel
     assert len(re.findall(r'data-option="\d"', panel)) >= 2
     # no candidate is offered as the answer

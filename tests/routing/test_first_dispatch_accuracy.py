@@ -17,16 +17,19 @@ def _orders(w: World) -> None:
     actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_a)  # right
     wrong = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_b)
     actions.redispatch(wrong, actor=w.dispatcher, lead_unit=w.dept_a, reason="属住建职责")  # re-dispatched
-    returned = actions.sign_for(actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_c),
-                                actor=w.handler_c)
+    returned = actions.sign_for(
+        actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_c), actor=w.handler_c
+    )
     returned = actions.request_return(returned, actor=w.handler_c, reason="不属本单位")
     returned = actions.approve_return(returned, actor=w.dispatcher)
     actions.dispatch(returned, actor=w.dispatcher, lead_unit=w.dept_a)  # returned
-    passed_down = actions.sign_for(actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher,
-                                                    lead_unit=w.town), actor=w.town_handler)
+    passed_down = actions.sign_for(
+        actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher, lead_unit=w.town), actor=w.town_handler
+    )
     actions.sub_dispatch(passed_down, actor=w.town_handler, sub_unit=w.village)  # not a wrong dispatch
-    actions.dispatch(w.new_order(category=w.cat_noise, title="噪音", content="夜间噪音"), actor=w.dispatcher,
-                     lead_unit=w.dept_c)  # right
+    actions.dispatch(
+        w.new_order(category=w.cat_noise, title="噪音", content="夜间噪音"), actor=w.dispatcher, lead_unit=w.dept_c
+    )  # right
     w.pending()  # never dispatched: not counted
     actions.merge(w.dispatched(), actor=w.dispatcher, into=w.dispatched(category=w.cat_noise))  # merged: not counted
 
@@ -47,7 +50,10 @@ def test_the_figures_by_hand(w: World) -> None:
     assert measure("first_dispatch_accuracy", filters=Filters(category=w.cat_potholes)).value == 0.5
     # by the unit that got the first dispatch
     assert {k: (r.dispatched, r.right_first_time) for k, r in by_unit.items()} == {
-        w.dept_a.pk: (2, 2), w.dept_b.pk: (1, 0), w.dept_c.pk: (2, 1), w.town.pk: (1, 1),
+        w.dept_a.pk: (2, 2),
+        w.dept_b.pk: (1, 0),
+        w.dept_c.pk: (2, 1),
+        w.town.pk: (1, 1),
     }
 
 
@@ -57,13 +63,13 @@ def test_the_page_shows_them_next_to_the_model_figures(w: World) -> None:
 
     html = text(client_for(w.leader).get("/routing/accuracy"))
 
-    table = html[html.index('id="accuracy-by-category"'): html.index('id="accuracy-by-unit"')]
+    table = html[html.index('id="accuracy-by-category"') : html.index('id="accuracy-by-unit"')]
     potholes = re.search(rf'<tr data-category="{w.cat_potholes.pk}">(.*?)</tr>', table, re.S).group(1)
     model = version.per_category()[str(w.cat_potholes.pk)]
     # The history's 12 orders were all right the first time: (12 + 2) of (12 + 4).
     assert "87.5%" in potholes
     assert f"{model['unit_accuracy_given_category'] * 100:.1f}%" in potholes
-    by_unit = html[html.index('id="accuracy-by-unit"'):]
+    by_unit = html[html.index('id="accuracy-by-unit"') :]
     dept_b = re.search(rf'<tr data-unit="{w.dept_b.pk}">(.*?)</tr>', by_unit, re.S).group(1)
     # 12 food orders of the history, right; one road order sent there by mistake: 12 of 13.
     assert ">13<" in dept_b and ">12<" in dept_b and "92.3%" in dept_b

@@ -15,14 +15,17 @@ def test_it_shows_three_suggestions_that_fill_category_unit_and_area(w: World) -
     w.area_town.aliases = "崖头"
     w.area_town.save()
 
-    html = text(client_for(w.operator).post("/intake/suggest", {
-        "title": "路面坑洼", "content": "崖头人民路路面坑洼积水，请修复。", "address": ""}))
+    html = text(
+        client_for(w.operator).post(
+            "/intake/suggest", {"title": "路面坑洼", "content": "崖头人民路路面坑洼积水，请修复。", "address": ""}
+        )
+    )
 
-    panel = html[html.index('id="routing-suggestions"'): html.index('id="similar-orders"')]
+    panel = html[html.index('id="routing-suggestions"') : html.index('id="similar-orders"')]
     assert f'data-model-version="{version.number}"' in panel
     options = re.findall(r'data-option="(\d)"', panel)
     assert options == ["1", "2", "3"]
-    first = panel[panel.index('data-option="1"'): panel.index('data-option="2"')]
+    first = panel[panel.index('data-option="1"') : panel.index('data-option="2"')]
     assert f'data-category="{w.cat_potholes.pk}"' in first
     assert f'data-unit="{w.dept_a.pk}"' in first
     assert f'data-area="{w.area_town.pk}"' in first
@@ -38,11 +41,14 @@ def test_it_shows_three_suggestions_that_fill_category_unit_and_area(w: World) -
 def test_a_chosen_category_narrows_the_suggestion_to_its_units(w: World) -> None:
     trained_world(w)
 
-    html = text(client_for(w.operator).post("/intake/suggest", {
-        "title": "噪音", "content": "北山社区路面破损", "category": w.cat_potholes.pk}))
+    html = text(
+        client_for(w.operator).post(
+            "/intake/suggest", {"title": "噪音", "content": "北山社区路面破损", "category": w.cat_potholes.pk}
+        )
+    )
 
-    panel = html[html.index('id="routing-suggestions"'): html.index('id="similar-orders"')]
-    first = panel[panel.index('data-option="1"'):]
+    panel = html[html.index('id="routing-suggestions"') : html.index('id="similar-orders"')]
+    first = panel[panel.index('data-option="1"') :]
     assert f'data-category="{w.cat_potholes.pk}"' in first
     assert f'data-unit="{w.village.pk}"' in first  # the catalogue's rule for the recognised community
-    assert "崖头街道北山社区" in html[html.index('id="unit-suggestion"'):]
+    assert "崖头街道北山社区" in html[html.index('id="unit-suggestion"') :]

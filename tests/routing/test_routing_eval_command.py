@@ -34,7 +34,9 @@ def _write(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 def _messages(places: list[str]) -> list[tuple[str, str, str]]:
     return [
         (f"{place}{matter}问题", f"{place}的{matter}问题一直没有解决，请{matter}相关部门处理。", label)
-        for label, matters in MATTERS.items() for matter in matters for place in places
+        for label, matters in MATTERS.items()
+        for matter in matters
+        for place in places
     ]
 
 
@@ -56,7 +58,7 @@ def test_several_training_files_and_a_test_file(tmp_path: Path) -> None:
     assert float(lines[-1].split()[1]) > 0.9  # the matters are told apart by their words
     assert {f"F1 {label}" for label in MATTERS} <= {" ".join(line.split()[:2]) for line in lines}
     assert any(re.fullmatch(r"ECE 0\.\d{4}", line) for line in lines)
-    table = lines[lines.index("reliability (top class probability; held-out predictions):") + 2:][:10]
+    table = lines[lines.index("reliability (top class probability; held-out predictions):") + 2 :][:10]
     assert [row.split()[0] for row in table] == [f"{b / 10:.1f}–{(b + 1) / 10:.1f}" for b in range(10)]
     assert sum(int(row.split()[1]) for row in table) == 2 * 15
 
@@ -70,7 +72,7 @@ def test_cross_validation_keeps_the_training_files_in_training(tmp_path: Path) -
     assert len([line for line in lines if re.fullmatch(r"fold \d+: macro-F1 \d\.\d{4}", line)]) == 10
     summary = next(line for line in lines if line.startswith("2×5-fold CV on the test file"))
     assert "mean" in summary and "sd" in summary
-    table = lines[lines.index("reliability (top class probability; held-out predictions):") + 2:][:10]
+    table = lines[lines.index("reliability (top class probability; held-out predictions):") + 2 :][:10]
     # every development message is scored once per repeat, never a training message
     assert sum(int(row.split()[1]) for row in table) == 2 * 5 * 15
     assert lines[-1].startswith("macro-F1 ")

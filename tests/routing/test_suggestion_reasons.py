@@ -36,8 +36,15 @@ def test_history_overrides_a_rule_that_keeps_being_returned(w: World) -> None:
     moment = timezone.now() - timedelta(days=90)
     for i in range(12):
         moment += timedelta(hours=1)
-        closed_order(w, f"北山社区路面破损{i}", "北山社区内道路路面破损坑洼。", w.cat_potholes, w.town, moment,
-                     area=w.area_village)
+        closed_order(
+            w,
+            f"北山社区路面破损{i}",
+            "北山社区内道路路面破损坑洼。",
+            w.cat_potholes,
+            w.town,
+            moment,
+            area=w.area_village,
+        )
     trained_world(w)
 
     found = suggest(title="路面破损", content="路面坑洼", area=w.area_village, category=w.cat_potholes)

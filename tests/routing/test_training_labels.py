@@ -9,8 +9,9 @@ from tests.world import World
 
 
 def test_the_label_is_the_final_unit_after_returns_and_redispatches(w: World) -> None:
-    returned = actions.sign_for(actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_b),
-                                actor=w.handler_b)
+    returned = actions.sign_for(
+        actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_b), actor=w.handler_b
+    )
     returned = actions.request_return(returned, actor=w.handler_b, reason="不属本单位")
     returned = actions.approve_return(returned, actor=w.dispatcher, new_lead_unit=w.dept_c)
     returned = actions.redispatch(returned, actor=w.dispatcher, lead_unit=w.dept_a, reason="属住建")
@@ -19,14 +20,16 @@ def test_the_label_is_the_final_unit_after_returns_and_redispatches(w: World) ->
     returned = actions.accept_reply(returned, actor=w.dispatcher)
     returned = actions.record_callback(returned, actor=w.callback_agent, solved="solved", satisfaction="satisfied")
 
-    passed_down = actions.sign_for(actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher,
-                                                    lead_unit=w.town), actor=w.town_handler)
+    passed_down = actions.sign_for(
+        actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher, lead_unit=w.town), actor=w.town_handler
+    )
     passed_down = actions.sub_dispatch(passed_down, actor=w.town_handler, sub_unit=w.village)
     passed_down = actions.sign_for(passed_down, actor=w.village_handler)
     passed_down = actions.reply(passed_down, actor=w.village_handler, result="solved", text="已修复。")
     passed_down = actions.accept_reply(passed_down, actor=w.dispatcher)
-    passed_down = actions.record_callback(passed_down, actor=w.callback_agent, solved="solved",
-                                          satisfaction="satisfied")
+    passed_down = actions.record_callback(
+        passed_down, actor=w.callback_agent, solved="solved", satisfaction="satisfied"
+    )
     still_open = w.signed()
 
     rows = {r.order.number: r for r in closed_orders()}

@@ -19,8 +19,16 @@ from tests.world import World
 def _run_worker() -> None:
     """What `civicdesk worker` does with each queued task (claim it, run it, record the
     result), without its connection housekeeping, which would close the test's database."""
-    worker = Worker(queue_names=["*"], interval=0.1, batch=True, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    worker = Worker(
+        queue_names=["*"],
+        interval=0.1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
     for result in DBTaskResult.objects.ready().filter(task_path__startswith="civicdesk.routing."):
         result.claim(worker.worker_id)
         worker.run_task(result)

@@ -33,8 +33,9 @@ def test_the_board_lists_it_and_one_post_undoes_it(w: World, auto_order: WorkOrd
     assert f'id="auto-{auto_order.number}"' in board
     before = OutboxMessage.objects.count()
 
-    response = client.post(f"/routing/undo/{auto_order.number}",
-                           {"reason": "属于施工许可问题，转人工", "version": auto_order.version})
+    response = client.post(
+        f"/routing/undo/{auto_order.number}", {"reason": "属于施工许可问题，转人工", "version": auto_order.version}
+    )
 
     assert response.status_code == 302
     order = fresh(auto_order)

@@ -32,7 +32,9 @@ def server(tmp_path: Path):
     env = {**os.environ, "CIVICDESK_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "civicdesk", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 150  # migrate, collectstatic and the workers' warm-up, on a busy machine

@@ -21,8 +21,9 @@ def _broken_statistics() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outbox_goes_out_while_statistics_fails(w: World, settings: Settings, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str], client: Client) -> None:
+def test_outbox_goes_out_while_statistics_fails(
+    w: World, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], client: Client
+) -> None:
     settings.CIVICDESK_SMS_BACKEND = RECORDER
     settings.CIVICDESK_OUTBOX_DELIVER_ON_COMMIT = False
     RecordingSmsBackend.reset()
@@ -50,14 +51,14 @@ def test_outbox_goes_out_while_statistics_fails(w: World, settings: Settings, mo
     status = client.get(reverse("runtime:status")).content.decode()
     assert "rollup exploded" in status
     client.force_login(w.dispatcher)  # not theirs to act on
-    assert 'data-failing-sweep' not in client.get(reverse("console:home")).content.decode()
+    assert "data-failing-sweep" not in client.get(reverse("console:home")).content.decode()
     assert client.get(reverse("runtime:status")).status_code == 403
 
     monkeypatch.undo()  # fixed: the next round succeeds and the warning goes
     sweeps.run_round({"statistics": lambda: 0})
     assert SweepState.objects.get(name="statistics").consecutive_failures == 0
     client.force_login(w.admin)
-    assert 'data-failing-sweep' not in client.get(reverse("console:home")).content.decode()
+    assert "data-failing-sweep" not in client.get(reverse("console:home")).content.decode()
 
 
 @pytest.mark.django_db

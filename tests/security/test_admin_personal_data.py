@@ -24,8 +24,13 @@ def _superuser() -> Client:
 
 
 def test_the_admin_shows_no_caller_of_a_confidential_order(w: World) -> None:
-    order = w.dispatched(confidential=True, citizen_phone=PHONE, citizen_name="赵秀兰",
-                         title="赵秀兰举报噪音", content=f"请回电 139.1234.5678 或 {PHONE}")
+    order = w.dispatched(
+        confidential=True,
+        citizen_phone=PHONE,
+        citizen_name="赵秀兰",
+        title="赵秀兰举报噪音",
+        content=f"请回电 139.1234.5678 或 {PHONE}",
+    )
     client = _superuser()
     pages = [client.get("/admin/orders/workorder/"), client.get(f"/admin/orders/workorder/{order.pk}/change/")]
     for response in pages:

@@ -29,8 +29,9 @@ def test_rest_filters_take_iso_moments(w: World) -> None:
 
 
 def test_call_event_time_must_be_a_moment(w: World) -> None:
-    response = caller(w.operator).post("/calls/events", {"call_id": "c1", "event": "ringing",
-                                                          "phone": "13800001234", "at": 1700000000})
+    response = caller(w.operator).post(
+        "/calls/events", {"call_id": "c1", "event": "ringing", "phone": "13800001234", "at": 1700000000}
+    )
     assert response.status_code == 422 and "at" in response.json()["fields"]
 
 

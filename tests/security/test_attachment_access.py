@@ -28,8 +28,13 @@ def _media(settings: object, tmp_path: object) -> None:
 
 def _order_with_files(w: World) -> tuple[object, Attachment, Attachment]:
     order = w.signed(attachments=[SimpleUploadedFile("坑洼.png", PNG, content_type="image/png")])
-    actions.reply(order, actor=w.handler_a, result="solved", text="已修复",
-                  attachments=[SimpleUploadedFile("处理情况.pdf", PDF, content_type="application/pdf")])
+    actions.reply(
+        order,
+        actor=w.handler_a,
+        result="solved",
+        text="已修复",
+        attachments=[SimpleUploadedFile("处理情况.pdf", PDF, content_type="application/pdf")],
+    )
     photo, report = Attachment.objects.filter(order=order).order_by("pk")
     return order, photo, report
 

@@ -20,9 +20,13 @@ def test_console_form_stores_text_without_bidi_controls(w: World) -> None:
     order = w.signed()
     client = Client()
     client.force_login(w.handler_a)
-    response = client.post(f"/orders/{order.number}/act/request_return/", {
-        "request_return-version": order.version, "request_return-reason": TRICK,
-    })
+    response = client.post(
+        f"/orders/{order.number}/act/request_return/",
+        {
+            "request_return-version": order.version,
+            "request_return-reason": TRICK,
+        },
+    )
     assert response.status_code == 302
     event = OrderEvent.objects.get(order=order, action="request_return")
     assert CLEAN in json.dumps(event.data, ensure_ascii=False) or CLEAN in str(event.note)
@@ -32,8 +36,13 @@ def test_console_form_stores_text_without_bidi_controls(w: World) -> None:
 def test_rest_api_stores_text_without_bidi_controls(w: World) -> None:
     token = create_token(w.operator, "bidi")[1]
     body = {"request_type": "complaint", "title": TRICK, "content": f"内容{TRICK}", "citizen_name": "王\u202e先生"}
-    response = Client().post("/api/v1/orders", json.dumps(body), content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="bidi-1")
+    response = Client().post(
+        "/api/v1/orders",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="bidi-1",
+    )
     assert response.status_code == 201, response.content
     order = WorkOrder.objects.get()
     assert (order.title, order.content, order.citizen_name) == (CLEAN, f"内容{CLEAN}", "王先生")

@@ -13,8 +13,13 @@ from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
-TYPED = {"citizen_phone": "13912345678", "citizen_name": "赵秀兰", "title": "路灯不亮",
-         "content": "人民路8号门前路灯不亮", "address": "人民路8号"}
+TYPED = {
+    "citizen_phone": "13912345678",
+    "citizen_name": "赵秀兰",
+    "title": "路灯不亮",
+    "content": "人民路8号门前路灯不亮",
+    "address": "人民路8号",
+}
 
 
 @pytest.mark.parametrize("path", ["/intake/suggest", "/intake/caller", "/knowledge/intake-answers/"])
@@ -38,7 +43,7 @@ def test_a_posted_lookup_still_finds_the_callers_history(w: World) -> None:
     client = client_for(w.operator)
     assert order_numbers(text(client.post("/intake/caller", {"citizen_phone": "13912345678"}))) == [past.number]
     html = text(client.post("/intake/suggest", TYPED))
-    assert past.number in order_numbers(html[html.index('id="caller-history"'):])
+    assert past.number in order_numbers(html[html.index('id="caller-history"') :])
 
 
 def test_the_portal_answers_panel_refuses_a_get_with_what_the_citizen_wrote(client: object) -> None:

@@ -33,7 +33,12 @@ def _deploy_check(tmp_path: Path, extra: dict[str, str]) -> subprocess.Completed
     env.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "civicdesk", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -25,7 +25,8 @@ def _export(w: World) -> Export:
     for _ in range(3):
         w.signed()
     export = Export.objects.create(
-        requested_by=w.leader, title="受理量",
+        requested_by=w.leader,
+        title="受理量",
         params={"period": "year", "date": f"{w.signed().created_at:%Y-%m-%d}", "code": "accepted"},
     )
     build_orders_export.call(export.pk)

@@ -23,8 +23,16 @@ from tests.knowledge.helpers import published
 from tests.statistics.helpers import at, t
 from tests.world import World
 
-HOSTILE = ['=HYPERLINK("http://127.0.0.1:8802/x","点我")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1,1)",
-           "\t=1+1", "\r=1+1", "#N/A"]
+HOSTILE = [
+    '=HYPERLINK("http://127.0.0.1:8802/x","点我")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+    "#N/A",
+]
 
 
 def _strings(content: bytes) -> list[str]:
@@ -79,15 +87,28 @@ def test_knowledge_export_keeps_text(w: World) -> None:
 
 
 def test_enterprise_export_keeps_text(db: None) -> None:
-    Enterprise.objects.create(name="=HYPERLINK(\"x\")有限公司", credit_code="91370000MA3C5XXXXX"[:18],
-                              address="+86 成山大道", contact_name="@王", contact_phone="13800138000")
+    Enterprise.objects.create(
+        name='=HYPERLINK("x")有限公司',
+        credit_code="91370000MA3C5XXXXX"[:18],
+        address="+86 成山大道",
+        contact_name="@王",
+        contact_phone="13800138000",
+    )
     strings = _strings(export_enterprises())
-    assert {"=HYPERLINK(\"x\")有限公司", "+86 成山大道", "@王"} <= set(strings)
+    assert {'=HYPERLINK("x")有限公司', "+86 成山大道", "@王"} <= set(strings)
 
 
 def test_csv_cells_are_prefixed() -> None:
     assert csv_row(["=1+1", "+1", "-1", "@x", "\tx", "\rx", "ok", 5]) == [
-        "'=1+1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok", 5]
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@x",
+        "'\tx",
+        "'\rx",
+        "ok",
+        5,
+    ]
 
 
 def test_every_writer_uses_the_shared_helper() -> None:
@@ -97,7 +118,8 @@ def test_every_writer_uses_the_shared_helper() -> None:
     for path in source.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         if "openpyxl" in text:
-            offenders += [f"{path}:{m.group(0)}" for m in re.finditer(r"\b(ws|sheet)\.append\((?!spreadsheet\.row\()",
-                                                                           text)]
+            offenders += [
+                f"{path}:{m.group(0)}" for m in re.finditer(r"\b(ws|sheet)\.append\((?!spreadsheet\.row\()", text)
+            ]
         offenders += [f"{path}:{m.group(0)}" for m in re.finditer(r"\.writerows?\((?!csv_row\()(?!\[\")", text)]
     assert offenders == []

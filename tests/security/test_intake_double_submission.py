@@ -26,9 +26,18 @@ def _form_page(client: Any, **params: str) -> dict[str, str]:
 
 
 def _typed(w: World, **extra: str) -> dict[str, Any]:
-    return {"citizen_phone": "13912345678", "citizen_name": "刘女士", "channel": "phone", "request_type": "complaint",
-            "urgency": "normal", "title": "北山社区路灯不亮", "content": "三号楼前路灯连续一周不亮。",
-            "wants_reply": "on", "intent": "send_to_hub", **extra}
+    return {
+        "citizen_phone": "13912345678",
+        "citizen_name": "刘女士",
+        "channel": "phone",
+        "request_type": "complaint",
+        "urgency": "normal",
+        "title": "北山社区路灯不亮",
+        "content": "三号楼前路灯连续一周不亮。",
+        "wants_reply": "on",
+        "intent": "send_to_hub",
+        **extra,
+    }
 
 
 def test_sending_the_same_form_again_makes_no_second_order(w: World) -> None:

@@ -80,10 +80,8 @@ def test_the_address_is_the_one_the_trusted_proxy_reports(w: World, settings: Se
     settings.CIVICDESK_TRUSTED_PROXY_HOPS = 1
     for n, username in enumerate(["operator", "dispatcher", "handler_a", "head_a"]):
         _sign_in(username, f"guess-{n}", address="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.77")
-    assert _sign_in("leader", "pw-leader", address="127.0.0.1",
-                    HTTP_X_FORWARDED_FOR="192.0.2.77").status_code == 429
-    assert _sign_in("leader", "pw-leader", address="127.0.0.1",
-                    HTTP_X_FORWARDED_FOR="192.0.2.78").status_code == 302
+    assert _sign_in("leader", "pw-leader", address="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.77").status_code == 429
+    assert _sign_in("leader", "pw-leader", address="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.78").status_code == 302
 
 
 def test_an_administrator_unlocks_the_account(w: World) -> None:

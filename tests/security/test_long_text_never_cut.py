@@ -20,8 +20,14 @@ PASTED = ("南关社区人民路路灯不亮，" * 1000)[:10_000]
 
 def _intake(w: World, **overrides: str) -> dict[str, object]:
     data: dict[str, object] = {
-        "citizen_phone": "13912345678", "citizen_name": "赵女士", "channel": "phone", "request_type": "complaint",
-        "urgency": "normal", "title": "路灯不亮", "content": "人民路路灯不亮", "intent": "send_to_hub",
+        "citizen_phone": "13912345678",
+        "citizen_name": "赵女士",
+        "channel": "phone",
+        "request_type": "complaint",
+        "urgency": "normal",
+        "title": "路灯不亮",
+        "content": "人民路路灯不亮",
+        "intent": "send_to_hub",
         "wants_reply": "on",
     }
     data.update(overrides)

@@ -26,9 +26,13 @@ def _logged_in(user: object) -> Client:
 
 def test_console_form(w: World) -> None:
     order = w.signed()
-    response = _logged_in(w.handler_a).post(f"/orders/{order.number}/act/request_return/", {
-        "request_return-version": order.version, "request_return-reason": "不属本单位\x00职责",
-    })
+    response = _logged_in(w.handler_a).post(
+        f"/orders/{order.number}/act/request_return/",
+        {
+            "request_return-version": order.version,
+            "request_return-reason": "不属本单位\x00职责",
+        },
+    )
     assert response.status_code == 400 and MESSAGE in response.content.decode()
     assert not OrderEvent.objects.filter(order=order, action="request_return").exists()
 
@@ -37,9 +41,14 @@ def test_console_form_in_english(w: World) -> None:
     order = w.signed()
     client = _logged_in(w.handler_a)
     client.cookies["django_language"] = "en"
-    response = client.post(f"/orders/{order.number}/act/request_return/", {
-        "request_return-version": order.version, "request_return-reason": "x\x00",
-    }, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/orders/{order.number}/act/request_return/",
+        {
+            "request_return-version": order.version,
+            "request_return-reason": "x\x00",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400 and "NUL" in response.content.decode()
     assert "空字符" not in response.content.decode()
 
@@ -53,8 +62,13 @@ def test_portal_submission(w: World) -> None:
 def test_rest_api(w: World) -> None:
     token = create_token(w.operator, "nul")[1]
     body = {"request_type": "complaint", "title": "路灯\u0000不亮", "content": "人民路路灯不亮。"}
-    response = Client().post("/api/v1/orders", json.dumps(body), content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="nul-1")
+    response = Client().post(
+        "/api/v1/orders",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="nul-1",
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": MESSAGE, "code": "bad_request", "fields": {}}
     assert not WorkOrder.objects.exists()
@@ -65,10 +79,16 @@ def test_rest_api(w: World) -> None:
 def test_open311_post(w: World, caplog: pytest.LogCaptureFixture) -> None:
     _app, key = create_client("随手拍", w.hub)
     with caplog.at_level(logging.ERROR):
-        response = Client().post("/open311/v2/requests.json", {
-            "api_key": key, "service_code": "c-cj-dl-ph", "description": "路面塌陷\x00", "lat": "37.1",
-            "long": "122.4",
-        })
+        response = Client().post(
+            "/open311/v2/requests.json",
+            {
+                "api_key": key,
+                "service_code": "c-cj-dl-ph",
+                "description": "路面塌陷\x00",
+                "lat": "37.1",
+                "long": "122.4",
+            },
+        )
     assert response.status_code == 400
     assert response.json() == [{"code": 400, "description": MESSAGE}]
     assert not WorkOrder.objects.exists()
@@ -85,6 +105,7 @@ def test_a_form_sent_to_the_rest_api_gets_the_api_s_own_answer(w: World) -> None
     still answers it in JSON. (Photos, whose bytes hold NULs, are uploaded as before:
     tests/console_units/test_reply_from_inbox.py.)"""
     token = create_token(w.operator, "nul-form")[1]
-    response = Client().post("/api/v1/orders", {"title": "x"}, HTTP_AUTHORIZATION=f"Bearer {token}",
-                             HTTP_IDEMPOTENCY_KEY="form-1")
+    response = Client().post(
+        "/api/v1/orders", {"title": "x"}, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="form-1"
+    )
     assert response.status_code in (400, 422) and "code" in response.json()

@@ -51,20 +51,26 @@ def test_staff_change_their_own_password(w: World) -> None:
     assert "修改密码" in client.get("/").content.decode()
     status, html = _change(client, "wrong-old-one", GOOD)
     assert status == 200 and "旧密码不正确" in html
-    assert client.post("/password/", {"old_password": "pw-handler_a", "new_password1": GOOD,
-                                      "new_password2": GOOD}).status_code == 302
+    assert (
+        client.post(
+            "/password/", {"old_password": "pw-handler_a", "new_password1": GOOD, "new_password2": GOOD}
+        ).status_code
+        == 302
+    )
     assert client.get("/").status_code == 200  # still signed in on this browser
     assert Client().post("/login/", {"username": "handler_a", "password": GOOD}).status_code == 302
 
 
 def test_an_admin_resets_a_password_and_the_person_must_choose_a_new_one(w: World) -> None:
     admin = client_for(w.admin)
-    weak = admin.post(f"/manage/org/users/{w.operator.pk}/password/",
-                      {"new_password1": "12345678", "new_password2": "12345678"})
+    weak = admin.post(
+        f"/manage/org/users/{w.operator.pk}/password/", {"new_password1": "12345678", "new_password2": "12345678"}
+    )
     assert weak.status_code == 400 and "只包含数字" in weak.content.decode()
     temporary = "Temporary-pass-73"
-    response = admin.post(f"/manage/org/users/{w.operator.pk}/password/",
-                          {"new_password1": temporary, "new_password2": temporary})
+    response = admin.post(
+        f"/manage/org/users/{w.operator.pk}/password/", {"new_password1": temporary, "new_password2": temporary}
+    )
     assert response.status_code == 302
     person = Client()
     assert person.post("/login/", {"username": "operator", "password": "pw-operator"}).status_code == 200
@@ -73,16 +79,19 @@ def test_an_admin_resets_a_password_and_the_person_must_choose_a_new_one(w: Worl
         response = person.get(url)
         assert response.status_code == 302 and response["Location"] == "/password/", url
     assert "管理员已重置您的密码" in person.get("/password/").content.decode()
-    assert person.post("/password/", {"old_password": temporary, "new_password1": GOOD,
-                                      "new_password2": GOOD}).status_code == 302
+    assert (
+        person.post("/password/", {"old_password": temporary, "new_password1": GOOD, "new_password2": GOOD}).status_code
+        == 302
+    )
     assert person.get("/").status_code == 200
     w.operator.refresh_from_db()
     assert not w.operator.must_change_password
 
 
 def test_only_an_admin_may_reset_a_password(w: World) -> None:
-    response = client_for(w.dispatcher).post(f"/manage/org/users/{w.operator.pk}/password/",
-                                             {"new_password1": GOOD, "new_password2": GOOD})
+    response = client_for(w.dispatcher).post(
+        f"/manage/org/users/{w.operator.pk}/password/", {"new_password1": GOOD, "new_password2": GOOD}
+    )
     assert response.status_code == 403
     w.operator.refresh_from_db()
     assert w.operator.check_password("pw-operator") and not w.operator.must_change_password

@@ -69,7 +69,9 @@ def test_dates_and_order_numbers_in_free_text_stay_readable() -> None:
 
 def _confidential(w: World) -> object:
     return w.signed(
-        confidential=True, citizen_phone=NUMBER, citizen_name="赵秀兰",
+        confidential=True,
+        citizen_phone=NUMBER,
+        citizen_name="赵秀兰",
         title=f"赵秀兰反映噪音 回电{DOTTED}",
         content=f"夜间施工噪音，请回电 {NUMBER} 或座机 0631-7551234。",
         address=f"人民路8号（电话{NUMBER}）",
@@ -119,8 +121,10 @@ def test_a_confidential_callers_number_in_the_text_does_not_reach_the_unit_by_ap
 @pytest.mark.django_db
 def test_a_confidential_callers_number_in_the_title_does_not_reach_an_export(w: World) -> None:
     order = _confidential(w)
-    response = client_for(w.leader).get(f"/stats/export/orders/?period=year&date={order.created_at:%Y-%m-%d}"  # type: ignore[attr-defined]
-                                        "&code=accepted")
+    response = client_for(w.leader).get(
+        f"/stats/export/orders/?period=year&date={order.created_at:%Y-%m-%d}"  # type: ignore[attr-defined]
+        "&code=accepted"
+    )
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     body = json.dumps(rows[2:], default=str, ensure_ascii=False)

@@ -70,9 +70,7 @@ def test_without_any_dispatcher_the_portal_says_it_is_closed(w: World, upstream:
     assert not WorkOrder.objects.exists()
 
 
-def test_a_configured_hub_without_a_dispatcher_stops_the_start(
-    w: World, upstream: OrgUnit, settings: Settings
-) -> None:
+def test_a_configured_hub_without_a_dispatcher_stops_the_start(w: World, upstream: OrgUnit, settings: Settings) -> None:
     settings.CIVICDESK_PORTAL_HUB = upstream.code
     errors = [m for m in run_checks(databases=["default"]) if isinstance(m, Error)]
     assert [e.id for e in errors] == ["portal.E001"]

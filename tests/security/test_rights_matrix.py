@@ -32,8 +32,18 @@ pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
 PERSONAS = [
-    "operator", "dispatcher", "handler_a", "head_a", "handler_b", "town_handler", "village_handler",
-    "callback_agent", "supervisor", "leader", "admin", "outsider",
+    "operator",
+    "dispatcher",
+    "handler_a",
+    "head_a",
+    "handler_b",
+    "town_handler",
+    "village_handler",
+    "callback_agent",
+    "supervisor",
+    "leader",
+    "admin",
+    "outsider",
 ]
 HUB = frozenset({"operator", "dispatcher", "callback_agent", "supervisor", "leader"})
 UNITS = frozenset({"handler_a", "head_a", "handler_b", "town_handler", "village_handler"})
@@ -45,7 +55,9 @@ STATS = frozenset({"dispatcher", "supervisor", "leader", "admin"})
 OBJECTS = ("own", "foreign", "confidential")  # own and confidential: led by dept_a; foreign: by dept_b
 SEES = {
     **{p: set(OBJECTS) for p in HUB | {"admin"}},
-    "handler_a": {"own", "confidential"}, "head_a": {"own", "confidential"}, "handler_b": {"foreign"},
+    "handler_a": {"own", "confidential"},
+    "head_a": {"own", "confidential"},
+    "handler_b": {"foreign"},
 }
 
 
@@ -120,13 +132,31 @@ MATRIX: dict[str, Rule] = {
     # business (tests/console/test_personal_data.py), not this page's.
     # A confidential caller's contact: only for the hub's working roles (can_see_identity),
     # not the units, the leader or the admin.
-    "orders:reveal": Rule(EVERYONE, order=True, post=True, per_object={
-        "confidential": roles("operator", "dispatcher", "callback_agent", "supervisor")}),
+    "orders:reveal": Rule(
+        EVERYONE,
+        order=True,
+        post=True,
+        per_object={"confidential": roles("operator", "dispatcher", "callback_agent", "supervisor")},
+    ),
     "orders:merge": Rule(roles("dispatcher"), order=True),
     # Administration pages of the console
-    **{f"org:{name}": Rule(roles("admin"), post=name.endswith(("activate", "delete", "active", "unlock", "password")))
-       for name in ("tree", "unit_new", "unit_edit", "unit_deactivate", "unit_activate", "users", "user_new", "user",
-                    "user_active", "user_unlock", "user_reset_password", "membership_delete")},
+    **{
+        f"org:{name}": Rule(roles("admin"), post=name.endswith(("activate", "delete", "active", "unlock", "password")))
+        for name in (
+            "tree",
+            "unit_new",
+            "unit_edit",
+            "unit_deactivate",
+            "unit_activate",
+            "users",
+            "user_new",
+            "user",
+            "user_active",
+            "user_unlock",
+            "user_reset_password",
+            "membership_delete",
+        )
+    },
     "catalogue:tree": Rule(roles("admin")),
     "catalogue:rule_new": Rule(roles("admin")),
     "catalogue:rule_edit": Rule(roles("admin")),
@@ -302,8 +332,9 @@ class Cell:
     def refused_answer(self) -> bool:
         to_sign_in = self.status == 302 and self.location.startswith(("/login/", "/admin/login/"))
         token_api = self.rule == TOKEN and self.status in (401, 405)
-        return self.status in (403, 404) or to_sign_in or token_api or (
-            self.persona == ANONYMOUS and self.status == 401)
+        return (
+            self.status in (403, 404) or to_sign_in or token_api or (self.persona == ANONYMOUS and self.status == 401)
+        )
 
     def holds(self) -> bool:
         if self.status >= 500:
@@ -359,8 +390,13 @@ def run_matrix(w: World) -> list[Cell]:
         "confidential": w.signed(confidential=True, citizen_phone="13911112222"),
     }
     for order in orders.values():  # a photo on each, for the attachment page
-        Attachment.objects.create(order=order, file=ContentFile(b"\x89PNG photo", name="photo.png"),
-                                  original_name="photo.png", content_type="image/png", size=11)
+        Attachment.objects.create(
+            order=order,
+            file=ContentFile(b"\x89PNG photo", name="photo.png"),
+            original_name="photo.png",
+            content_type="image/png",
+            size=11,
+        )
     clients: dict[str, Client] = {ANONYMOUS: Client(raise_request_exception=False)}
     for persona in PERSONAS:
         client = Client(raise_request_exception=False)
@@ -385,8 +421,17 @@ def run_matrix(w: World) -> list[Cell]:
 
 def _admin_values(route: str) -> dict[str, Any]:
     names = set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\(\?P<(\w+)>", route))
-    values = {"object_id": "1", "id": "1", "app_label": "org", "content_type_id": "1", "url": "x", "uidb64": "x",
-              "token": "x", "number": "2026010100001", "rest": "x"}
+    values = {
+        "object_id": "1",
+        "id": "1",
+        "app_label": "org",
+        "content_type_id": "1",
+        "url": "x",
+        "uidb64": "x",
+        "token": "x",
+        "number": "2026010100001",
+        "rest": "x",
+    }
     return {k: v for k, v in values.items() if k in names}
 
 
@@ -400,11 +445,11 @@ def test_every_role_gets_exactly_its_pages(w: World) -> None:
     cells = run_matrix(w)
     broken = [str(cell) for cell in cells if not cell.holds()]
     allowed = sum(cell.allowed for cell in cells)
-    print(f"\nrights matrix: {len(cells)} cells checked ({allowed} allowed, {len(cells) - allowed} refused), "
-          f"{len(cells) - len(broken)} pass, {len(broken)} fail")
+    print(
+        f"\nrights matrix: {len(cells)} cells checked ({allowed} allowed, {len(cells) - allowed} refused), "
+        f"{len(cells) - len(broken)} pass, {len(broken)} fail"
+    )
     if os.environ.get("RIGHTS_MATRIX_DUMP"):  # a file to read the failing cells from
         with open(os.environ["RIGHTS_MATRIX_DUMP"], "w", encoding="utf-8") as out:
             out.write("\n".join(broken))
     assert broken == []
-
-

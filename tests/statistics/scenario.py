@@ -39,8 +39,9 @@ def build_scenario(w: World) -> dict[str, WorkOrder]:
         o["returned"] = actions.request_return(o["returned"], actor=w.handler_a, reason="不属本单位职责。")
         o["returned"] = actions.approve_return(o["returned"], actor=w.dispatcher, new_lead_unit=w.dept_c)
         o["redispatched"] = w.dispatched()
-        o["redispatched"] = actions.redispatch(o["redispatched"], actor=w.dispatcher, lead_unit=w.dept_b,
-                                               reason="应由市场监管处理。")
+        o["redispatched"] = actions.redispatch(
+            o["redispatched"], actor=w.dispatcher, lead_unit=w.dept_b, reason="应由市场监管处理。"
+        )
         o["town"] = actions.dispatch(w.new_order(request_type="help"), actor=w.dispatcher, lead_unit=w.town)
         o["town"] = actions.sign_for(o["town"], actor=w.town_handler)
         o["town"] = actions.sub_dispatch(o["town"], actor=w.town_head, sub_unit=w.village)
@@ -51,8 +52,13 @@ def build_scenario(w: World) -> dict[str, WorkOrder]:
         o["town"] = actions.sign_for(o["town"], actor=w.village_handler)
     with at(t(10)):
         o["reworked"] = actions.record_callback(
-            actions.accept_reply(_reply(w, o["reworked"]), actor=w.dispatcher), actor=w.callback_agent,
-            solved="unsolved", satisfaction="unsatisfied", rework=True, comment="仍未修好。")
+            actions.accept_reply(_reply(w, o["reworked"]), actor=w.dispatcher),
+            actor=w.callback_agent,
+            solved="unsolved",
+            satisfaction="unsatisfied",
+            rework=True,
+            comment="仍未修好。",
+        )
         o["returned"] = _close(w, _reply(w, o["returned"], w.handler_c), "solved", "basically")
         o["redispatched"] = _close(w, _reply(w, o["redispatched"], w.handler_b), "partly", "basically")
         o["parent"] = _close(w, _reply(w, o["parent"]))

@@ -41,8 +41,7 @@ def test_it_filters_by_category_area_topic_and_unit(w: World) -> None:
         pothole = w.dispatched(topics=[w.topic_epidemic])
         noise = w.new_order(category=w.cat_noise, area=w.area_village)
     as_of = t(3)
-    assert measure("accepted", MARCH, Filters(category=w.cat_roads.parent), as_of=as_of).numerator_ids == (
-        pothole.pk,)
+    assert measure("accepted", MARCH, Filters(category=w.cat_roads.parent), as_of=as_of).numerator_ids == (pothole.pk,)
     assert measure("accepted", MARCH, Filters(area=w.area_town), as_of=as_of).value == 2
     assert measure("accepted", MARCH, Filters(area=w.area_village), as_of=as_of).numerator_ids == (noise.pk,)
     assert measure("accepted", MARCH, Filters(topic=w.topic_epidemic), as_of=as_of).numerator_ids == (pothole.pk,)

@@ -44,7 +44,7 @@ def test_the_daily_report_leads_with_the_days_figures_and_their_change(w: World)
     page = _text(_page(w, daily))
     assert page.index(doc["lead"][:20]) < page.index("一、主要指标")  # the lead comes before the tables
     assert "CIVICDESK_" not in page and "。；" not in page and "；；" not in page
-    notable = page[page.index("值得关注的工单"):]
+    notable = page[page.index("值得关注的工单") :]
     assert "北山社区停水" in notable and "未派单" in notable  # the lead unit is never blank
     assert bytes(daily.pdf).startswith(b"%PDF")
 

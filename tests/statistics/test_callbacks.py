@@ -24,8 +24,9 @@ def test_it_counts_both_callbacks_of_a_reworked_order(w: World) -> None:
 def test_it_leaves_callbacks_without_a_rating_out_of_satisfaction(w: World) -> None:
     with at(t(2)):
         rated = w.closed()
-        actions.record_callback(w.awaiting_callback(), actor=w.callback_agent, solved="solved",
-                                satisfaction="no_rating")
+        actions.record_callback(
+            w.awaiting_callback(), actor=w.callback_agent, solved="solved", satisfaction="no_rating"
+        )
     satisfaction = measure("satisfaction", MARCH, as_of=t(3))
     resolution = measure("resolution", MARCH, as_of=t(3))
     assert satisfaction.denominator_ids == (rated.pk,) and satisfaction.value == 1.0
@@ -34,8 +35,9 @@ def test_it_leaves_callbacks_without_a_rating_out_of_satisfaction(w: World) -> N
 
 def test_it_counts_basically_satisfied_and_partly_solved_as_configured(w: World) -> None:
     with at(t(2)):
-        actions.record_callback(w.awaiting_callback(), actor=w.callback_agent, solved="partly",
-                                satisfaction="basically")
+        actions.record_callback(
+            w.awaiting_callback(), actor=w.callback_agent, solved="partly", satisfaction="basically"
+        )
     default = Config()
     strict = Config(basically_counts_as_satisfied=False, partly_counts_as_solved=True)
     assert measure("satisfaction", MARCH, as_of=t(3), config=default).value == 1.0

@@ -9,8 +9,18 @@ from pathlib import Path
 
 import pytest
 
-COLUMNS = ["", "CASE_ENQUIRY_ID", "OPEN_DT", "TARGET_DT", "CLOSED_DT", "OnTime_Status", "CASE_STATUS", "CASE_TITLE",
-           "SUBJECT", "TYPE"]
+COLUMNS = [
+    "",
+    "CASE_ENQUIRY_ID",
+    "OPEN_DT",
+    "TARGET_DT",
+    "CLOSED_DT",
+    "OnTime_Status",
+    "CASE_STATUS",
+    "CASE_TITLE",
+    "SUBJECT",
+    "TYPE",
+]
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "boston311_2015_subset"
 
 
@@ -26,20 +36,29 @@ def _run(path: Path, main_db: Path, *args: str) -> list[str]:
     # A real `civicdesk check-ontime` process: the scratch database is its own, and the
     # main database it is configured with must come out untouched (here: never created).
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{main_db}", "CIVICDESK_DATA_DIR": str(main_db.parent)}
-    done = subprocess.run([sys.executable, "-m", "civicdesk", "check-ontime", str(path), *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "civicdesk", "check-ontime", str(path), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return done.stdout.strip().splitlines()
 
 
 def test_it_compares_with_the_city_and_lists_each_difference(tmp_path: Path) -> None:
-    _write(tmp_path / "Graffiti.csv", [
-        ["1", "01/05/2015 09:00:00 AM", "01/10/2015 09:00:00 AM", "01/09/2015 09:00:00 AM", "ONTIME", "Closed"],
-        ["2", "01/05/2015 09:00:00 AM", "01/10/2015 09:00:00 AM", "01/10/2015 09:00:00 AM", "ONTIME", "Closed"],
-        ["3", "01/05/2015 09:00:00 AM", "01/06/2015 09:00:00 AM", "01/08/2015 09:00:00 AM", "OVERDUE", "Closed"],
-        ["4", "01/05/2015 09:00:00 AM", "01/07/2015 09:00:00 AM", "", "OVERDUE", "Open"],
-        ["5", "01/05/2015 09:00:00 AM", "", "01/05/2015 10:00:00 AM", "ONTIME", "Closed"],
-        ["6", "01/10/2015 08:00:00 AM", "02/01/2015 09:00:00 AM", "", "ONTIME", "Open"],
-    ])
+    _write(
+        tmp_path / "Graffiti.csv",
+        [
+            ["1", "01/05/2015 09:00:00 AM", "01/10/2015 09:00:00 AM", "01/09/2015 09:00:00 AM", "ONTIME", "Closed"],
+            ["2", "01/05/2015 09:00:00 AM", "01/10/2015 09:00:00 AM", "01/10/2015 09:00:00 AM", "ONTIME", "Closed"],
+            ["3", "01/05/2015 09:00:00 AM", "01/06/2015 09:00:00 AM", "01/08/2015 09:00:00 AM", "OVERDUE", "Closed"],
+            ["4", "01/05/2015 09:00:00 AM", "01/07/2015 09:00:00 AM", "", "OVERDUE", "Open"],
+            ["5", "01/05/2015 09:00:00 AM", "", "01/05/2015 10:00:00 AM", "ONTIME", "Closed"],
+            ["6", "01/10/2015 08:00:00 AM", "02/01/2015 09:00:00 AM", "", "ONTIME", "Open"],
+        ],
+    )
     main_db = tmp_path / "data" / "main.sqlite3"
     main_db.parent.mkdir()
     lines = _run(tmp_path, main_db)

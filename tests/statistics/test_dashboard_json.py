@@ -32,8 +32,19 @@ def test_the_hub_and_leaders_get_the_dashboard_data(built: World, persona: str) 
         response = _client(built, getattr(built, persona)).get(f"/stats/api/dashboard/?{MARCH}")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) >= {"glance", "overview", "trend", "by_category", "by_area", "by_topic", "ranking",
-                         "overdue_by_unit", "area_heat", "definitions", "drill"}
+    assert set(body) >= {
+        "glance",
+        "overview",
+        "trend",
+        "by_category",
+        "by_area",
+        "by_topic",
+        "ranking",
+        "overdue_by_unit",
+        "area_heat",
+        "definitions",
+        "drill",
+    }
     # Every order created in March that counts (voided, transferred and merged ones do not).
     assert body["overview"]["accepted"]["numerator"] == 13
     assert body["definitions"]["satisfaction"]["definition"].startswith("统计期内作出评价的回访中")

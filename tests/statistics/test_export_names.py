@@ -26,12 +26,21 @@ def _get(w: World, url: str) -> tuple[str, object]:
 
 def test_a_dashboard_table_is_named_after_its_period_and_filters(w: World) -> None:
     topic = Topic.objects.get(pk=w.topic_epidemic.pk)
-    query = (f"period=month&date=2026-03-10&unit={w.dept_a.pk}&area={w.area_town.pk}&category={w.cat_roads.pk}"
-             f"&type=complaint&topic={topic.pk}")
+    query = (
+        f"period=month&date=2026-03-10&unit={w.dept_a.pk}&area={w.area_town.pk}&category={w.cat_roads.pk}"
+        f"&type=complaint&topic={topic.pk}"
+    )
     name, sheet = _get(w, f"/stats/export/table/?{query}&table=by_category")
 
-    for part in ("分类受理量", "2026-03-01 — 2026-03-31", f"单位：{w.dept_a.name}（含下级）",
-                 f"区域：{w.area_town.name}", f"分类：{w.cat_roads.name}", "类型：投诉", f"专题：{topic.name}"):
+    for part in (
+        "分类受理量",
+        "2026-03-01 — 2026-03-31",
+        f"单位：{w.dept_a.name}（含下级）",
+        f"区域：{w.area_town.name}",
+        f"分类：{w.cat_roads.name}",
+        "类型：投诉",
+        f"专题：{topic.name}",
+    ):
         assert part in name
         assert part in sheet["A1"].value  # type: ignore[attr-defined]
     assert name.endswith(".xlsx")

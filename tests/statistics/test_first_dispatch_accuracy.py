@@ -36,6 +36,7 @@ def test_the_ranking_from_the_rollups_is_the_ranking_of_measures(w: World) -> No
         rollups.run_rollup_sweep()
     direct = rank_units(Period(MARCH.start, MARCH.end), as_of=now, min_volume=2)
     rolled = rank_units_rolled(MARCH, now=now, min_volume=2)
-    assert [(r.rank, r.unit, r.volume, r.score) for r in rolled.rows] == \
-        [(r.rank, r.unit, r.volume, r.score) for r in direct.rows]
+    assert [(r.rank, r.unit, r.volume, r.score) for r in rolled.rows] == [
+        (r.rank, r.unit, r.volume, r.score) for r in direct.rows
+    ]
     assert rolled.note == direct.note and rolled.rows

@@ -33,8 +33,14 @@ def test_it_weights_the_parts_and_renormalises_a_missing_one(w: World) -> None:
     # 响应率 1/2, 解决率 1/1, 满意率 1/1 → 30×0.5 + 35 + 35 = 85
     assert row.score == 85.0 and row.missing == ()
     # A unit without callbacks is scored on 响应率 alone.
-    score, missing = unit_score({"response": row.figures["response"], "resolution": _empty(row.figures["resolution"]),
-                                 "satisfaction": _empty(row.figures["satisfaction"])}, (30, 35, 35))
+    score, missing = unit_score(
+        {
+            "response": row.figures["response"],
+            "resolution": _empty(row.figures["resolution"]),
+            "satisfaction": _empty(row.figures["satisfaction"]),
+        },
+        (30, 35, 35),
+    )
     assert (score, missing) == (50.0, ("resolution", "satisfaction"))
 
 

@@ -106,8 +106,14 @@ def test_a_merge_and_a_rework_after_a_sweep_leave_no_trace_on_the_old_days(w: Wo
     assert rollups.total(MARCH, now=t(3))["accepted"].numerator == 3
     with at(t(3)):
         actions.merge(child, actor=w.dispatcher, into=parent)  # counted once: in its parent
-        actions.record_callback(reworked, actor=w.callback_agent, solved="unsolved", satisfaction="unsatisfied",
-                                rework=True, comment="仍未修好。")  # its reply of 2 March is gone
+        actions.record_callback(
+            reworked,
+            actor=w.callback_agent,
+            solved="unsolved",
+            satisfaction="unsatisfied",
+            rework=True,
+            comment="仍未修好。",
+        )  # its reply of 2 March is gone
         rollups.run_rollup_sweep()
     after = rollups.total(MARCH, now=t(4))
     assert after["accepted"].numerator == 2

@@ -12,7 +12,9 @@ from tests.world import World
 MARCH = rollups.Days(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 APRIL = rollups.Days(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
 PERIODS = [
-    MARCH, APRIL, rollups.Days(dt.date(2026, 3, 1), dt.date(2026, 4, 30)),
+    MARCH,
+    APRIL,
+    rollups.Days(dt.date(2026, 3, 1), dt.date(2026, 4, 30)),
     rollups.Days(dt.date(2026, 3, 2), dt.date(2026, 3, 8)),  # one week
     rollups.Days(dt.date(2026, 3, 23), dt.date(2026, 3, 23)),  # one day
     rollups.Days(dt.date(2026, 4, 27), dt.date(2026, 5, 31)),  # running into the future
@@ -22,12 +24,21 @@ PERIODS = [
 
 def _filter_sets(w: World) -> list[Filters]:
     return [
-        Filters(), Filters(channel="web"), Filters(request_type="help"), Filters(urgency="urgent"),
-        Filters(category=w.cat_roads), Filters(category=w.cat_roads.parent), Filters(category=w.cat_noise),
-        Filters(area=w.area_town), Filters(area=w.area_village),
-        Filters(lead_unit=w.dept_a, include_sub_units=False), Filters(lead_unit=w.town),
-        Filters(lead_unit=w.town, include_sub_units=False), Filters(lead_unit=w.hub),
-        Filters(topic=w.topic_epidemic), Filters(topic=w.topic_epidemic, lead_unit=w.dept_a),
+        Filters(),
+        Filters(channel="web"),
+        Filters(request_type="help"),
+        Filters(urgency="urgent"),
+        Filters(category=w.cat_roads),
+        Filters(category=w.cat_roads.parent),
+        Filters(category=w.cat_noise),
+        Filters(area=w.area_town),
+        Filters(area=w.area_village),
+        Filters(lead_unit=w.dept_a, include_sub_units=False),
+        Filters(lead_unit=w.town),
+        Filters(lead_unit=w.town, include_sub_units=False),
+        Filters(lead_unit=w.hub),
+        Filters(topic=w.topic_epidemic),
+        Filters(topic=w.topic_epidemic, lead_unit=w.dept_a),
         Filters(category=w.cat_roads, area=w.area_town, channel="phone"),
     ]
 

@@ -18,15 +18,33 @@ from tests.statistics.compare import assert_equal
 from tests.statistics.helpers import at, t
 from tests.world import World
 
-PATHS = ["new", "answered", "dispatched", "signed", "closed", "rework_closed", "returned", "extended", "merged",
-         "voided", "redispatched"]
+PATHS = [
+    "new",
+    "answered",
+    "dispatched",
+    "signed",
+    "closed",
+    "rework_closed",
+    "returned",
+    "extended",
+    "merged",
+    "voided",
+    "redispatched",
+]
 SOLVED = ["solved", "partly", "unsolved"]
 RATED = ["satisfied", "basically", "unsatisfied", "no_rating"]
 
 history = st.lists(
-    st.tuples(st.sampled_from(PATHS), st.integers(2, 27), st.integers(1, 25), st.sampled_from(SOLVED),
-              st.sampled_from(RATED), st.booleans()),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.sampled_from(PATHS),
+        st.integers(2, 27),
+        st.integers(1, 25),
+        st.sampled_from(SOLVED),
+        st.sampled_from(RATED),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -72,8 +90,14 @@ def _later(w: World, order: WorkOrder, path: str, solved: str, rated: str) -> No
     order = actions.reply(order, actor=w.handler_a, result="solved", text="已处理。")
     order = actions.accept_reply(order, actor=w.dispatcher)
     if path == "rework_closed":
-        order = actions.record_callback(order, actor=w.callback_agent, solved="unsolved",
-                                        satisfaction="unsatisfied", rework=True, comment="未修好。")
+        order = actions.record_callback(
+            order,
+            actor=w.callback_agent,
+            solved="unsolved",
+            satisfaction="unsatisfied",
+            rework=True,
+            comment="未修好。",
+        )
         order = actions.reply(order, actor=w.handler_a, result="solved", text="已再次处理。")
         order = actions.accept_reply(order, actor=w.dispatcher)
     actions.record_callback(order, actor=w.callback_agent, solved=solved, satisfaction=rated)
@@ -81,8 +105,9 @@ def _later(w: World, order: WorkOrder, path: str, solved: str, rated: str) -> No
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=history, judged=st.integers(0, 40), first=st.integers(1, 40), length=st.integers(0, 35))
-def test_random_histories_give_equal_figures(w: World, steps: list[tuple], judged: int, first: int,
-                                             length: int) -> None:
+def test_random_histories_give_equal_figures(
+    w: World, steps: list[tuple], judged: int, first: int, length: int
+) -> None:
     with transaction.atomic():
         half = len(steps) // 2
         for step in steps[:half]:

@@ -10,7 +10,14 @@ from tests.world import World
 
 def test_it_rounds_counts_down_with_yu() -> None:
     assert [round_count(n) for n in (87, 100, 345, 999, 3000, 3456, 12345)] == [
-        "87件", "100件", "300余件", "900余件", "3000件", "3000余件", "12000余件"]
+        "87件",
+        "100件",
+        "300余件",
+        "900余件",
+        "3000件",
+        "3000余件",
+        "12000余件",
+    ]
 
 
 def test_it_writes_rates_exactly_or_as_chaoguo() -> None:
@@ -29,8 +36,9 @@ def test_it_writes_the_topic_sentence_with_exact_figures(w: World) -> None:
     with at(t(2)):
         w.closed(topics=[topic])
         w.closed(topics=[topic])
-        actions.record_callback(w.awaiting_callback(topics=[topic]), actor=w.callback_agent, solved="solved",
-                                satisfaction="unsatisfied")
+        actions.record_callback(
+            w.awaiting_callback(topics=[topic]), actor=w.callback_agent, solved="solved", satisfaction="unsatisfied"
+        )
         w.answered(topics=[topic])
         w.closed()  # another topic's order
     summary = topic_sentence(topic, Period(t(1, 0), t(1, 0, month=4)), as_of=t(3))

@@ -40,9 +40,7 @@ def test_it_records_who_entered_a_day_and_uses_it_for_the_next_dispatch(
 ) -> None:
     client, user = admin_client
     before = _dispatch_enquiry(w)
-    response = client.post(
-        "/admin/worktime/calendarday/add/", {"day": "2027-01-01", "is_workday": "", "note": "元旦"}
-    )
+    response = client.post("/admin/worktime/calendarday/add/", {"day": "2027-01-01", "is_workday": "", "note": "元旦"})
     assert response.status_code == 302, response.content.decode()[:2000]
     day = CalendarDay.objects.get(day=date(2027, 1, 1))
     assert not day.is_workday

@@ -55,5 +55,5 @@ def test_the_home_page_of_the_person_on_duty_shows_the_arrivals_first(w: World) 
         other = text(client_for(w.person("h2", "另一承办人", (w.dept_a, Role.HANDLER))).get("/"))
     first = page.index("值班期间到达的工单")
     assert first < page.index("本单位待办")
-    assert arrived.number in page[first:page.index("本单位待办")]
+    assert arrived.number in page[first : page.index("本单位待办")]
     assert "值班期间到达的工单" not in other

@@ -17,8 +17,13 @@ THURSDAY = at(2026, 3, 5, 10)
 
 
 def _cover_all(w: World, day: date, *, except_unit: object = None) -> None:
-    people = {w.hub: w.dispatcher, w.dept_a: w.handler_a, w.dept_b: w.handler_b, w.dept_c: w.handler_c,
-              w.town: w.town_handler}
+    people = {
+        w.hub: w.dispatcher,
+        w.dept_a: w.handler_a,
+        w.dept_b: w.handler_b,
+        w.dept_c: w.handler_c,
+        w.town: w.town_handler,
+    }
     for unit, person in people.items():
         if unit != except_unit:
             DutyShift.objects.create(day=day, unit=unit, user=person)
@@ -43,10 +48,10 @@ def test_admins_and_dispatchers_see_the_warning_handlers_do_not(w: World) -> Non
         admin = text(client_for(w.admin).get("/"))
         dispatcher = text(client_for(w.dispatcher).get("/"))
         handler = text(client_for(w.handler_a).get("/"))
-    warning = admin[admin.index('id="duty-gaps"'):]
+    warning = admin[admin.index('id="duty-gaps"') :]
     assert "2026-03-21" in warning and "荣成市社会治理服务中心" in warning and 'id="duty-gaps-roster"' in warning
     # Dispatchers read the roster too: the warning links them to it.
-    assert 'id="duty-gaps-roster"' in dispatcher[dispatcher.index('id="duty-gaps"'):]
+    assert 'id="duty-gaps-roster"' in dispatcher[dispatcher.index('id="duty-gaps"') :]
     assert 'id="duty-gaps"' not in handler
 
 

@@ -28,7 +28,7 @@ def _post(actor: object, path: str = URL, **data: object) -> object:
 
 def _cell(page: str, day: str) -> str:
     start = page.index(f'data-day="{day}"')
-    return page[start:page.index("</td>", start)]
+    return page[start : page.index("</td>", start)]
 
 
 def test_the_hub_calendar_shows_the_hubs_people_and_the_units_without_anyone(w: World) -> None:
@@ -46,7 +46,7 @@ def test_the_hub_calendar_shows_the_hubs_people_and_the_units_without_anyone(w: 
 
 def test_a_unit_calendar_offers_only_that_units_people(w: World) -> None:
     page = text(_get(w.admin, f"?unit={w.dept_a.pk}"))
-    people = page[page.index('id="id_user"'):page.index("</select>", page.index('id="id_user"'))]
+    people = page[page.index('id="id_user"') : page.index("</select>", page.index('id="id_user"'))]
 
     assert "住建承办人" in people or w.handler_a.username in people
     assert w.handler_b.username not in people and w.dispatcher.username not in people
@@ -97,13 +97,14 @@ def test_copy_last_week_moves_each_shift_seven_days_on_once(w: World) -> None:
 
     copied = DutyShift.objects.filter(day__gte=date(2026, 3, 9)).order_by("day")
     assert [(s.day, s.user, s.note) for s in copied] == [
-        (date(2026, 3, 14), w.handler_a, "白班"), (date(2026, 3, 15), w.head_a, ""),
+        (date(2026, 3, 14), w.handler_a, "白班"),
+        (date(2026, 3, 15), w.head_a, ""),
     ]
 
 
 def test_the_home_warning_links_each_gap_to_the_roster(w: World) -> None:
     with time_machine.travel(THURSDAY, tick=False):
         page = text(client_for(w.dispatcher).get("/"))
-    warning = page[page.index('id="duty-gaps"'):]
+    warning = page[page.index('id="duty-gaps"') :]
     assert f'href="{URL}?unit={w.hub.pk}&amp;week=2026-03-07"' in warning
     assert 'id="duty-gaps-roster"' in warning

@@ -58,15 +58,24 @@ def test_the_order_deadline_follows_it(w: World) -> None:
 def test_the_admin_adds_and_sees_it_on_the_policies_page(w: World) -> None:
     client = client_for(w.admin)
     form = text(client.get("/manage/worktime/limits/new/", {"stage": "handle", "enterprise": "1"}))
-    assert 'name="enterprise"' in form and "checked" in form[form.index('name="enterprise"') - 200:][:400]
+    assert 'name="enterprise"' in form and "checked" in form[form.index('name="enterprise"') - 200 :][:400]
 
-    response = client.post("/manage/worktime/limits/new/", {
-        "stage": "handle", "request_type": "", "urgency": "", "category": "", "enterprise": "on",
-        "amount": "5", "unit": "working_days"})
+    response = client.post(
+        "/manage/worktime/limits/new/",
+        {
+            "stage": "handle",
+            "request_type": "",
+            "urgency": "",
+            "category": "",
+            "enterprise": "on",
+            "amount": "5",
+            "unit": "working_days",
+        },
+    )
 
     assert response.status_code == 302
     page = text(client.get("/manage/worktime/limits/?stage=handle"))
-    section = page[page.index('id="enterprise-policies"'):]
+    section = page[page.index('id="enterprise-policies"') :]
     assert "5 工作日" in section
     assert resolve_limit(Stage.HANDLE, "help", "normal", None, enterprise=True) == Limit(5, WD)
     assert resolve_limit(Stage.HANDLE, "help", "normal", None) == Limit(10, WD)

@@ -19,8 +19,12 @@ def test_it_knows_the_eight_days_off_and_the_two_make_up_days() -> None:
     days = {date(2025, 9, 27) + timedelta(days=i): None for i in range(16)}
     working = [d for d in days if cal.is_workday(d)]
     assert working == [
-        date(2025, 9, 28), date(2025, 9, 29), date(2025, 9, 30),
-        date(2025, 10, 9), date(2025, 10, 10), date(2025, 10, 11),
+        date(2025, 9, 28),
+        date(2025, 9, 29),
+        date(2025, 9, 30),
+        date(2025, 10, 9),
+        date(2025, 10, 10),
+        date(2025, 10, 11),
     ]
 
 

@@ -42,9 +42,9 @@ def test_it_names_every_day_the_package_changes_from_monday_to_friday(year: int)
     working weekend is a line of the preview, with the sentence it came from."""
     schedule = parse_notice(_notice(year), year)
     lines = {d.day: d for d in schedule.days}
-    package_changes = {
-        d for d in chinese_calendar.holidays if d.year == year and d.weekday() < 5
-    } | {d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5}
+    package_changes = {d for d in chinese_calendar.holidays if d.year == year and d.weekday() < 5} | {
+        d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5
+    }
     in_lieu = {d for d in chinese_calendar.in_lieu_days if d.year == year}
 
     assert package_changes <= set(lines)

@@ -51,8 +51,10 @@ def test_an_excel_sheet_with_date_cells_round_trips_through_the_preview_text() -
 def test_bad_rows_are_named_by_their_row_number() -> None:
     schedule = parse_rows(
         [
-            ["2027-01-01", "放假", "元旦"], ["明天", "放假", "x"],
-            ["2027-01-04", "加班", "x"], ["2027-01-05", "上班", ""],
+            ["2027-01-01", "放假", "元旦"],
+            ["明天", "放假", "x"],
+            ["2027-01-04", "加班", "x"],
+            ["2027-01-05", "上班", ""],
         ],
         2027,
     )

@@ -16,9 +16,9 @@ from tests.world import World
 def test_it_knows_the_nine_days_off_and_the_two_make_up_saturdays() -> None:
     cal = china()
     span = [date(2026, 2, 13) + timedelta(days=i) for i in range(17)]
-    assert [d for d in span if not cal.is_workday(d)] == [
-        date(2026, 2, 15) + timedelta(days=i) for i in range(9)
-    ] + [date(2026, 3, 1)]
+    assert [d for d in span if not cal.is_workday(d)] == [date(2026, 2, 15) + timedelta(days=i) for i in range(9)] + [
+        date(2026, 3, 1)
+    ]
     assert cal.is_workday(date(2026, 2, 14))
     assert cal.is_workday(date(2026, 2, 28))
 

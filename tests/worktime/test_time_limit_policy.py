@@ -18,10 +18,12 @@ from tests.world import World
 WH, WD, CH = LimitUnit.WORKING_HOURS, LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_HOURS
 
 
-def _policy(stage: str, amount: str, unit: str, *, request_type: str = "", urgency: str = "",
-            category: Category | None = None) -> TimeLimitPolicy:
-    return TimeLimitPolicy.objects.create(stage=stage, request_type=request_type, urgency=urgency,
-                                          category=category, amount=Decimal(amount), unit=unit)
+def _policy(
+    stage: str, amount: str, unit: str, *, request_type: str = "", urgency: str = "", category: Category | None = None
+) -> TimeLimitPolicy:
+    return TimeLimitPolicy.objects.create(
+        stage=stage, request_type=request_type, urgency=urgency, category=category, amount=Decimal(amount), unit=unit
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,75 +5,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '专题',
-                'verbose_name_plural': '专题',
-                'ordering': ['code'],
+                "verbose_name": "专题",
+                "verbose_name_plural": "专题",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='编码')),
-                ('level', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='层级')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('kind', models.CharField(choices=[('city', '市'), ('town', '镇街'), ('village', '村'), ('community', '社区')], max_length=20, verbose_name='类型')),
-                ('aliases', models.CharField(blank=True, max_length=255, verbose_name='别名')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalogue.area', verbose_name='上级区域')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="编码")),
+                ("level", models.PositiveSmallIntegerField(default=1, editable=False, verbose_name="层级")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("city", "市"), ("town", "镇街"), ("village", "村"), ("community", "社区")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("aliases", models.CharField(blank=True, max_length=255, verbose_name="别名")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalogue.area",
+                        verbose_name="上级区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区域',
-                'verbose_name_plural': '区域',
-                'ordering': ['code'],
+                "verbose_name": "区域",
+                "verbose_name_plural": "区域",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='编码')),
-                ('level', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='层级')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('keywords', models.TextField(blank=True, verbose_name='关键词')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalogue.category', verbose_name='上级分类')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="编码")),
+                ("level", models.PositiveSmallIntegerField(default=1, editable=False, verbose_name="层级")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("keywords", models.TextField(blank=True, verbose_name="关键词")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalogue.category",
+                        verbose_name="上级分类",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求分类',
-                'verbose_name_plural': '诉求分类',
-                'ordering': ['code'],
+                "verbose_name": "诉求分类",
+                "verbose_name_plural": "诉求分类",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='DispatchRule',
+            name="DispatchRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='依据/说明')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='dispatch_rules', to='catalogue.area', verbose_name='区域')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='dispatch_rules', to='catalogue.category', verbose_name='分类')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="依据/说明")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dispatch_rules",
+                        to="catalogue.area",
+                        verbose_name="区域",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dispatch_rules",
+                        to="catalogue.category",
+                        verbose_name="分类",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '派单目录条目',
-                'verbose_name_plural': '派单目录',
+                "verbose_name": "派单目录条目",
+                "verbose_name_plural": "派单目录",
             },
         ),
     ]

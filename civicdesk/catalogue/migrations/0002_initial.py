@@ -6,22 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('org', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dispatchrule',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatch_rules', to='org.orgunit', verbose_name='承办单位'),
+            model_name="dispatchrule",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dispatch_rules",
+                to="org.orgunit",
+                verbose_name="承办单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatchrule',
-            constraint=models.UniqueConstraint(django.db.models.functions.comparison.Coalesce('category', 0), django.db.models.functions.comparison.Coalesce('area', 0), name='dispatch_rule_unique_category_area'),
+            model_name="dispatchrule",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.comparison.Coalesce("category", 0),
+                django.db.models.functions.comparison.Coalesce("area", 0),
+                name="dispatch_rule_unique_category_area",
+            ),
         ),
     ]

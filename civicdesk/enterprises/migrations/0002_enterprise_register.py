@@ -6,46 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_initial'),
-        ('enterprises', '0001_initial'),
+        ("catalogue", "0002_initial"),
+        ("enterprises", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='enterprise',
-            options={'ordering': ['name'], 'verbose_name': '企业', 'verbose_name_plural': '企业'},
+            name="enterprise",
+            options={"ordering": ["name"], "verbose_name": "企业", "verbose_name_plural": "企业"},
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='active',
-            field=models.BooleanField(default=True, verbose_name='启用'),
+            model_name="enterprise",
+            name="active",
+            field=models.BooleanField(default=True, verbose_name="启用"),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='area',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='catalogue.area', verbose_name='所在区域'),
+            model_name="enterprise",
+            name="area",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enterprises",
+                to="catalogue.area",
+                verbose_name="所在区域",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now, verbose_name='登记时间'),
+            model_name="enterprise",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now, verbose_name="登记时间"),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='industry',
-            field=models.CharField(blank=True, choices=[('A', '农、林、牧、渔业'), ('B', '采矿业'), ('C', '制造业'), ('D', '电力、热力、燃气及水生产和供应业'), ('E', '建筑业'), ('F', '批发和零售业'), ('G', '交通运输、仓储和邮政业'), ('H', '住宿和餐饮业'), ('I', '信息传输、软件和信息技术服务业'), ('J', '金融业'), ('K', '房地产业'), ('L', '租赁和商务服务业'), ('M', '科学研究和技术服务业'), ('N', '水利、环境和公共设施管理业'), ('O', '居民服务、修理和其他服务业'), ('P', '教育'), ('Q', '卫生和社会工作'), ('R', '文化、体育和娱乐业'), ('S', '公共管理、社会保障和社会组织'), ('T', '国际组织')], max_length=1, verbose_name='行业门类'),
+            model_name="enterprise",
+            name="industry",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("A", "农、林、牧、渔业"),
+                    ("B", "采矿业"),
+                    ("C", "制造业"),
+                    ("D", "电力、热力、燃气及水生产和供应业"),
+                    ("E", "建筑业"),
+                    ("F", "批发和零售业"),
+                    ("G", "交通运输、仓储和邮政业"),
+                    ("H", "住宿和餐饮业"),
+                    ("I", "信息传输、软件和信息技术服务业"),
+                    ("J", "金融业"),
+                    ("K", "房地产业"),
+                    ("L", "租赁和商务服务业"),
+                    ("M", "科学研究和技术服务业"),
+                    ("N", "水利、环境和公共设施管理业"),
+                    ("O", "居民服务、修理和其他服务业"),
+                    ("P", "教育"),
+                    ("Q", "卫生和社会工作"),
+                    ("R", "文化、体育和娱乐业"),
+                    ("S", "公共管理、社会保障和社会组织"),
+                    ("T", "国际组织"),
+                ],
+                max_length=1,
+                verbose_name="行业门类",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='size',
-            field=models.CharField(blank=True, choices=[('micro', '微型'), ('small', '小型'), ('medium', '中型'), ('large', '大型')], max_length=10, verbose_name='企业规模'),
+            model_name="enterprise",
+            name="size",
+            field=models.CharField(
+                blank=True,
+                choices=[("micro", "微型"), ("small", "小型"), ("medium", "中型"), ("large", "大型")],
+                max_length=10,
+                verbose_name="企业规模",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='更新时间'),
+            model_name="enterprise",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="更新时间"),
         ),
     ]

@@ -7,128 +7,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0002_enterprise_register'),
-        ('org', '0001_initial'),
+        ("enterprises", "0002_enterprise_register"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterprise',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱'),
+            model_name="enterprise",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱"),
         ),
         migrations.CreateModel(
-            name='Licence',
+            name="Licence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('business', '营业执照'), ('food', '食品经营许可证'), ('food_production', '食品生产许可证'), ('discharge', '排污许可证'), ('construction', '建筑业企业资质证书'), ('safety', '安全生产许可证'), ('hazchem', '危险化学品经营许可证'), ('transport', '道路运输经营许可证'), ('health', '卫生许可证'), ('fire', '消防安全检查合格证'), ('other', '其他证照')], max_length=20, verbose_name='证照类型')),
-                ('number', models.CharField(max_length=60, verbose_name='证照编号')),
-                ('valid_from', models.DateField(verbose_name='有效期自')),
-                ('valid_to', models.DateField(db_index=True, verbose_name='有效期至')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='licences', to='enterprises.enterprise', verbose_name='企业')),
-                ('issuing_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_licences', to='org.orgunit', verbose_name='发证单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("business", "营业执照"),
+                            ("food", "食品经营许可证"),
+                            ("food_production", "食品生产许可证"),
+                            ("discharge", "排污许可证"),
+                            ("construction", "建筑业企业资质证书"),
+                            ("safety", "安全生产许可证"),
+                            ("hazchem", "危险化学品经营许可证"),
+                            ("transport", "道路运输经营许可证"),
+                            ("health", "卫生许可证"),
+                            ("fire", "消防安全检查合格证"),
+                            ("other", "其他证照"),
+                        ],
+                        max_length=20,
+                        verbose_name="证照类型",
+                    ),
+                ),
+                ("number", models.CharField(max_length=60, verbose_name="证照编号")),
+                ("valid_from", models.DateField(verbose_name="有效期自")),
+                ("valid_to", models.DateField(db_index=True, verbose_name="有效期至")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="licences",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "issuing_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_licences",
+                        to="org.orgunit",
+                        verbose_name="发证单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '证照',
-                'verbose_name_plural': '证照',
-                'ordering': ['valid_to', 'pk'],
+                "verbose_name": "证照",
+                "verbose_name_plural": "证照",
+                "ordering": ["valid_to", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LicenceReminder',
+            name="LicenceReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offset_days', models.PositiveSmallIntegerField(verbose_name='提前天数')),
-                ('valid_to', models.DateField(verbose_name='到期日')),
-                ('send_on', models.DateField(verbose_name='发送日')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('licence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='enterprises.licence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("offset_days", models.PositiveSmallIntegerField(verbose_name="提前天数")),
+                ("valid_to", models.DateField(verbose_name="到期日")),
+                ("send_on", models.DateField(verbose_name="发送日")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "licence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="enterprises.licence"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '到期提醒',
-                'verbose_name_plural': '到期提醒',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "到期提醒",
+                "verbose_name_plural": "到期提醒",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LicenceRenewal',
+            name="LicenceRenewal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('renewed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='换证时间')),
-                ('old_valid_to', models.DateField(verbose_name='原有效期至')),
-                ('new_valid_to', models.DateField(verbose_name='新有效期至')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('licence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renewals', to='enterprises.licence')),
-                ('renewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("renewed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="换证时间")),
+                ("old_valid_to", models.DateField(verbose_name="原有效期至")),
+                ("new_valid_to", models.DateField(verbose_name="新有效期至")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "licence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="renewals", to="enterprises.licence"
+                    ),
+                ),
+                (
+                    "renewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '换证记录',
-                'verbose_name_plural': '换证记录',
-                'ordering': ['-renewed_at', '-pk'],
+                "verbose_name": "换证记录",
+                "verbose_name_plural": "换证记录",
+                "ordering": ["-renewed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderMessage',
+            name="ReminderMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('medium', models.CharField(max_length=10, verbose_name='方式')),
-                ('recipient', models.CharField(max_length=100, verbose_name='接收人')),
-                ('address', models.CharField(max_length=254, verbose_name='地址')),
-                ('subject', models.CharField(max_length=200)),
-                ('text', models.TextField()),
-                ('status', models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败'), ('unknown', '待人工核实'), ('cancelled', '已换证，未发送')], default='pending', max_length=10, verbose_name='发送结果')),
-                ('attempt_count', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.CharField(blank=True, max_length=64)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('reminder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='enterprises.licencereminder')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("medium", models.CharField(max_length=10, verbose_name="方式")),
+                ("recipient", models.CharField(max_length=100, verbose_name="接收人")),
+                ("address", models.CharField(max_length=254, verbose_name="地址")),
+                ("subject", models.CharField(max_length=200)),
+                ("text", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待发送"),
+                            ("sending", "发送中"),
+                            ("sent", "已发送"),
+                            ("failed", "发送失败"),
+                            ("unknown", "待人工核实"),
+                            ("cancelled", "已换证，未发送"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="发送结果",
+                    ),
+                ),
+                ("attempt_count", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_by", models.CharField(blank=True, max_length=64)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "reminder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="enterprises.licencereminder",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒消息',
-                'verbose_name_plural': '提醒消息',
+                "verbose_name": "提醒消息",
+                "verbose_name_plural": "提醒消息",
             },
         ),
         migrations.CreateModel(
-            name='LiaisonAssignment',
+            name="LiaisonAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='开始日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liaisons', to='enterprises.enterprise', verbose_name='企业')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liaison_assignments', to=settings.AUTH_USER_MODEL, verbose_name='驻企员')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="开始日期")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liaisons",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liaison_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="驻企员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '驻企安排',
-                'verbose_name_plural': '驻企安排',
-                'indexes': [models.Index(fields=['officer', 'enterprise'], name='liaison_officer')],
-                'constraints': [models.UniqueConstraint(fields=('officer', 'enterprise', 'starts_on'), name='liaison_unique_start'), models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='liaison_period_order')],
+                "verbose_name": "驻企安排",
+                "verbose_name_plural": "驻企安排",
+                "indexes": [models.Index(fields=["officer", "enterprise"], name="liaison_officer")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("officer", "enterprise", "starts_on"), name="liaison_unique_start"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                        ),
+                        name="liaison_period_order",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['issuing_unit', 'valid_to'], name='licence_unit_expiry'),
+            model_name="licence",
+            index=models.Index(fields=["issuing_unit", "valid_to"], name="licence_unit_expiry"),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.UniqueConstraint(fields=('kind', 'number'), name='licence_unique_number'),
+            model_name="licence",
+            constraint=models.UniqueConstraint(fields=("kind", "number"), name="licence_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__gte', models.F('valid_from'))), name='licence_period_order'),
+            model_name="licence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("valid_to__gte", models.F("valid_from"))), name="licence_period_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licencereminder',
-            constraint=models.UniqueConstraint(fields=('licence', 'offset_days', 'valid_to'), name='reminder_once'),
+            model_name="licencereminder",
+            constraint=models.UniqueConstraint(fields=("licence", "offset_days", "valid_to"), name="reminder_once"),
         ),
         migrations.AddIndex(
-            model_name='remindermessage',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='reminder_msg_due'),
+            model_name="remindermessage",
+            index=models.Index(fields=["status", "next_attempt_at"], name="reminder_msg_due"),
         ),
     ]

@@ -5,8 +5,20 @@ only its recipient and the link to that row."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-_REMOVED = ["address", "attempt_count", "claimed_at", "claimed_by", "last_error", "medium", "next_attempt_at",
-            "sent_at", "status", "subject", "text", "user"]
+_REMOVED = [
+    "address",
+    "attempt_count",
+    "claimed_at",
+    "claimed_by",
+    "last_error",
+    "medium",
+    "next_attempt_at",
+    "sent_at",
+    "status",
+    "subject",
+    "text",
+    "user",
+]
 
 
 def into_outbox(apps, schema_editor):
@@ -14,37 +26,55 @@ def into_outbox(apps, schema_editor):
     OutboxMessage = apps.get_model("notifications", "OutboxMessage")
     for old in ReminderMessage.objects.select_related("reminder").order_by("pk").iterator():
         outbox = OutboxMessage.objects.create(
-            medium=old.medium, user_id=old.user_id, address=old.address, template="licence_reminder",
-            subject=old.subject, text=old.text, status=old.status, created_at=old.reminder.created_at,
-            attempt_count=old.attempt_count, next_attempt_at=old.next_attempt_at, claimed_at=old.claimed_at,
-            claimed_by=old.claimed_by, sent_at=old.sent_at, last_error=old.last_error,
+            medium=old.medium,
+            user_id=old.user_id,
+            address=old.address,
+            template="licence_reminder",
+            subject=old.subject,
+            text=old.text,
+            status=old.status,
+            created_at=old.reminder.created_at,
+            attempt_count=old.attempt_count,
+            next_attempt_at=old.next_attempt_at,
+            claimed_at=old.claimed_at,
+            claimed_by=old.claimed_by,
+            sent_at=old.sent_at,
+            last_error=old.last_error,
         )
         old.message_id = outbox.pk
         old.save(update_fields=["message"])
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0003_liaisons_licences_reminders'),
-        ('notifications', '0006_outbox_without_order'),
+        ("enterprises", "0003_liaisons_licences_reminders"),
+        ("notifications", "0006_outbox_without_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='remindermessage',
-            name='message',
-            field=models.OneToOneField(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='licence_reminder', to='notifications.outboxmessage'),
+            model_name="remindermessage",
+            name="message",
+            field=models.OneToOneField(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="licence_reminder",
+                to="notifications.outboxmessage",
+            ),
         ),
         migrations.RunPython(into_outbox, migrations.RunPython.noop),
         migrations.RemoveIndex(
-            model_name='remindermessage',
-            name='reminder_msg_due',
+            model_name="remindermessage",
+            name="reminder_msg_due",
         ),
-        *[migrations.RemoveField(model_name='remindermessage', name=name) for name in _REMOVED],
+        *[migrations.RemoveField(model_name="remindermessage", name=name) for name in _REMOVED],
         migrations.AlterField(
-            model_name='remindermessage',
-            name='message',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='licence_reminder', to='notifications.outboxmessage'),
+            model_name="remindermessage",
+            name="message",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="licence_reminder",
+                to="notifications.outboxmessage",
+            ),
         ),
     ]

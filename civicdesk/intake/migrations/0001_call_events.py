@@ -7,62 +7,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0004_assignment_part_due'),
-        ('org', '0001_initial'),
+        ("orders", "0004_assignment_part_due"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('call_id', models.CharField(max_length=64, unique=True, verbose_name='呼叫编号')),
-                ('phone', models.CharField(db_index=True, max_length=20, verbose_name='来电号码')),
-                ('state', models.CharField(choices=[('ringing', '振铃中'), ('answered', '通话中'), ('completed', '已接听'), ('missed', '未接')], default='ringing', max_length=20, verbose_name='状态')),
-                ('extension', models.CharField(blank=True, max_length=20, verbose_name='分机')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='来电时间')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='接听时间')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('called_back_at', models.DateTimeField(blank=True, null=True, verbose_name='回拨时间')),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='话务员')),
-                ('called_back_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='回拨人')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='受理中心')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='orders.workorder', verbose_name='工单')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("call_id", models.CharField(max_length=64, unique=True, verbose_name="呼叫编号")),
+                ("phone", models.CharField(db_index=True, max_length=20, verbose_name="来电号码")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("ringing", "振铃中"),
+                            ("answered", "通话中"),
+                            ("completed", "已接听"),
+                            ("missed", "未接"),
+                        ],
+                        default="ringing",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("extension", models.CharField(blank=True, max_length=20, verbose_name="分机")),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="来电时间")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="接听时间")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("called_back_at", models.DateTimeField(blank=True, null=True, verbose_name="回拨时间")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="话务员",
+                    ),
+                ),
+                (
+                    "called_back_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="回拨人",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="受理中心",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="calls",
+                        to="orders.workorder",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '来电',
-                'verbose_name_plural': '来电',
+                "verbose_name": "来电",
+                "verbose_name_plural": "来电",
             },
         ),
         migrations.CreateModel(
-            name='CallEvent',
+            name="CallEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ringing', '振铃'), ('answered', '接听'), ('hung_up', '挂断'), ('missed', '未接')], max_length=20, verbose_name='事件')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('extension', models.CharField(blank=True, max_length=20)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='intake.call')),
-                ('posted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("ringing", "振铃"), ("answered", "接听"), ("hung_up", "挂断"), ("missed", "未接")],
+                        max_length=20,
+                        verbose_name="事件",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                ("extension", models.CharField(blank=True, max_length=20)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="intake.call"
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '来电事件',
-                'verbose_name_plural': '来电事件',
-                'ordering': ['call', 'at', 'pk'],
+                "verbose_name": "来电事件",
+                "verbose_name_plural": "来电事件",
+                "ordering": ["call", "at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['hub', 'state', 'called_back_at', 'started_at'], name='intake_call_missed'),
+            model_name="call",
+            index=models.Index(fields=["hub", "state", "called_back_at", "started_at"], name="intake_call_missed"),
         ),
         migrations.AddConstraint(
-            model_name='callevent',
-            constraint=models.UniqueConstraint(fields=('call', 'kind'), name='intake_call_event_once'),
+            model_name="callevent",
+            constraint=models.UniqueConstraint(fields=("call", "kind"), name="intake_call_event_once"),
         ),
     ]

@@ -5,28 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('medium', models.CharField(choices=[('inbox', '站内消息'), ('sms', '短信'), ('email', '电子邮件')], max_length=10)),
-                ('address', models.CharField(blank=True, max_length=254)),
-                ('template', models.CharField(max_length=40)),
-                ('text', models.TextField()),
-                ('status', models.CharField(choices=[('pending', '待发送'), ('sent', '已发送'), ('failed', '发送失败')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "medium",
+                    models.CharField(
+                        choices=[("inbox", "站内消息"), ("sms", "短信"), ("email", "电子邮件")], max_length=10
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=254)),
+                ("template", models.CharField(max_length=40)),
+                ("text", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待发送"), ("sent", "已发送"), ("failed", "发送失败")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
             },
         ),
     ]

@@ -7,77 +7,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_initial'),
-        ('orders', '0003_personal_data_access'),
+        ("notifications", "0003_initial"),
+        ("orders", "0003_personal_data_access"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('worker', models.CharField(max_length=64)),
-                ('ok', models.BooleanField()),
-                ('error', models.TextField(blank=True)),
-                ('response', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("worker", models.CharField(max_length=64)),
+                ("ok", models.BooleanField()),
+                ("error", models.TextField(blank=True)),
+                ("response", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': '发送记录',
-                'verbose_name_plural': '发送记录',
-                'ordering': ['message', 'at', 'pk'],
+                "verbose_name": "发送记录",
+                "verbose_name_plural": "发送记录",
+                "ordering": ["message", "at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='attempt_count',
+            model_name="outboxmessage",
+            name="attempt_count",
             field=models.PositiveSmallIntegerField(db_default=0, default=0),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='claimed_at',
+            model_name="outboxmessage",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='claimed_by',
-            field=models.CharField(blank=True, db_default='', default='', max_length=64),
+            model_name="outboxmessage",
+            name="claimed_by",
+            field=models.CharField(blank=True, db_default="", default="", max_length=64),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='last_error',
-            field=models.TextField(blank=True, db_default='', default=''),
+            model_name="outboxmessage",
+            name="last_error",
+            field=models.TextField(blank=True, db_default="", default=""),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='next_attempt_at',
+            model_name="outboxmessage",
+            name="next_attempt_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='parts_sent',
+            model_name="outboxmessage",
+            name="parts_sent",
             field=models.PositiveSmallIntegerField(db_default=0, default=0),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='sent_at',
+            model_name="outboxmessage",
+            name="sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='status',
-            field=models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败'), ('unknown', '待人工核实')], default='pending', max_length=10),
+            model_name="outboxmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "待发送"),
+                    ("sending", "发送中"),
+                    ("sent", "已发送"),
+                    ("failed", "发送失败"),
+                    ("unknown", "待人工核实"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='outbox_due'),
+            model_name="outboxmessage",
+            index=models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
         ),
         migrations.AddField(
-            model_name='deliveryattempt',
-            name='message',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_attempts', to='notifications.outboxmessage'),
+            model_name="deliveryattempt",
+            name="message",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="delivery_attempts",
+                to="notifications.outboxmessage",
+            ),
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_delivery'),
+        ("notifications", "0004_delivery"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='status',
-            field=models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败'), ('unknown', '待人工核实'), ('expired', '已过期未发送')], default='pending', max_length=10),
+            model_name="outboxmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "待发送"),
+                    ("sending", "发送中"),
+                    ("sent", "已发送"),
+                    ("failed", "发送失败"),
+                    ("unknown", "待人工核实"),
+                    ("expired", "已过期未发送"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]

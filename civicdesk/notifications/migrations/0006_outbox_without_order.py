@@ -5,31 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0005_outbox_expired'),
-        ('orders', '0005_statistics_indexes'),
+        ("notifications", "0005_outbox_expired"),
+        ("orders", "0005_statistics_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='subject',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200),
+            model_name="outboxmessage",
+            name="subject",
+            field=models.CharField(blank=True, db_default="", default="", max_length=200),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='orders.orderevent'),
+            model_name="outboxmessage",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notifications",
+                to="orders.orderevent",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='order',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.workorder'),
+            model_name="outboxmessage",
+            name="order",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="orders.workorder",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='status',
-            field=models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败'), ('unknown', '待人工核实'), ('expired', '已过期未发送'), ('cancelled', '已取消')], default='pending', max_length=10),
+            model_name="outboxmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "待发送"),
+                    ("sending", "发送中"),
+                    ("sent", "已发送"),
+                    ("failed", "发送失败"),
+                    ("unknown", "待人工核实"),
+                    ("expired", "已过期未发送"),
+                    ("cancelled", "已取消"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]

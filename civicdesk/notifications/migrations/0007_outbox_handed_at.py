@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0006_outbox_without_order'),
+        ("notifications", "0006_outbox_without_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxmessage',
-            name='handed_at',
+            model_name="outboxmessage",
+            name="handed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -7,73 +7,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0002_initial'),
-        ('orders', '0003_personal_data_access'),
-        ('org', '0001_initial'),
+        ("catalogue", "0002_initial"),
+        ("orders", "0003_personal_data_access"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('key_prefix', models.CharField(max_length=16, unique=True)),
-                ('key_hash', models.CharField(max_length=64)),
-                ('rate_per_minute', models.PositiveIntegerField(default=30, verbose_name='每分钟提交上限')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='受理中心')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='open311_client', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("key_prefix", models.CharField(max_length=16, unique=True)),
+                ("key_hash", models.CharField(max_length=64)),
+                ("rate_per_minute", models.PositiveIntegerField(default=30, verbose_name="每分钟提交上限")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="受理中心",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open311_client",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 接口客户端',
-                'verbose_name_plural': 'Open311 接口客户端',
+                "verbose_name": "Open311 接口客户端",
+                "verbose_name_plural": "Open311 接口客户端",
             },
         ),
         migrations.CreateModel(
-            name='ServiceAttribute',
+            name="ServiceAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='编码')),
-                ('datatype', models.CharField(choices=[('string', '短文本'), ('number', '数字'), ('datetime', '日期时间'), ('text', '长文本'), ('singlevaluelist', '单选'), ('multivaluelist', '多选')], max_length=20, verbose_name='类型')),
-                ('required', models.BooleanField(default=False, verbose_name='必填')),
-                ('variable', models.BooleanField(default=True, verbose_name='需要填写')),
-                ('description', models.CharField(max_length=255, verbose_name='问题')),
-                ('datatype_description', models.CharField(blank=True, max_length=255, verbose_name='填写说明')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='顺序')),
-                ('values', models.JSONField(blank=True, default=list, verbose_name='选项')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='open311_attributes', to='catalogue.category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, verbose_name="编码")),
+                (
+                    "datatype",
+                    models.CharField(
+                        choices=[
+                            ("string", "短文本"),
+                            ("number", "数字"),
+                            ("datetime", "日期时间"),
+                            ("text", "长文本"),
+                            ("singlevaluelist", "单选"),
+                            ("multivaluelist", "多选"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="必填")),
+                ("variable", models.BooleanField(default=True, verbose_name="需要填写")),
+                ("description", models.CharField(max_length=255, verbose_name="问题")),
+                ("datatype_description", models.CharField(blank=True, max_length=255, verbose_name="填写说明")),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="顺序")),
+                ("values", models.JSONField(blank=True, default=list, verbose_name="选项")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="open311_attributes",
+                        to="catalogue.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务属性',
-                'verbose_name_plural': '服务属性',
-                'ordering': ['category', 'order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('category', 'code'), name='open311_attribute_unique_code')],
+                "verbose_name": "服务属性",
+                "verbose_name_plural": "服务属性",
+                "ordering": ["category", "order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("category", "code"), name="open311_attribute_unique_code")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attributes', models.JSONField(blank=True, default=dict)),
-                ('media_url', models.URLField(blank=True, max_length=500)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('device_id', models.CharField(blank=True, max_length=100)),
-                ('account_id', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='open311.apiclient')),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='open311_submission', to='orders.workorder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attributes", models.JSONField(blank=True, default=dict)),
+                ("media_url", models.URLField(blank=True, max_length=500)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("device_id", models.CharField(blank=True, max_length=100)),
+                ("account_id", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="submissions", to="open311.apiclient"
+                    ),
+                ),
+                (
+                    "order",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="open311_submission",
+                        to="orders.workorder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 提交记录',
-                'verbose_name_plural': 'Open311 提交记录',
-                'indexes': [models.Index(fields=['client', 'created_at'], name='open311_submission_rate')],
+                "verbose_name": "Open311 提交记录",
+                "verbose_name_plural": "Open311 提交记录",
+                "indexes": [models.Index(fields=["client", "created_at"], name="open311_submission_rate")],
             },
         ),
     ]

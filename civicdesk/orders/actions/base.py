@@ -87,8 +87,10 @@ class DatabaseStore:
             # Lock both rows in id order so two crossing merges cannot deadlock. (Not .count():
             # Django drops FOR UPDATE from an aggregate, which would lock nothing.)
             locked = list(
-                WorkOrder.objects.select_for_update().filter(pk__in=[order_id, other_id])
-                .order_by("pk").values_list("pk", flat=True)
+                WorkOrder.objects.select_for_update()
+                .filter(pk__in=[order_id, other_id])
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
             if other_id not in locked:
                 message = _("要并入的工单不存在。")
@@ -168,8 +170,12 @@ class DatabaseStore:
         Assignment.objects.filter(order=order, active=True).update(active=False, ended_at=at, end_reason=reason)
 
     def last_event(self, order: WorkOrder, actions: tuple[str, ...]) -> tuple[str, dict[str, Any]] | None:
-        return OrderEvent.objects.filter(order=order, action__in=actions).order_by("-seq").values_list(
-            "action", "data").first()
+        return (
+            OrderEvent.objects.filter(order=order, action__in=actions)
+            .order_by("-seq")
+            .values_list("action", "data")
+            .first()
+        )
 
     def append_event(
         self,
@@ -279,20 +285,26 @@ def _append(
     order.version += 1
     order.event_count += 1
     order.updated_at = at
-    event = store.append_event(order, action=action, actor=actor, at=at, source=source, acting_unit=acting_unit,
-                               note=note, data=data or {})
+    event = store.append_event(
+        order, action=action, actor=actor, at=at, source=source, acting_unit=acting_unit, note=note, data=data or {}
+    )
     # The apps built on the core react here (outbox rows now, tasks after commit), in the same store.
     move_recorded(order, event, store)
     return event
 
 
 def record_creation(
-    order: WorkOrder, actor: User | None, *, acting_unit: OrgUnit | None, data: dict[str, Any],
+    order: WorkOrder,
+    actor: User | None,
+    *,
+    acting_unit: OrgUnit | None,
+    data: dict[str, Any],
     store: Store = DATABASE,
 ) -> RecordedEvent:
     order.state = State.RECEIVED
-    return _append(store, order, CREATE, actor, at=order.created_at, source="", acting_unit=acting_unit, note="",
-                   data=data)
+    return _append(
+        store, order, CREATE, actor, at=order.created_at, source="", acting_unit=acting_unit, note="", data=data
+    )
 
 
 def require_text(value: str, field: str, message: str, *, max_length: int = 2000) -> str:

@@ -40,7 +40,8 @@ def _candidates(since: datetime) -> list[int]:
     ).values_list("pk", flat=True)
     parts = Assignment.objects.filter(
         Q(part_due_at__gte=since) | Q(signed_at__isnull=True, sign_due_at__gte=since),
-        active=True, order__state__in=with_unit,
+        active=True,
+        order__state__in=with_unit,
     ).values_list("order_id", flat=True)
     return sorted(set(orders) | set(parts))
 

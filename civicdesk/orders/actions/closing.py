@@ -25,8 +25,16 @@ def accept_reply(
         o.accepted_at = now
         o.resume_state = ""
         deadlines.start_callback_clock(o, now)
-        record(o, "accept_reply", actor, store=store, to_state=State.AWAITING_CALLBACK, acting_unit=unit, note=note,
-               data={"callback_due_at": o.callback_due_at.isoformat() if o.callback_due_at else None})
+        record(
+            o,
+            "accept_reply",
+            actor,
+            store=store,
+            to_state=State.AWAITING_CALLBACK,
+            acting_unit=unit,
+            note=note,
+            data={"callback_due_at": o.callback_due_at.isoformat() if o.callback_due_at else None},
+        )
     return o
 
 
@@ -106,7 +114,12 @@ def close_without_callback(
 
 
 def merge(
-    order: OrderRef, *, actor: User, into: WorkOrder | int, note: str = "", expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User,
+    into: WorkOrder | int,
+    note: str = "",
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Merge a repeated request into the order that handles the matter (并单)."""
@@ -120,7 +133,9 @@ def merge(
         _side, unit = check_move(o, "merge", actor, store=store)
         if parent.state in (State.MERGED, State.VOID, State.TRANSFERRED) or parent.parent_id is not None:
             message = _("工单 %(number)s 不能作为并单主单（状态：%(state)s）。") % {
-                "number": parent.number, "state": parent.get_state_display()}
+                "number": parent.number,
+                "state": parent.get_state_display(),
+            }
             raise InvalidInput(message, fields={"into": message})
         if parent.hub_id != o.hub_id:
             message = _("只能并入同一中心的工单。")
@@ -131,6 +146,14 @@ def merge(
         store.end_assignments(o, now, "merged")
         o.parent = parent
         o.closed_at = now
-        record(o, "merge", actor, store=store, to_state=State.MERGED, acting_unit=unit, note=note,
-               data={"parent": parent.pk, "parent_number": parent.number})
+        record(
+            o,
+            "merge",
+            actor,
+            store=store,
+            to_state=State.MERGED,
+            acting_unit=unit,
+            note=note,
+            data={"parent": parent.pk, "parent_number": parent.number},
+        )
     return o

@@ -34,8 +34,14 @@ def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -
 
 
 def _send_to_units(
-    store: Store, order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], at: datetime, *,
-    end_reason: str = "redispatched", part_days: float | None = None,
+    store: Store,
+    order: WorkOrder,
+    lead: OrgUnit,
+    assisting: list[OrgUnit],
+    at: datetime,
+    *,
+    end_reason: str = "redispatched",
+    part_days: float | None = None,
 ) -> dict[str, object]:
     """Create the assignments, count re-dispatches and A→B→A bounces, start the clock."""
     previous_leads = store.lead_history(order)
@@ -52,15 +58,28 @@ def _send_to_units(
     order.signed_at = None
     order.resume_state = ""
     deadlines.start_clock(order, at)
-    store.add_assignment(Assignment(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at,
-                                    sign_due_at=order.sign_due_at))
+    store.add_assignment(
+        Assignment(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at, sign_due_at=order.sign_due_at)
+    )
     part_due_at = joint.part_due(order, at, part_days) if assisting else None
     for unit in assisting:
-        store.add_assignment(Assignment(order=order, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=at,
-                                        sign_due_at=order.sign_due_at, part_due_at=part_due_at))
-    return {"lead_unit": lead.pk, "assisting_units": [u.pk for u in assisting], "bounce": bounced,
-            "sign_due_at": order.sign_due_at.isoformat() if order.sign_due_at else None,
-            "handle_due_at": order.handle_due_at.isoformat() if order.handle_due_at else None}
+        store.add_assignment(
+            Assignment(
+                order=order,
+                unit=unit,
+                role=AssignmentRole.ASSIST,
+                dispatched_at=at,
+                sign_due_at=order.sign_due_at,
+                part_due_at=part_due_at,
+            )
+        )
+    return {
+        "lead_unit": lead.pk,
+        "assisting_units": [u.pk for u in assisting],
+        "bounce": bounced,
+        "sign_due_at": order.sign_due_at.isoformat() if order.sign_due_at else None,
+        "handle_due_at": order.handle_due_at.isoformat() if order.handle_due_at else None,
+    }
 
 
 def dispatch(
@@ -83,8 +102,12 @@ def dispatch(
     assisting = list(assisting_units)
     with store.locked(order, expected_version) as o:
         side, unit = check_move(o, "dispatch", actor, store=store)
-        if (side is Side.INTAKE and actor is not None and not actor.units_with_role(Role.DISPATCHER)
-                and not operator_may_dispatch()):
+        if (
+            side is Side.INTAKE
+            and actor is not None
+            and not actor.units_with_role(Role.DISPATCHER)
+            and not operator_may_dispatch()
+        ):
             raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
         _validate_units(o, lead_unit, assisting)
         data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
@@ -107,14 +130,23 @@ def undo_auto_dispatch(
         _side, unit = check_move(o, "undo_auto_dispatch", actor, store=store)
         last = store.last_event(o, ("dispatch", "redispatch", "approve_return", "sub_dispatch"))
         if last is None or last[0] != "dispatch" or not last[1].get("auto"):
-            raise InvalidInput(_("工单 %(number)s 不是由分派模型自动派出的，不能撤销；如派错请改派。") % {
-                "number": o.number})
+            raise InvalidInput(
+                _("工单 %(number)s 不是由分派模型自动派出的，不能撤销；如派错请改派。") % {"number": o.number}
+            )
         undone_from = o.lead_unit_id
         store.end_assignments(o, clock.now(), "redispatched")
         o.lead_unit = None
         o.resume_state = ""
-        record(o, "undo_auto_dispatch", actor, store=store, to_state=State.PENDING_DISPATCH, acting_unit=unit,
-               note=text, data={"redispatched_from": undone_from, "model_version": last[1].get("model_version")})
+        record(
+            o,
+            "undo_auto_dispatch",
+            actor,
+            store=store,
+            to_state=State.PENDING_DISPATCH,
+            acting_unit=unit,
+            note=text,
+            data={"redispatched_from": undone_from, "model_version": last[1].get("model_version")},
+        )
     return o
 
 
@@ -179,7 +211,12 @@ def sign_part(
 
 
 def sub_dispatch(
-    order: OrderRef, *, actor: User, sub_unit: OrgUnit, note: str = "", expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User,
+    sub_unit: OrgUnit,
+    note: str = "",
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """The lead unit passes the order down to one of its sub-units (下派). The deadlines
@@ -203,17 +240,38 @@ def sub_dispatch(
         parent.ended_at = now
         parent.end_reason = "sub_dispatched"
         store.save_assignment(parent, ["active", "ended_at", "end_reason"])
-        store.add_assignment(Assignment(order=o, unit=sub_unit, role=AssignmentRole.LEAD, dispatched_at=now,
-                                        parent=parent, sign_due_at=o.sign_due_at))
+        store.add_assignment(
+            Assignment(
+                order=o,
+                unit=sub_unit,
+                role=AssignmentRole.LEAD,
+                dispatched_at=now,
+                parent=parent,
+                sign_due_at=o.sign_due_at,
+            )
+        )
         o.lead_unit = sub_unit
         o.signed_at = None
-        record(o, "sub_dispatch", actor, store=store, to_state=State.DISPATCHED, acting_unit=unit, note=note,
-               data={"from_unit": lead.pk, "to_unit": sub_unit.pk})
+        record(
+            o,
+            "sub_dispatch",
+            actor,
+            store=store,
+            to_state=State.DISPATCHED,
+            acting_unit=unit,
+            note=note,
+            data={"from_unit": lead.pk, "to_unit": sub_unit.pk},
+        )
     return o
 
 
 def request_return(
-    order: OrderRef, *, actor: User, reason: str, legal_basis: str = "", expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User,
+    reason: str,
+    legal_basis: str = "",
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """The unit says the order is not theirs, with the reason (and the rule) why (退单)."""
@@ -222,12 +280,19 @@ def request_return(
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "request_return", actor, store=store)
         if o.return_due_at is not None and clock.now() > o.return_due_at:
-            message = _("已超过退单时限（%(due)s），请按时办理或申请延期。") % {
-                "due": _local(o.return_due_at)}
+            message = _("已超过退单时限（%(due)s），请按时办理或申请延期。") % {"due": _local(o.return_due_at)}
             raise InvalidInput(message, fields={"reason": message})
         o.resume_state = o.state
-        record(o, "request_return", actor, store=store, to_state=State.RETURN_REQUESTED, acting_unit=unit, note=text,
-               data={"legal_basis": basis, "unit": o.lead_unit_id})
+        record(
+            o,
+            "request_return",
+            actor,
+            store=store,
+            to_state=State.RETURN_REQUESTED,
+            acting_unit=unit,
+            note=text,
+            data={"legal_basis": basis, "unit": o.lead_unit_id},
+        )
     return o
 
 
@@ -280,8 +345,13 @@ def refuse_return(
 
 def assisting_assignment(store: Store, order: WorkOrder, unit: OrgUnit | None) -> Assignment:
     """The active assisting assignment of `unit` on the order."""
-    return _only([a for a in store.active_assignments(order)
-                  if unit is not None and a.unit_id == unit.pk and a.role == AssignmentRole.ASSIST])
+    return _only(
+        [
+            a
+            for a in store.active_assignments(order)
+            if unit is not None and a.unit_id == unit.pk and a.role == AssignmentRole.ASSIST
+        ]
+    )
 
 
 def _only(assignments: list[Assignment]) -> Assignment:

@@ -34,7 +34,12 @@ def _days(value: float | int | str | Decimal, field: str) -> float:
 
 
 def request_extension(
-    order: OrderRef, *, actor: User, days: float | int | str, reason: str, expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User,
+    days: float | int | str,
+    reason: str,
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Ask for more working days, before the deadline and within the cap (延期)."""
@@ -50,8 +55,16 @@ def request_extension(
             message = _("最多还能延期 %(room)g 个工作日。") % {"room": room}
             raise InvalidInput(message, fields={"days": message})
         o.resume_state = o.state
-        record(o, "request_extension", actor, store=store, to_state=State.EXTENSION_REQUESTED, acting_unit=unit,
-               note=text, data={"days": wanted})
+        record(
+            o,
+            "request_extension",
+            actor,
+            store=store,
+            to_state=State.EXTENSION_REQUESTED,
+            acting_unit=unit,
+            note=text,
+            data={"days": wanted},
+        )
     return o
 
 
@@ -83,9 +96,20 @@ def approve_extension(
         deadlines.extend(o, granted)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
-        record(o, "approve_extension", actor, store=store, to_state=target, acting_unit=unit, note=note,
-               data={"days": granted, "old_due_at": old_due.isoformat() if old_due else None,
-                     "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None})
+        record(
+            o,
+            "approve_extension",
+            actor,
+            store=store,
+            to_state=target,
+            acting_unit=unit,
+            note=note,
+            data={
+                "days": granted,
+                "old_due_at": old_due.isoformat() if old_due else None,
+                "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None,
+            },
+        )
     return o
 
 
@@ -109,8 +133,15 @@ def request_suspension(
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "request_suspension", actor, store=store)
         o.resume_state = o.state
-        record(o, "request_suspension", actor, store=store, to_state=State.SUSPENSION_REQUESTED, acting_unit=unit,
-               note=text)
+        record(
+            o,
+            "request_suspension",
+            actor,
+            store=store,
+            to_state=State.SUSPENSION_REQUESTED,
+            acting_unit=unit,
+            note=text,
+        )
     return o
 
 
@@ -149,16 +180,25 @@ def resume(
         o.suspended_at = None
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
-        record(o, "resume", actor, store=store, to_state=target, acting_unit=unit, note=note,
-               data={"paused_working_minutes": paused,
-                     "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None})
+        record(
+            o,
+            "resume",
+            actor,
+            store=store,
+            to_state=target,
+            acting_unit=unit,
+            note=note,
+            data={
+                "paused_working_minutes": paused,
+                "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None,
+            },
+        )
     return o
 
 
 def _parts_missing(store: Store, order: WorkOrder) -> list[Assignment]:
     """The active assisting assignments whose part is not in yet."""
-    return [a for a in store.active_assignments(order)
-            if a.role == AssignmentRole.ASSIST and a.part_given_at is None]
+    return [a for a in store.active_assignments(order) if a.role == AssignmentRole.ASSIST and a.part_given_at is None]
 
 
 def give_part(
@@ -176,8 +216,15 @@ def give_part(
         assignment.part_given_at = now
         store.save_assignment(assignment, ["signed_at", "part_text", "part_given_at"])
         missing = len(_parts_missing(store, o))
-        record(o, "give_part", actor, store=store, acting_unit=unit, note=body,
-               data={"unit": assignment.unit_id, "all_parts_in": missing == 0})
+        record(
+            o,
+            "give_part",
+            actor,
+            store=store,
+            acting_unit=unit,
+            note=body,
+            data={"unit": assignment.unit_id, "all_parts_in": missing == 0},
+        )
     return o
 
 
@@ -209,7 +256,15 @@ def reply(
         o.replied_at = now
         o.resume_state = o.state
         on_time = o.handle_due_at is None or now <= o.handle_due_at
-        event = record(o, "reply", actor, store=store, to_state=State.REPLIED, acting_unit=unit, note=body,
-                       data={"result": result, "on_time": on_time, "attachments": len(files)})
+        event = record(
+            o,
+            "reply",
+            actor,
+            store=store,
+            to_state=State.REPLIED,
+            acting_unit=unit,
+            note=body,
+            data={"result": result, "on_time": on_time, "attachments": len(files)},
+        )
         store.attach(o, event, files, actor)
     return o

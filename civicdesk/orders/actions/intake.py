@@ -129,9 +129,18 @@ def create_order(
     URLs); it is kept on the creation event."""
     files = attachment_files.validate(attachments)
     fields = validated_fields(
-        channel=channel, request_type=request_type, urgency=urgency, title=title, content=content,
-        address=address, citizen_name=citizen_name, citizen_phone=citizen_phone,
-        upstream_platform=upstream_platform, upstream_id=upstream_id, latitude=latitude, longitude=longitude,
+        channel=channel,
+        request_type=request_type,
+        urgency=urgency,
+        title=title,
+        content=content,
+        address=address,
+        citizen_name=citizen_name,
+        citizen_phone=citizen_phone,
+        upstream_platform=upstream_platform,
+        upstream_id=upstream_id,
+        latitude=latitude,
+        longitude=longitude,
     )
     acting_unit, order_hub = store.intake_unit(actor, hub)
     with store.creating():
@@ -158,10 +167,17 @@ def create_order(
             # A concurrent call brought the same upstream order a moment earlier.
             raise _upstream_taken(fields["upstream_id"])
         event = record_creation(
-            order, actor, acting_unit=acting_unit, store=store,
-            data={"channel": order.channel, "category": category.pk if category else None,
-                  "topics": [t.code for t in topic_list], "attachments": len(files),
-                  **({"intake": intake_data} if intake_data else {})},
+            order,
+            actor,
+            acting_unit=acting_unit,
+            store=store,
+            data={
+                "channel": order.channel,
+                "category": category.pk if category else None,
+                "topics": [t.code for t in topic_list],
+                "attachments": len(files),
+                **({"intake": intake_data} if intake_data else {}),
+            },
         )
         store.attach(order, event, files, actor)
     return order
@@ -173,7 +189,12 @@ def _upstream_taken(upstream_id: str) -> InvalidInput:
 
 
 def answer_immediately(
-    order: OrderRef, *, actor: User, answer: str, article_ids: Iterable[int] = (), expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User,
+    answer: str,
+    article_ids: Iterable[int] = (),
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Close on the call (即时答复), recording the knowledge-base articles used."""
@@ -182,8 +203,15 @@ def answer_immediately(
         _side, unit = check_move(o, "answer", actor, store=store)
         o.answer_text = text
         o.closed_at = clock.now()
-        record(o, "answer", actor, store=store, to_state=State.ANSWERED, acting_unit=unit,
-               data={"articles": [int(a) for a in article_ids]})
+        record(
+            o,
+            "answer",
+            actor,
+            store=store,
+            to_state=State.ANSWERED,
+            acting_unit=unit,
+            data={"articles": [int(a) for a in article_ids]},
+        )
     return o
 
 
@@ -198,7 +226,12 @@ def send_to_hub(
 
 
 def transfer_out(
-    order: OrderRef, *, actor: User, route: str, told_caller: str, expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User,
+    route: str,
+    told_caller: str,
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Send the matter to the emergency line or legal route it belongs to, telling the caller."""
@@ -210,8 +243,16 @@ def transfer_out(
         _side, unit = check_move(o, "transfer_out", actor, store=store)
         o.transfer_route = route
         o.closed_at = clock.now()
-        record(o, "transfer_out", actor, store=store, to_state=State.TRANSFERRED, acting_unit=unit, note=told,
-               data={"route": route})
+        record(
+            o,
+            "transfer_out",
+            actor,
+            store=store,
+            to_state=State.TRANSFERRED,
+            acting_unit=unit,
+            note=told,
+            data={"route": route},
+        )
     return o
 
 
@@ -242,14 +283,19 @@ def supplement(
     files = attachment_files.validate(attachments)
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "supplement", actor, store=store)
-        event = record(o, "supplement", actor, store=store, acting_unit=unit, note=body,
-                       data={"attachments": len(files)})
+        event = record(
+            o, "supplement", actor, store=store, acting_unit=unit, note=body, data={"attachments": len(files)}
+        )
         store.attach(o, event, files, actor)
     return o
 
 
 def link_enterprise(
-    order: OrderRef, *, actor: User | None, enterprise: Enterprise, expected_version: int | None = None,
+    order: OrderRef,
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Link an open order to the enterprise it concerns, after intake (涉企诉求). It gets the
@@ -263,9 +309,15 @@ def link_enterprise(
         previous = o.enterprise_id
         o.enterprise = enterprise
         store.add_topics(o, with_enterprise_topic(store.topics(o), True))
-        record(o, "supplement", actor, store=store, acting_unit=unit,
-               note=_("关联企业：%(name)s（%(code)s）") % {"name": enterprise.name, "code": enterprise.credit_code},
-               data={"enterprise": enterprise.pk, "previous_enterprise": previous, "attachments": 0})
+        record(
+            o,
+            "supplement",
+            actor,
+            store=store,
+            acting_unit=unit,
+            note=_("关联企业：%(name)s（%(code)s）") % {"name": enterprise.name, "code": enterprise.credit_code},
+            data={"enterprise": enterprise.pk, "previous_enterprise": previous, "attachments": 0},
+        )
     return o
 
 

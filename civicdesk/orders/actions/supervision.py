@@ -79,11 +79,19 @@ def issue_deadline_notice(order_id: int, now: datetime) -> list[SupervisionNotic
                         o.watch_level = notice_level
                         o.supervision_level = max(o.supervision_level, notice_level)
                     check_move(o, "deadline_notice", None)
-                    event = record(o, "deadline_notice", None, note="",
-                                   data={"stage": stage, "level": notice_level, "due_at": due.isoformat()})
+                    event = record(
+                        o,
+                        "deadline_notice",
+                        None,
+                        note="",
+                        data={"stage": stage, "level": notice_level, "due_at": due.isoformat()},
+                    )
                     assert isinstance(event, OrderEvent)  # the sweep writes to the database store
-                    issued.append(SupervisionNotice.objects.create(
-                        order=o, stage=stage, level=notice_level, due_at=due, event=event, created_at=clock.now()))
+                    issued.append(
+                        SupervisionNotice.objects.create(
+                            order=o, stage=stage, level=notice_level, due_at=due, event=event, created_at=clock.now()
+                        )
+                    )
             except IntegrityError:
                 # Another worker issued this very notice a moment ago.
                 o.refresh_from_db()

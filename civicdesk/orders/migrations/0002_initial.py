@@ -6,158 +6,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0002_initial'),
-        ('enterprises', '0001_initial'),
-        ('orders', '0001_initial'),
-        ('org', '0001_initial'),
+        ("catalogue", "0002_initial"),
+        ("enterprises", "0001_initial"),
+        ("orders", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='org.orgunit'),
+            model_name="assignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="assignments", to="org.orgunit"
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="attachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='acting_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit'),
+            model_name="orderevent",
+            name="acting_unit",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.orgunit"
+            ),
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="orderevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='orders.orderevent'),
+            model_name="attachment",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attachments",
+                to="orders.orderevent",
+            ),
         ),
         migrations.AddField(
-            model_name='supervisionnotice',
-            name='event',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderevent'),
+            model_name="supervisionnotice",
+            name="event",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orders.orderevent"
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='area',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalogue.area', verbose_name='区域'),
+            model_name="workorder",
+            name="area",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="catalogue.area",
+                verbose_name="区域",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalogue.category', verbose_name='分类'),
+            model_name="workorder",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="catalogue.category",
+                verbose_name="分类",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='enterprises.enterprise', verbose_name='企业'),
+            model_name="workorder",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="enterprises.enterprise",
+                verbose_name="企业",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='hub',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hub_orders', to='org.orgunit', verbose_name='受理中心'),
+            model_name="workorder",
+            name="hub",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hub_orders",
+                to="org.orgunit",
+                verbose_name="受理中心",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='lead_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lead_orders', to='org.orgunit', verbose_name='主办单位'),
+            model_name="workorder",
+            name="lead_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lead_orders",
+                to="org.orgunit",
+                verbose_name="主办单位",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_orders', to=settings.AUTH_USER_MODEL, verbose_name='首接人'),
+            model_name="workorder",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="owned_orders",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="首接人",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_children', to='orders.workorder', verbose_name='并入工单'),
+            model_name="workorder",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_children",
+                to="orders.workorder",
+                verbose_name="并入工单",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='topics',
-            field=models.ManyToManyField(blank=True, to='catalogue.topic', verbose_name='专题'),
+            model_name="workorder",
+            name="topics",
+            field=models.ManyToManyField(blank=True, to="catalogue.topic", verbose_name="专题"),
         ),
         migrations.AddField(
-            model_name='supervisionnotice',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervision_notices', to='orders.workorder'),
+            model_name="supervisionnotice",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="supervision_notices", to="orders.workorder"
+            ),
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='orders.workorder'),
+            model_name="orderevent",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="events", to="orders.workorder"
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='orders.workorder'),
+            model_name="attachment",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="orders.workorder"
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='orders.workorder'),
+            model_name="assignment",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="orders.workorder"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(fields=['lead_unit', 'state', 'handle_due_at'], name='order_unit_inbox'),
+            model_name="workorder",
+            index=models.Index(fields=["lead_unit", "state", "handle_due_at"], name="order_unit_inbox"),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(fields=['hub', 'state', 'created_at'], name='order_hub_queue'),
+            model_name="workorder",
+            index=models.Index(fields=["hub", "state", "created_at"], name="order_hub_queue"),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(condition=models.Q(('state__in', ['dispatched', 'extension_requested', 'return_requested', 'rework', 'signed', 'suspension_requested'])), fields=['handle_due_at'], name='order_watched_due'),
+            model_name="workorder",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "state__in",
+                        [
+                            "dispatched",
+                            "extension_requested",
+                            "return_requested",
+                            "rework",
+                            "signed",
+                            "suspension_requested",
+                        ],
+                    )
+                ),
+                fields=["handle_due_at"],
+                name="order_watched_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(condition=models.Q(('state__in', ['dispatched', 'extension_requested', 'return_requested', 'rework', 'signed', 'suspension_requested'])), fields=['handle_warn_at'], name='order_watched_warn'),
+            model_name="workorder",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "state__in",
+                        [
+                            "dispatched",
+                            "extension_requested",
+                            "return_requested",
+                            "rework",
+                            "signed",
+                            "suspension_requested",
+                        ],
+                    )
+                ),
+                fields=["handle_warn_at"],
+                name="order_watched_warn",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(condition=models.Q(('state', 'awaiting_callback')), fields=['callback_due_at'], name='order_callback_due'),
+            model_name="workorder",
+            index=models.Index(
+                condition=models.Q(("state", "awaiting_callback")),
+                fields=["callback_due_at"],
+                name="order_callback_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(fields=['owner', 'created_at'], name='order_owner'),
+            model_name="workorder",
+            index=models.Index(fields=["owner", "created_at"], name="order_owner"),
         ),
         migrations.AddConstraint(
-            model_name='workorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('upstream_id', ''), _negated=True), fields=('upstream_platform', 'upstream_id'), name='order_unique_upstream'),
+            model_name="workorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("upstream_id", ""), _negated=True),
+                fields=("upstream_platform", "upstream_id"),
+                name="order_unique_upstream",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workorder',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='order_not_own_parent'),
+            model_name="workorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True), name="order_not_own_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisionnotice',
-            constraint=models.UniqueConstraint(fields=('order', 'stage', 'due_at', 'level'), name='notice_once'),
+            model_name="supervisionnotice",
+            constraint=models.UniqueConstraint(fields=("order", "stage", "due_at", "level"), name="notice_once"),
         ),
         migrations.AddIndex(
-            model_name='orderevent',
-            index=models.Index(fields=['action', 'at'], name='event_action_at'),
+            model_name="orderevent",
+            index=models.Index(fields=["action", "at"], name="event_action_at"),
         ),
         migrations.AddConstraint(
-            model_name='orderevent',
-            constraint=models.UniqueConstraint(fields=('order', 'seq'), name='event_unique_seq'),
+            model_name="orderevent",
+            constraint=models.UniqueConstraint(fields=("order", "seq"), name="event_unique_seq"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['unit', 'active', 'role'], name='assignment_unit_active'),
+            model_name="assignment",
+            index=models.Index(fields=["unit", "active", "role"], name="assignment_unit_active"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True)), fields=('order', 'unit'), name='assignment_one_active_per_unit'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True)), fields=("order", "unit"), name="assignment_one_active_per_unit"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_personal_data_access'),
+        ("orders", "0003_personal_data_access"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='part_due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='协办时限'),
+            model_name="assignment",
+            name="part_due_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="协办时限"),
         ),
     ]

@@ -5,30 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_initial'),
-        ('enterprises', '0003_liaisons_licences_reminders'),
-        ('orders', '0004_assignment_part_due'),
-        ('org', '0001_initial'),
+        ("catalogue", "0002_initial"),
+        ("enterprises", "0003_liaisons_licences_reminders"),
+        ("orders", "0004_assignment_part_due"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['dispatched_at'], name='assignment_dispatched'),
+            model_name="assignment",
+            index=models.Index(fields=["dispatched_at"], name="assignment_dispatched"),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(fields=['handle_due_at'], name='order_handle_due'),
+            model_name="workorder",
+            index=models.Index(fields=["handle_due_at"], name="order_handle_due"),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(fields=['first_dispatched_at'], name='order_first_dispatched'),
+            model_name="workorder",
+            index=models.Index(fields=["first_dispatched_at"], name="order_first_dispatched"),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(fields=['replied_at'], name='order_replied'),
+            model_name="workorder",
+            index=models.Index(fields=["replied_at"], name="order_replied"),
         ),
     ]

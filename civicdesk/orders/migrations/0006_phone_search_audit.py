@@ -6,25 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0005_statistics_indexes'),
+        ("orders", "0005_statistics_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='personaldataaccess',
-            name='query',
-            field=models.CharField(blank=True, max_length=100, verbose_name='查询内容'),
+            model_name="personaldataaccess",
+            name="query",
+            field=models.CharField(blank=True, max_length=100, verbose_name="查询内容"),
         ),
         migrations.AlterField(
-            model_name='personaldataaccess',
-            name='order',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.workorder'),
+            model_name="personaldataaccess",
+            name="order",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="orders.workorder",
+            ),
         ),
         migrations.AddIndex(
-            model_name='personaldataaccess',
-            index=models.Index(fields=['user', 'fields', 'at'], name='pd_access_user'),
+            model_name="personaldataaccess",
+            index=models.Index(fields=["user", "fields", "at"], name="pd_access_user"),
         ),
     ]

@@ -53,14 +53,28 @@ class ReviewQueue:
 REVIEW_QUEUES = {
     q.key: q
     for q in (
-        ReviewQueue("returns", gettext_lazy("退单审核"), State.RETURN_REQUESTED,
-                    ("approve_return", "refuse_return"), "request_return"),
-        ReviewQueue("extensions", gettext_lazy("延期审核"), State.EXTENSION_REQUESTED,
-                    ("approve_extension", "refuse_extension"), "request_extension"),
-        ReviewQueue("suspensions", gettext_lazy("挂起审核"), State.SUSPENSION_REQUESTED,
-                    ("approve_suspension", "refuse_suspension"), "request_suspension"),
-        ReviewQueue("replies", gettext_lazy("答复审核"), State.REPLIED,
-                    ("accept_reply", "send_back_reply"), "reply"),
+        ReviewQueue(
+            "returns",
+            gettext_lazy("退单审核"),
+            State.RETURN_REQUESTED,
+            ("approve_return", "refuse_return"),
+            "request_return",
+        ),
+        ReviewQueue(
+            "extensions",
+            gettext_lazy("延期审核"),
+            State.EXTENSION_REQUESTED,
+            ("approve_extension", "refuse_extension"),
+            "request_extension",
+        ),
+        ReviewQueue(
+            "suspensions",
+            gettext_lazy("挂起审核"),
+            State.SUSPENSION_REQUESTED,
+            ("approve_suspension", "refuse_suspension"),
+            "request_suspension",
+        ),
+        ReviewQueue("replies", gettext_lazy("答复审核"), State.REPLIED, ("accept_reply", "send_back_reply"), "reply"),
     )
 }
 REVIEW_MOVES = {move: q for q in REVIEW_QUEUES.values() for move in q.moves}
@@ -119,8 +133,13 @@ def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow
     now = timezone.now()
     rows = []
     for order, suggested in zip(orders, suggest_units(orders), strict=True):
-        row = PendingRow(order=order, suggestion=None, suggestion_note="", age=now - order.created_at,
-                         checked=order.number in checked)
+        row = PendingRow(
+            order=order,
+            suggestion=None,
+            suggestion_note="",
+            age=now - order.created_at,
+            checked=order.number in checked,
+        )
         if suggested is not None:
             row.suggestion, row.suggestion_note = suggested.unit, suggested.note
             row.confidence, row.model_version = suggested.confidence, suggested.model_version
@@ -163,8 +182,13 @@ def _review_forms(
             order=order, initial={"version": order.version}, prefix=action, auto_id=row_auto_id(order)
         )
         result.append(
-            {"action": action, "label": MOVES[action].label, "spec": spec, "form": form,
-             "open": bool(bound and action in bound)}
+            {
+                "action": action,
+                "label": MOVES[action].label,
+                "spec": spec,
+                "form": form,
+                "open": bool(bound and action in bound),
+            }
         )
     return result
 
@@ -341,13 +365,26 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     failed = {r.number for r in results if not r.ok}
     # What was typed stays for another go at the ones that failed; with all done, start clean.
     bulk_form = form if failed and not accept else BulkDispatchForm(units=units)
-    return _board(request, user, PENDING, bulk_form=bulk_form, results=results,
-                  checked=(ticked & failed) if not accept else ticked)
+    return _board(
+        request,
+        user,
+        PENDING,
+        bulk_form=bulk_form,
+        results=results,
+        checked=(ticked & failed) if not accept else ticked,
+    )
 
 
 def _review_row_response(
-    request: HttpRequest, user: User, order: WorkOrder, queue: ReviewQueue, *,
-    bound: dict[str, ActionForm] | None = None, notice: str = "", level: str = "warning", status: int = 200,
+    request: HttpRequest,
+    user: User,
+    order: WorkOrder,
+    queue: ReviewQueue,
+    *,
+    bound: dict[str, ActionForm] | None = None,
+    notice: str = "",
+    level: str = "warning",
+    status: int = 200,
 ) -> HttpResponse:
     row = _review_rows(user, [order], queue, {order.number: bound} if bound else None)[0]
     row.notice, row.notice_level = notice, level

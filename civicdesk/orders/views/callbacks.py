@@ -69,8 +69,9 @@ def callbacks(request: HttpRequest) -> HttpResponse:
     for order in page:
         unit = deadlines.limit(order, Stage.CALLBACK).unit
         overdue = order.callback_due_at is not None and order.callback_due_at < now
-        rows.append({"order": order, "overdue": overdue, "countdown": countdown(order.callback_due_at, now, unit,
-                                                                                 calendar)})
+        rows.append(
+            {"order": order, "overdue": overdue, "countdown": countdown(order.callback_due_at, now, unit, calendar)}
+        )
     return render(request, "orders/unit/callbacks.html", {"page": page, "rows": rows})
 
 
@@ -103,10 +104,12 @@ def callback(request: HttpRequest, number: str) -> HttpResponse:
         "close_form": close_form,
         "can_close": can(user, order, "close_without_callback"),
         "next": reverse("orders:callbacks"),
-        "countdown": countdown(order.callback_due_at, now, deadlines.limit(order, Stage.CALLBACK).unit,
-                               work_calendar()),
-        "parts": Assignment.objects.filter(order=order, role=AssignmentRole.ASSIST, part_given_at__isnull=False)
-        .select_related("unit"),
+        "countdown": countdown(
+            order.callback_due_at, now, deadlines.limit(order, Stage.CALLBACK).unit, work_calendar()
+        ),
+        "parts": Assignment.objects.filter(
+            order=order, role=AssignmentRole.ASSIST, part_given_at__isnull=False
+        ).select_related("unit"),
         "attachments": order.attachments.order_by("uploaded_at"),
     }
     return render(request, "orders/unit/callback.html", context)

@@ -28,9 +28,7 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
-def respond(
-    request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
+def respond(request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     template = fragment if is_htmx(request) else page
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
@@ -90,7 +88,7 @@ def _wall_amount(hours: float) -> str:
 
 
 def countdown(due: datetime | None, now: datetime, unit: LimitUnit, calendar: WorkCalendar) -> str:
-    """"剩余 1.5 个工作日" / "已超期 3 个工作小时": the time left (or past) in the unit the
+    """ "剩余 1.5 个工作日" / "已超期 3 个工作小时": the time left (or past) in the unit the
     limit is counted in, so working-day limits never count nights and holidays."""
     if due is None:
         return ""

@@ -147,6 +147,9 @@ def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     found = Attachment.objects.filter(order=order, pk=pk).first()
     if found is None:
         raise Http404(_("没有这个附件。"))
-    return protected_file(found.file, filename=found.original_name or found.file.name.rsplit("/", 1)[-1],
-                          content_type=found.content_type or "application/octet-stream",
-                          inline=found.content_type in _INLINE_TYPES)
+    return protected_file(
+        found.file,
+        filename=found.original_name or found.file.name.rsplit("/", 1)[-1],
+        content_type=found.content_type or "application/octet-stream",
+        inline=found.content_type in _INLINE_TYPES,
+    )

@@ -23,9 +23,7 @@ def joint(request: HttpRequest, number: str) -> HttpResponse:
     order = visible_order(user, number)
     now = timezone.now()
     parts = parts_of(order, now)
-    lead = (
-        Assignment.objects.filter(order=order, role=AssignmentRole.LEAD, active=True).select_related("unit").first()
-    )
+    lead = Assignment.objects.filter(order=order, role=AssignmentRole.LEAD, active=True).select_related("unit").first()
     active = [p for p in parts if p.assignment.active]
     unit_ids = {p.assignment.unit_id for p in parts} | ({lead.unit_id} if lead else set())
     context = {

@@ -35,8 +35,11 @@ def _merge_context(
     missing = ""
     if wanted:
         chosen = (
-            visible_orders(user).filter(hub=order.hub_id, number=wanted).exclude(pk=order.pk)
-            .select_related("lead_unit", "category", "area").first()
+            visible_orders(user)
+            .filter(hub=order.hub_id, number=wanted)
+            .exclude(pk=order.pk)
+            .select_related("lead_unit", "category", "area")
+            .first()
         )
         if chosen is None:
             missing = _("找不到本中心的工单 %(number)s。") % {"number": wanted}
@@ -45,9 +48,7 @@ def _merge_context(
     reasons = next((c.reasons for c in candidates if chosen is not None and c.order.pk == chosen.pk), [])
     mergeable = order.state in MOVES["merge"].sources
     if form is None and chosen is not None:
-        form = MergeForm(
-            order=order, initial={"version": order.version, "into": chosen.number}, prefix="merge"
-        )
+        form = MergeForm(order=order, initial={"version": order.version, "into": chosen.number}, prefix="merge")
     return {
         "order": order,
         "candidates": candidates,
@@ -82,7 +83,10 @@ def merge(request: HttpRequest, number: str) -> HttpResponse:
     parent = form.cleaned_data["into"]
     try:
         actions.merge(
-            order, actor=user, into=parent, note=form.cleaned_data["note"],
+            order,
+            actor=user,
+            into=parent,
+            note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
         )
     except ActionError as error:

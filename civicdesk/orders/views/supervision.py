@@ -74,8 +74,15 @@ def _unit_table(user: User, sort: str, descending: bool) -> list[dict[str, Any]]
 
 
 class EscalateRow:
-    def __init__(self, user: User, order: WorkOrder, form: ActionForm | None = None, notice: str = "",
-                 level: str = "success", back: str = "") -> None:
+    def __init__(
+        self,
+        user: User,
+        order: WorkOrder,
+        form: ActionForm | None = None,
+        notice: str = "",
+        level: str = "success",
+        back: str = "",
+    ) -> None:
         self.order = order
         self.back = back
         self.may_escalate = can(user, order, "supervise") and order.state in MOVES["supervise"].sources
@@ -130,17 +137,17 @@ def _supervision_context(
         "sort_links": sort_links,
         "listing": listing,
         "unit": unit,
-        "tabs": [{"key": k, "label": label, "count": counts[k], "active": k == listing}
-                 for k, label in SUPERVISION_LISTS.items()],
+        "tabs": [
+            {"key": k, "label": label, "count": counts[k], "active": k == listing}
+            for k, label in SUPERVISION_LISTS.items()
+        ],
     }
     if listing == "notices":
         context["page"] = page_of(request, notices)
     else:
         page = page_of(request, lists[listing].select_related("lead_unit", "category", "hub"))
         context["page"] = page
-        context["rows"] = [
-            EscalateRow(user, o, (bound or {}).get(o.number), back=back) for o in page.object_list
-        ]
+        context["rows"] = [EscalateRow(user, o, (bound or {}).get(o.number), back=back) for o in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     context["query"] = query.urlencode()
@@ -151,8 +158,9 @@ def _supervision_context(
 def supervision(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_role(user, SUPERVISION_ROLES)
-    return respond(request, "orders/hub/supervision.html", "orders/hub/_supervision.html",
-                    _supervision_context(request, user))
+    return respond(
+        request, "orders/hub/supervision.html", "orders/hub/_supervision.html", _supervision_context(request, user)
+    )
 
 
 @login_required
@@ -168,8 +176,9 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
     form = spec.form(request.POST, order=order, prefix="supervise", auto_id=row_auto_id(order))
     back = safe_next(request, reverse("orders:supervision"))
 
-    def row(current: WorkOrder, status: int, *, bound: ActionForm | None = None, notice: str = "",
-            level: str = "warning") -> HttpResponse:
+    def row(
+        current: WorkOrder, status: int, *, bound: ActionForm | None = None, notice: str = "", level: str = "warning"
+    ) -> HttpResponse:
         context = {"row": EscalateRow(user, current, bound, notice, level, back=back)}
         return render(request, "orders/hub/_supervision_row.html", context, status=status)
 

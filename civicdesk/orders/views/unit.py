@@ -156,8 +156,9 @@ def build_row(
 
     inline = [(a, str(ACTION_FORMS[a].button)) for a in INLINE_MOVES if allowed(a)]
     moves = [(a, str(MOVES[a].label)) for a in QUICK_MOVES if allowed(a)]
-    return Row(order, order.deadline_status(now), handle_countdown(order, now, calendar), sign_countdown, part,
-               inline, moves)
+    return Row(
+        order, order.deadline_status(now), handle_countdown(order, now, calendar), sign_countdown, part, inline, moves
+    )
 
 
 @login_required
@@ -172,9 +173,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:50]
     now = timezone.now()
     orders = _filter_text(_filter_status(tab_orders(user, tab), status, now), query)
-    page = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE).get_page(request.GET.get("page"))
     page_orders = list(page)
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()

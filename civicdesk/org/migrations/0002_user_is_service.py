@@ -12,16 +12,15 @@ def mark_service_accounts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='is_service',
-            field=models.BooleanField(default=False, verbose_name='服务账号'),
+            model_name="user",
+            name="is_service",
+            field=models.BooleanField(default=False, verbose_name="服务账号"),
         ),
         migrations.RunPython(mark_service_accounts, migrations.RunPython.noop),
     ]

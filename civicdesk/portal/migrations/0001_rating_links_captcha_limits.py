@@ -6,70 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0004_assignment_part_due'),
+        ("orders", "0004_assignment_part_due"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Challenge',
+            name="Challenge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=32, unique=True)),
-                ('answer_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('used', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=32, unique=True)),
+                ("answer_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("used", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': '验证码',
-                'verbose_name_plural': '验证码',
+                "verbose_name": "验证码",
+                "verbose_name_plural": "验证码",
             },
         ),
         migrations.CreateModel(
-            name='Bucket',
+            name="Bucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=20)),
-                ('key_hash', models.CharField(max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scope", models.CharField(max_length=20)),
+                ("key_hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name': '限流计数键',
-                'verbose_name_plural': '限流计数键',
-                'constraints': [models.UniqueConstraint(fields=('scope', 'key_hash'), name='portal_bucket_unique')],
+                "verbose_name": "限流计数键",
+                "verbose_name_plural": "限流计数键",
+                "constraints": [models.UniqueConstraint(fields=("scope", "key_hash"), name="portal_bucket_unique")],
             },
         ),
         migrations.CreateModel(
-            name='Hit',
+            name="Hit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=20)),
-                ('key_hash', models.CharField(max_length=64)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scope", models.CharField(max_length=20)),
+                ("key_hash", models.CharField(max_length=64)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '访问计数',
-                'verbose_name_plural': '访问计数',
-                'indexes': [models.Index(fields=['scope', 'key_hash', 'at'], name='portal_hit_window')],
+                "verbose_name": "访问计数",
+                "verbose_name_plural": "访问计数",
+                "indexes": [models.Index(fields=["scope", "key_hash", "at"], name="portal_hit_window")],
             },
         ),
         migrations.CreateModel(
-            name='RatingLink',
+            name="RatingLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rating_link', to='orders.orderevent')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rating_links', to='orders.workorder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rating_link", to="orders.orderevent"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rating_links", to="orders.workorder"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价链接',
-                'verbose_name_plural': '评价链接',
+                "verbose_name": "评价链接",
+                "verbose_name_plural": "评价链接",
             },
         ),
     ]

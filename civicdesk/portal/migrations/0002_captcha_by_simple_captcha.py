@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0001_rating_links_captcha_limits'),
+        ("portal", "0001_rating_links_captcha_limits"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='Challenge',
+            name="Challenge",
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statistics', '0001_rollups_exports_briefings'),
+        ("statistics", "0001_rollups_exports_briefings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailyrollup',
-            name='disp_total',
+            model_name="dailyrollup",
+            name="disp_total",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='topicdailyrollup',
-            name='disp_total',
+            model_name="topicdailyrollup",
+            name="disp_total",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

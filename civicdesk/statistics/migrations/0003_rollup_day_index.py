@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statistics', '0002_dispatch_total'),
+        ("statistics", "0002_dispatch_total"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dailyrollup',
-            index=models.Index(fields=['day'], name='rollup_day'),
+            model_name="dailyrollup",
+            index=models.Index(fields=["day"], name="rollup_day"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statistics', '0003_rollup_day_index'),
+        ("statistics", "0003_rollup_day_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rollupstate',
-            name='swept_at',
+            model_name="rollupstate",
+            name="swept_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AlterField(
-            model_name='briefing',
-            name='kind',
-            field=models.CharField(choices=[('daily', '日报'), ('weekly', '周报'), ('monthly', '月报')], max_length=10),
+            model_name="briefing",
+            name="kind",
+            field=models.CharField(choices=[("daily", "日报"), ("weekly", "周报"), ("monthly", "月报")], max_length=10),
         ),
     ]

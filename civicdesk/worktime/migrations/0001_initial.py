@@ -10,46 +10,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='日期')),
-                ('is_workday', models.BooleanField(verbose_name='是工作日')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='说明')),
-                ('entered_at', models.DateTimeField(auto_now=True)),
-                ('entered_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True, verbose_name="日期")),
+                ("is_workday", models.BooleanField(verbose_name="是工作日")),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="说明")),
+                ("entered_at", models.DateTimeField(auto_now=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日历调整',
-                'verbose_name_plural': '日历调整',
-                'ordering': ['day'],
+                "verbose_name": "日历调整",
+                "verbose_name_plural": "日历调整",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='TimeLimitPolicy',
+            name="TimeLimitPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('sign', '签收时限'), ('handle', '办理时限'), ('return', '退单时限'), ('extension_cap', '延期上限'), ('callback', '回访时限')], max_length=20, verbose_name='环节')),
-                ('request_type', models.CharField(blank=True, choices=[('enquiry', '咨询'), ('help', '求助'), ('complaint', '投诉'), ('report', '举报'), ('suggestion', '建议'), ('praise', '表扬')], max_length=20, verbose_name='诉求类型')),
-                ('urgency', models.CharField(blank=True, choices=[('normal', '一般'), ('urgent', '紧急'), ('emergency', '特急')], max_length=20, verbose_name='紧急程度')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='时长')),
-                ('unit', models.CharField(choices=[('working_hours', '工作小时'), ('working_days', '工作日'), ('calendar_hours', '自然小时')], max_length=20, verbose_name='单位')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='catalogue.category', verbose_name='分类')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("sign", "签收时限"),
+                            ("handle", "办理时限"),
+                            ("return", "退单时限"),
+                            ("extension_cap", "延期上限"),
+                            ("callback", "回访时限"),
+                        ],
+                        max_length=20,
+                        verbose_name="环节",
+                    ),
+                ),
+                (
+                    "request_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("enquiry", "咨询"),
+                            ("help", "求助"),
+                            ("complaint", "投诉"),
+                            ("report", "举报"),
+                            ("suggestion", "建议"),
+                            ("praise", "表扬"),
+                        ],
+                        max_length=20,
+                        verbose_name="诉求类型",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("normal", "一般"), ("urgent", "紧急"), ("emergency", "特急")],
+                        max_length=20,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=7,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="时长",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("working_hours", "工作小时"),
+                            ("working_days", "工作日"),
+                            ("calendar_hours", "自然小时"),
+                        ],
+                        max_length=20,
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="catalogue.category",
+                        verbose_name="分类",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '时限规则',
-                'verbose_name_plural': '时限规则',
-                'constraints': [models.UniqueConstraint(models.F('stage'), models.F('request_type'), models.F('urgency'), django.db.models.functions.comparison.Coalesce('category', 0), name='time_limit_unique_scope')],
+                "verbose_name": "时限规则",
+                "verbose_name_plural": "时限规则",
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("stage"),
+                        models.F("request_type"),
+                        models.F("urgency"),
+                        django.db.models.functions.comparison.Coalesce("category", 0),
+                        name="time_limit_unique_scope",
+                    )
+                ],
             },
         ),
     ]

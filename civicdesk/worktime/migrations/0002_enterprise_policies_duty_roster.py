@@ -7,63 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_initial'),
-        ('org', '0001_initial'),
-        ('worktime', '0001_initial'),
+        ("catalogue", "0002_initial"),
+        ("org", "0001_initial"),
+        ("worktime", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyShift',
+            name="DutyShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(db_index=True, verbose_name='日期')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='备注')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(db_index=True, verbose_name="日期")),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="备注")),
             ],
             options={
-                'verbose_name': '值班安排',
-                'verbose_name_plural': '值班安排',
-                'ordering': ['day', 'unit__path', 'pk'],
+                "verbose_name": "值班安排",
+                "verbose_name_plural": "值班安排",
+                "ordering": ["day", "unit__path", "pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='timelimitpolicy',
-            name='time_limit_unique_scope',
+            model_name="timelimitpolicy",
+            name="time_limit_unique_scope",
         ),
         migrations.AddField(
-            model_name='timelimitpolicy',
-            name='enterprise',
-            field=models.BooleanField(default=False, verbose_name='仅涉企诉求'),
+            model_name="timelimitpolicy",
+            name="enterprise",
+            field=models.BooleanField(default=False, verbose_name="仅涉企诉求"),
         ),
         migrations.AlterField(
-            model_name='timelimitpolicy',
-            name='stage',
-            field=models.CharField(choices=[('sign', '签收时限'), ('handle', '办理时限'), ('return', '退单时限'), ('extension_cap', '延期上限'), ('callback', '回访时限'), ('part', '协办时限')], max_length=20, verbose_name='环节'),
+            model_name="timelimitpolicy",
+            name="stage",
+            field=models.CharField(
+                choices=[
+                    ("sign", "签收时限"),
+                    ("handle", "办理时限"),
+                    ("return", "退单时限"),
+                    ("extension_cap", "延期上限"),
+                    ("callback", "回访时限"),
+                    ("part", "协办时限"),
+                ],
+                max_length=20,
+                verbose_name="环节",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timelimitpolicy',
-            constraint=models.UniqueConstraint(models.F('stage'), models.F('request_type'), models.F('urgency'), django.db.models.functions.comparison.Coalesce('category', 0), models.F('enterprise'), name='time_limit_unique_scope'),
+            model_name="timelimitpolicy",
+            constraint=models.UniqueConstraint(
+                models.F("stage"),
+                models.F("request_type"),
+                models.F("urgency"),
+                django.db.models.functions.comparison.Coalesce("category", 0),
+                models.F("enterprise"),
+                name="time_limit_unique_scope",
+            ),
         ),
         migrations.AddField(
-            model_name='dutyshift',
-            name='entered_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="dutyshift",
+            name="entered_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='dutyshift',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duty_shifts', to='org.orgunit', verbose_name='单位'),
+            model_name="dutyshift",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="duty_shifts",
+                to="org.orgunit",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddField(
-            model_name='dutyshift',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duty_shifts', to=settings.AUTH_USER_MODEL, verbose_name='值班人员'),
+            model_name="dutyshift",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="duty_shifts",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="值班人员",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dutyshift',
-            constraint=models.UniqueConstraint(fields=('day', 'unit', 'user'), name='duty_unique_person'),
+            model_name="dutyshift",
+            constraint=models.UniqueConstraint(fields=("day", "unit", "user"), name="duty_unique_person"),
         ),
     ]

@@ -5,25 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('worktime', '0002_enterprise_policies_duty_roster'),
+        ("org", "0001_initial"),
+        ("worktime", "0002_enterprise_policies_duty_roster"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyGapNotice',
+            name="DutyGapNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('noticed_at', models.DateTimeField()),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("noticed_at", models.DateTimeField()),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.orgunit"),
+                ),
             ],
             options={
-                'verbose_name': '值班缺口提醒',
-                'verbose_name_plural': '值班缺口提醒',
-                'constraints': [models.UniqueConstraint(fields=('day', 'unit'), name='duty_gap_notice_once')],
+                "verbose_name": "值班缺口提醒",
+                "verbose_name_plural": "值班缺口提醒",
+                "constraints": [models.UniqueConstraint(fields=("day", "unit"), name="duty_gap_notice_once")],
             },
         ),
     ]

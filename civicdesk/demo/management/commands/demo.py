@@ -32,13 +32,21 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261201)
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument(
-            "--bulk", action="store_true",
+            "--bulk",
+            action="store_true",
             help="build the moves in memory and write them in batches (same rows, much faster; for large demos)",
         )
         parser.add_argument("--batch", type=int, default=5000, help="orders per bulk write (with --bulk)")
 
     def handle(
-        self, *args: Any, orders: int, no_serve: bool, seed: int, bind: str, bulk: bool = False, batch: int = 5000,
+        self,
+        *args: Any,
+        orders: int,
+        no_serve: bool,
+        seed: int,
+        bind: str,
+        bulk: bool = False,
+        batch: int = 5000,
         **options: Any,
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -73,7 +81,7 @@ class Command(BaseCommand):
             # One transaction per batch: the actions' own atomic blocks become savepoints,
             # which keeps SQLite from syncing to disk after every single move.
             with transaction.atomic():
-                for moment in moments[offset: offset + _BATCH]:
+                for moment in moments[offset : offset + _BATCH]:
                     simulation.run(moment)
             done = min(count, offset + _BATCH)
             if done % 1000 == 0 or done == count:

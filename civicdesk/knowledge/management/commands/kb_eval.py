@@ -171,9 +171,7 @@ def derive_title(reply: str, *, max_len: int = 60) -> str:
     return first[:max_len]
 
 
-def build_articles(
-    pairs: Sequence[Pair], *, with_message: bool = False
-) -> tuple[list[Article], list[int | None], int]:
+def build_articles(pairs: Sequence[Pair], *, with_message: bool = False) -> tuple[list[Article], list[int | None], int]:
     """Articles from the replies, the article index of each pair (None: empty reply), merges.
 
     ``with_message``: each article also carries the original message (留言详情) of every pair
@@ -332,8 +330,13 @@ def evaluate_db(
             unit = OrgUnit.objects.create(name="kb-eval", code=f"kb-eval-{time.time_ns()}", kind=UnitKind.OTHER)
             stored = bulk.create_many(
                 [
-                    bulk.NewArticle(title=a.title, answer=a.answer, questions="\n".join(a.questions),
-                                    owner_unit=unit, status=ArticleStatus.PUBLISHED)
+                    bulk.NewArticle(
+                        title=a.title,
+                        answer=a.answer,
+                        questions="\n".join(a.questions),
+                        owner_unit=unit,
+                        status=ArticleStatus.PUBLISHED,
+                    )
                     for a in articles
                 ],
                 actor=None,
@@ -364,9 +367,14 @@ def evaluate_db(
                 if (want is None or want not in got[:kmax]) and len(misses) < keep_misses:
                     misses.append((pair.query, pair.reply[:80]))
             result = EvalResult(
-                queries=len(pairs), articles=len(articles), duplicates_merged=merged,
-                empty_replies=sum(1 for g in gold if g is None), hits=hits, latencies_ms=latencies,
-                build_seconds=build_seconds, misses=misses,
+                queries=len(pairs),
+                articles=len(articles),
+                duplicates_merged=merged,
+                empty_replies=sum(1 for g in gold if g is None),
+                hits=hits,
+                latencies_ms=latencies,
+                build_seconds=build_seconds,
+                misses=misses,
             )
             raise _Rollback
     except _Rollback:
@@ -413,17 +421,22 @@ class Command(BaseCommand):
         parser.add_argument("--user-dict", help="extra jieba user dictionary (word [freq] [tag] a line)")
         parser.add_argument("--synonyms", help="synonym file: one group a line, terms separated by commas")
         parser.add_argument(
-            "--engine", choices=("db", "memory"), default="db",
+            "--engine",
+            choices=("db", "memory"),
+            default="db",
             help="db: import into the database and query the product's search (default); "
-                 "memory: the pure in-memory BM25 core",
+            "memory: the pure in-memory BM25 core",
         )
         parser.add_argument(
-            "--rank", choices=("hybrid", "db"), default="hybrid",
+            "--rank",
+            choices=("hybrid", "db"),
+            default="hybrid",
             help="with --engine db: hybrid = database candidates in BM25 order (the product's); "
-                 "db = the database's own rank (ts_rank / FTS5 bm25)",
+            "db = the database's own rank (ts_rank / FTS5 bm25)",
         )
         parser.add_argument(
-            "--with-message", action="store_true",
+            "--with-message",
+            action="store_true",
             help="each article also carries the original message (留言详情) among its questions",
         )
         parser.add_argument("--show-misses", type=int, default=0, metavar="N", help="print N missed queries")
@@ -456,7 +469,10 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
 
             res = evaluate_db(
-                pairs, with_message=opts["with_message"], place_dict=not opts["no_place_dict"], mode=opts["rank"],
+                pairs,
+                with_message=opts["with_message"],
+                place_dict=not opts["no_place_dict"],
+                mode=opts["rank"],
                 keep_misses=opts["show_misses"],
             )
             self._print(res, f"{connection.vendor}, rank {opts['rank']}", opts["with_message"])

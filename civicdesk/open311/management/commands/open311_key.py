@@ -34,7 +34,9 @@ class Command(BaseCommand):
         elif action == "list":
             for each in ApiClient.objects.select_related("hub").order_by("name"):
                 state = "active" if each.active else "revoked"
-                self.stdout.write(f"{each.name}\t{each.key_prefix}\t{each.hub.code}\t{each.rate_per_minute}/min\t{state}")
+                self.stdout.write(
+                    f"{each.name}\t{each.key_prefix}\t{each.hub.code}\t{each.rate_per_minute}/min\t{state}"
+                )
         else:
             client = ApiClient.objects.filter(name=options["name"]).first()
             if client is None:

@@ -48,7 +48,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--catalogue", type=Path, default=None, help="category tree (附件1 layout)")
         parser.add_argument(
-            "--cv", type=int, default=0, metavar="REPEATS",
+            "--cv",
+            type=int,
+            default=0,
+            metavar="REPEATS",
             help="cross-validate on --test: REPEATS × 5 stratified folds, --train always in training",
         )
         parser.add_argument("--save", type=Path, default=None, help="write the model trained on all files here")
@@ -135,7 +138,8 @@ class Command(BaseCommand):
             final = RoutingClassifier(n_jobs=jobs).fit(
                 [m.text for m in train] + ([m.text for m in test] if options["cv"] > 0 else []),
                 [m.label or "" for m in train] + (truth[: len(test)] if options["cv"] > 0 else []),
-                unlabeled=unlabeled, taxonomy=taxonomy,
+                unlabeled=unlabeled,
+                taxonomy=taxonomy,
             )
             final.save(Path(options["save"]))
             out.write(f"model saved to {options['save']} (trained on {final.report_.labelled} messages)")
@@ -184,7 +188,8 @@ class Command(BaseCommand):
             model = RoutingClassifier(n_jobs=jobs).fit(
                 [m.text for m in train] + [test[i].text for i in train_idx],
                 [m.label or "" for m in train] + [labels[i] for i in train_idx],
-                unlabeled=unlabeled, taxonomy=taxonomy,
+                unlabeled=unlabeled,
+                taxonomy=taxonomy,
             )
             probs = model.predict_proba([test[i].text for i in test_idx])
             fold_pred = [model.classes_[j] for j in probs.argmax(axis=1)]

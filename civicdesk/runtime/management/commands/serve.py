@@ -28,10 +28,21 @@ class Command(BaseCommand):
         self.stdout.write(f"CivicDesk: http://{bind}/  (Ctrl+C 停止)")
         self.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "civicdesk.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "--timeout", "60",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "civicdesk.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
             # Each worker loads views, templates, jieba and the dispatch model before its first request.
-            "--config", "python:civicdesk.runtime.gunicorn_conf",
+            "--config",
+            "python:civicdesk.runtime.gunicorn_conf",
         ]
         # Replace this process so gunicorn receives the signals (Ctrl+C, SIGTERM) directly.
         os.execv(sys.executable, argv)  # noqa: S606

@@ -35,8 +35,14 @@ class Command(BaseCommand):
         interval = sweep_interval or float(settings.CIVICDESK_SWEEP_INTERVAL)
         worker_id = get_random_string(16)
         tasks = Worker(
-            queue_names=["*"], interval=1.0, batch=once, backend_name="default", startup_delay=not once,
-            max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+            queue_names=["*"],
+            interval=1.0,
+            batch=once,
+            backend_name="default",
+            startup_delay=not once,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
         )
         if once:
             self._sweep()

@@ -69,14 +69,23 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
                 case_id = record["CASE_ENQUIRY_ID"].strip()
                 opened = parse_time(record["OPEN_DT"])
                 if not case_id or opened is None or case_id in seen:
-                    skipped.append(f"{file.name}: {case_id or '(no id)'} "
-                                   f"{'repeated' if case_id in seen else 'no id or OPEN_DT'}")
+                    skipped.append(
+                        f"{file.name}: {case_id or '(no id)'} {'repeated' if case_id in seen else 'no id or OPEN_DT'}"
+                    )
                     continue
                 seen.add(case_id)
-                rows.append(Row(case_id, file.name, opened, parse_time(record["TARGET_DT"]),
-                                parse_time(record["CLOSED_DT"]), record["OnTime_Status"].strip(),
-                                (record.get("SUBJECT") or "").strip() or "(none)",
-                                (record.get("CASE_TITLE") or record.get("TYPE") or file.stem).strip()))
+                rows.append(
+                    Row(
+                        case_id,
+                        file.name,
+                        opened,
+                        parse_time(record["TARGET_DT"]),
+                        parse_time(record["CLOSED_DT"]),
+                        record["OnTime_Status"].strip(),
+                        (record.get("SUBJECT") or "").strip() or "(none)",
+                        (record.get("CASE_TITLE") or record.get("TYPE") or file.stem).strip(),
+                    )
+                )
     return rows, skipped
 
 
@@ -102,27 +111,44 @@ def import_rows(rows: list[Row]) -> dict[int, Row]:
     db = ALIAS
     # bulk_create, not save(): OrgUnit.save() maintains the path through the default database.
     city = OrgUnit(pk=1, name="City of Boston", code="boston", kind=UnitKind.OTHER, path="/1/")
-    hub = OrgUnit(pk=2, name="Boston 311", code="boston-311", kind=UnitKind.CENTER, parent=city, is_hub=True,
-                  path="/1/2/")
+    hub = OrgUnit(
+        pk=2, name="Boston 311", code="boston-311", kind=UnitKind.CENTER, parent=city, is_hub=True, path="/1/2/"
+    )
     units: dict[str, OrgUnit] = {}
     for pk, subject in enumerate(sorted({r.subject for r in rows}), start=3):
-        units[subject] = OrgUnit(pk=pk, name=subject[:100], code=f"boston-{pk}", kind=UnitKind.DEPARTMENT,
-                                 parent=hub, path=f"/1/2/{pk}/")
+        units[subject] = OrgUnit(
+            pk=pk, name=subject[:100], code=f"boston-{pk}", kind=UnitKind.DEPARTMENT, parent=hub, path=f"/1/2/{pk}/"
+        )
     OrgUnit.objects.using(db).bulk_create([city, hub, *units.values()])
     owner = User(pk=1, username="boston311", display_name="Boston 311 import")
     User.objects.using(db).bulk_create([owner])
     orders = []
     for row in rows:
         closed = row.closed
-        orders.append(WorkOrder(
-            number=f"B{row.case_id}"[:20], upstream_platform="boston311", upstream_id=row.case_id,
-            channel=Channel.API, request_type=RequestType.HELP, title=row.title[:200] or row.file,
-            content=row.title or row.file, owner=owner, hub=hub, lead_unit=units[row.subject],
-            state=State.CLOSED if closed else State.SIGNED,
-            created_at=row.opened, updated_at=closed or row.opened, dispatched_at=row.opened,
-            first_dispatched_at=row.opened, signed_at=row.opened, handle_due_at=row.target,
-            replied_at=closed, accepted_at=closed, closed_at=closed,
-        ))
+        orders.append(
+            WorkOrder(
+                number=f"B{row.case_id}"[:20],
+                upstream_platform="boston311",
+                upstream_id=row.case_id,
+                channel=Channel.API,
+                request_type=RequestType.HELP,
+                title=row.title[:200] or row.file,
+                content=row.title or row.file,
+                owner=owner,
+                hub=hub,
+                lead_unit=units[row.subject],
+                state=State.CLOSED if closed else State.SIGNED,
+                created_at=row.opened,
+                updated_at=closed or row.opened,
+                dispatched_at=row.opened,
+                first_dispatched_at=row.opened,
+                signed_at=row.opened,
+                handle_due_at=row.target,
+                replied_at=closed,
+                accepted_at=closed,
+                closed_at=closed,
+            )
+        )
     WorkOrder.objects.using(db).bulk_create(orders, batch_size=1000)
     ids = dict(WorkOrder.objects.using(db).values_list("upstream_id", "pk"))
     return {ids[row.case_id]: row for row in rows}
@@ -134,8 +160,10 @@ def judge(row: Row, project: str, as_of: datetime) -> str | None:
     if project == "not counted":
         if row.target is None:
             return f"no TARGET_DT: no deadline, so not in the project's rate (city: {row.status or 'missing'})"
-        return (f"open and TARGET_DT after the as-of moment: not yet due, so not in the project's rate "
-                f"(city: {row.status or 'missing'})")
+        return (
+            f"open and TARGET_DT after the as-of moment: not yet due, so not in the project's rate "
+            f"(city: {row.status or 'missing'})"
+        )
     if not row.status:
         return f"OnTime_Status missing in the city's data (project: {project})"
     if (project == "ontime") == (row.status == "ONTIME"):
@@ -147,10 +175,14 @@ class Command(BaseCommand):
     help = "Compare the project's 按时办结率 with Boston 311's OnTime_Status on the city's records."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="folder of Boston 311 CSVs (e.g. ../shared/data/boston311_2015_subset) "
-                                         "or one CSV file")
-        parser.add_argument("--as-of", help="judge open cases at this local Boston time (MM/DD/YYYY HH:MM:SS AM); "
-                                            "default: the latest OPEN_DT or CLOSED_DT in the data")
+        parser.add_argument(
+            "path", help="folder of Boston 311 CSVs (e.g. ../shared/data/boston311_2015_subset) or one CSV file"
+        )
+        parser.add_argument(
+            "--as-of",
+            help="judge open cases at this local Boston time (MM/DD/YYYY HH:MM:SS AM); "
+            "default: the latest OPEN_DT or CLOSED_DT in the data",
+        )
         parser.add_argument("--differences", help="write the differing rows to this CSV instead of listing them")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -187,10 +219,13 @@ class Command(BaseCommand):
         project_rate = 100 * (figure.value or 0)
         self.stdout.write(f"records: {len(rows)} from {path} (open cases judged as of {as_of:%m/%d/%Y %I:%M:%S %p})")
         differing = sum(len(v) for v in differences.values())
-        self.stdout.write(f"rows where the two differ: {differing}; every other row gets the same verdict "
-                          f"from both ({len(rows) - differing} rows)")
-        self.stdout.write(f"project 按时办结率 (measure on_time): {project_rate:.2f}% "
-                          f"({int(figure.numerator)}/{figure.denominator})")
+        self.stdout.write(
+            f"rows where the two differ: {differing}; every other row gets the same verdict "
+            f"from both ({len(rows) - differing} rows)"
+        )
+        self.stdout.write(
+            f"project 按时办结率 (measure on_time): {project_rate:.2f}% ({int(figure.numerator)}/{figure.denominator})"
+        )
         self.stdout.write(f"city OnTime_Status ONTIME share: {city_share:.2f}% ({city_ontime}/{len(rows)})")
         self.stdout.write(f"difference: {project_rate - city_share:+.2f} percentage points")
 
@@ -198,21 +233,27 @@ class Command(BaseCommand):
         if target:
             with open(target, "w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(["reason", "CASE_ENQUIRY_ID", "file", "OPEN_DT", "TARGET_DT", "CLOSED_DT",
-                                 "OnTime_Status"])
+                writer.writerow(
+                    ["reason", "CASE_ENQUIRY_ID", "file", "OPEN_DT", "TARGET_DT", "CLOSED_DT", "OnTime_Status"]
+                )
                 for reason, group in sorted(differences.items()):
                     for r in group:
                         # The case files are outside data: their text is written as text.
-                        writer.writerow(csv_row([reason, r.case_id, r.file, _fmt(r.opened), _fmt(r.target),
-                                                 _fmt(r.closed), r.status]))
+                        writer.writerow(
+                            csv_row(
+                                [reason, r.case_id, r.file, _fmt(r.opened), _fmt(r.target), _fmt(r.closed), r.status]
+                            )
+                        )
             for reason, group in sorted(differences.items()):
                 self.stdout.write(f"{len(group)} rows: {reason} (listed in {target})")
             return
         for reason, group in sorted(differences.items()):
             self.stdout.write(f"== {len(group)} rows: {reason}")
             for r in group:
-                self.stdout.write(f"  {r.case_id}  {r.file}  open {_fmt(r.opened)}  target {_fmt(r.target)}  "
-                                  f"closed {_fmt(r.closed)}  city {r.status or '-'}")
+                self.stdout.write(
+                    f"  {r.case_id}  {r.file}  open {_fmt(r.opened)}  target {_fmt(r.target)}  "
+                    f"closed {_fmt(r.closed)}  city {r.status or '-'}"
+                )
 
 
 def _fmt(moment: datetime | None) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from civicdesk.intake.calls import missed_calls
 from civicdesk.orders import queues
 from civicdesk.org.models import Role, User
+from civicdesk.worktime.duty import may_see_roster
 
 # (url name, label, roles that see it, access key, queue whose size is shown); labels are
 # marked for extraction here and translated when the menu is built.
@@ -67,8 +68,6 @@ def context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from civicdesk.worktime.duty_views import may_see_roster
-
     units = sorted({m.unit.name for m in user.memberships_list})
     return {
         "nav": items_for(user, request.path),

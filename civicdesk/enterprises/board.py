@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicdesk.catalogue.tagging import enterprise_topic
 from civicdesk.enterprises.models import Industry, LiaisonAssignment
-from civicdesk.enterprises.tagging import enterprise_topic
 from civicdesk.orders.joint import UnitParts, unit_part_figures
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.catalogue.tagging import TOPIC_NAME
 from civicdesk.enterprises import board as enterprise_board
 from civicdesk.enterprises.forms import RenewalForm
 from civicdesk.enterprises.liaison import enterprises_of, served_orders
 from civicdesk.enterprises.lookup import find_enterprise, search_enterprises
 from civicdesk.enterprises.models import Licence, LicenceReminder, LicenceRenewal, ReminderMessage
 from civicdesk.enterprises.reminders import renew
-from civicdesk.enterprises.tagging import TOPIC_NAME
 from civicdesk.orders.actions import link_enterprise
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.permissions import visible_order

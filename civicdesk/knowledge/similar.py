@@ -15,6 +15,9 @@ import threading
 from dataclasses import dataclass
 from typing import cast
 
+from django.db.models import Count, Max, Min
+
+from civicdesk.catalogue.models import Area
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.orders.workflow import State
@@ -48,8 +51,6 @@ def _bigrams(text: str) -> list[str]:
 
 def _place_names() -> tuple[str, ...]:
     """Area names and aliases of two characters or more, longest first."""
-    from civicdesk.catalogue.models import Area
-
     words: set[str] = set()
     for name, aliases in Area.objects.values_list("name", "aliases"):
         for word in [name, *(aliases or "").replace("，", ",").replace(",", " ").split()]:
@@ -68,10 +69,6 @@ def matter(text: str, places: tuple[str, ...]) -> str:
 
 def _index() -> _Cache:
     global _cache
-    from django.db.models import Count, Max, Min
-
-    from civicdesk.catalogue.models import Area
-
     closed = WorkOrder.objects.filter(state__in=CASE_STATES, confidential=False)
     # (count, max pk, first number, last change): a rolled-back or rebuilt database gives a
     # different key even where it reuses the same primary keys and numbers.

@@ -32,6 +32,8 @@ def deliver_on_commit(
     """After the surrounding transaction commits, enqueue delivery of these messages.
     `on_commit`: the move's store's, for messages queued by a move (the demo's history
     loader has none to send)."""
+    # The models are imported when the task runs: this module is imported by the app's
+    # reactions while the app registry is still loading.
     from civicdesk.notifications.models import Medium
 
     if not settings.CIVICDESK_OUTBOX_DELIVER_ON_COMMIT:

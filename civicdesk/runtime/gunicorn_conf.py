@@ -13,6 +13,7 @@ def post_worker_init(worker: Any) -> None:
     # CIVICDESK_WARMUP=0 serves without it (bench/console_pages_cold.py compares the two).
     if os.environ.get("CIVICDESK_WARMUP", "1") == "0":
         return
+    # Imported in the worker, after Django is set up there: the master never loads the app.
     from civicdesk.runtime.warmup import warm_up
 
     took = warm_up(between=worker.notify)

@@ -23,6 +23,7 @@ logger = logging.getLogger("civicdesk.runtime")
 
 
 def _urls() -> None:
+    # Imported when the step runs, so the step's time includes loading it.
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018  (imports every view module)
@@ -30,6 +31,7 @@ def _urls() -> None:
 
 def _templates() -> None:
     """Compile every template of the apps into the cached loader."""
+    # Imported when the step runs, so the step's time includes loading it.
     from django.apps import apps
     from django.template import TemplateDoesNotExist, TemplateSyntaxError
     from django.template.loader import get_template
@@ -46,6 +48,7 @@ def _templates() -> None:
 
 
 def _translations() -> None:
+    # Imported when the step runs, so the step's time includes loading it.
     from django.conf import settings
     from django.utils import translation
 
@@ -56,6 +59,7 @@ def _translations() -> None:
 
 def _text_search() -> None:
     """jieba's dictionary and the knowledge-base analyser and ranker (first search, intake page)."""
+    # Imported when the step runs, so the step's time includes loading it.
     from civicdesk.knowledge import search
 
     search.segmented(search.analyzer(), "人民路路灯不亮")  # jieba builds its dictionary on first cut
@@ -64,12 +68,14 @@ def _text_search() -> None:
 
 def _dispatch_suggestions() -> None:
     """The dispatch model and the catalogue's reference texts (intake page, dispatch board)."""
+    # Imported when the step runs, so the step's time includes loading it.
     from civicdesk.routing import suggestions
 
     suggestions.suggest(title="人民路路灯不亮", content="人民路路灯不亮，晚上很黑。")
 
 
 def _calendar() -> None:
+    # Imported when the step runs, so the step's time includes loading it.
     from civicdesk.worktime.limits import work_calendar
 
     work_calendar()
@@ -89,6 +95,7 @@ def warm_up(between: Callable[[], None] | None = None) -> dict[str, float]:
     """Run every step; returns seconds per step (a failed step is logged and skipped).
     `between` is called after each step (gunicorn's heartbeat, so a slow machine's warm-up
     is not taken for a hung worker)."""
+    # Imported when the step runs, so the step's time includes loading it.
     from django.db import close_old_connections
 
     took: dict[str, float] = {}

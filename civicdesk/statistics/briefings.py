@@ -335,6 +335,7 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     an order titled <img src="http://…"/> is printed as those characters, never followed.
     Table cells given as text are escaped paragraphs too."""
 
+    # ReportLab loads only when a PDF is drawn: most requests never need it.
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle

@@ -214,6 +214,7 @@ def _quote(name: str) -> str:
 
 @login_required
 def export_orders(request: HttpRequest) -> HttpResponse:
+    # statistics.exports loads openpyxl (and imports this module): only when a workbook is asked for.
     from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook
 
     user = _require(request)
@@ -236,6 +237,7 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    # statistics.exports imports this module, and loads openpyxl: imported where it is used.
     from civicdesk.statistics.exports import file_name
 
     user = _require(request)
@@ -269,6 +271,7 @@ def _briefing(pk: int) -> Briefing:
 def briefing_html(request: HttpRequest, pk: int) -> HttpResponse:
     """Drawn again from its figures (in the reader's language, with today's stylesheet URL);
     briefings written before the lead paragraph existed are shown as they were stored."""
+    # The briefing builder is imported only by the pages that show a briefing.
     from civicdesk.statistics.briefings import render_html
 
     _require(request)

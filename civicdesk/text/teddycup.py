@@ -79,7 +79,8 @@ def clean_cell(text: str) -> str:
 
 
 def _iter_xlsx_rows(path: Path) -> Iterator[list[str]]:
-    import openpyxl  # type: ignore[import-untyped]
+    # openpyxl loads only when a workbook is read (CSV and the product never need it).
+    import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:

@@ -110,7 +110,8 @@ _JIEBA_READY = False
 
 def _jieba() -> Any:
     global _JIEBA_READY
-    import jieba  # type: ignore[import-untyped]
+    # jieba is loaded on first use: its dictionary takes seconds and memory.
+    import jieba
 
     if not _JIEBA_READY:
         jieba.setLogLevel(60)
@@ -299,7 +300,8 @@ def fit_calibration(
     category the SVM cannot learn per class how much the catalogue's own words count, but
     held-out messages tell how much they count in general.
     """
-    from scipy.optimize import minimize, minimize_scalar  # type: ignore[import-untyped]
+    # scipy loads only when a model is trained, never for a suggestion.
+    from scipy.optimize import minimize, minimize_scalar
 
     soft = _soft_targets(targets, scores.shape[1])
 
@@ -382,7 +384,8 @@ class RoutingClassifier:
 
     def _fit_transform_vectorizers(self, prepared: _Prepared, keep_rows: int) -> sp.csr_matrix:
         """Fit the TF-IDF vectorizers on all texts; return the features of the first ``keep_rows``."""
-        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+        # scikit-learn loads only when a model is trained (a stored model is unpickled with it).
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._vectorizers = [
             TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, dtype=np.float32),
@@ -402,7 +405,7 @@ class RoutingClassifier:
             # Latent topics of the word TF-IDF over every text, unlabelled ones included: two
             # messages about the same matter in different words (路灯不亮 / 照明设施损坏) land
             # near each other, which the sparse features alone cannot see with few labels.
-            from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
+            from sklearn.decomposition import TruncatedSVD
 
             self._svd = TruncatedSVD(n_components, n_iter=4, random_state=self.random_state).fit(words)
             blocks.append(self._lsa(blocks[0]))
@@ -447,7 +450,8 @@ class RoutingClassifier:
     # -- training
 
     def _new_svm(self) -> Any:
-        from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
+        # scikit-learn loads only when a model is trained.
+        from sklearn.svm import LinearSVC
 
         return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
 
@@ -558,7 +562,8 @@ class RoutingClassifier:
         groups: NDArray[np.int64],
         keywords: NDArray[np.float64],
     ) -> tuple[Any, float, float, str]:
-        from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
+        # scikit-learn loads only when a model is trained.
+        from sklearn.model_selection import StratifiedGroupKFold
 
         counts = np.bincount(y, minlength=len(self.classes_))
         n = x.shape[0]

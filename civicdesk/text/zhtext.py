@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import jieba  # type: ignore[import-untyped]
+import jieba
 
 __all__ = [
     "AREA_CODE",

@@ -139,3 +139,11 @@ def run_duty_coverage() -> int:
     for row in fresh:
         logger.warning("值班缺口：%s %s 无人值班，请管理员排班", f"{row.day:%Y-%m-%d}", row.unit.name)
     return len(created)
+
+
+# Who may open the duty roster: the hub's admins, dispatchers and leaders, and unit heads (their unit).
+HUB_VIEW = (Role.ADMIN, Role.DISPATCHER, Role.LEADER)
+
+
+def may_see_roster(user: User) -> bool:
+    return bool(user.roles & {*HUB_VIEW, Role.UNIT_HEAD})

@@ -28,13 +28,13 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user
+from civicdesk.worktime.duty import HUB_VIEW as _HUB_VIEW
 from civicdesk.worktime.duty import covered_units
 from civicdesk.worktime.forms import DutyShiftForm
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import DutyShift
 
 WEEKS = 4  # weeks shown at once: a month of weekends, what a center plans ahead
-_HUB_VIEW = (Role.ADMIN, Role.DISPATCHER, Role.LEADER)
 
 
 @dataclass
@@ -68,10 +68,6 @@ def roster_rights(user: User) -> RosterRights:
                 units[unit.pk] = unit
             editable.append(membership.unit.path)
     return RosterRights(sorted(units.values(), key=lambda u: u.path), editable)
-
-
-def may_see_roster(user: User) -> bool:
-    return bool(user.roles & {*_HUB_VIEW, Role.UNIT_HEAD})
 
 
 def roster_url(unit: OrgUnit | None = None, day: date | None = None) -> str:

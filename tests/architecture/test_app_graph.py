@@ -41,50 +41,12 @@ BENEATH: dict[str, set[str]] = {
 
 # Known exceptions, each being worked away; an entry that no longer occurs must be removed.
 # (importing file, imported module, imported name or "" for the whole module)
-DEBTS: set[tuple[str, str, str]] = {
-    # link_enterprise's argument and the 涉企 topic; the actions are being restructured into
-    # one move kernel, which takes these out of the core.
-    ("civicdesk/orders/actions/intake.py", "civicdesk.enterprises.models", "Enterprise"),
-    ("civicdesk/orders/actions/intake.py", "civicdesk.enterprises.tagging", "with_enterprise_topic"),
-}
+DEBTS: set[tuple[str, str, str]] = set()
 
 # Imports inside functions that arrived without a why-comment while the guard was being written
 # (by path and statement): each owner adds the comment or moves the import up, then removes
 # the entry. Any other unexplained import fails, and so does an entry that is gone.
-UNEXPLAINED: set[tuple[str, str]] = {
-    ("civicdesk/console/navigation.py", "from civicdesk.worktime.duty_views import may_see_roster"),
-    ("civicdesk/knowledge/similar.py", "from civicdesk.catalogue.models import Area"),
-    ("civicdesk/knowledge/similar.py", "from django.db.models import Count, Max, Min"),
-    ("civicdesk/notifications/tasks.py", "from civicdesk.notifications.models import Medium"),
-    ("civicdesk/orders/templatetags/orders_tags.py", "from civicdesk.orders.privacy import text_for"),
-    ("civicdesk/routing/management/commands/routing_eval.py", "import numpy as np"),
-    ("civicdesk/runtime/gunicorn_conf.py", "from civicdesk.runtime.warmup import warm_up"),
-    ("civicdesk/runtime/warmup.py", "from civicdesk.knowledge import search"),
-    ("civicdesk/runtime/warmup.py", "from civicdesk.routing import suggestions"),
-    ("civicdesk/runtime/warmup.py", "from civicdesk.worktime.limits import work_calendar"),
-    ("civicdesk/runtime/warmup.py", "from django.apps import apps"),
-    ("civicdesk/runtime/warmup.py", "from django.conf import settings"),
-    ("civicdesk/runtime/warmup.py", "from django.db import close_old_connections"),
-    ("civicdesk/runtime/warmup.py", "from django.template import TemplateDoesNotExist, TemplateSyntaxError"),
-    ("civicdesk/runtime/warmup.py", "from django.template.loader import get_template"),
-    ("civicdesk/runtime/warmup.py", "from django.urls import get_resolver"),
-    ("civicdesk/runtime/warmup.py", "from django.utils import translation"),
-    ("civicdesk/statistics/briefings.py", "from reportlab.lib import colors"),
-    ("civicdesk/statistics/briefings.py", "from reportlab.lib.pagesizes import A4"),
-    ("civicdesk/statistics/briefings.py", "from reportlab.lib.styles import ParagraphStyle"),
-    ("civicdesk/statistics/briefings.py", "from reportlab.pdfbase import pdfmetrics"),
-    ("civicdesk/statistics/briefings.py", "from reportlab.pdfbase.cidfonts import UnicodeCIDFont"),
-    (
-        "civicdesk/statistics/briefings.py",
-        "from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle",
-    ),
-    ("civicdesk/statistics/views.py", "from civicdesk.statistics.briefings import render_html"),
-    (
-        "civicdesk/statistics/views.py",
-        "from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook",
-    ),
-    ("civicdesk/statistics/views.py", "from civicdesk.statistics.exports import file_name"),
-}
+UNEXPLAINED: set[tuple[str, str]] = set()
 
 _PRAGMA = re.compile(r"#\s*(type:\s*ignore\S*|noqa\S*|pragma\S*)\s*", re.IGNORECASE)
 

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import models
 from django.test import Client
 
-from civicdesk.enterprises.tagging import enterprise_topic
+from civicdesk.catalogue.tagging import enterprise_topic
 from civicdesk.lib.masking import mask_name
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.models import Role, User

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from civicdesk.catalogue.tagging import enterprise_topic
 from civicdesk.enterprises.models import Enterprise, LiaisonAssignment
-from civicdesk.enterprises.tagging import enterprise_topic
 from civicdesk.org.models import User
 from civicdesk.statistics.measures import Filters, measures
 from tests.console.helpers import client_for, text

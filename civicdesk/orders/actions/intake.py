@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
-from civicdesk.enterprises.models import Enterprise
-from civicdesk.enterprises.tagging import with_enterprise_topic
+from civicdesk.catalogue.tagging import with_enterprise_topic
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import (
@@ -34,6 +34,17 @@ from civicdesk.org.models import OrgUnit, User
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 TITLE_MAX = 200
 CONTENT_MAX = 5000
+
+
+class EnterpriseRef(Protocol):
+    """The enterprise an order concerns, as the core needs it. The register is the enterprises
+    app's; the core names the company only by its key, so it never imports that app."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    name: str
+    credit_code: str
 
 
 def next_number(day_moment: datetime | None = None) -> str:
@@ -114,7 +125,7 @@ def create_order(
     citizen_phone: str = "",
     confidential: bool = False,
     wants_reply: bool = True,
-    enterprise: Enterprise | None = None,
+    enterprise: EnterpriseRef | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     hub: OrgUnit | None = None,
@@ -156,7 +167,7 @@ def create_order(
             category=category,
             confidential=confidential,
             wants_reply=wants_reply,
-            enterprise=enterprise,
+            enterprise_id=enterprise.pk if enterprise is not None else None,
             latitude=latitude,
             longitude=longitude,
             created_at=now,
@@ -294,7 +305,7 @@ def link_enterprise(
     order: OrderRef,
     *,
     actor: User | None,
-    enterprise: Enterprise,
+    enterprise: EnterpriseRef,
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
@@ -307,7 +318,7 @@ def link_enterprise(
             message = _("工单已关联企业 %(name)s。") % {"name": enterprise.name}
             raise InvalidInput(message, fields={"enterprise": message})
         previous = o.enterprise_id
-        o.enterprise = enterprise
+        o.enterprise_id = enterprise.pk
         store.add_topics(o, with_enterprise_topic(store.topics(o), True))
         record(
             o,

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.privacy import text_for
 
 register = template.Library()
 
@@ -22,8 +23,6 @@ def deadline_badge(order: WorkOrder) -> SafeString:
 def order_text(context: template.Context, order: WorkOrder, field: str) -> str:
     """An order's free-text field as the signed-in reader may see it (orders.privacy):
     `{% order_text order "title" as title %}{{ title|truncatechars:40 }}`."""
-    from civicdesk.orders.privacy import text_for
-
     request = context.get("request")
     user = getattr(request, "user", None)
     return text_for(user if getattr(user, "is_authenticated", False) else None, order, getattr(order, field, ""))

@@ -175,6 +175,7 @@ class Command(BaseCommand):
         jobs: int,
     ) -> tuple[list[str], list[float], list[float]]:
         """Out-of-fold predictions and confidences for every repeat (concatenated), and each fold's macro-F1."""
+        # numpy and scikit-learn load only when cross-validation is asked for (seconds of import).
         import numpy as np
         from sklearn.model_selection import RepeatedStratifiedKFold  # type: ignore[import-untyped]
 

@@ -20,6 +20,7 @@ from civicdesk.demo import texts
 from civicdesk.demo.city import City
 from civicdesk.orders import actions, clock
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.moves import PERFORM
 from civicdesk.orders.permissions import active_assisting_units
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
@@ -36,37 +37,11 @@ class Engine(Protocol):
     def assisting_units(self, order: WorkOrder) -> list[OrgUnit]: ...
 
 
-# Every move an engine can make, by name (the move's name in the workflow table, except
-# link_enterprise, which is recorded as a supplement). Both engines call these same functions.
+# Every move an engine can make, by name: the core's table of moves (orders.moves.PERFORM), plus
+# link_enterprise (recorded as a supplement) and the undo of an auto-dispatch, which the demo's
+# history also makes. Both engines call these same functions.
 MOVE_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
-    "answer": actions.answer_immediately,
-    "send_to_hub": actions.send_to_hub,
-    "dispatch": actions.dispatch,
-    "redispatch": actions.redispatch,
-    "sign": actions.sign_for,
-    "sign_part": actions.sign_part,
-    "sub_dispatch": actions.sub_dispatch,
-    "request_return": actions.request_return,
-    "approve_return": actions.approve_return,
-    "refuse_return": actions.refuse_return,
-    "request_extension": actions.request_extension,
-    "approve_extension": actions.approve_extension,
-    "refuse_extension": actions.refuse_extension,
-    "request_suspension": actions.request_suspension,
-    "approve_suspension": actions.approve_suspension,
-    "refuse_suspension": actions.refuse_suspension,
-    "resume": actions.resume,
-    "give_part": actions.give_part,
-    "reply": actions.reply,
-    "accept_reply": actions.accept_reply,
-    "send_back_reply": actions.send_back_reply,
-    "record_callback": actions.record_callback,
-    "close_without_callback": actions.close_without_callback,
-    "merge": actions.merge,
-    "void": actions.void,
-    "transfer_out": actions.transfer_out,
-    "supervise": actions.supervise,
-    "supplement": actions.supplement,
+    **PERFORM,
     "link_enterprise": actions.link_enterprise,
     "undo_auto_dispatch": actions.undo_auto_dispatch,
 }

@@ -26,5 +26,10 @@ def test_errors_are_summarised_and_the_first_is_in_view(phone: Any) -> None:
     expect(summary).to_be_attached()
     assert summary.locator("li").count() >= 2
     first = phone.locator(".invalid-feedback").first
+    # The page scrolls to the first error once it is drawn: wait for that, then measure.
+    phone.wait_for_function(
+        "() => { const e = document.querySelector('.invalid-feedback');"
+        " if (!e) return false; const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
     box = first.bounding_box()
     assert box is not None and 0 <= box["y"] < 844, box

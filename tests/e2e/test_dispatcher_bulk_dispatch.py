@@ -23,4 +23,10 @@ def test_the_results_are_scrolled_into_view(signed_in: Callable[[str], Any]) -> 
     results = page.locator("#dispatch-results")
     expect(results).to_be_visible()
     page.wait_for_function("() => document.querySelector('#dispatch-results[data-scrolled]') !== null")
+    # Scrolling settles after the swap (the board's other panels may still be drawn): wait for
+    # the results to be in view; a page that leaves them off-screen times out here.
+    page.wait_for_function(
+        "() => { const el = document.querySelector('#dispatch-results'); const r = el.getBoundingClientRect();"
+        " return r.top >= -1 && r.top < window.innerHeight; }"
+    )
     assert results.evaluate(IN_VIEW), "the results are off-screen"

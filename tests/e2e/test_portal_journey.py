@@ -42,8 +42,11 @@ def test_submit_with_captcha_then_track_on_a_phone(phone: Any) -> None:
     page.goto("/portal/")
     page.get_by_role("link", name="我要反映问题").click()
     expect(page.locator("img.captcha-image")).to_be_visible()
-    # The picture loads (same site, allowed by the Content-Security-Policy).
-    assert page.locator("img.captcha-image").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The picture loads (same site, allowed by the Content-Security-Policy): waited for, since
+    # "visible" is true of the <img> before its bytes arrive; a blocked picture never loads.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.captcha-image'); return i && i.complete && i.naturalWidth > 0; }"
+    )
 
     page.get_by_label("投诉").check()
     page.locator("#id_content").fill(CONTENT)

@@ -68,7 +68,7 @@ def test_an_unsure_suggestion_says_so_and_lists_candidates(w: World) -> None:
     assert all(unit.name in candidates for unit in (w.dept_a, w.dept_b, w.dept_c))
 
     panel = text(
-        client_for(w.operator).get(
+        client_for(w.operator).post(
             "/intake/suggest",
             {"title": "路面坑洼积水", "content": "人民路路面坑洼积水，路面破损，请修复路面。", "address": ""},
         )

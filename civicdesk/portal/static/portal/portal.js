@@ -22,6 +22,8 @@
     var target = first ? (first.closest(".mb-3, fieldset") || first) : summary;
     target.scrollIntoView({block: "center"});
   }
+  // Again once the pictures (the captcha) have loaded: they move the fields below them.
+  window.addEventListener("load", showFirstError);
   document.addEventListener("DOMContentLoaded", function () {
     showFirstError();
     document.querySelectorAll("[data-limit]").forEach(counter);

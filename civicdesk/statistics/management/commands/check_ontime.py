@@ -94,9 +94,12 @@ def _open_scratch(directory: str) -> None:
     # configure_settings fills in Django's per-connection defaults (it insists on a default).
     config = connections.configure_settings({"default": dict(connections.settings["default"]), ALIAS: config})[ALIAS]
     connections.settings[ALIAS] = config
-    # Only the orders app and what it depends on: a third-party data migration
-    # (django_tasks_db 0016) ignores the database it is run on and would write to the main one.
-    call_command("migrate", "orders", database=ALIAS, verbosity=0, interactive=False)
+    # Only the orders app and what it depends on, and the accounts app to its last migration
+    # (the import makes users; no orders migration needs org's later ones): a third-party data
+    # migration (django_tasks_db 0016) ignores the database it is run on and would write to the
+    # main one, so `migrate` over every app is not an option.
+    for app in ("org", "orders"):
+        call_command("migrate", app, database=ALIAS, verbosity=0, interactive=False)
 
 
 def _close_scratch() -> None:

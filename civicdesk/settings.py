@@ -293,6 +293,13 @@ if len(_weights) != 3 or min(_weights) < 0 or sum(_weights) == 0:
     raise ConfigError("CIVICDESK_UNIT_SCORE_WEIGHTS must be three non-negative whole numbers, e.g. 30,35,35")
 CIVICDESK_RANKING_MIN_VOLUME = env_int("CIVICDESK_RANKING_MIN_VOLUME", 10, minimum=1)
 
+# 催办 and repeat calls (civicdesk.orders.actions.urging): every CIVICDESK_URGE_SUPERVISION_AT
+# urges on one order raise its supervision level by one (3 → level 1, 6 → level 2, ...); a
+# call from the same number on the same matter within CIVICDESK_REPEAT_CALL_DAYS of an earlier
+# order is a repeat call (shown at intake, flagged on the order, counted in the statistics).
+CIVICDESK_URGE_SUPERVISION_AT = env_int("CIVICDESK_URGE_SUPERVISION_AT", 3, minimum=1, maximum=100)
+CIVICDESK_REPEAT_CALL_DAYS = env_int("CIVICDESK_REPEAT_CALL_DAYS", 30, minimum=1, maximum=365)
+
 # Outbox delivery (civicdesk.notifications.delivery): batch size, retries, worker lease.
 CIVICDESK_OUTBOX_BATCH = env_int("CIVICDESK_OUTBOX_BATCH", 10, minimum=1, maximum=500)
 CIVICDESK_OUTBOX_MAX_ATTEMPTS = env_int("CIVICDESK_OUTBOX_MAX_ATTEMPTS", 5, minimum=1, maximum=50)
@@ -324,6 +331,12 @@ CIVICDESK_PORTAL_SUBMITS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_SUBMITS_PER_IP_
 CIVICDESK_PORTAL_SUBMITS_PER_PHONE_DAY = env_int("CIVICDESK_PORTAL_SUBMITS_PER_PHONE_DAY", 5, minimum=1)
 CIVICDESK_PORTAL_TRACKS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_TRACKS_PER_IP_HOUR", 60, minimum=1)
 CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER = env_int("CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER", 10, minimum=1)
+# A citizen's 催办 on the tracking page: per order per day, and per address per hour.
+CIVICDESK_PORTAL_URGES_PER_ORDER_DAY = env_int("CIVICDESK_PORTAL_URGES_PER_ORDER_DAY", 1, minimum=1)
+CIVICDESK_PORTAL_URGES_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_URGES_PER_IP_HOUR", 10, minimum=1)
+# +1 / 附议: verification codes sent per phone per day and per address per hour.
+CIVICDESK_PORTAL_SUPPORT_CODES_PER_PHONE_DAY = env_int("CIVICDESK_PORTAL_SUPPORT_CODES_PER_PHONE_DAY", 5, minimum=1)
+CIVICDESK_PORTAL_SUPPORTS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_SUPPORTS_PER_IP_HOUR", 20, minimum=1)
 # Captcha questions drawn per IP and hour (knowledge-base look-ups while typing: three times as many).
 CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR", 100, minimum=1)
 # The hub (unit code) that takes portal requests; empty: the highest hub with a dispatcher

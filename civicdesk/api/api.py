@@ -340,6 +340,9 @@ def _perform(request: HttpRequest, action: str, number: str, payload: ActionIn) 
     user = caller(request)
     order = _visible(user, number)
     params = _params(action, order, payload)
+    if action == "urge":
+        # The channel is the API's to say, not the caller's: a 催办 passed on by a connected system.
+        params["via"] = "api"
     perform(action, order, actor=user, expected_version=payload.expected_version, **params)
     fresh = WorkOrder.objects.select_related(
         "hub", "lead_unit", "category", "area", "owner", "parent", "enterprise"

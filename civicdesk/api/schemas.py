@@ -316,6 +316,10 @@ class SupplementIn(ActionIn):
     text: Text5000
 
 
+class UrgeIn(ActionIn):
+    note: Text500 = Field("", description="来电人催办时说的话（可不填）")
+
+
 ACTION_BODIES: dict[str, type[ActionIn]] = {
     "answer": AnswerIn,
     "send_to_hub": NoteIn,
@@ -345,4 +349,5 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "transfer_out": TransferIn,
     "supervise": SuperviseIn,
     "supplement": SupplementIn,
+    "urge": UrgeIn,
 }

@@ -50,6 +50,8 @@ ENTERPRISE_LIAISONS = "enterprise_liaisons"
 # On a non-working day, the people on duty (civicdesk.worktime.duty) at the hub and at the
 # unit an order goes to hear of its arrival (周末不打烊).
 ON_DUTY = "on_duty_staff"
+# The hub's dispatchers, only while no unit holds the order (a 催办 before dispatch).
+HUB_WHILE_UNDISPATCHED = "hub_dispatchers_while_undispatched"
 
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "create": (CITIZEN, ON_DUTY),
@@ -80,7 +82,11 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "merge": (LEAD, CITIZEN),
     # New facts from the caller are for whoever is handling the order (none before dispatch).
     "supplement": (LEAD, ASSISTING),
+    # 催办: the unit holding the order; before dispatch, the hub that still has it.
+    "urge": (LEAD, HUB_WHILE_UNDISPATCHED),
 }
+# A 催办 that raised the order's supervision level also reaches those who supervise.
+URGE_SUPERVISED = (LEAD_HEADS, HUB_SUPERVISORS)
 # Deadline notices escalate: level 1 near due → the unit; 2 overdue → + its heads;
 # 3 → + the hub's supervisors; 4 → + the leaders.
 NOTICE_AUDIENCES = {
@@ -219,6 +225,8 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
         return directory.members(_path_ids(lead), (Role.UNIT_HEAD,)) if lead else set()
     if audience == ASSISTING:
         return directory.members(directory.assisting_unit_ids(order), _UNIT_ROLES)
+    if audience == HUB_WHILE_UNDISPATCHED:
+        return directory.members([order.hub_id], (Role.DISPATCHER,)) if lead is None else set()
     if audience in _HUB_ROLES:
         return directory.members([order.hub_id], _HUB_ROLES[audience])
     if audience == ENTERPRISE_LIAISONS:
@@ -252,6 +260,10 @@ def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -
             "level": data.get("level"),
             "due": str(data.get("due_at", ""))[:16].replace("T", " "),
         }
+    if action == "urge":
+        text += _("（第%(count)s次）") % {"count": data.get("count")}
+        if data.get("supervision_level"):
+            text += _("，已升为%(level)s级督办") % {"level": data.get("supervision_level")}
     if action == "give_part" and data.get("all_parts_in"):
         # The last part of a joint order: the lead unit can now reply.
         text += _("（协办意见已全部提交，可以答复）")
@@ -275,6 +287,8 @@ def plan(
         audiences = NOTICE_AUDIENCES.get(int(data.get("level", 1)), NOTICE_AUDIENCES[4])
     else:
         audiences = AUDIENCES.get(action, ())
+    if action == "urge" and data.get("supervision_level"):
+        audiences = (*audiences, *URGE_SUPERVISED)
     audiences = (*audiences, ENTERPRISE_LIAISONS)
     recipients: list[int] = []
     for audience in audiences:

@@ -130,6 +130,11 @@ class WorkOrder(models.Model):
     bounce_count = models.PositiveSmallIntegerField(_("往返次数"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     supervision_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    # 催办: how many times the caller (or someone for them) chased this order (the urge move).
+    urge_count = models.PositiveIntegerField(_("催办次数"), default=0)
+    # +1 / 附议: how many other citizens said "this affects me too" on the portal (OrderSupport
+    # keeps one row per phone). Read by the board and the hotspots' heat index.
+    support_count = models.PositiveIntegerField(_("附议数"), default=0)
 
     reply_result = models.CharField(_("办理结果"), max_length=20, choices=ReplyResult.choices, blank=True)
     reply_text = models.TextField(_("答复内容"), blank=True)
@@ -411,3 +416,21 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.order_id} {self.fields}"
+
+
+class OrderSupport(models.Model):
+    """One citizen's +1 (附议) on a public order: "this affects me too". One per phone per
+    order; the phone is kept only as a keyed hash (civicdesk.orders.actions.supporting), since
+    all it is needed for is telling a second +1 from the same phone."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="supports")
+    phone_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附议")
+        verbose_name_plural = _("附议")
+        constraints = [models.UniqueConstraint(fields=["order", "phone_hash"], name="support_once_per_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} +1"

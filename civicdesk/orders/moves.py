@@ -51,6 +51,7 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
     "transfer_out": actions.transfer_out,
     "supervise": actions.supervise,
     "supplement": actions.supplement,
+    "urge": actions.urge,
 }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from civicdesk.orders.models import OrderEvent, ReplyResult, Satisfaction, TransferRoute
 from civicdesk.orders.workflow import State, label
@@ -25,6 +26,10 @@ class Entry:
 
 def _units(ids: list[int], names: dict[int, str]) -> str:
     return _("、").join(names.get(i, str(i)) for i in ids)
+
+
+# How a 催办 reached the center (civicdesk.orders.actions.urging.Via).
+URGE_VIA = {"phone": _lazy("来电"), "portal": _lazy("网上"), "api": _lazy("接口")}
 
 
 def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry]:
@@ -93,6 +98,15 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             detail = _calendar_moves(data)
         elif event.action == "supervise":
             detail = _("%(level)s级督办") % {"level": data.get("level")}
+        elif event.action == "urge":
+            detail = _("第%(count)s次催办（%(via)s）") % {
+                "count": data.get("count"),
+                "via": URGE_VIA.get(str(data.get("via")), data.get("via")),
+            }
+            if data.get("unit"):
+                detail += _("，催 %(unit)s") % {"unit": names.get(data["unit"], "")}
+            if data.get("supervision_level"):
+                detail += _("；达到催办次数，升为%(level)s级督办") % {"level": data["supervision_level"]}
         who = _("系统")
         if event.actor is not None:
             who = str(event.actor) if show_people else ""

@@ -129,6 +129,9 @@ MOVES: dict[str, Move] = {
     "supervise": _m(_("督办"), set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
     "deadline_notice": _m(_("时限预警"), set(WATCHED), None, Side.SYSTEM),
     "supplement": _m(_("补充信息"), set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
+    # 催办: the caller chases an open order — by phone (an operator records it), on the portal
+    # (SYSTEM: the citizen verified like tracking) or through the API (an operator's token).
+    "urge": _m(_("催办"), set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
     # A change of the working calendar moves the running deadlines (civicdesk.orders.actions.calendar).
     "follow_calendar": _m(_("随工作日历调整时限"), set(WITH_UNIT) | {S.AWAITING_CALLBACK}, None, Side.SYSTEM),
 }

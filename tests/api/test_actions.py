@@ -79,6 +79,7 @@ CASES: dict[str, tuple[Callable[[World], WorkOrder], str, Callable[[World], dict
     ),
     "supervise": (lambda w: w.signed(), "supervisor", lambda w: {"note": "请加快办理。"}, "signed"),
     "supplement": (lambda w: w.signed(), "operator", lambda w: {"text": "来电人补充：坑洼已扩大。"}, "signed"),
+    "urge": (lambda w: w.signed(), "operator", lambda w: {"note": "来电人催促尽快修复。"}, "signed"),
 }
 
 

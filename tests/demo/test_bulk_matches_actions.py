@@ -86,6 +86,7 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("send_to_hub", joint, operator)
     do("dispatch", joint, dispatcher, lead_unit=dept[0], assisting_units=[dept[1]])
     do("supplement", joint, operator, text="来电人补充：塌陷处已有积水。")
+    do("urge", joint, operator, via="phone", note="来电人催促尽快修复")
     do("sign_part", joint, handler[dept[1].pk])
     do("redispatch", joint, dispatcher, lead_unit=dept[2], assisting_units=[dept[1]], reason="属道路养护职责")
     do("sign", joint, handler[dept[2].pk])

@@ -80,6 +80,7 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "transfer_out": lambda a: actions.transfer_out(order, actor=a, route="119", told_caller="已告知拨打119。"),
         "supervise": lambda a: actions.supervise(order, actor=a, note="请加快办理。"),
         "supplement": lambda a: actions.supplement(order, actor=a, text="来电人补充：坑洼旁有井盖松动。"),
+        "urge": lambda a: actions.urge(order, actor=a, note="来电人再次来电，催促尽快处理。"),
     }
     return call[action]
 

@@ -42,6 +42,7 @@ ACTOR = {
     "supervise": "supervisor",
     "deadline_notice": None,
     "supplement": "operator",
+    "urge": "operator",
     "follow_calendar": None,
 }
 

@@ -113,6 +113,12 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
         ["operator", "dispatcher", "system"],
         ["handler_a", "callback_agent", "outsider", "inactive:operator"],
     ),
+    # 催办: by phone (operator), at the hub, or from the portal (system, the citizen verified there).
+    "urge": (
+        World.signed,
+        ["operator", "dispatcher", "system"],
+        ["handler_a", "callback_agent", "supervisor", "leader", "outsider", "inactive:operator", "other_hub:operator"],
+    ),
 }
 
 

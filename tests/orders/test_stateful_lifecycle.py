@@ -54,6 +54,7 @@ WEIGHTS = {
     "merge": 1,
     "supplement": 1,
     "supervise": 1,
+    "urge": 1,
     "redispatch": 2,
     "sub_dispatch": 2,
     "request_return": 2,
@@ -370,6 +371,11 @@ class Lifecycle(RuleBasedStateMachine):
                 lambda pk, a, ver, r: actions.supplement(pk, actor=a, text=text(r), **v(ver)),
                 lambda o: [*intake, None],
             ),
+            "urge": (
+                "urge",
+                lambda pk, a, ver, r: actions.urge(pk, actor=a, note=text(r)[:600], **v(ver)),
+                lambda o: [*intake, None],
+            ),
         }
 
     @invariant()
@@ -404,6 +410,8 @@ def _check(order: WorkOrder, owner_id: int) -> None:
         assert order.handle_warn_at <= order.handle_due_at, label
     if order.state in TERMINAL:
         assert order.closed_at is not None, label
+    # Every 催办 is counted on the order, and nothing else counts there.
+    assert order.urge_count == sum(e.action == "urge" for e in events), label
     if order.state == State.CLOSED:
         assert order.callback_satisfaction or order.no_callback_reason, label
     if order.state == State.ANSWERED:

@@ -48,9 +48,11 @@ from civicdesk.orders.actions.intake import (
     void,
 )
 from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
+from civicdesk.orders.actions.urging import add_support, urge
 
 __all__ = [
     "accept_reply",
+    "add_support",
     "answer_immediately",
     "approve_extension",
     "approve_return",
@@ -82,5 +84,6 @@ __all__ = [
     "supplement",
     "transfer_out",
     "undo_auto_dispatch",
+    "urge",
     "void",
 ]

@@ -30,6 +30,7 @@ from civicdesk.org.models import Role, User
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES
 from civicdesk.statistics.models import Export, ExportStatus
+from civicdesk.statistics.ranking import SCORE_PARTS
 from civicdesk.statistics.views import drill_orders
 
 FULL_CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
@@ -217,3 +218,58 @@ def build_orders_export(export_id: int) -> int:
     export.finished_at = timezone.now()
     export.save()
     return export.rows
+
+
+def assessment_workbook(report: Any) -> bytes:
+    """The 月度通报 as a workbook: one sheet per group of units (red and black lists on top),
+    the numbers as numbers, every text through the formula-safe cells."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    rules = report.rules
+    header = [
+        _("名次"),
+        _("单位"),
+        _("派单次数"),
+        *(str(MEASURES[c].name) for c in SCORE_PARTS),
+        _("加权得分"),
+        *(f"{r.name}（{_('件')}）" for r in rules),
+        _("扣分"),
+        _("月度得分"),
+        _("等次"),
+    ]
+    for group in report.groups:
+        ws = wb.create_sheet(sheet_title(group.name))
+        ws.append(spreadsheet.row(ws, [report.title]))
+        ws["A1"].font = Font(bold=True)
+        ws.append(spreadsheet.row(ws, [report.definition]))
+        ws.append(spreadsheet.row(ws, [_("红榜"), "、".join(r.unit.name for r in group.red)]))
+        ws.append(spreadsheet.row(ws, [_("黑榜"), "、".join(r.unit.name for r in group.black)]))
+        ws.append(spreadsheet.row(ws, header))
+        for row, ranked in [*((r, True) for r in group.rows), *((r, False) for r in group.left_out)]:
+            ws.append(
+                spreadsheet.row(
+                    ws,
+                    [
+                        row.rank if ranked else "—",
+                        row.unit.name,
+                        row.volume,
+                        *(_rounded(row.figures[c].value) for c in SCORE_PARTS),
+                        row.weighted if ranked else None,
+                        *(d.count for d in row.deductions),
+                        row.deducted,
+                        row.score if ranked else None,
+                        row.grade if ranked else _("不排名"),
+                    ],
+                )
+            )
+    if not report.groups:
+        ws = wb.create_sheet(sheet_title(report.title))
+        ws.append(spreadsheet.row(ws, [report.title]))
+        ws.append(spreadsheet.row(ws, [_("本月该中心下没有单位接收派单。")]))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)

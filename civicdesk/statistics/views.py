@@ -4,6 +4,7 @@ SUPERVISOR, ADMIN); the orders behind a number are only those the user may open.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES, Period, drill
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
+from civicdesk.statistics.ranking import SCORE_PARTS
 from civicdesk.statistics.topics import topic_sentence
 
 STATS_ROLES = {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}
@@ -288,3 +291,172 @@ def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(briefing.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=briefing-{briefing.kind}-{briefing.start}.pdf"
     return response
+
+
+# --- 月度通报 (monthly assessment) ----------------------------------------------------------
+
+
+def _assessment_args(request: HttpRequest) -> tuple[OrgUnit, str, dict[str, str]]:
+    """The hub and month asked for (default: the user's hub, last month); errors by field."""
+    from civicdesk.statistics.assessment import month_days  # only the assessment pages need it
+
+    errors: dict[str, str] = {}
+    hubs = OrgUnit.objects.filter(is_hub=True, active=True).order_by("path")
+    hub = None
+    if request.GET.get("hub"):
+        hub = hubs.filter(pk=request.GET["hub"]).first() if request.GET["hub"].isdigit() else None
+        if hub is None:
+            errors["hub"] = _("没有这个服务中心。")
+    if hub is None:
+        user = current_user(request)
+        mine = [m.unit.hub() for m in user.memberships.select_related("unit")]
+        hub = next((h for h in mine if h is not None), None) or hubs.first()
+    today = data.local_day(timezone.now())
+    month = request.GET.get("month") or f"{today.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+    try:
+        month_days(month)
+    except ValueError:
+        errors["month"] = _("月份格式应为 年-月，如 2026-03。")
+    if hub is None:
+        raise Http404(_("还没有服务中心。"))
+    return hub, month, errors
+
+
+def _assessment_links(a: Any) -> dict[str, Any]:
+    """Every figure of the report → the list of its orders."""
+    base = {"period": "custom", "from": a.first.isoformat(), "to": a.last.isoformat(), "sub": "0"}
+
+    def drill_url(unit: OrgUnit, code: str, part: str = "numerator") -> str:
+        params = {**base, "unit": str(unit.pk), "code": code, "part": part}
+        return reverse("statistics:drill") + "?" + urlencode(params)
+
+    links: dict[str, Any] = {}
+    for group in a.groups:
+        for row in [*group.rows, *group.left_out]:
+            unit_links: dict[str, str] = {"volume": drill_url(row.unit, "response", "denominator")}
+            for code in row.figures:
+                unit_links[code] = drill_url(row.unit, code)
+                unit_links[f"{code}_den"] = drill_url(row.unit, code, "denominator")
+            for d in row.deductions:
+                if d.rule.measure:
+                    unit_links[f"rule:{d.rule.code}"] = drill_url(row.unit, d.rule.measure)
+                else:
+                    params = {"hub": str(a.hub.pk), "month": a.month, "rule": d.rule.code, "unit": str(row.unit.pk)}
+                    url = reverse("statistics:assessment_orders") + "?" + urlencode(params)
+                    unit_links[f"rule:{d.rule.code}"] = url
+            links[row.unit.pk] = unit_links
+    return links
+
+
+def _assessment_rows(a: Any) -> list[dict[str, Any]]:
+    """The report's groups as the page draws them: each figure with the link to its orders."""
+    links = _assessment_links(a)
+
+    def row_of(row: Any) -> dict[str, Any]:
+        mine = links[row.unit.pk]
+        return {
+            "unit": row.unit,
+            "rank": row.rank,
+            "grade": row.grade,
+            "volume": row.volume,
+            "volume_url": mine["volume"],
+            "parts": [
+                {
+                    "display": f.display(),
+                    "numerator": int(f.numerator),
+                    "denominator": f.denominator,
+                    "url": mine[code],
+                    "den_url": mine[f"{code}_den"],
+                }
+                for code, f in row.figures.items()
+            ],
+            "weighted": row.weighted,
+            "deductions": [
+                {"count": d.count, "points": d.points, "url": mine[f"rule:{d.rule.code}"]} for d in row.deductions
+            ],
+            "deducted": row.deducted,
+            "score": row.score,
+        }
+
+    return [
+        {
+            "code": g.code,
+            "name": g.name,
+            "rows": [row_of(r) for r in g.rows],
+            "red": [row_of(r) for r in g.red],
+            "black": [row_of(r) for r in g.black],
+            "left_out": [row_of(r) for r in g.left_out],
+        }
+        for g in a.groups
+    ]
+
+
+@login_required
+def assessment_page(request: HttpRequest) -> HttpResponse:
+    from civicdesk.statistics.assessment import assess  # only the assessment pages need it
+
+    _require(request)
+    hub, month, errors = _assessment_args(request)
+    report = None if errors else assess(hub, month)
+    context = {
+        "hubs": OrgUnit.objects.filter(is_hub=True, active=True).order_by("path"),
+        "hub": hub,
+        "month": month,
+        "errors": errors,
+        "report": report,
+        "groups": _assessment_rows(report) if report else [],
+        "parts": [str(MEASURES[code].name) for code in SCORE_PARTS],
+        "export_url": reverse("statistics:assessment_export") + "?" + urlencode({"hub": str(hub.pk), "month": month}),
+    }
+    return render(request, "statistics/assessment.html", context, status=400 if errors else 200)
+
+
+@login_required
+def assessment_orders(request: HttpRequest) -> HttpResponse:
+    """The orders behind one deduction of one unit (a rule counted on events)."""
+    from civicdesk.statistics.assessment import deduction_rules, month_days, month_period, rule_orders_qs
+
+    user = _require(request)
+    hub, month, errors = _assessment_args(request)
+    rule = next((r for r in deduction_rules() if r.code == request.GET.get("rule")), None)
+    unit_id = request.GET.get("unit", "")
+    unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    if errors or rule is None or unit is None or not unit.is_within(hub):
+        raise Http404(_("没有这个统计数字。"))
+    first, last = month_days(month)
+    behind = rule_orders_qs(rule, month_period(first, last), unit, as_of=timezone.now())
+    orders = (
+        visible_orders(user)
+        .filter(pk__in=behind.values("pk"))
+        .select_related("category", "lead_unit", "area")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(orders, PAGE).get_page(request.GET.get("page"))
+    params = {k: str(v) for k, v in request.GET.items() if k != "page"}
+    heading = {"name": f"{rule.name} · {unit.name}", "definition": rule.describe(), "kind": "count"}
+    return render(
+        request,
+        "statistics/drill.html",
+        {
+            "measure": heading,
+            "part": "numerator",
+            "q": {"label": month},
+            "page": page,
+            "params": urlencode(params),
+            "export_url": "",
+        },
+    )
+
+
+@login_required
+def assessment_export(request: HttpRequest) -> HttpResponse:
+    # statistics.exports loads openpyxl: only when a workbook is asked for.
+    from civicdesk.statistics.assessment import assess
+    from civicdesk.statistics.exports import assessment_workbook, file_name
+
+    _require(request)
+    hub, month, errors = _assessment_args(request)
+    if errors:
+        raise Http404(next(iter(errors.values())))
+    report = assess(hub, month)
+    return _xlsx(assessment_workbook(report), file_name(report.title))

@@ -1,0 +1,310 @@
+"""月度通报: the monthly assessment of the units under one hub.
+
+The unit score is the published weighting of the ranking (civicdesk.statistics.ranking:
+响应率 / 解决率 / 满意率), computed for the month; deductions configured by rule are taken
+off it; the units are ranked by type (bureaus and towns separately, as centers publish
+them), with a 红榜 (best) and a 黑榜 (worst) among the units that received at least the
+minimum volume. Every number keeps the orders behind it, so the page links each one to its
+list.
+
+Deduction rules are data (settings.CIVICDESK_ASSESSMENT_DEDUCTIONS), so a center adds one
+without code. A rule counts, per unit, either
+- the orders behind a measure of measures.py ("measure": "overdue"), for the unit alone, or
+- the events of an action ("action": "record_callback"), optionally only those whose data
+  holds given values ("data": {"rework": true}), in the month, charged to the order's
+  current lead unit (or, with "unit": "acting_unit", to the unit that made the move),
+and takes `points` off per item, at most `cap` per unit when a cap is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.org.models import OrgUnit, UnitKind
+from civicdesk.statistics.measures import MEASURES, Figure, Filters, Period, measure, order_q
+from civicdesk.statistics.ranking import SCORE_PARTS, rank_units
+
+# The deductions a center starts with. Each is data: see the module's docstring.
+DEFAULT_DEDUCTIONS: list[dict[str, Any]] = [
+    {"code": "overdue", "name": "超期工单", "measure": "overdue", "points": 0.5, "cap": 20},
+    {
+        # The callback found the reply untrue (the citizen says it is not solved) and the hub
+        # judged it the unit's fault: the order went back for rework.
+        "code": "false_reply",
+        "name": "虚假答复（回访核实不实、责令重办）",
+        "action": "record_callback",
+        "data": {"rework": True},
+        "points": 2,
+    },
+    # An objection to a refused return that the second level rules against the unit.
+    {"code": "refused_objection", "name": "退单异议被驳回", "action": "refuse_objection", "points": 1},
+]
+
+# Ranked separately, in this order; every other kind of unit is ranked in a third table.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("department", (UnitKind.DEPARTMENT,)),
+    ("town", (UnitKind.TOWN,)),
+    ("other", ()),
+)
+
+
+def group_name(code: str) -> str:
+    return {"department": _("部门（委办局）"), "town": _("镇街"), "other": _("其他单位")}[code]
+
+
+class RuleError(ValueError):
+    """A deduction rule in the settings that cannot be applied."""
+
+
+@dataclass(frozen=True)
+class DeductionRule:
+    code: str
+    name: str
+    points: float
+    measure: str = ""
+    action: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    unit: str = "lead_unit"  # or "acting_unit"
+    cap: float | None = None
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> DeductionRule:
+        try:
+            rule = cls(
+                code=str(raw["code"]),
+                name=str(raw.get("name") or raw["code"]),
+                points=float(raw["points"]),
+                measure=str(raw.get("measure", "")),
+                action=str(raw.get("action", "")),
+                data=dict(raw.get("data") or {}),
+                unit=str(raw.get("unit", "lead_unit")),
+                cap=None if raw.get("cap") is None else float(raw["cap"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise RuleError(f"deduction rule {raw!r}: {error}") from None
+        if bool(rule.measure) == bool(rule.action):
+            raise RuleError(f"deduction rule {rule.code}: give either 'measure' or 'action'")
+        if rule.measure and (rule.measure not in MEASURES or MEASURES[rule.measure].kind != "count"):
+            raise RuleError(f"deduction rule {rule.code}: {rule.measure} is not a count measure")
+        if rule.unit not in ("lead_unit", "acting_unit"):
+            raise RuleError(f"deduction rule {rule.code}: unit must be lead_unit or acting_unit")
+        return rule
+
+    def describe(self) -> str:
+        per = _("每件扣 %(p)s 分") % {"p": f"{self.points:g}"}
+        if self.cap is not None:
+            per += _("，最多扣 %(cap)s 分") % {"cap": f"{self.cap:g}"}
+        return f"{self.name}：{per}"
+
+
+def deduction_rules(raw: Iterable[Mapping[str, Any]] | None = None) -> list[DeductionRule]:
+    if raw is None:
+        raw = getattr(settings, "CIVICDESK_ASSESSMENT_DEDUCTIONS", DEFAULT_DEDUCTIONS)
+    rules = [DeductionRule.from_dict(r) for r in raw]
+    codes = [r.code for r in rules]
+    if len(set(codes)) != len(codes):
+        raise RuleError("deduction rules must have distinct codes")
+    return rules
+
+
+def rule_orders(rule: DeductionRule, period: Period, unit: OrgUnit, *, as_of: dt.datetime) -> list[int]:
+    """The orders behind one rule's deduction for one unit (an id repeats per event)."""
+    if rule.measure:
+        figure = measure(rule.measure, period, Filters(lead_unit=unit, include_sub_units=False), as_of=as_of)
+        return list(figure.numerator_ids)
+    events = _rule_events(rule, period, as_of).filter(**{f"{_unit_field(rule)}": unit})
+    return list(events.order_by("at", "pk").values_list("order_id", flat=True))
+
+
+def _unit_field(rule: DeductionRule) -> str:
+    return "order__lead_unit" if rule.unit == "lead_unit" else "acting_unit"
+
+
+def _rule_events(rule: DeductionRule, period: Period, as_of: dt.datetime) -> QuerySet[OrderEvent]:
+    events = OrderEvent.objects.filter(order_q(Filters(), prefix="order__"), action=rule.action, at__lte=as_of).filter(
+        period.q("at")
+    )
+    for key, value in rule.data.items():
+        events = events.filter(**{f"data__{key}": value})
+    return events
+
+
+def rule_orders_qs(rule: DeductionRule, period: Period, unit: OrgUnit, *, as_of: dt.datetime) -> QuerySet[WorkOrder]:
+    """The same orders as a queryset, for the paged list behind a deduction."""
+    return WorkOrder.objects.filter(pk__in=set(rule_orders(rule, period, unit, as_of=as_of)))
+
+
+@dataclass(frozen=True)
+class Deduction:
+    rule: DeductionRule
+    count: int
+    points: float
+    order_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AssessedUnit:
+    unit: OrgUnit
+    volume: int
+    figures: dict[str, Figure]
+    weighted: float  # the published weighting, before deductions
+    missing: tuple[str, ...]
+    deductions: list[Deduction]
+    rank: int = 0
+    grade: str = ""
+
+    @property
+    def deducted(self) -> float:
+        return round(sum(d.points for d in self.deductions), 2)
+
+    @property
+    def score(self) -> float:
+        return round(self.weighted - self.deducted, 2)
+
+
+@dataclass
+class Group:
+    code: str
+    name: str
+    rows: list[AssessedUnit]
+    red: list[AssessedUnit]
+    black: list[AssessedUnit]
+    left_out: list[AssessedUnit]
+
+
+@dataclass
+class Assessment:
+    hub: OrgUnit
+    first: dt.date
+    last: dt.date
+    period: Period
+    as_of: dt.datetime
+    min_volume: int
+    weights: tuple[int, int, int]
+    rules: list[DeductionRule]
+    groups: list[Group]
+    definition: str
+
+    @property
+    def title(self) -> str:
+        return _("%(hub)s %(y)s年%(m)s月 月度通报") % {
+            "hub": self.hub.name,
+            "y": self.first.year,
+            "m": self.first.month,
+        }
+
+    @property
+    def month(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+
+def month_days(month: str) -> tuple[dt.date, dt.date]:
+    """'2026-03' → its first and last day; ValueError for anything else."""
+    first = dt.date.fromisoformat(f"{month}-01")
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def month_period(first: dt.date, last: dt.date) -> Period:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return Period(start, end)
+
+
+def grade_of(score: float) -> str:
+    """The grade a score earns (thresholds: CIVICDESK_ASSESSMENT_GRADES, highest first)."""
+    for threshold, name in getattr(settings, "CIVICDESK_ASSESSMENT_GRADES", DEFAULT_GRADES):
+        if score >= threshold:
+            return _(name)
+    return _("较差")
+
+
+DEFAULT_GRADES: list[tuple[float, str]] = [(95, "优秀"), (85, "良好"), (70, "合格"), (0, "较差")]
+
+
+def assess(
+    hub: OrgUnit,
+    month: str,
+    *,
+    as_of: dt.datetime | None = None,
+    min_volume: int | None = None,
+    weights: tuple[int, int, int] | None = None,
+    rules: list[DeductionRule] | None = None,
+    board_size: int | None = None,
+) -> Assessment:
+    """The monthly assessment of the units under `hub` for `month` ('YYYY-MM')."""
+    first, last = month_days(month)
+    period = month_period(first, last)
+    as_of = as_of or timezone.now()
+    rules = deduction_rules() if rules is None else rules
+    size: int = board_size or int(getattr(settings, "CIVICDESK_ASSESSMENT_BOARD_SIZE", 3))
+    ranking = rank_units(period, Filters(lead_unit=hub), as_of=as_of, min_volume=min_volume, weights=weights)
+
+    def assessed(
+        unit: OrgUnit, volume: int, figures: dict[str, Figure], score: float, missing: tuple[str, ...]
+    ) -> AssessedUnit:
+        deductions = []
+        for rule in rules:
+            ids = rule_orders(rule, period, unit, as_of=as_of)
+            points = len(ids) * rule.points
+            if rule.cap is not None:
+                points = min(points, rule.cap)
+            deductions.append(Deduction(rule, len(ids), round(points, 2), tuple(ids)))
+        return AssessedUnit(unit, volume, figures, score, missing, deductions)
+
+    ranked = [assessed(r.unit, r.volume, r.figures, r.score, r.missing) for r in ranking.rows]
+    left_out = []
+    for unit, volume in ranking.left_out:
+        unit_filters = Filters(lead_unit=unit, include_sub_units=False)
+        figs = {code: measure(code, period, unit_filters, as_of=as_of) for code in SCORE_PARTS}
+        left_out.append(assessed(unit, volume, figs, 0.0, ()))
+    groups = []
+    known = {k for _c, ks in GROUPS for k in ks}
+    for code, kinds in GROUPS:
+
+        def member(row: AssessedUnit, kinds: tuple[str, ...] = kinds) -> bool:
+            return row.unit.kind in kinds if kinds else row.unit.kind not in known
+
+        rows = sorted((r for r in ranked if member(r)), key=lambda r: (-r.score, -r.volume, r.unit.name))
+        numbered: list[AssessedUnit] = []
+        for index, row in enumerate(rows):
+            rank = numbered[-1].rank if numbered and numbered[-1].score == row.score else index + 1
+            numbered.append(_with(row, rank=rank, grade=grade_of(row.score)))
+        red = numbered[:size]
+        on_red = {r.unit.pk for r in red}
+        # Worst first; a small group's unit is never on both boards.
+        black = [r for r in reversed(numbered[-size:]) if r.unit.pk not in on_red]
+        outside = sorted((r for r in left_out if member(r)), key=lambda r: (-r.volume, r.unit.name))
+        if numbered or outside:
+            groups.append(Group(code, group_name(code), numbered, red, black, outside))
+    definition = (
+        ranking.definition
+        + _("月度得分 = 单位得分 − 扣分；扣分规则：")
+        + "；".join(rule.describe() for rule in rules)
+        + _("。部门与镇街分别排名；红榜、黑榜各取本组得分最高、最低的 %(n)s 个单位（只在达到最低派单量的单位中评选）。")
+        % {"n": size}
+    )
+    return Assessment(hub, first, last, period, as_of, ranking.min_volume, ranking.weights, rules, groups, definition)
+
+
+def _with(row: AssessedUnit, **changes: Any) -> AssessedUnit:
+    return AssessedUnit(
+        row.unit,
+        row.volume,
+        row.figures,
+        row.weighted,
+        row.missing,
+        row.deductions,
+        changes.get("rank", row.rank),
+        changes.get("grade", row.grade),
+    )

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "civicdesk.api",
     "civicdesk.portal",
     "civicdesk.demo",
+    "civicdesk.exchange",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,512 @@
+"""Historic orders in: every row becomes an order lived through the real moves.
+
+A row is checked whole before any move is made (fields, codes, units, the order of its
+times); a row at fault is reported with its line, its column and the reason, in the user's
+language, and nothing of it is written. A good row is carried through the same moves as
+live use — created, sent to the hub, dispatched, signed, replied, accepted, called back or
+closed — at the times the file gives, by the demo's bulk engine (civicdesk.demo.bulk), which
+runs those very moves against rows held in memory and writes them per batch with COPY. So
+an imported order has its events, assignments, deadlines and counters as if it had been
+handled here, and counts in every statistic.
+
+Imported orders keep their original number (the key for resuming: a number already in the
+database is skipped, so a stopped import is simply run again), their times, units, replies
+and callbacks. The file's 办理时限, when it has one, replaces the computed deadline.
+
+What a move would set off live (messages to units and citizens, rating links, the
+auto-dispatch) is not set off: that moment is past.
+
+Like the demo's loader, the import hands out row ids itself: run it when nobody else writes
+to the orders (before a center goes live, or in a maintenance window).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Urgency
+from civicdesk.demo.bulk import BulkEngine
+from civicdesk.exchange.mapping import DATETIMES, FIELDS, ColumnMap
+from civicdesk.exchange.reading import read_rows
+from civicdesk.orders.actions.intake import CONTENT_MAX, TITLE_MAX
+from civicdesk.orders.errors import ActionError
+from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.store import RecordedEvent
+from civicdesk.org.models import Membership, OrgUnit, Role, User
+
+ACCOUNT = "history-import"
+# The roles the import account holds at the hub: together they cover every move of a
+# historic order (intake, dispatch, the units' moves through the hub's subtree, callbacks).
+ACCOUNT_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.CALLBACK_AGENT)
+CHUNK = 5000
+NUMBER_MAX = WorkOrder._meta.get_field("number").max_length or 20
+CHOICES: dict[str, type[models.TextChoices]] = {
+    "channel": Channel,
+    "request_type": RequestType,
+    "urgency": Urgency,
+    "reply_result": ReplyResult,
+    "callback_solved": ReplyResult,
+    "callback_satisfaction": Satisfaction,
+}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line: int
+    column: str
+    reason: str
+    number: str = ""
+
+
+@dataclass
+class Report:
+    imported: int = 0
+    skipped: int = 0  # already in the database (an earlier run)
+    rejected: list[Rejected] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.imported / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        return _("导入 %(imported)s 件，跳过已导入 %(skipped)s 件，拒绝 %(rejected)s 行。") % {
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "rejected": len(self.rejected),
+        }
+
+
+class RowError(Exception):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+
+@dataclass
+class Plan:
+    """What one row says happened, checked: the order's fields and its moves' times."""
+
+    line: int
+    number: str
+    created_at: dt.datetime
+    fields: dict[str, Any]
+    answer_text: str = ""
+    lead_unit: OrgUnit | None = None
+    dispatched_at: dt.datetime | None = None
+    signed_at: dt.datetime | None = None
+    handle_due_at: dt.datetime | None = None
+    reply_result: str = ""
+    reply_text: str = ""
+    replied_at: dt.datetime | None = None
+    callback_at: dt.datetime | None = None
+    callback_solved: str = ""
+    callback_satisfaction: str = ""
+    callback_comment: str = ""
+    closed_at: dt.datetime | None = None
+
+
+class References:
+    """Units, categories and areas by code and by name, looked up once."""
+
+    def __init__(self, hub: OrgUnit) -> None:
+        self.hub = hub
+        self.units = _by_code_and_name(hub.subtree().filter(active=True))
+        self.categories = _by_code_and_name(Category.objects.all())
+        self.areas = _by_code_and_name(Area.objects.all())
+
+
+def _by_code_and_name(qs: Iterable[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for obj in qs:
+        found.setdefault(obj.name, obj)
+    for obj in qs:  # a code wins over a name that happens to read the same
+        found[obj.code] = obj
+    return found
+
+
+# --- one row ------------------------------------------------------------------------------
+
+
+def _raw(row: dict[str, Any], cmap: ColumnMap, name: str) -> str:
+    """What the file says, without the map's default."""
+    column = cmap.columns.get(name)
+    value = row.get(column, "") if column else ""
+    if isinstance(value, dt.datetime):
+        value = value.isoformat(sep=" ")
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return str(value).strip()
+
+
+def _text(row: dict[str, Any], cmap: ColumnMap, name: str) -> str:
+    return _raw(row, cmap, name) or cmap.defaults.get(name, "")
+
+
+def _moment(row: dict[str, Any], cmap: ColumnMap, name: str) -> dt.datetime | None:
+    column = cmap.columns.get(name)
+    value = row.get(column, "") if column else ""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    else:
+        parsed = None
+        for form in cmap.date_formats:
+            try:
+                # The file's times are local to the map's time zone, attached below.
+                parsed = dt.datetime.strptime(str(value).strip(), form)  # noqa: DTZ007
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            raise RowError(
+                name,
+                _("无法识别的时间“%(value)s”（应为 %(format)s）")
+                % {"value": value, "format": _example(cmap.date_formats[0])},
+            )
+        moment = parsed
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=cmap.timezone)
+    return moment
+
+
+def _example(form: str) -> str:
+    return dt.datetime(2026, 3, 1, 9, 30, 0, tzinfo=dt.UTC).strftime(form)
+
+
+def _choice(row: dict[str, Any], cmap: ColumnMap, name: str) -> str:
+    raw = _text(row, cmap, name)
+    if not raw:
+        return ""
+    code = cmap.code(name, raw)
+    choices = CHOICES[name]
+    if code in choices.values:
+        return code
+    by_label = {str(label): value for value, label in choices.choices}
+    if code in by_label:
+        return by_label[code]
+    allowed = "、".join(str(label) for _v, label in choices.choices)
+    raise RowError(name, _("“%(value)s”不是可用的取值（可用：%(allowed)s）") % {"value": raw, "allowed": allowed})
+
+
+def _reference(row: dict[str, Any], cmap: ColumnMap, name: str, known: dict[str, Any], what: str) -> Any:
+    raw = _text(row, cmap, name)
+    if not raw:
+        return None
+    found = known.get(cmap.code(name, raw))
+    if found is None:
+        raise RowError(name, _("没有这个%(what)s：%(value)s") % {"what": what, "value": raw})
+    return found
+
+
+def _decimal(row: dict[str, Any], cmap: ColumnMap, name: str) -> Decimal | None:
+    raw = _text(row, cmap, name)
+    if not raw:
+        return None
+    try:
+        return Decimal(raw).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        raise RowError(name, _("“%(value)s”不是数字") % {"value": raw}) from None
+
+
+def plan_row(line: int, row: dict[str, Any], cmap: ColumnMap, refs: References) -> Plan:
+    """The row checked whole; RowError names the first field at fault."""
+    number = _text(row, cmap, "number")
+    if not number:
+        raise RowError("number", _("缺少工单编号"))
+    if len(number) > NUMBER_MAX:
+        raise RowError("number", _("工单编号超过 %(n)s 个字符") % {"n": NUMBER_MAX})
+    created_at = _moment(row, cmap, "created_at")
+    if created_at is None:
+        raise RowError("created_at", _("缺少受理时间"))
+    times = {name: _moment(row, cmap, name) for name in DATETIMES if name != "created_at"}
+    title = _text(row, cmap, "title")
+    content = _text(row, cmap, "content") or title
+    title = title or content[:TITLE_MAX]
+    if not content:
+        raise RowError("content", _("缺少诉求内容"))
+    if len(title) > TITLE_MAX:
+        raise RowError("title", _("标题超过 %(n)s 个字") % {"n": TITLE_MAX})
+    if len(content) > CONTENT_MAX:
+        raise RowError("content", _("诉求内容超过 %(n)s 个字") % {"n": CONTENT_MAX})
+    fields: dict[str, Any] = {
+        "channel": _choice(row, cmap, "channel") or Channel.PHONE,
+        "request_type": _choice(row, cmap, "request_type") or RequestType.HELP,
+        "urgency": _choice(row, cmap, "urgency") or Urgency.NORMAL,
+        "title": title,
+        "content": content,
+        "address": _text(row, cmap, "address")[:255],
+        "area": _reference(row, cmap, "area", refs.areas, _("区域")),
+        "category": _reference(row, cmap, "category", refs.categories, _("分类")),
+        "latitude": _decimal(row, cmap, "latitude"),
+        "longitude": _decimal(row, cmap, "longitude"),
+        "citizen_name": _text(row, cmap, "citizen_name"),
+        "citizen_phone": _text(row, cmap, "citizen_phone"),
+        "upstream_platform": _text(row, cmap, "upstream_platform"),
+        "upstream_id": _text(row, cmap, "upstream_id"),
+    }
+    if (fields["latitude"] is None) != (fields["longitude"] is None) or (
+        fields["latitude"] is not None and (fields["latitude"] == 0 and fields["longitude"] == 0)
+    ):
+        fields["latitude"] = fields["longitude"] = None  # half a position, or the 0,0 of a missing one
+    plan = Plan(line, number, created_at, fields)
+    plan.answer_text = _raw(row, cmap, "answer_text")
+    plan.lead_unit = _reference(row, cmap, "lead_unit", refs.units, _("单位"))
+    if plan.lead_unit is not None and plan.lead_unit.pk == refs.hub.pk:
+        raise RowError("lead_unit", _("主办单位不能是服务中心本身"))
+    plan.replied_at = times["replied_at"]
+    replied = bool(_raw(row, cmap, "reply_text") or plan.replied_at)
+    # The map's default reply text stands in only where the file says there was a reply.
+    plan.reply_text = _text(row, cmap, "reply_text") if replied else ""
+    plan.callback_satisfaction = (
+        _choice(row, cmap, "callback_satisfaction") if _raw(row, cmap, "callback_satisfaction") else ""
+    )
+    plan.callback_solved = _choice(row, cmap, "callback_solved") if _raw(row, cmap, "callback_solved") else ""
+    plan.callback_comment = _text(row, cmap, "callback_comment")
+    plan.closed_at = times["closed_at"]
+    if plan.lead_unit is None:
+        if replied:
+            raise RowError("lead_unit", _("有答复却没有主办单位"))
+        if times["dispatched_at"] is not None:
+            raise RowError("lead_unit", _("有派单时间却没有主办单位"))
+    else:
+        plan.dispatched_at = times["dispatched_at"] or created_at
+        plan.signed_at = times["signed_at"] or (plan.dispatched_at if replied else None)
+        plan.handle_due_at = times["handle_due_at"]
+    if replied:
+        if not plan.reply_text:
+            raise RowError("reply_text", _("有答复时间却没有答复内容"))
+        plan.replied_at = plan.replied_at or plan.closed_at
+        if plan.replied_at is None:
+            raise RowError("replied_at", _("有答复内容却没有答复时间"))
+        plan.reply_result = _choice(row, cmap, "reply_result") or ReplyResult.SOLVED
+    called_back = bool(_raw(row, cmap, "callback_satisfaction") or _raw(row, cmap, "callback_solved"))
+    if called_back:
+        if not replied:
+            raise RowError("callback_satisfaction", _("有回访结果却没有答复"))
+        plan.callback_satisfaction = plan.callback_satisfaction or Satisfaction.NO_RATING
+        if not plan.callback_solved:
+            raise RowError("callback_solved", _("有回访满意度却没有解决情况"))
+        plan.callback_at = times["callback_at"] or plan.closed_at or plan.replied_at
+    if plan.answer_text and plan.lead_unit is not None:
+        raise RowError("answer_text", _("即时答复的工单不应有主办单位"))
+    if len(plan.answer_text) > CONTENT_MAX or len(plan.reply_text) > CONTENT_MAX:
+        column = "answer_text" if len(plan.answer_text) > CONTENT_MAX else "reply_text"
+        raise RowError(column, _("内容超过 %(n)s 个字") % {"n": CONTENT_MAX})
+    # The times must follow each other as the moves do.
+    sequence = [
+        ("created_at", created_at),
+        ("dispatched_at", plan.dispatched_at),
+        ("signed_at", plan.signed_at),
+        ("replied_at", plan.replied_at),
+        ("callback_at", plan.callback_at),
+        ("closed_at", plan.closed_at if (replied or plan.answer_text) else None),
+    ]
+    previous_name, previous = "created_at", created_at
+    for name, moment in sequence[1:]:
+        if moment is None:
+            continue
+        if moment < previous:
+            raise RowError(
+                name,
+                _("%(this)s早于%(that)s") % {"this": FIELDS[name], "that": FIELDS[previous_name]},
+            )
+        previous_name, previous = name, moment
+    if plan.handle_due_at is not None and plan.dispatched_at is not None and plan.handle_due_at < plan.dispatched_at:
+        raise RowError("handle_due_at", _("办理时限早于派单时间"))
+    return plan
+
+
+# --- the engine -----------------------------------------------------------------------------
+
+
+class ImportEngine(BulkEngine):
+    """The demo's bulk engine, with the original numbers, nothing set off, and an order that
+    fails half-way taken out of the batch whole."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.number = ""
+
+    def next_number(self, at: dt.datetime) -> str:
+        return self.number
+
+    def add_rows(self, rows: Sequence[models.Model]) -> None:
+        # Kept for the move's own reactions to read back (rows_added), never written: the
+        # messages and links of a past moment are not sent now.
+        latest = self._latest[1]
+        for row in rows:
+            latest.setdefault(type(row), []).append(row)
+
+    def rows_added(self, model: type[Any], event: RecordedEvent) -> list[Any]:
+        return [row for row in self._latest[1].get(model, ()) if isinstance(row, model)]
+
+    def discard(self, order_id: int) -> None:
+        """Forget every row of an order that could not be carried through."""
+        self._orders.pop(order_id, None)
+        self._assignments.pop(order_id, None)
+        self._topics.pop(order_id, None)
+        self._history.pop(order_id, None)
+        self._children.pop(order_id, None)
+        self._events = [row for row in self._events if row[1] != order_id]
+
+
+def import_account(hub: OrgUnit) -> User:
+    """The service account the history is recorded under, with its roles at `hub`."""
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username=ACCOUNT, defaults={"display_name": _("历史数据导入"), "is_service": True}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        for role in ACCOUNT_ROLES:
+            Membership.objects.get_or_create(user=user, unit=hub, role=role)
+    # Roles are cached on the instance: a fresh one sees the memberships just made.
+    return User.objects.get(pk=user.pk)
+
+
+def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap: ColumnMap, source: str) -> None:
+    """The moves of one order. On an ActionError the order is taken out whole and the error raised."""
+    engine.number = plan.number
+    intake = {"imported": {"file": source, "line": plan.line, "map": cmap.name}}
+    order = engine.create(plan.created_at, actor=actor, hub=hub, intake_data=intake, **plan.fields)
+    try:
+        do = engine.do
+        if plan.answer_text:
+            do("answer", order, plan.closed_at or plan.created_at, actor, answer=plan.answer_text)
+            return
+        if plan.lead_unit is None:
+            return
+        assert plan.dispatched_at is not None
+        order = do("send_to_hub", order, plan.created_at, actor)
+        order = do("dispatch", order, plan.dispatched_at, actor, lead_unit=plan.lead_unit)
+        if plan.handle_due_at is not None:
+            # The deadline the center worked to then, not the one today's rules would give.
+            order.handle_due_at = plan.handle_due_at
+            if order.handle_warn_at is not None and order.handle_warn_at > plan.handle_due_at:
+                order.handle_warn_at = plan.handle_due_at
+        if plan.signed_at is None:
+            return
+        order = do("sign", order, plan.signed_at, actor)
+        if plan.replied_at is None:
+            return
+        order = do("reply", order, plan.replied_at, actor, result=plan.reply_result, text=plan.reply_text)
+        if plan.callback_at is None and plan.closed_at is None:
+            return
+        accepted_at = plan.callback_at or plan.closed_at
+        assert accepted_at is not None
+        order = do("accept_reply", order, accepted_at, actor)
+        if plan.callback_at is not None:
+            do(
+                "record_callback",
+                order,
+                plan.callback_at,
+                actor,
+                solved=plan.callback_solved,
+                satisfaction=plan.callback_satisfaction,
+                comment=plan.callback_comment,
+            )
+        else:
+            assert plan.closed_at is not None
+            reason = cmap.no_callback_reason or _("历史数据导入：原系统无回访记录")
+            do("close_without_callback", order, plan.closed_at, actor, reason=reason)
+    except Exception:
+        # Refused (ActionError) or broken: either way none of this order is written.
+        engine.discard(order.pk)
+        raise
+
+
+def _batches(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_orders(
+    path: str | Path,
+    cmap: ColumnMap,
+    hub: OrgUnit,
+    *,
+    batch_size: int = CHUNK,
+    limit: int | None = None,
+    progress: Callable[[Report], None] | None = None,
+) -> Report:
+    """Import the file's orders under `hub`; see the module's docstring. FileError when the
+    file cannot be read, with nothing imported."""
+    started = time.monotonic()
+    header, rows = read_rows(path)
+    report = Report()
+    absent = [column for name, column in cmap.columns.items() if column not in header]
+    if absent:
+        # Every row would fail the same way: say it once, for the header.
+        for column in absent:
+            report.rejected.append(Rejected(1, column, _("文件中没有这一列")))
+        return report
+    refs = References(hub)
+    actor = import_account(hub)
+    engine = ImportEngine(batch_size=batch_size)
+    source = Path(path).name
+    seen: set[str] = set()
+    taken = 0
+    try:
+        for chunk in _batches(rows, CHUNK):
+            plans: list[Plan] = []
+            for line, row in chunk:
+                if limit is not None and taken >= limit:
+                    break
+                taken += 1
+                try:
+                    plans.append(plan_row(line, row, cmap, refs))
+                except RowError as error:
+                    number = _text(row, cmap, "number")
+                    report.rejected.append(Rejected(line, cmap.column_of(error.field), error.reason, number))
+            existing = set(
+                WorkOrder.objects.filter(number__in=[p.number for p in plans]).values_list("number", flat=True)
+            )
+            for plan in plans:
+                if plan.number in existing:
+                    report.skipped += 1
+                    continue
+                if plan.number in seen:
+                    report.rejected.append(
+                        Rejected(plan.line, cmap.column_of("number"), _("工单编号在文件中重复"), plan.number)
+                    )
+                    continue
+                try:
+                    carry_out(engine, plan, actor, hub, cmap, source)
+                except ActionError as error:
+                    field_name = next(iter(error.fields), "number")
+                    column = cmap.column_of(field_name) if field_name in FIELDS else cmap.column_of("number")
+                    report.rejected.append(Rejected(plan.line, column, error.message, plan.number))
+                    continue
+                seen.add(plan.number)
+                report.imported += 1
+            if progress is not None:
+                report.seconds = time.monotonic() - started
+                progress(report)
+            if limit is not None and taken >= limit:
+                break
+    finally:
+        engine.close()
+    report.rejected.sort(key=lambda r: r.line)
+    report.seconds = time.monotonic() - started
+    return report

@@ -14,7 +14,7 @@ database is skipped, so a stopped import is simply run again), their times, unit
 and callbacks. The file's 办理时限, when it has one, replaces the computed deadline.
 
 What a move would set off live (messages to units and citizens, rating links, the
-auto-dispatch) is not set off: that moment is past.
+auto-dispatch) is not set off: that moment is past (the engine's sets_off_reactions).
 
 Like the demo's loader, the import hands out row ids itself: run it when nobody else writes
 to the orders (before a center goes live, or in a maintenance window).
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -32,15 +32,15 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Urgency
 from civicdesk.demo.bulk import BulkEngine
-from civicdesk.exchange.mapping import DATETIMES, FIELDS, ColumnMap
+from civicdesk.exchange.mapping import DATETIMES, FIELDS, REQUIRED, ColumnMap
 from civicdesk.exchange.reading import read_rows
 from civicdesk.orders.actions.intake import CONTENT_MAX, TITLE_MAX
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
-from civicdesk.orders.store import RecordedEvent
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 ACCOUNT = "history-import"
@@ -57,6 +57,22 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "callback_solved": ReplyResult,
     "callback_satisfaction": Satisfaction,
 }
+# The moves' argument names → the fields of a column map, to name the column at fault.
+ACTION_FIELDS = {
+    "text": "reply_text",
+    "result": "reply_result",
+    "answer": "answer_text",
+    "comment": "callback_comment",
+    "solved": "callback_solved",
+    "satisfaction": "callback_satisfaction",
+}
+# Each row asks; Django's enum builds its lists anew on every call.
+_VALUES = {name: frozenset(choices.values) for name, choices in CHOICES.items()}
+NOT_FOUND = {
+    "area": gettext_lazy("没有这个区域：%(value)s"),
+    "category": gettext_lazy("没有这个分类：%(value)s"),
+    "lead_unit": gettext_lazy("没有这个单位：%(value)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,7 @@ class Report:
     imported: int = 0
     skipped: int = 0  # already in the database (an earlier run)
     rejected: list[Rejected] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -109,6 +126,7 @@ class Plan:
     reply_result: str = ""
     reply_text: str = ""
     replied_at: dt.datetime | None = None
+    accepted_at: dt.datetime | None = None
     callback_at: dt.datetime | None = None
     callback_solved: str = ""
     callback_satisfaction: str = ""
@@ -192,9 +210,9 @@ def _choice(row: dict[str, Any], cmap: ColumnMap, name: str) -> str:
     if not raw:
         return ""
     code = cmap.code(name, raw)
-    choices = CHOICES[name]
-    if code in choices.values:
+    if code in _VALUES[name]:
         return code
+    choices = CHOICES[name]
     by_label = {str(label): value for value, label in choices.choices}
     if code in by_label:
         return by_label[code]
@@ -202,13 +220,13 @@ def _choice(row: dict[str, Any], cmap: ColumnMap, name: str) -> str:
     raise RowError(name, _("“%(value)s”不是可用的取值（可用：%(allowed)s）") % {"value": raw, "allowed": allowed})
 
 
-def _reference(row: dict[str, Any], cmap: ColumnMap, name: str, known: dict[str, Any], what: str) -> Any:
+def _reference(row: dict[str, Any], cmap: ColumnMap, name: str, known: dict[str, Any]) -> Any:
     raw = _text(row, cmap, name)
     if not raw:
         return None
     found = known.get(cmap.code(name, raw))
     if found is None:
-        raise RowError(name, _("没有这个%(what)s：%(value)s") % {"what": what, "value": raw})
+        raise RowError(name, str(NOT_FOUND[name]) % {"value": raw})
     return found
 
 
@@ -249,8 +267,8 @@ def plan_row(line: int, row: dict[str, Any], cmap: ColumnMap, refs: References) 
         "title": title,
         "content": content,
         "address": _text(row, cmap, "address")[:255],
-        "area": _reference(row, cmap, "area", refs.areas, _("区域")),
-        "category": _reference(row, cmap, "category", refs.categories, _("分类")),
+        "area": _reference(row, cmap, "area", refs.areas),
+        "category": _reference(row, cmap, "category", refs.categories),
         "latitude": _decimal(row, cmap, "latitude"),
         "longitude": _decimal(row, cmap, "longitude"),
         "citizen_name": _text(row, cmap, "citizen_name"),
@@ -264,7 +282,7 @@ def plan_row(line: int, row: dict[str, Any], cmap: ColumnMap, refs: References) 
         fields["latitude"] = fields["longitude"] = None  # half a position, or the 0,0 of a missing one
     plan = Plan(line, number, created_at, fields)
     plan.answer_text = _raw(row, cmap, "answer_text")
-    plan.lead_unit = _reference(row, cmap, "lead_unit", refs.units, _("单位"))
+    plan.lead_unit = _reference(row, cmap, "lead_unit", refs.units)
     if plan.lead_unit is not None and plan.lead_unit.pk == refs.hub.pk:
         raise RowError("lead_unit", _("主办单位不能是服务中心本身"))
     plan.replied_at = times["replied_at"]
@@ -301,6 +319,11 @@ def plan_row(line: int, row: dict[str, Any], cmap: ColumnMap, refs: References) 
         if not plan.callback_solved:
             raise RowError("callback_solved", _("有回访满意度却没有解决情况"))
         plan.callback_at = times["callback_at"] or plan.closed_at or plan.replied_at
+    if replied:
+        # The hub accepted the reply when the file says, else when the order was called back or closed.
+        plan.accepted_at = times["accepted_at"] or plan.callback_at or plan.closed_at
+    elif times["accepted_at"] is not None:
+        raise RowError("accepted_at", _("有审核时间却没有答复"))
     if plan.answer_text and plan.lead_unit is not None:
         raise RowError("answer_text", _("即时答复的工单不应有主办单位"))
     if len(plan.answer_text) > CONTENT_MAX or len(plan.reply_text) > CONTENT_MAX:
@@ -312,6 +335,7 @@ def plan_row(line: int, row: dict[str, Any], cmap: ColumnMap, refs: References) 
         ("dispatched_at", plan.dispatched_at),
         ("signed_at", plan.signed_at),
         ("replied_at", plan.replied_at),
+        ("accepted_at", plan.accepted_at),
         ("callback_at", plan.callback_at),
         ("closed_at", plan.closed_at if (replied or plan.answer_text) else None),
     ]
@@ -320,10 +344,9 @@ def plan_row(line: int, row: dict[str, Any], cmap: ColumnMap, refs: References) 
         if moment is None:
             continue
         if moment < previous:
-            raise RowError(
-                name,
-                _("%(this)s早于%(that)s") % {"this": FIELDS[name], "that": FIELDS[previous_name]},
-            )
+            # Said against the time the file gave, not against one filled in for it.
+            earlier = "created_at" if moment < created_at else previous_name
+            raise RowError(name, _("%(this)s早于%(that)s") % {"this": FIELDS[name], "that": FIELDS[earlier]})
         previous_name, previous = name, moment
     if plan.handle_due_at is not None and plan.dispatched_at is not None and plan.handle_due_at < plan.dispatched_at:
         raise RowError("handle_due_at", _("办理时限早于派单时间"))
@@ -337,22 +360,15 @@ class ImportEngine(BulkEngine):
     """The demo's bulk engine, with the original numbers, nothing set off, and an order that
     fails half-way taken out of the batch whole."""
 
+    # History recorded after the fact: no messages, rating links or auto-dispatch (reactions.py).
+    sets_off_reactions = False
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.number = ""
 
     def next_number(self, at: dt.datetime) -> str:
         return self.number
-
-    def add_rows(self, rows: Sequence[models.Model]) -> None:
-        # Kept for the move's own reactions to read back (rows_added), never written: the
-        # messages and links of a past moment are not sent now.
-        latest = self._latest[1]
-        for row in rows:
-            latest.setdefault(type(row), []).append(row)
-
-    def rows_added(self, model: type[Any], event: RecordedEvent) -> list[Any]:
-        return [row for row in self._latest[1].get(model, ()) if isinstance(row, model)]
 
     def discard(self, order_id: int) -> None:
         """Forget every row of an order that could not be carried through."""
@@ -405,11 +421,11 @@ def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap:
         if plan.replied_at is None:
             return
         order = do("reply", order, plan.replied_at, actor, result=plan.reply_result, text=plan.reply_text)
+        if plan.accepted_at is None:
+            return
+        order = do("accept_reply", order, plan.accepted_at, actor)
         if plan.callback_at is None and plan.closed_at is None:
             return
-        accepted_at = plan.callback_at or plan.closed_at
-        assert accepted_at is not None
-        order = do("accept_reply", order, accepted_at, actor)
         if plan.callback_at is not None:
             do(
                 "record_callback",
@@ -455,12 +471,15 @@ def import_orders(
     started = time.monotonic()
     header, rows = read_rows(path)
     report = Report()
-    absent = [column for name, column in cmap.columns.items() if column not in header]
-    if absent:
+    absent = [name for name, column in cmap.columns.items() if column not in header]
+    if any(name in REQUIRED for name in absent):
         # Every row would fail the same way: say it once, for the header.
-        for column in absent:
-            report.rejected.append(Rejected(1, column, _("文件中没有这一列")))
+        for name in absent:
+            if name in REQUIRED:
+                report.rejected.append(Rejected(1, cmap.columns[name], _("文件中没有这一列")))
         return report
+    # An optional column the file lacks reads as empty on every row; the report says so.
+    report.missing_columns = [cmap.columns[name] for name in absent]
     refs = References(hub)
     actor = import_account(hub)
     engine = ImportEngine(batch_size=batch_size)
@@ -494,8 +513,9 @@ def import_orders(
                 try:
                     carry_out(engine, plan, actor, hub, cmap, source)
                 except ActionError as error:
-                    field_name = next(iter(error.fields), "number")
-                    column = cmap.column_of(field_name) if field_name in FIELDS else cmap.column_of("number")
+                    named = next(iter(error.fields), "number")
+                    field_name = ACTION_FIELDS.get(named, named)
+                    column = cmap.column_of(field_name if field_name in FIELDS else "number")
                     report.rejected.append(Rejected(plan.line, column, error.message, plan.number))
                     continue
                 seen.add(plan.number)

@@ -63,6 +63,7 @@ FIELDS: dict[str, Any] = {
     "reply_result": gettext_lazy("办理结果"),
     "reply_text": gettext_lazy("答复内容"),
     "replied_at": gettext_lazy("答复时间"),
+    "accepted_at": gettext_lazy("审核通过时间"),
     "callback_at": gettext_lazy("回访时间"),
     "callback_solved": gettext_lazy("回访-解决情况"),
     "callback_satisfaction": gettext_lazy("回访-满意度"),
@@ -70,7 +71,16 @@ FIELDS: dict[str, Any] = {
     "closed_at": gettext_lazy("办结时间"),
 }
 REQUIRED = ("number", "created_at")
-DATETIMES = ("created_at", "dispatched_at", "signed_at", "handle_due_at", "replied_at", "callback_at", "closed_at")
+DATETIMES = (
+    "created_at",
+    "dispatched_at",
+    "signed_at",
+    "handle_due_at",
+    "replied_at",
+    "accepted_at",
+    "callback_at",
+    "closed_at",
+)
 # Fields whose file values are translated through [values.<field>] (choices and references).
 CODED = (
     "channel",
@@ -98,6 +108,8 @@ class ColumnMap:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     date_formats: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S",)
     no_callback_reason: str = ""
+    # Units written by name (as most provincial formats want) rather than by code.
+    unit_names: bool = False
     path: str = ""
 
     def code(self, field_name: str, value: str) -> str:
@@ -161,5 +173,6 @@ def load_map(path: str | Path) -> ColumnMap:
         timezone=zone,
         date_formats=tuple(str(f) for f in formats),
         no_callback_reason=str(raw.get("no_callback_reason", "")),
+        unit_names=bool(raw.get("unit_names", False)),
         path=str(file),
     )

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from civicdesk.lib import spreadsheet
+
 # Files exported by Chinese systems are often GB18030 (Excel's "CSV" on a Chinese Windows).
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -68,6 +70,14 @@ def _xlsx(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
     return header, body()
 
 
+def _unguarded(value: str) -> str:
+    """A CSV value as it was before the formula guard (civicdesk.lib.spreadsheet.csv_value)
+    put an apostrophe before it: the exports' own files read back as they were written."""
+    if value.startswith("'") and spreadsheet.risky(value[1:]):
+        return value[1:]
+    return value
+
+
 def _csv(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
     raw = file.read_bytes()
     for encoding in _ENCODINGS:
@@ -88,6 +98,6 @@ def _csv(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
         for values in reader:
             line = reader.line_num
             if any(v.strip() for v in values):
-                yield line, dict(zip(header, (v.strip() for v in values), strict=False))
+                yield line, dict(zip(header, (_unguarded(v.strip()) for v in values), strict=False))
 
     return header, body()

@@ -22,6 +22,10 @@ history loads (civicdesk.demo.bulk), the in-transaction reactions run against it
 store and leave the same rows as live moves; its after-commit reactions never run: they set
 going what a move starts at the moment it is made (deliveries, auto-dispatch), and for a
 history that moment is past: what followed is part of the history itself.
+
+A store that records history from another system after the fact (civicdesk.exchange's
+import) sets `sets_off_reactions = False`: none of its moves sets anything off — no message
+about a 2015 order reaches anyone's inbox today.
 """
 
 from __future__ import annotations
@@ -117,6 +121,8 @@ def _in_order(pending: list[Subscriber]) -> list[Subscriber]:
 def move_recorded(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """Announce the event just appended to `order` (called by the core's record(), inside
     the move's transaction, with the store the move was made in)."""
+    if not getattr(store, "sets_off_reactions", True):
+        return
     for subscriber in subscribers():
         if subscriber.actions is not None and event.action not in subscriber.actions:
             continue

@@ -81,7 +81,8 @@ class DeductionRule:
         try:
             rule = cls(
                 code=str(raw["code"]),
-                name=str(raw.get("name") or raw["code"]),
+                # Configured text, shown in the reader's language where a translation exists.
+                name=_(str(raw.get("name") or raw["code"])),
                 points=float(raw["points"]),
                 measure=str(raw.get("measure", "")),
                 action=str(raw.get("action", "")),

@@ -27,6 +27,7 @@ from civicdesk.orders.permissions import visible_orders
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
+from civicdesk.statistics.assessment import assess, deduction_rules, month_days, month_period, rule_orders_qs
 from civicdesk.statistics.measures import MEASURES, Period, drill
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
 from civicdesk.statistics.ranking import SCORE_PARTS
@@ -298,8 +299,6 @@ def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assessment_args(request: HttpRequest) -> tuple[OrgUnit, str, dict[str, str]]:
     """The hub and month asked for (default: the user's hub, last month); errors by field."""
-    from civicdesk.statistics.assessment import month_days  # only the assessment pages need it
-
     errors: dict[str, str] = {}
     hubs = OrgUnit.objects.filter(is_hub=True, active=True).order_by("path")
     hub = None
@@ -393,8 +392,6 @@ def _assessment_rows(a: Any) -> list[dict[str, Any]]:
 
 @login_required
 def assessment_page(request: HttpRequest) -> HttpResponse:
-    from civicdesk.statistics.assessment import assess  # only the assessment pages need it
-
     _require(request)
     hub, month, errors = _assessment_args(request)
     report = None if errors else assess(hub, month)
@@ -414,8 +411,6 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_orders(request: HttpRequest) -> HttpResponse:
     """The orders behind one deduction of one unit (a rule counted on events)."""
-    from civicdesk.statistics.assessment import deduction_rules, month_days, month_period, rule_orders_qs
-
     user = _require(request)
     hub, month, errors = _assessment_args(request)
     rule = next((r for r in deduction_rules() if r.code == request.GET.get("rule")), None)
@@ -451,7 +446,6 @@ def assessment_orders(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_export(request: HttpRequest) -> HttpResponse:
     # statistics.exports loads openpyxl: only when a workbook is asked for.
-    from civicdesk.statistics.assessment import assess
     from civicdesk.statistics.exports import assessment_workbook, file_name
 
     _require(request)

@@ -71,6 +71,10 @@ class Command(BaseCommand):
             )
         except FileError as error:
             raise CommandError(f"{options['file']}: {error}") from None
+        if report.missing_columns:
+            self.stdout.write(
+                _("文件中没有这些列，按空值导入：%(columns)s") % {"columns": "、".join(report.missing_columns)}
+            )
         for rejected in report.rejected:
             self.stdout.write(
                 _("第%(line)s行 [%(column)s]：%(reason)s")

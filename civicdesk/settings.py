@@ -293,6 +293,10 @@ _weights = CIVICDESK_UNIT_SCORE_WEIGHTS
 if len(_weights) != 3 or min(_weights) < 0 or sum(_weights) == 0:
     raise ConfigError("CIVICDESK_UNIT_SCORE_WEIGHTS must be three non-negative whole numbers, e.g. 30,35,35")
 CIVICDESK_RANKING_MIN_VOLUME = env_int("CIVICDESK_RANKING_MIN_VOLUME", 10, minimum=1)
+# 月度通报 (civicdesk.statistics.assessment): units on each red and black list, and a TOML file
+# of deduction rules ([[deduction]] tables) replacing the default ones (a broken rule is refused by name).
+CIVICDESK_ASSESSMENT_BOARD_SIZE = env_int("CIVICDESK_ASSESSMENT_BOARD_SIZE", 3, minimum=1)
+CIVICDESK_ASSESSMENT_RULES_FILE = env_str("CIVICDESK_ASSESSMENT_RULES_FILE", "")
 
 # 催办 and repeat calls (civicdesk.orders.actions.urging): every CIVICDESK_URGE_SUPERVISION_AT
 # urges on one order raise its supervision level by one (3 → level 1, 6 → level 2, ...); a

@@ -7,8 +7,15 @@ them), with a 红榜 (best) and a 黑榜 (worst) among the units that received a
 minimum volume. Every number keeps the orders behind it, so the page links each one to its
 list.
 
-Deduction rules are data (settings.CIVICDESK_ASSESSMENT_DEDUCTIONS), so a center adds one
-without code. A rule counts, per unit, either
+Deduction rules are data (a TOML file named by CIVICDESK_ASSESSMENT_RULES_FILE, or
+settings.CIVICDESK_ASSESSMENT_DEDUCTIONS), so a center adds one without code:
+
+    [[deduction]]
+    code = "refused_objection"
+    name = "退单异议被驳回"
+    action = "refuse_objection"
+    points = 1
+ A rule counts, per unit, either
 - the orders behind a measure of measures.py ("measure": "overdue"), for the unit alone, or
 - the events of an action ("action": "record_callback"), optionally only those whose data
   holds given values ("data": {"rework": true}), in the month, charged to the order's
@@ -19,6 +26,7 @@ and takes `points` off per item, at most `cap` per unit when a cap is given.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,9 +115,25 @@ class DeductionRule:
         return f"{self.name}：{per}"
 
 
+def configured_rules() -> list[dict[str, Any]]:
+    """The center's deduction rules: the [[deduction]] tables of CIVICDESK_ASSESSMENT_RULES_FILE,
+    else settings.CIVICDESK_ASSESSMENT_DEDUCTIONS, else the defaults."""
+    path = getattr(settings, "CIVICDESK_ASSESSMENT_RULES_FILE", "")
+    if path:
+        try:
+            with open(path, "rb") as file:
+                found = tomllib.load(file).get("deduction")
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise RuleError(f"CIVICDESK_ASSESSMENT_RULES_FILE {path}: {error}") from None
+        if not isinstance(found, list):
+            raise RuleError(f"CIVICDESK_ASSESSMENT_RULES_FILE {path}: no [[deduction]] tables")
+        return found
+    return list(getattr(settings, "CIVICDESK_ASSESSMENT_DEDUCTIONS", DEFAULT_DEDUCTIONS))
+
+
 def deduction_rules(raw: Iterable[Mapping[str, Any]] | None = None) -> list[DeductionRule]:
     if raw is None:
-        raw = getattr(settings, "CIVICDESK_ASSESSMENT_DEDUCTIONS", DEFAULT_DEDUCTIONS)
+        raw = configured_rules()
     rules = [DeductionRule.from_dict(r) for r in raw]
     codes = [r.code for r in rules]
     if len(set(codes)) != len(codes):

@@ -1,7 +1,8 @@
 """日报 / 周报 / 月报, written as a center writes its own: a lead paragraph with the period's
 figures and their change, the hot issues, overdue orders by unit, then the tables (the 月报
-adds the unit ranking); as printable HTML and a PDF (reportlab, built-in CID font STSong-Light: no font
-files needed). The worker writes yesterday's 日报 and last week's 周报 once each: the unique
+adds the unit ranking, and the red and black lists of the 月度通报: statistics.assessment);
+as printable HTML and a PDF (reportlab, built-in CID font STSong-Light: no font files
+needed). The worker writes yesterday's 日报 and last week's 周报 once each: the unique
 constraint on (kind, start) makes a second worker's attempt a no-op."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.privacy import text_for
 from civicdesk.org.models import OrgUnit
 from civicdesk.statistics import dashboard as data
+from civicdesk.statistics.assessment import assess
 from civicdesk.statistics.measures import MEASURES, Period, order_q
 from civicdesk.statistics.models import Briefing, BriefingKind
 from civicdesk.statistics.rollups import local_day
@@ -43,7 +45,7 @@ def period_of(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
-def _center_name() -> str:
+def _center() -> OrgUnit | None:
     """The center the report is written as: the hub that takes the orders (where a province's
     hub sits above a city's, the city's center, which holds them)."""
     busiest = (
@@ -54,7 +56,11 @@ def _center_name() -> str:
         .first()
     )
     hub = OrgUnit.objects.filter(pk=busiest).first() if busiest else None
-    hub = hub or OrgUnit.objects.filter(is_hub=True, active=True).order_by("path").first()
+    return hub or OrgUnit.objects.filter(is_hub=True, active=True).order_by("path").first()
+
+
+def _center_name() -> str:
+    hub = _center()
     return hub.name if hub is not None else _("服务中心")
 
 
@@ -268,7 +274,28 @@ def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
                 for r in ranking["rows"]
             ],
         }
+        doc["assessment"] = _boards(first)
     return doc
+
+
+def _boards(first: dt.date) -> dict[str, Any] | None:
+    """The 月度通报's red and black lists (civicdesk.statistics.assessment), for the 月报."""
+    hub = _center()
+    if hub is None:
+        return None
+    report = assess(hub, f"{first:%Y-%m}")
+    return {
+        "hub": hub.pk,
+        "month": report.month,
+        "groups": [
+            {
+                "name": g.name,
+                "red": [{"name": r.unit.name, "score": r.score} for r in g.red],
+                "black": [{"name": r.unit.name, "score": r.score} for r in g.black],
+            }
+            for g in report.groups
+        ],
+    }
 
 
 def _display(figure: dict[str, Any]) -> str:
@@ -312,6 +339,23 @@ def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 ],
             }
         )
+    boards = doc.get("assessment")
+    if boards and boards["groups"]:
+        found.append(
+            {
+                "title": _("红榜与黑榜"),
+                "note": _("按月度通报的得分（单位得分减去扣分），部门与镇街分别评选；详见统计中的“月度通报”。"),
+                "header": [_("类别"), _("红榜"), _("黑榜")],
+                "rows": [
+                    [
+                        g["name"],
+                        "、".join(f"{r['name']}（{r['score']}）" for r in g["red"]) or "—",
+                        "、".join(f"{r['name']}（{r['score']}）" for r in g["black"]) or "—",
+                    ]
+                    for g in boards["groups"]
+                ],
+            }
+        )
     found.append(
         {
             "title": _("值得关注的工单"),
@@ -319,7 +363,7 @@ def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "rows": [[r["number"], r["title"], r["urgency"], r["unit"], r["state"]] for r in doc["notable"]],
         }
     )
-    numerals = [pgettext("section number", n) for n in ("一", "二", "三", "四", "五", "六", "七")]
+    numerals = [pgettext("section number", n) for n in ("一", "二", "三", "四", "五", "六", "七", "八")]
     for index, section in enumerate(found):
         section["heading"] = _("%(n)s、%(title)s") % {"n": numerals[index], "title": section["title"]}
     return found

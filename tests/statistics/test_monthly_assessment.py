@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -15,6 +16,8 @@ from civicdesk.orders import actions
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from civicdesk.statistics.assessment import DEFAULT_DEDUCTIONS, Assessment, RuleError, assess, deduction_rules
+from civicdesk.statistics.briefings import render_html, run_briefings
+from civicdesk.statistics.models import Briefing
 from tests.statistics.helpers import at, t
 from tests.world import World
 
@@ -184,3 +187,30 @@ def test_it_exports_the_report_as_a_workbook_and_is_for_statistics_readers_only(
     assert table["市市场监督管理局"]["月度得分"] == 80.5
     assert table["市市场监督管理局"]["虚假答复（回访核实不实、责令重办）（件）"] == 1
     assert table["市生态环境分局"]["名次"] == "—"
+
+
+def test_the_monthly_briefing_carries_the_red_and_black_lists(w: World, march: dict[str, object]) -> None:
+    with override_settings(CIVICDESK_RANKING_MIN_VOLUME=2, CIVICDESK_ASSESSMENT_BOARD_SIZE=1), at(AS_OF):
+        run_briefings()
+    doc = Briefing.objects.get(kind="monthly").data
+    boards = {g["name"]: g for g in doc["assessment"]["groups"]}
+    assert [r["name"] for r in boards["部门（委办局）"]["red"]] == ["市住房和城乡建设局"]
+    assert [(r["name"], r["score"]) for r in boards["镇街"]["black"]] == [("石岛管理区", 65.0)]
+    html = render_html(doc)
+    assert "红榜与黑榜" in html and "市市场监督管理局（80.5）" in html
+
+
+def test_a_center_writes_its_deduction_rules_in_a_file(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[deduction]]\ncode = "refused_objection"\nname = "退单异议被驳回"\n'
+        'action = "refuse_objection"\npoints = 1.5\n'
+        '\n[[deduction]]\ncode = "overdue"\nname = "超期工单"\nmeasure = "overdue"\npoints = 1\ncap = 10\n',
+        encoding="utf-8",
+    )
+    with override_settings(CIVICDESK_ASSESSMENT_RULES_FILE=str(rules)):
+        found = deduction_rules()
+    assert [(r.code, r.action, r.measure, r.points, r.cap) for r in found] == [
+        ("refused_objection", "refuse_objection", "", 1.5, None),
+        ("overdue", "", "overdue", 1.0, 10.0),
+    ]

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "civicdesk.routing",
     "civicdesk.open311",
     "civicdesk.statistics",
+    "civicdesk.hotspots",
     "civicdesk.api",
     "civicdesk.portal",
     "civicdesk.demo",
@@ -315,6 +316,15 @@ CIVICDESK_OUTBOX_PER_SWEEP = env_int("CIVICDESK_OUTBOX_PER_SWEEP", 200, minimum=
 CIVICDESK_OUTBOX_MAX_AGE_HOURS = env_int("CIVICDESK_OUTBOX_MAX_AGE_HOURS", 48, minimum=1)
 # How many days ahead the duty roster is checked for non-working days with no one on duty.
 CIVICDESK_DUTY_WARN_DAYS = env_int("CIVICDESK_DUTY_WARN_DAYS", 30, minimum=1, maximum=365)
+# Hotspots (civicdesk.hotspots): an order joins a hotspot whose last order is at most this many
+# days old; a hotspot is shown (and announced) from this many orders by two or more callers;
+# further alerts when it reaches these sizes or grows by this many orders in 7 days; alerts go
+# to the inbox, and by SMS too when enabled.
+CIVICDESK_HOTSPOT_WINDOW_DAYS = env_int("CIVICDESK_HOTSPOT_WINDOW_DAYS", 60, minimum=1, maximum=365)
+CIVICDESK_HOTSPOT_MIN_ORDERS = env_int("CIVICDESK_HOTSPOT_MIN_ORDERS", 3, minimum=2)
+CIVICDESK_HOTSPOT_ALERT_SIZES = env_int_list("CIVICDESK_HOTSPOT_ALERT_SIZES", [10, 30, 100])
+CIVICDESK_HOTSPOT_ALERT_GROWTH = env_int("CIVICDESK_HOTSPOT_ALERT_GROWTH", 5, minimum=1)
+CIVICDESK_HOTSPOT_ALERT_SMS = env_bool("CIVICDESK_HOTSPOT_ALERT_SMS", True)
 # Order exports up to this many rows are built in the request; larger ones in the background.
 CIVICDESK_STATS_EXPORT_INLINE_MAX = env_int("CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000, minimum=1)
 # Dispatch model: the share of the most recent closed orders held back to judge a new version,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("portal/", include("civicdesk.portal.urls")),
     path("knowledge/", include("civicdesk.knowledge.urls")),
     path("stats/", include("civicdesk.statistics.urls")),
+    path("hotspots/", include("civicdesk.hotspots.urls")),
     path("routing/", include("civicdesk.routing.urls")),
     path("enterprises/", include("civicdesk.enterprises.urls")),
     path("healthz", healthz, name="healthz"),

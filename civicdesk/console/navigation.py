@@ -40,6 +40,7 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
         "t",
         None,
     ),
+    ("hotspots:list", gettext_noop("热点"), {Role.LEADER, Role.DISPATCHER}, "", None),
     ("routing:versions", gettext_noop("智能派单"), {Role.ADMIN}, "r", None),
     ("console:manage", gettext_noop("管理"), {Role.ADMIN}, "m", None),
 ]

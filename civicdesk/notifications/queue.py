@@ -26,7 +26,7 @@ from civicdesk.notifications.models import Medium, OutboxMessage
 from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.store import RecordedEvent, Store
-from civicdesk.orders.workflow import label
+from civicdesk.orders.workflow import State, label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 from civicdesk.worktime.duty import on_duty_ids
 from civicdesk.worktime.limits import work_calendar
@@ -101,6 +101,7 @@ CITIZEN_TEXTS = {
     "accept_reply": "您的诉求（工单号 {number}）已办理答复，稍后将有回访，感谢您的支持。",
     "merge": "您反映的问题与已受理的工单 {parent} 为同一事项，已合并办理，办理结果将一并告知。",
     "closed_parent": "您反映的问题（工单号 {number}）已办结：{result}",
+    "transferred_parent": "您反映的问题（工单号 {number}）已转交其他途径办理：{result}",
     # accept_reply when CIVICDESK_PUBLIC_URL is set: the portal's login-free rating link.
     "accept_reply_rating": "您的诉求（工单号 {number}）已办理答复，请点击链接评价（{days}天内有效）：{url}",
 }
@@ -315,12 +316,29 @@ def plan(
             days = settings.CIVICDESK_RATING_LINK_DAYS
             sms = CITIZEN_TEXTS[f"{action}_rating"].format(number=order.number, days=days, url=url)
         planned.append(Planned(Medium.SMS, None, order.citizen_phone, f"citizen_{action}", sms))
-    if MERGED_CALLERS in audiences and to_state == "closed":
-        result = order.reply_text[:60] or str(order.get_reply_result_display())
+    # Every caller of a merged request is told the outcome (并单: 每位来电人都收到结果), whatever
+    # move ends the order they were merged into: the callback, closing without one, an answer
+    # on the call, a transfer to another route.
+    if to_state in (State.CLOSED, State.TRANSFERRED):
         for number, phone in directory.merged_callers(order):
-            text = CITIZEN_TEXTS["closed_parent"].format(number=number, result=result)
+            text = _outcome_text(order, number, to_state, note)
             planned.append(Planned(Medium.SMS, None, phone, "citizen_closed_parent", text))
+    # Merged into an order already done: the caller is told its outcome at once (no later
+    # move will tell them).
+    parent = order.parent if action == "merge" else None
+    told = parent is not None and parent.state in (State.CLOSED, State.TRANSFERRED)
+    if parent is not None and told and order.citizen_phone and order.wants_reply:
+        text = _outcome_text(parent, order.number, parent.state, "")
+        planned.append(Planned(Medium.SMS, None, order.citizen_phone, "citizen_closed_parent", text))
     return planned
+
+
+def _outcome_text(order: WorkOrder, number: str, to_state: str, note: str) -> str:
+    """The outcome of `order` in a merged caller's SMS (about their own order `number`)."""
+    if to_state == State.TRANSFERRED:
+        return CITIZEN_TEXTS["transferred_parent"].format(number=number, result=(note or order.reply_text)[:60])
+    result = order.reply_text[:60] or str(order.get_reply_result_display()) or note[:60]
+    return CITIZEN_TEXTS["closed_parent"].format(number=number, result=result)
 
 
 def queue_for_event(order: WorkOrder, event: RecordedEvent, store: Store) -> list[OutboxMessage]:

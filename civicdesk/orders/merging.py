@@ -1,9 +1,14 @@
 """Which orders a new one may repeat (重复件), for merging: the same caller, the same area
-and category, a similar title, or an open order of the same category lately."""
+and category, the same matter at the same place (the similarity hotspots are grouped by:
+civicdesk.text.similar), the same hotspot, or an open order of the same category lately.
+
+Apps above the core add their own reasons through register_related (the hotspots app: "in
+the same hotspot"), so the core imports none of them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,10 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.catalogue.gazetteer import city_reader
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.orders.workflow import OPEN, State
 from civicdesk.org.models import User
+from civicdesk.text import similar
 
 MERGE_WINDOW = timedelta(days=30)
 TITLE_SIMILAR = 0.25
@@ -35,6 +42,18 @@ def title_similarity(a: str, b: str) -> float:
     if not x or not y:
         return 0.0
     return len(x & y) / len(x | y)
+
+
+# (order, pool) → ids of the pool's orders the app finds related to the order.
+Related = Callable[[WorkOrder, list[WorkOrder]], set[int]]
+_related: dict[str, Related] = {}
+
+
+def register_related(name: str, related: Related) -> None:
+    _related[name] = related
+
+
+SIMILAR_TEXT = 200  # characters of the text read besides the title (a page compares up to 500)
 
 
 @dataclass
@@ -59,7 +78,12 @@ def merge_candidates(user: User, order: WorkOrder, limit: int = 12) -> list[Cand
         related |= Q(citizen_phone=order.citizen_phone)
     if order.area_id and order.category_id:
         related |= Q(area=order.area_id, category=order.category_id)
-    pool = base.filter(related).select_related("lead_unit", "category", "area").order_by("-created_at")[:500]
+    pool = list(base.filter(related).select_related("lead_unit", "category", "area").order_by("-created_at")[:500])
+    reader = city_reader()
+    mine = reader.features(order.title, order.content[:SIMILAR_TEXT])
+    grouped: set[int] = set()
+    for find in _related.values():
+        grouped |= find(order, pool)
     found = []
     for other in pool:
         reasons: list[str] = []
@@ -74,10 +98,21 @@ def merge_candidates(user: User, order: WorkOrder, limit: int = 12) -> list[Cand
         ):
             reasons.append(_("同区域同分类"))
             score += 2
-        similarity = title_similarity(order.title, other.title)
-        if similarity >= TITLE_SIMILAR:
-            reasons.append(_("标题相近（%(p)d%%）") % {"p": round(similarity * 100)})
-            score += 4 * similarity
+        match = similar.compare(mine, reader.features(other.title, other.content[:SIMILAR_TEXT]))
+        if match is not None:
+            if match.same_place:
+                reasons.append(_("同一地点同一事项（相似度%(p)d%%）") % {"p": round(match.cosine * 100)})
+            else:
+                reasons.append(_("内容相近（%(p)d%%）") % {"p": round(match.cosine * 100)})
+            score += 2 + 4 * match.cosine
+        else:
+            similarity = title_similarity(order.title, other.title)
+            if similarity >= TITLE_SIMILAR:
+                reasons.append(_("标题相近（%(p)d%%）") % {"p": round(similarity * 100)})
+                score += 4 * similarity
+        if other.pk in grouped:
+            reasons.append(_("同一热点"))
+            score += 2
         if not reasons and other.state in OPEN and order.category_id and other.category_id == order.category_id:
             reasons.append(_("近期同类未办结"))
             score += 0.5

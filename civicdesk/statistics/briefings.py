@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -28,6 +29,17 @@ from civicdesk.statistics.assessment import assess
 from civicdesk.statistics.measures import MEASURES, Period, order_q
 from civicdesk.statistics.models import Briefing, BriefingKind
 from civicdesk.statistics.rollups import local_day
+
+# Sections other apps add to every briefing (the hotspots of the period), registered from their
+# AppConfig.ready() so this module imports none of them: fn(kind, first, last) → a section
+# {"title", "header", "rows", optional "note", optional "words": a sentence for the lead} or None.
+BriefingSection = Callable[[str, dt.date, dt.date], dict[str, Any] | None]
+_extra_sections: dict[str, BriefingSection] = {}
+
+
+def register_section(name: str, section: BriefingSection) -> None:
+    _extra_sections[name] = section
+
 
 CODES = ("accepted", "answered_on_call", "completion", "on_time", "response", "resolution", "satisfaction", "overdue")
 HOT = 5  # hot issues named in the lead
@@ -254,7 +266,11 @@ def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
             for o in notable
         ],
         "ranking": None,
+        "extra": [found for fn in _extra_sections.values() if (found := fn(kind, first, last))],
     }
+    for extra in doc["extra"]:
+        if extra.get("words"):
+            doc["hot"] = f"{doc['hot']}{extra['words']}"
     if kind == BriefingKind.MONTHLY:
         ranking = data.ranking(q)
         doc["ranking"] = {
@@ -356,6 +372,8 @@ def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 ],
             }
         )
+    for extra in doc.get("extra") or []:
+        found.append({k: extra[k] for k in ("title", "header", "rows", "note") if k in extra})
     found.append(
         {
             "title": _("值得关注的工单"),
@@ -363,7 +381,7 @@ def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "rows": [[r["number"], r["title"], r["urgency"], r["unit"], r["state"]] for r in doc["notable"]],
         }
     )
-    numerals = [pgettext("section number", n) for n in ("一", "二", "三", "四", "五", "六", "七", "八")]
+    numerals = [pgettext("section number", n) for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")]
     for index, section in enumerate(found):
         section["heading"] = _("%(n)s、%(title)s") % {"n": numerals[index], "title": section["title"]}
     return found

@@ -28,6 +28,8 @@ ID_COLUMN = "留言编号"
 USER_COLUMN = "留言用户"
 TIME_COLUMN = "留言时间"
 LABEL_COLUMNS: tuple[str, ...] = ("一级标签", "一级分类")
+LIKES_COLUMN = "点赞数"
+DISLIKES_COLUMN = "反对数"
 TAXONOMY_COLUMNS: tuple[str, str, str] = ("一级分类", "二级分类", "三级分类")
 
 
@@ -45,6 +47,9 @@ class Message:
     detail: str
     time: str
     label: str | None
+    # 点赞数 / 反对数 where the file has them (附件3), else 0.
+    likes: int = 0
+    dislikes: int = 0
 
     @property
     def text(self) -> str:
@@ -156,6 +161,13 @@ def read_messages(path: str | Path) -> list[Message]:
             return ""
         return clean_cell(row[position])
 
+    def count(row: list[str], name: str) -> int:
+        value = get(row, index.get(name))
+        try:
+            return max(int(float(value)), 0) if value else 0
+        except ValueError:
+            return 0
+
     messages: list[Message] = []
     for row in rows:
         title = get(row, index.get(TITLE_COLUMN))
@@ -171,6 +183,8 @@ def read_messages(path: str | Path) -> list[Message]:
                 detail=detail,
                 time=get(row, index.get(TIME_COLUMN)),
                 label=label,
+                likes=count(row, LIKES_COLUMN),
+                dislikes=count(row, DISLIKES_COLUMN),
             )
         )
     return messages

@@ -28,13 +28,14 @@ BENEATH: dict[str, set[str]] = {
     "notifications": {"orders"},
     "statistics": {"orders"},
     "open311": {"orders"},
+    "hotspots": {"statistics", "notifications"},  # groups orders into hotspots, alerts, briefing section
     "knowledge": {"statistics", "text"},
     "routing": {"statistics", "text"},
     "enterprises": {"notifications", "statistics"},
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "api": {"intake", "enterprises"},
-    "runtime": {"portal", "api", "enterprises", "routing", "knowledge", "statistics"},
+    "runtime": {"portal", "api", "enterprises", "routing", "knowledge", "statistics", "hotspots"},
     "console": {"runtime"},
     "demo": {"console"},
     # History in and out: imports through the demo's bulk engine, the one fast path that

@@ -51,6 +51,7 @@ STAFF = HUB | UNITS | {"admin"}
 EVERYONE = frozenset(PERSONAS)
 AUTHORS = UNITS | {"dispatcher", "admin"}
 STATS = frozenset({"dispatcher", "supervisor", "leader", "admin"})
+HOTSPOTS = frozenset({"dispatcher", "leader"})  # the hub's dispatchers and leaders
 # Who sees which order: the hub and the admin see all three; a unit sees the orders it leads.
 OBJECTS = ("own", "foreign", "confidential")  # own and confidential: led by dept_a; foreign: by dept_b
 SEES = {
@@ -215,6 +216,9 @@ MATRIX: dict[str, Rule] = {
     "knowledge:order_panel": Rule(STAFF, order=True),
     "knowledge:from_reply": Rule(STAFF, order=True, post=True),
     # Statistics: the hub's dispatchers, supervisors and leaders, and the admin
+    "hotspots:list": Rule(HOTSPOTS),
+    "hotspots:detail": Rule(HOTSPOTS, kwargs={"pk": 0}, missing_ok=True),
+    "hotspots:act": Rule(HOTSPOTS, post=True, kwargs={"pk": 0, "action": "confirm"}, missing_ok=True),
     "statistics:dashboard": Rule(STATS),
     "statistics:dashboard_json": Rule(STATS),
     "statistics:drill": Rule(STATS, missing_ok=True),

@@ -1,0 +1,202 @@
+"""Keeping hotspots up to date as orders arrive (the incremental update).
+
+For a new order: read its features (civicdesk.text.similar, with the city's gazetteer), look
+up the hotspots of its hub that share a place or a rare matter word and were active within
+the window (one indexed query on Key), compare the order with each one's profile, and add it
+to the best match or start a new hotspot. A hotspot is shown once it has MIN_ORDERS orders
+from at least two callers; smaller ones are the seeds later orders grow.
+
+`rebuild` runs the same step over the orders of a period in time order (the demo, a first
+install, or after the thresholds changed).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+
+from civicdesk.catalogue.gazetteer import city_reader
+from civicdesk.hotspots.models import Event, Hotspot, Key, Member
+from civicdesk.orders.models import Urgency, WorkOrder
+from civicdesk.orders.store import RecordedEvent, Store
+from civicdesk.orders.workflow import State
+from civicdesk.text import similar
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("create", "void")
+# WorkOrder.support_count (+1 / 附议 from the portal) where the installed core has it.
+SUPPORT_FIELD = "support_count" if any(f.name == "support_count" for f in WorkOrder._meta.get_fields()) else ""
+CANDIDATES = 50  # hotspots compared with one order at most (the best-keyed, most recent)
+
+
+def window() -> timedelta:
+    return timedelta(days=int(getattr(settings, "CIVICDESK_HOTSPOT_WINDOW_DAYS", 60)))
+
+
+def min_orders() -> int:
+    return int(getattr(settings, "CIVICDESK_HOTSPOT_MIN_ORDERS", 3))
+
+
+def shown() -> Q:
+    """The hotspots worth a look: enough orders, from more than one caller."""
+    return Q(order_count__gte=min_orders(), caller_count__gte=2)
+
+
+def area_key(order: WorkOrder) -> str:
+    """The area the order is compared by: its town (a village's parent), not the city."""
+    area = order.area
+    if area is None or area.level <= 1:
+        return ""
+    return f"area{area.parent_id if area.level >= 3 else area.pk}"
+
+
+def caller_of(order: WorkOrder) -> str:
+    return order.citizen_phone or f"#{order.number}"
+
+
+def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | None:
+    """Put one order into its hotspot (or start one); the hotspot, or None if the order is
+    not grouped (void, merged, or already in a hotspot)."""
+    if order.state in (State.VOID,) or Member.objects.filter(order=order).exists():
+        return None
+    reader = city_reader()
+    features = reader.features(order.title, order.content, area=area_key(order))
+    norm = features.norm()
+    keys = similar.lookup_keys(features)
+    since = order.created_at - window()
+    with transaction.atomic():
+        candidates = list(
+            Key.objects.filter(hub_id_copy=order.hub_id, key__in=keys, last_at__gte=since)
+            .order_by("-last_at")
+            .values_list("hotspot_id", flat=True)[: CANDIDATES * 4]
+        )
+        ids = list(dict.fromkeys(candidates))[:CANDIDATES]
+        best: tuple[float, Hotspot] | None = None
+        for hotspot in Hotspot.objects.filter(pk__in=ids).only("pk", "profile", "last_at"):
+            found = similar.Profile.from_json(hotspot.profile).match(features, norm)
+            if found is not None and (best is None or found.score > best[0]):
+                best = (found.score, hotspot)
+        if best is None:
+            hotspot = Hotspot.objects.create(
+                hub_id=order.hub_id,
+                title=order.title[:120],
+                area=order.area,
+                first_at=order.created_at,
+                last_at=order.created_at,
+            )
+            score = 0.0
+        else:
+            score = best[0]
+            hotspot = Hotspot.objects.select_for_update().get(pk=best[1].pk)
+        profile = similar.Profile.from_json(hotspot.profile)
+        profile.add(features)
+        hotspot.profile = profile.to_json()
+        Member.objects.create(hotspot=hotspot, order=order, caller=caller_of(order), at=order.created_at, score=score)
+        was_shown = hotspot.order_count >= min_orders() and hotspot.caller_count >= 2
+        refresh(hotspot, profile, now=now)
+        _save_keys(hotspot, profile)
+        if not was_shown and hotspot.order_count >= min_orders() and hotspot.caller_count >= 2:
+            Event.objects.create(hotspot=hotspot, action="found", data={"orders": hotspot.order_count})
+    return hotspot
+
+
+def refresh(hotspot: Hotspot, profile: similar.Profile | None = None, *, now: datetime | None = None) -> None:
+    """Recount a hotspot from its members and save it (title, place, dates, heat)."""
+    now = now or timezone.now()
+    profile = profile or similar.Profile.from_json(hotspot.profile)
+    members = Member.objects.filter(hotspot=hotspot)
+    sums: dict[str, Any] = members.aggregate(
+        n=Count("pk"),
+        callers=Count("caller", distinct=True),
+        urgent=Count("pk", filter=~Q(order__urgency=Urgency.NORMAL)),
+        **({"supports": Sum(f"order__{SUPPORT_FIELD}")} if SUPPORT_FIELD else {}),
+    )
+    times = list(members.filter(at__gte=now - timedelta(days=2 * similar.GROWTH_DAYS)).values_list("at", flat=True))
+    bounds = members.aggregate(first=Min("at"), last=Max("at"))
+    hotspot.order_count = int(sums["n"] or 0)
+    hotspot.caller_count = int(sums["callers"] or 0)
+    hotspot.urgent_count = int(sums["urgent"] or 0)
+    hotspot.supports = int(sums.get("supports") or 0)
+    hotspot.growth = similar.growth(times, now)
+    if bounds["first"] is not None:
+        hotspot.first_at, hotspot.last_at = bounds["first"], bounds["last"]
+    hotspot.heat = similar.heat(
+        orders=hotspot.order_count,
+        callers=hotspot.caller_count,
+        growth=hotspot.growth,
+        urgent=hotspot.urgent_count,
+        supports=hotspot.supports,
+    )
+    if profile.size:
+        hotspot.title = (profile.title() or hotspot.title)[:120]
+        hotspot.place = profile.main_place()[:120]
+    hotspot.updated_at = now
+    hotspot.save()
+
+
+def _save_keys(hotspot: Hotspot, profile: similar.Profile) -> None:
+    keys = {k[:80] for k in profile.index_keys()}
+    Key.objects.filter(hotspot=hotspot).update(last_at=hotspot.last_at)
+    Key.objects.bulk_create(
+        [Key(hotspot=hotspot, hub_id_copy=hotspot.hub_id, key=k, last_at=hotspot.last_at) for k in keys],
+        ignore_conflicts=True,
+    )
+
+
+def remove_order(order: WorkOrder) -> None:
+    """A voided order (harassment, a test call) no longer counts in its hotspot."""
+    member = Member.objects.filter(order=order).select_related("hotspot").first()
+    if member is None:
+        return
+    with transaction.atomic():
+        hotspot = Hotspot.objects.select_for_update().get(pk=member.hotspot_id)
+        member.delete()
+        refresh(hotspot)
+
+
+def react_to_move(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
+    """After a move committed: group a new order, ungroup a voided one. A failure here is
+    logged, never shown to the person who took the call (their order is safe)."""
+    try:
+        if event.action == "create":
+            hotspot = add_order(order)
+            if hotspot is not None:
+                # Imported here: the alerts read the notifications outbox, loaded after this module.
+                from civicdesk.hotspots.alerts import check
+
+                check(hotspot)
+        elif event.action == "void":
+            remove_order(order)
+    except Exception:  # a hotspot is a view on the orders, not part of taking one
+        log.exception("hotspot update failed for order %s", order.number)
+
+
+def same_hotspot(order: WorkOrder, others: Iterable[WorkOrder]) -> set[int]:
+    """Which of `others` share the order's hotspot (for the merge suggestions)."""
+    mine = Member.objects.filter(order=order).values_list("hotspot_id", flat=True).first()
+    if mine is None:
+        return set()
+    ids = [o.pk for o in others]
+    return set(Member.objects.filter(hotspot_id=mine, order_id__in=ids).values_list("order_id", flat=True))
+
+
+def rebuild(hub_ids: Iterable[int] | None = None, *, since: datetime | None = None) -> int:
+    """Group every order of the period (not yet grouped) in time order; the number grouped."""
+    orders = WorkOrder.objects.exclude(state=State.VOID).filter(hotspot_member__isnull=True)
+    if hub_ids is not None:
+        orders = orders.filter(hub_id__in=list(hub_ids))
+    if since is not None:
+        orders = orders.filter(created_at__gte=since)
+    done = 0
+    for order in orders.select_related("area").order_by("created_at", "pk").iterator(chunk_size=500):
+        if add_order(order) is not None:
+            done += 1
+    return done

@@ -5,6 +5,7 @@ process, rebuilt when the areas change (an admin adds a village)."""
 from __future__ import annotations
 
 import threading
+import time
 
 from django.db.models import Count, Max
 
@@ -13,6 +14,8 @@ from civicdesk.text.similar import Reader
 
 _lock = threading.Lock()
 _cached: tuple[tuple[int, int], Reader] | None = None
+_checked = 0.0
+RECHECK_SECONDS = 60  # how soon a new area reaches a running process
 
 
 def area_names() -> list[str]:
@@ -25,7 +28,10 @@ def area_names() -> list[str]:
 
 def city_reader() -> Reader:
     """The reader of requests with the city's gazetteer (cached; rebuilt when areas change)."""
-    global _cached
+    global _cached, _checked
+    if _cached is not None and time.monotonic() - _checked < RECHECK_SECONDS:
+        return _cached[1]
+    _checked = time.monotonic()
     stamp = Area.objects.aggregate(n=Count("pk"), top=Max("pk"))
     key = (int(stamp["n"] or 0), int(stamp["top"] or 0))
     with _lock:

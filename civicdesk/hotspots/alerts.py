@@ -63,8 +63,12 @@ def check(hotspot: Hotspot) -> list[str]:
     if hotspot.status in (Status.DISMISSED, Status.MERGED):
         return []
     sent: list[str] = []
-    for threshold in thresholds(hotspot):
-        if Alert.objects.filter(hotspot=hotspot, threshold=threshold).exists():
+    due = thresholds(hotspot)
+    if not due:
+        return sent
+    done = set(Alert.objects.filter(hotspot=hotspot, threshold__in=due).values_list("threshold", flat=True))
+    for threshold in due:
+        if threshold in done:
             continue
         try:
             with transaction.atomic():

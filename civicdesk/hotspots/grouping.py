@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from civicdesk.catalogue.gazetteer import city_reader
+from civicdesk.catalogue.models import Area
 from civicdesk.hotspots.models import Event, Hotspot, Key, Member
 from civicdesk.orders.models import Urgency, WorkOrder
 from civicdesk.orders.store import RecordedEvent, Store
@@ -35,6 +36,7 @@ ACTIONS = ("create", "void")
 # WorkOrder.support_count (+1 / 附议 from the portal) where the installed core has it.
 SUPPORT_FIELD = "support_count" if any(f.name == "support_count" for f in WorkOrder._meta.get_fields()) else ""
 CANDIDATES = 50  # hotspots compared with one order at most (the best-keyed, most recent)
+PER_KEY = 20  # the most recent hotspots looked up by each of the order's keys
 
 
 def window() -> timedelta:
@@ -50,12 +52,20 @@ def shown() -> Q:
     return Q(order_count__gte=min_orders(), caller_count__gte=2)
 
 
+_area_levels: dict[int, tuple[int, int | None]] = {}  # area id → (level, parent id): areas rarely move
+
+
 def area_key(order: WorkOrder) -> str:
     """The area the order is compared by: its town (a village's parent), not the city."""
-    area = order.area
-    if area is None or area.level <= 1:
+    if order.area_id is None:
         return ""
-    return f"area{area.parent_id if area.level >= 3 else area.pk}"
+    if order.area_id not in _area_levels:
+        found = Area.objects.filter(pk=order.area_id).values_list("level", "parent_id").first()
+        _area_levels[order.area_id] = found or (1, None)
+    level, parent_id = _area_levels[order.area_id]
+    if level <= 1:
+        return ""
+    return f"area{parent_id if level >= 3 else order.area_id}"
 
 
 def caller_of(order: WorkOrder) -> str:
@@ -73,11 +83,7 @@ def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | Non
     keys = similar.lookup_keys(features)
     since = order.created_at - window()
     with transaction.atomic():
-        candidates = list(
-            Key.objects.filter(hub_id_copy=order.hub_id, key__in=keys, last_at__gte=since)
-            .order_by("-last_at")
-            .values_list("hotspot_id", flat=True)[: CANDIDATES * 4]
-        )
+        candidates = _recent_hotspots(order.hub_id, keys, since)
         ids = list(dict.fromkeys(candidates))[:CANDIDATES]
         best: tuple[float, Hotspot] | None = None
         for hotspot in Hotspot.objects.filter(pk__in=ids).only("pk", "profile", "last_at"):
@@ -108,26 +114,49 @@ def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | Non
     return hotspot
 
 
+def _recent_hotspots(hub_id: int, keys: list[str], since: datetime) -> list[int]:
+    """Hotspots of the hub active since `since` that share a key, newest first per key: one
+    small index range per key in one statement, so a common word ("油烟") shared by thousands
+    of hotspots costs no more than a rare one."""
+    if not keys:
+        return []
+    table = connection.ops.quote_name(Key._meta.db_table)
+    part = (
+        f"SELECT hotspot_id FROM (SELECT hotspot_id FROM {table} WHERE hub_id_copy = %s AND key = %s "  # noqa: S608
+        f"AND last_at >= %s ORDER BY last_at DESC LIMIT {PER_KEY}) k{{n}}"
+    )
+    sql = " UNION ALL ".join(part.format(n=n) for n in range(len(keys)))
+    params: list[Any] = []
+    for key in keys:
+        params += [hub_id, key[:80], since]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def refresh(hotspot: Hotspot, profile: similar.Profile | None = None, *, now: datetime | None = None) -> None:
     """Recount a hotspot from its members and save it (title, place, dates, heat)."""
     now = now or timezone.now()
     profile = profile or similar.Profile.from_json(hotspot.profile)
     members = Member.objects.filter(hotspot=hotspot)
+    week = timedelta(days=similar.GROWTH_DAYS)
     sums: dict[str, Any] = members.aggregate(
         n=Count("pk"),
         callers=Count("caller", distinct=True),
         urgent=Count("pk", filter=~Q(order__urgency=Urgency.NORMAL)),
+        first=Min("at"),
+        last=Max("at"),
+        recent=Count("pk", filter=Q(at__gte=now - week, at__lte=now)),
+        before=Count("pk", filter=Q(at__gte=now - 2 * week, at__lt=now - week)),
         **({"supports": Sum(f"order__{SUPPORT_FIELD}")} if SUPPORT_FIELD else {}),
     )
-    times = list(members.filter(at__gte=now - timedelta(days=2 * similar.GROWTH_DAYS)).values_list("at", flat=True))
-    bounds = members.aggregate(first=Min("at"), last=Max("at"))
     hotspot.order_count = int(sums["n"] or 0)
     hotspot.caller_count = int(sums["callers"] or 0)
     hotspot.urgent_count = int(sums["urgent"] or 0)
     hotspot.supports = int(sums.get("supports") or 0)
-    hotspot.growth = similar.growth(times, now)
-    if bounds["first"] is not None:
-        hotspot.first_at, hotspot.last_at = bounds["first"], bounds["last"]
+    hotspot.growth = int(sums["recent"] or 0) - int(sums["before"] or 0)  # as similar.growth counts
+    if sums["first"] is not None:
+        hotspot.first_at, hotspot.last_at = sums["first"], sums["last"]
     hotspot.heat = similar.heat(
         orders=hotspot.order_count,
         callers=hotspot.caller_count,

@@ -87,23 +87,25 @@ def _setup() -> tuple[OrgUnit, User, Area]:
 
 
 def _template(hub: OrgUnit, user: User, town: Area) -> WorkOrder:
-    return WorkOrder.objects.create(
+    template, _ = WorkOrder.objects.get_or_create(
         number="B000000000000",
-        channel="phone",
-        request_type="complaint",
-        title="模板",
-        content="模板",
-        hub=hub,
-        owner=user,
-        area=town,
-        citizen_phone="13800000000",
+        defaults={
+            "channel": "phone",
+            "request_type": "complaint",
+            "title": "模板",
+            "content": "模板",
+            "hub": hub,
+            "owner": user,
+            "area": town,
+            "citizen_phone": "13800000000",
+        },
     )
+    return template
 
 
-def build(n: int, hub: OrgUnit, user: User, town: Area) -> None:
+def build_orders(n: int, hub: OrgUnit, user: User, town: Area) -> None:
     titles = _titles()
     template = _template(hub, user, town)
-    reader = city_reader()
     order_table = WorkOrder._meta.db_table
     columns = [f.column for f in WorkOrder._meta.concrete_fields if f.column != "id"]
     replaced = {
@@ -125,6 +127,15 @@ def build(n: int, hub: OrgUnit, user: User, town: Area) -> None:
             {"titles": titles, "c": len(titles), "n": n, "template": template.pk},
         )
     print(f"orders: {n} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def build_hotspots(n: int, hub: OrgUnit, town: Area) -> None:
+    titles = _titles()
+    reader = city_reader()
+    order_table = WorkOrder._meta.db_table
+    with connection.cursor() as cursor:
+        tables = ", ".join(m._meta.db_table for m in (Hotspot, Key, Member))
+        cursor.execute(f"TRUNCATE {tables}, hotspots_event, hotspots_alert RESTART IDENTITY")
     # One profile and key set per title, as the product computes them.
     profiles = []
     for title in titles:
@@ -187,15 +198,20 @@ def main() -> None:
         sys.exit("PostgreSQL only: SQLite timings say nothing about the production database.")
     call_command("migrate", verbosity=0)
     hub, user, town = _setup()
-    have = WorkOrder.objects.filter(number__startswith="B").count()
-    if not (args.reuse and have >= args.orders):
-        WorkOrder.objects.filter(number__startswith="B").delete() if have else None
-        build(args.orders, hub, user, town)
+    have = WorkOrder.objects.filter(number__startswith="B").exclude(number="B000000000000").count()
+    if not (args.reuse and have == args.orders):
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {Hotspot._meta.db_table} CASCADE")
+        WorkOrder.objects.filter(number__startswith="B").exclude(number="B000000000000").delete()
+        build_orders(args.orders, hub, user, town)
+    if not (args.reuse and Hotspot.objects.count() >= args.orders // 3):
+        build_hotspots(args.orders, hub, town)
     print(
         f"in the database: {WorkOrder.objects.count()} orders, {Hotspot.objects.count()} hotspots, "
         f"{Key.objects.count()} keys, {Member.objects.count()} members",
         flush=True,
     )
+    WorkOrder.objects.filter(number__startswith="N").delete()  # left by an interrupted run
     titles = _titles()
     rng = random.Random(7)
     city_reader()  # the gazetteer reader is built once per process, not per order

@@ -127,8 +127,9 @@ def _recent_hotspots(hub_id: int, keys: list[str], since: datetime) -> list[int]
     )
     sql = " UNION ALL ".join(part.format(n=n) for n in range(len(keys)))
     params: list[Any] = []
+    moment = connection.ops.adapt_datetimefield_value(since)  # as the ORM would write it (SQLite: text)
     for key in keys:
-        params += [hub_id, key[:80], since]
+        params += [hub_id, key[:80], moment]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -28,5 +28,6 @@ def suggest_answers(text: str, *, limit: int = 3) -> list[PublicAnswer]:
     text = (text or "").strip()
     if not text or limit <= 0:
         return []
-    hits = search.search(text, limit=limit, audience=search.Audience.CITIZEN, today=timezone.localdate())
-    return [PublicAnswer(id=h.article.pk, title=h.article.title, answer=h.article.answer) for h in hits]
+    # Only close matches: a citizen reading a wrong answer may give up on asking.
+    found = search.suggest(text, limit=limit, audience=search.Audience.CITIZEN, today=timezone.localdate())
+    return [PublicAnswer(id=h.article.pk, title=h.article.title, answer=h.article.answer) for h in found.hits]

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from civicdesk.catalogue.models import Area
 from civicdesk.knowledge.models import Article, ArticleStatus, DictionaryWord, SearchIndexState, SynonymGroup
-from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
+from civicdesk.text.retrieval import STRENGTH_DEPTH, FacetSpec, FieldSpec, Index, match_strength
 from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes
 
 # The most matches the database hands to the BM25 order (a safety cap: far above any
@@ -62,6 +62,10 @@ BM25_WEIGHTS: dict[str, float] = {
 }
 BM25_K1 = 1.2
 BM25_B = 0.9
+# Below this match strength a suggestion panel shows no answer but says there is no close one
+# (kb-eval prints, for the product's threshold, how often the panel stays silent when a
+# query's own answer is removed from the base, next to recall@5 when it is there).
+SUGGEST_STRENGTH = 0.25
 
 
 class RankMode(enum.StrEnum):
@@ -386,6 +390,63 @@ def informative(index: Index, tokens: list[str]) -> list[str]:
     return keep or sorted(tokens, key=lambda t: df[t])[:3]
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """The best articles for a query, (id, score) best first, and how sure the ranking is that
+    the first one answers it (:func:`civicdesk.text.retrieval.match_strength`)."""
+
+    ids: list[tuple[int, float]]
+    strength: float
+
+
+def rank(
+    text: str,
+    *,
+    limit: int = 10,
+    audience: Audience = Audience.STAFF,
+    today: date | None = None,
+    category_id: int | None = None,
+    mode: RankMode | None = None,
+    exclude: Iterable[int] = (),
+) -> Ranking:
+    """The best ``limit`` articles the audience may see for ``text`` and the match strength.
+    ``exclude`` leaves articles out as if they were not in the base (kb-eval removes each
+    query's own article to measure how often the panel then stays silent)."""
+    text = (text or "").strip()
+    if not text or limit <= 0:
+        return Ranking([], 0.0)
+    mode = mode or RANK_MODE
+    today = today or timezone.localdate()
+    state = _state()
+    an = analyzer(state)
+    tokens = query_tokens(an, text)
+    where = _audience_sql(audience, today, category_id)
+    if not tokens:
+        return Ranking([], 0.0)
+    left_out = set(exclude)
+    if mode is RankMode.HYBRID:
+        rk = ranker(state)
+        cands = _matching_ids(where, informative(rk.index, tokens), MATCH_CAP)
+    else:
+        cands = _candidate_sql(where, tokens, limit + len(left_out))
+    cands = [c for c in cands if c[0] not in left_out]
+    if not cands:
+        # A title close in spelling only (pg_trgm): its similarity (0–1) is all the evidence.
+        found = [c for c in _title_fallback(where, text, limit + len(left_out)) if c[0] not in left_out]
+        return Ranking(found[:limit], found[0][1] if found else 0.0)
+    if mode is RankMode.DB:
+        # The database's rank has no idea of coverage: no strength to offer.
+        return Ranking(cands[:limit], 0.0)
+    scores = rk.index.scores(text)
+    ranked = []
+    for pk, db_rank in cands:
+        p = rk.pos.get(pk)
+        ranked.append((pk, float(scores[p]) if p is not None else 0.0, db_rank))
+    ranked.sort(key=lambda t: (-t[1], -t[2], t[0]))
+    strength = match_strength([s for _pk, s, _r in ranked[:STRENGTH_DEPTH]], rk.index.ideal_score(text))
+    return Ranking([(pk, s) for pk, s, _r in ranked[:limit]], strength)
+
+
 def search_ids(
     text: str,
     *,
@@ -396,33 +457,7 @@ def search_ids(
     mode: RankMode | None = None,
 ) -> list[tuple[int, float]]:
     """(article id, score) of the best ``limit`` articles for ``text``, best first."""
-    text = (text or "").strip()
-    if not text or limit <= 0:
-        return []
-    mode = mode or RANK_MODE
-    today = today or timezone.localdate()
-    state = _state()
-    an = analyzer(state)
-    tokens = query_tokens(an, text)
-    where = _audience_sql(audience, today, category_id)
-    if not tokens:
-        return []
-    if mode is RankMode.HYBRID:
-        rk = ranker(state)
-        cands = _matching_ids(where, informative(rk.index, tokens), MATCH_CAP)
-    else:
-        cands = _candidate_sql(where, tokens, limit)
-    if not cands:
-        return _title_fallback(where, text, limit)
-    if mode is RankMode.DB:
-        return cands[:limit]
-    scores = rk.index.scores(text)
-    ranked = []
-    for pk, db_rank in cands:
-        p = rk.pos.get(pk)
-        ranked.append((pk, float(scores[p]) if p is not None else 0.0, db_rank))
-    ranked.sort(key=lambda t: (-t[1], -t[2], t[0]))
-    return [(pk, s) for pk, s, _r in ranked[:limit]]
+    return rank(text, limit=limit, audience=audience, today=today, category_id=category_id, mode=mode).ids
 
 
 def search(
@@ -436,3 +471,25 @@ def search(
     ids = search_ids(text, limit=limit, audience=audience, today=today, category_id=category_id)
     by_id = Article.objects.select_related("owner_unit", "category").in_bulk([i for i, _s in ids])
     return [Hit(by_id[i], s) for i, s in ids if i in by_id]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What a suggestion panel shows: the hits when the best one is a close match, else none."""
+
+    hits: list[Hit]
+    strength: float
+    weak: int  # matches found but held back as too weak to suggest
+
+
+def suggest(
+    text: str, *, limit: int = 5, audience: Audience = Audience.CITIZEN, today: date | None = None
+) -> Suggestions:
+    """Answers for a panel (intake, portal): the best ``limit`` articles, or none when the
+    match strength is below :data:`SUGGEST_STRENGTH` — a wrong answer read to a caller costs
+    more than no suggestion."""
+    found = rank(text, limit=limit, audience=audience, today=today)
+    if found.strength < SUGGEST_STRENGTH:
+        return Suggestions([], found.strength, len(found.ids))
+    by_id = Article.objects.select_related("owner_unit", "category").in_bulk([i for i, _s in found.ids])
+    return Suggestions([Hit(by_id[i], s) for i, s in found.ids if i in by_id], found.strength, 0)

@@ -416,8 +416,10 @@ def intake_answers(request: HttpRequest) -> HttpResponse:
     if not user.roles & INTAKE_ROLES:
         raise DjangoPermissionDenied(_("您没有受理工单的权限。"))
     text = " ".join((request.POST.get(k) or "").strip() for k in ("title", "content"))[:1000].strip()
-    hits = search.search(text, limit=5, audience=search.Audience.CITIZEN) if len(text) >= 2 else []
-    return render(request, "knowledge/_intake_answer_list.html", {"hits": hits, "text": text})
+    found = search.suggest(text, limit=5) if len(text) >= 2 else search.Suggestions([], 0.0, 0)
+    return render(
+        request, "knowledge/_intake_answer_list.html", {"hits": found.hits, "weak": found.weak, "text": text}
+    )
 
 
 # -- order page panel ------------------------------------------------------------------------------

@@ -42,6 +42,13 @@ than the query (``A7县`` lies in ``A市``; a reply about ``K3县`` is unlikely 
 (``网友:您好!留言已收悉``, ``您反映的问题已转交相关部门。2018年8月31日``): no text of the
 reply relates to the message, so no method that indexes only the reply can find them.
 
+*Knowing when not to answer.* A panel shows suggestions only when the match strength
+(:func:`civicdesk.text.retrieval.match_strength`: coverage of the query's weight by the best
+article times how far it stands out from the sixth) reaches ``search.SUGGEST_STRENGTH``. Each
+query is asked again with its own article left out of the base: the share of those where the
+panel stays silent is printed next to the recall@5 of what the panel shows when the article is
+there (queries whose reply was empty are left out of the first figure).
+
 Output: one line per figure; the last line is ``recall@5 <value>``.
 """
 
@@ -62,7 +69,7 @@ from django.db import connection, transaction
 from civicdesk.knowledge import bulk, search
 from civicdesk.knowledge.models import ArticleStatus, DictionaryWord
 from civicdesk.org.models import OrgUnit, UnitKind
-from civicdesk.text.retrieval import FacetSpec, FieldSpec, Index
+from civicdesk.text.retrieval import STRENGTH_DEPTH, FacetSpec, FieldSpec, Index, match_strength
 from civicdesk.text.zhtext import Analyzer, SynonymMap, area_prefixes, extract_place_names, is_cjk, normalize
 
 TITLE_COLUMN = "留言主题"
@@ -113,9 +120,19 @@ class EvalResult:
     latencies_ms: list[float]
     build_seconds: float
     misses: list[tuple[str, str]] = field(default_factory=list)
+    # Knowing when not to answer, at the product's threshold (search.SUGGEST_STRENGTH):
+    shown_hits: int = 0  # own article in the first 5 and the panel confident enough to show them
+    silent_without_own: int = 0  # own article removed from the base: the panel showed nothing
+    with_own: int = 0  # queries whose reply made an article (the ones that can be removed)
 
     def recall(self, k: int) -> float:
         return self.hits.get(k, 0) / self.queries if self.queries else 0.0
+
+    def shown_recall(self) -> float:
+        return self.shown_hits / self.queries if self.queries else 0.0
+
+    def silent_rate(self) -> float:
+        return self.silent_without_own / self.with_own if self.with_own else 0.0
 
     def latency_percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -277,16 +294,25 @@ def evaluate(
     hits = dict.fromkeys(ks, 0)
     latencies: list[float] = []
     misses: list[tuple[str, str]] = []
+    shown = silent = 0
+    depth = max(kmax, STRENGTH_DEPTH) + 1
     for pair, g in zip(pairs, gold, strict=True):
         start = time.perf_counter()
-        results = index.search(pair.query, kmax)
+        results = index.search(pair.query, depth)
         latencies.append((time.perf_counter() - start) * 1000.0)
-        ids = [doc_id for doc_id, _ in results]
+        ids = [doc_id for doc_id, _ in results[:kmax]]
         for k in ks:
             if g is not None and g in ids[:k]:
                 hits[k] += 1
         if (g is None or g not in ids[:kmax]) and len(misses) < keep_misses:
             misses.append((pair.query, pair.reply[:80]))
+        ideal = index.ideal_score(pair.query)
+        strength = match_strength([s for _d, s in results], ideal)
+        if g is not None and g in ids[:5] and strength >= search.SUGGEST_STRENGTH:
+            shown += 1
+        if g is not None:
+            without = [s for d, s in results if d != g]
+            silent += match_strength(without, ideal) < search.SUGGEST_STRENGTH
     return EvalResult(
         queries=len(pairs),
         articles=len(articles),
@@ -296,6 +322,9 @@ def evaluate(
         latencies_ms=latencies,
         build_seconds=build_seconds,
         misses=misses,
+        shown_hits=shown,
+        silent_without_own=silent,
+        with_own=sum(1 for g in gold if g is not None),
     )
 
 
@@ -355,17 +384,26 @@ def evaluate_db(
             hits = dict.fromkeys(ks, 0)
             latencies: list[float] = []
             misses: list[tuple[str, str]] = []
+            shown = silent = 0
             for pair, g in zip(pairs, gold, strict=True):
                 start = time.perf_counter()
-                found = search.search_ids(pair.query, limit=kmax, audience=search.Audience.CITIZEN, mode=rank_mode)
+                found = search.rank(pair.query, limit=kmax, audience=search.Audience.CITIZEN, mode=rank_mode)
                 latencies.append((time.perf_counter() - start) * 1000.0)
-                got = [pk for pk, _score in found]
+                got = [pk for pk, _score in found.ids]
                 want = ids[g] if g is not None else None
                 for k in ks:
                     if want is not None and want in got[:k]:
                         hits[k] += 1
                 if (want is None or want not in got[:kmax]) and len(misses) < keep_misses:
                     misses.append((pair.query, pair.reply[:80]))
+                if want is not None:
+                    shown += want in got[:5] and found.strength >= search.SUGGEST_STRENGTH
+                    # The same question with its own answer taken out of the base: does the panel
+                    # stay silent rather than offer another article?
+                    alone = search.rank(
+                        pair.query, limit=kmax, audience=search.Audience.CITIZEN, mode=rank_mode, exclude=[want]
+                    )
+                    silent += alone.strength < search.SUGGEST_STRENGTH
             result = EvalResult(
                 queries=len(pairs),
                 articles=len(articles),
@@ -375,6 +413,9 @@ def evaluate_db(
                 latencies_ms=latencies,
                 build_seconds=build_seconds,
                 misses=misses,
+                shown_hits=shown,
+                silent_without_own=silent,
+                with_own=sum(1 for g in gold if g is not None),
             )
             raise _Rollback
     except _Rollback:
@@ -504,6 +545,11 @@ class Command(BaseCommand):
         out(
             f"latency ms p50 {statistics.median(res.latencies_ms):.2f} "
             f"p95 {res.latency_percentile(95):.2f} max {max(res.latencies_ms):.2f}"
+        )
+        out(
+            f"knowing when not to answer (panel threshold {search.SUGGEST_STRENGTH}): own article removed, "
+            f"panel silent for {res.silent_rate():.4f} of {res.with_own} queries; own article present, "
+            f"recall@5 of what the panel shows {res.shown_recall():.4f}"
         )
         out(f"recall@1 {res.recall(1):.4f}")
         out(f"p95 {res.latency_percentile(95):.2f} ms")

@@ -72,10 +72,11 @@ def caller_of(order: WorkOrder) -> str:
     return order.citizen_phone or f"#{order.number}"
 
 
-def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | None:
+def add_order(order: WorkOrder, *, now: datetime | None = None, new: bool = False) -> Hotspot | None:
     """Put one order into its hotspot (or start one); the hotspot, or None if the order is
-    not grouped (void, merged, or already in a hotspot)."""
-    if order.state in (State.VOID,) or Member.objects.filter(order=order).exists():
+    not grouped (void, or already in a hotspot). `new`: the order was just created, so it
+    cannot be in one yet (the reaction saves the look)."""
+    if order.state == State.VOID or (not new and Member.objects.filter(order=order).exists()):
         return None
     reader = city_reader()
     features = reader.features(order.title, order.content, area=area_key(order))
@@ -103,12 +104,13 @@ def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | Non
             score = best[0]
             hotspot = Hotspot.objects.select_for_update().get(pk=best[1].pk)
         profile = similar.Profile.from_json(hotspot.profile)
+        known_keys = profile.index_keys() if profile.size else set()
         profile.add(features)
         hotspot.profile = profile.to_json()
         Member.objects.create(hotspot=hotspot, order=order, caller=caller_of(order), at=order.created_at, score=score)
         was_shown = hotspot.order_count >= min_orders() and hotspot.caller_count >= 2
         refresh(hotspot, profile, now=now)
-        _save_keys(hotspot, profile)
+        _save_keys(hotspot, profile, known_keys, fresh=best is None)
         if not was_shown and hotspot.order_count >= min_orders() and hotspot.caller_count >= 2:
             Event.objects.create(hotspot=hotspot, action="found", data={"orders": hotspot.order_count})
     return hotspot
@@ -172,13 +174,16 @@ def refresh(hotspot: Hotspot, profile: similar.Profile | None = None, *, now: da
     hotspot.save()
 
 
-def _save_keys(hotspot: Hotspot, profile: similar.Profile) -> None:
-    keys = {k[:80] for k in profile.index_keys()}
-    Key.objects.filter(hotspot=hotspot).update(last_at=hotspot.last_at)
-    Key.objects.bulk_create(
-        [Key(hotspot=hotspot, hub_id_copy=hotspot.hub_id, key=k, last_at=hotspot.last_at) for k in keys],
-        ignore_conflicts=True,
-    )
+def _save_keys(hotspot: Hotspot, profile: similar.Profile, known: set[str], *, fresh: bool) -> None:
+    """Move the hotspot's keys to its last order and add the ones its new member brought."""
+    if not fresh:
+        Key.objects.filter(hotspot=hotspot).update(last_at=hotspot.last_at)
+    added = {k[:80] for k in profile.index_keys() - known}
+    if added:
+        Key.objects.bulk_create(
+            [Key(hotspot=hotspot, hub_id_copy=hotspot.hub_id, key=k, last_at=hotspot.last_at) for k in added],
+            ignore_conflicts=True,
+        )
 
 
 def remove_order(order: WorkOrder) -> None:
@@ -197,7 +202,7 @@ def react_to_move(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     logged, never shown to the person who took the call (their order is safe)."""
     try:
         if event.action == "create":
-            hotspot = add_order(order)
+            hotspot = add_order(order, new=True)
             if hotspot is not None:
                 # Imported here: the alerts read the notifications outbox, loaded after this module.
                 from civicdesk.hotspots.alerts import check

@@ -13,13 +13,15 @@ settings.CIVICDESK_ASSESSMENT_DEDUCTIONS), so a center adds one without code:
     [[deduction]]
     code = "refused_objection"
     name = "退单异议被驳回"
-    action = "refuse_objection"
+    action = "reject_objection"
+    unit = "data:unit"
     points = 1
  A rule counts, per unit, either
 - the orders behind a measure of measures.py ("measure": "overdue"), for the unit alone, or
 - the events of an action ("action": "record_callback"), optionally only those whose data
   holds given values ("data": {"rework": true}), in the month, charged to the order's
-  current lead unit (or, with "unit": "acting_unit", to the unit that made the move),
+  current lead unit (or, with "unit": "acting_unit", to the unit that made the move, or
+  with "unit": "data:unit", to the unit whose id the event's data holds under that key),
 and takes `points` off per item, at most `cap` per unit when a cap is given.
 """
 
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +55,15 @@ DEFAULT_DEDUCTIONS: list[dict[str, Any]] = [
         "data": {"rework": True},
         "points": 2,
     },
-    # An objection to a refused return that the second level rules against the unit.
-    {"code": "refused_objection", "name": "退单异议被驳回", "action": "refuse_objection", "points": 1},
+    # An objection to a refused return that the second level rules against the unit: charged
+    # to the unit that objected, which the event names in its data.
+    {
+        "code": "refused_objection",
+        "name": "退单异议被驳回",
+        "action": "reject_objection",
+        "unit": "data:unit",
+        "points": 1,
+    },
 ]
 
 # Ranked separately, in this order; every other kind of unit is ranked in a third table.
@@ -81,7 +90,7 @@ class DeductionRule:
     measure: str = ""
     action: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
-    unit: str = "lead_unit"  # or "acting_unit"
+    unit: str = "lead_unit"  # or "acting_unit", or "data:<key>" (the unit id in the event's data)
     cap: float | None = None
 
     @classmethod
@@ -104,8 +113,8 @@ class DeductionRule:
             raise RuleError(f"deduction rule {rule.code}: give either 'measure' or 'action'")
         if rule.measure and (rule.measure not in MEASURES or MEASURES[rule.measure].kind != "count"):
             raise RuleError(f"deduction rule {rule.code}: {rule.measure} is not a count measure")
-        if rule.unit not in ("lead_unit", "acting_unit"):
-            raise RuleError(f"deduction rule {rule.code}: unit must be lead_unit or acting_unit")
+        if rule.unit not in ("lead_unit", "acting_unit") and not (rule.unit.startswith("data:") and rule.action):
+            raise RuleError(f"deduction rule {rule.code}: unit must be lead_unit, acting_unit or data:<key>")
         return rule
 
     def describe(self) -> str:
@@ -146,12 +155,14 @@ def rule_orders(rule: DeductionRule, period: Period, unit: OrgUnit, *, as_of: dt
     if rule.measure:
         figure = measure(rule.measure, period, Filters(lead_unit=unit, include_sub_units=False), as_of=as_of)
         return list(figure.numerator_ids)
-    events = _rule_events(rule, period, as_of).filter(**{f"{_unit_field(rule)}": unit})
+    events = _rule_events(rule, period, as_of).filter(_charged_to(rule, unit))
     return list(events.order_by("at", "pk").values_list("order_id", flat=True))
 
 
-def _unit_field(rule: DeductionRule) -> str:
-    return "order__lead_unit" if rule.unit == "lead_unit" else "acting_unit"
+def _charged_to(rule: DeductionRule, unit: OrgUnit) -> Q:
+    if rule.unit.startswith("data:"):
+        return Q(**{f"data__{rule.unit.removeprefix('data:')}": unit.pk})
+    return Q(order__lead_unit=unit) if rule.unit == "lead_unit" else Q(acting_unit=unit)
 
 
 def _rule_events(rule: DeductionRule, period: Period, as_of: dt.datetime) -> QuerySet[OrderEvent]:

@@ -204,13 +204,26 @@ def test_a_center_writes_its_deduction_rules_in_a_file(tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     rules.write_text(
         '[[deduction]]\ncode = "refused_objection"\nname = "退单异议被驳回"\n'
-        'action = "refuse_objection"\npoints = 1.5\n'
+        'action = "reject_objection"\nunit = "data:unit"\npoints = 1.5\n'
         '\n[[deduction]]\ncode = "overdue"\nname = "超期工单"\nmeasure = "overdue"\npoints = 1\ncap = 10\n',
         encoding="utf-8",
     )
     with override_settings(CIVICDESK_ASSESSMENT_RULES_FILE=str(rules)):
         found = deduction_rules()
-    assert [(r.code, r.action, r.measure, r.points, r.cap) for r in found] == [
-        ("refused_objection", "refuse_objection", "", 1.5, None),
-        ("overdue", "", "overdue", 1.0, 10.0),
+    assert [(r.code, r.action, r.unit, r.measure, r.points, r.cap) for r in found] == [
+        ("refused_objection", "reject_objection", "data:unit", "", 1.5, None),
+        ("overdue", "", "lead_unit", "overdue", 1.0, 10.0),
     ]
+
+
+def test_an_event_rule_can_charge_the_unit_its_data_names(w: World, march: dict[str, object]) -> None:
+    # The unit that asked to return an order is named in the event, not the order's lead
+    # unit after the return (as the objecting unit is named by the objection's ruling).
+    with at(t(3, 9)):
+        order = _through(w, w.dept_a, w.handler_a, reply=False)
+        order = actions.request_return(order, actor=w.handler_a, reason="该路段属街道管养，不属本单位职责。")
+        actions.approve_return(order, actor=w.dispatcher, new_lead_unit=w.dept_c)
+    rule = {"code": "asked_return", "name": "申请退单", "action": "request_return", "unit": "data:unit", "points": 1}
+    rows = {r.unit.name: r for g in _report(rules=deduction_rules([rule])).groups for r in [*g.rows, *g.left_out]}
+    assert rows["市住房和城乡建设局"].deductions[0].order_ids == (order.pk,)
+    assert rows["市生态环境分局"].deductions[0].count == 0

@@ -23,6 +23,7 @@ to the orders (before a center goes live, or in a maintenance window).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, connections, models, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,9 +40,10 @@ from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Urg
 from civicdesk.demo.bulk import BulkEngine
 from civicdesk.exchange.mapping import DATETIMES, FIELDS, REQUIRED, ColumnMap
 from civicdesk.exchange.reading import read_rows
+from civicdesk.notifications.models import OutboxMessage
 from civicdesk.orders.actions.intake import CONTENT_MAX, TITLE_MAX
 from civicdesk.orders.errors import ActionError
-from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.models import Assignment, OrderEvent, ReplyResult, Satisfaction, WorkOrder
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 ACCOUNT = "history-import"
@@ -363,9 +366,17 @@ class ImportEngine(BulkEngine):
     # History recorded after the fact: no messages, rating links or auto-dispatch (reactions.py).
     sets_off_reactions = False
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, first_ids: dict[type[models.Model], int] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.number = ""
+        # Where this engine's ids start, when processes import side by side (import_orders' workers).
+        self.first_ids = first_ids
+
+    def _start(self) -> None:
+        started = self._started
+        super()._start()
+        if not started and self.first_ids:
+            self._next.update(self.first_ids)
 
     def next_number(self, at: dt.datetime) -> str:
         return self.number
@@ -464,10 +475,12 @@ def import_orders(
     *,
     batch_size: int = CHUNK,
     limit: int | None = None,
+    workers: int = 1,
     progress: Callable[[Report], None] | None = None,
 ) -> Report:
     """Import the file's orders under `hub`; see the module's docstring. FileError when the
-    file cannot be read, with nothing imported."""
+    file cannot be read, with nothing imported. `workers` > 1 (PostgreSQL, outside a
+    transaction) shares the rows among that many processes, each with ids of its own."""
     started = time.monotonic()
     header, rows = read_rows(path)
     report = Report()
@@ -482,51 +495,160 @@ def import_orders(
     report.missing_columns = [cmap.columns[name] for name in absent]
     refs = References(hub)
     actor = import_account(hub)
+    if workers > 1 and limit is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _in_parallel(path, cmap, hub, rows, report, workers, batch_size, started)
     engine = ImportEngine(batch_size=batch_size)
-    source = Path(path).name
-    seen: set[str] = set()
-    taken = 0
     try:
-        for chunk in _batches(rows, CHUNK):
-            plans: list[Plan] = []
-            for line, row in chunk:
-                if limit is not None and taken >= limit:
-                    break
-                taken += 1
-                try:
-                    plans.append(plan_row(line, row, cmap, refs))
-                except RowError as error:
-                    number = _text(row, cmap, "number")
-                    report.rejected.append(Rejected(line, cmap.column_of(error.field), error.reason, number))
-            existing = set(
-                WorkOrder.objects.filter(number__in=[p.number for p in plans]).values_list("number", flat=True)
-            )
-            for plan in plans:
-                if plan.number in existing:
-                    report.skipped += 1
-                    continue
-                if plan.number in seen:
-                    report.rejected.append(
-                        Rejected(plan.line, cmap.column_of("number"), _("工单编号在文件中重复"), plan.number)
-                    )
-                    continue
-                try:
-                    carry_out(engine, plan, actor, hub, cmap, source)
-                except ActionError as error:
-                    named = next(iter(error.fields), "number")
-                    field_name = ACTION_FIELDS.get(named, named)
-                    column = cmap.column_of(field_name if field_name in FIELDS else "number")
-                    report.rejected.append(Rejected(plan.line, column, error.message, plan.number))
-                    continue
-                seen.add(plan.number)
-                report.imported += 1
-            if progress is not None:
-                report.seconds = time.monotonic() - started
-                progress(report)
-            if limit is not None and taken >= limit:
-                break
+        _import(rows, cmap, hub, refs, actor, engine, Path(path).name, report, limit, progress, started)
     finally:
         engine.close()
     report.rejected.sort(key=lambda r: r.line)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _import(
+    rows: Iterator[tuple[int, dict[str, Any]]],
+    cmap: ColumnMap,
+    hub: OrgUnit,
+    refs: References,
+    actor: User,
+    engine: ImportEngine,
+    source: str,
+    report: Report,
+    limit: int | None = None,
+    progress: Callable[[Report], None] | None = None,
+    started: float = 0.0,
+    seen: set[str] | None = None,
+) -> None:
+    """Check and carry out the rows, a chunk at a time, adding to `report`."""
+    seen = set() if seen is None else seen
+    taken = 0
+    for chunk in _batches(rows, CHUNK):
+        plans: list[Plan] = []
+        for line, row in chunk:
+            if limit is not None and taken >= limit:
+                break
+            taken += 1
+            try:
+                plans.append(plan_row(line, row, cmap, refs))
+            except RowError as error:
+                number = _text(row, cmap, "number")
+                report.rejected.append(Rejected(line, cmap.column_of(error.field), error.reason, number))
+        existing = set(WorkOrder.objects.filter(number__in=[p.number for p in plans]).values_list("number", flat=True))
+        for plan in plans:
+            if plan.number in existing:
+                report.skipped += 1
+                continue
+            if plan.number in seen:
+                report.rejected.append(
+                    Rejected(plan.line, cmap.column_of("number"), _("工单编号在文件中重复"), plan.number)
+                )
+                continue
+            try:
+                carry_out(engine, plan, actor, hub, cmap, source)
+            except ActionError as error:
+                named = next(iter(error.fields), "number")
+                field_name = ACTION_FIELDS.get(named, named)
+                column = cmap.column_of(field_name if field_name in FIELDS else "number")
+                report.rejected.append(Rejected(plan.line, column, error.message, plan.number))
+                continue
+            seen.add(plan.number)
+            report.imported += 1
+        if progress is not None:
+            report.seconds = time.monotonic() - started
+            progress(report)
+        if limit is not None and taken >= limit:
+            break
+
+
+# Rows of each kind one order may need at most (an import makes ≤ 8 moves, one dispatch).
+_PER_ORDER = {WorkOrder: 1, Assignment: 2, OrderEvent: 12, OutboxMessage: 1}
+
+
+def _in_parallel(
+    path: str | Path,
+    cmap: ColumnMap,
+    hub: OrgUnit,
+    rows: Iterator[tuple[int, dict[str, Any]]],
+    report: Report,
+    workers: int,
+    batch_size: int,
+    started: float,
+) -> Report:
+    """The rows shared among `workers` forked processes. A number twice in the file is found
+    here first (each process sees only its share); each process hands out ids from a block of
+    its own, so their batches never collide."""
+    numbers: dict[str, int] = {}
+    duplicates: set[int] = set()
+    count = 0
+    for line, row in rows:
+        count += 1
+        number = _raw(row, cmap, "number")
+        if number and number in numbers:
+            duplicates.add(line)
+            report.rejected.append(Rejected(line, cmap.column_of("number"), _("工单编号在文件中重复"), number))
+        numbers.setdefault(number, line)
+    share = count // workers + 1
+    base = {model: (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1 for model in _PER_ORDER}
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    connections.close_all()  # each process opens its own
+    processes = []
+    for index in range(workers):
+        first_ids = {model: start + index * share * _PER_ORDER[model] for model, start in base.items()}
+        process = context.Process(
+            target=_worker,
+            args=(str(path), cmap, hub.pk, index, workers, duplicates, first_ids, batch_size, results),
+        )
+        process.start()
+        processes.append(process)
+    failures = []
+    for _process in processes:
+        part, error = results.get()
+        if error:
+            failures.append(error)
+            continue
+        report.imported += part.imported
+        report.skipped += part.skipped
+        report.rejected.extend(part.rejected)
+    for process in processes:
+        process.join()
+    if failures:
+        raise RuntimeError("; ".join(failures))
+    report.rejected.sort(key=lambda r: r.line)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _worker(
+    path: str,
+    cmap: ColumnMap,
+    hub_id: int,
+    index: int,
+    workers: int,
+    duplicates: set[int],
+    first_ids: dict[type[models.Model], int],
+    batch_size: int,
+    results: Any,
+) -> None:
+    """One process's share of the rows: every `workers`-th, from the `index`-th."""
+    report = Report()
+    try:
+        hub = OrgUnit.objects.get(pk=hub_id)
+        _header, rows = read_rows(path)
+        mine = (
+            (line, row)
+            for position, (line, row) in enumerate(rows)
+            if position % workers == index and line not in duplicates
+        )
+        engine = ImportEngine(batch_size=batch_size, first_ids=first_ids)
+        try:
+            _import(mine, cmap, hub, References(hub), import_account(hub), engine, Path(path).name, report)
+        finally:
+            engine.close()
+        results.put((report, ""))
+    except Exception as error:  # told to the parent, which raises it
+        results.put((report, f"{type(error).__name__}: {error}"))
+    finally:
+        connections.close_all()

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--hub", default="", help="code of the hub the orders belong to (default: the only hub)")
         parser.add_argument("--report", default="", help="write the rejected rows to this CSV file")
         parser.add_argument("--batch", type=int, default=5000, help="orders per database batch")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="processes sharing the rows (PostgreSQL), e.g. the number of cores"
+        )
         parser.add_argument("--limit", type=int, default=None, help="import at most this many rows")
         parser.add_argument("--language", default="", help="language of the messages (zh-hans, en)")
 
@@ -67,6 +70,7 @@ class Command(BaseCommand):
                 hub,
                 batch_size=int(str(options["batch"])),
                 limit=int(str(limit)) if limit is not None else None,
+                workers=max(1, int(str(options["workers"]))),
                 progress=progress,
             )
         except FileError as error:

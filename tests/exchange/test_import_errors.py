@@ -91,6 +91,7 @@ def test_the_command_reports_in_english_when_asked(w: World, tmp_path: Path) -> 
     assert "Line 3 [工单编号]: the order number is missing" in text
     assert "Line 5 [承办单位]: no such unit: 不存在的局" in text
     assert "Imported 4 orders, skipped 0 already imported, rejected 10 rows." in text
+    assert "civicdesk rebuild_rollups recomputes them at once" in text
     lines = report_file.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Row,Column,Order number,Reason"
     assert len(lines) == 11

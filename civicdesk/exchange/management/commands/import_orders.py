@@ -17,12 +17,17 @@ import os
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from civicdesk.exchange.importing import Report, import_orders
 from civicdesk.exchange.mapping import MapError, load_map
 from civicdesk.exchange.reading import FileError
 from civicdesk.lib.spreadsheet import csv_row
 from civicdesk.org.models import OrgUnit
+
+ROLLUPS_HINT = gettext_noop(
+    "统计数据由后台任务（civicdesk worker）随后更新；大量导入后也可运行 civicdesk rebuild_rollups 一次重算。"
+)
 
 
 class Command(BaseCommand):
@@ -91,4 +96,7 @@ class Command(BaseCommand):
                 for r in report.rejected:
                     writer.writerow(csv_row([r.line, r.column, r.number, r.reason]))
         self.stdout.write(report.summary())
+        if report.imported:
+            # The dashboard's rollups take new events in on the worker's next sweeps.
+            self.stdout.write(_(ROLLUPS_HINT))
         self.stdout.write(_("用时 %(s).1f 秒，%(rate).0f 件/秒。") % {"s": report.seconds, "rate": report.rate})

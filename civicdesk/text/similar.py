@@ -580,7 +580,7 @@ class Profile:
         terms = sorted(self.titles.items(), key=lambda kv: (-kv[1] * idf(kv[0]), kv[0]))
         picked: list[str] = []
         for term, count in terms:
-            if picked and (count * 2 < self.size or count < 2):
+            if picked and (count * 3 < self.size or count < 2):
                 break
             if any(term in p or p in term for p in picked) or (place and term in place):
                 continue

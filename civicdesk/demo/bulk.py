@@ -105,7 +105,14 @@ def _plain(value: Any) -> Any:
 
 def _model_rows(objs: list[Any], model: type[models.Model]) -> tuple[list[str], list[tuple[Any, ...]]]:
     fields = list(model._meta.concrete_fields)
-    return [f.column for f in fields], [tuple(_plain(getattr(o, f.attname)) for f in fields) for o in objs]
+    # COPY takes JSON columns as text (a Python list would go as an array).
+    json_columns = {f.attname for f in fields if isinstance(f, models.JSONField)}
+
+    def value(o: Any, f: models.Field[Any, Any]) -> Any:
+        raw = getattr(o, f.attname)
+        return json.dumps(raw) if f.attname in json_columns and connection.vendor == "postgresql" else _plain(raw)
+
+    return [f.column for f in fields], [tuple(value(o, f) for f in fields) for o in objs]
 
 
 def _copy(cursor: Any, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> None:

@@ -186,6 +186,10 @@ class City:
     leaves: list[Category]
     topics: dict[str, Topic]
     staff: dict[str, list[User]] = field(default_factory=dict)
+    # The prefecture center above the city's (DESIGN §1–§2): it hands orders down to the
+    # city's hub and dispatches a few matters to its own bureaus directly.
+    prefecture: OrgUnit | None = None
+    prefecture_bureaus: dict[str, OrgUnit] = field(default_factory=dict)
 
     def handlers_of(self, unit: OrgUnit) -> list[User]:
         return self.staff.get(f"unit:{unit.code}", [])
@@ -317,6 +321,10 @@ def build_city() -> City:
         village_areas=village_areas,
         leaves=leaves,
         topics=topics,
+        prefecture=prefecture,
+        prefecture_bureaus={
+            code: _unit(f"dz-d-{code}", name, UnitKind.DEPARTMENT, prefecture) for code, name in PREFECTURE_BUREAUS
+        },
     )
     _staff(result, prefecture)
     return result
@@ -337,7 +345,28 @@ ROLE_ACCOUNTS = [
 ]
 
 
+# The prefecture center's own staff; their staff keys are "prefecture:<role>".
+PREFECTURE_ACCOUNTS = [
+    ("p-operator1", "东州话务员 韩雪", Role.OPERATOR),
+    ("p-dispatcher1", "东州派单员 马骏", Role.DISPATCHER),
+    ("p-callback1", "东州回访员 林琳", Role.CALLBACK_AGENT),
+    ("p-supervisor1", "东州督办员 何伟", Role.SUPERVISOR),
+    ("p-leader1", "东州中心主任 蒋振华", Role.LEADER),
+]
+# Bureaus of the prefecture it dispatches to directly (handlers: ph-<code>).
+PREFECTURE_BUREAUS: list[tuple[str, str]] = [
+    ("jt", "东州市交通运输局"),
+    ("sj", "东州市市场监督管理局"),
+    ("gjj", "东州市住房公积金管理中心"),
+]
+
+
 def _staff(city: City, prefecture: OrgUnit) -> None:
+    for i, (username, name, role) in enumerate(PREFECTURE_ACCOUNTS):
+        user = _user(username, name, f"1391000{i:04d}", [(prefecture, role)])
+        city.staff.setdefault(f"prefecture:{role}", []).append(user)
+    for code, unit in city.prefecture_bureaus.items():
+        city.staff[f"unit:{unit.code}"] = [_user(f"ph-{code}", f"{unit.name}承办人", "", [(unit, Role.HANDLER)])]
     for i, (username, name, role) in enumerate(ROLE_ACCOUNTS):
         extra = {"is_staff": True, "is_superuser": True} if role == Role.ADMIN else {}
         user = _user(username, name, f"1390000{i:04d}", [(city.hub, role)], **extra)

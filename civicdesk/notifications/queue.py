@@ -25,8 +25,9 @@ from civicdesk.lib.masking import scrub_text
 from civicdesk.notifications.models import Medium, OutboxMessage
 from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.permissions import desk_hub
 from civicdesk.orders.store import RecordedEvent, Store
-from civicdesk.orders.workflow import State, label
+from civicdesk.orders.workflow import Side, State, label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 from civicdesk.worktime.duty import on_duty_ids
 from civicdesk.worktime.limits import work_calendar
@@ -60,6 +61,10 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     # The unit an auto-dispatch was taken back from must leave the order (civicdesk.routing).
     "undo_auto_dispatch": (REDISPATCHED_FROM,),
     "sub_dispatch": (LEAD, ON_DUTY),
+    # Handed down: the order is now in the lower hub's queue (order.hub), its dispatchers hear of it.
+    "hand_down": (REDISPATCHED_FROM, HUB_DISPATCHERS, ON_DUTY),
+    # A hand-back waits at the upper hub (desk_hub): its dispatchers decide.
+    "return_to_upper": (HUB_DISPATCHERS,),
     "request_return": (HUB_DISPATCHERS,),
     "approve_return": (RETURNED_FROM, LEAD),
     "refuse_return": (LEAD,),
@@ -217,8 +222,12 @@ def _path_ids(unit: OrgUnit) -> list[int]:
 
 def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory: Directory) -> set[int]:
     lead = order.lead_unit
+    if audience == RETURNED_FROM and data.get("returned_from_hub"):
+        # The upper hub took a hand-back: the lower hub's dispatchers are told it left them.
+        return directory.members([data["returned_from_hub"]], (Role.DISPATCHER,))
     if audience in (RETURNED_FROM, REDISPATCHED_FROM):
-        unit_id = data.get("returned_from" if audience == RETURNED_FROM else "redispatched_from")
+        key = "returned_from" if audience == RETURNED_FROM else "redispatched_from"
+        unit_id = data.get(key, data.get("previous_lead"))
         return directory.members([unit_id], _UNIT_ROLES) if unit_id else set()
     if audience == LEAD:
         return directory.members([lead.pk], _UNIT_ROLES) if lead else set()
@@ -228,6 +237,10 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
         return directory.members(directory.assisting_unit_ids(order), _UNIT_ROLES)
     if audience == HUB_WHILE_UNDISPATCHED:
         return directory.members([order.hub_id], (Role.DISPATCHER,)) if lead is None else set()
+    if audience in (HUB_DISPATCHERS, HUB_CALLBACK):
+        # Whose desk it is (a decision waiting at the upper hub, the pair's callback side).
+        side = Side.HUB if audience == HUB_DISPATCHERS else Side.CALLBACK
+        return directory.members([desk_hub(order, side, "approve_return").pk], _HUB_ROLES[audience])
     if audience in _HUB_ROLES:
         return directory.members([order.hub_id], _HUB_ROLES[audience])
     if audience == ENTERPRISE_LIAISONS:

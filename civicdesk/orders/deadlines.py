@@ -39,6 +39,14 @@ def _set_handle_due(order: WorkOrder, due: datetime, handle: Limit, calendar: Wo
     order.watch_level = 0
 
 
+def _capped(order: WorkOrder, due: datetime) -> datetime:
+    """Deadlines nest: a lower hub's unit never gets longer than the hub above gave the
+    lower hub (order.upper_due_at, set by hand_down)."""
+    if order.upper_due_at is not None and due > order.upper_due_at:
+        return order.upper_due_at
+    return due
+
+
 def start_clock(order: WorkOrder, at: datetime) -> None:
     """On dispatch: sign-for, handling and return deadlines run from now."""
     calendar = work_calendar()
@@ -47,7 +55,7 @@ def start_clock(order: WorkOrder, at: datetime) -> None:
     ret = limit(order, Stage.RETURN)
     order.sign_due_at = calendar.add(at, sign.amount, sign.unit)
     order.return_due_at = calendar.add(at, ret.amount, ret.unit)
-    _set_handle_due(order, calendar.add(at, handle.amount, handle.unit), handle, calendar)
+    _set_handle_due(order, _capped(order, calendar.add(at, handle.amount, handle.unit)), handle, calendar)
     order.extension_days = 0
     order.suspended_minutes = 0
 
@@ -56,8 +64,14 @@ def restart_handling(order: WorkOrder, at: datetime) -> None:
     """On rework: the unit gets a fresh handling limit from now."""
     calendar = work_calendar()
     handle = limit(order, Stage.HANDLE)
-    _set_handle_due(order, calendar.add(at, handle.amount, handle.unit), handle, calendar)
+    _set_handle_due(order, _capped(order, calendar.add(at, handle.amount, handle.unit)), handle, calendar)
     order.extension_days = 0
+
+
+def extended_due(order: WorkOrder, days: float) -> datetime:
+    """Where the handling deadline would be after `days` more working days."""
+    assert order.handle_due_at is not None
+    return work_calendar().add_working_days(order.handle_due_at, days)
 
 
 def extend(order: WorkOrder, days: float) -> None:
@@ -92,7 +106,8 @@ def resume_after_pause(order: WorkOrder, paused_from: datetime, at: datetime) ->
             due = order.handle_due_at + wall
         else:
             due = calendar.shift(order.handle_due_at, paused)
-        _set_handle_due(order, due, handle, calendar)
+        # A pause the lower hub granted does not move the upper hub's deadline.
+        _set_handle_due(order, _capped(order, due), handle, calendar)
     if order.signed_at is None and order.sign_due_at is not None:
         order.sign_due_at = calendar.shift(order.sign_due_at, paused)
     if order.return_due_at is not None and order.return_due_at > paused_from:

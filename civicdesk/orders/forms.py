@@ -97,6 +97,15 @@ class RedispatchForm(DispatchForm):
         del self.fields["note"]
 
 
+class HandDownForm(ActionForm):
+    lower_hub = UnitChoiceField(label=_("下级中心"), queryset=OrgUnit.objects.none())
+    note = forms.CharField(label=_("下转意见"), required=False, max_length=2000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["lower_hub"].queryset = _units_under_hub(order).filter(is_hub=True)  # type: ignore[attr-defined]
+
+
 class SubDispatchForm(ActionForm):
     sub_unit = UnitChoiceField(label=_("下派单位"), queryset=OrgUnit.objects.none())
     note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=_TEXT)
@@ -225,10 +234,12 @@ ACTION_FORMS: dict[str, ActionSpec] = {
     "send_to_hub": _spec(NoteForm, "send_to_hub", _("提交派单")),
     "dispatch": _spec(DispatchForm, "dispatch", _("派单")),
     "redispatch": _spec(RedispatchForm, "redispatch", _("改派"), "warning"),
+    "hand_down": _spec(HandDownForm, "hand_down", _("下转下级中心"), "secondary"),
     "sign": _spec(ActionForm, "sign", _("签收")),
     "sign_part": _spec(ActionForm, "sign_part", _("协办签收")),
     "sub_dispatch": _spec(SubDispatchForm, "sub_dispatch", _("下派")),
     "request_return": _spec(ReturnForm, "request_return", _("申请退单"), "warning"),
+    "return_to_upper": _spec(ReasonForm, "return_to_upper", _("退回上级中心"), "warning"),
     "approve_return": _spec(ApproveReturnForm, "approve_return", _("同意退单")),
     "refuse_return": _spec(ReasonForm, "refuse_return", _("驳回退单"), "danger"),
     "request_extension": _spec(ExtensionForm, "request_extension", _("申请延期"), "warning"),

@@ -98,6 +98,23 @@ class WorkOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="lead_orders",
     )
+    # Levels (civicdesk.orders.actions.dispatching.hand_down): an order a hub handed down to a
+    # hub below it is in the lower hub's queue (`hub`); the hub that handed it down, the
+    # deadline it set, who calls back and whether a decision waits at the upper hub are kept
+    # here so that rights and queues are one indexed look at the order. Deeper nesting keeps
+    # the outer levels in `outer_levels` (a stack, innermost last).
+    upper_hub = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("上级中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handed_down_orders",
+    )
+    upper_due_at = models.DateTimeField(_("上级办理时限"), null=True, blank=True)
+    callback_upper = models.BooleanField(_("由上级中心回访"), default=False)
+    awaiting_upper = models.BooleanField(_("待上级中心决定"), default=False)
+    outer_levels = models.JSONField(default=list, blank=True)
     state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.RECEIVED)
     # Where a review (return, extension, suspension, reply) sends the order back to.
     resume_state = models.CharField(max_length=24, choices=State.choices, blank=True)

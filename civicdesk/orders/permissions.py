@@ -65,6 +65,51 @@ def covering(units: list[OrgUnit], target: OrgUnit) -> OrgUnit | None:
     return best
 
 
+# The reviews a lower hub cannot decide alone while the order waits for its upper hub
+# (order.awaiting_upper): a hand-back (return_to_upper), or an extension past the upper's deadline.
+UPPER_DECIDES = frozenset({"approve_return", "refuse_return", "approve_extension", "refuse_extension"})
+
+
+def desk_hub(order: WorkOrder, side: Side, action: str = "") -> OrgUnit:
+    """The hub whose staff take `side` of `order` (for `action`): the hub that holds the order,
+    except the callback when the hub pair leaves it to the upper hub, and a decision waiting
+    at the upper hub."""
+    upper = order.upper_hub
+    if upper is not None:
+        if side is Side.CALLBACK and order.callback_upper:
+            return upper
+        if side is Side.HUB and order.awaiting_upper and action in UPPER_DECIDES:
+            return upper
+    return order.hub
+
+
+def _desk_covering(units: list[OrgUnit], order: WorkOrder, side: Side, action: str) -> OrgUnit | None:
+    """The user's unit that takes `side` of the order: one at or above the desk hub — but an
+    order handed down belongs to the lower hub's desk, so the levels above it act only on
+    what the table leaves to them (decisions, the callback) and supervise it (path-based)."""
+    desk = desk_hub(order, side, action)
+    found = covering(units, desk)
+    upper = order.upper_hub
+    if found is None or upper is None or side is Side.SUPERVISION or desk.pk == upper.pk:
+        return found
+    # The desk is the lower hub: only its own staff (and hubs between it and the upper one).
+    return None if upper.path.startswith(found.path) else found
+
+
+def desk_scope(units: Iterable[OrgUnit], side: Side) -> Q:
+    """desk_hub/_desk_covering as a filter: the orders at whose desk `units` take `side`
+    (the dispatch board, the review and callback queues). Decisions waiting at an upper hub
+    show in its queues."""
+    condition = Q(pk__in=[])
+    waiting = "callback_upper" if side is Side.CALLBACK else "awaiting_upper"
+    for unit in units:
+        below = Q(hub__path__startswith=unit.path)
+        own_level = Q(upper_hub__isnull=True) | (Q(**{waiting: False}) & ~Q(upper_hub__path__startswith=unit.path))
+        condition |= below & own_level
+        condition |= Q(**{waiting: True}, upper_hub__path__startswith=unit.path)
+    return condition
+
+
 def active_assisting_units(order: WorkOrder) -> list[OrgUnit]:
     """The units of the order's active assisting assignments, oldest first."""
     assignments = order.assignments.filter(active=True, role=AssignmentRole.ASSIST).select_related("unit")
@@ -72,16 +117,21 @@ def active_assisting_units(order: WorkOrder) -> list[OrgUnit]:
 
 
 def acting_unit(
-    user: User | None, order: WorkOrder, side: Side, *, assisting: Callable[[], Iterable[OrgUnit]] | None = None
+    user: User | None,
+    order: WorkOrder,
+    side: Side,
+    *,
+    assisting: Callable[[], Iterable[OrgUnit]] | None = None,
+    action: str = "",
 ) -> OrgUnit | None:
-    """The unit on whose behalf `user` can take the `side` of `order`, or None. `assisting`
-    gives the order's assisting units where they are not (yet) in the database."""
+    """The unit on whose behalf `user` can take the `side` of `order` (for `action`), or None.
+    `assisting` gives the order's assisting units where they are not (yet) in the database."""
     if side is Side.SYSTEM:
         return None
     if user is None or not user.is_active:
         return None
     if side in _HUB_SIDE_ROLES:
-        found = covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order.hub)
+        found = _desk_covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order, side, action)
         if found is None and side is Side.INTAKE:
             found = next((u for r in access_rules() if (u := r.intake_unit(user, order)) is not None), None)
         return found
@@ -121,7 +171,7 @@ def authorize(
             if user is None:
                 return side, None
             continue
-        unit = acting_unit(user, order, side, assisting=assisting)
+        unit = acting_unit(user, order, side, assisting=assisting, action=action)
         if unit is not None:
             return side, unit
     raise PermissionDenied(

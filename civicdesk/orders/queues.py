@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, SupervisionNotice, WorkOrder
-from civicdesk.orders.permissions import UNIT_ROLES
-from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
+from civicdesk.orders.permissions import UNIT_ROLES, desk_scope
+from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, Side, State
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.worktime.duty import stretch_start
 from civicdesk.worktime.models import DutyShift
@@ -44,9 +44,11 @@ def _none() -> QuerySet[WorkOrder]:
 
 
 def hub_queue(user: User, *states: str) -> QuerySet[WorkOrder]:
-    scope = _hub_scope(user, Role.DISPATCHER)
-    if scope is None:
+    units = user.units_with_role(Role.DISPATCHER)
+    if not units:
         return _none()
+    # The desk rule (permissions.desk_scope): a handed-down order is in the lower hub's queue.
+    scope = desk_scope(units, Side.HUB)
     return WorkOrder.objects.filter(scope, state__in=states).order_by("created_at")
 
 
@@ -106,9 +108,11 @@ def unit_inbox(user: User) -> QuerySet[WorkOrder]:
 
 
 def callback_queue(user: User) -> QuerySet[WorkOrder]:
-    scope = _hub_scope(user, Role.CALLBACK_AGENT)
-    if scope is None:
+    units = user.units_with_role(Role.CALLBACK_AGENT)
+    if not units:
         return _none()
+    # Whichever of a hub pair calls back (HubLink) has the order in its queue, never both.
+    scope = desk_scope(units, Side.CALLBACK)
     # A citizen who already rated the order online since the reply was accepted is not
     # called again. (A rating moves the order on, so this guards the queue against the
     # moment between the rating and its move, and never hides a reworked order.)

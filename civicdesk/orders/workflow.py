@@ -104,12 +104,18 @@ MOVES: dict[str, Move] = {
     # The hub takes back an auto-dispatch the unit has not signed for yet.
     "undo_auto_dispatch": _m(_("撤销自动派单"), {S.DISPATCHED}, {S.PENDING_DISPATCH}, HUB),
     "redispatch": _m(_("改派"), {S.DISPATCHED, S.SIGNED}, {S.DISPATCHED}, HUB),
+    # A hub hands the order to a hub below it: it lands in that hub's dispatch queue
+    # (made by dispatch / redispatch when the unit chosen is a hub).
+    "hand_down": _m(_("下转下级中心"), _NEW | {S.DISPATCHED, S.SIGNED}, {S.PENDING_DISPATCH}, HUB, INTAKE),
+    # The lower hub hands a wrong hand-off back up, with the reason; the upper hub decides
+    # (approve_return / refuse_return), like a unit's return.
+    "return_to_upper": _m(_("退回上级中心"), {S.PENDING_DISPATCH}, {S.RETURN_REQUESTED}, HUB),
     "sign": _m(_("签收"), {S.DISPATCHED}, {S.SIGNED}, LEAD),
     "sign_part": _m(_("协办签收"), WITH_UNIT, None, ASSIST),
     "sub_dispatch": _m(_("下派"), {S.SIGNED}, {S.DISPATCHED}, LEAD),
     "request_return": _m(_("申请退单"), {S.DISPATCHED, S.SIGNED}, {S.RETURN_REQUESTED}, LEAD),
     "approve_return": _m(_("同意退单"), {S.RETURN_REQUESTED}, {S.PENDING_DISPATCH, S.DISPATCHED}, HUB),
-    "refuse_return": _m(_("驳回退单"), {S.RETURN_REQUESTED}, {S.DISPATCHED, S.SIGNED}, HUB),
+    "refuse_return": _m(_("驳回退单"), {S.RETURN_REQUESTED}, {S.DISPATCHED, S.SIGNED, S.PENDING_DISPATCH}, HUB),
     "request_extension": _m(_("申请延期"), set(_HANDLING), {S.EXTENSION_REQUESTED}, LEAD),
     "approve_extension": _m(_("同意延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
     "refuse_extension": _m(_("驳回延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from civicdesk.org.models import Membership, OrgUnit, User
+from civicdesk.org.models import HubLink, Membership, OrgUnit, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,3 +27,9 @@ class CivicUserAdmin(UserAdmin):
         *(UserAdmin.fieldsets or ()),
         ("CivicDesk", {"fields": ("display_name", "phone", "must_change_password", "is_service")}),
     )
+
+
+@admin.register(HubLink)
+class HubLinkAdmin(admin.ModelAdmin):
+    list_display = ["upper", "lower", "callback_by"]
+    autocomplete_fields = ["upper", "lower"]

@@ -95,6 +95,45 @@ class OrgUnit(models.Model):
         return None
 
 
+class CallbackBy(models.TextChoices):
+    UPPER = "upper", _("上级中心回访")
+    LOWER = "lower", _("下级中心回访")
+
+
+class HubLink(models.Model):
+    """How an upper hub and a hub below it work together on the orders handed down
+    (civicdesk.orders.actions.dispatching.hand_down). Without a row, the defaults below hold.
+
+    Exactly one of the two calls the citizen back: one choice field, so never both, never neither."""
+
+    upper = models.ForeignKey(OrgUnit, verbose_name=_("上级中心"), on_delete=models.CASCADE, related_name="links_down")
+    lower = models.ForeignKey(OrgUnit, verbose_name=_("下级中心"), on_delete=models.CASCADE, related_name="links_up")
+    callback_by = models.CharField(_("回访由"), max_length=10, choices=CallbackBy.choices, default=CallbackBy.LOWER)
+
+    class Meta:
+        verbose_name = _("上下级中心协作")
+        verbose_name_plural = _("上下级中心协作")
+        constraints = [models.UniqueConstraint(fields=["upper", "lower"], name="hublink_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.upper} → {self.lower}"
+
+    def clean(self) -> None:
+        # Imported here: django.core.exceptions is only needed for the admin's validation.
+        from django.core.exceptions import ValidationError
+
+        if self.upper_id and self.lower_id:
+            if not (self.upper.is_hub and self.lower.is_hub):
+                raise ValidationError(_("上下级都必须是枢纽（派单中心）。"))
+            if self.lower.pk == self.upper.pk or not self.lower.is_within(self.upper):
+                raise ValidationError(_("下级中心必须在上级中心之下。"))
+
+    @staticmethod
+    def callback_by_upper(upper: OrgUnit, lower: OrgUnit) -> bool:
+        link = HubLink.objects.filter(upper=upper, lower=lower).only("callback_by").first()
+        return link is not None and link.callback_by == CallbackBy.UPPER
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)

@@ -100,11 +100,34 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("accept_reply", joint, dispatcher)
     do("record_callback", joint, callback, solved="solved", satisfaction="satisfied")
 
+    # The prefecture hands an order down to the city's hub; the city hands it back; the
+    # prefecture refuses, the city hands it back again and the prefecture takes it.
+    assert city.prefecture is not None
+    pref = {role: city.staff[f"prefecture:{role}"][0] for role in (Role.OPERATOR, Role.DISPATCHER)}
+    upper = engine.create(
+        next(moments),
+        actor=pref[Role.OPERATOR],
+        hub=city.prefecture,
+        channel="phone",
+        request_type="complaint",
+        title="高速出口拥堵",
+        content="高速出口每天傍晚拥堵，请协调疏导。",
+        category=city.leaves[0],
+        citizen_name="李女士",
+        citizen_phone="13800002222",
+    )
+    do("send_to_hub", upper, pref[Role.OPERATOR])
+    do("hand_down", upper, pref[Role.DISPATCHER], lower_hub=city.hub)
+    do("return_to_upper", upper, dispatcher, reason="属市级交通部门职责")
+    do("refuse_return", upper, pref[Role.DISPATCHER], reason="请先核实属地")
+    do("return_to_upper", upper, dispatcher, reason="已核实，属市级交通部门职责")
+    do("approve_return", upper, pref[Role.DISPATCHER], new_lead_unit=city.prefecture_bureaus["jt"])
+
     undone = new_order("路灯不亮")
     do("send_to_hub", undone, operator)
     do("dispatch", undone, None, lead_unit=dept[0], auto={"model_version": 3, "confidence": 0.91})
     do("undo_auto_dispatch", undone, dispatcher, reason="模型派错，转人工")
-    return [joint.pk, undone.pk]
+    return [joint.pk, upper.pk, undone.pk]
 
 
 def _values(obj: models.Model, skip: set[str]) -> dict[str, Any]:

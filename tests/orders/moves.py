@@ -10,7 +10,7 @@ from civicdesk.notifications.models import OutboxMessage
 from civicdesk.orders import actions
 from civicdesk.orders.actions.base import check_move, locked_order, record
 from civicdesk.orders.models import Assignment, OrderEvent, SupervisionNotice, WorkOrder
-from civicdesk.org.models import User
+from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from tests.world import World
 
 # A move ready to run: give it the acting user, it makes the move.
@@ -41,6 +41,23 @@ def _follow_calendar(order: WorkOrder) -> Runner:
     return run
 
 
+def lower_hub(w: World) -> tuple[OrgUnit, User]:
+    """A hub below the world's hub, with its own dispatcher (orders are handed down to it)."""
+    unit, _ = OrgUnit.objects.get_or_create(
+        code="sd-hub",
+        defaults={"name": "石岛管理区服务中心", "kind": UnitKind.CENTER, "parent": w.hub, "is_hub": True},
+    )
+    dispatcher = User.objects.filter(username="sd_dispatcher").first() or w.person(
+        "sd_dispatcher", "石岛派单员", (unit, Role.DISPATCHER)
+    )
+    return unit, dispatcher
+
+
+def handed_down(w: World) -> WorkOrder:
+    unit, _ = lower_hub(w)
+    return actions.hand_down(w.pending(), actor=w.dispatcher, lower_hub=unit)
+
+
 def runner(w: World, action: str, order: WorkOrder) -> Runner:
     """Everything the move needs besides the actor is prepared here, before any snapshot,
     so that what the move itself writes can be told apart."""
@@ -51,7 +68,11 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         return _deadline_notice(order)
     if action == "follow_calendar":
         return _follow_calendar(order)
+    if action == "hand_down":
+        unit, _ = lower_hub(w)
+        return lambda actor: actions.hand_down(order, actor=actor, lower_hub=unit)  # type: ignore[arg-type]
     call: dict[str, Callable[[Any], WorkOrder]] = {
+        "return_to_upper": lambda a: actions.return_to_upper(order, actor=a, reason="不属本中心辖区"),
         "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
         "send_to_hub": lambda a: actions.send_to_hub(order, actor=a),
         "dispatch": lambda a: actions.dispatch(order, actor=a, lead_unit=w.dept_b),

@@ -16,6 +16,8 @@ ACTOR = {
     "send_to_hub": "operator",
     "dispatch": "dispatcher",
     "redispatch": "dispatcher",
+    "hand_down": "dispatcher",
+    "return_to_upper": "dispatcher",
     "undo_auto_dispatch": "dispatcher",
     "sign": "handler_a",
     "sign_part": "handler_b",

@@ -11,7 +11,7 @@ from civicdesk.orders.errors import PermissionDenied
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
-from tests.orders.moves import runner, snapshot
+from tests.orders.moves import handed_down, lower_hub, runner, snapshot
 from tests.world import World
 
 
@@ -57,6 +57,17 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
         ["handler_a", "callback_agent", "leader", "outsider", "inactive:dispatcher", "other_hub:dispatcher"],
     ),
     "redispatch": (World.dispatched, ["dispatcher"], HUB_STAFF_ONLY),
+    "hand_down": (
+        World.pending,
+        ["operator", "dispatcher"],
+        ["handler_a", "callback_agent", "leader", "outsider", "inactive:dispatcher", "other_hub:dispatcher"],
+    ),
+    # Only the lower hub hands back up: the hub that handed it down decides, it does not ask.
+    "return_to_upper": (
+        handed_down,
+        ["lower_hub:dispatcher"],
+        ["dispatcher", "operator", "handler_a", "supervisor", "outsider", "other_hub:dispatcher"],
+    ),
     "undo_auto_dispatch": (_auto_dispatched, ["dispatcher"], HUB_STAFF_ONLY),
     "sign": (World.dispatched, ["handler_a", "head_a"], LEAD_ONLY),
     "sign_part": (World.joint, ["handler_b"], ASSIST_ONLY),
@@ -131,6 +142,8 @@ def _persona(w: World, name: str) -> User | None:
         user.is_active = False
         user.save()
         return user
+    if kind == "lower_hub":
+        return lower_hub(w)[1]
     if kind == "other_hub":
         # A hub of another city, not above ours: its staff hold the same roles elsewhere.
         other = OrgUnit.objects.create(name="文登区服务中心", code="wd-hub", kind=UnitKind.CENTER, is_hub=True)

@@ -57,7 +57,7 @@ def locked_order(order: OrderRef, expected_version: int | None = None) -> Iterat
         try:
             current = (
                 WorkOrder.objects.select_for_update(of=("self",))
-                .select_related("hub", "lead_unit", "category", "owner")
+                .select_related("hub", "upper_hub", "lead_unit", "category", "owner")
                 .get(pk=order_id)
             )
         except WorkOrder.DoesNotExist:

@@ -14,7 +14,7 @@ from civicdesk.orders.actions.intake import operator_may_dispatch
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.orders.workflow import Side, State
-from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.models import HubLink, OrgUnit, Role, User
 
 
 def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -> None:
@@ -31,6 +31,145 @@ def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -
     if problems:
         message = "；".join(problems) + "。"
         raise InvalidInput(message, fields={"lead_unit": message})
+
+
+def _lower_hub(order: WorkOrder, unit: OrgUnit, assisting: list[OrgUnit]) -> bool:
+    """Whether `unit` is a hub below the order's hub (the order is handed down, not dispatched)."""
+    if not unit.is_hub or unit.pk == order.hub_id:
+        return False
+    if assisting:
+        message = _("下转下级中心时不能指定协办单位，由 %(unit)s 自行派单。") % {"unit": unit.name}
+        raise InvalidInput(message, fields={"assisting_units": message})
+    return True
+
+
+def _staffed(store: Store, hub: OrgUnit) -> bool:
+    # Imported here: the org's membership table is read only for this check.
+    from civicdesk.org.models import Membership
+
+    return store.memo(
+        ("hub_dispatchers", hub.pk),
+        lambda: Membership.objects.filter(
+            unit=hub, role=Role.DISPATCHER, user__is_active=True, user__is_service=False
+        ).exists(),
+    )
+
+
+def _hand_down(
+    store: Store,
+    o: WorkOrder,
+    lower: OrgUnit,
+    *,
+    actor: User | None,
+    acting_unit: OrgUnit | None,
+    note: str,
+    extra: dict[str, object] | None = None,
+) -> None:
+    """The order goes to the dispatch queue of `lower`, a hub below its hub (下转): that hub's
+    dispatchers dispatch it on to their units and review what comes back; this hub keeps
+    the deadline it set (the lower hub's units never get longer), sees the progress, may
+    supervise, and decides what the lower hub hands back (return_to_upper)."""
+    check_move(o, "hand_down", actor, store=store)
+    if lower.pk == o.hub_id or not lower.active or not lower.path.startswith(o.hub.path):
+        message = _("%(unit)s 不是本中心的下级中心。") % {"unit": lower.name}
+        raise InvalidInput(message, fields={"lead_unit": message})
+    if not _staffed(store, lower):
+        message = _("%(unit)s 没有在岗派单员，无法下转。") % {"unit": lower.name}
+        raise InvalidInput(message, fields={"lead_unit": message})
+    at = clock.now()
+    upper = o.hub
+    previous_lead = o.lead_unit_id
+    store.end_assignments(o, at, "redispatched")
+    if o.first_dispatched_at is None:
+        o.first_dispatched_at = at
+    # The upper hub's deadline for the lower hub: its own handling limit from now, within
+    # any deadline a level above it set.
+    deadlines.start_clock(o, at)
+    if o.upper_hub_id is not None:
+        o.outer_levels = [
+            *o.outer_levels,
+            {
+                "hub": o.hub_id,
+                "upper_hub": o.upper_hub_id,
+                "upper_due_at": o.upper_due_at.isoformat() if o.upper_due_at else None,
+                "callback_upper": o.callback_upper,
+            },
+        ]
+    callback_upper = store.memo(("callback_upper", upper.pk, lower.pk), lambda: HubLink.callback_by_upper(upper, lower))
+    o.upper_hub = upper
+    o.upper_due_at = o.handle_due_at
+    o.callback_upper = callback_upper
+    o.awaiting_upper = False
+    o.hub = lower
+    o.lead_unit = None
+    o.dispatched_at = at
+    o.signed_at = None
+    o.resume_state = ""
+    data: dict[str, object] = {
+        **(extra or {}),
+        "from_hub": upper.pk,
+        "to_hub": lower.pk,
+        "previous_lead": previous_lead,
+        "upper_due_at": o.upper_due_at.isoformat() if o.upper_due_at else None,
+        "callback_by": "upper" if callback_upper else "lower",
+    }
+    record(
+        o,
+        "hand_down",
+        actor,
+        store=store,
+        to_state=State.PENDING_DISPATCH,
+        acting_unit=acting_unit,
+        note=note,
+        data=data,
+    )
+
+
+def hand_down(
+    order: OrderRef,
+    *,
+    actor: User | None,
+    lower_hub: OrgUnit,
+    note: str = "",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
+) -> WorkOrder:
+    """Hand the order to a hub below this one (下转): see _hand_down. Dispatching or
+    re-dispatching to a hub makes the same move."""
+    note = optional_text(note, "note")
+    with store.locked(order, expected_version) as o:
+        side, unit = check_move(o, "hand_down", actor, store=store)
+        operator = side is Side.INTAKE and actor is not None and not actor.units_with_role(Role.DISPATCHER)
+        if operator and not operator_may_dispatch():
+            raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
+        if not lower_hub.is_hub or lower_hub.pk == o.hub_id:
+            message = _("%(unit)s 不是本中心的下级中心。") % {"unit": lower_hub.name}
+            raise InvalidInput(message, fields={"lower_hub": message})
+        if o.state in (State.DISPATCHED, State.SIGNED):
+            o.redispatch_count += 1
+        _hand_down(store, o, lower_hub, actor=actor, acting_unit=unit, note=note)
+    return o
+
+
+def _pop_level(o: WorkOrder) -> OrgUnit:
+    """The order leaves the lower hub's queue and goes back to the hub that handed it down;
+    returns the lower hub."""
+    lower = o.hub
+    assert o.upper_hub is not None
+    o.hub = o.upper_hub
+    o.awaiting_upper = False
+    outer = list(o.outer_levels)
+    if outer:
+        level = outer.pop()
+        o.upper_hub = OrgUnit.objects.get(pk=level["upper_hub"]) if level["upper_hub"] else None
+        o.upper_due_at = datetime.fromisoformat(level["upper_due_at"]) if level["upper_due_at"] else None
+        o.callback_upper = bool(level["callback_upper"])
+    else:
+        o.upper_hub = None
+        o.upper_due_at = None
+        o.callback_upper = False
+    o.outer_levels = outer
+    return lower
 
 
 def _send_to_units(
@@ -109,6 +248,11 @@ def dispatch(
             and not operator_may_dispatch()
         ):
             raise PermissionDenied(_("本中心不允许话务员直接派单，请提交派单员。"))
+        if _lower_hub(o, lead_unit, assisting):
+            if auto is not None:
+                raise PermissionDenied(_("分派模型不能下转下级中心。"))
+            _hand_down(store, o, lead_unit, actor=actor, acting_unit=unit, note=note)
+            return o
         _validate_units(o, lead_unit, assisting)
         data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
         if auto is not None:
@@ -170,6 +314,10 @@ def redispatch(
         if o.lead_unit_id == lead_unit.pk:
             message = _("工单已在 %(unit)s 办理。") % {"unit": lead_unit.name}
             raise InvalidInput(message, fields={"lead_unit": message})
+        if _lower_hub(o, lead_unit, assisting):
+            o.redispatch_count += 1
+            _hand_down(store, o, lead_unit, actor=actor, acting_unit=unit, note=text, extra={"redispatch": True})
+            return o
         _validate_units(o, lead_unit, assisting)
         redispatched_from = o.lead_unit_id  # read before the units change
         sent = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
@@ -315,6 +463,13 @@ def approve_return(
         returned_from = o.lead_unit_id
         o.return_count += 1
         data: dict[str, object] = {"returned_from": returned_from}
+        if o.awaiting_upper:
+            # The lower hub handed the order back up: it leaves the lower hub's queue.
+            data = {"returned_from_hub": _pop_level(o).pk}
+            returned_from = None
+        if new_lead_unit is not None and _lower_hub(o, new_lead_unit, assisting):
+            message = _("请先同意退单（退回待派单），再下转给 %(unit)s。") % {"unit": new_lead_unit.name}
+            raise InvalidInput(message, fields={"new_lead_unit": message})
         if new_lead_unit is not None:
             if new_lead_unit.pk == returned_from:
                 message = _("不能改派回退单的单位。")
@@ -339,7 +494,34 @@ def refuse_return(
         _side, unit = check_move(o, "refuse_return", actor, store=store)
         target = o.resume_state or State.DISPATCHED
         o.resume_state = ""
+        # A hand-back refused: the order stays in the lower hub's queue.
+        o.awaiting_upper = False
         record(o, "refuse_return", actor, store=store, to_state=target, acting_unit=unit, note=text)
+    return o
+
+
+def return_to_upper(
+    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+) -> WorkOrder:
+    """The lower hub says a handed-down order is not for it, with the reason (退回上级中心);
+    the hub above decides, with approve_return or refuse_return."""
+    text = require_text(reason, "reason", _("请填写退回理由。"))
+    with store.locked(order, expected_version) as o:
+        _side, unit = check_move(o, "return_to_upper", actor, store=store)
+        if o.upper_hub_id is None:
+            raise InvalidInput(_("工单 %(number)s 不是上级中心下转的，不能退回上级。") % {"number": o.number})
+        o.resume_state = o.state
+        o.awaiting_upper = True
+        record(
+            o,
+            "return_to_upper",
+            actor,
+            store=store,
+            to_state=State.RETURN_REQUESTED,
+            acting_unit=unit,
+            note=text,
+            data={"hub": o.hub_id, "upper_hub": o.upper_hub_id},
+        )
     return o
 
 

@@ -55,6 +55,11 @@ def request_extension(
             message = _("最多还能延期 %(room)g 个工作日。") % {"room": room}
             raise InvalidInput(message, fields={"days": message})
         o.resume_state = o.state
+        data: dict[str, object] = {"days": wanted}
+        if o.upper_due_at is not None and deadlines.extended_due(o, wanted) > o.upper_due_at:
+            # Past the deadline the hub above set: only that hub may grant it.
+            o.awaiting_upper = True
+            data["needs_upper"] = o.upper_hub_id
         record(
             o,
             "request_extension",
@@ -63,7 +68,7 @@ def request_extension(
             to_state=State.EXTENSION_REQUESTED,
             acting_unit=unit,
             note=text,
-            data={"days": wanted},
+            data=data,
         )
     return o
 
@@ -94,6 +99,11 @@ def approve_extension(
         granted = min(granted, deadlines.extension_room(o))
         old_due = o.handle_due_at
         deadlines.extend(o, granted)
+        if o.awaiting_upper:
+            # The hub above granted it: its own deadline for the lower hub moves with it.
+            o.awaiting_upper = False
+            if o.upper_due_at is not None and o.handle_due_at is not None and o.handle_due_at > o.upper_due_at:
+                o.upper_due_at = o.handle_due_at
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
         record(
@@ -121,6 +131,7 @@ def refuse_extension(
         _side, unit = check_move(o, "refuse_extension", actor, store=store)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
+        o.awaiting_upper = False
         record(o, "refuse_extension", actor, store=store, to_state=target, acting_unit=unit, note=text)
     return o
 

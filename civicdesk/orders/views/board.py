@@ -243,7 +243,9 @@ def _board_context(
     if tab == PENDING:
         filter_form = BoardFilterForm(request.GET)
         orders = queues.filter_orders(queues.pending_dispatch(user), **filter_form.filters())
-        orders = _with_urgency_first(orders.select_related("category", "area", "hub").prefetch_related("topics"))
+        orders = _with_urgency_first(
+            orders.select_related("category", "area", "hub", "upper_hub").prefetch_related("topics")
+        )
         page = page_of(request, orders)
         context.update(
             filter_form=filter_form,

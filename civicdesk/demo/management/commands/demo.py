@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from civicdesk.demo.bulk import BulkEngine
-from civicdesk.demo.city import DEMO_PASSWORD, HUB_CODE, ROLE_ACCOUNTS, build_city
+from civicdesk.demo.city import DEMO_PASSWORD, HUB_CODE, PREFECTURE_ACCOUNTS, ROLE_ACCOUNTS, build_city
 from civicdesk.demo.extras import run_extra_seeders
 from civicdesk.demo.history import ActionEngine, Simulation, creation_times
 from civicdesk.demo.showcase import ensure_every_state
@@ -111,6 +111,11 @@ class Command(BaseCommand):
         self.stdout.write("工单状态分布：" + "，".join(f"{State(s).label} {n}" for s, n in sorted(counts.items())))
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write("【市级】东州市12345政务服务便民热线（上级中心，下转青岚市）")
+        for username, name, role in PREFECTURE_ACCOUNTS:
+            self.stdout.write(f"  {username:<14} {name:<16} {role.label}")
+        self.stdout.write("  ph-<代码>                      市直部门承办人，如 ph-jt（东州市交通运输局）")
+        self.stdout.write("【县级】青岚市社会治理服务中心（本级中心）")
         for username, name, role in ROLE_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {name:<16} {role.label}")
         self.stdout.write("  h-<部门代码> / head-<部门代码>   各部门承办人 / 负责人，如 h-zj（住建局）、head-zj")

@@ -172,8 +172,10 @@ def _overdue_words(units: list[dict[str, Any]]) -> str:
     return _("超期工单涉及%(count)s个单位，较多的是：%(items)s。") % {"count": len(units), "items": items}
 
 
-def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
-    q = data.parse_query(QueryDict(f"period=custom&from={first}&to={last}"))
+def compose(kind: str, first: dt.date, last: dt.date, hub: OrgUnit | None = None) -> dict[str, Any]:
+    """The briefing's content: of `hub`'s subtree (its orders and those of the hubs below it),
+    or of the whole installation when hub is None."""
+    q = data.parse_query(QueryDict(f"period=custom&from={first}&to={last}"), scope=hub)
     period_kind = {str(BriefingKind.DAILY): "day", str(BriefingKind.MONTHLY): "month"}.get(kind, "week")
     q = data.Query(period_kind, q.days, q.filters, q.params)
     before_q = data.Query(q.kind, data.previous(q.days, q.kind), q.filters, q.params)
@@ -208,14 +210,14 @@ def compose(kind: str, first: dt.date, last: dt.date) -> dict[str, Any]:
     ]
     period = Period(q.days.start, q.days.end)
     notable = (
-        WorkOrder.objects.filter(order_q(data.Filters()))
+        WorkOrder.objects.filter(order_q(data.Filters(hub=hub)))
         .filter(period.q("created_at"))
         .exclude(urgency="normal", supervision_level=0, rework_count=0)
         .select_related("lead_unit", "category")
         .order_by("-urgency", "-supervision_level", "-rework_count", "created_at")[:10]
     )
     name, before_name = _names(kind)
-    center = _center_name()
+    center = hub.name if hub is not None else _center_name()
     when = _period_words(kind, first, last)
     doc: dict[str, Any] = {
         "kind": kind,
@@ -449,17 +451,17 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def write_briefing(kind: str, first: dt.date, last: dt.date) -> Briefing | None:
-    """Write the briefing of the period unless it exists; None when it already did."""
-    if Briefing.objects.filter(kind=kind, start=first).exists():
+def write_briefing(kind: str, first: dt.date, last: dt.date, hub: OrgUnit | None = None) -> Briefing | None:
+    """Write `hub`'s briefing of the period unless it exists; None when it already did."""
+    if Briefing.objects.filter(kind=kind, start=first, hub=hub).exists():
         return None
-    doc = compose(kind, first, last)
+    doc = compose(kind, first, last, hub)
     html = render_html(doc)
     pdf = render_pdf(doc)
     try:
         with transaction.atomic():
             return Briefing.objects.create(
-                kind=kind, start=first, end=last + dt.timedelta(days=1), data=doc, html=html, pdf=pdf
+                kind=kind, start=first, end=last + dt.timedelta(days=1), hub=hub, data=doc, html=html, pdf=pdf
             )
     except IntegrityError:  # another worker wrote it first
         return None
@@ -468,8 +470,20 @@ def write_briefing(kind: str, first: dt.date, last: dt.date) -> Briefing | None:
 def run_briefings(now: dt.datetime | None = None) -> int:
     today = local_day(now or timezone.now())
     written = 0
+    # One per hub that holds orders: each level reads its own (a county leader the county's,
+    # the prefecture's leader the prefecture's, the county in it as one line of figures).
+    hubs = [hub for hub in OrgUnit.objects.filter(is_hub=True, active=True).order_by("path") if _briefed(hub)]
     for kind in (BriefingKind.DAILY, BriefingKind.WEEKLY, BriefingKind.MONTHLY):
         first, last = period_of(kind, today)
-        if write_briefing(kind, first, last) is not None:
-            written += 1
+        for hub in hubs:
+            if write_briefing(kind, first, last, hub) is not None:
+                written += 1
     return written
+
+
+def _briefed(hub: OrgUnit) -> bool:
+    """A top hub always gets its briefings (a quiet period is news too); a hub below another
+    once it holds orders (a hub set up for later gets no empty reports)."""
+    if not any(unit.is_hub for unit in hub.ancestors()):
+        return True
+    return WorkOrder.objects.filter(hub__path__startswith=hub.path).exists()

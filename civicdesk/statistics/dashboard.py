@@ -17,7 +17,16 @@ from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Top
 from civicdesk.org.models import OrgUnit
 from civicdesk.statistics.measures import MEASURES, Filters
 from civicdesk.statistics.ranking import rank_units_rolled
-from civicdesk.statistics.rollups import Days, RolledFigure, empty_figures, figures, figures_as_of, local_day
+from civicdesk.statistics.rollups import (
+    Days,
+    RolledFigure,
+    empty_figures,
+    figures,
+    figures_as_of,
+    hub_line_map,
+    local_day,
+)
+from civicdesk.statistics.scope import OutOfScope, narrowed
 
 OVERVIEW = (
     "accepted",
@@ -104,6 +113,8 @@ class Query:
         """The filters chosen, in words ("单位：市住建局（含下级）"), in a fixed order."""
         f = self.filters
         parts = []
+        if f.hub is not None:
+            parts.append(_("范围：%(name)s") % {"name": f.hub.name})
         if f.lead_unit is not None:
             kind = _("中心") if f.lead_unit.is_hub else _("单位")
             scope = _("（含下级）") if f.include_sub_units else _("（不含下级）")
@@ -143,8 +154,18 @@ def _pick(model: Any, value: str, field: str, message: str) -> Any:
         raise BadQuery(field, message) from None
 
 
-def parse_query(data: QueryDict) -> Query:
-    """The period and filters from a query string; BadQuery names the field at fault."""
+def _scoped_hub(scope: OrgUnit | None, value: str) -> OrgUnit | None:
+    wanted = _pick(OrgUnit, value, "hub", _("没有这个中心，或不在您的统计范围内。"))
+    try:
+        return narrowed(scope, wanted)
+    except OutOfScope as error:
+        raise BadQuery("hub", str(error)) from None
+
+
+def parse_query(data: QueryDict, scope: OrgUnit | None = None) -> Query:
+    """The period and filters from a query string; BadQuery names the field at fault.
+    `scope`: the hub whose subtree the asker sees (civicdesk.statistics.scope); a `hub` in
+    the query narrows it to a hub within."""
     kind = data.get("period", "month")
     if kind not in PERIOD_KINDS:
         raise BadQuery("period", _("统计周期无效。"))
@@ -166,8 +187,23 @@ def parse_query(data: QueryDict) -> Query:
         topic=_pick(Topic, data.get("topic", ""), "topic", _("没有这个专题。")),
         lead_unit=_pick(OrgUnit, data.get("unit", ""), "unit", _("没有这个单位。")),
         include_sub_units=data.get("sub", "1") != "0",
+        hub=_scoped_hub(scope, data.get("hub", "")),
     )
-    keep = ("period", "date", "from", "to", "channel", "type", "urgency", "category", "area", "topic", "unit", "sub")
+    keep = (
+        "period",
+        "date",
+        "from",
+        "to",
+        "channel",
+        "type",
+        "urgency",
+        "category",
+        "area",
+        "topic",
+        "unit",
+        "sub",
+        "hub",
+    )
     params = {k: str(data[k]) for k in keep if data.get(k)}
     return Query(kind, days, filters, params)
 
@@ -230,12 +266,37 @@ def trend(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     return [{"key": k.isoformat(), **_row(rows.get(k, empty), TREND)} for k in keys]
 
 
+LEVEL_CODES = ("accepted", "completion", "on_time", "satisfaction", "overdue")
+
+
+def levels(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The scope hub's figures, one line for its own level and one per hub below it (a county
+    center with everything under it), own level first; [] without a scope hub."""
+    hub = q.filters.hub
+    if hub is None:
+        return []
+    lines = set(hub_line_map(hub).values())
+    if lines <= {hub.pk}:
+        return []
+    rows = figures(q.days, q.filters, group="hub", codes=LEVEL_CODES, now=now)
+    for line in lines:  # every line, those without orders in the period too
+        rows.setdefault(line, empty_figures(LEVEL_CODES))
+    names = dict(OrgUnit.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
+    out = [
+        {"key": key, "own": key == hub.pk, "name": names.get(key, str(key)), **_row(figs, LEVEL_CODES)}
+        for key, figs in rows.items()
+        if key is not None
+    ]
+    out.sort(key=lambda r: (not r["own"], -r["accepted"]["numerator"], r["name"]))
+    return out
+
+
 def _names(group: str, keys: list[Any]) -> dict[Any, str]:
     if group == "category":
         return dict(Category.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group == "area":
         return dict(Area.objects.filter(pk__in=keys).values_list("pk", "name"))
-    if group == "unit":
+    if group in ("unit", "hub"):
         return dict(OrgUnit.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group == "topic":
         return dict(Topic.objects.filter(pk__in=keys).values_list("pk", "name"))
@@ -334,6 +395,7 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
         "by_category": breakdown(q, "category", now),
         "by_area": breakdown(q, "area", now),
         "by_topic": breakdown(q, "topic", now),
+        "levels": levels(q, now),
         "ranking": ranking(q, now, rows=unit_rows),
         "overdue_by_unit": overdue_units,
         "area_heat": breakdown(

@@ -31,6 +31,7 @@ from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.measures import MEASURES
 from civicdesk.statistics.models import Export, ExportStatus
 from civicdesk.statistics.ranking import SCORE_PARTS
+from civicdesk.statistics.scope import stats_scope
 from civicdesk.statistics.views import drill_orders
 
 FULL_CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
@@ -66,7 +67,12 @@ TABLE_NAMES = {
     "ranking": gettext_lazy("单位排名"),
     "overdue_by_unit": gettext_lazy("各单位超期件数"),
     "area_heat": gettext_lazy("区域热力表"),
+    "levels": gettext_lazy("本级与下级中心"),
 }
+LEVELS_NOTE = gettext_lazy(
+    "口径：工单按其所在的中心计。下转给下级中心的工单计入该下级中心一行（由下级办理），"
+    "本中心合计中也只计一次（由本中心受理）；本级一行是本中心直接派办、未下转的工单。"
+)
 _NOT_IN_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|[]', "_"))
 
 
@@ -124,9 +130,14 @@ def table_workbook(q: data.Query, table: str) -> tuple[bytes, str]:
         codes = [k for k in (section[0] if section else {}) if k in MEASURES]
         header = [_("名称"), *(str(MEASURES[c].name) for c in codes)]
         rows = [
-            [r["name"], *(r[c]["numerator"] if MEASURES[c].kind == "count" else _cell(r[c]) for c in codes)]
+            [
+                _("%(name)s（本级）") % {"name": r["name"]} if r.get("own") else r["name"],
+                *(r[c]["numerator"] if MEASURES[c].kind == "count" else _cell(r[c]) for c in codes),
+            ]
             for r in section
         ]
+        if table == "levels":
+            return _book(title, header, rows, str(LEVELS_NOTE)), file_name(title)
     return _book(title, header, rows), file_name(title)
 
 
@@ -205,7 +216,8 @@ def build_orders_export(export_id: int) -> int:
     try:
         params = QueryDict(mutable=True)
         params.update(export.params)
-        q = data.parse_query(params)
+        # The figures the person who asked may see, as when they asked (civicdesk.statistics.scope).
+        q = data.parse_query(params, scope=stats_scope(export.requested_by))
         orders = drill_orders(export.requested_by, q, str(params["code"]), str(params.get("part", "numerator")))
         content = orders_workbook(export.requested_by, orders, export.title)
         export.rows = orders.count()

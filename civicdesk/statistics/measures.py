@@ -77,6 +77,9 @@ class Filters:
     topic: Topic | None = None
     lead_unit: OrgUnit | None = None
     include_sub_units: bool = True
+    # The figures of this hub's subtree (civicdesk.statistics.scope): the orders in the queue
+    # of this hub or of a hub below it. Set from who is asking, never from the query string alone.
+    hub: OrgUnit | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,8 @@ def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None
             q &= Q(**{f"{unit}__path__startswith": filters.lead_unit.path})
         else:
             q &= Q(**{unit: filters.lead_unit})
+    if filters.hub is not None:
+        q &= Q(**{f"{p}hub__path__startswith": filters.hub.path})
     return q
 
 

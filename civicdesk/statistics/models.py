@@ -20,7 +20,11 @@ GRAINS: dict[str, tuple[str, ...]] = {
     "unit": ("unit_id",),
     "category": ("category_id",),
     "area": ("area_id",),
-    "full": ("channel", "request_type", "urgency", "category_id", "area_id", "unit_id"),
+    # The hub whose queue the order is in (a county's leader sees its hub's subtree): alone,
+    # and with the unit, so that a county's ranking needs no full-grain scan.
+    "hub": ("hub_id",),
+    "hub_unit": ("hub_id", "unit_id"),
+    "full": ("channel", "request_type", "urgency", "category_id", "area_id", "hub_id", "unit_id"),
 }
 DIMS: tuple[str, ...] = GRAINS["full"]
 
@@ -62,6 +66,8 @@ class RollupBase(models.Model):
     # Plain ids, not foreign keys: rows are rebuilt, never joined on write.
     category_id = models.IntegerField(null=True)
     area_id = models.IntegerField(null=True)
+    # The hub whose queue the order is in (order.hub: a handed-down order, the lower hub's).
+    hub_id = models.IntegerField(null=True)
     # The order's lead unit; for the dispatch counters the unit that received the dispatch.
     unit_id = models.IntegerField(null=True)
 
@@ -136,6 +142,7 @@ class PendingItem(models.Model):
     urgency = models.CharField(max_length=20, blank=True)
     category_id = models.IntegerField(null=True)
     area_id = models.IntegerField(null=True)
+    hub_id = models.IntegerField(null=True)
     unit_id = models.IntegerField(null=True)
 
     class Meta:
@@ -210,6 +217,9 @@ class Briefing(models.Model):
     kind = models.CharField(max_length=10, choices=BriefingKind.choices)
     start = models.DateField()
     end = models.DateField()  # exclusive
+    # Whose figures: this hub's subtree (civicdesk.statistics.scope); empty for briefings
+    # written before briefings had a hub (of the whole installation).
+    hub = models.ForeignKey("org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="briefings")
     created_at = models.DateTimeField(auto_now_add=True)
     data = models.JSONField(default=dict)
     html = models.TextField(blank=True)
@@ -217,7 +227,12 @@ class Briefing(models.Model):
 
     class Meta:
         ordering = ["-start", "kind"]
-        constraints = [models.UniqueConstraint(fields=["kind", "start"], name="briefing_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "start", "hub"], name="briefing_once_per_hub_period"),
+            models.UniqueConstraint(
+                fields=["kind", "start"], condition=models.Q(hub__isnull=True), name="briefing_once_per_period"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.start}"

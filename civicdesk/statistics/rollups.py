@@ -68,6 +68,7 @@ ORDER_DIMS = {
     "urgency": "urgency",
     "category_id": "category_id",
     "area_id": "area_id",
+    "hub_id": "hub_id",
     "unit_id": "lead_unit_id",
 }
 
@@ -594,7 +595,7 @@ class RolledFigure:
 DISPATCHES_DEFINITION = (
     "统计期内派给主办单位的次数（含改派、下派、退单后重派），按接收派单的单位统计；单位排名的最低量即按此计。"
 )
-GROUPS = ("day", "week", "month", "channel", "request_type", "urgency", "category", "area", "unit", "topic")
+GROUPS = ("day", "week", "month", "channel", "request_type", "urgency", "category", "area", "unit", "hub", "topic")
 
 
 def _unit_ids(unit: OrgUnit, with_sub_units: bool) -> set[int]:
@@ -614,9 +615,11 @@ def _dims_needed(filters: Filters, group: str | None) -> set[str]:
         needed.add("area_id")
     if filters.lead_unit is not None:
         needed.add("unit_id")
+    if filters.hub is not None:
+        needed.add("hub_id")
     if group in ("channel", "request_type", "urgency"):
         needed.add(group)
-    elif group in ("category", "area", "unit"):
+    elif group in ("category", "area", "unit", "hub"):
         needed.add(f"{group}_id")
     return needed
 
@@ -633,7 +636,21 @@ def _filter_q(filters: Filters) -> Q:
         q &= Q(area_id__in=_descendants(Area, filters.area.pk, "default"))
     if filters.lead_unit is not None:
         q &= Q(unit_id__in=_unit_ids(filters.lead_unit, filters.include_sub_units))
+    if filters.hub is not None:
+        q &= Q(hub_id__in=_unit_ids(filters.hub, True))
     return q
+
+
+def hub_line_map(root: OrgUnit) -> dict[int, int]:
+    """Each hub in root's subtree → its line in root's figures: root itself (本级) for root,
+    else the topmost hub below root on its path (a county center, with its own hubs below)."""
+    hubs = dict(OrgUnit.objects.filter(path__startswith=root.path, is_hub=True).values_list("pk", "path"))
+    depth = len([p for p in root.path.strip("/").split("/") if p])
+    result = {}
+    for pk, path in hubs.items():
+        ids = [int(x) for x in path.strip("/").split("/")][depth:]
+        result[pk] = next((i for i in ids if i in hubs), root.pk)
+    return result
 
 
 def _tree_level_map(model: type[Category] | type[Area], level: int) -> dict[int, int]:
@@ -781,6 +798,7 @@ def figures(
         "category": "category_id",
         "area": "area_id",
         "unit": "unit_id",
+        "hub": "hub_id",
         "topic": "topic_id",
         None: None,
     }[group]
@@ -790,6 +808,10 @@ def figures(
         mapper = _tree_level_map(Category if group == "category" else Area, level or 1)
     elif group == "unit" and unit_root is not None:
         mapper = _unit_rollup_map(unit_root)
+    elif group == "hub":
+        if filters.hub is None:
+            raise ValueError("group='hub' needs filters.hub, the hub whose lines they are")
+        mapper = hub_line_map(filters.hub)
 
     def key_of(value: Any) -> Any:
         if group in ("day", "week", "month"):

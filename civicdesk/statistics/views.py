@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -31,6 +32,7 @@ from civicdesk.statistics.assessment import assess, deduction_rules, month_days,
 from civicdesk.statistics.measures import MEASURES, Period, drill
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
 from civicdesk.statistics.ranking import SCORE_PARTS
+from civicdesk.statistics.scope import OutOfScope, stats_scope
 from civicdesk.statistics.topics import topic_sentence
 
 STATS_ROLES = {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}
@@ -64,8 +66,11 @@ def _choices() -> dict[str, Any]:
 
 
 def _query(request: HttpRequest) -> tuple[data.Query | None, dict[str, str]]:
+    """The query, within the figures the signed-in person may see (civicdesk.statistics.scope)."""
     try:
-        return data.parse_query(request.GET), {}
+        return data.parse_query(request.GET, scope=stats_scope(current_user(request))), {}
+    except OutOfScope as error:
+        raise PermissionDenied(str(error)) from None
     except data.BadQuery as error:
         return None, {error.field: error.message}
 
@@ -81,6 +86,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "chosen": request.GET,
         "api": reverse("statistics:dashboard_json") + ("?" + request.GET.urlencode() if request.GET else ""),
         "definitions": data.definitions(),
+        "levels": _levels(q) if q is not None else [],
+        "scope_hub": q.filters.hub if q is not None else None,
     }
     return render(request, "statistics/dashboard.html", context, status=400 if errors else 200)
 
@@ -100,7 +107,22 @@ def dashboard_json(request: HttpRequest) -> JsonResponse:
     for row in payload["overdue_by_unit"]:
         row["drill"] = _drill_url(q, "overdue", extra={"unit": str(row["key"]), "sub": "0"})
     payload["drill"] = {code: _drill_url(q, code) for code in data.OVERVIEW}
+    for row in payload["levels"]:
+        row["open"] = reverse("statistics:dashboard") + "?" + urlencode({**q.params, "hub": str(row["key"])})
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _levels(q: data.Query) -> list[dict[str, Any]]:
+    """The lines of the scope hub's own level and of each hub below it, each lower hub's
+    line opening the same page for that hub (its figures, its own lower hubs)."""
+    rows = data.levels(q)
+    if len(rows) <= 1:
+        return []
+    for row in rows:
+        if not row["own"]:
+            row["open"] = reverse("statistics:dashboard") + "?" + urlencode({**q.params, "hub": str(row["key"])})
+        row["drill"] = _drill_url(q, "accepted", extra={"hub": str(row["key"])} if not row["own"] else {})
+    return rows
 
 
 def _row_filter(section: str, key: Any) -> dict[str, str]:
@@ -200,6 +222,7 @@ def export_table(request: HttpRequest) -> HttpResponse:
         "ranking",
         "overdue_by_unit",
         "area_heat",
+        "levels",
     ):
         raise Http404(_("没有这张表。"))
     content, filename = table_workbook(q, table)
@@ -260,12 +283,29 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def briefings(request: HttpRequest) -> HttpResponse:
-    _require(request)
-    return render(request, "statistics/briefings.html", {"briefings": Briefing.objects.all()[:100]})
+    user = _require(request)
+    listed = _briefings_of(user).select_related("hub")[:100]
+    return render(request, "statistics/briefings.html", {"briefings": listed})
 
 
-def _briefing(pk: int) -> Briefing:
-    briefing = Briefing.objects.filter(pk=pk).first()
+def _briefings_of(user: User) -> QuerySet[Briefing]:
+    """The briefings of the person's scope: its hub's and those of the hubs below it; the
+    installation-wide ones (written before briefings had a hub) for the top hubs."""
+    try:
+        scope = stats_scope(user)
+    except OutOfScope:
+        return Briefing.objects.none()
+    if scope is None:
+        return Briefing.objects.all()
+    top = not any(u.is_hub for u in scope.ancestors())
+    condition = Q(hub__path__startswith=scope.path)
+    if top:
+        condition |= Q(hub__isnull=True)
+    return Briefing.objects.filter(condition)
+
+
+def _briefing(pk: int, user: User) -> Briefing:
+    briefing = _briefings_of(user).filter(pk=pk).first()
     if briefing is None:
         raise Http404(_("没有这份简报。"))
     return briefing
@@ -278,8 +318,8 @@ def briefing_html(request: HttpRequest, pk: int) -> HttpResponse:
     # The briefing builder is imported only by the pages that show a briefing.
     from civicdesk.statistics.briefings import render_html
 
-    _require(request)
-    briefing = _briefing(pk)
+    user = _require(request)
+    briefing = _briefing(pk, user)
     if "lead" in briefing.data:
         return HttpResponse(render_html(briefing.data))
     return HttpResponse(briefing.html)
@@ -287,8 +327,8 @@ def briefing_html(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
-    briefing = _briefing(pk)
+    user = _require(request)
+    briefing = _briefing(pk, user)
     response = HttpResponse(bytes(briefing.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=briefing-{briefing.kind}-{briefing.start}.pdf"
     return response

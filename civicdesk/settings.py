@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "civicdesk.worktime",
     "civicdesk.orders",
     "civicdesk.notifications",
+    "civicdesk.upstream",
     "civicdesk.enterprises",
     "civicdesk.knowledge",
     "civicdesk.routing",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("manage/worktime/", include("civicdesk.worktime.urls")),
     path("manage/runtime/", include("civicdesk.runtime.urls")),
     path("manage/outbox/", include("civicdesk.notifications.urls")),
+    path("upstream/", include("civicdesk.upstream.urls")),
     path("open311/", include("civicdesk.open311.urls")),
     path("api/", include("civicdesk.api.urls")),
     path("portal/", include("civicdesk.portal.urls")),

@@ -148,35 +148,42 @@ class HttpSmsBackend(SmsBackend):
 
     def send(self, phone: str, text: str, key: str) -> Outcome:
         request = self._request(phone, text, key)
+        timeout = float(self.config.get("timeout") or 10)
+        return call_http(request, timeout, str(self.config.get("ok_field") or ""))
+
+
+def call_http(request: urllib.request.Request, timeout: float, ok_field: str = "") -> Outcome:
+    """Make one HTTP call to a gateway and say how it went: 2xx (and, when `ok_field` is set,
+    that field of the JSON answer, "code=0" or "result.ok") is success; a 4xx other than
+    408/425/429 is permanent; a failure after the request may have arrived is ambiguous.
+    Shared by every HTTP way out (the SMS gateway, civicdesk.upstream's reports)."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (callers check the scheme)
+            status, raw = resp.status, resp.read(65536)
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read(65536)
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        # Refused or unresolvable: nothing reached the gateway. Anything else may have.
+        sure = isinstance(reason, ConnectionRefusedError | socket.gaierror)
+        return Outcome(False, error=f"network: {reason}", ambiguous=not sure)
+    except (TimeoutError, ConnectionError, OSError) as exc:
+        return Outcome(False, error=f"network: {type(exc).__name__}: {exc}", ambiguous=True)
+    body = raw.decode("utf-8", "replace")
+    response = f"HTTP {status} {body[:500]}".strip()
+    if not 200 <= status < 300:
+        permanent = 400 <= status < 500 and status not in (408, 425, 429)
+        return Outcome(False, response, f"HTTP {status}", permanent=permanent)
+    if ok_field:
+        path, _, expected = ok_field.partition("=")
         try:
-            timeout = float(self.config.get("timeout") or 10)
-            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (scheme checked)
-                status, raw = resp.status, resp.read(65536)
-        except urllib.error.HTTPError as exc:
-            status, raw = exc.code, exc.read(65536)
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            # Refused or unresolvable: nothing reached the gateway. Anything else may have.
-            sure = isinstance(reason, ConnectionRefusedError | socket.gaierror)
-            return Outcome(False, error=f"network: {reason}", ambiguous=not sure)
-        except (TimeoutError, ConnectionError, OSError) as exc:
-            return Outcome(False, error=f"network: {type(exc).__name__}: {exc}", ambiguous=True)
-        body = raw.decode("utf-8", "replace")
-        response = f"HTTP {status} {body[:500]}".strip()
-        if not 200 <= status < 300:
-            permanent = 400 <= status < 500 and status not in (408, 425, 429)
-            return Outcome(False, response, f"HTTP {status}", permanent=permanent)
-        ok_field = str(self.config.get("ok_field") or "")
-        if ok_field:
-            path, _, expected = ok_field.partition("=")
-            try:
-                value = _json_field(json.loads(body), path)
-            except (ValueError, KeyError):
-                return Outcome(False, response, f"answer has no JSON field {path!r}")
-            good = str(value) == expected if expected else bool(value)
-            if not good:
-                return Outcome(False, response, f"gateway refused: {path}={value!r}")
-        return Outcome(True, response)
+            value = _json_field(json.loads(body), path)
+        except (ValueError, KeyError):
+            return Outcome(False, response, f"answer has no JSON field {path!r}")
+        good = str(value) == expected if expected else bool(value)
+        if not good:
+            return Outcome(False, response, f"gateway refused: {path}={value!r}")
+    return Outcome(True, response)
 
 
 SMS_BACKENDS: dict[str, type[SmsBackend]] = {

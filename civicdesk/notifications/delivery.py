@@ -53,17 +53,35 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from civicdesk.notifications.backends import EmailSender, Outcome, SmsBackend, sms_backend
+from civicdesk.notifications.channels import channel, ordered_media, registered_media
 from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, Medium, OutboxMessage
 from civicdesk.notifications.templates import render, sms_parts
 
 logger = logging.getLogger("civicdesk.notifications")
 
 _OUTSIDE = (Medium.SMS, Medium.EMAIL)
+
+
+def outside_media() -> list[str]:
+    """Every medium the sweep sends: SMS, e-mail and the registered channels."""
+    return [*_OUTSIDE, *registered_media()]
+
+
+def not_overtaking() -> Q:
+    """Messages of an in-order channel whose earlier messages (same order, same address) are
+    all sent: a later report never goes out before an earlier one."""
+    ordered = ordered_media()
+    if not ordered:
+        return Q()
+    earlier = OutboxMessage.objects.filter(
+        medium=OuterRef("medium"), order=OuterRef("order"), address=OuterRef("address"), pk__lt=OuterRef("pk")
+    ).exclude(status=DeliveryStatus.SENT)
+    return ~Q(medium__in=ordered) | ~Exists(earlier)
 
 
 def default_worker_id() -> str:
@@ -80,6 +98,9 @@ class Backends:
         return cls(sms_backend(), EmailSender())
 
     def idempotent(self, medium: str) -> bool:
+        added = channel(medium)
+        if added is not None:
+            return added.idempotent
         return bool(self.sms.idempotent if medium == Medium.SMS else self.email.idempotent)
 
 
@@ -110,8 +131,9 @@ def claim(worker: str, size: int) -> list[OutboxMessage]:
     with transaction.atomic():
         ids = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, medium__in=_OUTSIDE)
+            .filter(status=DeliveryStatus.PENDING, medium__in=outside_media())
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(not_overtaking())
             .order_by("created_at", "pk")
             .values_list("pk", flat=True)[:size]
         )
@@ -139,6 +161,10 @@ def _hand_over(message: OutboxMessage) -> None:
 
 
 def _send(message: OutboxMessage, backends: Backends) -> Outcome:
+    added = channel(message.medium)
+    if added is not None:
+        _hand_over(message)
+        return added.send(message)
     # A message without an order (a licence reminder) has its own subject and no order number.
     rendered = render(message)
     if message.medium == Medium.EMAIL:

@@ -16,6 +16,8 @@ class Medium(models.TextChoices):
     INBOX = "inbox", _("站内消息")
     SMS = "sms", _("短信")
     EMAIL = "email", _("电子邮件")
+    # A move reported to the upstream platform an order came from (civicdesk.upstream).
+    UPSTREAM = "upstream", _("上级平台回报")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -39,7 +39,11 @@ def deliver_on_commit(
     if not settings.CIVICDESK_OUTBOX_DELIVER_ON_COMMIT:
         return
     cutoff = timezone.now() - dt.timedelta(hours=int(settings.CIVICDESK_OUTBOX_MAX_AGE_HOURS))
-    ids = [m.pk for m in messages if m.medium != Medium.INBOX and m.pk is not None and m.created_at >= cutoff]
+    ids = [
+        m.pk
+        for m in messages
+        if m.medium != Medium.INBOX and m.pk is not None and (m.created_at >= cutoff or m.medium == Medium.UPSTREAM)
+    ]
     if ids:
 
         def enqueue() -> None:
@@ -51,7 +55,7 @@ def deliver_on_commit(
 def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
     """delivery.claim for just these messages: those still pending and due."""
     # The models are imported when a task runs, not when the task backend loads this module.
-    from civicdesk.notifications.delivery import _OUTSIDE
+    from civicdesk.notifications.delivery import _OUTSIDE, not_overtaking, outside_media
     from civicdesk.notifications.models import DeliveryStatus, OutboxMessage
 
     now = timezone.now()
@@ -59,14 +63,21 @@ def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
     with transaction.atomic():
         locked = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, status=DeliveryStatus.PENDING, medium__in=_OUTSIDE, created_at__gte=cutoff)
+            .filter(pk__in=ids, status=DeliveryStatus.PENDING, medium__in=outside_media())
+            # SMS and e-mail expire for age; the registered channels' messages are owed however late.
+            .filter(Q(created_at__gte=cutoff) | ~Q(medium__in=_OUTSIDE))
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(not_overtaking())
             .values_list("pk", flat=True)
         )
         if not locked:
             return []
         OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=worker, attempt_count=F("attempt_count") + 1
+            status=DeliveryStatus.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempt_count=F("attempt_count") + 1,
+            handed_at=None,
         )
     return list(
         OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.SENDING, claimed_by=worker)

@@ -81,6 +81,9 @@ class WorkOrder(models.Model):
     )
     upstream_platform = models.CharField(_("上级平台"), max_length=40, blank=True)
     upstream_id = models.CharField(_("上级平台编号"), max_length=64, blank=True)
+    # The deadline the upstream platform set (民心网 etc.); the units' own deadlines end the
+    # hub's margin before it (upper_due_at, set at intake).
+    upstream_due_at = models.DateTimeField(_("上级平台时限"), null=True, blank=True)
 
     # First-contact responsibility: whoever took the request owns it to the end.
     owner = models.ForeignKey(

@@ -26,6 +26,7 @@ BENEATH: dict[str, set[str]] = {
     "worktime": {"catalogue"},  # working calendar, time limits, duty rosters
     "orders": {"worktime"},  # the core: the workflow, the moves, who may see and make them
     "notifications": {"orders"},
+    "upstream": {"notifications"},  # upstream platforms: their orders in, our moves reported back
     "statistics": {"orders"},
     "open311": {"orders"},
     "hotspots": {"statistics", "notifications"},  # groups orders into hotspots, alerts, briefing section
@@ -35,7 +36,7 @@ BENEATH: dict[str, set[str]] = {
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "api": {"intake", "enterprises"},
-    "runtime": {"portal", "api", "enterprises", "routing", "knowledge", "statistics", "hotspots"},
+    "runtime": {"portal", "api", "enterprises", "routing", "knowledge", "statistics", "hotspots", "upstream"},
     "console": {"runtime"},
     "demo": {"console"},
     # History in and out: imports through the demo's bulk engine, the one fast path that

@@ -176,6 +176,10 @@ MATRIX: dict[str, Rule] = {
     "worktime:duty_delete": Rule(roles("admin"), post=True, kwargs={"pk": 0}, missing_ok=True),
     "runtime:status": Rule(roles("admin")),
     "notifications:unknown": Rule(roles("admin")),
+    "upstream:reports": Rule(roles("admin")),
+    "upstream:requeue": Rule(roles("admin"), post=True, kwargs={"message_id": 0}),
+    # A platform's machine call, authenticated by its own token: nobody by session.
+    "upstream:push": TOKEN,
     "notifications:settle": Rule(roles("admin"), post=True, kwargs={"message_id": 0, "decision": "sent"}),
     # Open311 (public reading; writing by api_key) and the internal API (bearer tokens only)
     "open311:discovery": Rule(PUBLIC, kwargs={"fmt": "json"}),

@@ -56,7 +56,11 @@ def request_extension(
             raise InvalidInput(message, fields={"days": message})
         o.resume_state = o.state
         data: dict[str, object] = {"days": wanted}
-        if o.upper_due_at is not None and deadlines.extended_due(o, wanted) > o.upper_due_at:
+        if (
+            o.upper_hub_id is not None
+            and o.upper_due_at is not None
+            and deadlines.extended_due(o, wanted) > o.upper_due_at
+        ):
             # Past the deadline the hub above set: only that hub may grant it.
             o.awaiting_upper = True
             data["needs_upper"] = o.upper_hub_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -131,13 +131,17 @@ def create_order(
     hub: OrgUnit | None = None,
     upstream_platform: str = "",
     upstream_id: str = "",
+    upstream_due_at: datetime | None = None,
+    upstream_margin: timedelta = timedelta(0),
     attachments: Iterable[UploadedFile] = (),
     intake_data: dict[str, object] | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Record a new request. The actor becomes its first-contact owner. `intake_data` is
     what the channel brought beyond the order's fields (e.g. Open311 attributes, media
-    URLs); it is kept on the creation event."""
+    URLs); it is kept on the creation event. `upstream_due_at`: the deadline the upstream
+    platform set; our units' deadlines end `upstream_margin` before it (the hub's time to
+    review and report back), as under an upper hub (deadlines._capped)."""
     files = attachment_files.validate(attachments)
     fields = validated_fields(
         channel=channel,
@@ -158,6 +162,9 @@ def create_order(
         topic_list = with_enterprise_topic(topics, enterprise is not None)
         if fields["upstream_id"] and store.upstream_taken(fields["upstream_platform"], fields["upstream_id"]):
             raise _upstream_taken(fields["upstream_id"])
+        if upstream_due_at is not None and not fields["upstream_platform"]:
+            message = _("填写上级平台时限时须注明上级平台。")
+            raise InvalidInput(message, fields={"upstream_platform": message})
         now = clock.now()
         order = WorkOrder(
             number=store.next_number(now),
@@ -172,6 +179,8 @@ def create_order(
             longitude=longitude,
             created_at=now,
             updated_at=now,
+            upstream_due_at=upstream_due_at,
+            upper_due_at=upstream_due_at - upstream_margin if upstream_due_at is not None else None,
             **fields,
         )
         if not store.insert_order(order, topic_list):
@@ -187,6 +196,7 @@ def create_order(
                 "category": category.pk if category else None,
                 "topics": [t.code for t in topic_list],
                 "attachments": len(files),
+                **({"upstream_due_at": upstream_due_at.isoformat()} if upstream_due_at else {}),
                 **({"intake": intake_data} if intake_data else {}),
             },
         )

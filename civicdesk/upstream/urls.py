@@ -1,0 +1,11 @@
+from django.urls import path
+
+from civicdesk.upstream import views
+
+app_name = "upstream"
+
+urlpatterns = [
+    path("", views.reports, name="reports"),
+    path("<int:message_id>/requeue/", views.requeue, name="requeue"),
+    path("<slug:code>/orders/", views.push, name="push"),
+]

@@ -81,7 +81,7 @@ def not_overtaking() -> Q:
     earlier = OutboxMessage.objects.filter(
         medium=OuterRef("medium"), order=OuterRef("order"), address=OuterRef("address"), pk__lt=OuterRef("pk")
     ).exclude(status=DeliveryStatus.SENT)
-    return ~Q(medium__in=ordered) | ~Exists(earlier)
+    return ~Q(medium__in=ordered) | Q(~Exists(earlier))
 
 
 def default_worker_id() -> str:

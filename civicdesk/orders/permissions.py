@@ -68,6 +68,9 @@ def covering(units: list[OrgUnit], target: OrgUnit) -> OrgUnit | None:
 # The reviews a lower hub cannot decide alone while the order waits for its upper hub
 # (order.awaiting_upper): a hand-back (return_to_upper), or an extension past the upper's deadline.
 UPPER_DECIDES = frozenset({"approve_return", "refuse_return", "approve_extension", "refuse_extension"})
+# What the hubs above may still do on an order they handed down, as for their own: a caller
+# who rings the upper hotline again urges it or adds facts there.
+ALSO_FROM_ABOVE = frozenset({"urge", "supplement"})
 
 
 def desk_hub(order: WorkOrder, side: Side, action: str = "") -> OrgUnit:
@@ -91,6 +94,8 @@ def _desk_covering(units: list[OrgUnit], order: WorkOrder, side: Side, action: s
     found = covering(units, desk)
     upper = order.upper_hub
     if found is None or upper is None or side is Side.SUPERVISION or desk.pk == upper.pk:
+        return found
+    if action in ALSO_FROM_ABOVE:
         return found
     # The desk is the lower hub: only its own staff (and hubs between it and the upper one).
     return None if upper.path.startswith(found.path) else found

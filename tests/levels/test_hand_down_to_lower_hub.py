@@ -148,3 +148,11 @@ def test_a_second_level_hands_down_again_and_returns_restore_each_level(chain: C
     order = actions.approve_return(order, actor=chain.pref_dispatcher)
     assert order.hub == chain.prefecture and order.upper_hub is None and order.outer_levels == []
     assert Membership.objects.filter(user=town_dispatcher).exists()
+
+
+def test_the_upper_hotline_still_takes_a_callers_new_facts(chain: Chain) -> None:
+    order = chain.at_county_unit()
+
+    order = actions.supplement(order, actor=chain.pref_operator, text="来电人补充：坑洼处已有车辆受损。")
+
+    assert order.events.last().acting_unit == chain.prefecture

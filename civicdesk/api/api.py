@@ -318,7 +318,7 @@ def _params(action: str, order: WorkOrder, payload: ActionIn) -> dict[str, Any]:
     """The action's keyword arguments: codes and numbers turned into the objects they name."""
     params: dict[str, Any] = {}
     for name, value in payload.model_dump(exclude={"expected_version"}).items():
-        if name in ("lead_unit", "sub_unit"):
+        if name in ("lead_unit", "sub_unit", "lower_hub"):
             params[name] = _unit(value, name)
         elif name == "new_lead_unit":
             params[name] = _unit(value, name) if value else None

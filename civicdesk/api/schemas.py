@@ -253,6 +253,11 @@ class RedispatchIn(ActionIn):
     reason: Text2000
 
 
+class HandDownIn(ActionIn):
+    lower_hub: Code = Field(description="下级中心编码")
+    note: Text2000 = ""
+
+
 class SubDispatchIn(ActionIn):
     sub_unit: Code
     note: Text2000 = ""
@@ -325,6 +330,8 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "send_to_hub": NoteIn,
     "dispatch": DispatchIn,
     "redispatch": RedispatchIn,
+    "hand_down": HandDownIn,
+    "return_to_upper": ReasonIn,
     "sign": ActionIn,
     "sign_part": ActionIn,
     "sub_dispatch": SubDispatchIn,

@@ -10,6 +10,7 @@ import pytest
 from civicdesk.api.schemas import ACTION_BODIES
 from civicdesk.orders import actions
 from civicdesk.orders.models import WorkOrder
+from tests.orders.moves import handed_down, lower_hub
 from tests.world import World
 
 
@@ -20,7 +21,9 @@ def _town_signed(w: World) -> WorkOrder:
 
 R = {"reason": "理由说明"}
 # action: (how to get the order there, who acts, parameters, state after)
-CASES: dict[str, tuple[Callable[[World], WorkOrder], str, Callable[[World], dict[str, Any]], str]] = {
+# Who acts: a persona of the world, or a function giving the person (a lower hub's dispatcher).
+Actor = str | Callable[[World], Any]
+CASES: dict[str, tuple[Callable[[World], WorkOrder], Actor, Callable[[World], dict[str, Any]], str]] = {
     "answer": (
         lambda w: w.new_order(),
         "operator",
@@ -35,6 +38,13 @@ CASES: dict[str, tuple[Callable[[World], WorkOrder], str, Callable[[World], dict
         "dispatched",
     ),
     "redispatch": (lambda w: w.dispatched(), "dispatcher", lambda w: {"lead_unit": "rc-sj", **R}, "dispatched"),
+    "hand_down": (
+        lambda w: (lower_hub(w), w.pending())[1],
+        "dispatcher",
+        lambda w: {"lower_hub": "sd-hub", "note": "属地办理"},
+        "pending_dispatch",
+    ),
+    "return_to_upper": (handed_down, lambda w: lower_hub(w)[1], lambda w: R, "return_requested"),
     "sign": (lambda w: w.dispatched(), "handler_a", lambda w: {}, "signed"),
     "sign_part": (lambda w: w.joint(), "handler_b", lambda w: {}, "dispatched"),
     "sub_dispatch": (_town_signed, "town_handler", lambda w: {"sub_unit": "rc-yt-bs"}, "dispatched"),
@@ -92,7 +102,8 @@ def test_action_through_the_api(w, as_user, action):
     build, persona, params, expected = CASES[action]
     order = build(w)
     body = params(w)
-    response = as_user(getattr(w, persona)).act(order.number, action, order.version, **body)
+    actor = persona(w) if callable(persona) else getattr(w, persona)
+    response = as_user(actor).act(order.number, action, order.version, **body)
     assert response.status_code == 200, response.content.decode()
     data = response.json()
     assert data["state"] == expected

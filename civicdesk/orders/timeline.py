@@ -35,7 +35,19 @@ URGE_VIA = {"phone": _lazy("来电"), "portal": _lazy("网上"), "api": _lazy("�
 def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry]:
     unit_ids: set[int] = set()
     for event in events:
-        for key in ("lead_unit", "returned_from", "from_unit", "to_unit", "unit", "redispatched_from"):
+        for key in (
+            "lead_unit",
+            "returned_from",
+            "from_unit",
+            "to_unit",
+            "unit",
+            "redispatched_from",
+            "from_hub",
+            "to_hub",
+            "returned_from_hub",
+            "upper_hub",
+            "hub",
+        ):
             if isinstance(event.data.get(key), int):
                 unit_ids.add(event.data[key])
         unit_ids.update(event.data.get("assisting_units") or [])
@@ -65,6 +77,22 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                 "version": data.get("model_version"),
                 "unit": names.get(data.get("redispatched_from"), ""),
             }
+        elif event.action == "hand_down":
+            detail = _("%(a)s 下转 %(b)s；上级时限 %(due)s；%(callback)s") % {
+                "a": names.get(data.get("from_hub"), ""),
+                "b": names.get(data.get("to_hub"), ""),
+                "due": _fmt(data["upper_due_at"]) if data.get("upper_due_at") else "—",
+                "callback": _("由上级中心回访") if data.get("callback_by") == "upper" else _("由下级中心回访"),
+            }
+        elif event.action == "return_to_upper":
+            detail = _("%(a)s 退回 %(b)s，待上级中心决定") % {
+                "a": names.get(data.get("hub"), ""),
+                "b": names.get(data.get("upper_hub"), ""),
+            }
+        elif event.action == "approve_return" and data.get("returned_from_hub"):
+            detail = _("收回 %(unit)s 退回的工单") % {"unit": names.get(data.get("returned_from_hub"), "")}
+        elif event.action == "request_extension" and data.get("needs_upper"):
+            detail = _("%(days)s 个工作日，超过上级时限，须上级中心审批") % {"days": data.get("days")}
         elif event.action == "sub_dispatch":
             detail = _("%(a)s → %(b)s") % {
                 "a": names.get(data.get("from_unit"), ""),

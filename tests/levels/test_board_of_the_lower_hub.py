@@ -38,3 +38,5 @@ def test_the_order_page_names_the_upper_hub_and_who_calls_back(chain: Chain, cli
 
     assert "威海市12345热线下转至荣成市社会治理服务中心" in page
     assert "由下级中心回访" in page
+    # The timeline says who handed it to whom, with the deadline set from above.
+    assert "威海市12345热线 下转 荣成市社会治理服务中心；上级时限" in page

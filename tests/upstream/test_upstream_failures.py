@@ -124,3 +124,25 @@ def test_a_report_that_keeps_failing_stops_at_the_attempts_limit(
         deliver_outbox()
     assert [r.status for r in _reports()] == [DeliveryStatus.FAILED, DeliveryStatus.PENDING]
     assert len(mock.received) == 2  # the second waits behind the first, never overtaking
+
+
+def test_a_worker_killed_mid_delivery_is_taken_over_and_applied_once(
+    w: World, platform: UpstreamPlatform, mock: MockUpstream, settings: object
+) -> None:
+    # Imported here: the delivery's inner steps, to stop a worker between them.
+    from civicdesk.notifications.delivery import Backends, _send, claim
+
+    _accepted_and_signed(w, platform)
+    claimed = claim("worker-a", 1)
+    assert [m.template for m in claimed] == ["upstream:accepted"]
+    _send(claimed[0], Backends.configured())  # the platform gets it …
+    # … and worker A dies before it records the answer: the report stays claimed.
+    assert OutboxMessage.objects.get(pk=claimed[0].pk).status == DeliveryStatus.SENDING
+    lease = timedelta(seconds=settings.CIVICDESK_OUTBOX_LEASE + 1)  # type: ignore[attr-defined]
+    with time_machine.travel(timezone.now() + lease, tick=False):
+        deliver_outbox(worker="worker-b")
+
+    keys = [r["key"] for r in mock.received]
+    assert keys[0] == keys[1]  # taken over and sent again with the same key …
+    assert mock.kinds() == ["accepted", "signed"]  # … and applied once, in order
+    assert all(r.status == DeliveryStatus.SENT for r in _reports())

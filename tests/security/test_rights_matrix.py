@@ -179,7 +179,7 @@ MATRIX: dict[str, Rule] = {
     "upstream:reports": Rule(roles("admin")),
     "upstream:requeue": Rule(roles("admin"), post=True, kwargs={"message_id": 0}),
     # A platform's machine call, authenticated by its own token: nobody by session.
-    "upstream:push": TOKEN,
+    "upstream:push": Rule(TOKEN, kwargs={"code": "none"}),
     "notifications:settle": Rule(roles("admin"), post=True, kwargs={"message_id": 0, "decision": "sent"}),
     # Open311 (public reading; writing by api_key) and the internal API (bearer tokens only)
     "open311:discovery": Rule(PUBLIC, kwargs={"fmt": "json"}),
@@ -342,7 +342,8 @@ class Cell:
 
     def refused_answer(self) -> bool:
         to_sign_in = self.status == 302 and self.location.startswith(("/login/", "/admin/login/"))
-        token_api = self.rule == TOKEN and self.status in (401, 405)
+        token = self.rule == TOKEN or (isinstance(self.rule, Rule) and self.rule.who == TOKEN)
+        token_api = token and self.status in (401, 405)
         return (
             self.status in (403, 404) or to_sign_in or token_api or (self.persona == ANONYMOUS and self.status == 401)
         )

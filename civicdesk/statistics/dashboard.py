@@ -113,7 +113,8 @@ class Query:
         """The filters chosen, in words ("单位：市住建局（含下级）"), in a fixed order."""
         f = self.filters
         parts = []
-        if f.hub is not None:
+        if f.hub is not None and "hub" in self.params:
+            # Named only when narrowed to a lower hub: the reader's own scope goes without saying.
             parts.append(_("范围：%(name)s") % {"name": f.hub.name})
         if f.lead_unit is not None:
             kind = _("中心") if f.lead_unit.is_hub else _("单位")

@@ -5,41 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0007_urges_and_supports'),
-        ('org', '0004_hub_link'),
+        ("orders", "0007_urges_and_supports"),
+        ("org", "0004_hub_link"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workorder',
-            name='awaiting_upper',
-            field=models.BooleanField(default=False, verbose_name='待上级中心决定'),
+            model_name="workorder",
+            name="awaiting_upper",
+            field=models.BooleanField(default=False, verbose_name="待上级中心决定"),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='callback_upper',
-            field=models.BooleanField(default=False, verbose_name='由上级中心回访'),
+            model_name="workorder",
+            name="callback_upper",
+            field=models.BooleanField(default=False, verbose_name="由上级中心回访"),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='outer_levels',
+            model_name="workorder",
+            name="outer_levels",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='upper_due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='上级办理时限'),
+            model_name="workorder",
+            name="upper_due_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="上级办理时限"),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='upper_hub',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handed_down_orders', to='org.orgunit', verbose_name='上级中心'),
+            model_name="workorder",
+            name="upper_hub",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="handed_down_orders",
+                to="org.orgunit",
+                verbose_name="上级中心",
+            ),
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='upstream_due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='上级平台时限'),
+            model_name="workorder",
+            name="upstream_due_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="上级平台时限"),
         ),
     ]

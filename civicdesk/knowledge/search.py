@@ -62,9 +62,12 @@ BM25_WEIGHTS: dict[str, float] = {
 }
 BM25_K1 = 1.2
 BM25_B = 0.9
-# Below this match strength a suggestion panel shows no answer but says there is no close one
-# (kb-eval prints, for the product's threshold, how often the panel stays silent when a
-# query's own answer is removed from the base, next to recall@5 when it is there).
+# Below this match strength a suggestion panel shows no answer but says there is no close one.
+# kb-eval on 附件4 (SQLite; each query asked again with its own article left out of the base):
+# replies only, the panel stays silent for 43.6 % of the questions the base cannot answer, and
+# recall@5 of what it shows falls from 0.727 to 0.675; with the citizens' messages as questions,
+# silent for 14.1 % (the other messages about the same matter answer many of them), recall@5
+# 0.928 → 0.923.
 SUGGEST_STRENGTH = 0.25
 
 

@@ -417,9 +417,7 @@ def intake_answers(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied(_("您没有受理工单的权限。"))
     text = " ".join((request.POST.get(k) or "").strip() for k in ("title", "content"))[:1000].strip()
     found = search.suggest(text, limit=5) if len(text) >= 2 else search.Suggestions([], 0.0, 0)
-    return render(
-        request, "knowledge/_intake_answer_list.html", {"hits": found.hits, "weak": found.weak, "text": text}
-    )
+    return render(request, "knowledge/_intake_answer_list.html", {"hits": found.hits, "weak": found.weak, "text": text})
 
 
 # -- order page panel ------------------------------------------------------------------------------

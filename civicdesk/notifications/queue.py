@@ -30,7 +30,7 @@ from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.orders.workflow import Side, State, label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 from civicdesk.worktime.duty import on_duty_ids
-from civicdesk.worktime.limits import work_calendar
+from civicdesk.worktime.limits import ROUND_THE_CLOCK_URGENCIES, work_calendar
 
 LEAD = "lead_unit"
 ASSISTING = "assisting_units"
@@ -53,6 +53,9 @@ ENTERPRISE_LIAISONS = "enterprise_liaisons"
 ON_DUTY = "on_duty_staff"
 # The hub's dispatchers, only while no unit holds the order (a 催办 before dispatch).
 HUB_WHILE_UNDISPATCHED = "hub_dispatchers_while_undispatched"
+
+# The moves by which an order reaches a unit.
+ARRIVALS = frozenset({"dispatch", "redispatch", "sub_dispatch"})
 
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "create": (CITIZEN, ON_DUTY),
@@ -281,9 +284,35 @@ def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -
     if action == "give_part" and data.get("all_parts_in"):
         # The last part of a joint order: the lead unit can now reply.
         text += _("（协办意见已全部提交，可以答复）")
+    if action in ARRIVALS and order.urgency in ROUND_THE_CLOCK_URGENCIES and order.sign_due_at is not None:
+        # 7×24 duty: the person on duty must know at once that this cannot wait for Monday.
+        text += _("（%(urgency)s，请于 %(due)s 前签收）") % {
+            "urgency": order.get_urgency_display(),
+            "due": timezone.localtime(order.sign_due_at).strftime("%m-%d %H:%M"),
+        }
     if note:
         text += f" — {note[:60]}"
     return text
+
+
+def duty_gap_warning(order: WorkOrder, action: str, directory: Directory) -> list[Planned]:
+    """7×24 duty: an urgent or emergency order that reaches a unit on a day off when no one
+    there is on the duty roster would sit unread until the next working day. The hub's
+    dispatchers on duty (else whoever is on duty at the hub) are warned to phone the unit."""
+    lead = order.lead_unit
+    if action not in ARRIVALS or order.urgency not in ROUND_THE_CLOCK_URGENCIES or lead is None:
+        return []
+    day = _day(order)
+    if work_calendar().is_workday(day) or directory.on_duty([lead.pk], day):
+        return []
+    hub_on_duty = directory.on_duty([order.hub_id], day)
+    dispatchers = hub_on_duty & directory.members([order.hub_id], (Role.DISPATCHER,))
+    due = timezone.localtime(order.sign_due_at).strftime("%m-%d %H:%M") if order.sign_due_at else ""
+    text = _(
+        "值班提醒：%(urgency)s工单 %(number)s 已派至 %(unit)s，该单位今日无人值班，"
+        "请电话联系该单位，确保于 %(due)s 前签收。"
+    ) % {"urgency": order.get_urgency_display(), "number": order.number, "unit": lead.name, "due": due}
+    return [Planned(Medium.INBOX, user_id, "", "duty_gap_urgent", text) for user_id in sorted(dispatchers or hub_on_duty)]
 
 
 def plan(
@@ -321,6 +350,7 @@ def plan(
         # The same news by e-mail to those who have an address (the subject comes with delivery).
         emails = directory.emails(recipients)
         planned += [Planned(Medium.EMAIL, u, emails[u], action, text) for u in recipients if u in emails]
+    planned += duty_gap_warning(order, action, directory)
     if CITIZEN in audiences and order.citizen_phone and (order.wants_reply or action == "create"):
         parent_number = order.parent.number if order.parent else ""
         sms = CITIZEN_TEXTS[action].format(number=order.number, parent=parent_number)

@@ -109,7 +109,10 @@ def resume_after_pause(order: WorkOrder, paused_from: datetime, at: datetime) ->
         # A pause the lower hub granted does not move the upper hub's deadline.
         _set_handle_due(order, _capped(order, due), handle, calendar)
     if order.signed_at is None and order.sign_due_at is not None:
-        order.sign_due_at = calendar.shift(order.sign_due_at, paused)
+        if limit(order, Stage.SIGN).unit is LimitUnit.CALENDAR_HOURS:
+            order.sign_due_at = order.sign_due_at + wall
+        else:
+            order.sign_due_at = calendar.shift(order.sign_due_at, paused)
     if order.return_due_at is not None and order.return_due_at > paused_from:
         order.return_due_at = calendar.shift(order.return_due_at, paused)
     order.suspended_minutes += paused

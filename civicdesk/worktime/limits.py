@@ -50,7 +50,8 @@ _HANDLE_BY_TYPE = {
 _BUILT_IN: dict[tuple[str, str], Limit] = {
     # (stage, urgency) → limit; the handling limit of normal orders depends on the type.
     (Stage.SIGN, Urgency.NORMAL): Limit(2, _WH),
-    (Stage.SIGN, Urgency.URGENT): Limit(1, _WH),
+    # Urgent and emergency orders run on the 7×24 duty clock (ROUND_THE_CLOCK below).
+    (Stage.SIGN, Urgency.URGENT): Limit(1, _CH),
     (Stage.SIGN, Urgency.EMERGENCY): Limit(0.5, _CH),
     (Stage.HANDLE, Urgency.URGENT): Limit(24, _CH),
     (Stage.HANDLE, Urgency.EMERGENCY): Limit(2, _CH),
@@ -65,6 +66,18 @@ _BUILT_IN_ANY_URGENCY = {
 # An assisting unit's part: three working days (capped at the lead's own deadline, see
 # civicdesk.orders.joint), unless the order is urgent, when the handling limit applies.
 _PART_NORMAL = Limit(3, _WD)
+
+
+# 7×24 duty (DESIGN.md §5): an urgent or emergency order is signed for and handled in clock
+# time, at night and on days off, by whoever the duty roster names. Only these stages run on
+# that clock; returning, extending and calling back stay working-time steps of the hub.
+ROUND_THE_CLOCK_URGENCIES = frozenset({Urgency.URGENT, Urgency.EMERGENCY})
+ROUND_THE_CLOCK_STAGES = frozenset({Stage.SIGN, Stage.HANDLE, Stage.PART})
+
+
+def round_the_clock(stage: str, urgency: str) -> bool:
+    """Whether this stage of an order of this urgency counts clock time, never working time."""
+    return urgency in ROUND_THE_CLOCK_URGENCIES and stage in ROUND_THE_CLOCK_STAGES
 
 
 def built_in_limit(stage: str, request_type: str, urgency: str) -> Limit:
@@ -85,7 +98,12 @@ def resolve_limit(
 ) -> Limit:
     """The most specific policy: category (nearest first) beats none; within the same
     category, an enterprise-request (涉企) row beats one for all orders (it applies only when
-    `enterprise`); then type+urgency beats type beats urgency beats neither."""
+    `enterprise`); then type+urgency beats type beats urgency beats neither.
+
+    On the 7×24 clock (round_the_clock) only rows counted in clock hours apply: a row for all
+    urgencies in working days (say, a category's 5 working days) must not turn an urgent
+    order's night into Monday morning; the urgent default or a clock-hour row wins instead."""
+    clock_only = round_the_clock(stage, urgency)
     lineage = list(category.lineage_ids()) if category is not None else []
     allowed_categories = {*lineage, None}
     rows = [
@@ -96,6 +114,7 @@ def resolve_limit(
         and row.urgency in (urgency, "")
         and row.category_id in allowed_categories
         and (enterprise or not row.enterprise)
+        and (not clock_only or row.unit == LimitUnit.CALENDAR_HOURS)
     ]
     if not rows:
         return built_in_limit(stage, request_type, urgency)

@@ -70,12 +70,13 @@ def test_it_prefers_the_nearer_category_to_its_parent(w: World) -> None:
 
 def test_it_prefers_type_and_urgency_to_type_alone_to_urgency_alone(w: World) -> None:
     _policy(Stage.HANDLE, "8", WD, category=w.cat_roads)
-    _policy(Stage.HANDLE, "6", WD, urgency=Urgency.URGENT, category=w.cat_roads)
+    # Urgent orders run on the 7×24 clock: their rows are in clock hours (limits.round_the_clock).
+    _policy(Stage.HANDLE, "48", CH, urgency=Urgency.URGENT, category=w.cat_roads)
     _policy(Stage.HANDLE, "4", WD, request_type=RequestType.HELP, category=w.cat_roads)
     _policy(Stage.HANDLE, "36", CH, request_type=RequestType.HELP, urgency=Urgency.URGENT, category=w.cat_roads)
     assert resolve_limit(Stage.HANDLE, RequestType.HELP, Urgency.URGENT, w.cat_roads) == Limit(36, CH)
     assert resolve_limit(Stage.HANDLE, RequestType.HELP, Urgency.NORMAL, w.cat_roads) == Limit(4, WD)
-    assert resolve_limit(Stage.HANDLE, RequestType.COMPLAINT, Urgency.URGENT, w.cat_roads) == Limit(6, WD)
+    assert resolve_limit(Stage.HANDLE, RequestType.COMPLAINT, Urgency.URGENT, w.cat_roads) == Limit(48, CH)
     assert resolve_limit(Stage.HANDLE, RequestType.COMPLAINT, Urgency.NORMAL, w.cat_roads) == Limit(8, WD)
 
 

@@ -312,7 +312,9 @@ def duty_gap_warning(order: WorkOrder, action: str, directory: Directory) -> lis
         "值班提醒：%(urgency)s工单 %(number)s 已派至 %(unit)s，该单位今日无人值班，"
         "请电话联系该单位，确保于 %(due)s 前签收。"
     ) % {"urgency": order.get_urgency_display(), "number": order.number, "unit": lead.name, "due": due}
-    return [Planned(Medium.INBOX, user_id, "", "duty_gap_urgent", text) for user_id in sorted(dispatchers or hub_on_duty)]
+    return [
+        Planned(Medium.INBOX, user_id, "", "duty_gap_urgent", text) for user_id in sorted(dispatchers or hub_on_duty)
+    ]
 
 
 def plan(

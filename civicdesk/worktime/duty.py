@@ -8,8 +8,11 @@ How arriving orders reach the people on duty (decided for 周末不打烊):
   audience ON_DUTY).
 - The home page of a person on duty lists, first, the orders that arrived at their unit
   since the start of the non-working stretch (civicdesk.orders.queues.on_duty_orders).
-- Deadlines are not changed: they still count working time only, so an order dispatched on
-  a Saturday is due as if it had arrived on Monday morning.
+- Normal orders keep counting working time only, so one dispatched on a Saturday is due as
+  if it had arrived on Monday morning. Urgent and emergency orders run on the 7×24 clock
+  (civicdesk.worktime.limits.round_the_clock): the unit's person on duty is told the clock
+  deadline, and if the unit has no one on duty, the hub's dispatcher on duty is warned to
+  phone it (civicdesk.notifications.queue.duty_gap_warning).
 
 Coverage: every upcoming non-working day (next CIVICDESK_DUTY_WARN_DAYS days, 30 by
 default) on which the hub, or a unit that takes orders (a department or town directly

@@ -74,11 +74,13 @@ class TimeLimitPolicyForm(CountedLimits, forms.ModelForm):
         amount, unit = data.get("amount"), data.get("unit")
         if amount is not None and unit in _MAX and amount > _MAX[unit]:
             self.add_error("amount", _("时长过长（最多 %(n)s），请检查单位是否选对。") % {"n": _MAX[unit]})
-        if unit and unit != LimitUnit.CALENDAR_HOURS.value and round_the_clock(data.get("stage") or "", data.get("urgency") or ""):
+        if (
+            unit
+            and unit != LimitUnit.CALENDAR_HOURS.value
+            and round_the_clock(data.get("stage") or "", data.get("urgency") or "")
+        ):
             # Such a row would never apply (resolve_limit skips it): say so instead of saving it.
-            self.add_error(
-                "unit", _("紧急、特急工单的签收、办理和协办按7×24小时值班计时，请选择“自然小时”。")
-            )
+            self.add_error("unit", _("紧急、特急工单的签收、办理和协办按7×24小时值班计时，请选择“自然小时”。"))
         if data.get("stage"):
             same = TimeLimitPolicy.objects.filter(
                 stage=data["stage"],

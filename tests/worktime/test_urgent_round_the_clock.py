@@ -14,8 +14,8 @@ from civicdesk.orders import actions
 from civicdesk.org.models import Role, User
 from civicdesk.worktime.limits import forget_calendar
 from civicdesk.worktime.models import DutyShift, TimeLimitPolicy
-from tests.console_units.helpers import client_for, text
 from tests.console.helpers import field_errors
+from tests.console_units.helpers import client_for, text
 from tests.worktime.helpers import at
 from tests.world import World
 
@@ -30,7 +30,9 @@ def _colleague(w: World) -> User:
 
 
 def _inbox(user: object) -> list[str]:
-    return list(OutboxMessage.objects.filter(user=user, medium=Medium.INBOX).order_by("pk").values_list("text", flat=True))
+    return list(
+        OutboxMessage.objects.filter(user=user, medium=Medium.INBOX).order_by("pk").values_list("text", flat=True)
+    )
 
 
 def test_an_urgent_order_taken_on_sunday_night_is_due_within_the_hour(w: World) -> None:

@@ -276,7 +276,7 @@ def undo(request: HttpRequest, number: str) -> HttpResponse:
             expected_version=int(version) if version.isdigit() else None,
         )
     except ActionError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.message_for(user))
     else:
         messages.success(request, _("已撤销工单 %(number)s 的自动派单，工单回到待派单。") % {"number": number})
     return redirect("orders:dispatch_board")

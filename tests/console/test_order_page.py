@@ -155,7 +155,7 @@ def test_it_shows_the_fresh_state_when_someone_else_acted_first(w: World) -> Non
     )
     assert response.status_code == 200
     html = text(response)
-    assert any("刚被他人处理过" in m for m in messages_shown(html))
+    assert any(f"刚被 {w.dept_a.name} {w.head_a.display_name} 于" in m for m in messages_shown(html))
     assert '<span class="badge bg-secondary" id="order-state">已签收</span>' in html
     order.refresh_from_db()
     assert order.state == State.SIGNED
@@ -226,7 +226,10 @@ def test_it_tells_the_second_of_two_signers_that_the_first_one_won(w: World) -> 
     assert first.post(f"/orders/{order.number}/act/sign/", {"sign-version": order.version}).status_code == 302
     response = second.post(f"/orders/{order.number}/act/sign/", {"sign-version": order.version}, follow=True)
     assert response.status_code == 200
-    assert any("刚被他人处理过" in m and "已签收" in m for m in messages_shown(text(response)))
+    assert any(
+        f"刚被 {w.dept_a.name} {w.head_a.display_name} 于" in m and "已签收" in m
+        for m in messages_shown(text(response))
+    )
     assert OrderEvent.objects.filter(order=order, action="sign").count() == 1
 
 

@@ -214,7 +214,7 @@ def test_it_shows_the_fresh_state_when_someone_else_reviewed_first(w: World) -> 
 
     assert response.status_code == 409
     html = text(response)
-    assert "刚被他人处理过" in html
+    assert "已被你在另一窗口于" in html  # the same dispatcher, in another tab
     assert "待回访" in html  # the state it is in now
     assert "<form" not in html
     assert fresh(order).state == State.AWAITING_CALLBACK
@@ -234,7 +234,7 @@ def test_it_warns_without_htmx_too_when_the_order_moved_meanwhile(w: World) -> N
         follow=True,
     )
 
-    assert "刚被他人处理过" in text(response)
+    assert "已被你在另一窗口于" in text(response)
     assert fresh(order).state == State.SIGNED
 
 

@@ -110,7 +110,7 @@ def test_it_reports_a_stale_order_without_blocking_the_others(w: World) -> None:
     html = text(response)
     assert "成功 2 件，未成功 1 件" in html
     assert 'data-result="failed"' in result_line(html, stale.number)
-    assert "刚被他人处理过" in result_line(html, stale.number)
+    assert f"刚被 {w.hub.name} {w.operator.display_name} 于" in result_line(html, stale.number)
     assert 'data-result="ok"' in result_line(html, first.number)
     # The fresh state: the stale order is still listed, still ticked, with its new version.
     assert board_numbers(html) == [stale.number]

@@ -129,7 +129,7 @@ def test_it_shows_a_clear_message_and_the_fresh_order_when_it_changed_meanwhile(
 
     assert response.status_code == 409
     html = text(response)
-    assert "刚被他人处理过" in html
+    assert f"刚被 {w.hub.name} {w.operator.display_name} 于" in html
     assert f'name="merge-version" value="{fresh(child).version}"' in html
     assert "重复反映" in html  # what was typed stays
     assert fresh(child).state == State.PENDING_DISPATCH

@@ -178,6 +178,6 @@ def test_it_says_so_when_the_order_moved_before_the_escalation(w: World, chase: 
         )
 
     assert response.status_code == 409
-    assert "刚被他人处理过" in text(response)
+    assert f"刚被 {w.dept_a.name} {w.handler_a.display_name} 于" in text(response)
     assert "已签收" in text(response)
     assert fresh(order).supervision_level == 0

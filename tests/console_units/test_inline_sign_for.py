@@ -44,7 +44,8 @@ def test_it_explains_a_stale_sign_for_and_writes_nothing(w: World) -> None:
     assert response.status_code == 200
     swapped = text(response)
     assert "alert-warning" in swapped
-    assert f"工单 {order.number} 刚被他人处理过（当前状态：已签收），请查看最新情况后再操作。" in swapped
+    assert f"工单 {order.number} 刚被 {w.dept_a.name} {w.head_a.display_name} 于" in swapped
+    assert "（签收，当前状态：已签收），请查看最新情况后再操作。" in swapped
     assert f"/orders/inbox/{order.number}/do/sign/" not in swapped  # no second sign-for button
     assert OrderEvent.objects.filter(order=order).count() == events
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from civicdesk.notifications.models import OutboxMessage
 from civicdesk.orders import actions
@@ -31,7 +32,14 @@ def test_it_refuses_a_move_made_on_a_stale_view_and_writes_nothing(w: World) -> 
     with pytest.raises(ConflictError) as caught:
         actions.sign_for(order.pk, actor=w.handler_b, expected_version=seen)
 
-    assert caught.value.message == (f"工单 {order.number} 刚被他人处理过（当前状态：已派单），请查看最新情况后再操作。")
+    # It says who acted, with what and when (the order's latest event).
+    last = OrderEvent.objects.filter(order=order).order_by("-seq").first()
+    assert last is not None
+    when = timezone.localtime(last.at).strftime("%H:%M")
+    assert caught.value.message == (
+        f"工单 {order.number} 刚被 {w.hub.name} {w.dispatcher.display_name} 于 {when} 处理过"
+        "（改派，当前状态：已派单），请查看最新情况后再操作。"
+    )
     assert (OrderEvent.objects.count(), OutboxMessage.objects.count()) == (events, outbox)
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert fresh.state == State.DISPATCHED

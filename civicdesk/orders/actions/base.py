@@ -28,7 +28,7 @@ from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, Orde
 from civicdesk.orders.permissions import active_assisting_units, authorize, intake_unit
 from civicdesk.orders.reactions import move_recorded
 from civicdesk.orders.store import OrderRef, RecordedEvent, Store
-from civicdesk.orders.workflow import CREATE, MOVES, Side, State
+from civicdesk.orders.workflow import CREATE, MOVES, Side, State, label
 from civicdesk.org.models import OrgUnit, User
 
 __all__ = ["DATABASE", "DatabaseStore", "OrderRef", "Store", "check_move", "locked_order", "record"]
@@ -37,12 +37,47 @@ RowT = TypeVar("RowT", bound=models.Model)
 T = TypeVar("T")
 
 
-def stale(order: WorkOrder) -> ConflictError:
-    """The refusal for a move made on a version of the order that is no longer current."""
+def stale(order: WorkOrder, last: OrderEvent | None = None) -> ConflictError:
+    """The refusal for a move made on a version of the order that is no longer current.
+
+    With the order's latest event it says who acted, with what and when ("刚被 张三 于 10:02
+    处理过"), and to the person who acted themselves "被你在另一窗口处理过": reading it here,
+    where the conflict is found, spares the thirty-odd moves any change."""
+    state = order.get_state_display()
+    if last is None:
+        return ConflictError(
+            _("工单 %(number)s 刚被他人处理过（当前状态：%(state)s），请查看最新情况后再操作。")
+            % {"number": order.number, "state": state}
+        )
+    moment = timezone.localtime(last.at)
+    when = moment.strftime("%H:%M" if moment.date() == timezone.localdate() else "%m-%d %H:%M")
+    who = str(last.actor) if last.actor is not None else _("系统")
+    if last.acting_unit is not None:
+        who = f"{last.acting_unit.name} {who}"
+    values = {"number": order.number, "who": who, "when": when, "action": _move_name(last.action), "state": state}
     return ConflictError(
-        _("工单 %(number)s 刚被他人处理过（当前状态：%(state)s），请查看最新情况后再操作。")
-        % {"number": order.number, "state": order.get_state_display()}
+        _(
+            "工单 %(number)s 刚被 %(who)s 于 %(when)s 处理过（%(action)s，当前状态：%(state)s），请查看最新情况后再操作。"
+        )
+        % values,
+        actor_id=last.actor_id,
+        own_message=_(
+            "工单 %(number)s 已被你在另一窗口于 %(when)s 处理过（%(action)s，当前状态：%(state)s），"
+            "请查看最新情况后再操作。"
+        )
+        % values,
     )
+
+
+def _move_name(action: str) -> str:
+    try:
+        return label(action)
+    except KeyError:  # an event older than the current table of moves
+        return action
+
+
+def last_event(order: WorkOrder) -> OrderEvent | None:
+    return OrderEvent.objects.filter(order_id=order.pk).select_related("actor", "acting_unit").order_by("-seq").first()
 
 
 @contextmanager
@@ -63,7 +98,7 @@ def locked_order(order: OrderRef, expected_version: int | None = None) -> Iterat
         except WorkOrder.DoesNotExist:
             raise InvalidInput(_("工单不存在。")) from None
         if expected_version is not None and current.version != expected_version:
-            raise stale(current)
+            raise stale(current, last_event(current))
         # One moment for the whole move, taken after the lock was granted: the event and
         # every time the move sets on the order (signed_at, closed_at, ...) agree exactly.
         with clock.running_at(clock.now()):

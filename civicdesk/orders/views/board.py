@@ -321,7 +321,7 @@ def _dispatch_one(
             order, actor=user, lead_unit=unit, assisting_units=helpers, note=note, expected_version=int(version)
         )
     except ActionError as error:
-        return DispatchResult(number, False, error.message, order)
+        return DispatchResult(number, False, error.message_for(user), order)
     message = _("已派至 %(unit)s") % {"unit": unit.name}
     if helpers:
         message += _("，协办：%(units)s") % {"units": "、".join(u.name for u in helpers)}
@@ -423,15 +423,15 @@ def review(request: HttpRequest, number: str, action: str) -> HttpResponse:
         # Someone moved first: show the order as it is now, and say so.
         fresh = visible_order(user, number)
         if is_htmx(request):
-            return _review_row_response(request, user, fresh, queue, notice=error.message, status=409)
-        messages.warning(request, error.message)
+            return _review_row_response(request, user, fresh, queue, notice=error.message_for(user), status=409)
+        messages.warning(request, error.message_for(user))
         return redirect(back)
     except ActionError as error:
         for name, message in error.fields.items():
             if name in form.fields:
                 form.add_error(name, message)
         if not any(name in form.fields for name in error.fields):
-            form.add_error(None, error.message)
+            form.add_error(None, error.message_for(user))
         fresh = visible_order(user, number)
         data = request.POST.copy()
         data[f"{action}-version"] = str(fresh.version)

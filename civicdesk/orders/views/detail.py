@@ -97,18 +97,18 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         spec.perform(order, actor=user, expected_version=form.cleaned_data["version"], **form.params())
     except ConflictError as error:
         # Someone else moved first: show what the order looks like now, not an error page.
-        messages.warning(request, error.message)
+        messages.warning(request, error.message_for(user))
         return redirect("orders:detail", number=number)
     except ActionError as error:
         for field, message in error.fields.items():
             if field in form.fields:
                 form.add_error(field, message)
         if not error.fields or not any(f in form.fields for f in error.fields):
-            form.add_error(None, error.message)
+            form.add_error(None, error.message_for(user))
         fresh = visible_order(user, number)
         if action not in available_moves(user, fresh):
             # No form for this move on the page to carry the error: show it as a message.
-            messages.error(request, error.message)
+            messages.error(request, error.message_for(user))
             return render_order(request, fresh, status=403 if isinstance(error, PermissionDenied) else 400)
         data = request.POST.copy()
         data[f"{action}-version"] = str(fresh.version)

@@ -92,13 +92,13 @@ def merge(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as error:
         fresh = visible_order(user, number)
         if isinstance(error, ConflictError):
-            messages.warning(request, error.message)
+            messages.warning(request, error.message_for(user))
         else:
             for name, message in error.fields.items():
                 if name in form.fields:
                     form.add_error(name, message)
             if not any(name in form.fields for name in error.fields):
-                form.add_error(None, error.message)
+                form.add_error(None, error.message_for(user))
         data = request.POST.copy()
         data["merge-version"] = str(fresh.version)
         form.data = data

@@ -192,11 +192,11 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
     except ConflictError as error:
         fresh = visible_order(user, number)
         if is_htmx(request):
-            return row(fresh, 409, notice=error.message)
-        messages.warning(request, error.message)
+            return row(fresh, 409, notice=error.message_for(user))
+        messages.warning(request, error.message_for(user))
         return redirect(back)
     except ActionError as error:
-        form.add_error("note" if "note" in error.fields else None, error.fields.get("note", error.message))
+        form.add_error("note" if "note" in error.fields else None, error.fields.get("note", error.message_for(user)))
         fresh = visible_order(user, number)
         data = request.POST.copy()
         data["supervise-version"] = str(fresh.version)

@@ -218,9 +218,9 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
             perform(order, actor=user, expected_version=form.cleaned_data["version"])
             message = _("已%(action)s：%(number)s") % {"action": MOVES[action].label, "number": number}
         except ConflictError as error:
-            level, message = "warning", error.message
+            level, message = "warning", error.message_for(user)
         except ActionError as error:
-            level, message = "danger", error.message
+            level, message = "danger", error.message_for(user)
     if not request.headers.get("HX-Request"):
         levels = {"success": messages.SUCCESS, "warning": messages.WARNING}
         messages.add_message(request, levels.get(level, messages.ERROR), message)

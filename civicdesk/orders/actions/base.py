@@ -57,7 +57,8 @@ def stale(order: WorkOrder, last: OrderEvent | None = None) -> ConflictError:
     values = {"number": order.number, "who": who, "when": when, "action": _move_name(last.action), "state": state}
     return ConflictError(
         _(
-            "工单 %(number)s 刚被 %(who)s 于 %(when)s 处理过（%(action)s，当前状态：%(state)s），请查看最新情况后再操作。"
+            "工单 %(number)s 刚被 %(who)s 于 %(when)s 处理过（%(action)s，当前状态：%(state)s），"
+            "请查看最新情况后再操作。"
         )
         % values,
         actor_id=last.actor_id,

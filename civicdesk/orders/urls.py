@@ -20,5 +20,6 @@ urlpatterns = [
     path("<str:number>/joint/", joint.joint, name="joint"),
     path("<str:number>/reveal/", detail.reveal_contact, name="reveal"),
     path("<str:number>/attachments/<int:pk>/", detail.attachment, name="attachment"),
+    path("<str:number>/attachments/<int:pk>/thumbnail/", detail.attachment_thumbnail, name="attachment_thumbnail"),
     path("<str:number>/merge/", merge.merge, name="merge"),
 ]

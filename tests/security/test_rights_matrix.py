@@ -127,6 +127,7 @@ MATRIX: dict[str, Rule] = {
     "orders:search": Rule(EVERYONE),
     "orders:detail": Rule(EVERYONE, order=True),
     "orders:attachment": Rule(EVERYONE, order=True),
+    "orders:attachment_thumbnail": Rule(EVERYONE, order=True),
     "orders:act": Rule(EVERYONE, order=True, post=True, kwargs={"action": "reply"}),
     "orders:joint": Rule(EVERYONE, order=True),
     # Anyone who sees the order may ask; whether the number is then shown is the contact rules'

@@ -4,7 +4,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from civicdesk.orders.models import WorkOrder
+from civicdesk.lib.thumbnails import PREVIEWABLE
+from civicdesk.orders.models import Attachment, WorkOrder
 from civicdesk.orders.privacy import text_for
 
 register = template.Library()
@@ -26,3 +27,9 @@ def order_text(context: template.Context, order: WorkOrder, field: str) -> str:
     request = context.get("request")
     user = getattr(request, "user", None)
     return text_for(user if getattr(user, "is_authenticated", False) else None, order, getattr(order, field, ""))
+
+
+@register.filter
+def is_photo(attachment: Attachment) -> bool:
+    """Whether the attachment is a picture shown as a preview (the rest are links)."""
+    return attachment.content_type in PREVIEWABLE

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.files import protected_file
+from civicdesk.lib.thumbnails import PREVIEWABLE, placeholder, thumbnail
+from civicdesk.orders.casefile import case_file
 from civicdesk.orders.contact import CONTACT_ROLES, contact_view
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
@@ -61,7 +63,7 @@ def render_order(
         "merged": order.merged_children.order_by("created_at"),
         "contact": contact_view(user, order, revealed),
         "moves": _forms(user, order, bound or {}),
-        "attachments": order.attachments.order_by("uploaded_at"),
+        "case": case_file(user, order),
         "topics": list(order.topics.all()),
         "hub_side": hub_side,
         "related": visible_orders(user)
@@ -153,3 +155,22 @@ def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
         content_type=found.content_type or "application/octet-stream",
         inline=found.content_type in _INLINE_TYPES,
     )
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """The preview of an order's photo, for whoever may open the order (the same check and
+    the same 404 as the photo itself); a grey tile where no preview can be made."""
+    user = current_user(request)
+    order = visible_order(user, number)
+    found = Attachment.objects.filter(order=order, pk=pk).first()
+    if found is None:
+        raise Http404(_("没有这个附件。"))
+    preview = thumbnail(found.file) if found.content_type in PREVIEWABLE else None
+    if preview is None:
+        response = HttpResponse(placeholder(), content_type="image/png")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+    stem = (found.original_name or "photo").rsplit(".", 1)[0]
+    return protected_file(preview, filename=f"{stem}-preview.jpg", content_type="image/jpeg", inline=True)

@@ -24,9 +24,10 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.lib.worktime import WorkCalendar
 from civicdesk.orders import actions, deadlines, queues
+from civicdesk.orders.casefile import case_file, photos_by_order
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
-from civicdesk.orders.models import Assignment, AssignmentRole, DeadlineStatus, WorkOrder
+from civicdesk.orders.models import Assignment, AssignmentRole, Attachment, DeadlineStatus, WorkOrder
 from civicdesk.orders.permissions import UNIT_ROLES, can, visible_order
 from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, State
@@ -122,6 +123,17 @@ class Row:
     moves: list[tuple[str, str]] = field(default_factory=list)
     message: str = ""
     message_level: str = "success"
+    # The order's photos as previews (the first few) and how many more there are.
+    photos: list[Attachment] = field(default_factory=list)
+    more_photos: int = 0
+
+
+def _with_photos(rows: list[Row]) -> list[Row]:
+    photos = photos_by_order([row.order for row in rows])
+    for row in rows:
+        shown, total = photos.get(row.order.pk, ([], 0))
+        row.photos, row.more_photos = shown, total - len(shown)
+    return rows
 
 
 def _parts_by_order(user: User, orders: list[WorkOrder]) -> dict[int, Assignment]:
@@ -178,7 +190,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()
     parents = _units_with_sub_units()
-    rows = [build_row(user, o, parts.get(o.pk), now, calendar, parents) for o in page_orders]
+    rows = _with_photos([build_row(user, o, parts.get(o.pk), now, calendar, parents) for o in page_orders])
     counts = {t.key: tab_orders(user, t.key).count() for t in tabs}
     keep = {k: v for k, v in {"tab": tab, "status": status, "q": query}.items() if v}
     return render(
@@ -228,7 +240,7 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     fresh = visible_order(user, number)
     now = timezone.now()
     part = _parts_by_order(user, [fresh]).get(fresh.pk)
-    row = build_row(user, fresh, part, now, work_calendar(), _units_with_sub_units())
+    row = _with_photos([build_row(user, fresh, part, now, work_calendar(), _units_with_sub_units())])[0]
     row.message, row.message_level = message, level
     return render(
         request,
@@ -269,6 +281,7 @@ def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
             "spec": spec,
             "next": back,
             "parts": parts,
+            "case": case_file(user, order),
             "deadline": order.deadline_status(now),
             "countdown": handle_countdown(order, now, work_calendar()),
         },

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.world import World, build_world
@@ -17,3 +19,14 @@ def _fresh_reference_caches() -> None:
     from civicdesk.worktime.limits import forget_calendar
 
     forget_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A page requested in English leaves English active in the thread (the locale
+    # middleware does not undo it): the next test starts in the default language again.
+    yield
+    from django.conf import settings  # settings are configured by pytest-django by now
+    from django.utils import translation  # likewise
+
+    translation.activate(settings.LANGUAGE_CODE)

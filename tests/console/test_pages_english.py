@@ -41,7 +41,8 @@ pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MAX_PAGES = 160  # per role: far more than the distinct pages a role can reach
-# Not pages: leaving, downloads, the JSON API, the portal (citizens' own frame), Django's admin.
+# Not pages: leaving, downloads, the JSON API, Django's admin. (The portal, the citizens' own
+# frame, is walked anonymously by its own test below.)
 SKIP = re.compile(r"^/(logout|admin|api|open311|static|media|i18n|healthz)|\.(xlsx|pdf|csv|json)$|/pdf/$|/export")
 _VISIBLE_ATTRS = ("title", "placeholder", "aria-label", "alt")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -163,3 +164,89 @@ def test_every_page_of_every_role_is_english_apart_from_user_data(w: World) -> N
     found = {person.username: _crawl(person, data) for person in people}
     untranslated = {f"{who} {url}": sorted(texts) for who, pages in found.items() for url, texts in pages.items()}
     assert not untranslated, "\n".join(f"{where}: {texts}" for where, texts in untranslated.items())
+
+
+def _portal_texts(
+    client: Client, url: str, data: re.Pattern[str], *, post: dict[str, object] | None = None
+) -> tuple[set[str], list[str]]:
+    """The Chinese left on one portal page (after user data is taken out), and its links."""
+    response = client.post(url, post) if post is not None else client.get(url, follow=True)
+    assert response.status_code < 500, f"{url}: {response.status_code}"
+    if "text/html" not in response.get("Content-Type", ""):
+        return set(), []
+    page = _Page()
+    page.feed(response.content.decode())
+    left = {" ".join(data.sub(" ", t).split())[:80] for t in page.texts if CJK.search(data.sub(" ", t))}
+    return left, page.links
+
+
+def test_every_portal_page_is_english_apart_from_user_data(
+    w: World, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """The citizens' portal in English: home, the submit form (and its errors), the knowledge
+    base answers, tracking (and its errors), an order's progress with the supplement form, the
+    page after submitting, and the rating link in each of its states."""
+    from civicdesk.notifications.models import OutboxMessage  # only this test reads the SMS
+    from civicdesk.orders import actions  # likewise: the orders the citizen follows
+
+    monkeypatch.setattr("civicdesk.portal.captcha._question", lambda: ("7", "7"))
+    settings.CIVICDESK_PUBLIC_URL = "https://12345.qinglan.example"  # type: ignore[attr-defined]
+    phone = "13912345678"
+    tracked = w.signed(citizen_phone=phone)
+    actions.supplement(tracked, actor=w.operator, text="来电人补充：路灯杆已倾斜。")
+    rated = w.awaiting_callback(citizen_phone=phone)
+    sms = OutboxMessage.objects.get(order=rated, template="citizen_accept_reply")
+    rating = re.search(r"(/portal/r/[A-Za-z0-9_-]+)", sms.text)
+    assert rating, sms.text
+    data = _data_strings()
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # type: ignore[attr-defined]
+    found: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    todo: deque[str] = deque(["/portal/", "/portal/submit", "/portal/track", rating.group(1), "/portal/r/unknown"])
+
+    def walk() -> None:
+        while todo:
+            url = todo.popleft()
+            if _key(url) in seen:
+                continue
+            seen.add(_key(url))
+            left, links = _portal_texts(client, url, data)
+            if left:
+                found[url] = left
+            for href in links:
+                parts = urlsplit(href)
+                if not parts.scheme and parts.path.startswith("/portal/") and not parts.path.endswith(".png"):
+                    todo.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+    walk()
+    # Forms sent wrong: every error a citizen can meet.
+    posts = {
+        "/portal/submit": {"intent": "submit", "content": "", "citizen_phone": "123", "captcha_key": "x"},
+        "/portal/track": {"number": "2026", "last_four": "12"},
+        "/portal/answers": {"content": "路灯不亮"},
+    }
+    for url, post in posts.items():
+        left, _links = _portal_texts(client, url, data, post=post)
+        if left:
+            found[f"POST {url}"] = left
+    left, _links = _portal_texts(client, "/portal/track", data, post={"number": tracked.number, "last_four": "0000"})
+    if left:
+        found["POST /portal/track (wrong digits)"] = left
+    # The citizen's own order, once tracked, and its supplement form sent empty.
+    assert client.post("/portal/track", {"number": tracked.number, "last_four": phone[-4:]}).status_code == 302
+    todo.append(f"/portal/track/{tracked.number}")
+    walk()
+    left, _links = _portal_texts(client, f"/portal/track/{tracked.number}/supplement", data, post={"text": ""})
+    if left:
+        found["POST supplement"] = left
+    # Rated: the link's "already used" state.
+    client.post(rating.group(1), {"solved": "solved", "satisfaction": "satisfied", "comment": ""})
+    seen.discard(_key(rating.group(1)))
+    todo.append(rating.group(1))
+    walk()
+
+    assert {"/portal/?", "/portal/submit?", "/portal/track?", f"/portal/track/{tracked.number}?"} <= seen, seen
+    assert _key(rating.group(1)) in seen
+    assert not found, "\n".join(f"{url}: {sorted(texts)}" for url, texts in found.items())

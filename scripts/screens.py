@@ -48,7 +48,7 @@ def _first_link(page: Any, path: str, pattern: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", help="the server's base URL")
-    parser.add_argument("--out", default="/tmp/screens")
+    parser.add_argument("--out", required=True, help="the folder for the PNG files, e.g. /tmp/screens")
     parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
     options = parser.parse_args()
     out = Path(options.out)

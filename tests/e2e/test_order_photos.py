@@ -32,6 +32,7 @@ def test_the_hub_sees_the_citizens_photo_as_a_preview_and_full_size(
     citizen.goto("/portal/submit")
     citizen.get_by_label("投诉").check()
     citizen.locator("#id_content").fill(CONTENT)
+    citizen.locator("#id_address").fill("城关街道幸福路与人民路路口")
     citizen.locator("#id_citizen_phone").fill("13906315432")
     citizen.locator("#id_photos").set_input_files(
         [{"name": "路灯.jpg", "mimeType": "image/jpeg", "buffer": _sideways_photo()}]

@@ -321,6 +321,12 @@ class SupplementIn(ActionIn):
     text: Text5000
 
 
+class AcceptReplyIn(NoteIn):
+    override_reason: Text500 = Field(
+        "", description="答复未通过质量检查（不文明、推诿、自相矛盾）时仍予通过的理由；此时必填"
+    )
+
+
 class UrgeIn(ActionIn):
     note: Text500 = Field("", description="来电人催办时说的话（可不填）")
 
@@ -347,7 +353,7 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "resume": NoteIn,
     "give_part": PartIn,
     "reply": ReplyIn,
-    "accept_reply": NoteIn,
+    "accept_reply": AcceptReplyIn,
     "send_back_reply": ReasonIn,
     "record_callback": CallbackIn,
     "close_without_callback": ReasonIn,

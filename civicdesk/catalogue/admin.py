@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from civicdesk.catalogue.models import Area, Category, DispatchRule, Topic
+from civicdesk.catalogue.models import Area, Category, DispatchRule, ReplyPhrase, Topic
 
 
 @admin.register(Category)
@@ -31,3 +31,11 @@ class DispatchRuleAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["category__name", "unit__name", "area__name"]
     autocomplete_fields = ["category", "area", "unit"]
+
+
+@admin.register(ReplyPhrase)
+class ReplyPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "kind", "active", "note"]
+    list_filter = ["kind", "active"]
+    list_editable = ["active"]
+    search_fields = ["phrase"]

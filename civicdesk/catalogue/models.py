@@ -234,3 +234,33 @@ def rules_pointing_at(unit: OrgUnit) -> str:
     if not rules:
         return ""
     return gettext("派单目录中还有 %(n)s 条规则指向该单位，请先修改派单目录。") % {"n": rules}
+
+
+class PhraseKind(models.TextChoices):
+    BANNED = "banned", _("不文明用语")
+    EVASIVE = "evasive", _("推诿敷衍用语")
+
+
+class ReplyPhrase(models.Model):
+    """A phrase a unit's reply must not contain (checked before the hub reviews it,
+    civicdesk.text.replycheck). The center's administrators keep the list; the shipped
+    default (replycheck.DEFAULT_PHRASES) is loaded by a migration and applies while the
+    list is empty."""
+
+    phrase = models.CharField(_("用语"), max_length=50, unique=True)
+    kind = models.CharField(_("类别"), max_length=10, choices=PhraseKind.choices)
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("答复禁用语")
+        verbose_name_plural = _("答复禁用语")
+        ordering = ["kind", "phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+    def clean(self) -> None:
+        self.phrase = (self.phrase or "").strip()
+        if len(self.phrase) < 2:
+            raise ValidationError({"phrase": gettext("用语至少两个字，否则会误伤正常答复。")})

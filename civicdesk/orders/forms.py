@@ -201,6 +201,18 @@ class SuperviseForm(ActionForm):
     note = forms.CharField(label=_("督办意见"), max_length=2000, widget=_TEXT)
 
 
+class AcceptReplyForm(NoteForm):
+    """审核通过. A reply the checks flagged is accepted anyway only with a reason (kept in the event)."""
+
+    override_reason = forms.CharField(
+        label=_("质量提示仍予通过的理由"),
+        required=False,
+        max_length=500,
+        help_text=_("答复有质量提示（不文明、推诿或自相矛盾）时必填，记入流转记录。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class UrgeForm(ActionForm):
     """The caller rang again to chase the order (来电催办), recorded by the operator."""
 
@@ -251,7 +263,7 @@ ACTION_FORMS: dict[str, ActionSpec] = {
     "resume": _spec(NoteForm, "resume", _("恢复办理")),
     "give_part": _spec(PartForm, "give_part", _("提交协办意见")),
     "reply": _spec(ReplyForm, "reply", _("答复")),
-    "accept_reply": _spec(NoteForm, "accept_reply", _("审核通过")),
+    "accept_reply": _spec(AcceptReplyForm, "accept_reply", _("审核通过")),
     "send_back_reply": _spec(ReasonForm, "send_back_reply", _("审核退回"), "danger"),
     "record_callback": _spec(CallbackForm, "record_callback", _("保存回访")),
     "close_without_callback": _spec(ReasonForm, "close_without_callback", _("免回访办结"), "secondary"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
-from civicdesk.orders import clock, deadlines
+from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
@@ -15,16 +17,39 @@ CALLBACK_VIA = ("phone", "online", "sms")
 
 
 def accept_reply(
-    order: OrderRef, *, actor: User, note: str = "", expected_version: int | None = None, store: Store = DATABASE
+    order: OrderRef,
+    *,
+    actor: User,
+    note: str = "",
+    override_reason: str = "",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
-    """The hub accepts the unit's reply; the callback clock starts (审核通过)."""
+    """The hub accepts the unit's reply; the callback clock starts (审核通过).
+
+    A reply the checks flagged as unacceptable (rude or evasive words, a claim its own text
+    contradicts: orders.quality) is accepted only with the reviewer's reason, kept in the event."""
     note = optional_text(note, "note")
+    override = optional_text(override_reason, "override_reason", max_length=500)
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "accept_reply", actor, store=store)
+        last = store.last_event(o, ("reply",))
+        checked = quality.reply_quality(last[1] if last else None)
+        data: dict[str, Any] = {}
+        if checked is not None and checked.get("flagged"):
+            data["quality_flagged"] = True
+            data["quality_failed"] = list(checked.get("failed", []))
+            if checked.get("blocking") and not override:
+                reasons = "；".join(f["reason"] for f in checked.get("findings", []) if f.get("severity") == "block")
+                message = _("答复未通过质量检查（%(reasons)s）。如仍要通过，请填写理由。") % {"reasons": reasons}
+                raise InvalidInput(message, fields={"override_reason": message})
+            if override:
+                data["override_reason"] = override
         now = clock.now()
         o.accepted_at = now
         o.resume_state = ""
         deadlines.start_callback_clock(o, now)
+        data["callback_due_at"] = o.callback_due_at.isoformat() if o.callback_due_at else None
         record(
             o,
             "accept_reply",
@@ -33,7 +58,7 @@ def accept_reply(
             to_state=State.AWAITING_CALLBACK,
             acting_unit=unit,
             note=note,
-            data={"callback_due_at": o.callback_due_at.isoformat() if o.callback_due_at else None},
+            data=data,
         )
     return o
 
@@ -48,7 +73,11 @@ def send_back_reply(
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
         o.replied_at = None
-        record(o, "send_back_reply", actor, store=store, to_state=target, acting_unit=unit, note=text)
+        last = store.last_event(o, ("reply",))
+        checked = quality.reply_quality(last[1] if last else None)
+        # Whether the checks had flagged what the hub sent back: how far the two agree is a measure.
+        data = {"quality_flagged": bool(checked and checked.get("flagged"))}
+        record(o, "send_back_reply", actor, store=store, to_state=target, acting_unit=unit, note=text, data=data)
     return o
 
 

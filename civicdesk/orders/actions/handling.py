@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import attachments as attachment_files
-from civicdesk.orders import clock, deadlines
+from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.actions.dispatching import assisting_assignment
 from civicdesk.orders.errors import InvalidInput
@@ -271,6 +271,8 @@ def reply(
         o.replied_at = now
         o.resume_state = o.state
         on_time = o.handle_due_at is None or now <= o.handle_due_at
+        # Checked before the hub reviews it; the reviewer sees why (orders.quality).
+        checked = quality.assess(o, result=result, text=body, at=now, store=store)
         event = record(
             o,
             "reply",
@@ -279,7 +281,7 @@ def reply(
             to_state=State.REPLIED,
             acting_unit=unit,
             note=body,
-            data={"result": result, "on_time": on_time, "attachments": len(files)},
+            data={"result": result, "on_time": on_time, "attachments": len(files), "quality": checked.as_data()},
         )
         store.attach(o, event, files, actor)
     return o

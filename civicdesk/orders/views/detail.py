@@ -23,6 +23,7 @@ from civicdesk.orders.models import Assignment, Attachment, OrderEvent, Personal
 from civicdesk.orders.moves import available_moves
 from civicdesk.orders.permissions import can_see_identity, identity_visible, visible_order, visible_orders
 from civicdesk.orders.privacy import knows_caller, text_for
+from civicdesk.orders.quality import reply_quality
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
@@ -54,6 +55,7 @@ def render_order(
     if not knows_caller(user, order):
         # Notes (a supplement, a reply) may quote the confidential caller's number or name.
         timeline = [replace(e, note=text_for(user, order, e.note)) for e in timeline]
+    replies = [e for e in events if e.action == "reply"]
     hub_side = bool(user.roles & CONTACT_ROLES | {Role.SUPERVISOR, Role.LEADER} & user.roles)
     context = {
         "order": order,
@@ -66,6 +68,8 @@ def render_order(
         "case": case_file(user, order),
         "topics": list(order.topics.all()),
         "hub_side": hub_side,
+        # The checks of the latest reply, for the reviewer (and the unit, to see what it is judged on).
+        "reply_quality": reply_quality(replies[-1].data) if replies else None,
         "related": visible_orders(user)
         .filter(identity_visible(user), citizen_phone=order.citizen_phone)
         .exclude(pk=order.pk)

@@ -1,0 +1,333 @@
+"""Checks of a unit's reply before the hub reviews it (答复质量), pure: no Django.
+
+Each check looks at the reply as a reviewer would and says why it is not satisfied:
+
+- relevance (相关性): the reply shares the request's matter (its words) and its place;
+- completeness (完整性): what was done, on what basis, with what result, and a contact;
+- tone (语气): banned phrases (rude: "瞎投诉") and evasive ones ("不归我们管", "自行解决"),
+  from a list the center's administrators keep (civicdesk.catalogue.ReplyPhrase), with
+  DEFAULT_PHRASES shipped;
+- contradiction (自相矛盾): marked solved while the text says it will be handled later or
+  could not be solved, or marked unsolved while the text says it is solved;
+- timeliness (及时性): replied after the handling deadline.
+
+A finding is "block" (the reviewer must give a reason to accept anyway) or "warn" (shown,
+not required). The result is plain data so it can be stored with the reply's event and
+counted by the statistics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from civicdesk.text.zhtext import char_ngrams, normalize
+
+__all__ = [
+    "CHECKS",
+    "DEFAULT_PHRASES",
+    "Finding",
+    "Phrase",
+    "ReplyQuality",
+    "check_reply",
+    "completeness_parts",
+    "places_in",
+]
+
+RELEVANCE, COMPLETENESS, TONE, CONTRADICTION, TIMELINESS = (
+    "relevance",
+    "completeness",
+    "tone",
+    "contradiction",
+    "timeliness",
+)
+CHECKS = (RELEVANCE, COMPLETENESS, TONE, CONTRADICTION, TIMELINESS)
+BLOCK, WARN = "block", "warn"
+BANNED, EVASIVE = "banned", "evasive"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    kind: str  # BANNED or EVASIVE
+
+
+# Shipped with the product; administrators add, switch off and edit phrases in the admin.
+# Banned: contempt for the caller. Evasive: pushing the matter away without an answer.
+DEFAULT_PHRASES: tuple[Phrase, ...] = (
+    *(
+        Phrase(t, BANNED)
+        for t in (
+            "瞎投诉",
+            "乱投诉",
+            "无理取闹",
+            "刁民",
+            "爱咋咋地",
+            "别再打了",
+            "别再投诉",
+            "闲得慌",
+            "找茬",
+            "少管闲事",
+        )
+    ),
+    *(
+        Phrase(t, EVASIVE)
+        for t in (
+            "不归我们管",
+            "不归我单位管",
+            "不关我们的事",
+            "与我单位无关",
+            "自行解决",
+            "自行协商",
+            "无法处理",
+            "无能为力",
+            "管不了",
+            "请找相关部门",
+            "自己想办法",
+            "不属于我们管",
+        )
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    reason: str
+
+    def as_data(self) -> dict[str, str]:
+        return {"check": self.check, "severity": self.severity, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ReplyQuality:
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    # Which of the four parts of a complete reply were found (done, basis, result, contact).
+    parts: tuple[str, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings)
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.severity == BLOCK for f in self.findings)
+
+    def failed(self, check: str) -> bool:
+        return any(f.check == check for f in self.findings)
+
+    def as_data(self) -> dict[str, Any]:
+        """For the reply event's data (JSON)."""
+        return {
+            "flagged": self.flagged,
+            "blocking": self.blocking,
+            "failed": sorted({f.check for f in self.findings}),
+            "findings": [f.as_data() for f in self.findings],
+            "parts": list(self.parts),
+        }
+
+
+# ------------------------------------------------------------------ places and matter
+
+# A place a request is about: an estate, road, school, company ... named before its kind.
+_KINDS = (
+    r"(?:小区|社区|花园|家园|公寓|大厦|广场|市场|商场|路口|大道|大街|街道|路|街|巷|村|镇|乡|学校|小学|中学|幼儿园|"
+    r"医院|公园|车站|公司|工厂|厂|楼盘|苑|城|府|湾|庭)"
+)
+# The shortest name before a kind, and a second kind right after it ("幸福家园" + "小区").
+_PLACE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{1,10}?" + _KINDS + _KINDS + "?)")
+# Words that precede a place name but are not part of it ("关于", "位于", "在", ...).
+_PLACE_LEAD = re.compile(r"^(?:关于|位于|我在|我们|我是|住在|在|的|于|是|我|请|对|到|从|给|和|与|及|把)+")
+# Place kinds that alone say nothing ("路" is not a place, "小区" neither).
+_KIND_ONLY = re.compile(
+    r"^(?:小区|社区|路|街|巷|村|镇|乡|城|厂|苑|府|湾|庭|学校|医院|公司|市场|广场|公园|本村|该村|我村)$"
+)
+
+
+def places_in(text: str) -> list[str]:
+    """The named places of a text, longest form first, without the place-kind-only words."""
+    found: list[str] = []
+    for match in _PLACE.finditer(normalize(text)):
+        name = _PLACE_LEAD.sub("", match.group(1))
+        if len(name) < 3 or _KIND_ONLY.match(name) or name in found:
+            continue
+        found.append(name)
+    return found
+
+
+# Bigrams of a request that say nothing about its matter (how people write to 12345).
+_FILLER = frozenset(
+    char_ngrams(
+        "您好你好反映问题情况希望尽快解决处理相关部门领导请问谢谢我们小区政府有关单位要求投诉举报建议现在目前一直已经"
+        "没有这个那个什么为什么怎么可以能否是否严重影响居民群众市民生活",
+        2,
+        normalized=True,
+    )
+)
+
+
+def _content_bigrams(text: str) -> set[str]:
+    return {g for g in char_ngrams(text, 2) if g not in _FILLER and not g.isdigit()}
+
+
+def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
+    findings: list[Finding] = []
+    asked = _content_bigrams(request)
+    answered = _content_bigrams(reply)
+    if len(asked) >= 6:
+        shared = len(asked & answered) / len(asked)
+        if shared < 0.06:
+            findings.append(Finding(RELEVANCE, WARN, "答复与诉求几乎没有共同的内容（共有词语不足 6%），可能答非所问。"))
+    places = places_in(place_hint + " " + request)
+    if places:
+        reply_n = normalize(reply)
+        # A place counts as named when its distinctive part (without the kind) appears.
+        named = any(p in reply_n or (len(p) >= 4 and p[:-2] in reply_n) or p[:3] in reply_n for p in places)
+        if not named:
+            findings.append(
+                Finding(RELEVANCE, WARN, "答复没有提到诉求所说的地点（{}）。".format("、".join(places[:3])))
+            )
+    return findings
+
+
+# ------------------------------------------------------------------ completeness
+
+_DONE = re.compile(
+    r"(已|经|立即|及时|随即|当即|马上|前往|到场|到现场|现场|进行了|组织|安排|派出|派员|联系了|约谈|核实|调查|走访|检查|巡查|"
+    r"督促|责令|协调|沟通|处理了|整改|清理|修复|维修|答复如下|经查|经核实|经调查)"
+)
+_BASIS = re.compile(
+    r"(根据|依据|按照|依照|遵照|参照|《|规定|条例|办法|政策|法律|法规|标准|文件|通知|第[一二三四五六七八九十百\d]+条|合同|规划)"
+)
+_RESULT = re.compile(
+    r"(已解决|已修复|已完成|已整改|已恢复|已清理|已落实|已办结|已处理|已发放|已退还|已拆除|已停止|已安装|已更换|"
+    r"现已|目前已|结果|办结|恢复正常|得到解决|予以解决|完毕|到位|完成|不符合|不属于|不予|无法|暂不|尚未|正在|将于|计划|"
+    r"已[\u4e00-\u9fa5]{0,8}?(?:修复|清理|解决|整改|恢复|拆除|更换|疏通|答复|告知|解释))"
+)
+_CONTACT = re.compile(
+    r"(\d{3,4}-?\d{7,8}|1[3-9]\d{9}|\d{7,8}|联系电话|咨询电话|联系方式|联系人|致电|来电咨询|电话：|电话:|热线)"
+)
+PARTS = (
+    ("done", _DONE, "做了什么"),
+    ("basis", _BASIS, "依据"),
+    ("result", _RESULT, "结果"),
+    ("contact", _CONTACT, "联系方式"),
+)
+
+
+def completeness_parts(reply: str) -> tuple[str, ...]:
+    """Which parts of a complete reply the text has: done, basis, result, contact."""
+    text = normalize(reply)
+    return tuple(name for name, pattern, _label in PARTS if pattern.search(text))
+
+
+def _completeness(parts: Sequence[str]) -> list[Finding]:
+    missing = [label for name, _pattern, label in PARTS if name not in parts]
+    if not missing:
+        return []
+    # One part missing (often the contact) is a remark; two or more, the reply is thin.
+    return [Finding(COMPLETENESS, WARN, "答复缺少：{}。".format("、".join(missing)))]
+
+
+# ------------------------------------------------------------------ tone
+
+
+def _tone(reply: str, phrases: Iterable[Phrase]) -> list[Finding]:
+    text = normalize(reply)
+    banned = [p.text for p in phrases if p.kind == BANNED and normalize(p.text) in text]
+    evasive = [p.text for p in phrases if p.kind == EVASIVE and normalize(p.text) in text]
+    findings = []
+    if banned:
+        findings.append(Finding(TONE, BLOCK, "答复含有不文明用语：“{}”。".format("”“".join(banned))))
+    if evasive:
+        findings.append(Finding(TONE, BLOCK, "答复含有推诿、敷衍的说法：“{}”。".format("”“".join(evasive))))
+    return findings
+
+
+# ------------------------------------------------------------------ contradiction
+
+# Saying the work is still to come ("将于下周处理", "后续将", "待……后").
+# Only about the matter itself: "后续将加强日常巡查" after a repair is prevention, not a delay.
+_HANDLING = r"(?:处理|解决|修复|维修|安排|整改|落实|办理|施工|清理|答复|拆除|安装|更换|疏通|治理)"
+_LATER = re.compile(
+    r"(?:将于|将在|将会|计划于|拟于|择期|近期将|下一步将|尽快|待[^，。；]{1,12}?后)[^，。；]{0,10}?"
+    + _HANDLING
+    + r"|正在(?:处理|协调|办理|施工|整改|核实|调查)"
+    + r"|(?:暂未|尚未|还未|未能|暂时无法|目前无法|无法|不能)"
+    + _HANDLING
+)
+_SOLVED_WORDS = re.compile(r"(已解决|已修复|已完成|已整改到位|问题已处理|已办结|得到解决)")
+# A sentence that denies: "尚未完成" must not count as "已完成".
+_NEGATED = re.compile(r"(尚未|还未|没有|未能|暂未)(?:解决|修复|完成|整改)")
+
+
+def _contradiction(reply: str, result: str) -> list[Finding]:
+    text = normalize(reply)
+    if result == "solved":
+        later = _LATER.search(text)
+        if later:
+            return [
+                Finding(
+                    CONTRADICTION,
+                    BLOCK,
+                    f"标为“已解决”，答复却说“{_around(text, later.start(), later.end())}”：事情还没有办完。",
+                )
+            ]
+    if result == "unsolved":
+        solved = _SOLVED_WORDS.search(text)
+        if solved and not _NEGATED.search(text):
+            return [
+                Finding(
+                    CONTRADICTION,
+                    BLOCK,
+                    f"标为“未解决”，答复却说“{_around(text, solved.start(), solved.end())}”。",
+                )
+            ]
+    return []
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """The phrase with a few characters after it, up to the end of its clause."""
+    tail = re.split(r"[，。；！？,.;!?]", text[end : end + 12])[0]
+    return text[start:end] + tail
+
+
+# ------------------------------------------------------------------ timeliness
+
+
+def _timeliness(replied_at: datetime | None, due_at: datetime | None, late_days: float | None) -> list[Finding]:
+    if replied_at is None or due_at is None or replied_at <= due_at:
+        return []
+    if late_days is not None:
+        return [Finding(TIMELINESS, WARN, f"超过办理时限 {late_days:.1f} 个工作日答复。")]
+    return [Finding(TIMELINESS, WARN, "超过办理时限答复。")]
+
+
+def check_reply(
+    *,
+    request: str,
+    reply: str,
+    result: str = "",
+    place: str = "",
+    phrases: Iterable[Phrase] = DEFAULT_PHRASES,
+    replied_at: datetime | None = None,
+    due_at: datetime | None = None,
+    late_days: float | None = None,
+) -> ReplyQuality:
+    """Every check on one reply. `request`: the title and text of the request; `place`: its
+    address and area as written on the order; `result`: solved / partly / unsolved (or "");
+    `late_days`: working days past the deadline, when the caller knows them."""
+    phrases = list(phrases)
+    parts = completeness_parts(reply)
+    findings = [
+        *_tone(reply, phrases),
+        *_contradiction(reply, result),
+        *_relevance(request, reply, place),
+        *_completeness(parts),
+        *_timeliness(replied_at, due_at, late_days),
+    ]
+    return ReplyQuality(tuple(findings), parts)

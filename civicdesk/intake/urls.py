@@ -9,6 +9,7 @@ urlpatterns = [
     path("done/<str:number>", views.done, name="done"),
     path("suggest", views.suggest, name="suggest"),
     path("caller", views.caller, name="caller"),
+    path("urge/<str:number>", views.urge, name="urge"),
     path("missed", calls.missed_page, name="missed_calls"),
     path("missed/<int:pk>/called-back", calls.called_back, name="called_back"),
 ]

@@ -28,6 +28,7 @@ from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.privacy import log_phone_search
+from civicdesk.orders.repeats import open_orders_of_caller
 from civicdesk.orders.workflow import OPEN
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user
@@ -63,6 +64,11 @@ def _caller_history(user: User, phone: str) -> list[object]:
         .select_related("lead_unit")
         .order_by("-created_at")[:10]
     )
+
+
+def _open_of_caller(user: User, phone: str, category: Category | None) -> list[WorkOrder]:
+    """The caller's open orders, the same matter first: a call about one of them is a 催办."""
+    return open_orders_of_caller(visible_orders(user).filter(identity_visible(user)), phone, category)
 
 
 def draft_key(call_id: str, caller: str) -> str:
@@ -134,6 +140,8 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
     return {
         "form": form,
         "history": _caller_history(user, str(phone)),
+        "open_of_caller": _open_of_caller(user, str(phone), None),
+        "call_id": call_id,
         "hub": hub,
         # Operators dispatch directly only where the center allows it (the action refuses otherwise).
         "may_dispatch": Role.DISPATCHER in user.roles or (Role.OPERATOR in user.roles and operator_may_dispatch()),
@@ -285,8 +293,42 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "category": category,
             "similar": similar_orders,
             "history": _caller_history(user, phone),
+            "open_of_caller": _open_of_caller(user, phone, category),
+            "call_id": (typed.get("call_id") or "")[:64],
         },
     )
+
+
+@login_required
+@require_POST
+def urge(request: HttpRequest, number: str) -> HttpResponse:
+    """The caller rang again about an open order: add this call to it as a 催办 instead of
+    taking a new order (one click from the intake page's list of the caller's open orders)."""
+    user = current_user(request)
+    _require_intake(user)
+    order = visible_orders(user).filter(identity_visible(user), number=number).first()
+    if order is None:
+        raise Http404(_("没有找到该工单，或您无权查看。"))
+    version = request.POST.get("version", "")
+    note = (request.POST.get("note") or "").strip()
+    try:
+        order = actions.urge(
+            order,
+            actor=user,
+            via="phone",
+            note=note,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("intake:new")
+    link_order(request.POST.get("call_id", ""), order, user)
+    messages.success(
+        request,
+        _("本次来电已记为工单 %(number)s 的第 %(count)s 次催办，未新建工单；已通知承办单位。")
+        % {"number": order.number, "count": order.urge_count},
+    )
+    return redirect("orders:detail", number=order.number)
 
 
 @login_required
@@ -295,9 +337,9 @@ def caller(request: HttpRequest) -> HttpResponse:
     """The caller's past orders by their number: a POST, like the suggestions."""
     user = current_user(request)
     _require_intake(user)
-    return render(
-        request, "intake/_history.html", {"history": _caller_history(user, request.POST.get("citizen_phone", ""))}
-    )
+    phone = request.POST.get("citizen_phone", "")
+    context = {"history": _caller_history(user, phone), "open_of_caller": _open_of_caller(user, phone, None)}
+    return render(request, "intake/_history.html", context)
 
 
 def screen_pop(request: HttpRequest) -> HttpResponse:

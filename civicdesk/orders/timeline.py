@@ -126,6 +126,8 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             detail = _calendar_moves(data)
         elif event.action == "supervise":
             detail = _("%(level)s级督办") % {"level": data.get("level")}
+        elif event.action == "accept_reply" and data.get("override_reason"):
+            detail = _("答复未通过质量检查，仍予通过，理由：%(reason)s") % {"reason": data["override_reason"]}
         elif event.action == "urge":
             detail = _("第%(count)s次催办（%(via)s）") % {
                 "count": data.get("count"),

@@ -223,6 +223,9 @@ class TrackForm(forms.Form):
         return digits
 
 
+URGE_NOTE_MAX = 500
+
+
 class SupplementForm(forms.Form):
     text = PlainTextField(
         label=gettext_lazy("补充说明"), limit=SUPPLEMENT_MAX, required=True, widget=forms.Textarea(attrs={"rows": 4})
@@ -233,6 +236,21 @@ class SupplementForm(forms.Form):
         super().__init__(*args, **kwargs)
         _style(self)
         self.fields["text"].error_messages["required"] = _("请填写补充内容。")
+
+
+class UrgeForm(forms.Form):
+    """催办 from the tracking page: the citizen says the matter is still waiting (the words are optional)."""
+
+    note = PlainTextField(
+        label=gettext_lazy("催办说明（可选）"),
+        limit=URGE_NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
 
 
 class RateForm(forms.Form):

@@ -46,6 +46,19 @@ def track_failures_per_number() -> Limit:
     return Limit("track_number", int(settings.CIVICDESK_PORTAL_TRACK_FAILURES_PER_NUMBER), 3600)
 
 
+def urges_per_order() -> Limit:
+    # A 催办 a day is a reminder; more would only flood the unit's inbox.
+    return Limit("urge_order", int(settings.CIVICDESK_PORTAL_URGES_PER_ORDER_DAY), 86400)
+
+
+def urges_per_ip() -> Limit:
+    return Limit("urge_ip", int(settings.CIVICDESK_PORTAL_URGES_PER_IP_HOUR), 3600)
+
+
+def supports_per_ip() -> Limit:
+    return Limit("support_ip", int(settings.CIVICDESK_PORTAL_SUPPORTS_PER_IP_HOUR), 3600)
+
+
 def questions_per_ip() -> Limit:
     # Every captcha question is a row: a flood of page loads must not fill the table.
     return Limit("captcha_ip", int(settings.CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR), 3600)

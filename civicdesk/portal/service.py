@@ -14,14 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from civicdesk.catalogue.models import Area, Category, Channel
+from civicdesk.catalogue.models import Area, Category, Channel, RequestType
 from civicdesk.lib import titles
-from civicdesk.open311.publish import Note, notes_by_order, scrub
+from civicdesk.open311.publish import Note, notes_by_order, public_orders, scrub
 from civicdesk.orders import actions
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import OrderEvent, WorkOrder
@@ -201,6 +201,68 @@ def progress(order: WorkOrder) -> Progress:
 
 def add_supplement(order: WorkOrder, text: str, photos: Iterable[UploadedFile]) -> WorkOrder:
     return actions.supplement(order, actor=None, text=text, attachments=list(photos))
+
+
+def urge(order: WorkOrder, note: str) -> WorkOrder:
+    """The citizen's 催办, verified by the tracking check (the portal acts as the system)."""
+    return actions.urge(order, actor=None, via="portal", note=note)
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A public open order of the same area, as the portal shows it for a +1."""
+
+    number: str
+    title: str
+    category: str
+    created_at: datetime
+    supports: int
+    supported: bool
+
+
+NEARBY_LIMIT = 10
+
+
+def nearby(order: WorkOrder, supported: Iterable[str] = ()) -> list[Nearby]:
+    """Other people's open, public orders in the same area as `order` (its area and the areas
+    below it), newest first: what the citizen may say affects them too. Nothing personal: the
+    titles are scrubbed as the Open311 feed scrubs them."""
+    if order.area_id is None:
+        return []
+    # The order's area and the areas below it (the tree is at most three levels deep).
+    area_id = order.area_id
+    areas = Area.objects.filter(Q(pk=area_id) | Q(parent=area_id) | Q(parent__parent=area_id))
+    found = (
+        public_orders()
+        .filter(state__in=sorted(OPEN), area__in=areas)
+        .exclude(pk=order.pk)
+        .exclude(citizen_phone=order.citizen_phone)
+        .exclude(request_type=RequestType.REPORT)  # a report of wrongdoing is no one else's to back
+        .select_related("category")
+        .order_by("-created_at")[:NEARBY_LIMIT]
+    )
+    done = set(supported)
+    return [
+        Nearby(
+            o.number,
+            scrub(o.title, o),
+            o.category.name if o.category else "",
+            o.created_at,
+            o.support_count,
+            o.number in done,
+        )
+        for o in found
+    ]
+
+
+def support(order: WorkOrder, target_number: str) -> tuple[WorkOrder, bool] | None:
+    """The tracked order's caller says `target_number` affects them too; None when that order
+    is not one the portal offers them (another area, not public, closed)."""
+    offered = {n.number for n in nearby(order)}
+    if target_number not in offered:
+        return None
+    target = WorkOrder.objects.get(number=target_number)
+    return actions.add_support(target, phone=order.citizen_phone)
 
 
 # ---------------------------------------------------------------- rating links

@@ -15,5 +15,7 @@ urlpatterns = [
     path("track", views.track, name="track"),
     path("track/<str:number>", views.order, name="order"),
     path("track/<str:number>/supplement", views.supplement, name="supplement"),
+    path("track/<str:number>/urge", views.urge, name="urge"),
+    path("track/<str:number>/support/<str:other>", views.support, name="support"),
     path("r/<str:token>", views.rate, name="rate"),
 ]

@@ -23,10 +23,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civicdesk.lib.plaintext import strip_html
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.workflow import OPEN
 from civicdesk.portal import captcha, limits, service
-from civicdesk.portal.forms import TYPE_HINTS, RateForm, SubmitForm, SupplementForm, TrackForm, category_hints
+from civicdesk.portal.forms import (
+    TYPE_HINTS,
+    RateForm,
+    SubmitForm,
+    SupplementForm,
+    TrackForm,
+    UrgeForm,
+    category_hints,
+)
 
 _TRACKED = "portal_tracked"
+_SUPPORTED = "portal_supported"
 _SUBMITTED = "portal_submitted"
 TRACK_SECONDS = 3600  # how long a successful check opens the order's page in this browser
 
@@ -204,7 +214,17 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
     found = _tracked_order(request, number)
     if found is None:
         return redirect(reverse("portal:track") + f"?number={number}")
-    return render(request, "portal/order.html", {"p": service.progress(found), "form": SupplementForm()})
+    return render(request, "portal/order.html", _order_context(request, found))
+
+
+def _order_context(request: HttpRequest, found: WorkOrder, **forms: Any) -> dict[str, Any]:
+    supported = request.session.get(_SUPPORTED, [])
+    return {
+        "p": service.progress(found),
+        "form": forms.get("form") or SupplementForm(),
+        "urge_form": forms.get("urge_form") or UrgeForm(),
+        "nearby": service.nearby(found, supported) if found.state in OPEN else [],
+    }
 
 
 @never_cache  # what the citizen typed or their order: never kept by a cache
@@ -229,7 +249,66 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("补充内容已送达，承办单位会一并办理。"))
             return redirect("portal:order", number=number)
     found.refresh_from_db()
-    return render(request, "portal/order.html", {"p": service.progress(found), "form": form}, status=400)
+    return render(request, "portal/order.html", _order_context(request, found, form=form), status=400)
+
+
+@never_cache  # what the citizen typed or their order: never kept by a cache
+@require_POST
+def urge(request: HttpRequest, number: str) -> HttpResponse:
+    """催办 from the tracking page: only after the tracking check, at most
+    CIVICDESK_PORTAL_URGES_PER_ORDER_DAY a day per order (and a limit per address)."""
+    found = _tracked_order(request, number)
+    if found is None:
+        return redirect(reverse("portal:track") + f"?number={number}")
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/order.html", _order_context(request, found, urge_form=form), status=400)
+    if not limits.take(limits.urges_per_ip(), limits.client_ip(request)):
+        messages.error(request, _("操作过于频繁，请稍后再试，或拨打 12345 热线。"))
+        return redirect("portal:order", number=number)
+    if not limits.take(limits.urges_per_order(), number):
+        messages.error(
+            request,
+            _("这件诉求今天已催办过（每天最多 %(n)s 次），承办单位已收到提醒；如情况紧急请拨打 12345 热线。")
+            % {"n": limits.urges_per_order().count},
+        )
+        return redirect("portal:order", number=number)
+    try:
+        service.urge(found, form.cleaned_data.get("note", ""))
+    except ActionError:
+        messages.error(request, _("这件诉求已办结，不能再催办。如有新情况，请重新提交。"))
+        return redirect("portal:order", number=number)
+    messages.success(request, _("已催办：承办单位和受理中心已收到提醒，会尽快办理。"))
+    return redirect("portal:order", number=number)
+
+
+@never_cache  # what the citizen typed or their order: never kept by a cache
+@require_POST
+def support(request: HttpRequest, number: str, other: str) -> HttpResponse:
+    """+1 (附议): the citizen who tracked their own order `number` (so their phone is verified
+    as in tracking) says another public order of their area affects them too. Once per phone
+    per order; a limit per address."""
+    found = _tracked_order(request, number)
+    if found is None:
+        return redirect(reverse("portal:track") + f"?number={number}")
+    if not limits.take(limits.supports_per_ip(), limits.client_ip(request)):
+        messages.error(request, _("操作过于频繁，请稍后再试。"))
+        return redirect("portal:order", number=number)
+    try:
+        done = service.support(found, other)
+    except ActionError:
+        done = None
+    if done is None:
+        messages.error(request, _("这件诉求不在您所在区域的可附议列表中（可能已办结）。"))
+        return redirect("portal:order", number=number)
+    target, new = done
+    supported = [n for n in request.session.get(_SUPPORTED, []) if n != other][-50:]
+    request.session[_SUPPORTED] = [*supported, other]
+    if new:
+        messages.success(request, _("已附议：这件诉求现有 %(n)s 人表示同样受到影响。") % {"n": target.support_count})
+    else:
+        messages.info(request, _("您已附议过这件诉求，每个号码只计一次。"))
+    return redirect("portal:order", number=number)
 
 
 @never_cache  # what the citizen typed or their order: never kept by a cache

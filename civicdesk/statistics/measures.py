@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.repeats import is_repeat
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit
 from civicdesk.worktime.limits import work_calendar
@@ -376,6 +377,39 @@ def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
     return ids, ids, (sum(hours) / len(hours) if hours else None)
 
 
+# --- 催办率, 重复来电率, 答复质量 (issue: handle before they call) ----------------------------
+
+
+def _urge_rate(c: Context) -> tuple[list[int], list[int], float | None]:
+    dispatched = _first_dispatched(c)
+    return _rate(_ids(dispatched.filter(urge_count__gt=0)), _ids(dispatched))
+
+
+def _repeat_rate(c: Context) -> tuple[list[int], list[int], float | None]:
+    accepted = _accepted_qs(c).distinct()
+    return _rate(_ids(accepted.filter(is_repeat())), _ids(accepted))
+
+
+def _replies(c: Context) -> QuerySet[OrderEvent]:
+    return c.events("reply")
+
+
+def _reply_flagged(c: Context) -> tuple[list[int], list[int], float | None]:
+    replies = _replies(c)
+    return _rate(_event_ids(replies.filter(data__quality__flagged=True)), _event_ids(replies))
+
+
+def _reply_sent_back(c: Context) -> tuple[list[int], list[int], float | None]:
+    # Sent back in the period, of the replies given in the period (a reply given late in one
+    # period and sent back early in the next counts in each period for its own event).
+    return _rate(_event_ids(c.events("send_back_reply")), _event_ids(_replies(c)))
+
+
+# Measures computed from the orders and events when asked, not kept in the daily rollups
+# (civicdesk.statistics.rollups): the dashboard's unit table asks measures.py for them.
+LIVE_ONLY = frozenset({"urge_rate", "repeat_call_rate", "reply_flagged", "reply_sent_back"})
+
+
 def _partly_solved_rule() -> str:
     # Said as this center has set it (CIVICDESK_STATS_PARTLY_SOLVED), never as a setting's name.
     if settings.CIVICDESK_STATS_PARTLY_SOLVED:
@@ -494,6 +528,49 @@ MEASURES: dict[str, Measure] = {
             "hours",
             _handling_time,
         ),
+        Measure(
+            "urge_rate",
+            _("催办率"),
+            _(
+                "统计期内首次派单的工单中，群众催办过（来电、网上或接口催办，至少一次）的比例：被催办工单数 ÷ "
+                "派单工单数。按单位统计时为工单当前的主办单位。"
+            ),
+            "rate",
+            _urge_rate,
+        ),
+        Measure(
+            "repeat_call_rate",
+            _("重复来电率"),
+            lazy(
+                lambda: (
+                    gettext(
+                        "统计期内受理的工单中，同一来电号码在此前 %(days)s 天内已就同类事项（同一分类或同一上级分类）"
+                        "有工单的比例：重复来电件数 ÷ 受理量。未分类的工单不计为重复。"
+                    )
+                    % {"days": settings.CIVICDESK_REPEAT_CALL_DAYS}
+                ),
+                str,
+            )(),
+            "rate",
+            _repeat_rate,
+        ),
+        Measure(
+            "reply_flagged",
+            _("答复质量提示率"),
+            _(
+                "统计期内承办单位的答复中，答复质量检查给出提示的比例（相关性、完整性、语气、自相矛盾、及时性任一项）："
+                "有提示的答复次数 ÷ 答复次数（每次答复都计，退回后重新答复也计）。"
+            ),
+            "rate",
+            _reply_flagged,
+        ),
+        Measure(
+            "reply_sent_back",
+            _("答复退回率"),
+            _("统计期内受理中心审核退回答复的次数 ÷ 统计期内承办单位答复的次数。"),
+            "rate",
+            _reply_sent_back,
+        ),
     ]
 }
 
@@ -599,6 +676,18 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
         if code == "return_rate":
             return dispatched.filter(return_count__gt=0)
         return dispatched.filter(return_count=0, redispatch_count=0)
+    if code == "urge_rate":
+        dispatched = _first_dispatched(c)
+        return dispatched.filter(urge_count__gt=0) if num else dispatched
+    if code == "repeat_call_rate":
+        accepted = _accepted_qs(c).distinct()
+        return accepted.filter(is_repeat()) if num else accepted
+    if code in ("reply_flagged", "reply_sent_back"):
+        replies = _replies(c)
+        if not num:
+            return _in(replies, "order_id", c.using)
+        chosen = replies.filter(data__quality__flagged=True) if code == "reply_flagged" else c.events("send_back_reply")
+        return _in(chosen, "order_id", c.using)
     if code == "handling_time":
         return (
             c.orders()

@@ -42,6 +42,7 @@ from civicdesk.org.models import OrgUnit
 from civicdesk.statistics.measures import (
     EXCLUDED_STATES,
     FINISHED_STATES,
+    LIVE_ONLY,
     MEASURES,
     Config,
     Filters,
@@ -71,6 +72,10 @@ ORDER_DIMS = {
     "hub_id": "hub_id",
     "unit_id": "lead_unit_id",
 }
+
+
+# The measures the rollups keep (the others are computed when asked: measures.LIVE_ONLY).
+ROLLED = [code for code in MEASURES if code not in LIVE_ONLY]
 
 
 def tz() -> ZoneInfo:
@@ -769,7 +774,7 @@ def figures(
     filters = filters or Filters()
     config = config or Config.from_settings()
     now = now or timezone.now()
-    codes = list(codes or MEASURES)
+    codes = list(codes or ROLLED)
     topic = filters.topic is not None or group == "topic"
     model: type[DailyRollup] | type[TopicDailyRollup] = TopicDailyRollup if topic else DailyRollup
     needed = _dims_needed(filters, group)

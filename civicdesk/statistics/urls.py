@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/dashboard/", views.dashboard_json, name="dashboard_json"),
     path("orders/", views.drill_page, name="drill"),
     path("topic/", views.topic_page, name="topic"),
+    path("quality/", views.quality_page, name="quality"),
     path("export/table/", views.export_table, name="export_table"),
     path("export/orders/", views.export_orders, name="export_orders"),
     path("exports/", views.exports, name="exports"),

@@ -5,6 +5,7 @@ SUPERVISOR, ADMIN); the orders behind a number are only those the user may open.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -29,7 +30,7 @@ from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.assessment import assess, deduction_rules, month_days, month_period, rule_orders_qs
-from civicdesk.statistics.measures import MEASURES, Period, drill
+from civicdesk.statistics.measures import MEASURES, Period, drill, measures
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
 from civicdesk.statistics.ranking import SCORE_PARTS
 from civicdesk.statistics.scope import OutOfScope, stats_scope
@@ -174,6 +175,50 @@ def drill_page(request: HttpRequest) -> HttpResponse:
             "export_url": reverse("statistics:export_orders") + "?" + urlencode(params),
         },
     )
+
+
+QUALITY_CODES = ("urge_rate", "repeat_call_rate", "reply_flagged", "reply_sent_back")
+
+
+@login_required
+def quality_page(request: HttpRequest) -> HttpResponse:
+    """催办与答复质量: per unit under the hub, 催办率, 重复来电率, the share of replies the
+    checks flagged and of replies sent back, each opening into its orders."""
+    user = _require(request)
+    q, errors = _query(request)
+    rows = []
+    if q is not None:
+        period = Period(q.days.start, q.days.end)
+        hubs = [u for u in user.units_with_role(*STATS_ROLES) if u.is_hub] or [
+            u.hub() for u in user.units_with_role(*STATS_ROLES) if u.hub() is not None
+        ]
+        units = OrgUnit.objects.filter(parent__in=[h.pk for h in hubs if h is not None], active=True).order_by("path")
+        for unit in units:
+            filters = replace(q.filters, lead_unit=unit, include_sub_units=True)
+            figures = measures(period, filters, codes=QUALITY_CODES)
+            extra = {"unit": str(unit.pk), "sub": "1"}
+            rows.append(
+                {
+                    "unit": unit,
+                    "figures": [
+                        (
+                            figures[code],
+                            _drill_url(q, code, "numerator", extra),
+                            _drill_url(q, code, "denominator", extra),
+                        )
+                        for code in QUALITY_CODES
+                    ],
+                }
+            )
+    context = {
+        **_choices(),
+        "q": q,
+        "errors": errors,
+        "chosen": request.GET,
+        "rows": rows,
+        "measures": [MEASURES[code] for code in QUALITY_CODES],
+    }
+    return render(request, "statistics/quality.html", context, status=400 if errors else 200)
 
 
 @login_required

@@ -112,6 +112,8 @@ MATRIX: dict[str, Rule] = {
     "intake:suggest": Rule(roles("operator", "dispatcher"), post=True),
     "intake:caller": Rule(roles("operator", "dispatcher"), post=True),
     "intake:missed_calls": Rule(roles("operator", "dispatcher")),
+    # Adding a call to an open order as its 催办: intake staff, on the orders they may see.
+    "intake:urge": Rule(roles("operator", "dispatcher"), order=True, post=True),
     "intake:called_back": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),
     # Orders
     "orders:inbox": Rule(UNITS),
@@ -204,6 +206,9 @@ MATRIX: dict[str, Rule] = {
     "portal:track": Rule(PUBLIC),
     "portal:order": Rule(PUBLIC, order=True),
     "portal:supplement": Rule(PUBLIC, order=True, post=True),
+    # 催办 and +1 from the tracking page: the page itself sends anyone not verified back to tracking.
+    "portal:urge": Rule(PUBLIC, order=True, post=True),
+    "portal:support": Rule(PUBLIC, order=True, post=True, kwargs={"other": "2026010100001"}),
     "portal:rate": Rule(PUBLIC, kwargs={"token": "none"}),
     # Knowledge base: staff read it; authors (dispatchers, units, the admin) write; the intake
     # panel is for the people who take calls.
@@ -228,6 +233,7 @@ MATRIX: dict[str, Rule] = {
     "statistics:dashboard_json": Rule(STATS),
     "statistics:drill": Rule(STATS, missing_ok=True),
     "statistics:topic": Rule(STATS),
+    "statistics:quality": Rule(STATS),
     "statistics:export_table": Rule(STATS, missing_ok=True),
     "statistics:export_orders": Rule(STATS, missing_ok=True),
     "statistics:exports": Rule(STATS),

@@ -24,6 +24,7 @@ from civicdesk.orders.moves import available_moves
 from civicdesk.orders.permissions import can_see_identity, identity_visible, visible_order, visible_orders
 from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.quality import reply_quality
+from civicdesk.orders.repeats import earlier_calls
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
@@ -70,6 +71,10 @@ def render_order(
         "hub_side": hub_side,
         # The checks of the latest reply, for the reviewer (and the unit, to see what it is judged on).
         "reply_quality": reply_quality(replies[-1].data) if replies else None,
+        # 重复来电: the caller's earlier order on the same matter within the configured days.
+        "repeat_of": earlier_calls(order).filter(pk__in=visible_orders(user)).first()
+        if can_see_identity(user, order)
+        else None,
         "related": visible_orders(user)
         .filter(identity_visible(user), citizen_phone=order.citizen_phone)
         .exclude(pk=order.pk)

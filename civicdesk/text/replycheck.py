@@ -11,8 +11,9 @@ Each check looks at the reply as a reviewer would and says why it is not satisfi
   could not be solved, or marked unsolved while the text says it is solved;
 - timeliness (及时性): replied after the handling deadline.
 
-A finding is "block" (the reviewer must give a reason to accept anyway) or "warn" (shown,
-not required). The result is plain data so it can be stored with the reply's event and
+A finding is "block" (the reviewer must give a reason to accept anyway), "warn" (shown and
+counted as flagged) or "info" (shown only: a basis or contact left out of an otherwise
+complete reply). The result is plain data so it can be stored with the reply's event and
 counted by the statistics.
 """
 
@@ -45,7 +46,7 @@ RELEVANCE, COMPLETENESS, TONE, CONTRADICTION, TIMELINESS = (
     "timeliness",
 )
 CHECKS = (RELEVANCE, COMPLETENESS, TONE, CONTRADICTION, TIMELINESS)
-BLOCK, WARN = "block", "warn"
+BLOCK, WARN, INFO = "block", "warn", "info"
 BANNED, EVASIVE = "banned", "evasive"
 
 
@@ -111,21 +112,21 @@ class ReplyQuality:
 
     @property
     def flagged(self) -> bool:
-        return bool(self.findings)
+        return any(f.severity != INFO for f in self.findings)
 
     @property
     def blocking(self) -> bool:
         return any(f.severity == BLOCK for f in self.findings)
 
     def failed(self, check: str) -> bool:
-        return any(f.check == check for f in self.findings)
+        return any(f.check == check and f.severity != INFO for f in self.findings)
 
     def as_data(self) -> dict[str, Any]:
         """For the reply event's data (JSON)."""
         return {
             "flagged": self.flagged,
             "blocking": self.blocking,
-            "failed": sorted({f.check for f in self.findings}),
+            "failed": sorted({f.check for f in self.findings if f.severity != INFO}),
             "findings": [f.as_data() for f in self.findings],
             "parts": list(self.parts),
         }
@@ -136,7 +137,7 @@ class ReplyQuality:
 # A place a request is about: an estate, road, school, company ... named before its kind.
 _KINDS = (
     r"(?:小区|社区|花园|家园|公寓|大厦|广场|市场|商场|路口|大道|大街|街道|路|街|巷|村|镇|乡|学校|小学|中学|幼儿园|"
-    r"医院|公园|车站|公司|工厂|厂|楼盘|苑|城|府|湾|庭)"
+    r"医院|公园|车站|公司|工厂|楼盘|花苑|华苑|新城)"
 )
 # The shortest name before a kind, and a second kind right after it ("幸福家园" + "小区").
 _PLACE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{1,10}?" + _KINDS + _KINDS + "?)")
@@ -146,6 +147,9 @@ _PLACE_LEAD = re.compile(r"^(?:关于|位于|我在|我们|我是|住在|在|的
 _KIND_ONLY = re.compile(
     r"^(?:小区|社区|路|街|巷|村|镇|乡|城|厂|苑|府|湾|庭|学校|医院|公司|市场|广场|公园|本村|该村|我村)$"
 )
+
+
+_KIND_END = re.compile(_KINDS + "+$")
 
 
 def places_in(text: str) -> list[str]:
@@ -178,15 +182,18 @@ def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
     findings: list[Finding] = []
     asked = _content_bigrams(request)
     answered = _content_bigrams(reply)
-    if len(asked) >= 6:
-        shared = len(asked & answered) / len(asked)
+    if len(asked) >= 6 and answered:
+        # Either side may be short: a two-line reply about the matter shares most of its words.
+        shared = len(asked & answered) / min(len(asked), len(answered))
         if shared < 0.06:
             findings.append(Finding(RELEVANCE, WARN, "答复与诉求几乎没有共同的内容（共有词语不足 6%），可能答非所问。"))
-    places = places_in(place_hint + " " + request)
+    # The places named first (the title, the start of the text) are what the request is about.
+    places = places_in(place_hint + " " + request[:200])[:3]
     if places:
-        reply_n = normalize(reply)
-        # A place counts as named when its distinctive part (without the kind) appears.
-        named = any(p in reply_n or (len(p) >= 4 and p[:-2] in reply_n) or p[:3] in reply_n for p in places)
+        reply_grams = set(char_ngrams(reply, 2))
+        # Named when two characters of the place's own name (not its kind) appear: replies
+        # shorten "幸福家园小区" to "幸福家园", "人民路与成山大道交叉口" to "人民路".
+        named = any(set(char_ngrams(_KIND_END.sub("", p) or p, 2)) & reply_grams for p in places)
         if not named:
             findings.append(
                 Finding(RELEVANCE, WARN, "答复没有提到诉求所说的地点（{}）。".format("、".join(places[:3])))
@@ -197,7 +204,7 @@ def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
 # ------------------------------------------------------------------ completeness
 
 _DONE = re.compile(
-    r"(已|经|立即|及时|随即|当即|马上|前往|到场|到现场|现场|进行了|组织|安排|派出|派员|联系了|约谈|核实|调查|走访|检查|巡查|"
+    r"(立即|及时|随即|当即|马上|前往|到场|到现场|现场|进行了|组织|安排|派出|派员|联系了|约谈|核实|调查|走访|检查|巡查|"
     r"督促|责令|协调|沟通|处理了|整改|清理|修复|维修|答复如下|经查|经核实|经调查)"
 )
 _BASIS = re.compile(
@@ -206,7 +213,9 @@ _BASIS = re.compile(
 _RESULT = re.compile(
     r"(已解决|已修复|已完成|已整改|已恢复|已清理|已落实|已办结|已处理|已发放|已退还|已拆除|已停止|已安装|已更换|"
     r"现已|目前已|结果|办结|恢复正常|得到解决|予以解决|完毕|到位|完成|不符合|不属于|不予|无法|暂不|尚未|正在|将于|计划|"
-    r"已[\u4e00-\u9fa5]{0,8}?(?:修复|清理|解决|整改|恢复|拆除|更换|疏通|答复|告知|解释))"
+    r"已[\u4e00-\u9fa5]{0,8}?(?:修复|清理|解决|整改|恢复|拆除|更换|疏通|答复|告知|解释)|"
+    # An enquiry's result is its answer.
+    r"可以|可在|可到|可向|不能|无需|需要|需提供|须|应当|应由|即可|属实|与事实不符|没有组织|不存在|均已|全部|目前|预计|有效期)"
 )
 _CONTACT = re.compile(
     r"(\d{3,4}-?\d{7,8}|1[3-9]\d{9}|\d{7,8}|联系电话|咨询电话|联系方式|联系人|致电|来电咨询|电话：|电话:|热线)"
@@ -229,8 +238,11 @@ def _completeness(parts: Sequence[str]) -> list[Finding]:
     missing = [label for name, _pattern, label in PARTS if name not in parts]
     if not missing:
         return []
-    # One part missing (often the contact) is a remark; two or more, the reply is thin.
-    return [Finding(COMPLETENESS, WARN, "答复缺少：{}。".format("、".join(missing)))]
+    # Without what was done or its result the reply is thin: a warning. A reply that has
+    # both but no basis or contact gets a note (shown, not counted as flagged): most real
+    # replies leave the contact out, and flagging them all would teach reviewers to ignore flags.
+    severity = WARN if "done" not in parts or "result" not in parts else INFO
+    return [Finding(COMPLETENESS, severity, "答复缺少：{}。".format("、".join(missing)))]
 
 
 # ------------------------------------------------------------------ tone

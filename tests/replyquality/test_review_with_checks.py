@@ -58,7 +58,7 @@ def test_a_failed_reply_needs_the_reviewers_reason(w: World) -> None:
 
 
 def test_a_warning_alone_needs_no_reason_but_is_recorded(w: World) -> None:
-    order = actions.accept_reply(_replied(w, "人民路坑洼已修复。"), actor=w.dispatcher)
+    order = actions.accept_reply(_replied(w, "人民路坑洼问题我局已知悉。"), actor=w.dispatcher)
 
     event = order.events.order_by("-seq").first()
     assert event.data["quality_flagged"] is True and event.data["quality_failed"] == ["completeness"]

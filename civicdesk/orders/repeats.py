@@ -68,7 +68,7 @@ def open_orders_of_caller(orders: QuerySet[WorkOrder], phone: str, category: Cat
     phone = (phone or "").strip()
     if len(phone) < 5:
         return []
-    found = list(
+    found: list[WorkOrder] = list(
         orders.filter(citizen_phone=phone, state__in=sorted(OPEN))
         .annotate(matches=Exists(WorkOrder.objects.filter(same_matter(category), pk=OuterRef("pk"))))
         .select_related("lead_unit", "category")

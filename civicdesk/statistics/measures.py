@@ -686,8 +686,8 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
         replies = _replies(c)
         if not num:
             return _in(replies, "order_id", c.using)
-        chosen = replies.filter(data__quality__flagged=True) if code == "reply_flagged" else c.events("send_back_reply")
-        return _in(chosen, "order_id", c.using)
+        flagged = replies.filter(data__quality__flagged=True)
+        return _in(flagged if code == "reply_flagged" else c.events("send_back_reply"), "order_id", c.using)
     if code == "handling_time":
         return (
             c.orders()

@@ -189,10 +189,9 @@ def quality_page(request: HttpRequest) -> HttpResponse:
     rows = []
     if q is not None:
         period = Period(q.days.start, q.days.end)
-        hubs = [u for u in user.units_with_role(*STATS_ROLES) if u.is_hub] or [
-            u.hub() for u in user.units_with_role(*STATS_ROLES) if u.hub() is not None
-        ]
-        units = OrgUnit.objects.filter(parent__in=[h.pk for h in hubs if h is not None], active=True).order_by("path")
+        # The units directly under the reader's hub(s), each with its sub-units.
+        hubs = {hub.pk for u in user.units_with_role(*STATS_ROLES) if (hub := u if u.is_hub else u.hub()) is not None}
+        units = OrgUnit.objects.filter(parent__in=hubs, active=True).order_by("path")
         for unit in units:
             filters = replace(q.filters, lead_unit=unit, include_sub_units=True)
             figures = measures(period, filters, codes=QUALITY_CODES)

@@ -292,13 +292,14 @@ def compose(kind: str, first: dt.date, last: dt.date, hub: OrgUnit | None = None
                 for r in ranking["rows"]
             ],
         }
-        doc["assessment"] = _boards(first)
+        doc["assessment"] = _boards(first, hub)
     return doc
 
 
-def _boards(first: dt.date) -> dict[str, Any] | None:
-    """The 月度通报's red and black lists (civicdesk.statistics.assessment), for the 月报."""
-    hub = _center()
+def _boards(first: dt.date, hub: OrgUnit | None) -> dict[str, Any] | None:
+    """The 月度通报's red and black lists (civicdesk.statistics.assessment) of the briefing's
+    hub (the installation's center for one written without a hub), for the 月报."""
+    hub = hub or _center()
     if hub is None:
         return None
     report = assess(hub, f"{first:%Y-%m}")

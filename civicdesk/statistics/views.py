@@ -33,7 +33,7 @@ from civicdesk.statistics.assessment import assess, deduction_rules, month_days,
 from civicdesk.statistics.measures import MEASURES, Period, drill, measures
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
 from civicdesk.statistics.ranking import SCORE_PARTS
-from civicdesk.statistics.scope import OutOfScope, stats_scope
+from civicdesk.statistics.scope import OutOfScope, narrowed, stats_scope
 from civicdesk.statistics.topics import topic_sentence
 
 STATS_ROLES = {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}
@@ -382,18 +382,22 @@ def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessment_args(request: HttpRequest) -> tuple[OrgUnit, str, dict[str, str]]:
-    """The hub and month asked for (default: the user's hub, last month); errors by field."""
+    """The hub and month asked for (default: the hub of the person's statistics scope, last
+    month); a hub outside the scope is refused like the other reports' (civicdesk.statistics.scope)."""
     errors: dict[str, str] = {}
-    hubs = OrgUnit.objects.filter(is_hub=True, active=True).order_by("path")
-    hub = None
+    user = current_user(request)
+    wanted = None
     if request.GET.get("hub"):
-        hub = hubs.filter(pk=request.GET["hub"]).first() if request.GET["hub"].isdigit() else None
-        if hub is None:
+        value = request.GET["hub"]
+        wanted = OrgUnit.objects.filter(pk=value).first() if value.isdigit() else None
+        if wanted is None:
             errors["hub"] = _("没有这个服务中心。")
-    if hub is None:
-        user = current_user(request)
-        mine = [m.unit.hub() for m in user.memberships.select_related("unit")]
-        hub = next((h for h in mine if h is not None), None) or hubs.first()
+    try:
+        scope = stats_scope(user)
+        hub = narrowed(scope, wanted)
+    except OutOfScope as error:
+        raise PermissionDenied(str(error)) from None
+    hub = hub or _assessment_hubs(None).first()
     today = data.local_day(timezone.now())
     month = request.GET.get("month") or f"{today.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
     try:
@@ -403,6 +407,12 @@ def _assessment_args(request: HttpRequest) -> tuple[OrgUnit, str, dict[str, str]
     if hub is None:
         raise Http404(_("还没有服务中心。"))
     return hub, month, errors
+
+
+def _assessment_hubs(scope: OrgUnit | None) -> QuerySet[OrgUnit]:
+    """The hubs a person may choose: theirs and those below it (every hub for the installation's admin)."""
+    hubs = OrgUnit.objects.filter(is_hub=True, active=True).order_by("path")
+    return hubs if scope is None else hubs.filter(path__startswith=scope.path)
 
 
 def _assessment_links(a: Any) -> dict[str, Any]:
@@ -476,11 +486,11 @@ def _assessment_rows(a: Any) -> list[dict[str, Any]]:
 
 @login_required
 def assessment_page(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    user = _require(request)
     hub, month, errors = _assessment_args(request)
     report = None if errors else assess(hub, month)
     context = {
-        "hubs": OrgUnit.objects.filter(is_hub=True, active=True).order_by("path"),
+        "hubs": _assessment_hubs(stats_scope(user)),
         "hub": hub,
         "month": month,
         "errors": errors,

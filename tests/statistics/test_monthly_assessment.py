@@ -173,6 +173,13 @@ def test_it_exports_the_report_as_a_workbook_and_is_for_statistics_readers_only(
     client = Client()
     client.force_login(w.handler_a)
     assert client.get(f"/stats/assessment/?hub={w.hub.pk}&month=2026-03").status_code == 403
+    # Another center's leader sees their own center's report, not this one.
+    other = OrgUnit.objects.create(name="文登区服务中心", code="wd-hub", kind=UnitKind.CENTER, is_hub=True)
+    client.force_login(w.person("wd_leader", "文登主任", (other, Role.LEADER)))
+    assert client.get(f"/stats/assessment/?hub={w.hub.pk}&month=2026-03").status_code == 403
+    assert client.get(f"/stats/assessment/export/?hub={w.hub.pk}&month=2026-03").status_code == 403
+    own = client.get("/stats/assessment/?month=2026-03").content.decode()
+    assert "文登区服务中心" in own and "市住房和城乡建设局" not in own
     client.force_login(w.leader)
     with at(AS_OF):
         response = client.get(f"/stats/assessment/export/?hub={w.hub.pk}&month=2026-03")

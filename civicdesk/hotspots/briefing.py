@@ -9,9 +9,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.hotspots.grouping import shown
+from civicdesk.hotspots.grouping import heat_formula, shown
 from civicdesk.hotspots.models import Hotspot, Status
-from civicdesk.text.similar import HEAT_FORMULA
 
 ROWS = 10
 
@@ -47,7 +46,7 @@ def section(kind: str, first: dt.date, last: dt.date) -> dict[str, Any] | None:
         words = _("本期热点%(count)s个，较热的是：%(items)s。") % {"count": len(found), "items": items}
     return {
         "title": _("热点"),
-        "note": HEAT_FORMULA,
+        "note": heat_formula(),
         "header": [
             _("热点"),
             _("地点"),

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.gazetteer import city_reader
 from civicdesk.catalogue.models import Area
@@ -53,6 +54,15 @@ def shown() -> Q:
 
 
 _area_levels: dict[int, tuple[int, int | None]] = {}  # area id → (level, parent id): areas rarely move
+
+
+def heat_formula() -> str:
+    """The heat index's formula in the reader's language (similar.HEAT_FORMULA, with its weights)."""
+    w = similar.HEAT_WEIGHTS
+    return _(
+        "热度 = %(orders)s×工单数 + %(callers)s×不同来电人数 + %(growth)s×近7日增长 + %(urgent)s×紧急件数 "
+        "+ %(supports)s×ln(1+附议/点赞数)"
+    ) % {k: f"{v:.1f}" for k, v in w.items()}
 
 
 def area_key(order: WorkOrder) -> str:

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.hotspots import actions
-from civicdesk.hotspots.grouping import shown, window
+from civicdesk.hotspots.grouping import heat_formula, shown, window
 from civicdesk.hotspots.models import Hotspot, Status
 from civicdesk.orders.errors import ActionError, ConflictError, InvalidInput
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
-from civicdesk.text.similar import HEAT_FORMULA, HEAT_WEIGHTS
+from civicdesk.text.similar import HEAT_WEIGHTS
 
 ROLES = (Role.DISPATCHER, Role.LEADER)
 FILTERS = {
@@ -63,7 +63,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
         "status": wanted,
         "recent": recent,
         "filters": [(key, _label(key)) for key in FILTERS],
-        "formula": HEAT_FORMULA,
+        "formula": heat_formula(),
         "window_days": window().days,
     }
     return render(request, "hotspots/list.html", context)
@@ -129,7 +129,7 @@ def _detail_context(
         "candidates": [o for o in orders if o.parent_id is None and o.state not in ("merged", "void", "transferred")],
         "units": units,
         "events": list(hotspot.events.select_related("actor").order_by("-at", "-pk")[:50]),
-        "formula": HEAT_FORMULA,
+        "formula": heat_formula(),
         "parts": parts,
         "supports_weight": w["supports"],
         "area_links": _area_links(hotspot),

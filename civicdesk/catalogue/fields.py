@@ -7,7 +7,11 @@ from typing import Any
 
 from django import forms
 
+from civicdesk.lib.picker import PickerSelect
+
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name())

@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.fields import CategoryChoiceField
 from civicdesk.catalogue.models import Area, Category, DispatchRule
+from civicdesk.lib.picker import PickerSelect
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.fields import UnitChoiceField
 from civicdesk.org.models import OrgUnit
 
 
 class AreaChoiceField(forms.ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return "\u3000" * (obj.level - 1) + obj.name
 

@@ -8,15 +8,44 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.catalogue.tagging import categories_proposing_topics
 from civicdesk.enterprises.lookup import find_enterprise
 from civicdesk.enterprises.models import Enterprise
+from civicdesk.lib.picker import PickerSelect
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import OrgUnit
 
 
 class CategoryField(forms.ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name())
+
+
+class TopicBoxes(forms.CheckboxSelectMultiple):
+    """The topic checkboxes; each says, in data-categories, which categories propose it
+    (civicdesk.catalogue.tagging), so that choosing one ticks it for the operator (console.js)."""
+
+    proposing: dict[int, list[int]] = {}
+
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: Any,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: Any = None,
+    ) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(
+            name, value, label, selected, index, subindex=subindex, attrs=attrs
+        )
+        categories = self.proposing.get(getattr(value, "value", value), [])
+        if categories:
+            option["attrs"]["data-categories"] = " ".join(str(pk) for pk in categories)
+        return option
 
 
 class IntakeForm(CountedLimits, forms.Form):
@@ -30,10 +59,12 @@ class IntakeForm(CountedLimits, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(label=_("诉求内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     address = forms.CharField(label=_("地址"), max_length=255, required=False)
-    area = forms.ModelChoiceField(label=_("区域"), queryset=Area.objects.filter(active=True), required=False)
+    area = forms.ModelChoiceField(
+        label=_("区域"), queryset=Area.objects.filter(active=True), required=False, widget=PickerSelect
+    )
     category = CategoryField(label=_("诉求分类"), queryset=Category.objects.none(), required=False)
     topics = forms.ModelMultipleChoiceField(
-        label=_("专题"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("专题"), queryset=Topic.objects.all(), required=False, widget=TopicBoxes
     )
     answer = forms.CharField(
         label=_("即时答复内容"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -57,7 +88,9 @@ class IntakeForm(CountedLimits, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"data-no-draft": "1"}),  # never restored from a draft
     )
-    lead_unit = forms.ModelChoiceField(label=_("直接派单至"), queryset=OrgUnit.objects.none(), required=False)
+    lead_unit = forms.ModelChoiceField(
+        label=_("直接派单至"), queryset=OrgUnit.objects.none(), required=False, widget=PickerSelect
+    )
     attachments = forms.FileField(
         label=_("附件"), required=False, widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True})
     )
@@ -70,6 +103,7 @@ class IntakeForm(CountedLimits, forms.Form):
         self.fields["enterprise"].error_messages["required"] = _("驻企员受理须选择企业。")
         leaves = Category.objects.filter(active=True, children__isnull=True).select_related("parent__parent")
         self.fields["category"].queryset = leaves.order_by("code")  # type: ignore[attr-defined]
+        self.fields["topics"].widget.proposing = categories_proposing_topics()  # type: ignore[attr-defined]
         if hub is not None:
             self.fields["lead_unit"].queryset = (  # type: ignore[attr-defined]
                 OrgUnit.objects.filter(path__startswith=hub.path, active=True).exclude(pk=hub.pk).order_by("path")

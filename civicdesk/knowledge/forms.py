@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.catalogue.fields import CategoryChoiceField
 from civicdesk.catalogue.models import Category
 from civicdesk.knowledge.actions import ANSWER_MAX, TITLE_MAX
+from civicdesk.lib.picker import PickerSelect
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.org.models import OrgUnit
 
@@ -29,16 +31,16 @@ class ArticleForm(CountedLimits, forms.Form):
         max_length=ANSWER_MAX,
         widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("诉求分类"),
-        queryset=Category.objects.filter(active=True),
+        queryset=Category.objects.filter(active=True).select_related("parent__parent"),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PickerSelect(attrs={"class": "form-select"}),
     )
     owner_unit = forms.ModelChoiceField(
         label=_("责任单位"),
         queryset=OrgUnit.objects.none(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PickerSelect(attrs={"class": "form-select"}),
     )
     sources = forms.CharField(
         label=_("政策依据（每行一份文件）"),

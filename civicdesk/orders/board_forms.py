@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders.forms import UnitChoiceField
 from civicdesk.org.models import OrgUnit
@@ -29,6 +30,8 @@ AGES = {
 
 class TreeChoiceField(ModelChoiceField):
     """A category or area, any level, indented under its parent."""
+
+    widget = PickerSelect
 
     def label_from_instance(self, obj: Any) -> str:
         return "\u3000" * (int(obj.level) - 1) + str(obj.name)
@@ -108,7 +111,7 @@ class BulkDispatchForm(CountedLimits, forms.Form):
         label=gettext_lazy("协办单位（可多选）"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 3}),
+        widget=PickerSelectMultiple(attrs={"size": 3}),
     )
     note = forms.CharField(
         label=gettext_lazy("派单意见"),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
 from civicdesk.orders.moves import PERFORM
@@ -28,6 +29,8 @@ _INPUT = {"class": "form-control"}
 
 
 class UnitChoiceField(ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
@@ -70,7 +73,7 @@ class DispatchForm(ActionForm):
         label=_("协办单位"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=PickerSelectMultiple(attrs={"size": 4}),
     )
     note = forms.CharField(label=_("派单意见"), required=False, max_length=2000, widget=_TEXT)
     # Each assisting unit's deadline for its part (并联办理); empty: the 协办时限 policy.

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.picker import PickerSelect
 from civicdesk.org.models import OrgUnit
 
 
@@ -18,5 +19,7 @@ def unit_label(unit: OrgUnit) -> str:
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return unit_label(obj)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.lib.files import protected_file
+from civicdesk.lib.picker import render_picker
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.org.models import OrgUnit, Role, User
@@ -47,14 +48,42 @@ def _require(request: HttpRequest) -> User:
     return user
 
 
-def _choices() -> dict[str, Any]:
+def _indented(node: Any) -> str:
+    return "\u3000" * (node.level - 1) + node.name
+
+
+def _choices(request: HttpRequest) -> dict[str, Any]:
+    everything = _("全部")
+    chosen = request.GET
     return {
         "channels": Channel.choices,
         "types": RequestType.choices,
         "urgencies": Urgency.choices,
-        "categories": Category.objects.order_by("code").values_list("pk", "name", "level"),
-        "areas": Area.objects.order_by("code").values_list("pk", "name", "level"),
-        "units": OrgUnit.objects.filter(active=True).order_by("path").values_list("pk", "name"),
+        # Searchable pickers (civicdesk.lib.picker), the same as the forms' elsewhere.
+        "category_picker": render_picker(
+            "category",
+            Category.objects.order_by("code"),
+            chosen.get("category"),
+            empty_label=everything,
+            label=_indented,
+            attrs={"id": "f-category", "class": "form-select form-select-sm"},
+        ),
+        "area_picker": render_picker(
+            "area",
+            Area.objects.order_by("code"),
+            chosen.get("area"),
+            empty_label=everything,
+            label=_indented,
+            attrs={"id": "f-area", "class": "form-select form-select-sm"},
+        ),
+        "unit_picker": render_picker(
+            "unit",
+            OrgUnit.objects.filter(active=True).order_by("path"),
+            chosen.get("unit"),
+            empty_label=everything,
+            label=lambda unit: unit.name,
+            attrs={"id": "f-unit", "class": "form-select form-select-sm"},
+        ),
         "topics": Topic.objects.order_by("name").values_list("pk", "name"),
         "periods": [
             ("day", _("日")),
@@ -81,7 +110,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     _require(request)
     q, errors = _query(request)
     context = {
-        **_choices(),
+        **_choices(request),
         "q": q,
         "errors": errors,
         "chosen": request.GET,
@@ -234,7 +263,7 @@ def topic_page(request: HttpRequest) -> HttpResponse:
         request,
         "statistics/topic.html",
         {
-            **_choices(),
+            **_choices(request),
             "q": q,
             "errors": errors,
             "chosen": request.GET,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.fields import CategoryChoiceField
 from civicdesk.catalogue.models import Category
+from civicdesk.lib.picker import PickerSelect
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.lib.worktime import LimitUnit
 from civicdesk.org.models import Membership
@@ -147,7 +148,7 @@ class DutyShiftForm(CountedLimits, forms.ModelForm):
     class Meta:
         model = DutyShift
         fields = ["day", "unit", "user", "note"]
-        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "unit": PickerSelect}
         error_messages = {
             "day": {"required": _("请填写日期。"), "invalid": _("请填写有效的日期，如 2027-01-01。")},
             "unit": {"required": _("请选择单位。")},

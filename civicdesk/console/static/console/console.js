@@ -131,6 +131,7 @@
       const field = document.getElementById(id);
       if (!field || !value || (onlyIfEmpty && field.value)) return;
       field.value = value;
+      field.dispatchEvent(new Event("picker:sync", { bubbles: true }));  // a searchable picker shows it (picker.js)
       if (announce) field.dispatchEvent(new Event("change", { bubbles: true }));
     };
     const data = button.dataset;
@@ -155,8 +156,54 @@
     update();
   }
 
+  // Topics a category proposes (civicdesk.catalogue.tagging): choosing a category under
+  // 疫情防控 ticks 涉疫 and marks it as proposed; the operator may untick it, and it is not
+  // ticked again for that category. A proposal nobody touched goes when the category changes.
+  function setUpTopicProposals(boxes, category) {
+    const mark = function (input, on) {
+      const label = input.closest("label");
+      if (!label) return;
+      label.classList.toggle("topic-proposed", on);
+      let note = label.querySelector(".topic-proposed-note");
+      if (on && !note) {
+        note = document.createElement("span");
+        note.className = "topic-proposed-note";
+        note.textContent = boxes.dataset.proposedLabel || "";
+        label.appendChild(note);
+      } else if (!on && note) note.remove();
+    };
+    const announce = (input) => input.dispatchEvent(new Event("change", { bubbles: true }));
+    category.addEventListener("change", function () {
+      const chosen = category.value;
+      boxes.querySelectorAll("input[data-categories]").forEach(function (input) {
+        const proposes = chosen !== "" && input.dataset.categories.split(" ").includes(chosen);
+        if (proposes && !input.checked && input.dataset.declined !== chosen) {
+          input.checked = true;
+          input.dataset.proposed = chosen;
+          mark(input, true);
+          announce(input);
+        } else if (!proposes && input.dataset.proposed) {
+          input.checked = false;
+          delete input.dataset.proposed;
+          mark(input, false);
+          announce(input);
+        }
+      });
+    });
+    boxes.addEventListener("change", function (event) {
+      const input = event.target;
+      if (!event.isTrusted || !input.dataset.proposed) return;  // the operator's own click only
+      if (!input.checked) input.dataset.declined = input.dataset.proposed;
+      delete input.dataset.proposed;
+      mark(input, false);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const callback = document.getElementById("record-callback");
     if (callback) setUpCallback(callback);
+    const boxes = document.getElementById("topic-boxes");
+    const category = document.getElementById("id_category");
+    if (boxes && category) setUpTopicProposals(boxes, category);
   });
 })();

@@ -23,6 +23,7 @@ class AreaAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["name"]
+    filter_horizontal = ["categories"]
 
 
 @admin.register(DispatchRule)

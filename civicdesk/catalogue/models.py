@@ -172,6 +172,14 @@ class Topic(models.Model):
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=50, unique=True)
     description = models.TextField(_("说明"), blank=True)
+    # Choosing one of these categories (or a category under one) at intake proposes the topic:
+    # it is ticked for the operator, who may untick it (疫情防控 → 涉疫).
+    categories = models.ManyToManyField(
+        Category,
+        verbose_name=_("建议此专题的分类（含下级分类）"),
+        blank=True,
+        related_name="implied_topics",
+    )
 
     class Meta:
         verbose_name = _("专题")

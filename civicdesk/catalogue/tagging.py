@@ -1,4 +1,5 @@
-"""涉企诉求: an order with an enterprise carries the special topic 涉企, created if missing."""
+"""Special topics an order gets or is proposed: 涉企 when it has an enterprise (created if
+missing), and the topics a category proposes at intake (疫情防控 → 涉疫)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from civicdesk.catalogue.models import Topic
+from civicdesk.catalogue.models import Category, Topic
 
 TOPIC_CODE = "enterprise"
 TOPIC_NAME = "涉企"
@@ -34,3 +35,25 @@ def with_enterprise_topic(topics: Iterable[Topic], has_enterprise: bool) -> list
     if all(t.pk != tag.pk for t in topic_list):
         topic_list.append(tag)
     return topic_list
+
+
+def categories_proposing_topics() -> dict[int, list[int]]:
+    """Topic pk → the pks of every category that proposes it at intake: the categories the
+    topic names and everything under them (a leaf under 疫情防控 proposes 涉疫)."""
+    named: dict[int, set[int]] = {}
+    for topic_id, category_id in Topic.categories.through.objects.values_list("topic_id", "category_id"):
+        named.setdefault(topic_id, set()).add(category_id)
+    if not named:
+        return {}
+    parents = dict(Category.objects.values_list("pk", "parent_id"))
+    proposing: dict[int, list[int]] = {}
+    for category_id in parents:
+        lineage: list[int] = []
+        node: int | None = category_id
+        while node is not None and node not in lineage:
+            lineage.append(node)
+            node = parents.get(node)
+        for topic_id, roots in named.items():
+            if roots.intersection(lineage):
+                proposing.setdefault(topic_id, []).append(category_id)
+    return {topic_id: sorted(ids) for topic_id, ids in proposing.items()}

@@ -164,6 +164,9 @@ CATEGORIES: dict[str, dict[str, tuple[list[str], str, str]]] = {
     },
 }
 
+# Categories (with everything under them) that propose a topic at intake.
+TOPIC_CATEGORIES = {"epidemic": ["疫情防控"], "elderly": ["养老服务"]}
+
 TOPICS = [
     ("epidemic", "涉疫", "与疫情防控相关的诉求"),
     ("enterprise", "涉企", "企业提出或与企业经营相关的诉求"),
@@ -311,6 +314,9 @@ def build_city() -> City:
     topics = {}
     for code, name, description in TOPICS:
         topics[code], _ = Topic.objects.get_or_create(code=code, defaults={"name": name, "description": description})
+        named = TOPIC_CATEGORIES.get(code, [])
+        if named and not topics[code].categories.exists():
+            topics[code].categories.set(Category.objects.filter(name__in=named, children__isnull=False).distinct())
 
     result = City(
         hub=hub,

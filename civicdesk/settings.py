@@ -282,6 +282,12 @@ except ValueError as _exc:
 CIVICDESK_SWEEP_INTERVAL = env_int("CIVICDESK_SWEEP_INTERVAL", 60, minimum=1)
 # Whether an operator may dispatch straight to a unit without the hub (首接 on simple cases).
 CIVICDESK_OPERATOR_MAY_DISPATCH = env_bool("CIVICDESK_OPERATOR_MAY_DISPATCH", True)
+# Click-to-dial through the center's telephony system (civicdesk.intake.dial): the URL that
+# takes a dial request (empty: numbers are tel: links only), its bearer token, and how long
+# to wait for it (seconds) before telling the person to dial by hand.
+CIVICDESK_CTI_DIAL_URL = env_str("CIVICDESK_CTI_DIAL_URL", "")
+CIVICDESK_CTI_DIAL_TOKEN = env_str("CIVICDESK_CTI_DIAL_TOKEN", "")
+CIVICDESK_CTI_TIMEOUT = env_int("CIVICDESK_CTI_TIMEOUT", 5, minimum=1, maximum=60)
 
 # Statistics (civicdesk.statistics.measures): what counts as satisfied / solved, the unit
 # score's weights for 响应率/解决率/满意率, and the volume a unit needs to be ranked.

@@ -96,6 +96,33 @@ class CallEvent(models.Model):
         return f"{self.call_id} {self.kind} {self.at:%H:%M:%S}"
 
 
+class DialOutcome(models.TextChoices):
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("失败")
+
+
+class DialRequest(models.Model):
+    """A click-to-dial request sent to the center's telephony system (civicdesk.intake.dial):
+    who asked to call which number, for which order or missed call, and what came of it.
+    Append-only, like the call events."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(_("号码"), max_length=20)
+    order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    outcome = models.CharField(_("结果"), max_length=10, choices=DialOutcome.choices)
+    detail = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("拨号请求")
+        verbose_name_plural = _("拨号请求")
+        indexes = [models.Index(fields=["user", "at"], name="intake_dial_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M} {self.outcome}"  # not the number: logs
+
+
 class IntakeSubmission(models.Model):
     """The one-time token of an intake form and the order it made: sending the same form
     again (back after submitting, a double click, a retried post) finds this row and shows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.intake import calls, views
+from civicdesk.intake import calls, dial, views
 
 app_name = "intake"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("urge/<str:number>", views.urge, name="urge"),
     path("missed", calls.missed_page, name="missed_calls"),
     path("missed/<int:pk>/called-back", calls.called_back, name="called_back"),
+    path("dial", dial.dial, name="dial"),
 ]

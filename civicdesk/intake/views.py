@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import urlencode
 
@@ -131,6 +132,12 @@ def _already_submitted(user: User, token: str) -> WorkOrder | None:
     return record.order if record is not None else None
 
 
+def _dialable(phone: str) -> str:
+    """The caller's number when it is one a phone can dial (the history card offers it)."""
+    phone = re.sub(r"[\s-]", "", phone or "")
+    return phone if re.fullmatch(r"\+?[0-9]{3,20}", phone) else ""
+
+
 def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> dict[str, object]:
     phone = caller or (form.data.get("citizen_phone", "") if form.is_bound else "")
     call_id = str(form.data.get("call_id", "") if form.is_bound else form.initial.get("call_id", ""))
@@ -142,6 +149,7 @@ def _context(user: User, form: IntakeForm, hub: OrgUnit, caller: str = "") -> di
         "history": _caller_history(user, str(phone)),
         "open_of_caller": _open_of_caller(user, str(phone), None),
         "call_id": call_id,
+        "caller_phone": _dialable(str(phone)),
         "hub": hub,
         # Operators dispatch directly only where the center allows it (the action refuses otherwise).
         "may_dispatch": Role.DISPATCHER in user.roles or (Role.OPERATOR in user.roles and operator_may_dispatch()),
@@ -295,6 +303,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "history": _caller_history(user, phone),
             "open_of_caller": _open_of_caller(user, phone, category),
             "call_id": (typed.get("call_id") or "")[:64],
+            "caller_phone": _dialable(phone),
         },
     )
 
@@ -338,7 +347,11 @@ def caller(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _require_intake(user)
     phone = request.POST.get("citizen_phone", "")
-    context = {"history": _caller_history(user, phone), "open_of_caller": _open_of_caller(user, phone, None)}
+    context = {
+        "history": _caller_history(user, phone),
+        "open_of_caller": _open_of_caller(user, phone, None),
+        "caller_phone": _dialable(phone),
+    }
     return render(request, "intake/_history.html", context)
 
 

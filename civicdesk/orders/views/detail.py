@@ -25,19 +25,41 @@ from civicdesk.orders.permissions import can_see_identity, identity_visible, vis
 from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.quality import reply_quality
 from civicdesk.orders.repeats import earlier_calls
+from civicdesk.orders.suggesting import UnitSuggestion, suggest_units
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import Role, User
 from civicdesk.org.web import current_user, safe_next
 
 
+def _suggested(order: WorkOrder, form: ActionForm) -> UnitSuggestion | None:
+    """The unit the dispatch board would suggest for this order (orders.suggesting: the
+    dispatch model's, else the catalogue's), if the dispatch form offers it."""
+    suggestion = suggest_units([order])[0]
+    if suggestion is None or not form.fields["lead_unit"].queryset.filter(pk=suggestion.unit.pk).exists():  # type: ignore[attr-defined]
+        return None
+    return suggestion
+
+
 def _forms(user: User, order: WorkOrder, bound: dict[str, ActionForm]) -> list[dict[str, Any]]:
     result = []
     for action in available_moves(user, order):
         spec = ACTION_FORMS[action]
-        form = bound.get(action) or spec.form(order=order, initial={"version": order.version}, prefix=action)
+        initial: dict[str, Any] = {"version": order.version}
+        form = bound.get(action) or spec.form(order=order, initial=initial, prefix=action)
+        suggestion = _suggested(order, form) if action == "dispatch" else None
+        if suggestion is not None and action not in bound:
+            # The dispatcher starts from the suggested unit, as on the dispatch board.
+            form = spec.form(order=order, initial={**initial, "lead_unit": suggestion.unit.pk}, prefix=action)
         result.append(
-            {"action": action, "label": MOVES[action].label, "form": form, "spec": spec, "open": action in bound}
+            {
+                "action": action,
+                "label": MOVES[action].label,
+                "form": form,
+                "spec": spec,
+                "open": action in bound,
+                "suggestion": suggestion,
+            }
         )
     return result
 

@@ -249,10 +249,35 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
     )
 
 
+def _attempt(request: HttpRequest, user: User, order: WorkOrder, action: str, form: ActionForm) -> bool:
+    """Make the move from the posted form; False when it did not happen, with the reason on
+    the form (or, when someone moved first, as a message) and the form made ready to send
+    again: what was typed stays, the order's version is the current one."""
+    if not form.is_valid():
+        return False
+    try:
+        ACTION_FORMS[action].perform(order, actor=user, expected_version=form.cleaned_data["version"], **form.params())
+    except ConflictError as error:
+        messages.warning(request, error.message)
+    except ActionError as error:
+        for field, message in error.fields.items():
+            if field in form.fields:
+                form.add_error(field, message)
+        if not error.fields or not any(f in form.fields for f in error.fields):
+            form.add_error(None, error.message)
+    else:
+        return True
+    data = request.POST.copy()
+    data[f"{action}-version"] = str(visible_order(user, order.number).version)
+    form.data = data
+    return False
+
+
 @login_required
 def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One move's form (reply, extension, return, sub-dispatch, assisting part) on a page of
-    its own, opened from an inbox row; it posts to the order's act endpoint."""
+    its own, opened from an inbox row. It posts back here: a mistake is shown on this page
+    with what was typed, and a done move returns to the inbox."""
     user = current_user(request)
     require_role(user, UNIT_ROLES)
     if action not in ROW_MOVES:
@@ -267,7 +292,15 @@ def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
         )
         return redirect("orders:detail", number=number)
     spec = ACTION_FORMS[action]
-    form = spec.form(order=order, initial={"version": order.version}, prefix=action)
+    status = 200
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES, order=order, prefix=action)
+        if _attempt(request, user, order, action, form):
+            messages.success(request, _("已%(action)s：%(number)s") % {"action": MOVES[action].label, "number": number})
+            return redirect(back)
+        order, status = visible_order(user, number), 400
+    else:
+        form = spec.form(order=order, initial={"version": order.version}, prefix=action)
     parts = Assignment.objects.filter(order=order, active=True, role=AssignmentRole.ASSIST).select_related("unit")
     now = timezone.now()
     return render(
@@ -285,4 +318,5 @@ def move_form(request: HttpRequest, number: str, action: str) -> HttpResponse:
             "deadline": order.deadline_status(now),
             "countdown": handle_countdown(order, now, work_calendar()),
         },
+        status=status,
     )

@@ -15,7 +15,7 @@ picker ranks a match on word starts above one in the middle of a word (民政局
 from __future__ import annotations
 
 import logging
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import jieba
@@ -60,12 +60,14 @@ def initials(text: str) -> str:
     return "".join(token[0] for token in readings(text).split(" ") if token and token != "_")
 
 
-@cache
-def _segmenter() -> jieba.Tokenizer:
-    # A private tokenizer with jieba's own dictionary: the text app's tokenizer carries the
-    # catalogue's words, which are for classifying requests, not for reading names.
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
+def _segmenter() -> Any:
+    # jieba's shared tokenizer with its own dictionary, the one the dispatch model reads text
+    # with (civicdesk.text.textclassify): loaded once per process, not a second copy. The text
+    # app's private tokenizers carry the catalogue's words, for classifying, not for names.
+    if not jieba.dt.initialized:
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+    return jieba
 
 
 @lru_cache(maxsize=4096)

@@ -239,7 +239,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
                 }
             )
     context = {
-        **_choices(),
+        **_choices(request),
         "q": q,
         "errors": errors,
         "chosen": request.GET,

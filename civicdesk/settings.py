@@ -288,6 +288,15 @@ CIVICDESK_OPERATOR_MAY_DISPATCH = env_bool("CIVICDESK_OPERATOR_MAY_DISPATCH", Tr
 CIVICDESK_CTI_DIAL_URL = env_str("CIVICDESK_CTI_DIAL_URL", "")
 CIVICDESK_CTI_DIAL_TOKEN = env_str("CIVICDESK_CTI_DIAL_TOKEN", "")
 CIVICDESK_CTI_TIMEOUT = env_int("CIVICDESK_CTI_TIMEOUT", 5, minimum=1, maximum=60)
+# Who rules on a unit's objection to a refused return (退单异议), the second level after the
+# dispatcher who refused: these roles at the order's hub or a hub above it.
+CIVICDESK_OBJECTION_REVIEWERS = env_list("CIVICDESK_OBJECTION_REVIEWERS", ["supervisor", "leader"])
+_HUB_ROLE_VALUES = {"dispatcher", "supervisor", "leader", "callback_agent", "operator", "admin"}
+if not CIVICDESK_OBJECTION_REVIEWERS or set(CIVICDESK_OBJECTION_REVIEWERS) - _HUB_ROLE_VALUES:
+    raise ConfigError(
+        "CIVICDESK_OBJECTION_REVIEWERS must name roles held at a hub, e.g. supervisor,leader; "
+        f"got {CIVICDESK_OBJECTION_REVIEWERS!r}"
+    )
 
 # Statistics (civicdesk.statistics.measures): what counts as satisfied / solved, the unit
 # score's weights for 响应率/解决率/满意率, and the volume a unit needs to be ranked.

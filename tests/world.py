@@ -129,6 +129,44 @@ class World:
             self.new_order(**overrides), actor=self.operator, route="110", told_caller="已告知来电人拨打110报警。"
         )
 
+    def bounced(self, **overrides: object) -> WorkOrder:
+        """Sent to dept_a, then dept_b, then back to dept_a: one A→B→A bounce."""
+        order = self.dispatched(**overrides)
+        order = actions.redispatch(order, actor=self.dispatcher, lead_unit=self.dept_b, reason="属市场监管职责")
+        return actions.redispatch(order, actor=self.dispatcher, lead_unit=self.dept_a, reason="仍属住建职责")
+
+    def consulting(self, **overrides: object) -> WorkOrder:
+        """A bounced order whose units (dept_a, dept_b) are convened to a consultation."""
+        return actions.convene_consultation(
+            self.bounced(**overrides),
+            actor=self.dispatcher,
+            units=[self.dept_a, self.dept_b],
+            reason="两单位均认为不属本单位职责，召集会商。",
+        )
+
+    def refused(self, **overrides: object) -> WorkOrder:
+        """dept_a asked to return it and the dispatcher refused."""
+        return actions.refuse_return(self.return_requested(**overrides), actor=self.dispatcher, reason="属本单位职责。")
+
+    def objection_review(self, **overrides: object) -> WorkOrder:
+        """dept_a objects to the refusal of its return (退单异议)."""
+        return actions.object_to_refusal(
+            self.refused(**overrides), actor=self.handler_a, reason="该路段移交街道管养，有移交文件为证。"
+        )
+
+    def instructed(self, **overrides: object) -> WorkOrder:
+        """A leader's instruction on an order dept_a has signed for."""
+        return actions.instruct(self.signed(**overrides), actor=self.leader, text="请住建局三日内修复，确保雨季安全。")
+
+    def noticed(self, **overrides: object) -> WorkOrder:
+        """A formal supervision notice (督办单) on an order dept_a has signed for."""
+        return actions.issue_notice(
+            self.signed(**overrides), actor=self.supervisor, text="坑洼已致两人摔伤，请立即修复并书面说明。"
+        )
+
+    def withdrawn(self, **overrides: object) -> WorkOrder:
+        return actions.withdraw(self.signed(**overrides), actor=self.operator, reason="问题已自行解决。")
+
     def joint(self, *assisting: OrgUnit, **overrides: object) -> WorkOrder:
         """Dispatched to dept_a as lead with assisting units (dept_b by default)."""
         return actions.dispatch(
@@ -157,6 +195,9 @@ class World:
             "merged": self.merged,
             "void": self.voided,
             "transferred": self.transferred,
+            "withdrawn": self.withdrawn,
+            "consulting": self.consulting,
+            "objection_review": self.objection_review,
         }
         order = builders[str(state)](**overrides)
         assert order.state == state, (order.state, state)

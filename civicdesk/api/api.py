@@ -322,7 +322,7 @@ def _params(action: str, order: WorkOrder, payload: ActionIn) -> dict[str, Any]:
             params[name] = _unit(value, name)
         elif name == "new_lead_unit":
             params[name] = _unit(value, name) if value else None
-        elif name == "assisting_units":
+        elif name in ("assisting_units", "units"):
             params[name] = _units(value, name)
         elif name == "into":
             parent = WorkOrder.objects.filter(number=value, hub=order.hub).first()

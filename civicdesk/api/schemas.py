@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, StrictBool
@@ -294,6 +294,7 @@ class PartIn(ActionIn):
 class ReplyIn(ActionIn):
     result: ReplyResult
     text: Text5000
+    instruction_response: Text5000 = Field("", description="有领导批示时必填：批示的落实情况")
 
 
 class CallbackIn(ActionIn):
@@ -311,6 +312,42 @@ class MergeIn(ActionIn):
 class TransferIn(ActionIn):
     route: TransferRoute
     told_caller: Text2000
+
+
+class ConveneIn(ActionIn):
+    units: list[Code] = Field(min_length=2, max_length=10, description="参加会商的单位编码")
+    reason: Text2000
+    days: Days | None = Field(None, description="意见时限（工作日）；不填为 2 个工作日")
+
+
+class ViewIn(ActionIn):
+    text: Text5000
+
+
+class DecideConsultationIn(ActionIn):
+    lead_unit: Code
+    assisting_units: list[Code] = Field(default_factory=list, max_length=20)
+    decision: Text5000
+
+
+class InstructIn(ActionIn):
+    text: Text2000
+    days: Days | None = Field(None, description="签收时限（工作日）；不填为 1 个工作日")
+
+
+class NoticeIn(ActionIn):
+    text: Text2000
+    days: Days | None = Field(None, description="书面答复时限（工作日）；不填为 3 个工作日")
+
+
+class NoticeAnswerIn(ActionIn):
+    text: Text5000
+
+
+class WithdrawIn(ActionIn):
+    reason: Text500
+    # Recorded on the event: the citizen withdrew through an API client (WeChat, an app).
+    via: Literal["api"] = "api"
 
 
 class SuperviseIn(ActionIn):
@@ -359,6 +396,18 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "close_without_callback": ReasonIn,
     "merge": MergeIn,
     "void": ReasonIn,
+    "withdraw": WithdrawIn,
+    "object_to_refusal": ReasonIn,
+    "instruct": InstructIn,
+    "acknowledge_instruction": ActionIn,
+    "issue_notice": NoticeIn,
+    "answer_notice": NoticeAnswerIn,
+    "uphold_objection": ApproveReturnIn,
+    "reject_objection": ReasonIn,
+    "mark_difficult": ReasonIn,
+    "convene_consultation": ConveneIn,
+    "give_view": ViewIn,
+    "decide_consultation": DecideConsultationIn,
     "transfer_out": TransferIn,
     "supervise": SuperviseIn,
     "supplement": SupplementIn,

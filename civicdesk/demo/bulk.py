@@ -44,7 +44,14 @@ from civicdesk.notifications.models import OutboxMessage
 from civicdesk.orders import clock
 from civicdesk.orders.actions import create_order
 from civicdesk.orders.actions.base import stale
-from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, OrderNumberCounter, WorkOrder
+from civicdesk.orders.models import (
+    Assignment,
+    AssignmentRole,
+    OrderEvent,
+    OrderNumberCounter,
+    SequenceCounter,
+    WorkOrder,
+)
 from civicdesk.orders.permissions import intake_unit
 from civicdesk.orders.store import OrderRef, RecordedEvent
 from civicdesk.org.models import OrgUnit, User
@@ -97,6 +104,7 @@ class _Batch:
     # What the reactions to the moves added (outbox messages, rating links), by model.
     rows: dict[type[models.Model], list[models.Model]]
     counters: dict[date, int] = field(default_factory=dict)
+    sequences: dict[str, int] = field(default_factory=dict)
 
 
 def _plain(value: Any) -> Any:
@@ -163,6 +171,13 @@ def _write_batch(batch: _Batch) -> None:
         for row_model, added in batch.rows.items():
             if row_model not in _WRITTEN:
                 row_model._default_manager.bulk_create(added, batch_size=_INSERT_BATCH)
+        if batch.sequences:
+            SequenceCounter.objects.bulk_create(
+                [SequenceCounter(key=key, last=last) for key, last in sorted(batch.sequences.items())],
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=["last"],
+            )
         if batch.counters:
             OrderNumberCounter.objects.bulk_create(
                 [OrderNumberCounter(day=day, last=last) for day, last in sorted(batch.counters.items())],
@@ -254,6 +269,9 @@ class BulkEngine:
         # The latest event, and the rows its reactions added so far (Store.rows_added).
         self._latest: tuple[int, dict[type[models.Model], list[models.Model]]] = (0, {})
         self._counters: dict[date, int] = {}
+        # Named sequences (Store.next_in_sequence): read once, counted here, written with the batch.
+        self._sequences: dict[str, int] = {}
+        self._dirty_sequences: set[str] = set()
         self._dirty_days: set[date] = set()
         self._upstream: set[tuple[str, str]] = set()
         self._next: dict[type[models.Model], int] = {}
@@ -311,6 +329,7 @@ class BulkEngine:
             events=self._events,
             rows=self._rows,
             counters={day: self._counters[day] for day in self._dirty_days},
+            sequences={key: self._sequences[key] for key in self._dirty_sequences},
         )
         self._writer.write(batch)
         self.flushed_orders += count
@@ -322,6 +341,7 @@ class BulkEngine:
         self._events = []
         self._rows = {}
         self._dirty_days = set()
+        self._dirty_sequences = set()
         if self.on_flush is not None:
             self.on_flush(self.flushed_orders)
 
@@ -384,6 +404,13 @@ class BulkEngine:
         self._dirty_days.add(day)
         return OrderNumberCounter.format(day, last)
 
+    def next_in_sequence(self, key: str) -> int:
+        if key not in self._sequences:
+            self._sequences[key] = SequenceCounter.objects.filter(key=key).values_list("last", flat=True).first() or 0
+        self._sequences[key] += 1
+        self._dirty_sequences.add(key)
+        return self._sequences[key]
+
     def upstream_taken(self, platform: str, upstream_id: str) -> bool:
         return (platform, upstream_id) in self._upstream or WorkOrder.objects.filter(
             upstream_platform=platform, upstream_id=upstream_id
@@ -441,6 +468,9 @@ class BulkEngine:
 
     def last_event(self, order: WorkOrder, actions: tuple[str, ...]) -> tuple[str, dict[str, Any]] | None:
         return next((entry for entry in reversed(self._history[order.pk]) if entry[0] in actions), None)
+
+    def events_of(self, order: WorkOrder, actions: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        return [entry for entry in self._history[order.pk] if entry[0] in actions]
 
     def append_event(
         self,

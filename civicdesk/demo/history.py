@@ -44,6 +44,9 @@ MOVE_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
     **PERFORM,
     "link_enterprise": actions.link_enterprise,
     "undo_auto_dispatch": actions.undo_auto_dispatch,
+    # The worker's sweep makes this one (civicdesk.orders.actions.instruction); a history may too.
+    "escalate_instruction": actions.escalate_instruction,
+    "escalate_notice": actions.escalate_notice,
 }
 
 

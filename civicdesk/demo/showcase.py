@@ -20,6 +20,8 @@ from civicdesk.org.models import Role, User
 # A path is a list of moves (action, who makes it, parameters). ROUTE stands for the unit
 # the dispatch catalogue names for the order.
 ROUTE = object()
+# The units a consultation convenes: the routed unit and another department.
+CONCERNED = object()
 Move = tuple[str, str, dict[str, Any]]
 
 TO_UNIT: list[Move] = [
@@ -60,6 +62,12 @@ PATHS: dict[str, list[Move]] = {
     State.ANSWERED: [("answer", "owner", {"answer": "已向来电人解答办理流程和所需材料。"})],
     State.VOID: [("void", "dispatcher", {"reason": "测试来电"})],
     State.TRANSFERRED: [("transfer_out", "owner", {"route": "110", "told_caller": "已告知来电人拨打110报警。"})],
+    State.WITHDRAWN: [*TO_UNIT, ("withdraw", "owner", {"reason": "来电人称问题已自行解决，不再需要办理"})],
+    State.CONSULTING: [
+        *TO_UNIT[:2],
+        ("mark_difficult", "dispatcher", {"reason": "职责交叉，相关单位互相推诿"}),
+        ("convene_consultation", "dispatcher", {"units": CONCERNED, "reason": "请各单位说明职责依据"}),
+    ],
 }
 
 
@@ -95,12 +103,19 @@ def ensure_every_state(city: City, now: datetime, seed: int = 7) -> list[str]:
         for action, who, params in PATHS[state]:
             moment += timedelta(minutes=12)
             actor = _actor(simulation, city, order, who)
-            resolved = {
-                k: simulation.route(order.category, order.area) if v is ROUTE else v  # type: ignore[arg-type]
-                for k, v in params.items()
-            }
+            resolved = {k: _resolve(simulation, city, order, v) for k, v in params.items()}
             order = engine.do(action, order, moment, actor, **resolved)
     return missing
+
+
+def _resolve(simulation: Simulation, city: City, order: WorkOrder, value: object) -> object:
+    if value is ROUTE or value is CONCERNED:
+        routed = simulation.route(order.category, order.area)  # type: ignore[arg-type]
+        if value is ROUTE:
+            return routed
+        other = next(unit for unit in city.departments.values() if unit.pk != routed.pk)
+        return [routed, other]
+    return value
 
 
 def _actor(simulation: Simulation, city: City, order: WorkOrder, who: str) -> User:

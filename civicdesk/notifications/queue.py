@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from civicdesk.lib.masking import scrub_text
 from civicdesk.notifications.models import Medium, OutboxMessage
 from civicdesk.notifications.tasks import deliver_on_commit
 from civicdesk.orders.models import WorkOrder
-from civicdesk.orders.permissions import desk_hub
+from civicdesk.orders.permissions import desk_hub, objection_reviewer_roles
 from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.orders.workflow import Side, State, label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
@@ -46,6 +46,14 @@ MERGED_CALLERS = "merged_callers"
 RETURNED_FROM = "returned_from_unit"
 # The unit the hub took a re-dispatched order away from: it must stop working on it.
 REDISPATCHED_FROM = "redispatched_from_unit"
+# The units the event names in its "units": those a voided or withdrawn order was taken
+# from (it has left them, so LEAD and ASSISTING no longer name them, yet they must stop
+# working on it); those convened to a consultation, and told its decision.
+EVENT_UNITS = "event_units"
+# The units a consultation took the order from (the event's "held_by").
+HELD_BY = "held_by_units"
+# Who rules on objections to refused returns at the order's hub (settings.CIVICDESK_OBJECTION_REVIEWERS).
+OBJECTION_REVIEWERS = "objection_reviewers"
 # Liaison officers (驻企员) stationed at the order's enterprise hear of every move on it.
 ENTERPRISE_LIAISONS = "enterprise_liaisons"
 # On a non-working day, the people on duty (civicdesk.worktime.duty) at the hub and at the
@@ -72,6 +80,9 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "approve_return": (RETURNED_FROM, LEAD),
     "refuse_return": (LEAD,),
     "request_extension": (HUB_DISPATCHERS,),
+    "object_to_refusal": (OBJECTION_REVIEWERS, HUB_DISPATCHERS),
+    "uphold_objection": (RETURNED_FROM, LEAD, HUB_DISPATCHERS),
+    "reject_objection": (LEAD, LEAD_HEADS, HUB_DISPATCHERS),
     "approve_extension": (LEAD,),
     "refuse_extension": (LEAD,),
     "request_suspension": (HUB_DISPATCHERS,),
@@ -85,9 +96,21 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "record_callback": (LEAD, MERGED_CALLERS),
     "close_without_callback": (LEAD, MERGED_CALLERS),
     "supervise": (LEAD, LEAD_HEADS),
+    "instruct": (LEAD, LEAD_HEADS, HUB_SUPERVISORS),
+    "acknowledge_instruction": (HUB_LEADERS,),
+    "escalate_instruction": (LEAD, LEAD_HEADS, HUB_SUPERVISORS, HUB_LEADERS),
+    "issue_notice": (LEAD, LEAD_HEADS),
+    "answer_notice": (HUB_SUPERVISORS,),
+    "escalate_notice": (LEAD, LEAD_HEADS, HUB_SUPERVISORS, HUB_LEADERS),
     "answer": (),
     # The unit still holding a merged order must stop working on it.
     "merge": (LEAD, CITIZEN),
+    "void": (EVENT_UNITS,),
+    "withdraw": (EVENT_UNITS, HUB_DISPATCHERS, CITIZEN),
+    "mark_difficult": (HUB_SUPERVISORS,),
+    "convene_consultation": (EVENT_UNITS, HELD_BY),
+    "give_view": (HUB_DISPATCHERS,),
+    "decide_consultation": (LEAD, ASSISTING, EVENT_UNITS, ON_DUTY),
     # New facts from the caller are for whoever is handling the order (none before dispatch).
     "supplement": (LEAD, ASSISTING),
     # 催办: the unit holding the order; before dispatch, the hub that still has it.
@@ -108,6 +131,7 @@ CITIZEN_TEXTS = {
     "create": "您的诉求已受理，工单号 {number}，可凭工单号和手机号后四位查询办理进度。",
     "accept_reply": "您的诉求（工单号 {number}）已办理答复，稍后将有回访，感谢您的支持。",
     "merge": "您反映的问题与已受理的工单 {parent} 为同一事项，已合并办理，办理结果将一并告知。",
+    "withdraw": "您的诉求（工单号 {number}）已按您的要求撤销。如有新情况，欢迎再次来电或网上提交。",
     "closed_parent": "您反映的问题（工单号 {number}）已办结：{result}",
     "transferred_parent": "您反映的问题（工单号 {number}）已转交其他途径办理：{result}",
     # accept_reply when CIVICDESK_PUBLIC_URL is set: the portal's login-free rating link.
@@ -232,6 +256,9 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
         key = "returned_from" if audience == RETURNED_FROM else "redispatched_from"
         unit_id = data.get(key, data.get("previous_lead"))
         return directory.members([unit_id], _UNIT_ROLES) if unit_id else set()
+    if audience in (EVENT_UNITS, HELD_BY):
+        named = data.get("units" if audience == EVENT_UNITS else "held_by") or []
+        return directory.members(named, _UNIT_ROLES)
     if audience == LEAD:
         return directory.members([lead.pk], _UNIT_ROLES) if lead else set()
     if audience == LEAD_HEADS:
@@ -244,6 +271,8 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
         # Whose desk it is (a decision waiting at the upper hub, the pair's callback side).
         side = Side.HUB if audience == HUB_DISPATCHERS else Side.CALLBACK
         return directory.members([desk_hub(order, side, "approve_return").pk], _HUB_ROLES[audience])
+    if audience == OBJECTION_REVIEWERS:
+        return directory.members([order.hub_id], objection_reviewer_roles())
     if audience in _HUB_ROLES:
         return directory.members([order.hub_id], _HUB_ROLES[audience])
     if audience == ENTERPRISE_LIAISONS:
@@ -254,6 +283,11 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
             return set()
         return directory.on_duty([order.hub_id, *([lead.pk] if lead else [])], day)
     return set()
+
+
+def _local(moment: str) -> str:
+    """An ISO moment from an event's data in the center's time, to the minute."""
+    return timezone.localtime(datetime.fromisoformat(moment)).strftime("%Y-%m-%d %H:%M")
 
 
 def _day(order: WorkOrder) -> date:
@@ -281,6 +315,20 @@ def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -
         text += _("（第%(count)s次）") % {"count": data.get("count")}
         if data.get("supervision_level"):
             text += _("，已升为%(level)s级督办") % {"level": data.get("supervision_level")}
+    if action == "convene_consultation" and data.get("due_at"):
+        text += _("（请于 %(due)s 前提交会商意见）") % {"due": _local(str(data["due_at"]))}
+    if action == "instruct" and data.get("due_at"):
+        text += _("（请于 %(due)s 前签收，答复时须说明落实情况）") % {"due": _local(str(data["due_at"]))}
+    if action in ("issue_notice", "answer_notice", "escalate_notice") and data.get("number"):
+        text += f" {data['number']}"
+    if action == "issue_notice" and data.get("due_at"):
+        text += _("（请于 %(due)s 前书面答复）") % {"due": _local(str(data["due_at"]))}
+    if action == "escalate_notice" and data.get("due_at"):
+        text += _("（答复时限 %(due)s 已过）") % {"due": _local(str(data["due_at"]))}
+    if action == "escalate_instruction" and data.get("due_at"):
+        text += _("（签收时限 %(due)s 已过）") % {"due": _local(str(data["due_at"]))}
+    if action == "give_view" and data.get("all_views_in"):
+        text += _("（会商意见已全部提交，可以作出决定）")
     if action == "give_part" and data.get("all_parts_in"):
         # The last part of a joint order: the lead unit can now reply.
         text += _("（协办意见已全部提交，可以答复）")

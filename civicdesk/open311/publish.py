@@ -35,6 +35,8 @@ PUBLIC_ACTIONS = frozenset(
         "dispatch",
         "redispatch",
         "approve_return",
+        "uphold_objection",
+        "decide_consultation",
         "sign",
         "sub_dispatch",
         "approve_extension",
@@ -47,6 +49,7 @@ PUBLIC_ACTIONS = frozenset(
         "merge",
         "transfer_out",
         "supplement",
+        "withdraw",
     }
 )
 
@@ -109,13 +112,16 @@ class Note:
 def _note_text(event: OrderEvent, units: dict[int, str]) -> str:
     data = event.data or {}
     action = event.action
-    if action in ("dispatch", "redispatch") or (action == "approve_return" and data.get("lead_unit")):
+    if action in ("dispatch", "redispatch", "decide_consultation") or (
+        action in ("approve_return", "uphold_objection") and data.get("lead_unit")
+    ):
         return _("已派至%(unit)s办理") % {"unit": units.get(data.get("lead_unit") or 0, _("承办单位"))}
     texts = {
         "create": _("诉求已受理"),
         "answer": _("已当场答复，办结"),
         "send_to_hub": _("已提交受理中心，等待派单"),
         "approve_return": _("退回受理中心，重新派单中"),
+        "uphold_objection": _("退回受理中心，重新派单中"),
         "sign": _("承办单位已签收，正在办理"),
         "approve_extension": _("办理期限已延长"),
         "approve_suspension": _("暂停办理，等待相关条件具备"),
@@ -124,6 +130,7 @@ def _note_text(event: OrderEvent, units: dict[int, str]) -> str:
         "accept_reply": _("办理结果已审核，等待回访"),
         "close_without_callback": _("已办结"),
         "supplement": _("诉求信息已补充"),
+        "withdraw": _("来电人已撤销诉求"),
     }
     if action == "sub_dispatch":
         return _("已交由%(unit)s办理") % {"unit": units.get(data.get("to_unit") or 0, _("下级单位"))}

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
+from civicdesk.orders.actions.instruction import current_instruction
+from civicdesk.orders.actions.notices import current_notice
 from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
 from civicdesk.orders.moves import PERFORM
 from civicdesk.org.models import OrgUnit
@@ -139,6 +141,12 @@ class ApproveReturnForm(ActionForm):
         self.fields["new_lead_unit"].queryset = _units_under_hub(order)  # type: ignore[attr-defined]
 
 
+class ObjectionForm(ActionForm):
+    reason = forms.CharField(
+        label=_("异议理由（为何不属本单位职责，依据的职责清单、法规条款）"), max_length=2000, widget=_TEXT
+    )
+
+
 class ExtensionForm(ActionForm):
     days = forms.DecimalField(label=_("延期工作日"), min_value=0.5, max_value=30, decimal_places=1)
     reason = forms.CharField(label=_("延期理由"), max_length=2000, widget=_TEXT)
@@ -161,6 +169,18 @@ class ReplyForm(ActionForm):
     attachments = forms.FileField(
         label=_("附件"), required=False, widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True})
     )
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        instruction = current_instruction(order) if order.instruction_open else None
+        if instruction is not None:
+            # The reply must answer the leader's instruction: shown here, and required.
+            self.fields["instruction_response"] = forms.CharField(
+                label=_("领导批示落实情况"),
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                help_text=_("领导批示：%(text)s") % {"text": instruction.note},
+            )
 
     def params(self) -> dict[str, Any]:
         data = super().params()
@@ -198,6 +218,85 @@ class AnswerForm(ActionForm):
 
 class TextForm(ActionForm):
     text = forms.CharField(label=_("补充内容"), max_length=5000, widget=_TEXT)
+
+
+class ConveneForm(ActionForm):
+    """The hub convenes the units concerned; those the order went between are ticked."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("参加会商的单位"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    days = forms.DecimalField(
+        label=_("意见时限（工作日，不填为 2 个工作日）"),
+        required=False,
+        min_value=0.5,
+        max_value=10,
+        decimal_places=1,
+    )
+    reason = forms.CharField(label=_("会商事由"), max_length=2000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["units"].queryset = _units_under_hub(order)  # type: ignore[attr-defined]
+        if not self.is_bound:
+            # The units it bounced between, and whoever holds a part now.
+            concerned = set(order.assignments.values_list("unit_id", flat=True))
+            self.initial["units"] = sorted(concerned)
+
+
+class ViewForm(ActionForm):
+    text = forms.CharField(label=_("会商意见（是否属本单位职责、依据、建议的承办方式）"), max_length=5000, widget=_TEXT)
+
+
+class DecideConsultationForm(DispatchForm):
+    decision = forms.CharField(label=_("会商决定"), max_length=5000, widget=_TEXT)
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        del self.fields["note"]
+
+
+class WithdrawForm(ActionForm):
+    """The operator records a caller's withdrawal on the phone."""
+
+    reason = forms.CharField(label=_("撤销原因（来电人所述）"), max_length=500, widget=_TEXT)
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "via": "phone"}
+
+
+class InstructForm(ActionForm):
+    text = forms.CharField(label=_("批示内容"), max_length=2000, widget=_TEXT)
+    days = forms.DecimalField(
+        label=_("签收时限（工作日，不填为 1 个工作日）"), required=False, min_value=0.5, max_value=10, decimal_places=1
+    )
+
+
+class NoticeForm(ActionForm):
+    text = forms.CharField(label=_("督办事项（须整改、落实的内容）"), max_length=2000, widget=_TEXT)
+    days = forms.DecimalField(
+        label=_("书面答复时限（工作日，不填为 3 个工作日）"),
+        required=False,
+        min_value=0.5,
+        max_value=30,
+        decimal_places=1,
+    )
+
+
+class NoticeAnswerForm(ActionForm):
+    text = forms.CharField(label=_("书面答复"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+        super().__init__(*args, order=order, **kwargs)
+        notice = current_notice(order) if order.notice_open else None
+        if notice is not None:
+            # What the answer must address, shown with the field.
+            self.fields["text"].help_text = _("%(number)s：%(text)s") % {
+                "number": order.notice_number,
+                "text": notice.note,
+            }
 
 
 class SuperviseForm(ActionForm):
@@ -257,6 +356,9 @@ ACTION_FORMS: dict[str, ActionSpec] = {
     "return_to_upper": _spec(ReasonForm, "return_to_upper", _("退回上级中心"), "warning"),
     "approve_return": _spec(ApproveReturnForm, "approve_return", _("同意退单")),
     "refuse_return": _spec(ReasonForm, "refuse_return", _("驳回退单"), "danger"),
+    "object_to_refusal": _spec(ObjectionForm, "object_to_refusal", _("提出退单异议"), "warning"),
+    "uphold_objection": _spec(ApproveReturnForm, "uphold_objection", _("异议成立，同意退单")),
+    "reject_objection": _spec(ReasonForm, "reject_objection", _("异议不成立，驳回"), "danger"),
     "request_extension": _spec(ExtensionForm, "request_extension", _("申请延期"), "warning"),
     "approve_extension": _spec(ApproveExtensionForm, "approve_extension", _("同意延期")),
     "refuse_extension": _spec(ReasonForm, "refuse_extension", _("驳回延期"), "danger"),
@@ -271,9 +373,18 @@ ACTION_FORMS: dict[str, ActionSpec] = {
     "record_callback": _spec(CallbackForm, "record_callback", _("保存回访")),
     "close_without_callback": _spec(ReasonForm, "close_without_callback", _("免回访办结"), "secondary"),
     "merge": _spec(MergeForm, "merge", _("并单"), "secondary"),
+    "mark_difficult": _spec(ReasonForm, "mark_difficult", _("标记疑难件"), "secondary"),
+    "convene_consultation": _spec(ConveneForm, "convene_consultation", _("发起会商"), "warning"),
+    "give_view": _spec(ViewForm, "give_view", _("提交会商意见")),
+    "decide_consultation": _spec(DecideConsultationForm, "decide_consultation", _("作出会商决定")),
     "void": _spec(ReasonForm, "void", _("作废"), "danger"),
+    "withdraw": _spec(WithdrawForm, "withdraw", _("撤销诉求"), "danger"),
     "transfer_out": _spec(TransferForm, "transfer_out", _("转出"), "secondary"),
     "supervise": _spec(SuperviseForm, "supervise", _("督办"), "warning"),
+    "instruct": _spec(InstructForm, "instruct", _("批示"), "warning"),
+    "acknowledge_instruction": _spec(ActionForm, "acknowledge_instruction", _("签收批示")),
+    "issue_notice": _spec(NoticeForm, "issue_notice", _("下发督办单"), "danger"),
+    "answer_notice": _spec(NoticeAnswerForm, "answer_notice", _("提交书面答复")),
     "supplement": _spec(TextForm, "supplement", _("补充信息"), "secondary"),
     "urge": _spec(UrgeForm, "urge", _("记录催办"), "warning"),
 }

@@ -42,6 +42,14 @@ class TransferRoute(models.TextChoices):
     OTHER = "other", _("其他法定途径")
 
 
+# How a citizen withdrew a request (撤销诉求), as the withdraw event records it.
+WITHDRAW_VIA = {
+    "phone": _("电话"),
+    "portal": _("网上门户"),
+    "api": _("接口"),
+}
+
+
 class DeadlineStatus(models.TextChoices):
     NONE = "none", _("无时限")
     ON_TIME = "on_time", _("正常")
@@ -155,6 +163,23 @@ class WorkOrder(models.Model):
     # +1 / 附议: how many other citizens said "this affects me too" on the portal (OrderSupport
     # keeps one row per phone). Read by the board and the hotspots' heat index.
     support_count = models.PositiveIntegerField(_("附议数"), default=0)
+    # 领导批示: the latest leader's instruction, when the lead unit must acknowledge it, and
+    # what became of it (civicdesk.orders.actions.instruction). Its text is on its event.
+    instructed_at = models.DateTimeField(_("批示时间"), null=True, blank=True)
+    instruction_due_at = models.DateTimeField(_("批示签收时限"), null=True, blank=True)
+    instruction_acknowledged_at = models.DateTimeField(_("批示签收时间"), null=True, blank=True)
+    instruction_escalated_at = models.DateTimeField(_("批示超期催办时间"), null=True, blank=True)
+    instruction_answered_at = models.DateTimeField(_("批示答复时间"), null=True, blank=True)
+    # 督办单: the latest formal supervision notice on the order — its number in the year's
+    # sequence, when its written answer is due, and what became of it (its text is on its
+    # event; civicdesk.orders.actions.notices).
+    notice_number = models.CharField(_("督办单编号"), max_length=30, blank=True, db_index=True)
+    notice_issued_at = models.DateTimeField(_("督办单下发时间"), null=True, blank=True)
+    notice_due_at = models.DateTimeField(_("督办单答复时限"), null=True, blank=True)
+    notice_answered_at = models.DateTimeField(_("督办单答复时间"), null=True, blank=True)
+    notice_escalated_at = models.DateTimeField(_("督办单超期时间"), null=True, blank=True)
+    # Marked by the hub as a difficult case (疑难件): it may go to a consultation without a bounce.
+    difficult = models.BooleanField(_("疑难件"), default=False)
 
     reply_result = models.CharField(_("办理结果"), max_length=20, choices=ReplyResult.choices, blank=True)
     reply_text = models.TextField(_("答复内容"), blank=True)
@@ -224,6 +249,16 @@ class WorkOrder(models.Model):
     def with_unit(self) -> bool:
         return self.state in WITH_UNIT
 
+    @property
+    def notice_open(self) -> bool:
+        """A formal supervision notice the unit has not answered yet."""
+        return bool(self.notice_number) and self.notice_answered_at is None
+
+    @property
+    def instruction_open(self) -> bool:
+        """A leader's instruction the unit's reply has not answered yet."""
+        return self.instructed_at is not None and self.instruction_answered_at is None
+
     def deadline_status(self, now: datetime | None = None) -> DeadlineStatus:
         """On time, near due or overdue against the handling deadline, for orders a unit
         holds; a finished order is judged by when the unit replied."""
@@ -246,6 +281,9 @@ class WorkOrder(models.Model):
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("主办")
     ASSIST = "assist", _("协办")
+    # A unit convened to a consultation (疑难件会商): its view is the part (part_text), due
+    # at part_due_at; the assignment ends with the hub's decision.
+    CONSULT = "consult", _("会商")
 
 
 END_REASONS = {
@@ -254,6 +292,10 @@ END_REASONS = {
     "sub_dispatched": _("已下派"),
     "merged": _("已并单"),
     "closed": _("已办结"),
+    "voided": _("已作废"),
+    "withdrawn": _("群众已撤销"),
+    "consulting": _("转入会商"),
+    "consulted": _("会商已决定"),
 }
 
 
@@ -396,6 +438,21 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.stage} L{self.level}"
+
+
+class SequenceCounter(models.Model):
+    """A named sequence, e.g. the year's formal supervision notices (督〔2026〕12号)."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"
+
+
+def notice_number(year: int, seq: int) -> str:
+    """The number of a formal supervision notice: 督〔2026〕12号."""
+    return f"督〔{year}〕{seq}号"
 
 
 class OrderNumberCounter(models.Model):

@@ -14,6 +14,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import actions
+from civicdesk.orders.actions.base import DATABASE
+from civicdesk.orders.actions.objection import why_no_objection
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import can
@@ -35,6 +37,9 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
     "return_to_upper": actions.return_to_upper,
     "approve_return": actions.approve_return,
     "refuse_return": actions.refuse_return,
+    "object_to_refusal": actions.object_to_refusal,
+    "uphold_objection": actions.uphold_objection,
+    "reject_objection": actions.reject_objection,
     "request_extension": actions.request_extension,
     "approve_extension": actions.approve_extension,
     "refuse_extension": actions.refuse_extension,
@@ -49,11 +54,34 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
     "record_callback": actions.record_callback,
     "close_without_callback": actions.close_without_callback,
     "merge": actions.merge,
+    "mark_difficult": actions.mark_difficult,
+    "convene_consultation": actions.convene_consultation,
+    "give_view": actions.give_view,
+    "decide_consultation": actions.decide_consultation,
     "void": actions.void,
+    "withdraw": actions.withdraw,
     "transfer_out": actions.transfer_out,
     "supervise": actions.supervise,
+    "instruct": actions.instruct,
+    "acknowledge_instruction": actions.acknowledge_instruction,
+    "issue_notice": actions.issue_notice,
+    "answer_notice": actions.answer_notice,
     "supplement": actions.supplement,
     "urge": actions.urge,
+}
+
+
+# Moves that apply only to some orders in their source states, by what the order row says;
+# the action refuses the others with the reason, the pages do not offer them.
+APPLIES: dict[str, Callable[[WorkOrder], bool]] = {
+    "mark_difficult": lambda order: not order.difficult,
+    "convene_consultation": lambda order: order.bounce_count > 0 or order.difficult,
+    "object_to_refusal": lambda order: not why_no_objection(DATABASE, order),
+    "answer_notice": lambda order: order.notice_open,
+    "issue_notice": lambda order: not order.notice_open,
+    "acknowledge_instruction": lambda order: (
+        order.instructed_at is not None and order.instruction_acknowledged_at is None
+    ),
 }
 
 
@@ -62,8 +90,15 @@ def available_moves(user: User, order: WorkOrder) -> list[str]:
     return [
         action
         for action, move in MOVES.items()
-        if action in PERFORM and order.state in move.sources and can(user, order, action)
+        if action in PERFORM
+        and order.state in move.sources
+        and APPLIES.get(action, _always)(order)
+        and can(user, order, action)
     ]
+
+
+def _always(order: WorkOrder) -> bool:
+    return True
 
 
 def perform(action: str, order: WorkOrder, *, actor: User, expected_version: int | None, **params: Any) -> WorkOrder:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -31,6 +32,11 @@ _HUB_SIDE_ROLES = {
     Side.CALLBACK: (Role.CALLBACK_AGENT,),
     Side.SUPERVISION: (Role.SUPERVISOR,),
 }
+
+
+def objection_reviewer_roles() -> tuple[str, ...]:
+    """The roles that rule on an objection to a refused return (configured per center)."""
+    return tuple(settings.CIVICDESK_OBJECTION_REVIEWERS)
 
 
 @dataclass(frozen=True)
@@ -121,20 +127,33 @@ def active_assisting_units(order: WorkOrder) -> list[OrgUnit]:
     return [a.unit for a in assignments.order_by("pk")]
 
 
+def active_consulted_units(order: WorkOrder) -> list[OrgUnit]:
+    """The units convened to the order's open consultation (疑难件会商), oldest first."""
+    assignments = order.assignments.filter(active=True, role=AssignmentRole.CONSULT).select_related("unit")
+    return [a.unit for a in assignments.order_by("pk")]
+
+
 def acting_unit(
     user: User | None,
     order: WorkOrder,
     side: Side,
     *,
     assisting: Callable[[], Iterable[OrgUnit]] | None = None,
+    consulted: Callable[[], Iterable[OrgUnit]] | None = None,
     action: str = "",
 ) -> OrgUnit | None:
     """The unit on whose behalf `user` can take the `side` of `order` (for `action`), or None.
-    `assisting` gives the order's assisting units where they are not (yet) in the database."""
+    `assisting` and `consulted` give the order's assisting and convened units where they are
+    not (yet) in the database."""
     if side is Side.SYSTEM:
         return None
     if user is None or not user.is_active:
         return None
+    # Not in _HUB_SIDE_ROLES: those roles also decide who may know a confidential caller.
+    if side is Side.OBJECTION_REVIEWER:
+        return covering(user.units_with_role(*objection_reviewer_roles()), order.hub)
+    if side is Side.LEADER:
+        return covering(user.units_with_role(Role.LEADER), order.hub)
     if side in _HUB_SIDE_ROLES:
         found = _desk_covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order, side, action)
         if found is None and side is Side.INTAKE:
@@ -145,6 +164,11 @@ def acting_unit(
         return None
     if side is Side.LEAD_UNIT:
         return covering(units, order.lead_unit) if order.lead_unit is not None else None
+    if side is Side.CONSULTED_UNIT:
+        # Only the convened unit itself states its view, not a unit above it.
+        mine = {u.pk for u in units}
+        convened = consulted() if consulted is not None else active_consulted_units(order)
+        return next((unit for unit in convened if unit.pk in mine), None)
     for unit in assisting() if assisting is not None else active_assisting_units(order):
         if covering(units, unit) is not None:
             return unit
@@ -166,17 +190,22 @@ def intake_unit(actor: User, hub: OrgUnit | None) -> tuple[OrgUnit, OrgUnit]:
 
 
 def authorize(
-    user: User | None, order: WorkOrder, action: str, *, assisting: Callable[[], Iterable[OrgUnit]] | None = None
+    user: User | None,
+    order: WorkOrder,
+    action: str,
+    *,
+    assisting: Callable[[], Iterable[OrgUnit]] | None = None,
+    consulted: Callable[[], Iterable[OrgUnit]] | None = None,
 ) -> tuple[Side, OrgUnit | None]:
     """The side and unit through which `user` may make `action`; raises PermissionDenied.
-    `assisting`: as for acting_unit."""
+    `assisting`, `consulted`: as for acting_unit."""
     move = MOVES[action]
     for side in sorted(move.sides, key=lambda s: s.value):
         if side is Side.SYSTEM:
             if user is None:
                 return side, None
             continue
-        unit = acting_unit(user, order, side, assisting=assisting, action=action)
+        unit = acting_unit(user, order, side, assisting=assisting, consulted=consulted, action=action)
         if unit is not None:
             return side, unit
     raise PermissionDenied(

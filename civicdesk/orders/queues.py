@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, SupervisionNotice, WorkOrder
-from civicdesk.orders.permissions import UNIT_ROLES, desk_scope
+from civicdesk.orders.permissions import UNIT_ROLES, desk_scope, objection_reviewer_roles
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, Side, State
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.worktime.duty import stretch_start
@@ -97,14 +97,28 @@ def assisting_parts(user: User, *, owed_only: bool = True) -> QuerySet[Assignmen
     return parts.filter(order__state__in=sorted(WITH_UNIT))
 
 
+def consult_seats(user: User, *, owed_only: bool = True) -> QuerySet[Assignment]:
+    """The person's units' seats at open consultations (疑难件会商) whose view is owed."""
+    units = user.units_with_role(*UNIT_ROLES)
+    if not units:
+        return Assignment.objects.none()
+    seats = Assignment.objects.filter(unit__in=units, active=True, role=AssignmentRole.CONSULT)
+    if owed_only:
+        seats = seats.filter(part_given_at__isnull=True)
+    return seats.filter(order__state=State.CONSULTING)
+
+
 def unit_inbox(user: User) -> QuerySet[WorkOrder]:
-    """Orders a unit of the user holds (see inbox_scope) or owes an assisting part on,
-    nearest deadline first."""
+    """Orders a unit of the user holds (see inbox_scope), owes an assisting part on, or owes
+    a view on at a consultation, nearest deadline first."""
     scope = inbox_scope(user)
     if scope is None:
         return _none()
-    condition = scope | Q(pk__in=assisting_parts(user).values("order_id"))
-    return WorkOrder.objects.filter(condition, state__in=sorted(WITH_UNIT)).order_by("handle_due_at", "pk")
+    condition = Q(scope, state__in=sorted(WITH_UNIT)) | Q(
+        pk__in=assisting_parts(user).values("order_id"), state__in=sorted(WITH_UNIT)
+    )
+    condition |= Q(pk__in=consult_seats(user).values("order_id"))
+    return WorkOrder.objects.filter(condition).order_by("handle_due_at", "pk")
 
 
 def callback_queue(user: User) -> QuerySet[WorkOrder]:
@@ -223,6 +237,28 @@ def flagged(user: User) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(
         scope, supervision_level__gt=0, state__in=sorted(WITH_UNIT | {State.REPLIED})
     ).order_by("-supervision_level", "handle_due_at")
+
+
+def objections(user: User) -> QuerySet[WorkOrder]:
+    """Objections to refused returns (退单异议) waiting for the person's ruling: for the roles
+    that review them (settings.CIVICDESK_OBJECTION_REVIEWERS), at their hubs and hubs below."""
+    scope = _hub_scope(user, *objection_reviewer_roles())
+    if scope is None:
+        return _none()
+    return WorkOrder.objects.filter(scope, state=State.OBJECTION_REVIEW).order_by("updated_at")
+
+
+def formal_notices(user: User) -> QuerySet[WorkOrder]:
+    """Orders with a formal supervision notice (督办单) still owed a written answer, at the
+    person's hubs; overdue first."""
+    scope = _hub_scope(user, *SUPERVISING_ROLES)
+    if scope is None:
+        return _none()
+    return (
+        WorkOrder.objects.filter(scope, notice_answered_at__isnull=True, state__in=sorted(WITH_UNIT | {State.REPLIED}))
+        .exclude(notice_number="")
+        .order_by("notice_due_at")
+    )
 
 
 def supervision_notices(user: User) -> QuerySet[SupervisionNotice]:

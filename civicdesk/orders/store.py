@@ -81,6 +81,10 @@ class Store(Protocol):
         """The next order number of the local day of `at`."""
         ...
 
+    def next_in_sequence(self, key: str) -> int:
+        """The next value of the named sequence (SequenceCounter), e.g. the year's notices."""
+        ...
+
     def upstream_taken(self, platform: str, upstream_id: str) -> bool:
         """Whether an order already came from this upstream platform's order."""
         ...
@@ -125,6 +129,10 @@ class Store(Protocol):
     # --- its history ---------------------------------------------------------------
     def last_event(self, order: WorkOrder, actions: tuple[str, ...]) -> tuple[str, dict[str, Any]] | None:
         """(action, data) of the order's latest event among `actions`."""
+        ...
+
+    def events_of(self, order: WorkOrder, actions: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        """(action, data) of each of the order's events among `actions`, oldest first."""
         ...
 
     def append_event(

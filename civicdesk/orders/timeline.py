@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from civicdesk.orders.models import OrderEvent, ReplyResult, Satisfaction, TransferRoute
+from civicdesk.orders.models import WITHDRAW_VIA, OrderEvent, ReplyResult, Satisfaction, TransferRoute
 from civicdesk.orders.workflow import State, label
 from civicdesk.org.models import OrgUnit
 
@@ -51,12 +51,15 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             if isinstance(event.data.get(key), int):
                 unit_ids.add(event.data[key])
         unit_ids.update(event.data.get("assisting_units") or [])
+        unit_ids.update(u for u in event.data.get("units") or [] if isinstance(u, int))
     names = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     result = []
     for event in events:
         data = event.data
         detail = ""
-        if event.action in ("dispatch", "redispatch") or (event.action == "approve_return" and data.get("lead_unit")):
+        if event.action in ("dispatch", "redispatch", "decide_consultation") or (
+            event.action in ("approve_return", "uphold_objection") and data.get("lead_unit")
+        ):
             detail = _("主办：%(lead)s") % {"lead": names.get(data.get("lead_unit"), "")}
             if data.get("assisting_units"):
                 detail += _("；协办：%(units)s") % {"units": _units(data["assisting_units"], names)}
@@ -72,6 +75,24 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                     + _("；")
                     + detail
                 )
+            if event.action == "decide_consultation":
+                detail += _("（会商决定，有约束力）")
+        elif event.action == "convene_consultation":
+            detail = _("参加单位：%(units)s；意见时限 %(due)s") % {
+                "units": _units(data.get("units") or [], names),
+                "due": _fmt(data.get("due_at", "")),
+            }
+        elif event.action == "give_view":
+            detail = names.get(data.get("unit"), "")
+            if data.get("on_time") is False:
+                detail += _("（逾期提交）")
+        elif event.action in ("void", "withdraw") and (data.get("units") or data.get("via")):
+            parts = []
+            if event.action == "withdraw" and data.get("via") in WITHDRAW_VIA:
+                parts.append(_("经%(via)s") % {"via": WITHDRAW_VIA[data["via"]]})
+            if data.get("units"):
+                parts.append(_("已通知 %(units)s 停止办理") % {"units": _units(data["units"], names)})
+            detail = _("；").join(parts)
         elif event.action == "undo_auto_dispatch":
             detail = _("撤销分派模型 v%(version)s 的自动派单，退回待派单（已通知 %(unit)s）") % {
                 "version": data.get("model_version"),

@@ -25,6 +25,8 @@ class State(models.TextChoices):
     DISPATCHED = "dispatched", _("已派单")
     SIGNED = "signed", _("已签收")
     RETURN_REQUESTED = "return_requested", _("退单审核中")
+    # 退单异议: the unit objected to a refused return; a second level rules finally.
+    OBJECTION_REVIEW = "objection_review", _("退单异议复核中")
     EXTENSION_REQUESTED = "extension_requested", _("延期审核中")
     SUSPENSION_REQUESTED = "suspension_requested", _("挂起审核中")
     SUSPENDED = "suspended", _("挂起")
@@ -35,6 +37,10 @@ class State(models.TextChoices):
     MERGED = "merged", _("已并单")
     VOID = "void", _("已作废")
     TRANSFERRED = "transferred", _("已转出")
+    # 疑难件会商: the hub has convened the units concerned; their views are due.
+    CONSULTING = "consulting", _("会商中")
+    # The citizen took the request back before a reply (撤销): by phone, the portal or the API.
+    WITHDRAWN = "withdrawn", _("已撤销")
 
 
 class Side(enum.Enum):
@@ -47,17 +53,23 @@ class Side(enum.Enum):
     ASSISTING_UNIT = "assisting_unit"  # handlers / unit heads of an active assisting unit
     CALLBACK = "callback"  # callback agents of the hub
     SUPERVISION = "supervision"  # supervisors of the hub
+    LEADER = "leader"  # leaders of the hub (or a hub above it): 领导批示
+    CONSULTED_UNIT = "consulted_unit"  # handlers / unit heads of a unit convened to a consultation
+    # The second level on a unit's objection to a refused return: the roles named by
+    # settings.CIVICDESK_OBJECTION_REVIEWERS at the order's hub or a hub above it.
+    OBJECTION_REVIEWER = "objection_reviewer"
     SYSTEM = "system"  # the worker's sweeps and integrations acting without a person
 
 
 S = State
-TERMINAL = frozenset({S.ANSWERED, S.CLOSED, S.MERGED, S.VOID, S.TRANSFERRED})
+TERMINAL = frozenset({S.ANSWERED, S.CLOSED, S.MERGED, S.VOID, S.TRANSFERRED, S.WITHDRAWN})
 # States in which a unit holds the order and its handling clock runs (or is paused).
 WITH_UNIT = frozenset(
     {
         S.DISPATCHED,
         S.SIGNED,
         S.RETURN_REQUESTED,
+        S.OBJECTION_REVIEW,
         S.EXTENSION_REQUESTED,
         S.SUSPENSION_REQUESTED,
         S.SUSPENDED,
@@ -95,6 +107,10 @@ def _m(label: StrOrPromise, sources: Iterable[State], targets: Iterable[State] |
 HUB, INTAKE, LEAD, ASSIST = Side.HUB, Side.INTAKE, Side.LEAD_UNIT, Side.ASSISTING_UNIT
 _NEW = {S.RECEIVED, S.PENDING_DISPATCH}
 _MERGEABLE = {S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.SIGNED}
+# A citizen may take the request back until a unit has replied (a rework is unreplied again).
+_UNREPLIED = _NEW | WITH_UNIT | {S.CONSULTING}
+# The hub may convene a consultation on an order it has not yet sent again, or one a unit holds.
+_CONSULTABLE = _NEW | {S.DISPATCHED, S.SIGNED, S.RETURN_REQUESTED, S.REWORK}
 
 MOVES: dict[str, Move] = {
     "answer": _m(_("即时答复"), {S.RECEIVED}, {S.ANSWERED}, INTAKE, HUB),
@@ -117,6 +133,12 @@ MOVES: dict[str, Move] = {
     "approve_return": _m(_("同意退单"), {S.RETURN_REQUESTED}, {S.PENDING_DISPATCH, S.DISPATCHED}, HUB),
     "refuse_return": _m(_("驳回退单"), {S.RETURN_REQUESTED}, {S.DISPATCHED, S.SIGNED, S.PENDING_DISPATCH}, HUB),
     "request_extension": _m(_("申请延期"), set(_HANDLING), {S.EXTENSION_REQUESTED}, LEAD),
+    # 退单异议 (civicdesk.orders.actions.objection): once per unit and order, right after a refusal.
+    "object_to_refusal": _m(_("提出退单异议"), {S.DISPATCHED, S.SIGNED}, {S.OBJECTION_REVIEW}, LEAD),
+    "uphold_objection": _m(
+        _("支持退单异议"), {S.OBJECTION_REVIEW}, {S.PENDING_DISPATCH, S.DISPATCHED}, Side.OBJECTION_REVIEWER
+    ),
+    "reject_objection": _m(_("驳回退单异议"), {S.OBJECTION_REVIEW}, {S.DISPATCHED, S.SIGNED}, Side.OBJECTION_REVIEWER),
     "approve_extension": _m(_("同意延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
     "refuse_extension": _m(_("驳回延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
     "request_suspension": _m(_("申请挂起"), set(_HANDLING), {S.SUSPENSION_REQUESTED}, LEAD),
@@ -130,9 +152,30 @@ MOVES: dict[str, Move] = {
     "record_callback": _m(_("回访"), {S.AWAITING_CALLBACK}, {S.CLOSED, S.REWORK}, Side.CALLBACK, Side.SYSTEM),
     "close_without_callback": _m(_("免回访办结"), {S.AWAITING_CALLBACK}, {S.CLOSED}, Side.CALLBACK, HUB),
     "merge": _m(_("并单"), _MERGEABLE, {S.MERGED}, HUB),
-    "void": _m(_("作废"), _NEW, {S.VOID}, HUB),
+    # 疑难件会商 (civicdesk.orders.actions.consultation): an order that bounced between units, or
+    # that the hub marked difficult, goes to the units concerned for their views; the hub's
+    # decision fixes lead and assisting units and binds them (they can no longer return it).
+    "mark_difficult": _m(_("标记疑难件"), _CONSULTABLE, None, HUB),
+    "convene_consultation": _m(_("发起会商"), _CONSULTABLE, {S.CONSULTING}, HUB),
+    "give_view": _m(_("提交会商意见"), {S.CONSULTING}, None, Side.CONSULTED_UNIT),
+    "decide_consultation": _m(_("会商决定"), {S.CONSULTING}, {S.DISPATCHED}, HUB),
+    # Also once dispatched: the units holding it are told to stop (civicdesk.notifications).
+    "void": _m(_("作废"), _NEW | WITH_UNIT | {S.CONSULTING}, {S.VOID}, HUB),
+    # INTAKE: an operator taking the citizen's call, or an API client with that role;
+    # SYSTEM: the portal, once the citizen proved the order is theirs as for tracking.
+    "withdraw": _m(_("撤销诉求"), _UNREPLIED, {S.WITHDRAWN}, INTAKE, Side.SYSTEM),
     "transfer_out": _m(_("转出"), _NEW, {S.TRANSFERRED}, INTAKE, HUB),
     "supervise": _m(_("督办"), set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
+    # 领导批示 (civicdesk.orders.actions.instruction): the lead unit must acknowledge it by a
+    # working-time deadline and its reply must answer it; the sweep escalates an overdue one.
+    "instruct": _m(_("领导批示"), set(WITH_UNIT), None, Side.LEADER),
+    "acknowledge_instruction": _m(_("签收批示"), set(WITH_UNIT), None, LEAD),
+    "escalate_instruction": _m(_("批示超期催办"), set(WITH_UNIT), None, Side.SYSTEM),
+    # 督办单 (civicdesk.orders.actions.notices): numbered per year, a written answer due by a
+    # working-time deadline; the sweep escalates an unanswered one.
+    "issue_notice": _m(_("下发督办单"), set(WITH_UNIT), None, Side.SUPERVISION),
+    "answer_notice": _m(_("答复督办单"), set(WITH_UNIT) | {S.REPLIED}, None, LEAD),
+    "escalate_notice": _m(_("督办单超期"), set(WITH_UNIT) | {S.REPLIED}, None, Side.SYSTEM),
     "deadline_notice": _m(_("时限预警"), set(WATCHED), None, Side.SYSTEM),
     "supplement": _m(_("补充信息"), set(OPEN), None, INTAKE, HUB, Side.SYSTEM),
     # 催办: the caller chases an open order — by phone (an operator records it), on the portal

@@ -253,6 +253,27 @@ class UrgeForm(forms.Form):
         _style(self)
 
 
+WITHDRAW_REASON_MAX = 500
+
+
+class WithdrawForm(forms.Form):
+    """A citizen takes their request back (before a unit has replied)."""
+
+    reason = PlainTextField(
+        label=gettext_lazy("撤销原因"),
+        limit=WITHDRAW_REASON_MAX,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(label=gettext_lazy("我确认撤销这件诉求，撤销后不再办理"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["reason"].error_messages["required"] = _("请填写撤销原因，例如“问题已自行解决”。")
+        self.fields["confirm"].error_messages["required"] = _("请勾选确认后再撤销。")
+
+
 class RateForm(forms.Form):
     solved = forms.ChoiceField(
         label=gettext_lazy("问题解决了吗"), choices=ReplyResult.choices, widget=forms.RadioSelect

@@ -25,7 +25,7 @@ from civicdesk.open311.publish import Note, notes_by_order, public_orders, scrub
 from civicdesk.orders import actions
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import OrderEvent, WorkOrder
-from civicdesk.orders.workflow import OPEN, State
+from civicdesk.orders.workflow import MOVES, OPEN, State
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 from civicdesk.portal.links import token_hash
 from civicdesk.portal.models import RatingLink
@@ -161,6 +161,8 @@ class Progress:
     reply: str
     is_open: bool
     category: str
+    # Until a unit has replied, the citizen may take the request back here.
+    can_withdraw: bool
 
 
 _STATUS: dict[State, Any] = {
@@ -168,6 +170,8 @@ _STATUS: dict[State, Any] = {
     State.PENDING_DISPATCH: _lazy("已受理，正在分派"),
     State.DISPATCHED: _lazy("已派至承办单位"),
     State.RETURN_REQUESTED: _lazy("正在确定承办单位"),
+    State.OBJECTION_REVIEW: _lazy("正在确定承办单位"),
+    State.CONSULTING: _lazy("正在协调确定承办单位"),
     State.SIGNED: _lazy("承办单位正在办理"),
     State.EXTENSION_REQUESTED: _lazy("承办单位正在办理"),
     State.SUSPENSION_REQUESTED: _lazy("承办单位正在办理"),
@@ -180,6 +184,7 @@ _STATUS: dict[State, Any] = {
     State.MERGED: _lazy("已与同一事项合并办理"),
     State.VOID: _lazy("已办结"),
     State.TRANSFERRED: _lazy("已转交其他途径处理"),
+    State.WITHDRAWN: _lazy("已按您的要求撤销"),
 }
 
 
@@ -196,7 +201,8 @@ def progress(order: WorkOrder) -> Progress:
     if order.state == State.ANSWERED and order.answer_text:
         reply = scrub(order.answer_text, order)
     category = order.category.lineage()[-1].name if order.category is not None else ""
-    return Progress(order, status_words(order.state), notes, reply, order.state in OPEN, category)
+    can_withdraw = order.state in MOVES["withdraw"].sources
+    return Progress(order, status_words(order.state), notes, reply, order.state in OPEN, category, can_withdraw)
 
 
 def add_supplement(order: WorkOrder, text: str, photos: Iterable[UploadedFile]) -> WorkOrder:
@@ -263,6 +269,12 @@ def support(order: WorkOrder, target_number: str) -> tuple[WorkOrder, bool] | No
         return None
     target = WorkOrder.objects.get(number=target_number)
     return actions.add_support(target, phone=order.citizen_phone)
+
+
+def withdraw(order: WorkOrder, reason: str) -> WorkOrder:
+    """The citizen who proved the order is theirs (number and the phone's last four digits)
+    takes it back; the system side acts for them."""
+    return actions.withdraw(order, actor=None, reason=reason, via="portal")
 
 
 # ---------------------------------------------------------------- rating links

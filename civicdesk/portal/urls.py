@@ -17,5 +17,6 @@ urlpatterns = [
     path("track/<str:number>/supplement", views.supplement, name="supplement"),
     path("track/<str:number>/urge", views.urge, name="urge"),
     path("track/<str:number>/support/<str:other>", views.support, name="support"),
+    path("track/<str:number>/withdraw", views.withdraw, name="withdraw"),
     path("r/<str:token>", views.rate, name="rate"),
 ]

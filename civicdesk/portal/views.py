@@ -32,6 +32,7 @@ from civicdesk.portal.forms import (
     SupplementForm,
     TrackForm,
     UrgeForm,
+    WithdrawForm,
     category_hints,
 )
 
@@ -223,6 +224,7 @@ def _order_context(request: HttpRequest, found: WorkOrder, **forms: Any) -> dict
         "p": service.progress(found),
         "form": forms.get("form") or SupplementForm(),
         "urge_form": forms.get("urge_form") or UrgeForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "nearby": service.nearby(found, supported) if found.state in OPEN else [],
     }
 
@@ -309,6 +311,30 @@ def support(request: HttpRequest, number: str, other: str) -> HttpResponse:
     else:
         messages.info(request, _("您已附议过这件诉求，每个号码只计一次。"))
     return redirect("portal:order", number=number)
+
+
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """Take the request back: only for the browser that proved the order is its own (the
+    number and the phone's last four digits, as for tracking)."""
+    found = _tracked_order(request, number)
+    if found is None:
+        return redirect(reverse("portal:track") + f"?number={number}")
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            service.withdraw(found, form.cleaned_data["reason"])
+        except ActionError as error:
+            if error.fields.get("reason"):
+                form.add_error("reason", error.fields["reason"])
+            else:
+                # Replied or closed meanwhile: the page no longer offers it; say why on top.
+                messages.error(request, _("这件诉求已答复或已办结，不能再撤销。"))
+                return redirect("portal:order", number=number)
+        else:
+            messages.success(request, _("您的诉求已撤销，不再办理。"))
+            return redirect("portal:order", number=number)
+    found.refresh_from_db()
+    return render(request, "portal/order.html", _order_context(request, found, withdraw_form=form), status=400)
 
 
 @never_cache  # what the citizen typed or their order: never kept by a cache

@@ -21,6 +21,8 @@ from django.utils import timezone
 from civicdesk.enterprises.reminders import run_licence_reminders
 from civicdesk.knowledge.actions import run_expire_articles
 from civicdesk.notifications.delivery import run_deliver_outbox
+from civicdesk.orders.actions.instruction import run_instruction_watch
+from civicdesk.orders.actions.notices import run_notice_watch
 from civicdesk.orders.actions.supervision import run_deadline_watch
 from civicdesk.portal.sweeps import run_portal_cleanup
 from civicdesk.routing.sweeps import run_routing
@@ -32,6 +34,10 @@ logger = logging.getLogger("civicdesk.worker")
 
 SWEEPS: dict[str, Callable[[], int]] = {
     "deadline_watch": run_deadline_watch,
+    # Leaders' instructions not acknowledged in time (领导批示) go up to heads and leaders.
+    "instruction_watch": run_instruction_watch,
+    # Formal supervision notices (督办单) not answered in time.
+    "notice_watch": run_notice_watch,
     "routing": run_routing,  # nightly model training (once a night) and the auto-dispatch safety net
     "licence_reminders": run_licence_reminders,
     "duty_coverage": run_duty_coverage,

@@ -44,9 +44,9 @@ if TYPE_CHECKING:
 
 POPULATION_RULE = (
     "并单工单只计主单一次；已作废（骚扰、测试来电）和已转出（110/119/120/122 或诉讼、信访等法定途径）的工单"
-    "不属于热线办理，不计入任何统计（件数与比率均不计）。"
+    "以及群众在答复前撤销的诉求不属于热线办理，不计入任何统计（件数与比率均不计）。"
 )
-EXCLUDED_STATES = (State.MERGED, State.VOID, State.TRANSFERRED)
+EXCLUDED_STATES = (State.MERGED, State.VOID, State.TRANSFERRED, State.WITHDRAWN)
 FINISHED_STATES = (State.CLOSED, State.ANSWERED)
 
 Kind = Literal["count", "rate", "hours"]

@@ -19,6 +19,11 @@ def _town_signed(w: World) -> WorkOrder:
     return actions.sign_for(order, actor=w.town_handler)
 
 
+def _views_in(w: World) -> WorkOrder:
+    order = actions.give_view(w.consulting(), actor=w.handler_a, text="不属本单位职责。")
+    return actions.give_view(order, actor=w.handler_b, text="属住建职责。")
+
+
 R = {"reason": "理由说明"}
 # action: (how to get the order there, who acts, parameters, state after)
 # Who acts: a persona of the world, or a function giving the person (a lower hub's dispatcher).
@@ -81,12 +86,39 @@ CASES: dict[str, tuple[Callable[[World], WorkOrder], Actor, Callable[[World], di
     "close_without_callback": (lambda w: w.awaiting_callback(), "callback_agent", lambda w: R, "closed"),
     "merge": (lambda w: w.new_order(), "dispatcher", lambda w: {"into": w.dispatched().number}, "merged"),
     "void": (lambda w: w.new_order(), "dispatcher", lambda w: R, "void"),
+    "mark_difficult": (lambda w: w.signed(), "dispatcher", lambda w: R, "signed"),
+    "object_to_refusal": (lambda w: w.refused(), "handler_a", lambda w: R, "objection_review"),
+    "uphold_objection": (
+        lambda w: w.objection_review(),
+        "supervisor",
+        lambda w: {"new_lead_unit": "rc-yt"},
+        "dispatched",
+    ),
+    "reject_objection": (lambda w: w.objection_review(), "leader", lambda w: R, "signed"),
+    "convene_consultation": (
+        lambda w: w.bounced(),
+        "dispatcher",
+        lambda w: {"units": ["rc-zj", "rc-sj"], "reason": "职责不清", "days": "1.5"},
+        "consulting",
+    ),
+    "give_view": (lambda w: w.consulting(), "handler_b", lambda w: {"text": "属住建职责。"}, "consulting"),
+    "decide_consultation": (
+        _views_in,
+        "dispatcher",
+        lambda w: {"lead_unit": "rc-zj", "assisting_units": ["rc-sj"], "decision": "住建主办，市监协办。"},
+        "dispatched",
+    ),
+    "withdraw": (lambda w: w.signed(), "operator", lambda w: {"reason": "问题已自行解决。"}, "withdrawn"),
     "transfer_out": (
         lambda w: w.new_order(),
         "operator",
         lambda w: {"route": "110", "told_caller": "请拨打110。"},
         "transferred",
     ),
+    "instruct": (lambda w: w.signed(), "leader", lambda w: {"text": "请尽快修复。", "days": "0.5"}, "signed"),
+    "issue_notice": (lambda w: w.signed(), "supervisor", lambda w: {"text": "请书面说明。", "days": "2"}, "signed"),
+    "answer_notice": (lambda w: w.noticed(), "handler_a", lambda w: {"text": "已修复。"}, "signed"),
+    "acknowledge_instruction": (lambda w: w.instructed(), "handler_a", lambda w: {}, "signed"),
     "supervise": (lambda w: w.signed(), "supervisor", lambda w: {"note": "请加快办理。"}, "signed"),
     "supplement": (lambda w: w.signed(), "operator", lambda w: {"text": "来电人补充：坑洼已扩大。"}, "signed"),
     "urge": (lambda w: w.signed(), "operator", lambda w: {"note": "来电人催促尽快修复。"}, "signed"),

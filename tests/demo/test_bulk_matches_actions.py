@@ -63,7 +63,7 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     dept = list(city.departments.values())
     handler = {unit.pk: city.handlers_of(unit)[0] for unit in dept[:3]}
     enterprise = Enterprise.objects.get(credit_code="91330100MA2TEST01X")
-    moments = iter(NOW - timedelta(days=2) + timedelta(minutes=20 * i) for i in range(40))
+    moments = iter(NOW - timedelta(days=2) + timedelta(minutes=20 * i) for i in range(120))
 
     def new_order(title: str) -> WorkOrder:
         return engine.create(
@@ -128,6 +128,89 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("dispatch", undone, None, lead_unit=dept[0], auto={"model_version": 3, "confidence": 0.91})
     do("undo_auto_dispatch", undone, dispatcher, reason="模型派错，转人工")
     return [joint.pk, upper.pk, undone.pk]
+
+    # The citizen takes a dispatched request back on the portal; the hub voids a dispatched duplicate.
+    withdrawn = new_order("楼道灯不亮")
+    do("dispatch", withdrawn, dispatcher, lead_unit=dept[0], assisting_units=[dept[1]])
+    do("withdraw", withdrawn, None, reason="灯已修好", via="portal")
+    voided = new_order("重复录入的工单")
+    do("dispatch", voided, dispatcher, lead_unit=dept[1])
+    do("void", voided, dispatcher, reason="同一来电重复录入")
+
+    # 疑难件会商: marked difficult, the units convened, their views, the binding decision.
+    consulted = new_order("小区围墙倒塌责任不清")
+    do("dispatch", consulted, dispatcher, lead_unit=dept[0])
+    do("mark_difficult", consulted, dispatcher, reason="产权与管养职责交叉")
+    do("convene_consultation", consulted, dispatcher, units=[dept[0], dept[1]], reason="召集会商")
+    do("give_view", consulted, handler[dept[0].pk], text="围墙属小区物业，建议街道牵头。")
+    do("give_view", consulted, handler[dept[1].pk], text="同意由住建主办。")
+    do(
+        "decide_consultation",
+        consulted,
+        dispatcher,
+        lead_unit=dept[0],
+        assisting_units=[dept[1]],
+        decision="由住建主办，市监协办。",
+    )
+
+    # 退单异议: one objection rejected, one upheld by the second level.
+    supervisor = city.staff[Role.SUPERVISOR][0]
+    objected = []
+    for title, ruling in (("路灯杆倾斜", "reject_objection"), ("绿化带垃圾堆积", "uphold_objection")):
+        order = new_order(title)
+        objected.append(order)
+        do("dispatch", order, dispatcher, lead_unit=dept[0])
+        do("sign", order, handler[dept[0].pk])
+        do("request_return", order, handler[dept[0].pk], reason="不属本单位职责")
+        do("refuse_return", order, dispatcher, reason="属本单位职责")
+        do("object_to_refusal", order, handler[dept[0].pk], reason="有移交文件为证")
+        if ruling == "reject_objection":
+            do(ruling, order, supervisor, reason="职责清单明确属本单位")
+        else:
+            do(ruling, order, supervisor, new_lead_unit=dept[2], note="移交文件属实")
+
+    # 领导批示: instructed, escalated by the sweep once overdue, acknowledged, answered in the reply.
+    leader = city.staff[Role.LEADER][0]
+    instructed = new_order("桥面护栏松动")
+    do("dispatch", instructed, dispatcher, lead_unit=dept[0])
+    do("sign", instructed, handler[dept[0].pk])
+    do("instruct", instructed, leader, text="请三日内加固护栏，确保通行安全。", days="0.5")
+    late = NOW + timedelta(days=1)
+    engine.do("escalate_instruction", engine.current(instructed), late, None)
+    later = iter(late + timedelta(minutes=30 * i) for i in range(1, 5))
+    engine.do("acknowledge_instruction", engine.current(instructed), next(later), handler[dept[0].pk])
+    engine.do(
+        "reply",
+        engine.current(instructed),
+        next(later),
+        handler[dept[0].pk],
+        result="solved",
+        text="已加固护栏。",
+        instruction_response="已按批示于次日加固全部护栏并设置警示标志。",
+    )
+
+    # 督办单: two numbered notices (the year's sequence), one escalated once overdue, both answered.
+    supervisor_notices = []
+    for title in ("窨井盖破损", "人行道砖松动"):
+        order = new_order(title)
+        supervisor_notices.append(order)
+        do("dispatch", order, dispatcher, lead_unit=dept[1])
+        do("issue_notice", order, supervisor, text="请立即整改并书面答复。", days="1")
+    overdue = NOW + timedelta(days=5)
+    engine.do("escalate_notice", engine.current(supervisor_notices[0]), overdue, None)
+    for i, order in enumerate(supervisor_notices):
+        at = overdue + timedelta(hours=1 + i)
+        engine.do("answer_notice", engine.current(order), at, handler[dept[1].pk], text="已整改完毕。")
+    return [
+        joint.pk,
+        undone.pk,
+        withdrawn.pk,
+        voided.pk,
+        consulted.pk,
+        *(o.pk for o in objected),
+        instructed.pk,
+        *(o.pk for o in supervisor_notices),
+    ]
 
 
 def _values(obj: models.Model, skip: set[str]) -> dict[str, Any]:

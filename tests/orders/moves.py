@@ -4,10 +4,11 @@ valid input, and how to tell that a refused move wrote nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.orders import actions
+from civicdesk.orders import actions, clock
 from civicdesk.orders.actions.base import check_move, locked_order, record
 from civicdesk.orders.models import Assignment, OrderEvent, SupervisionNotice, WorkOrder
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
@@ -58,6 +59,27 @@ def handed_down(w: World) -> WorkOrder:
     return actions.hand_down(w.pending(), actor=w.dispatcher, lower_hub=unit)
 
 
+def _escalate_instruction(order: WorkOrder) -> Runner:
+    # The sweep's move (civicdesk.orders.actions.instruction), once the instruction is overdue.
+    def run(actor: User | None) -> WorkOrder:
+        # Just past the deadline, when there is one (without, the state refuses the move first).
+        due = WorkOrder.objects.get(pk=order.pk).instruction_due_at
+        with clock.running_at(due + timedelta(minutes=1) if due else clock.now()):
+            return actions.escalate_instruction(order, actor=actor)
+
+    return run
+
+
+def _escalate_notice(order: WorkOrder) -> Runner:
+    # The sweep's move (civicdesk.orders.actions.notices), once the notice is overdue.
+    def run(actor: User | None) -> WorkOrder:
+        due = WorkOrder.objects.get(pk=order.pk).notice_due_at
+        with clock.running_at(due + timedelta(minutes=1) if due else clock.now()):
+            return actions.escalate_notice(order, actor=actor)
+
+    return run
+
+
 def runner(w: World, action: str, order: WorkOrder) -> Runner:
     """Everything the move needs besides the actor is prepared here, before any snapshot,
     so that what the move itself writes can be told apart."""
@@ -71,6 +93,10 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
     if action == "hand_down":
         unit, _ = lower_hub(w)
         return lambda actor: actions.hand_down(order, actor=actor, lower_hub=unit)  # type: ignore[arg-type]
+    if action == "escalate_instruction":
+        return _escalate_instruction(order)
+    if action == "escalate_notice":
+        return _escalate_notice(order)
     call: dict[str, Callable[[Any], WorkOrder]] = {
         "return_to_upper": lambda a: actions.return_to_upper(order, actor=a, reason="不属本中心辖区"),
         "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
@@ -84,6 +110,9 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "request_return": lambda a: actions.request_return(order, actor=a, reason="不属本单位职责"),
         "approve_return": lambda a: actions.approve_return(order, actor=a),
         "refuse_return": lambda a: actions.refuse_return(order, actor=a, reason="属本单位职责"),
+        "object_to_refusal": lambda a: actions.object_to_refusal(order, actor=a, reason="有职责清单为证"),
+        "uphold_objection": lambda a: actions.uphold_objection(order, actor=a),
+        "reject_objection": lambda a: actions.reject_objection(order, actor=a, reason="职责清单明确属本单位"),
         "request_extension": lambda a: actions.request_extension(order, actor=a, days=3, reason="需协调"),
         "approve_extension": lambda a: actions.approve_extension(order, actor=a),
         "refuse_extension": lambda a: actions.refuse_extension(order, actor=a, reason="理由不足"),
@@ -98,7 +127,22 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "record_callback": lambda a: actions.record_callback(order, actor=a, solved="solved", satisfaction="satisfied"),
         "close_without_callback": lambda a: actions.close_without_callback(order, actor=a, reason="多次联系未接通"),
         "void": lambda a: actions.void(order, actor=a, reason="测试电话"),
+        "mark_difficult": lambda a: actions.mark_difficult(order, actor=a, reason="多部门职责交叉"),
+        "convene_consultation": lambda a: actions.convene_consultation(
+            order, actor=a, units=[w.dept_a, w.dept_b], reason="职责不清，召集会商"
+        ),
+        "give_view": lambda a: actions.give_view(order, actor=a, text="该路段由本单位管养。"),
+        "decide_consultation": lambda a: actions.decide_consultation(
+            order, actor=a, lead_unit=w.dept_a, assisting_units=[w.dept_b], decision="由住建局主办，市监局协办。"
+        ),
+        "withdraw": lambda a: actions.withdraw(
+            order, actor=a, reason="问题已自行解决。", via="portal" if a is None else "phone"
+        ),
         "transfer_out": lambda a: actions.transfer_out(order, actor=a, route="119", told_caller="已告知拨打119。"),
+        "issue_notice": lambda a: actions.issue_notice(order, actor=a, text="请立即修复并书面说明。"),
+        "answer_notice": lambda a: actions.answer_notice(order, actor=a, text="已于当日修复，并加强巡查。"),
+        "instruct": lambda a: actions.instruct(order, actor=a, text="请尽快修复，确保安全。"),
+        "acknowledge_instruction": lambda a: actions.acknowledge_instruction(order, actor=a),
         "supervise": lambda a: actions.supervise(order, actor=a, note="请加快办理。"),
         "supplement": lambda a: actions.supplement(order, actor=a, text="来电人补充：坑洼旁有井盖松动。"),
         "urge": lambda a: actions.urge(order, actor=a, note="来电人再次来电，催促尽快处理。"),

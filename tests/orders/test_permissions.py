@@ -20,6 +20,11 @@ def _auto_dispatched(w: World) -> WorkOrder:
     return actions.dispatch(w.pending(), actor=None, lead_unit=w.dept_a, auto={"model_version": 1, "confidence": 0.95})
 
 
+def _views_in(w: World) -> WorkOrder:
+    order = actions.give_view(w.consulting(), actor=w.handler_a, text="不属本单位职责。")
+    return actions.give_view(order, actor=w.handler_b, text="属住建职责。")
+
+
 def _by_town(w: World) -> WorkOrder:
     order = actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher, lead_unit=w.town)
     return actions.sign_for(order, actor=w.town_handler)
@@ -106,6 +111,33 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     ),
     "merge": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
     "void": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
+    "object_to_refusal": (World.refused, ["handler_a", "head_a"], LEAD_ONLY),
+    # The second level: the configured reviewer roles (supervisor, leader), never the dispatcher.
+    "uphold_objection": (
+        World.objection_review,
+        ["supervisor", "leader"],
+        ["dispatcher", "handler_a", "operator", "outsider", "inactive:supervisor", "other_hub:supervisor"],
+    ),
+    "reject_objection": (
+        World.objection_review,
+        ["supervisor", "leader"],
+        ["dispatcher", "handler_a", "operator", "outsider", "inactive:supervisor", "other_hub:supervisor"],
+    ),
+    "mark_difficult": (World.signed, ["dispatcher"], HUB_STAFF_ONLY),
+    "convene_consultation": (World.bounced, ["dispatcher"], HUB_STAFF_ONLY),
+    # Only a convened unit itself: not a unit above it, nor one left out.
+    "give_view": (
+        World.consulting,
+        ["handler_a", "head_a", "handler_b"],
+        ["handler_c", "town_handler", "dispatcher", "supervisor", "outsider", "inactive:handler_a"],
+    ),
+    "decide_consultation": (_views_in, ["dispatcher"], HUB_STAFF_ONLY),
+    # The citizen withdraws by phone (operator), through the portal (system) or an API client.
+    "withdraw": (
+        World.signed,
+        ["operator", "dispatcher", "system"],
+        ["handler_a", "callback_agent", "supervisor", "outsider", "inactive:operator", "other_hub:operator"],
+    ),
     "transfer_out": (
         World.new_order,
         ["operator", "dispatcher"],
@@ -117,6 +149,20 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
         ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor"],
     ),
     "deadline_notice": (World.signed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
+    "instruct": (
+        World.signed,
+        ["leader"],
+        ["supervisor", "dispatcher", "handler_a", "head_a", "outsider", "inactive:leader"],
+    ),
+    "issue_notice": (
+        World.signed,
+        ["supervisor"],
+        ["dispatcher", "leader", "handler_a", "outsider", "inactive:supervisor", "other_hub:supervisor"],
+    ),
+    "answer_notice": (World.noticed, ["handler_a", "head_a"], LEAD_ONLY),
+    "escalate_notice": (World.noticed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
+    "acknowledge_instruction": (World.instructed, ["handler_a", "head_a"], LEAD_ONLY),
+    "escalate_instruction": (World.instructed, ["system"], ["leader", "supervisor", "dispatcher", "handler_a"]),
     # Nobody moves a deadline by hand: the admin changes the calendar and the system follows.
     "follow_calendar": (World.signed, ["system"], ["admin", "dispatcher", "handler_a"]),
     "supplement": (

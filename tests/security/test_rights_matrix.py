@@ -211,6 +211,7 @@ MATRIX: dict[str, Rule] = {
     # 催办 and +1 from the tracking page: the page itself sends anyone not verified back to tracking.
     "portal:urge": Rule(PUBLIC, order=True, post=True),
     "portal:support": Rule(PUBLIC, order=True, post=True, kwargs={"other": "2026010100001"}),
+    "portal:withdraw": Rule(PUBLIC, order=True, post=True),
     "portal:rate": Rule(PUBLIC, kwargs={"token": "none"}),
     # Knowledge base: staff read it; authors (dispatchers, units, the admin) write; the intake
     # panel is for the people who take calls.

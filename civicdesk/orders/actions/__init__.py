@@ -16,6 +16,12 @@ from civicdesk.orders.actions.closing import (
     record_callback,
     send_back_reply,
 )
+from civicdesk.orders.actions.consultation import (
+    convene_consultation,
+    decide_consultation,
+    give_view,
+    mark_difficult,
+)
 from civicdesk.orders.actions.dispatching import (
     approve_return,
     dispatch,
@@ -40,6 +46,12 @@ from civicdesk.orders.actions.handling import (
     request_suspension,
     resume,
 )
+from civicdesk.orders.actions.instruction import (
+    acknowledge_instruction,
+    escalate_instruction,
+    instruct,
+    run_instruction_watch,
+)
 from civicdesk.orders.actions.intake import (
     answer_immediately,
     create_order,
@@ -48,30 +60,45 @@ from civicdesk.orders.actions.intake import (
     supplement,
     transfer_out,
     void,
+    withdraw,
 )
+from civicdesk.orders.actions.notices import answer_notice, escalate_notice, issue_notice, run_notice_watch
+from civicdesk.orders.actions.objection import object_to_refusal, reject_objection, uphold_objection
 from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
 from civicdesk.orders.actions.urging import add_support, urge
 
 __all__ = [
     "accept_reply",
+    "acknowledge_instruction",
     "add_support",
     "answer_immediately",
+    "answer_notice",
     "approve_extension",
     "approve_return",
     "approve_suspension",
     "close_without_callback",
+    "convene_consultation",
     "create_order",
+    "decide_consultation",
     "dispatch",
+    "escalate_instruction",
+    "escalate_notice",
     "follow_calendar",
     "give_part",
+    "give_view",
     "hand_down",
+    "instruct",
+    "issue_notice",
     "link_enterprise",
+    "mark_difficult",
     "merge",
+    "object_to_refusal",
     "record_callback",
     "redispatch",
     "refuse_extension",
     "refuse_return",
     "refuse_suspension",
+    "reject_objection",
     "reply",
     "request_extension",
     "request_return",
@@ -79,6 +106,8 @@ __all__ = [
     "resume",
     "return_to_upper",
     "run_deadline_watch",
+    "run_instruction_watch",
+    "run_notice_watch",
     "send_back_reply",
     "send_to_hub",
     "sign_for",
@@ -88,6 +117,8 @@ __all__ = [
     "supplement",
     "transfer_out",
     "undo_auto_dispatch",
+    "uphold_objection",
     "urge",
     "void",
+    "withdraw",
 ]

@@ -24,7 +24,14 @@ from civicdesk.catalogue.models import Topic
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
-from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, OrderNumberCounter, WorkOrder
+from civicdesk.orders.models import (
+    Assignment,
+    AssignmentRole,
+    OrderEvent,
+    OrderNumberCounter,
+    SequenceCounter,
+    WorkOrder,
+)
 from civicdesk.orders.permissions import active_assisting_units, authorize, intake_unit
 from civicdesk.orders.reactions import move_recorded
 from civicdesk.orders.store import OrderRef, RecordedEvent, Store
@@ -155,6 +162,18 @@ class DatabaseStore:
         counter = OrderNumberCounter.objects.select_for_update().get(day=day)
         return OrderNumberCounter.format(day, counter.last)
 
+    def next_in_sequence(self, key: str) -> int:
+        """Must run in a transaction: the counter's row stays locked until it commits."""
+        updated = SequenceCounter.objects.filter(key=key).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    SequenceCounter.objects.create(key=key, last=1)
+            except IntegrityError:
+                # Another transaction started the sequence first; count on it.
+                SequenceCounter.objects.filter(key=key).update(last=F("last") + 1)
+        return SequenceCounter.objects.select_for_update().get(key=key).last
+
     def upstream_taken(self, platform: str, upstream_id: str) -> bool:
         return WorkOrder.objects.filter(upstream_platform=platform, upstream_id=upstream_id).exists()
 
@@ -211,6 +230,11 @@ class DatabaseStore:
             .order_by("-seq")
             .values_list("action", "data")
             .first()
+        )
+
+    def events_of(self, order: WorkOrder, actions: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        return list(
+            OrderEvent.objects.filter(order=order, action__in=actions).order_by("seq").values_list("action", "data")
         )
 
     def append_event(
@@ -275,7 +299,13 @@ def check_move(
             _("工单 %(number)s 当前状态为“%(state)s”，不能%(action)s。")
             % {"number": order.number, "state": order.get_state_display(), "action": move.label}
         )
-    return authorize(actor, order, action, assisting=lambda: store.assisting_units(order))
+    return authorize(
+        actor,
+        order,
+        action,
+        assisting=lambda: store.assisting_units(order),
+        consulted=lambda: [a.unit for a in store.active_assignments(order) if a.role == AssignmentRole.CONSULT],
+    )
 
 
 def record(

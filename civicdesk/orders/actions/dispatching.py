@@ -427,6 +427,11 @@ def request_return(
     basis = optional_text(legal_basis, "legal_basis", max_length=500)
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "request_return", actor, store=store)
+        if _bound_by_decision(store, o):
+            message = _(
+                "本工单经疑难件会商决定由本单位承办，会商决定具有约束力，不能退单；确有困难请申请延期或联系受理中心。"
+            )
+            raise InvalidInput(message, fields={"reason": message})
         if o.return_due_at is not None and clock.now() > o.return_due_at:
             message = _("已超过退单时限（%(due)s），请按时办理或申请延期。") % {"due": _local(o.return_due_at)}
             raise InvalidInput(message, fields={"reason": message})
@@ -496,7 +501,10 @@ def refuse_return(
         o.resume_state = ""
         # A hand-back refused: the order stays in the lower hub's queue.
         o.awaiting_upper = False
-        record(o, "refuse_return", actor, store=store, to_state=target, acting_unit=unit, note=text)
+        # Whose return was refused, and by whom: the unit may object once, to someone else
+        # (civicdesk.orders.actions.objection).
+        data = {"unit": o.lead_unit_id, "by": actor.pk}
+        record(o, "refuse_return", actor, store=store, to_state=target, acting_unit=unit, note=text, data=data)
     return o
 
 
@@ -523,6 +531,19 @@ def return_to_upper(
             data={"hub": o.hub_id, "upper_hub": o.upper_hub_id},
         )
     return o
+
+
+def _bound_by_decision(store: Store, order: WorkOrder) -> bool:
+    """Whether the unit now leading the order was fixed by a consultation's decision (as
+    lead or assisting unit) that the hub has not since overridden by sending it elsewhere."""
+    decided = store.last_event(order, ("decide_consultation",))
+    if decided is None:
+        return False
+    data = decided[1]
+    bound = {data.get("lead_unit"), *(data.get("assisting_units") or [])}
+    leads = store.lead_history(order)
+    # The unit the hub sent it to last (a sub-unit it passed the order down to answers for it).
+    return bool(leads) and leads[-1] in bound
 
 
 def assisting_assignment(store: Store, order: WorkOrder, unit: OrgUnit | None) -> Assignment:

@@ -243,6 +243,21 @@ def give_part(
     return o
 
 
+def _instruction_answer(order: WorkOrder, text: str) -> str:
+    """How the reply carried out the open leader's instruction ("" if there is none)."""
+    if not order.instruction_open:
+        return ""
+    if order.instruction_acknowledged_at is None:
+        message = _("本工单有领导批示，请先签收批示再答复。")
+        raise InvalidInput(message, fields={"instruction_response": message})
+    return require_text(
+        text,
+        "instruction_response",
+        _("本工单有领导批示，请在答复中说明批示的落实情况。"),
+        max_length=REPLY_MAX,
+    )
+
+
 def reply(
     order: OrderRef,
     *,
@@ -250,10 +265,13 @@ def reply(
     result: str,
     text: str,
     attachments: Iterable[UploadedFile] = (),
+    instruction_response: str = "",
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
-    """The lead unit's account of what it did (答复). A joint order waits for every part."""
+    """The lead unit's account of what it did (答复). A joint order waits for every part; an
+    order with a leader's instruction (领导批示) needs it acknowledged, and the reply says how
+    it was carried out (`instruction_response`)."""
     files = attachment_files.validate(attachments)
     if result not in ReplyResult.values:
         message = _("请选择办理结果。")
@@ -266,6 +284,7 @@ def reply(
             names = "、".join(a.unit.name for a in missing)
             raise InvalidInput(_("协办单位尚未提交意见：%(units)s。") % {"units": names})
         now = clock.now()
+        answer = _instruction_answer(o, instruction_response)
         o.reply_result = result
         o.reply_text = body
         o.replied_at = now
@@ -273,6 +292,11 @@ def reply(
         on_time = o.handle_due_at is None or now <= o.handle_due_at
         # Checked before the hub reviews it; the reviewer sees why (orders.quality).
         checked = quality.assess(o, result=result, text=body, at=now, store=store)
+        data: dict[str, object] = {"result": result, "on_time": on_time, "attachments": len(files)}
+        if answer:
+            o.instruction_answered_at = now
+            data["instruction_response"] = answer
+        data["quality"] = checked.as_data()
         event = record(
             o,
             "reply",
@@ -281,7 +305,7 @@ def reply(
             to_state=State.REPLIED,
             acting_unit=unit,
             note=body,
-            data={"result": result, "on_time": on_time, "attachments": len(files), "quality": checked.as_data()},
+            data=data,
         )
         store.attach(o, event, files, actor)
     return o

@@ -26,9 +26,9 @@ from civicdesk.orders.actions.base import (
     record_creation,
     require_text,
 )
-from civicdesk.orders.errors import InvalidInput
-from civicdesk.orders.models import TransferRoute, WorkOrder
-from civicdesk.orders.workflow import State
+from civicdesk.orders.errors import InvalidInput, PermissionDenied
+from civicdesk.orders.models import WITHDRAW_VIA, TransferRoute, WorkOrder
+from civicdesk.orders.workflow import MOVES, Side, State
 from civicdesk.org.models import OrgUnit, User
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -277,16 +277,64 @@ def transfer_out(
     return o
 
 
+def _release_units(store: Store, order: WorkOrder, reason: str) -> dict[str, object]:
+    """End the parts of every unit still holding the order; the event names them (as
+    "units") so they hear that they must stop, though they no longer hold it."""
+    held = [a.unit_id for a in store.active_assignments(order)]
+    if not held:
+        return {}
+    store.end_assignments(order, clock.now(), reason)
+    return {"units": held}
+
+
 def void(
     order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
 ) -> WorkOrder:
-    """Void a harassing or test call. Only the hub may; the reason is kept."""
+    """Void a harassing or test call, or a dispatched order that must not be handled (a
+    duplicate entered twice, a call made in error). Only the hub may; the reason is kept and
+    the units holding it are told to stop."""
     text = require_text(reason, "reason", _("请填写作废原因。"), max_length=255)
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "void", actor, store=store)
         o.void_reason = text
         o.closed_at = clock.now()
-        record(o, "void", actor, store=store, to_state=State.VOID, acting_unit=unit, note=text)
+        data = _release_units(store, o, "voided")
+        o.resume_state = ""
+        record(o, "void", actor, store=store, to_state=State.VOID, acting_unit=unit, note=text, data=data)
+    return o
+
+
+def withdraw(
+    order: OrderRef,
+    *,
+    actor: User | None,
+    reason: str,
+    via: str = "phone",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
+) -> WorkOrder:
+    """The citizen takes the request back before it is replied (撤销诉求): by phone (the
+    operator records it), on the portal (actor None, after the same check as tracking) or
+    through the API. The units holding it are told to stop; the reason is kept."""
+    if via not in WITHDRAW_VIA:
+        message = _("撤销渠道无效。")
+        raise InvalidInput(message, fields={"via": message})
+    text = require_text(reason, "reason", _("请填写撤销原因。"), max_length=500)
+    with store.locked(order, expected_version) as o:
+        side, unit = check_move(o, "withdraw", actor, store=store)
+        if side is Side.SYSTEM and via != "portal":
+            # Without a person, only the portal's own verified citizen may withdraw.
+            raise PermissionDenied(
+                _("您无权对工单 %(number)s 执行“%(action)s”。")
+                % {
+                    "number": o.number,
+                    "action": MOVES["withdraw"].label,
+                }
+            )
+        o.closed_at = clock.now()
+        data = {"via": via, **_release_units(store, o, "withdrawn")}
+        o.resume_state = ""
+        record(o, "withdraw", actor, store=store, to_state=State.WITHDRAWN, acting_unit=unit, note=text, data=data)
     return o
 
 

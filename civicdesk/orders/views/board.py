@@ -31,7 +31,7 @@ from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.board_forms import BoardFilterForm, BulkDispatchForm
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
-from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.permissions import can, visible_order, visible_orders
 from civicdesk.orders.suggesting import suggest_units
 from civicdesk.orders.views.common import hub_units, is_htmx, latest_events, page_of, respond, row_auto_id
@@ -75,6 +75,14 @@ REVIEW_QUEUES = {
             "request_suspension",
         ),
         ReviewQueue("replies", gettext_lazy("答复审核"), State.REPLIED, ("accept_reply", "send_back_reply"), "reply"),
+        # 疑难件会商 waiting for the views and the hub's decision (the views are on the order page).
+        ReviewQueue(
+            "consultations",
+            gettext_lazy("会商中"),
+            State.CONSULTING,
+            ("decide_consultation",),
+            "convene_consultation",
+        ),
     )
 }
 REVIEW_MOVES = {move: q for q in REVIEW_QUEUES.values() for move in q.moves}
@@ -115,6 +123,8 @@ class ReviewRow:
     extension_room: float | None = None
     notice: str = ""
     notice_level: str = "warning"
+    # A consultation's convened units, with their views so far.
+    seats: list[Assignment] = field(default_factory=list)
 
 
 def _with_urgency_first(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
@@ -200,10 +210,20 @@ def _review_rows(
     bound: dict[str, dict[str, ActionForm]] | None = None,
 ) -> list[ReviewRow]:
     events = latest_events(orders, queue.request_action)
+    seats: dict[int, list[Assignment]] = {}
+    if queue.key == "consultations":
+        for seat in (
+            Assignment.objects.filter(order__in=orders, active=True, role=AssignmentRole.CONSULT)
+            .select_related("unit")
+            .order_by("pk")
+        ):
+            seats.setdefault(seat.order_id, []).append(seat)
     rows = []
     for order in orders:
         event = events.get(order.pk)
         row = ReviewRow(order, queue, event, _review_forms(user, order, queue, (bound or {}).get(order.number)))
+        if queue.key == "consultations":
+            row.seats = seats.get(order.pk, [])
         if queue.key == "extensions":
             row.days_asked = float(event.data.get("days", 0)) if event is not None else None
             row.extension_room = deadlines.extension_room(order)

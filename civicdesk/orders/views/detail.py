@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -10,16 +11,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.files import protected_file
 from civicdesk.lib.thumbnails import PREVIEWABLE, placeholder, thumbnail
+from civicdesk.orders.actions.instruction import current_instruction
+from civicdesk.orders.actions.notices import current_notice, notice_answer
 from civicdesk.orders.casefile import case_file
 from civicdesk.orders.contact import CONTACT_ROLES, contact_view
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
-from civicdesk.orders.models import Assignment, Attachment, OrderEvent, PersonalDataAccess, WorkOrder
+from civicdesk.orders.models import (
+    Assignment,
+    AssignmentRole,
+    Attachment,
+    OrderEvent,
+    PersonalDataAccess,
+    WorkOrder,
+)
 from civicdesk.orders.moves import available_moves
 from civicdesk.orders.permissions import can_see_identity, identity_visible, visible_order, visible_orders
 from civicdesk.orders.privacy import knows_caller, text_for
@@ -27,8 +38,8 @@ from civicdesk.orders.quality import reply_quality
 from civicdesk.orders.repeats import earlier_calls
 from civicdesk.orders.suggesting import UnitSuggestion, suggest_units
 from civicdesk.orders.timeline import entries
-from civicdesk.orders.workflow import MOVES
-from civicdesk.org.models import Role, User
+from civicdesk.orders.workflow import MOVES, State
+from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, safe_next
 
 
@@ -64,6 +75,77 @@ def _forms(user: User, order: WorkOrder, bound: dict[str, ActionForm]) -> list[d
     return result
 
 
+@dataclass(frozen=True)
+class Seat:
+    """One convened unit at the order's latest consultation, as the order page shows it."""
+
+    unit: str
+    due_at: datetime | None
+    given_at: datetime | None
+    view: str
+    overdue: bool
+    on_time: bool | None
+
+
+@dataclass(frozen=True)
+class Consultation:
+    open: bool
+    reason: str
+    seats: list[Seat]
+    decision: str
+    decided_lead: str
+    decided_assisting: list[str]
+
+
+def consultation_view(order: WorkOrder) -> Consultation | None:
+    """The latest consultation on the order (疑难件会商): who was convened, their views
+    against the deadline, and the hub's binding decision once made; None if there was none."""
+    convened = OrderEvent.objects.filter(order=order, action="convene_consultation").order_by("-seq").first()
+    if convened is None:
+        return None
+    now = timezone.now()
+    seats = []
+    for a in (
+        Assignment.objects.filter(order=order, role=AssignmentRole.CONSULT, dispatched_at=convened.at)
+        .select_related("unit")
+        .order_by("pk")
+    ):
+        given = a.part_given_at
+        due = a.part_due_at
+        seats.append(
+            Seat(
+                unit=a.unit.name,
+                due_at=due,
+                given_at=given,
+                view=a.part_text,
+                overdue=given is None and due is not None and now > due,
+                on_time=None if given is None else (due is None or given <= due),
+            )
+        )
+    decided = (
+        OrderEvent.objects.filter(order=order, action="decide_consultation", seq__gt=convened.seq)
+        .order_by("seq")
+        .first()
+    )
+    lead, assisting = "", []
+    if decided is not None:
+        names = dict(
+            OrgUnit.objects.filter(
+                pk__in=[decided.data.get("lead_unit"), *decided.data.get("assisting_units", [])]
+            ).values_list("pk", "name")
+        )
+        lead = names.get(decided.data.get("lead_unit"), "")
+        assisting = [names[u] for u in decided.data.get("assisting_units", []) if u in names]
+    return Consultation(
+        open=order.state == State.CONSULTING,
+        reason=convened.note,
+        seats=seats,
+        decision=decided.note if decided is not None else "",
+        decided_lead=lead,
+        decided_assisting=assisting,
+    )
+
+
 def render_order(
     request: HttpRequest,
     order: WorkOrder,
@@ -89,6 +171,11 @@ def render_order(
         "contact": contact_view(user, order, revealed),
         "moves": _forms(user, order, bound or {}),
         "case": case_file(user, order),
+        "consultation": consultation_view(order),
+        "instruction": current_instruction(order),
+        "notice": current_notice(order),
+        "notice_answer": notice_answer(order),
+        "attachments": order.attachments.order_by("uploaded_at"),
         "topics": list(order.topics.all()),
         "hub_side": hub_side,
         # The checks of the latest reply, for the reviewer (and the unit, to see what it is judged on).

@@ -35,6 +35,8 @@ SUPERVISION_LISTS = {
     "near": gettext_lazy("临期"),
     "flagged": gettext_lazy("已督办"),
     "notices": gettext_lazy("预警通知"),
+    "objections": gettext_lazy("退单异议待复核"),
+    "formal": gettext_lazy("督办单待答复"),
 }
 UNIT_SORT_LABELS = {
     "unit": gettext_lazy("承办单位"),
@@ -111,6 +113,8 @@ def _supervision_context(
         "overdue": queues.overdue(user, now),
         "near": queues.near_due(user, now),
         "flagged": queues.flagged(user),
+        "objections": queues.objections(user),
+        "formal": queues.formal_notices(user),
     }
     if unit is not None:
         lists = {key: qs.filter(lead_unit=unit) for key, qs in lists.items()}

@@ -28,6 +28,7 @@ from civicdesk.orders.casefile import case_file, photos_by_order
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, AssignmentRole, Attachment, DeadlineStatus, WorkOrder
+from civicdesk.orders.moves import APPLIES
 from civicdesk.orders.permissions import UNIT_ROLES, can, visible_order
 from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, State
@@ -53,6 +54,9 @@ def _tabs(user: User) -> list[Tab]:
         Tab("handling", _("办理中")),
         Tab("review", _("待审核")),
         Tab("assist", _("协办待提交")),
+        Tab("consult", _("会商待提交意见")),
+        Tab("instructions", _("领导批示待签收")),
+        Tab("notices", _("督办单待答复")),
     ]
     if Role.UNIT_HEAD in user.roles or _sub_units(user, queues.inbox_scope(user)).exists():
         tabs.append(Tab("sub", _("下派至下级单位")))
@@ -60,10 +64,24 @@ def _tabs(user: User) -> list[Tab]:
 
 
 _HANDLING_STATES = (State.SIGNED, State.REWORK, State.SUSPENDED)
-_REVIEW_STATES = (State.RETURN_REQUESTED, State.EXTENSION_REQUESTED, State.SUSPENSION_REQUESTED, State.REPLIED)
+_REVIEW_STATES = (
+    State.RETURN_REQUESTED,
+    State.OBJECTION_REVIEW,
+    State.EXTENSION_REQUESTED,
+    State.SUSPENSION_REQUESTED,
+    State.REPLIED,
+)
 # Moves offered from an inbox row, in the order shown. Sign-for happens in the row itself.
-QUICK_MOVES = ("reply", "request_extension", "request_return", "sub_dispatch", "give_part")
-INLINE_MOVES = ("sign", "sign_part")
+QUICK_MOVES = (
+    "answer_notice",
+    "reply",
+    "request_extension",
+    "request_return",
+    "sub_dispatch",
+    "give_part",
+    "give_view",
+)
+INLINE_MOVES = ("sign", "sign_part", "acknowledge_instruction")
 ROW_MOVES = {*QUICK_MOVES, "request_suspension"}
 
 
@@ -88,6 +106,19 @@ def tab_orders(user: User, tab: str) -> QuerySet[WorkOrder]:
         orders = WorkOrder.objects.filter(scope, state__in=_REVIEW_STATES)
     elif tab == "assist":
         orders = WorkOrder.objects.filter(pk__in=owed.values("order_id"))
+    elif tab == "instructions":
+        orders = WorkOrder.objects.filter(
+            scope,
+            state__in=sorted(WITH_UNIT),
+            instructed_at__isnull=False,
+            instruction_acknowledged_at__isnull=True,
+        )
+    elif tab == "notices":
+        orders = WorkOrder.objects.filter(
+            scope, state__in=sorted(WITH_UNIT | {State.REPLIED}), notice_answered_at__isnull=True
+        ).exclude(notice_number="")
+    elif tab == "consult":
+        orders = WorkOrder.objects.filter(pk__in=queues.consult_seats(user).values("order_id"))
     elif tab == "sub":
         orders = _sub_units(user, scope)
     else:
@@ -162,8 +193,15 @@ def build_row(
             return False  # only the assisting unit's own (owed) part; saves a query per row
         if action == "sign_part" and part is not None and part.signed_at is not None:
             return False
+        if action == "acknowledge_instruction" and (
+            order.instructed_at is None or order.instruction_acknowledged_at is not None
+        ):
+            return False
         if action == "sub_dispatch" and order.lead_unit_id not in parents:
             return False  # nobody below the lead unit to pass it to
+        applies = APPLIES.get(action)
+        if applies is not None and not applies(order):
+            return False
         return order.state in MOVES[action].sources and can(user, order, action)
 
     inline = [(a, str(ACTION_FORMS[a].button)) for a in INLINE_MOVES if allowed(a)]
@@ -214,7 +252,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """Sign for an order (or an assisting part) from its inbox row; htmx swaps the row."""
+    """Sign for an order (or an assisting part, or a leader's instruction) from its inbox
+    row; htmx swaps the row."""
     user = current_user(request)
     require_role(user, UNIT_ROLES)
     if action not in INLINE_MOVES:
@@ -226,7 +265,11 @@ def inline_move(request: HttpRequest, number: str, action: str) -> HttpResponse:
         level, message = "danger", _("页面已过期，请刷新后再操作。")
     else:
         try:
-            perform = actions.sign_for if action == "sign" else actions.sign_part
+            perform = {
+                "sign": actions.sign_for,
+                "sign_part": actions.sign_part,
+                "acknowledge_instruction": actions.acknowledge_instruction,
+            }[action]
             perform(order, actor=user, expected_version=form.cleaned_data["version"])
             message = _("已%(action)s：%(number)s") % {"action": MOVES[action].label, "number": number}
         except ConflictError as error:

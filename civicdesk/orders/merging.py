@@ -53,9 +53,6 @@ def register_related(name: str, related: Related) -> None:
     _related[name] = related
 
 
-SIMILAR_TEXT = 200  # characters of the text read besides the title (a page compares up to 500)
-
-
 @dataclass
 class Candidate:
     order: WorkOrder
@@ -80,7 +77,8 @@ def merge_candidates(user: User, order: WorkOrder, limit: int = 12) -> list[Cand
         related |= Q(area=order.area_id, category=order.category_id)
     pool = list(base.filter(related).select_related("lead_unit", "category", "area").order_by("-created_at")[:500])
     reader = city_reader()
-    mine = reader.features(order.title, order.content[:SIMILAR_TEXT])
+    # Titles only: a page compares up to 500 orders, and a caller's text repeats boilerplate.
+    mine = reader.features(order.title)
     grouped: set[int] = set()
     for find in _related.values():
         grouped |= find(order, pool)
@@ -98,18 +96,17 @@ def merge_candidates(user: User, order: WorkOrder, limit: int = 12) -> list[Cand
         ):
             reasons.append(_("同区域同分类"))
             score += 2
-        match = similar.compare(mine, reader.features(other.title, other.content[:SIMILAR_TEXT]))
+        match = similar.compare(mine, reader.features(other.title))
         if match is not None:
             if match.same_place:
                 reasons.append(_("同一地点同一事项（相似度%(p)d%%）") % {"p": round(match.cosine * 100)})
             else:
                 reasons.append(_("内容相近（%(p)d%%）") % {"p": round(match.cosine * 100)})
             score += 2 + 4 * match.cosine
-        else:
-            similarity = title_similarity(order.title, other.title)
-            if similarity >= TITLE_SIMILAR:
-                reasons.append(_("标题相近（%(p)d%%）") % {"p": round(similarity * 100)})
-                score += 4 * similarity
+        similarity = title_similarity(order.title, other.title)
+        if similarity >= TITLE_SIMILAR:
+            reasons.append(_("标题相近（%(p)d%%）") % {"p": round(similarity * 100)})
+            score += 4 * similarity
         if other.pk in grouped:
             reasons.append(_("同一热点"))
             score += 2

@@ -127,7 +127,6 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("send_to_hub", undone, operator)
     do("dispatch", undone, None, lead_unit=dept[0], auto={"model_version": 3, "confidence": 0.91})
     do("undo_auto_dispatch", undone, dispatcher, reason="模型派错，转人工")
-    return [joint.pk, upper.pk, undone.pk]
 
     # The citizen takes a dispatched request back on the portal; the hub voids a dispatched duplicate.
     withdrawn = new_order("楼道灯不亮")
@@ -203,6 +202,7 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
         engine.do("answer_notice", engine.current(order), at, handler[dept[1].pk], text="已整改完毕。")
     return [
         joint.pk,
+        upper.pk,
         undone.pk,
         withdrawn.pk,
         voided.pk,

@@ -32,7 +32,7 @@ def _tree_of(model: type[Model]) -> dict[Any, tuple[str, Any]]:
     field_names = {f.name for f in model._meta.get_fields()}
     if "parent" not in field_names or "name" not in field_names:
         return {}
-    rows = model._default_manager.values_list("pk", "name", "parent_id")  # type: ignore[attr-defined]
+    rows = model._default_manager.values_list("pk", "name", "parent_id")
     return {pk: (name, parent) for pk, name, parent in rows}
 
 
@@ -152,4 +152,5 @@ def render_picker(
     field = _Field(
         queryset=queryset, required=False, empty_label=empty_label, labeller=label, widget=PickerSelect(attrs=attrs)
     )
-    return field.widget.render(name, value if value not in (None, "") else None)
+    html: SafeString = field.widget.render(name, value if value not in (None, "") else None)
+    return html

@@ -25,6 +25,7 @@ from civicdesk.enterprises.liaison import enterprises_of, served_orders
 from civicdesk.enterprises.lookup import find_enterprise, search_enterprises
 from civicdesk.enterprises.models import Licence, LicenceReminder, LicenceRenewal, ReminderMessage
 from civicdesk.enterprises.reminders import renew
+from civicdesk.lib.picker import render_picker
 from civicdesk.orders.actions import link_enterprise
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.permissions import visible_order
@@ -133,7 +134,8 @@ def licences(request: HttpRequest) -> HttpResponse:
     units = licence_units(user)
     liaison = Role.LIAISON in user.roles
     chosen = request.GET.get("unit")
-    if liaison and (chosen == MINE or (not chosen and not units)):
+    # The picker's empty choice is the liaison officer's own companies (sent as "unit=").
+    if liaison and (chosen in (MINE, "") or (not chosen and not units)):
         return render(request, "enterprises/licences.html", _licence_context(user, None, units))
     if not units:
         raise PermissionDenied(_("您没有查看此页面的权限。"))
@@ -190,6 +192,15 @@ def _licence_context(
     return {
         "unit": unit,
         "units": units,
+        # The same searchable picker as every other page that chooses a unit.
+        "unit_picker": render_picker(
+            "unit",
+            OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
+            unit.pk if unit is not None else None,
+            empty_label=_("我驻点企业的证照") if Role.LIAISON in user.roles else None,
+            label=lambda u: u.name,
+            attrs={"id": "licence-unit", "class": "form-select form-select-sm", "aria-label": _("发证单位")},
+        ),
         "mine": unit is None,
         "liaison": Role.LIAISON in user.roles,
         "expiring": expiring,

@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.lib.picker import render_picker
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user
 from civicdesk.worktime.duty import HUB_VIEW as _HUB_VIEW
@@ -182,6 +183,14 @@ def roster(request: HttpRequest) -> HttpResponse:
     context = {
         "unit": unit,
         "units": rights.viewable,
+        # The same searchable picker as every other page that chooses a unit.
+        "unit_picker": render_picker(
+            "unit",
+            OrgUnit.objects.filter(pk__in=[u.pk for u in rights.viewable]).order_by("path"),
+            unit.pk,
+            label=lambda u: _("全中心：%(name)s") % {"name": u.name} if u.is_hub else u.name,
+            attrs={"id": "roster-unit-picker", "class": "form-select form-select-sm w-auto", "aria-label": _("单位")},
+        ),
         "weeks": _weeks(unit, first, today),
         "first": first,
         "last": first + timedelta(days=7 * WEEKS - 1),

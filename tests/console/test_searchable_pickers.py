@@ -96,3 +96,12 @@ def test_the_knowledge_base_form_uses_pickers(w: World) -> None:
     _mode, categories = picker(page, "id_category")
     assert any(d["name"] == "路面破损" and d["up"] == "城乡建设 ▸ 市政道路" for d in categories.values())
     assert picker(page, "id_owner_unit")[0] == "1"
+
+
+def test_the_duty_roster_chooses_its_unit_with_a_picker(w: World) -> None:
+    page = text(client_for(w.dispatcher).get("/manage/worktime/duty/"))
+    _mode, units = picker(page, "roster-unit-picker")
+    names = {data["name"] for data in units.values()}
+    assert w.dept_a.name in names
+    # The hub's own line is its whole-center view, said so in the list.
+    assert any(label.startswith("全中心：") for label in units)

@@ -95,3 +95,25 @@ def test_a_liaison_officer_sees_the_licences_of_their_companies(
     assert "JY-MINE" in table and "PW-MINE" in table and "JY-NOT-MINE" not in table
     assert w.dept_c.name in table  # whoever issued it
     assert 'action="/enterprises/licences/' not in page  # officers do not record renewals
+
+
+def test_a_liaison_officer_switches_between_their_companies_and_a_unit_in_one_picker(
+    w: World, company: Enterprise, officer: User
+) -> None:
+    licence(company, w.dept_b, TODAY + timedelta(days=30), "JY-MINE")
+
+    status, page = _page(officer, unit="")  # the picker's empty choice: my companies
+
+    assert status == 200
+    assert "JY-MINE" in page[page.index('id="expiring"') : page.index('id="renewed"')]
+
+
+def test_the_hub_chooses_the_issuing_unit_with_a_searchable_picker(w: World, company: Enterprise) -> None:
+    licence(company, w.dept_b, TODAY + timedelta(days=30), "JY-SOON")
+    licence(company, w.dept_c, TODAY + timedelta(days=20), "PW-SOON", kind="discharge")
+
+    status, page = _page(w.leader, unit=w.dept_b.pk)
+
+    assert status == 200
+    select = page[page.index('id="licence-unit"') - 200 : page.index("</select>", page.index('id="licence-unit"'))]
+    assert "data-picker" in select and w.dept_b.name in select and w.dept_c.name in select

@@ -94,11 +94,12 @@ def _period_words(kind: str, first: dt.date, last: dt.date) -> str:
 
 
 def _change(now: float, before: float) -> str:
-    """较前一日增加 12 件（+14.3%）, in words."""
+    """较前一日增加 12 件（14.3%）, in words; the verb carries the sign, so the share has none
+    (never "减少1件（-100.0%）")."""
     diff = now - before
     if diff == 0:
         return _("持平")
-    values = {"n": f"{abs(diff):g}", "pct": f"{diff / before:+.1%}" if before else ""}
+    values = {"n": f"{abs(diff):g}", "pct": f"{abs(diff) / before:.1%}" if before else ""}
     if diff > 0:
         return (_("增加%(n)s件（%(pct)s）") if before else _("增加%(n)s件")) % values
     return (_("减少%(n)s件（%(pct)s）") if before else _("减少%(n)s件")) % values

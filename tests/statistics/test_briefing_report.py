@@ -8,7 +8,7 @@ import re
 
 from django.test import Client
 
-from civicdesk.statistics.briefings import run_briefings
+from civicdesk.statistics.briefings import _change, run_briefings
 from civicdesk.statistics.models import Briefing
 from civicdesk.statistics.rollups import run_rollup_sweep
 from tests.statistics.helpers import at, t
@@ -39,7 +39,7 @@ def test_the_daily_report_leads_with_the_days_figures_and_their_change(w: World)
     doc = daily.data
 
     assert doc["title"] == f"{w.hub.name}日报（2026年3月10日）"
-    assert doc["lead"].startswith(f"2026年3月10日，{w.hub.name}共受理群众诉求3件，较前一日增加2件（+200.0%）")
+    assert doc["lead"].startswith(f"2026年3月10日，{w.hub.name}共受理群众诉求3件，较前一日增加2件（200.0%）")
     assert doc["hot"] == "诉求较多的问题：路面破损 3件（+2）。"
     page = _text(_page(w, daily))
     assert page.index(doc["lead"][:20]) < page.index("一、主要指标")  # the lead comes before the tables
@@ -62,3 +62,11 @@ def test_the_monthly_report_ranks_the_units(w: World, settings: object) -> None:
     assert [r["name"] for r in monthly.data["ranking"]["rows"]] == [w.dept_a.name]
     page = _text(_page(w, monthly))
     assert "单位排名" in page and f"{w.hub.name}月报（2026年3月）" in page
+
+
+def test_a_fall_is_said_once_in_words_not_with_a_second_minus() -> None:
+    # A quiet day after a busy one: "减少1件（100.0%）", never "减少1件（-100.0%）".
+    assert _change(0, 1) == "减少1件（100.0%）"
+    assert _change(8, 10) == "减少2件（20.0%）"
+    assert _change(12, 10) == "增加2件（20.0%）"
+    assert _change(3, 0) == "增加3件"

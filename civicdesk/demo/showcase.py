@@ -41,6 +41,12 @@ PATHS: dict[str, list[Move]] = {
         *TO_UNIT,
         ("request_return", "handler", {"reason": "该事项属于其他部门职责", "legal_basis": "部门职责清单"}),
     ],
+    State.OBJECTION_REVIEW: [
+        *TO_UNIT,
+        ("request_return", "handler", {"reason": "该路段由街道管养，不属本单位职责", "legal_basis": "部门职责清单"}),
+        ("refuse_return", "dispatcher", {"reason": "经核实属本单位职责，请继续办理"}),
+        ("object_to_refusal", "handler", {"reason": "有区政府移交文件为证，请复核"}),
+    ],
     State.EXTENSION_REQUESTED: [*TO_UNIT, ("request_extension", "handler", {"days": 5, "reason": "需多部门现场会商"})],
     State.SUSPENSION_REQUESTED: [*TO_UNIT, ("request_suspension", "handler", {"reason": "当事人已起诉，等待法院判决"})],
     State.SUSPENDED: [

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.exchange.mapping import DATETIMES, ColumnMap
 from civicdesk.lib import spreadsheet
+from civicdesk.lib.spreadsheet import csv_row
 from civicdesk.orders.models import OrderEvent, WorkOrder
 
 
@@ -123,9 +124,9 @@ def export_orders(orders: QuerySet[WorkOrder], cmap: ColumnMap, path: str | Path
     if file.suffix.lower() == ".csv":
         with file.open("w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(header)
+            writer.writerow(csv_row(header))
             for row in rows(orders, cmap):
-                writer.writerow(spreadsheet.csv_row(row))
+                writer.writerow(csv_row(row))
                 written += 1
         return written
     if file.suffix.lower() != ".xlsx":

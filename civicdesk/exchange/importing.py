@@ -434,7 +434,11 @@ def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap:
         order = do("reply", order, plan.replied_at, actor, result=plan.reply_result, text=plan.reply_text)
         if plan.accepted_at is None:
             return
-        order = do("accept_reply", order, plan.accepted_at, actor)
+        # The center accepted this reply back then; today's reply checks may flag it (a
+        # history is what happened, not what should have), so the acceptance says why.
+        order = do(
+            "accept_reply", order, plan.accepted_at, actor, override_reason=_("历史工单导入：当时已由中心审核通过。")
+        )
         if plan.callback_at is None and plan.closed_at is None:
             return
         if plan.callback_at is not None:

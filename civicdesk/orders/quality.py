@@ -27,7 +27,7 @@ def assess(order: WorkOrder, *, result: str, text: str, at: datetime, store: Sto
         result=result,
         place=place,
         # One read of the administrators' list per move; the demo's history asks once.
-        phrases=store.memo(("reply_phrases",), reply_phrases),
+        phrases=store.memo(("reply_phrases", order._state.db), lambda: reply_phrases(order._state.db)),
         replied_at=at,
         due_at=order.handle_due_at,
         late_days=late_days,

@@ -10,15 +10,17 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicdesk.org.models import OrgUnit
 from civicdesk.statistics.measures import Config, Context, Filters, Period, _dispatches, measure
 from civicdesk.statistics.rollups import figures
 
 SCORE_PARTS = ("response", "resolution", "satisfaction")
-DEFINITION = (
-    "单位得分 = 响应率×{w0}% + 解决率×{w1}% + 满意率×{w2}%（满分100）。某项无数据（如无回访）时，"
-    "按其余各项权重折算。统计期内作为主办单位接收派单（含改派、下派、退单后重派）少于 {min_volume} 次的单位不参与排名。"
+DEFINITION = gettext_lazy(
+    "单位得分 = 响应率×%(w0)s%% + 解决率×%(w1)s%% + 满意率×%(w2)s%%（满分100）。某项无数据（如无回访）时，"
+    "按其余各项权重折算。统计期内作为主办单位接收派单（含改派、下派、退单后重派）"
+    "少于 %(min_volume)s 次的单位不参与排名。"
     "按单位本身统计，不含下级单位。"
 )
 
@@ -152,5 +154,5 @@ def _rank(
         rank = ranked[-1].rank if ranked and ranked[-1].score == score else index + 1
         ranked.append(RankedUnit(rank, row.unit, row.volume, row.figures, row.score, row.missing))
     left_out.sort(key=lambda item: (-item[1], item[0].name))
-    definition = DEFINITION.format(w0=weights[0], w1=weights[1], w2=weights[2], min_volume=min_volume)
+    definition = str(DEFINITION) % {"w0": weights[0], "w1": weights[1], "w2": weights[2], "min_volume": min_volume}
     return Ranking(ranked, left_out, min_volume, weights, definition)

@@ -61,7 +61,8 @@ def test_no_server_error(case, w, _keep_test_connection, _report):
         # Once per operation (the world is new for each): the order and the caller.
         if action is not None:
             build, persona, _params, _after = CASES[action]
-            order, user = build(w), getattr(w, persona)
+            # The caller is a World attribute, or found from the order's world (a lower hub's dispatcher).
+            order, user = build(w), (persona(w) if callable(persona) else getattr(w, persona))
         else:
             order, user = w.signed(), w.dispatcher
         _state.update(key=key, order=order.pk, token=create_token(user, "fuzz")[1])

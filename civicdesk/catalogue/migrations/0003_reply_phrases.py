@@ -36,7 +36,8 @@ SHIPPED = {
 
 def ship_default(apps, schema_editor):
     ReplyPhrase = apps.get_model("catalogue", "ReplyPhrase")
-    ReplyPhrase.objects.bulk_create(
+    # On the database being migrated (check-ontime migrates a scratch one beside the main).
+    ReplyPhrase.objects.using(schema_editor.connection.alias).bulk_create(
         [ReplyPhrase(phrase=p, kind=kind, note="默认词表") for kind, phrases in SHIPPED.items() for p in phrases],
         ignore_conflicts=True,
     )

@@ -24,8 +24,10 @@ _REMOVED = [
 def into_outbox(apps, schema_editor):
     ReminderMessage = apps.get_model("enterprises", "ReminderMessage")
     OutboxMessage = apps.get_model("notifications", "OutboxMessage")
-    for old in ReminderMessage.objects.select_related("reminder").order_by("pk").iterator():
-        outbox = OutboxMessage.objects.create(
+    # On the database being migrated (check-ontime migrates a scratch one beside the main).
+    db = schema_editor.connection.alias
+    for old in ReminderMessage.objects.using(db).select_related("reminder").order_by("pk").iterator():
+        outbox = OutboxMessage.objects.using(db).create(
             medium=old.medium,
             user_id=old.user_id,
             address=old.address,
@@ -42,7 +44,7 @@ def into_outbox(apps, schema_editor):
             last_error=old.last_error,
         )
         old.message_id = outbox.pk
-        old.save(update_fields=["message"])
+        old.save(update_fields=["message"], using=db)
 
 
 class Migration(migrations.Migration):

@@ -181,7 +181,8 @@ def render_order(
         # The checks of the latest reply, for the reviewer (and the unit, to see what it is judged on).
         "reply_quality": reply_quality(replies[-1].data) if replies else None,
         # 重复来电: the caller's earlier order on the same matter within the configured days.
-        "repeat_of": earlier_calls(order).filter(pk__in=visible_orders(user)).first()
+        # Like `related`: a confidential earlier order is never linked to the caller's others.
+        "repeat_of": earlier_calls(order).filter(identity_visible(user), pk__in=visible_orders(user)).first()
         if can_see_identity(user, order)
         else None,
         "related": visible_orders(user)

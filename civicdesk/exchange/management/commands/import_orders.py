@@ -92,7 +92,7 @@ class Command(BaseCommand):
         if options["report"]:
             with open(str(options["report"]), "w", newline="", encoding="utf-8-sig") as out:
                 writer = csv.writer(out)
-                writer.writerow([_("行号"), _("列"), _("工单编号"), _("原因")])
+                writer.writerow(csv_row([_("行号"), _("列"), _("工单编号"), _("原因")]))
                 for r in report.rejected:
                     writer.writerow(csv_row([r.line, r.column, r.number, r.reason]))
         self.stdout.write(report.summary())

@@ -97,8 +97,9 @@ def _open_scratch(directory: str) -> None:
     # Only the orders app and what it depends on, and the accounts app to its last migration
     # (the import makes users; no orders migration needs org's later ones): a third-party data
     # migration (django_tasks_db 0016) ignores the database it is run on and would write to the
-    # main one, so `migrate` over every app is not an option.
-    for app in ("org", "orders"):
+    # main one, so `migrate` over every app is not an option. The catalogue to its last one
+    # too: a reply reads the reply-check phrases kept there.
+    for app in ("org", "catalogue", "orders"):
         call_command("migrate", app, database=ALIAS, verbosity=0, interactive=False)
 
 

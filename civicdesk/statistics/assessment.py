@@ -121,7 +121,7 @@ class DeductionRule:
         per = _("每件扣 %(p)s 分") % {"p": f"{self.points:g}"}
         if self.cap is not None:
             per += _("，最多扣 %(cap)s 分") % {"cap": f"{self.cap:g}"}
-        return f"{self.name}：{per}"
+        return _("%(name)s：%(per)s") % {"name": self.name, "per": per}
 
 
 def configured_rules() -> list[dict[str, Any]]:
@@ -326,7 +326,7 @@ def assess(
     definition = (
         ranking.definition
         + _("月度得分 = 单位得分 − 扣分；扣分规则：")
-        + "；".join(rule.describe() for rule in rules)
+        + _("；").join(rule.describe() for rule in rules)
         + _("。部门与镇街分别排名；红榜、黑榜各取本组得分最高、最低的 %(n)s 个单位（只在达到最低派单量的单位中评选）。")
         % {"n": size}
     )

@@ -119,8 +119,8 @@ def test_4_the_hub_decides_and_the_decision_binds(signed_in: Callable[[str], Any
         expect(card).to_contain_text(view)
 
     form = _move(page, "decide_consultation")
-    form.get_by_label("主办单位").select_option(label=LEAD)
-    form.get_by_label("协办单位").select_option(label=[ASSIST])
+    form.locator("select[name$='-lead_unit']").select_option(label=LEAD)  # under its picker
+    form.locator("select[name$='-assisting_units']").select_option(label=[ASSIST])
     form.get_by_label("会商决定").fill(DECISION)
     form.get_by_role("button", name="作出会商决定").click()
 

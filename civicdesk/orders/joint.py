@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import deadlines
 from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import Stage
@@ -32,14 +32,11 @@ def clean_part_days(value: object, field: str = "part_days") -> float | None:
     half days up to PART_DAYS_MAX."""
     if value in (None, ""):
         return None
-    try:
-        days = Decimal(str(value))
-    except InvalidOperation:
-        days = Decimal(-1)
-    if not days.is_finite() or days <= 0 or days > PART_DAYS_MAX or days * 2 != (days * 2).to_integral_value():
+    days = half_days(value, PART_DAYS_MAX)
+    if days is None:
         message = _("协办时限须为 0.5 至 %(n)s 个工作日（以半天为单位）。") % {"n": PART_DAYS_MAX}
         raise InvalidInput(message, fields={field: message})
-    return float(days)
+    return days
 
 
 def part_due(order: WorkOrder, at: datetime, days: float | None = None) -> datetime | None:

@@ -14,7 +14,6 @@ convened units see the order and the same store keeps it live and in the demo's 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -24,6 +23,7 @@ from civicdesk.orders import clock, joint
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
 from civicdesk.orders.actions.dispatching import _send_to_units, _validate_units
 from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, User
@@ -39,14 +39,11 @@ def clean_view_days(value: object, field: str = "days") -> float:
     """Working days for the views: empty for the default, else 0.5 to VIEW_DAYS_MAX in half days."""
     if value in (None, ""):
         return float(VIEW_DAYS)
-    try:
-        days = Decimal(str(value))
-    except InvalidOperation:
-        days = Decimal(-1)
-    if not days.is_finite() or days <= 0 or days > VIEW_DAYS_MAX or days * 2 != (days * 2).to_integral_value():
+    days = half_days(value, VIEW_DAYS_MAX)
+    if days is None:
         message = _("会商意见时限须为 0.5 至 %(n)s 个工作日（以半天为单位）。") % {"n": VIEW_DAYS_MAX}
         raise InvalidInput(message, fields={field: message})
-    return float(days)
+    return days
 
 
 def _validate_convened(order: WorkOrder, convened: list[OrgUnit]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.actions.dispatching import assisting_assignment
 from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import Assignment, AssignmentRole, ReplyResult, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import User
@@ -21,16 +22,11 @@ REPLY_MAX = 5000
 
 
 def _days(value: float | int | str | Decimal, field: str) -> float:
-    try:
-        days = Decimal(str(value))
-    except InvalidOperation:
-        days = Decimal(-1)
-    # quantize(Decimal("0.5")) only rounds to one decimal place (2.3 stays 2.3); a half
-    # working day means twice the days is a whole number.
-    if not days.is_finite() or days <= 0 or days * 2 != (days * 2).to_integral_value():
+    days = half_days(value)
+    if days is None:
         message = _("延期天数须为正数，以半个工作日为单位。")
         raise InvalidInput(message, fields={field: message})
-    return float(days)
+    return days
 
 
 def request_extension(

@@ -14,7 +14,6 @@ its text is the note of its event.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
 from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import WITH_UNIT
 from civicdesk.org.models import User
@@ -48,14 +48,11 @@ def current_instruction(order: WorkOrder) -> OrderEvent | None:
 def clean_days(value: object, field: str = "days") -> float:
     if value in (None, ""):
         return float(ACKNOWLEDGE_DAYS)
-    try:
-        days = Decimal(str(value))
-    except InvalidOperation:
-        days = Decimal(-1)
-    if not days.is_finite() or days <= 0 or days > ACKNOWLEDGE_DAYS_MAX or days * 2 != (days * 2).to_integral_value():
+    days = half_days(value, ACKNOWLEDGE_DAYS_MAX)
+    if days is None:
         message = _("签收时限须为 0.5 至 %(n)s 个工作日（以半天为单位）。") % {"n": ACKNOWLEDGE_DAYS_MAX}
         raise InvalidInput(message, fields={field: message})
-    return float(days)
+    return days
 
 
 def instruct(

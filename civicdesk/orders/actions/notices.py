@@ -13,7 +13,6 @@ the answer are the notes of their events.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +23,7 @@ from civicdesk.orders import clock
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
 from civicdesk.orders.actions.supervision import MAX_LEVEL
 from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import OrderEvent, WorkOrder, notice_number
 from civicdesk.orders.workflow import WITH_UNIT, State
 from civicdesk.org.models import User
@@ -40,14 +40,11 @@ ANSWERABLE = WITH_UNIT | {State.REPLIED}
 def clean_days(value: object, field: str = "days") -> float:
     if value in (None, ""):
         return float(ANSWER_DAYS)
-    try:
-        days = Decimal(str(value))
-    except InvalidOperation:
-        days = Decimal(-1)
-    if not days.is_finite() or days <= 0 or days > ANSWER_DAYS_MAX or days * 2 != (days * 2).to_integral_value():
+    days = half_days(value, ANSWER_DAYS_MAX)
+    if days is None:
         message = _("答复时限须为 0.5 至 %(n)s 个工作日（以半天为单位）。") % {"n": ANSWER_DAYS_MAX}
         raise InvalidInput(message, fields={field: message})
-    return float(days)
+    return days
 
 
 def current_notice(order: WorkOrder) -> OrderEvent | None:

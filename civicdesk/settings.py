@@ -288,6 +288,11 @@ CIVICDESK_OPERATOR_MAY_DISPATCH = env_bool("CIVICDESK_OPERATOR_MAY_DISPATCH", Tr
 CIVICDESK_CTI_DIAL_URL = env_str("CIVICDESK_CTI_DIAL_URL", "")
 CIVICDESK_CTI_DIAL_TOKEN = env_str("CIVICDESK_CTI_DIAL_TOKEN", "")
 CIVICDESK_CTI_TIMEOUT = env_int("CIVICDESK_CTI_TIMEOUT", 5, minimum=1, maximum=60)
+# Call recordings stay on the center's recording server: the address of one recording, with
+# {recording_id} where its id goes (empty: no recording is offered), and the roles at the
+# call's hub or a hub above it that may listen (the agents on the call may always listen to it).
+CIVICDESK_RECORDING_URL = env_str("CIVICDESK_RECORDING_URL", "")
+CIVICDESK_RECORDING_ROLES = env_list("CIVICDESK_RECORDING_ROLES", ["supervisor", "leader", "dispatcher", "admin"])
 # Who rules on a unit's objection to a refused return (退单异议), the second level after the
 # dispatcher who refused: these roles at the order's hub or a hub above it.
 CIVICDESK_OBJECTION_REVIEWERS = env_list("CIVICDESK_OBJECTION_REVIEWERS", ["supervisor", "leader"])
@@ -296,6 +301,16 @@ if not CIVICDESK_OBJECTION_REVIEWERS or set(CIVICDESK_OBJECTION_REVIEWERS) - _HU
     raise ConfigError(
         "CIVICDESK_OBJECTION_REVIEWERS must name roles held at a hub, e.g. supervisor,leader; "
         f"got {CIVICDESK_OBJECTION_REVIEWERS!r}"
+    )
+if set(CIVICDESK_RECORDING_ROLES) - _HUB_ROLE_VALUES:
+    raise ConfigError(
+        "CIVICDESK_RECORDING_ROLES must name roles held at a hub, e.g. supervisor,leader; "
+        f"got {CIVICDESK_RECORDING_ROLES!r}"
+    )
+if CIVICDESK_RECORDING_URL and "{recording_id}" not in CIVICDESK_RECORDING_URL:
+    raise ConfigError(
+        "CIVICDESK_RECORDING_URL must hold {recording_id} where the recording's id goes, "
+        f"e.g. https://rec.example/play?id={{recording_id}}; got {CIVICDESK_RECORDING_URL!r}"
     )
 
 # Statistics (civicdesk.statistics.measures): what counts as satisfied / solved, the unit

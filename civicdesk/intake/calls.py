@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicdesk.intake.models import Call, CallEvent, CallEventKind, CallState
+from civicdesk.intake.models import REPEATABLE_KINDS, Call, CallEvent, CallEventKind, CallState
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.errors import PermissionDenied as ActionDenied
 from civicdesk.orders.models import WorkOrder
@@ -33,6 +33,8 @@ from civicdesk.org.web import current_user
 CALL_ROLES = (Role.OPERATOR, Role.DISPATCHER)
 _CALL_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
 _PHONE = re.compile(r"^\+?[0-9]{3,20}$")
+_RECORDING_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+QUEUE_MAX = 40  # Call.queue's length
 
 
 def _hub_of(user: User) -> OrgUnit | None:
@@ -72,9 +74,16 @@ def record_event(
     at: datetime | None = None,
     agent: str = "",
     extension: str = "",
+    queue: str = "",
+    recording_id: str = "",
+    leg: int | None = None,
 ) -> Recorded:
     """Record one event of a call for the hub of the posting user (an operator or dispatcher,
-    or the telephony system's account holding that role)."""
+    or the telephony system's account holding that role).
+
+    `queue` names the queue (skill group) the call waits in, `recording_id` the recording
+    server's id of its recording (sent with any event, usually the hang-up), and `leg` tells
+    a call's transfers apart (1, 2, …; a transfer without one is the first)."""
     hub = _hub_of(poster)
     if hub is None:
         raise ActionDenied(_("您没有上报来电事件的权限。"))
@@ -82,9 +91,20 @@ def record_event(
     if not _CALL_ID.match(call_id):
         raise _invalid("call_id", _("呼叫编号须为 1–64 个字母、数字或 . _ : @ - 字符。"))
     if kind not in CallEventKind.values:
-        raise _invalid("event", _("事件须为 ringing、answered、hung_up 或 missed。"))
+        raise _invalid("event", _("事件须为 queued、ringing、answered、transferred、hung_up 或 missed。"))
     if not _PHONE.match(phone):
         raise _invalid("phone", _("来电号码格式不正确。"))
+    queue, recording_id = (queue or "").strip(), (recording_id or "").strip()
+    if len(queue) > QUEUE_MAX:
+        raise _invalid("queue", _("队列名称最多 %(n)s 个字符。") % {"n": QUEUE_MAX})
+    if recording_id and not _RECORDING_ID.match(recording_id):
+        raise _invalid("recording_id", _("录音编号须为 1–128 个字母、数字或 . _ : @ - 字符。"))
+    if kind in REPEATABLE_KINDS:
+        leg = leg or 1
+    elif leg:
+        raise _invalid("leg", _("只有转接事件带序号（leg）。"))
+    else:
+        leg = 0
     moment = at or timezone.now()
     person = _agent(hub, poster, agent.strip())
     with transaction.atomic():
@@ -97,19 +117,38 @@ def record_event(
         try:
             with transaction.atomic():
                 CallEvent.objects.create(
-                    call=call, kind=kind, at=moment, agent=person, extension=extension, posted_by=poster
+                    call=call,
+                    kind=kind,
+                    at=moment,
+                    agent=person,
+                    extension=extension,
+                    posted_by=poster,
+                    leg=leg,
+                    queue=queue,
+                    recording_id=recording_id,
                 )
         except IntegrityError:
             return Recorded(call, False)
-        _apply(call, kind, moment, person, extension)
+        _apply(call, kind, moment, person, extension, queue, recording_id)
     return Recorded(call, True)
 
 
-def _apply(call: Call, kind: str, at: datetime, agent: User | None, extension: str) -> None:
-    if agent is not None and (call.agent_id is None or kind == CallEventKind.ANSWERED):
+def _apply(
+    call: Call, kind: str, at: datetime, agent: User | None, extension: str, queue: str, recording_id: str
+) -> None:
+    if kind == CallEventKind.TRANSFERRED:
+        # The call stays with the agent who answered it; the transfer names who took it over.
+        call.transfer_count = call.events.filter(kind=CallEventKind.TRANSFERRED).count()
+        if agent is not None:
+            call.transferred_to = agent
+    elif agent is not None and (call.agent_id is None or kind == CallEventKind.ANSWERED):
         call.agent = agent
-    if extension and (not call.extension or kind == CallEventKind.ANSWERED):
+    if extension and kind != CallEventKind.TRANSFERRED and (not call.extension or kind == CallEventKind.ANSWERED):
         call.extension = extension
+    if queue and not call.queue:
+        call.queue = queue  # the queue it first waited in; a transfer to another queue keeps it
+    if recording_id:
+        call.recording_id = recording_id
     call.started_at = min(call.started_at, at)
     if kind == CallEventKind.ANSWERED:
         call.answered_at = at
@@ -118,7 +157,23 @@ def _apply(call: Call, kind: str, at: datetime, agent: User | None, extension: s
         call.ended_at = max(call.ended_at, at) if call.ended_at else at
         answered = call.answered_at is not None and kind != CallEventKind.MISSED
         call.state = CallState.COMPLETED if answered else CallState.MISSED
+    set_durations(call)
+    call.changed_at = timezone.now()
     call.save()
+
+
+def _seconds(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds()))
+
+
+def set_durations(call: Call) -> None:
+    """The call's wait (arrival to answer, or to hang-up when unanswered) and talk (answer to
+    hang-up) in whole seconds, as the call measures count them; None while unknown."""
+    waited_until = call.answered_at or call.ended_at
+    call.wait_seconds = _seconds(call.started_at, waited_until) if waited_until else None
+    call.talk_seconds = (
+        _seconds(call.answered_at, call.ended_at) if call.answered_at is not None and call.ended_at else None
+    )
 
 
 def missed_calls(user: User) -> QuerySet[Call]:
@@ -200,6 +255,6 @@ def called_back(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     Call.objects.filter(
         Q(pk=call.pk) | Q(phone=call.phone, hub=call.hub, state=CallState.MISSED, called_back_at__isnull=True)
-    ).update(called_back_at=now, called_back_by=user)
+    ).update(called_back_at=now, called_back_by=user, changed_at=now)
     messages.success(request, _("已记录回拨 %(phone)s。") % {"phone": call.phone})
     return redirect("intake:missed_calls")

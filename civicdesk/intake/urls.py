@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.intake import calls, dial, views
+from civicdesk.intake import calls, dial, recordings, views
 
 app_name = "intake"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("missed", calls.missed_page, name="missed_calls"),
     path("missed/<int:pk>/called-back", calls.called_back, name="called_back"),
     path("dial", dial.dial, name="dial"),
+    path("calls/<int:pk>/recording", recordings.play_view, name="play_recording"),
 ]

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from civicdesk.enterprises.reminders import run_licence_reminders
+from civicdesk.intake.callmeasures import run_call_rollup_sweep
 from civicdesk.knowledge.actions import run_expire_articles
 from civicdesk.notifications.delivery import run_deliver_outbox
 from civicdesk.orders.actions.instruction import run_instruction_watch
@@ -44,6 +45,7 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "portal_cleanup": run_portal_cleanup,
     "expire_articles": run_expire_articles,  # published articles past valid_to leave the citizens' results
     "statistics": run_statistics_sweep,  # rollups of the changed orders, then any 日报/周报 due
+    "call_rollups": run_call_rollup_sweep,  # the call measures' daily rollups of the changed calls
     # After the deadline watch, so the notices it writes go out in the same round.
     "deliver_outbox": run_deliver_outbox,
 }

@@ -117,6 +117,11 @@ MATRIX: dict[str, Rule] = {
     "intake:called_back": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),
     # Click-to-dial through the CTI (404 here: no CTI configured in the tests' settings).
     "intake:dial": Rule(roles("operator", "dispatcher", "callback_agent"), post=True, missing_ok=True),
+    # A call's recording: the intake roles and the listening roles (CIVICDESK_RECORDING_ROLES); who may
+    # hear which call is per call (tests/intake/test_call_recordings.py).
+    "intake:play_recording": Rule(
+        roles("operator", "dispatcher", "supervisor", "leader", "admin"), kwargs={"pk": 0}, missing_ok=True
+    ),
     # Orders
     "orders:inbox": Rule(UNITS),
     "orders:inbox_inline": Rule(UNITS, order=True, post=True, kwargs={"action": "sign"}),

@@ -5,17 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from civicdesk.intake.dial import cti_dial_url
 from civicdesk.intake.models import Call
+from civicdesk.intake.recordings import can_play
 from civicdesk.orders.models import WorkOrder
 
 register = template.Library()
 
 
-@register.inclusion_tag("intake/_order_calls.html")
-def order_calls(order: WorkOrder) -> dict[str, Any]:
-    return {"calls": list(Call.objects.filter(order=order).select_related("agent").order_by("started_at"))}
+@register.inclusion_tag("intake/_order_calls.html", takes_context=True)
+def order_calls(context: dict[str, Any], order: WorkOrder) -> dict[str, Any]:
+    """The calls the order was taken on, each with its recording for a reader who may hear it."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    rows = []
+    for call in Call.objects.filter(order=order).select_related("agent", "hub").order_by("started_at"):
+        playable = user is not None and user.is_authenticated and can_play(user, call)
+        rows.append({"call": call, "play": reverse("intake:play_recording", args=[call.pk]) if playable else ""})
+    return {"rows": rows}
 
 
 @register.inclusion_tag("intake/_dial.html", takes_context=True)

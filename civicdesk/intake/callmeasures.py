@@ -1,0 +1,650 @@
+"""Call measures (话务统计), each written once: its name, the definition shown beside it,
+and the calls behind it (drill-down) — the calls' counterpart of civicdesk.statistics.measures.
+
+Which calls a figure counts:
+- A call counts on the local day and hour it arrived (its first event, `started_at`), with
+  everything that happened to it after: a call arriving at 23:59 and answered after midnight
+  is the first day's call, its wait and talk included.
+- Wait is from arrival to answer (an unanswered call: to hang-up); talk from answer to
+  hang-up, whole seconds. A transferred call counts once, for the agent who answered it
+  first, its talk running to the final hang-up (the transfer included).
+- Hub: the calls of the hub and of the hubs below it; agent: the one who answered it (for
+  an unanswered call, the one whose phone rang); queue: the queue it first waited in.
+
+Two ways to the same numbers, kept equal by tests/intake/test_call_rollups_match.py:
+`figures(..., live=True)` counts the calls themselves; `figures()` sums the daily rollups
+(CallRollup), kept by `run_call_rollup_sweep` (the worker) and `rebuild()`.
+
+The stable entry points for other parts (seat schedule, quality inspection, chat figures):
+`figures`, `hourly`, `drill`, `CALL_MEASURES`, `CallFilters`, `Days`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.db import connection, transaction
+from django.db.models import Max, Q, QuerySet
+from django.db.models.functions import ExtractHour
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.intake.models import CALL_COUNTERS, CALL_GRAINS, Call, CallEvent, CallRollup
+from civicdesk.org.models import OrgUnit
+from civicdesk.statistics.measures import display_value
+from civicdesk.statistics.models import RollupState
+from civicdesk.statistics.rollups import Days, day_start, local_day, tz
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+__all__ = [
+    "CALL_MEASURES",
+    "CallFigure",
+    "CallFilters",
+    "Days",
+    "HourFigures",
+    "drill",
+    "figures",
+    "hourly",
+    "rebuild",
+    "recompute_days",
+    "run_call_rollup_sweep",
+]
+
+CallKind = Literal["count", "rate", "seconds", "minutes"]
+GROUPS = ("hour", "day", "day_hour", "agent", "queue")
+SHORT_ABANDON = 5  # seconds: an abandon this quick is counted apart (a misdial, a caller who gave up at once)
+SERVICE_LEVEL = 15  # seconds: GB/T 33358's answer within 15 seconds
+
+
+@dataclass(frozen=True)
+class CallFilters:
+    """Which calls: of this hub's subtree (set from who is asking, civicdesk.statistics.scope),
+    answered (or rung) by this agent, waiting in this queue ("" = calls without a queue),
+    arriving in this local hour of the day (0–23)."""
+
+    hub: OrgUnit | None = None
+    agent_id: int | None = None
+    queue: str | None = None
+    hour: int | None = None
+
+
+@dataclass(frozen=True)
+class CallMeasure:
+    code: str
+    name: StrOrPromise
+    definition: StrOrPromise
+    kind: CallKind
+    # The calls behind the number and behind its denominator (None: a count), from the calls
+    # of the period and filters: the drill-down, and the definition the counters follow.
+    numerator: Callable[[QuerySet[Call]], QuerySet[Call]] = field(repr=False)
+    denominator: Callable[[QuerySet[Call]], QuerySet[Call]] | None = field(repr=False, default=None)
+
+
+def _answered(qs: QuerySet[Call]) -> QuerySet[Call]:
+    return qs.filter(answered_at__isnull=False)
+
+
+def _abandoned(qs: QuerySet[Call]) -> QuerySet[Call]:
+    return qs.filter(answered_at__isnull=True, ended_at__isnull=False)
+
+
+def _called_back(qs: QuerySet[Call]) -> QuerySet[Call]:
+    return _abandoned(qs).filter(called_back_at__isnull=False)
+
+
+def _all(qs: QuerySet[Call]) -> QuerySet[Call]:
+    return qs
+
+
+CALL_MEASURES: dict[str, CallMeasure] = {
+    m.code: m
+    for m in [
+        CallMeasure(
+            "offered",
+            _("呼入量"),
+            _("统计期内呼入本中心（进入排队或振铃）的来电数，按来电到达的时间计；跨零点的来电计入到达的那一天。"),
+            "count",
+            _all,
+        ),
+        CallMeasure(
+            "answered", _("接通量"), _("统计期内呼入并被话务员接听的来电数（转接的来电只计一次）。"), "count", _answered
+        ),
+        CallMeasure(
+            "abandoned",
+            _("放弃量"),
+            _("统计期内呼入、未被接听而挂断的来电数（呼损）。尚未结束的来电不计。"),
+            "count",
+            _abandoned,
+        ),
+        CallMeasure(
+            "abandoned_5s",
+            _("5秒内放弃量"),
+            _("放弃的来电中，从到达到挂断不超过 5 秒的来电数（误拨或来电人即刻挂断）。"),
+            "count",
+            lambda qs: _abandoned(qs).filter(wait_seconds__lte=SHORT_ABANDON),
+        ),
+        CallMeasure("answer_rate", _("接通率"), _("接通量 ÷ 呼入量。"), "rate", _answered, _all),
+        CallMeasure(
+            "answered_15s",
+            _("15秒接通率"),
+            _("从到达起 15 秒内（含 15 秒）被接听的来电数 ÷ 呼入量。"),
+            "rate",
+            lambda qs: _answered(qs).filter(wait_seconds__lte=SERVICE_LEVEL),
+            _all,
+        ),
+        CallMeasure(
+            "avg_wait",
+            _("平均等待时长"),
+            _("接听的来电从到达到接听的平均秒数（排队与振铃时间合计）。"),
+            "seconds",
+            _answered,
+            _answered,
+        ),
+        CallMeasure(
+            "p90_wait",
+            _("90%等待时长"),
+            _("接听的来电中，90% 的来电在此秒数内被接听（按等待秒数排序的第 ⌈0.9×接通量⌉ 个）。"),
+            "seconds",
+            _answered,
+            _answered,
+        ),
+        CallMeasure(
+            "avg_talk",
+            _("平均通话时长"),
+            _("已挂断的接听来电从接听到挂断的平均秒数；转接的来电含转接后的通话。"),
+            "seconds",
+            lambda qs: _answered(qs).filter(talk_seconds__isnull=False),
+            lambda qs: _answered(qs).filter(talk_seconds__isnull=False),
+        ),
+        CallMeasure(
+            "transferred",
+            _("转接量"),
+            _("统计期内呼入、被转接过（一次或多次）的来电数。"),
+            "count",
+            lambda qs: qs.filter(transfer_count__gt=0),
+        ),
+        CallMeasure(
+            "callback_rate",
+            _("未接回拨率"),
+            _("放弃的来电中已回拨的比例：已回拨的放弃来电数 ÷ 放弃量。"),
+            "rate",
+            _called_back,
+            _abandoned,
+        ),
+        CallMeasure(
+            "callback_minutes",
+            _("平均回拨用时"),
+            _("已回拨的放弃来电，从挂断到回拨的平均分钟数。"),
+            "minutes",
+            _called_back,
+            _called_back,
+        ),
+    ]
+}
+
+
+def display_call_value(kind: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if kind == "seconds":
+        return gettext("%(n)s 秒") % {"n": f"{value:.1f}"}
+    if kind == "minutes":
+        return gettext("%(n)s 分钟") % {"n": f"{value:.1f}"}
+    return display_value(kind, value)
+
+
+@dataclass(frozen=True)
+class CallFigure:
+    """One call figure: a count, a rate (0..1), or seconds/minutes (an average or the p90);
+    numerator and denominator are the counts behind it (for an average, the sum and the calls)."""
+
+    code: str
+    name: str
+    definition: str
+    kind: CallKind
+    value: float | None
+    numerator: float
+    denominator: int | None
+
+    def display(self) -> str:
+        return display_call_value(self.kind, self.value)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "display": self.display(),
+        }
+
+
+# --- the counters of one call, and figures from summed counters ---------------------------
+
+Counters = dict[str, Any]  # CALL_COUNTERS → int, and "wait_hist" → {seconds: calls}
+
+
+def _empty() -> Counters:
+    return {**dict.fromkeys(CALL_COUNTERS, 0), "wait_hist": defaultdict(int)}
+
+
+def _add_call(target: Counters, row: tuple[Any, ...]) -> None:
+    """Count one call (a ROW of _ROW_FIELDS) into `target`, as CALL_MEASURES define it."""
+    answered_at, ended_at, wait, talk, transfers, called_back_at = row[-6:]
+    target["offered"] += 1
+    if answered_at is not None:
+        target["answered"] += 1
+        target["answered_15s"] += wait is not None and wait <= SERVICE_LEVEL
+        target["wait_sum"] += wait or 0
+        target["wait_hist"][wait or 0] += 1
+        if talk is not None:
+            target["talk_count"] += 1
+            target["talk_sum"] += talk
+    elif ended_at is not None:
+        target["abandoned"] += 1
+        target["abandoned_5s"] += wait is not None and wait <= SHORT_ABANDON
+        if called_back_at is not None:
+            target["called_back"] += 1
+            target["callback_sum"] += max(0, int((called_back_at - ended_at).total_seconds()))
+    target["transferred"] += transfers > 0
+
+
+def _merge(target: Counters, counters: dict[str, Any], hist: dict[Any, int]) -> None:
+    for name in CALL_COUNTERS:
+        target[name] += counters[name] or 0
+    for seconds, n in hist.items():
+        target["wait_hist"][int(seconds)] += n
+
+
+def _p90(hist: dict[int, int], n: int) -> float | None:
+    if not n:
+        return None
+    rank, seen = math.ceil(0.9 * n), 0
+    for seconds in sorted(hist):
+        seen += hist[seconds]
+        if seen >= rank:
+            return float(seconds)
+    return None  # unreachable when the histogram holds n calls
+
+
+def _figures(s: Counters, codes: Iterable[str]) -> dict[str, CallFigure]:
+    def ratio(num: float, den: int) -> tuple[float, int, float | None]:
+        return float(num), den, (num / den if den else None)
+
+    parts: dict[str, tuple[float, int | None, float | None]] = {
+        "offered": (s["offered"], None, float(s["offered"])),
+        "answered": (s["answered"], None, float(s["answered"])),
+        "abandoned": (s["abandoned"], None, float(s["abandoned"])),
+        "abandoned_5s": (s["abandoned_5s"], None, float(s["abandoned_5s"])),
+        "transferred": (s["transferred"], None, float(s["transferred"])),
+        "answer_rate": ratio(s["answered"], s["offered"]),
+        "answered_15s": ratio(s["answered_15s"], s["offered"]),
+        "avg_wait": ratio(s["wait_sum"], s["answered"]),
+        "p90_wait": (s["answered"], s["answered"], _p90(s["wait_hist"], s["answered"])),
+        "avg_talk": ratio(s["talk_sum"], s["talk_count"]),
+        "callback_rate": ratio(s["called_back"], s["abandoned"]),
+    }
+    minutes = s["callback_sum"] / 60
+    parts["callback_minutes"] = (minutes, s["called_back"], minutes / s["called_back"] if s["called_back"] else None)
+    result = {}
+    for code in codes:
+        m = CALL_MEASURES[code]
+        num, den, value = parts[code]
+        result[code] = CallFigure(code, str(m.name), str(m.definition), m.kind, value, float(num), den)
+    return result
+
+
+# --- the calls of a period ----------------------------------------------------------------
+
+_ROW_FIELDS = (
+    "started_at",
+    "hub_id",
+    "agent_id",
+    "queue",
+    "answered_at",
+    "ended_at",
+    "wait_seconds",
+    "talk_seconds",
+    "transfer_count",
+    "called_back_at",
+)
+
+
+def _hub_ids(hub: OrgUnit) -> list[int]:
+    return list(OrgUnit.objects.filter(path__startswith=hub.path).values_list("pk", flat=True))
+
+
+def calls(days: Days, filters: CallFilters | None = None, *, using: str = "default") -> QuerySet[Call]:
+    """The calls arriving in `days` that the filters keep (every measure starts from these)."""
+    f = filters or CallFilters()
+    qs = Call.objects.using(using).filter(started_at__gte=days.start, started_at__lt=days.end)
+    if f.hub is not None:
+        qs = qs.filter(hub__path__startswith=f.hub.path)
+    if f.agent_id is not None:
+        qs = qs.filter(agent_id=f.agent_id)
+    if f.queue is not None:
+        qs = qs.filter(queue=f.queue)
+    if f.hour is not None:
+        qs = qs.annotate(local_hour=ExtractHour("started_at", tzinfo=tz())).filter(local_hour=f.hour)
+    return qs
+
+
+def drill(
+    code: str,
+    days: Days,
+    filters: CallFilters | None = None,
+    *,
+    part: Literal["numerator", "denominator"] = "numerator",
+    using: str = "default",
+) -> QuerySet[Call]:
+    """The calls behind a figure's numerator or denominator (a count's denominator: its calls)."""
+    m = CALL_MEASURES[code]
+    base = calls(days, filters, using=using)
+    chosen = m.denominator if part == "denominator" and m.denominator is not None else m.numerator
+    return chosen(base).order_by("started_at", "pk")
+
+
+def _key(group: str | None, started: dt.datetime, agent_id: int | None, queue: str) -> Any:
+    if group is None:
+        return None
+    local = started.astimezone(tz())
+    if group == "hour":
+        return local.hour
+    if group == "day":
+        return local.date()
+    if group == "day_hour":
+        return (local.date(), local.hour)
+    if group == "agent":
+        return agent_id
+    return queue  # "queue"
+
+
+def _live(days: Days, filters: CallFilters, group: str | None, using: str) -> dict[Any, Counters]:
+    totals: dict[Any, Counters] = defaultdict(_empty)
+    rows = calls(days, filters, using=using).order_by().values_list(*_ROW_FIELDS)
+    for row in rows.iterator(chunk_size=5000):
+        _add_call(totals[_key(group, row[0], row[2], row[3])], row)
+    return totals
+
+
+# --- rollups ----------------------------------------------------------------------------
+
+STATE_NAME = "call_rollups"  # the RollupState row of the call rollups (beside the orders')
+SETTLE = dt.timedelta(minutes=5)  # a call changed in a transaction still open when the sweep read
+
+
+def _grain_of(filters: CallFilters, group: str | None) -> str:
+    needed: set[str] = set()
+    if filters.hub is not None:
+        needed.add("hub_id")
+    if filters.agent_id is not None or group == "agent":
+        needed.add("agent_id")
+    if filters.queue is not None or group == "queue":
+        needed.add("queue")
+    if filters.hour is not None or group in ("hour", "day_hour"):
+        needed.add("hour")
+    return next(g for g, dims in CALL_GRAINS.items() if needed <= set(dims))
+
+
+def _rolled(days: Days, filters: CallFilters, group: str | None) -> dict[Any, Counters]:
+    grain = _grain_of(filters, group)
+    qs = CallRollup.objects.filter(grain=grain, day__gte=days.first, day__lte=days.last)
+    if filters.hub is not None:
+        qs = qs.filter(hub_id__in=_hub_ids(filters.hub))
+    if filters.agent_id is not None:
+        qs = qs.filter(agent_id=filters.agent_id)
+    if filters.queue is not None:
+        qs = qs.filter(queue=filters.queue)
+    if filters.hour is not None:
+        qs = qs.filter(hour=filters.hour)
+    totals: dict[Any, Counters] = defaultdict(_empty)
+    columns = ("day", "hour", "agent_id", "queue", *CALL_COUNTERS, "wait_hist")
+    for row in qs.values(*columns).iterator(chunk_size=5000):
+        key: Any = None
+        if group == "hour":
+            key = row["hour"]
+        elif group == "day":
+            key = row["day"]
+        elif group == "day_hour":
+            key = (row["day"], row["hour"])
+        elif group == "agent":
+            key = row["agent_id"]
+        elif group == "queue":
+            key = row["queue"]
+        _merge(totals[key], row, row["wait_hist"])
+    return totals
+
+
+def figures(
+    days: Days,
+    filters: CallFilters | None = None,
+    *,
+    group: str | None = None,
+    codes: Iterable[str] | None = None,
+    live: bool = False,
+    using: str = "default",
+) -> dict[Any, dict[str, CallFigure]]:
+    """The call measures for `days` as {group key: {code: figure}}; without a group the only
+    key is None. Groups: hour (hour of day 0–23, summed over the days), day (the date),
+    day_hour ((date, hour)), agent (user id; None: nobody), queue (its name; "": none).
+    From the rollups (current as of the last sweep), or with live=True from the calls."""
+    filters = filters or CallFilters()
+    if group not in (None, *GROUPS):
+        raise ValueError(f"unknown group {group!r}")
+    chosen = list(codes or CALL_MEASURES)
+    totals = _live(days, filters, group, using) if live else _rolled(days, filters, group)
+    if group is None and None not in totals:
+        totals[None] = _empty()
+    return {key: _figures(counters, chosen) for key, counters in totals.items()}
+
+
+def total(days: Days, filters: CallFilters | None = None, **kwargs: Any) -> dict[str, CallFigure]:
+    return figures(days, filters, **kwargs)[None]
+
+
+@dataclass(frozen=True)
+class HourFigures:
+    """One hour of one day at a hub: what staffing (Erlang C) and schedules need."""
+
+    day: dt.date
+    hour: int
+    offered: int
+    answered: int
+    abandoned: int
+    answered_15s: int
+    avg_wait_seconds: float | None
+    avg_talk_seconds: float | None
+
+    @property
+    def start(self) -> dt.datetime:
+        return day_start(self.day) + dt.timedelta(hours=self.hour)
+
+
+def hourly(
+    hub: OrgUnit | None, first: dt.date, last: dt.date, *, queue: str | None = None, live: bool = False
+) -> list[HourFigures]:
+    """Every hour of the local days first..last (both included, hours without calls too),
+    for the calls of `hub`'s subtree (None: every hub) and optionally one queue."""
+    rows = figures(
+        Days(first, last),
+        CallFilters(hub=hub, queue=queue),
+        group="day_hour",
+        codes=["offered", "answered", "abandoned", "answered_15s", "avg_wait", "avg_talk"],
+        live=live,
+    )
+    result = []
+    day = first
+    while day <= last:
+        for hour in range(24):
+            f = rows.get((day, hour))
+            if f is None:
+                result.append(HourFigures(day, hour, 0, 0, 0, 0, None, None))
+                continue
+            result.append(
+                HourFigures(
+                    day,
+                    hour,
+                    int(f["offered"].numerator),
+                    int(f["answered"].numerator),
+                    int(f["abandoned"].numerator),
+                    int(f["answered_15s"].numerator),
+                    f["avg_wait"].value,
+                    f["avg_talk"].value,
+                )
+            )
+        day += dt.timedelta(days=1)
+    return result
+
+
+# --- building the rollups -----------------------------------------------------------------
+
+RollupKey = tuple[str, dt.date, int | None, int | None, int | None, str]  # grain, day, hour, hub, agent, queue
+
+
+def _rows(spans: list[tuple[dt.datetime, dt.datetime]]) -> Iterator[tuple[Any, ...]]:
+    q = Q()
+    for start, end in spans:
+        q |= Q(started_at__gte=start, started_at__lt=end)
+    yield from Call.objects.filter(q).order_by().values_list(*_ROW_FIELDS).iterator(chunk_size=10000)
+
+
+def _compute(spans: list[tuple[dt.datetime, dt.datetime]]) -> dict[RollupKey, Counters]:
+    rows: dict[RollupKey, Counters] = defaultdict(_empty)
+    zone = tz()
+    for row in _rows(spans):
+        started, hub_id, agent_id, queue = row[:4]
+        local = started.astimezone(zone)
+        day, hour = local.date(), local.hour
+        values = {"hour": hour, "hub_id": hub_id, "agent_id": agent_id, "queue": queue}
+        for grain, dims in CALL_GRAINS.items():
+            kept = {d: values[d] for d in dims}
+            key: RollupKey = (
+                grain,
+                day,
+                kept.get("hour"),
+                kept.get("hub_id"),
+                kept.get("agent_id"),
+                kept.get("queue", ""),
+            )
+            _add_call(rows[key], row)
+    return rows
+
+
+_COLUMNS = ("day", "grain", "hour", "hub_id", "agent_id", "queue", *CALL_COUNTERS, "wait_hist")
+
+
+def _write(rows: dict[RollupKey, Counters]) -> int:
+    tuples = [
+        (day, grain, hour, hub, agent, queue, *(c[n] for n in CALL_COUNTERS), dict(c["wait_hist"]))
+        for (grain, day, hour, hub, agent, queue), c in rows.items()
+    ]
+    if connection.vendor == "postgresql":
+        # COPY: a month of a large center is tens of thousands of rows.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {CallRollup._meta.db_table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for t in tuples:
+                copy.write_row((*t[:-1], json.dumps({str(k): v for k, v in t[-1].items()})))
+    else:
+        CallRollup.objects.bulk_create(
+            [CallRollup(**dict(zip(_COLUMNS, t, strict=True))) for t in tuples], batch_size=2000
+        )
+    return len(tuples)
+
+
+def _ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if ranges and day - ranges[-1][1] == dt.timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def recompute_days(days: Iterable[dt.date]) -> int:
+    """Recompute the call rollup rows of these local days from the calls."""
+    ranges = _ranges(days)
+    if not ranges:
+        return 0
+    spans = [(day_start(first), day_start(last + dt.timedelta(days=1))) for first, last in ranges]
+    day_q = Q()
+    for first, last in ranges:
+        day_q |= Q(day__gte=first, day__lte=last)
+    with transaction.atomic():
+        CallRollup.objects.filter(day_q).delete()
+        return _write(_compute(spans))
+
+
+def rebuild(chunk_days: int = 31) -> int:
+    """Recompute every call rollup from the calls."""
+    with transaction.atomic():
+        state, _created = RollupState.objects.select_for_update().get_or_create(name=STATE_NAME)
+        now = timezone.now()
+        CallRollup.objects.all().delete()
+        written = 0
+        bounds = Call.objects.order_by("started_at").values_list("started_at", flat=True)
+        first, last = bounds.first(), bounds.last()
+        if first is not None and last is not None:
+            day, last_day = local_day(first), local_day(last)
+            while day <= last_day:
+                to = min(day + dt.timedelta(days=chunk_days - 1), last_day)
+                written += _write(_compute([(day_start(day), day_start(to + dt.timedelta(days=1)))]))
+                day = to + dt.timedelta(days=1)
+        state.built_at = state.swept_at = now
+        state.save()
+    return written
+
+
+def _days_of(call_ids: list[int]) -> set[dt.date]:
+    """The days the calls count on now and may have counted on before: a late event with an
+    earlier moment moves a call's arrival back, so every day from arrival to its last event."""
+    days: set[dt.date] = set()
+    latest = dict(
+        CallEvent.objects.filter(call_id__in=call_ids)
+        .values("call_id")
+        .order_by()
+        .annotate(m=Max("at"))
+        .values_list("call_id", "m")
+    )
+    for pk, started in Call.objects.filter(pk__in=call_ids).values_list("pk", "started_at"):
+        day, last = local_day(started), local_day(max(started, latest.get(pk) or started))
+        while day <= last:
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return days
+
+
+def run_call_rollup_sweep() -> int:
+    """Take the calls changed since the last sweep into the rollups; returns how many. One
+    worker at a time: the others skip the locked state row."""
+    RollupState.objects.get_or_create(name=STATE_NAME)
+    now = timezone.now()
+    with transaction.atomic():
+        state = RollupState.objects.select_for_update(skip_locked=True).filter(name=STATE_NAME).first()
+        if state is None:
+            return 0
+        if state.built_at is None or state.swept_at is None:
+            rebuild()
+            return Call.objects.count()
+        ids = list(Call.objects.filter(changed_at__gte=state.swept_at - SETTLE).values_list("pk", flat=True))
+        if ids:
+            recompute_days(_days_of(ids))
+        state.swept_at = now
+        state.save(update_fields=["swept_at"])
+    return len(ids)
+
+
+def figures_as_of() -> dt.datetime | None:
+    """The moment the call rollups are current as of (the last sweep); None before the first."""
+    return RollupState.objects.filter(name=STATE_NAME).values_list("swept_at", flat=True).first()

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "civicdesk.notifications",
     "civicdesk.upstream",
     "civicdesk.enterprises",
+    "civicdesk.policies",
     "civicdesk.knowledge",
     "civicdesk.routing",
     "civicdesk.open311",

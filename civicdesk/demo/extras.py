@@ -17,6 +17,7 @@ SEEDERS: list[str] = [
     "civicdesk.enterprises.demo_seed.seed",
     "civicdesk.portal.demo_seed.seed",
     "civicdesk.knowledge.demo_seed.seed",
+    "civicdesk.policies.demo_seed.seed",  # after the companies and the articles that cite a measure
     "civicdesk.upstream.demo_seed.seed",  # the prefecture's calls and 民心网's orders
     "civicdesk.hotspots.demo_seed.seed",  # after the orders, before the rollups count them
     "civicdesk.statistics.demo_seed.seed",  # last: builds the rollups from every order

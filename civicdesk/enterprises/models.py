@@ -70,6 +70,11 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    # What support measures ask about a company (civicdesk.policies.matching); empty means
+    # unknown, and a measure that asks about it is shown as "to be confirmed", never refused.
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    annual_tax = models.DecimalField(_("上年纳税额（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -33,10 +33,21 @@ BENEATH: dict[str, set[str]] = {
     "knowledge": {"statistics", "text"},
     "routing": {"statistics", "text"},
     "enterprises": {"notifications", "statistics"},
+    "policies": {"enterprises", "knowledge"},  # support measures matched to the register (惠企政策)
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "api": {"intake", "enterprises"},
-    "runtime": {"portal", "api", "enterprises", "routing", "knowledge", "statistics", "hotspots", "upstream"},
+    "runtime": {
+        "portal",
+        "api",
+        "policies",
+        "enterprises",
+        "routing",
+        "knowledge",
+        "statistics",
+        "hotspots",
+        "upstream",
+    },
     "console": {"runtime"},
     "demo": {"console"},
     # History in and out: imports through the demo's bulk engine, the one fast path that

@@ -267,6 +267,22 @@ MATRIX: dict[str, Rule] = {
     "enterprises:board": Rule(STAFF - {"operator", "callback_agent"}),
     "enterprises:licences": Rule(UNITS),
     "enterprises:renew": Rule(STAFF, post=True, kwargs={"pk": 0}, missing_ok=True),
+    # 惠企政策: the library is read by all staff; the hub's dispatchers and admins keep it; a
+    # company's measures are for the hub and the liaison officers stationed there; the portal's
+    # search needs no account.
+    "policies:library": Rule(STAFF),
+    "policies:new": Rule(roles("dispatcher", "admin")),
+    "policies:import": Rule(roles("dispatcher", "admin")),
+    "policies:mine": Rule(roles()),
+    "policies:detail": Rule(STAFF, kwargs={"pk": 0}, missing_ok=True),
+    "policies:edit": Rule(roles("dispatcher", "admin"), kwargs={"pk": 0}, missing_ok=True),
+    "policies:withdraw": Rule(roles("dispatcher", "admin"), post=True, kwargs={"pk": 0}, missing_ok=True),
+    "policies:cite": Rule(STAFF, post=True, kwargs={"pk": 0}, missing_ok=True),
+    "policies:company": Rule(roles("dispatcher", "supervisor", "leader", "admin"), kwargs={"pk": 0}, missing_ok=True),
+    "policies:order_panel": Rule(STAFF, order=True),
+    "policies:article_panel": Rule(STAFF, kwargs={"pk": 0}),
+    "policy_portal:list": Rule(PUBLIC),
+    "policy_portal:detail": Rule(PUBLIC, kwargs={"code": "none"}, missing_ok=True),
     # Plumbing
     "healthz": Rule(PUBLIC),
     "favicon": Rule(PUBLIC),

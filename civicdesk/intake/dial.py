@@ -27,7 +27,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +36,7 @@ from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.orders.privacy import knows_caller
 from civicdesk.org.models import Role, User
-from civicdesk.org.web import current_user
+from civicdesk.org.web import current_user, safe_next
 
 # Who may ask the CTI to dial: the people whose lists carry the numbers.
 DIAL_ROLES = (*CALL_ROLES, Role.CALLBACK_AGENT)
@@ -129,7 +128,4 @@ def dial(request: HttpRequest) -> HttpResponse:
     else:
         failed = _("软电话平台没有响应（%(detail)s），请手工拨打 %(phone)s。")
         messages.error(request, failed % {"detail": sent.detail, "phone": target.phone})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = "/"
-    return redirect(back)
+    return redirect(safe_next(request, "/"))

@@ -3,6 +3,8 @@ written, sends the person to the page's own default instead (no open redirect)."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import RequestFactory
 
@@ -27,3 +29,14 @@ def test_anything_else_falls_back(nxt: str) -> None:
 def test_next_may_come_with_the_link() -> None:
     request = RequestFactory().get("/x", {"next": "/orders/supervision"})
     assert safe_next(request, "/fallback") == "/orders/supervision"
+
+
+def test_every_page_that_follows_a_next_uses_the_one_check() -> None:
+    # A second, hand-written check drifts (two of the three once only looked for a leading "/").
+    root = Path(__file__).resolve().parents[2] / "civicdesk"
+    checking = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "url_has_allowed_host_and_scheme" in path.read_text(encoding="utf-8")
+    )
+    assert checking == ["org/web.py"]

@@ -1,16 +1,20 @@
 """A NUL byte is refused with a clear 400 wherever text comes in — console forms, the
-citizens' portal, the REST API, Open311, query strings — and nothing is stored. Open311 no
+citizens' portal, the REST API, Open311, query strings — and nothing is stored. A row of an
+order file import that holds one is refused on its own line with the same reason. Open311 no
 longer answers "try again later" with a traceback in the log."""
 
 from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from civicdesk.api.tokens import create_token
+from civicdesk.exchange.importing import import_orders
+from civicdesk.exchange.mapping import load_map
 from civicdesk.open311.keys import create_client
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from tests.world import World
@@ -109,3 +113,16 @@ def test_a_form_sent_to_the_rest_api_gets_the_api_s_own_answer(w: World) -> None
         "/api/v1/orders", {"title": "x"}, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="form-1"
     )
     assert response.status_code in (400, 422) and "code" in response.json()
+
+
+def test_order_file_import_refuses_the_row_and_takes_the_others(w: World, tmp_path: Path) -> None:
+    header = "工单编号,受理时间,受理渠道,诉求类型,紧急程度,诉求标题,诉求内容,联系电话"
+    rows = [
+        "H2025030300001,2025-03-03 09:00:00,12345热线,投诉,一般,路面坑洼,路面有\x00坑洼。,13800001234",
+        "H2025030300002,2025-03-03 09:10:00,12345热线,投诉,一般,路灯不亮,路灯不亮。,13800001234",
+    ]
+    path = tmp_path / "orders.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    report = import_orders(path, load_map("shandong"), w.hub)
+    assert [(r.line, r.reason) for r in report.rejected] == [(2, "含有空字符（NUL），无法保存，请删除后重试。")]
+    assert list(WorkOrder.objects.values_list("number", flat=True)) == ["H2025030300002"]

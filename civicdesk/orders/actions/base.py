@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Topic
+from civicdesk.lib.controls import strip_bidi
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
@@ -373,8 +374,18 @@ def record_creation(
     )
 
 
+def _clean_text(value: str, field: str) -> str:
+    # Every move's text passes here, whichever door it came in by (a form, the API, an upstream
+    # platform's push, a file import): the web's input gate does not see files or JSON bodies.
+    value = value or ""
+    if "\x00" in value:
+        message = _("含有空字符（NUL），无法保存，请删除后重试。")
+        raise InvalidInput(message, fields={field: message})
+    return strip_bidi(value).strip()
+
+
 def require_text(value: str, field: str, message: str, *, max_length: int = 2000) -> str:
-    value = (value or "").strip()
+    value = _clean_text(value, field)
     if not value:
         raise InvalidInput(message, fields={field: message})
     if len(value) > max_length:
@@ -384,7 +395,7 @@ def require_text(value: str, field: str, message: str, *, max_length: int = 2000
 
 
 def optional_text(value: str, field: str, *, max_length: int = 2000) -> str:
-    value = (value or "").strip()
+    value = _clean_text(value, field)
     if len(value) > max_length:
         too_long = _("不能超过 %(n)s 个字（现有 %(m)s 个）。") % {"n": max_length, "m": len(value)}
         raise InvalidInput(too_long, fields={field: too_long})

@@ -488,8 +488,12 @@ def test_every_role_gets_exactly_its_pages(w: World) -> None:
     cells = run_matrix(w)
     broken = [str(cell) for cell in cells if not cell.holds()]
     allowed = sum(cell.allowed for cell in cells)
+    patterns = {cell.key for cell in cells}
+    order_patterns = {cell.key for cell in cells if cell.obj is not None}
     print(
-        f"\nrights matrix: {len(cells)} cells checked ({allowed} allowed, {len(cells) - allowed} refused), "
+        f"\nrights matrix: {len(patterns)} URL patterns ({len(order_patterns)} of them about an order, each with "
+        f"an own, a foreign and a confidential order) × {len(PERSONAS) + 1} personas (anonymous included): "
+        f"{len(cells)} cells checked ({allowed} allowed, {len(cells) - allowed} refused), "
         f"{len(cells) - len(broken)} pass, {len(broken)} fail"
     )
     if os.environ.get("RIGHTS_MATRIX_DUMP"):  # a file to read the failing cells from

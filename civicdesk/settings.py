@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "civicdesk.hotspots",
     "civicdesk.api",
     "civicdesk.portal",
+    "civicdesk.chat",
     "civicdesk.demo",
     "civicdesk.exchange",
 ]
@@ -391,6 +392,21 @@ CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR = env_int("CIVICDESK_PORTAL_QUESTIONS_PER
 CIVICDESK_PORTAL_HUB = env_str("CIVICDESK_PORTAL_HUB", "")
 # How many reverse proxies append to X-Forwarded-For (0: the header is not trusted).
 CIVICDESK_TRUSTED_PROXY_HOPS = env_int("CIVICDESK_TRUSTED_PROXY_HOPS", 0, minimum=0, maximum=5)
+# Online one-to-one (civicdesk.chat): the hours chats are staffed, on working days and on days
+# off with someone of the hub on duty (as "HH:MM-HH:MM" periods, like the business hours).
+CIVICDESK_CHAT_HOURS = env_str("CIVICDESK_CHAT_HOURS", "08:00-20:00")
+try:
+    BusinessHours.parse(CIVICDESK_CHAT_HOURS)
+except ValueError as _exc:
+    raise ConfigError(f"CIVICDESK_CHAT_HOURS is not valid ({_exc}): {CIVICDESK_CHAT_HOURS!r}") from None
+# A citizen waiting longer than this many minutes is told when to expect an answer.
+CIVICDESK_CHAT_WAIT_NOTICE_MINUTES = env_int("CIVICDESK_CHAT_WAIT_NOTICE_MINUTES", 3, minimum=1)
+# A chat whose citizen page stopped polling for this many minutes is abandoned by the sweep.
+CIVICDESK_CHAT_IDLE_MINUTES = env_int("CIVICDESK_CHAT_IDLE_MINUTES", 10, minimum=1)
+# Abuse limits: chats started per address an hour and per phone a day, messages per chat a minute.
+CIVICDESK_CHAT_STARTS_PER_IP_HOUR = env_int("CIVICDESK_CHAT_STARTS_PER_IP_HOUR", 10, minimum=1)
+CIVICDESK_CHAT_STARTS_PER_PHONE_DAY = env_int("CIVICDESK_CHAT_STARTS_PER_PHONE_DAY", 5, minimum=1)
+CIVICDESK_CHAT_MESSAGES_PER_MINUTE = env_int("CIVICDESK_CHAT_MESSAGES_PER_MINUTE", 12, minimum=1)
 # The captcha picture (django-simple-captcha, drawn by Pillow with its bundled font): letters
 # turned up to 30 degrees either way, noise arcs and dots.
 CAPTCHA_FONT_SIZE = 34

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("civicdesk.api.urls")),
     path("portal/policies/", include("civicdesk.policies.public_urls")),
     path("portal/", include("civicdesk.portal.urls")),
+    path("chat/", include("civicdesk.chat.urls")),
     path("knowledge/", include("civicdesk.knowledge.urls")),
     path("stats/", include("civicdesk.statistics.urls")),
     path("hotspots/", include("civicdesk.hotspots.urls")),

@@ -37,6 +37,7 @@ class Channel(models.TextChoices):
     WECHAT = "wechat", _("微信")
     EMAIL = "email", _("电子邮件")
     LIAISON = "liaison", _("驻企员")
+    CHAT = "chat", _("网上一对一")
 
 
 class TreeNode(models.Model):

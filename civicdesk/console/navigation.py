@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from civicdesk.chat.desk import waiting_chats
 from civicdesk.intake.calls import missed_calls
 from civicdesk.orders import queues
 from civicdesk.org.models import Role, User
@@ -20,6 +21,8 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
     ("console:home", gettext_noop("首页"), None, "h", None),
     ("intake:new", gettext_noop("受理"), {Role.OPERATOR, Role.DISPATCHER, Role.LIAISON}, "n", None),
     ("intake:missed_calls", gettext_noop("未接来电"), {Role.OPERATOR, Role.DISPATCHER}, "", missed_calls),
+    # Operators staff the chat (dispatchers reach the desk from the intake page, their menu is full).
+    ("chat:desk", gettext_noop("网上咨询"), {Role.OPERATOR}, "", waiting_chats),
     ("orders:dispatch_board", gettext_noop("派单"), {Role.DISPATCHER}, "d", queues.pending_dispatch),
     ("orders:inbox", gettext_noop("承办"), {Role.HANDLER, Role.UNIT_HEAD}, "i", queues.unit_inbox),
     ("orders:callbacks", gettext_noop("回访"), {Role.CALLBACK_AGENT}, "c", queues.callback_queue),

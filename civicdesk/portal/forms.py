@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicdesk.catalogue.models import Area, Category, RequestType
+from civicdesk.lib.phones import normalised_phone
 from civicdesk.lib.plaintext import strip_html
 from civicdesk.orders.models import ReplyResult, Satisfaction
 
@@ -22,8 +23,6 @@ ADDRESS_MAX = 120
 NAME_MAX = 20
 PHOTO_MAX = 6
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _NUMBER = re.compile(r"^\d{13}$")
 
 # What each request type means, in the citizen's words.
@@ -181,8 +180,8 @@ class SubmitForm(forms.Form):
         self.fields["content"].error_messages["required"] = _("请填写具体情况。")
 
     def clean_citizen_phone(self) -> str:
-        phone = re.sub(r"[\s-]", "", strip_html(self.cleaned_data.get("citizen_phone")))
-        if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+        phone = normalised_phone(strip_html(self.cleaned_data.get("citizen_phone")))
+        if phone is None:
             raise forms.ValidationError(_("请填写正确的手机号码（11位）或带区号的固定电话。"))
         return phone
 

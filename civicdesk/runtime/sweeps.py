@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from civicdesk.chat.actions import abandon_idle as run_chat_idle
 from civicdesk.enterprises.reminders import run_licence_reminders
 from civicdesk.intake.callmeasures import run_call_rollup_sweep
 from civicdesk.knowledge.actions import run_expire_articles
@@ -43,6 +44,7 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "licence_reminders": run_licence_reminders,
     "duty_coverage": run_duty_coverage,
     "portal_cleanup": run_portal_cleanup,
+    "chat_idle": run_chat_idle,  # waiting chats whose citizen page went silent end as abandoned
     "expire_articles": run_expire_articles,  # published articles past valid_to leave the citizens' results
     "statistics": run_statistics_sweep,  # rollups of the changed orders, then any 日报/周报 due
     "call_rollups": run_call_rollup_sweep,  # the call measures' daily rollups of the changed calls

@@ -36,9 +36,11 @@ BENEATH: dict[str, set[str]] = {
     "policies": {"enterprises", "knowledge"},  # support measures matched to the register (惠企政策)
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
+    "chat": {"portal"},  # online one-to-one: the portal's captcha and limits, orders made by intake's actions
     "api": {"intake", "enterprises"},
     "runtime": {
         "portal",
+        "chat",
         "api",
         "policies",
         "enterprises",

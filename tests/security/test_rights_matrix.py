@@ -218,6 +218,20 @@ MATRIX: dict[str, Rule] = {
     "portal:support": Rule(PUBLIC, order=True, post=True, kwargs={"other": "2026010100001"}),
     "portal:withdraw": Rule(PUBLIC, order=True, post=True),
     "portal:rate": Rule(PUBLIC, kwargs={"token": "none"}),
+    # Online one-to-one: the citizen's side is public (the chat is the session's own); the desk is
+    # the hub's operators and dispatchers; its figures also the hub's supervisors and leaders.
+    "chat:home": Rule(PUBLIC),
+    "chat:messages": Rule(PUBLIC, missing_ok=True),
+    "chat:send": Rule(PUBLIC, post=True),
+    "chat:leave": Rule(PUBLIC, post=True),
+    "chat:desk": Rule(roles("operator", "dispatcher")),
+    "chat:queue": Rule(roles("operator", "dispatcher")),
+    "chat:figures": Rule(roles("operator", "dispatcher", "supervisor", "leader", "admin")),
+    "chat:conversation": Rule(roles("operator", "dispatcher"), kwargs={"pk": 0}, missing_ok=True),
+    "chat:desk_messages": Rule(roles("operator", "dispatcher"), kwargs={"pk": 0}, missing_ok=True),
+    "chat:take": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),
+    "chat:say": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),
+    "chat:end": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),
     # Knowledge base: staff read it; authors (dispatchers, units, the admin) write; the intake
     # panel is for the people who take calls.
     "knowledge:list": Rule(STAFF),

@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +29,12 @@ from civicdesk.org.web import current_user
 
 # Who reads the figures besides the desk itself: the hub's dispatchers, supervisors, leaders.
 FIGURE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}
+
+
+def _fragment(template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """A piece of a page the browser polls: rendered without the request, so the console's
+    context processors (the menu with its queue counts) are not run every few seconds."""
+    return HttpResponse(render_to_string(template, context), status=status)
 
 
 def _desk_hub(user: User) -> OrgUnit:
@@ -77,7 +85,8 @@ def desk(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     hub = _desk_hub(user)
-    return render(request, "chat/_queue.html", _queue_context(user, hub))
+    # The rows' take forms need the page's CSRF token (no context processor here).
+    return _fragment("chat/_queue.html", {**_queue_context(user, hub), "csrf_token": get_token(request)})
 
 
 def _chat_for(user: User, pk: int) -> Chat:
@@ -112,7 +121,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
 def desk_messages(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     chat = _chat_for(user, pk)
-    return render(request, "chat/_desk_log.html", _log_context(user, chat), status=200 if chat.is_open else 286)
+    return _fragment("chat/_desk_log.html", _log_context(user, chat), status=200 if chat.is_open else 286)
 
 
 @login_required
@@ -144,7 +153,7 @@ def say(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("chat:conversation", pk=chat.pk)
-    return render(request, "chat/_desk_log.html", {**_log_context(user, chat), "error": error}, status=status)
+    return _fragment("chat/_desk_log.html", {**_log_context(user, chat), "error": error}, status=status)
 
 
 @login_required

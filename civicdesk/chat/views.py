@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -126,7 +127,9 @@ def _log(request: HttpRequest, chat: Chat, *, status: int = 200, error: str = ""
     context = {**_log_context(chat), "error": error}
     if not chat.is_open and status == 200:
         status = STOP_POLLING
-    return render(request, "chat/_citizen_log.html", context, status=status)
+    # Without the request: the page's context processors (menus, counts) are not needed by a
+    # fragment polled every few seconds.
+    return HttpResponse(render_to_string("chat/_citizen_log.html", context), status=status)
 
 
 @never_cache

@@ -16,6 +16,7 @@ SEEDERS: list[str] = [
     "civicdesk.routing.demo_seed.seed",
     "civicdesk.enterprises.demo_seed.seed",
     "civicdesk.portal.demo_seed.seed",
+    "civicdesk.chat.demo_seed.seed",  # after the rosters (the desk is staffed on days off)
     "civicdesk.knowledge.demo_seed.seed",
     "civicdesk.policies.demo_seed.seed",  # after the companies and the articles that cite a measure
     "civicdesk.upstream.demo_seed.seed",  # the prefecture's calls and 民心网's orders

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0009_on_the_order_procedures'),
+        ("orders", "0009_on_the_order_procedures"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workorder',
-            name='channel',
-            field=models.CharField(choices=[('phone', '12345热线电话'), ('web', '网站'), ('api', '接口/Open311'), ('provincial', '民心网'), ('upstream', '上级热线转办'), ('letter', '来信'), ('wechat', '微信'), ('email', '电子邮件'), ('liaison', '驻企员'), ('chat', '网上一对一')], max_length=20, verbose_name='受理渠道'),
+            model_name="workorder",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("phone", "12345热线电话"),
+                    ("web", "网站"),
+                    ("api", "接口/Open311"),
+                    ("provincial", "民心网"),
+                    ("upstream", "上级热线转办"),
+                    ("letter", "来信"),
+                    ("wechat", "微信"),
+                    ("email", "电子邮件"),
+                    ("liaison", "驻企员"),
+                    ("chat", "网上一对一"),
+                ],
+                max_length=20,
+                verbose_name="受理渠道",
+            ),
         ),
     ]

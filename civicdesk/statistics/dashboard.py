@@ -40,6 +40,10 @@ OVERVIEW = (
     "first_dispatch_accuracy",
     "handling_time",
     "overdue",
+    "urge_rate",
+    "repeat_call_rate",
+    "reply_flagged",
+    "reply_sent_back",
 )
 TREND = ("accepted", "completion", "satisfaction", "overdue")
 BREAKDOWN = ("accepted", "completion", "on_time", "satisfaction", "overdue")

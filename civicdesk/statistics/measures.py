@@ -405,9 +405,64 @@ def _reply_sent_back(c: Context) -> tuple[list[int], list[int], float | None]:
     return _rate(_event_ids(c.events("send_back_reply")), _event_ids(_replies(c)))
 
 
+# --- 退单异议, 疑难件会商, 领导批示, 督办单: the procedures counted per unit (issue 18) -------------
+#
+# Each is a count of moves in the period, charged to the unit the move's event names
+# (data["unit"]: the unit that objected, gave its view, or held the order when instructed
+# or noticed), not to the order's current lead unit: an objection stays the objecting
+# unit's after the order moved on. The unit filter (with or without sub-units) applies to
+# that unit; every other filter and the population rule apply to the order.
+
+PROCEDURES: dict[str, tuple[tuple[str, ...], Q]] = {
+    "objections": (("object_to_refusal",), Q()),
+    "objections_upheld": (("uphold_objection",), Q()),
+    "objections_rejected": (("reject_objection",), Q()),
+    "consultation_views": (("give_view",), Q()),
+    "consultation_views_late": (("give_view",), Q(data__on_time=False)),
+    "instructions": (("instruct",), Q()),
+    "instructions_escalated": (("escalate_instruction",), Q()),
+    "notices": (("issue_notice",), Q()),
+    "notices_escalated": (("escalate_notice",), Q()),
+}
+
+
+def _unit_ids(unit: OrgUnit, with_sub_units: bool, using: str) -> list[int]:
+    if not with_sub_units:
+        return [unit.pk]
+    return list(OrgUnit.objects.using(using).filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+def procedure_events(c: Context, code: str) -> QuerySet[OrderEvent]:
+    """The events behind a procedure count, the unit filter applied to the unit each names."""
+    actions, condition = PROCEDURES[code]
+    f = c.filters
+    events = (
+        OrderEvent.objects.using(c.using)
+        .filter(
+            order_q(Filters(**{**f.__dict__, "lead_unit": None}), prefix="order__", using=c.using),
+            condition,
+            action__in=actions,
+            at__lte=c.as_of,
+        )
+        .filter(c.period.q("at"))
+    )
+    if f.lead_unit is not None:
+        events = events.filter(data__unit__in=_unit_ids(f.lead_unit, f.include_sub_units, c.using))
+    return events
+
+
+def _procedure(code: str) -> Callable[[Context], tuple[list[int], None, float]]:
+    def compute(c: Context) -> tuple[list[int], None, float]:
+        ids = _event_ids(procedure_events(c, code))
+        return ids, None, float(len(ids))
+
+    return compute
+
+
 # Measures computed from the orders and events when asked, not kept in the daily rollups
-# (civicdesk.statistics.rollups): the dashboard's unit table asks measures.py for them.
-LIVE_ONLY = frozenset({"urge_rate", "repeat_call_rate", "reply_flagged", "reply_sent_back"})
+# (civicdesk.statistics.rollups): counted by the unit an event names rather than by the
+# order's lead unit, they are shown per unit on their own page, which asks measures.py.
+LIVE_ONLY = frozenset(PROCEDURES)
 
 
 def _partly_solved_rule() -> str:
@@ -571,6 +626,69 @@ MEASURES: dict[str, Measure] = {
             "rate",
             _reply_sent_back,
         ),
+        Measure(
+            "objections",
+            _("退单异议次数"),
+            _("统计期内单位对被驳回的退单申请提出异议的次数，计入提出异议的单位。"),
+            "count",
+            _procedure("objections"),
+        ),
+        Measure(
+            "objections_upheld",
+            _("异议成立次数"),
+            _("统计期内复核认定单位异议成立（准予退单）的次数，计入提出异议的单位。"),
+            "count",
+            _procedure("objections_upheld"),
+        ),
+        Measure(
+            "objections_rejected",
+            _("异议驳回次数"),
+            _("统计期内复核驳回单位异议（维持由其办理）的次数，计入提出异议的单位；月度通报按规则扣分。"),
+            "count",
+            _procedure("objections_rejected"),
+        ),
+        Measure(
+            "consultation_views",
+            _("会商意见次数"),
+            _("统计期内单位在疑难件会商中提交意见的次数，计入提交意见的单位。"),
+            "count",
+            _procedure("consultation_views"),
+        ),
+        Measure(
+            "consultation_views_late",
+            _("会商意见逾期次数"),
+            _("统计期内单位在会商意见时限届满后才提交意见的次数，计入提交意见的单位。"),
+            "count",
+            _procedure("consultation_views_late"),
+        ),
+        Measure(
+            "instructions",
+            _("领导批示次数"),
+            _("统计期内领导对工单作出批示的次数，计入批示时的主办单位。"),
+            "count",
+            _procedure("instructions"),
+        ),
+        Measure(
+            "instructions_escalated",
+            _("批示超期未签收次数"),
+            _("统计期内领导批示在签收时限内未签收、被系统超期催办的次数，计入批示时的主办单位。"),
+            "count",
+            _procedure("instructions_escalated"),
+        ),
+        Measure(
+            "notices",
+            _("督办单次数"),
+            _("统计期内下发督办单的次数，计入下发时的主办单位。"),
+            "count",
+            _procedure("notices"),
+        ),
+        Measure(
+            "notices_escalated",
+            _("督办单超期未答复次数"),
+            _("统计期内督办单在答复时限内未书面答复、被系统超期催办的次数，计入下发时的主办单位。"),
+            "count",
+            _procedure("notices_escalated"),
+        ),
     ]
 }
 
@@ -688,6 +806,8 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
             return _in(replies, "order_id", c.using)
         flagged = replies.filter(data__quality__flagged=True)
         return _in(flagged if code == "reply_flagged" else c.events("send_back_reply"), "order_id", c.using)
+    if code in PROCEDURES:
+        return _in(procedure_events(c, code), "order_id", c.using)
     if code == "handling_time":
         return (
             c.orders()

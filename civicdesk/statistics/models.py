@@ -54,6 +54,14 @@ COUNTERS: tuple[str, ...] = (
     "fd_accurate",
     # by (last) reply day
     "ht_count",
+    # 催办率: by first-dispatch day, the orders urged at least once
+    "fd_urged",
+    # 重复来电率: by created day, the repeat calls (civicdesk.orders.repeats)
+    "acc_repeat",
+    # 答复质量提示率, 答复退回率: by the day of each reply and of each reply sent back
+    "rp_total",
+    "rp_flagged",
+    "rp_sent_back",
 )
 
 
@@ -91,6 +99,11 @@ class RollupBase(models.Model):
     fd_accurate = models.PositiveIntegerField(default=0)
     ht_count = models.PositiveIntegerField(default=0)
     ht_minutes = models.FloatField(default=0)
+    fd_urged = models.PositiveIntegerField(default=0)
+    acc_repeat = models.PositiveIntegerField(default=0)
+    rp_total = models.PositiveIntegerField(default=0)
+    rp_flagged = models.PositiveIntegerField(default=0)
+    rp_sent_back = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

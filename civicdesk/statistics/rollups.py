@@ -6,7 +6,10 @@ Which day a row counts an order on — the same windows as measures.py (not a co
 - 响应率: the day of each dispatch to a lead unit, under the unit that received it;
 - 解决率, 满意率: the day of each callback;
 - 退单率, 首次派单准确率: the day of its first dispatch;
-- 平均办理时长: the day of its (last) reply.
+- 平均办理时长: the day of its (last) reply;
+- 催办率: the day of its first dispatch; 重复来电率: the day it was created (an order taken
+  in also recomputes the days of the caller's later orders in the repeat-call window);
+- 答复质量提示率, 答复退回率: the day of each reply and of each reply sent back.
 Days are local days (settings.TIME_ZONE). The dimensions are the order's current channel,
 type, urgency, category leaf, area and lead unit; topics have their own rollup.
 
@@ -37,6 +40,8 @@ from django.utils import timezone
 
 from civicdesk.catalogue.models import Area, Category
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
+from civicdesk.orders.repeats import is_repeat
+from civicdesk.orders.repeats import window as repeat_window
 from civicdesk.orders.workflow import TERMINAL, State
 from civicdesk.org.models import OrgUnit
 from civicdesk.statistics.measures import (
@@ -76,6 +81,9 @@ ORDER_DIMS = {
 
 # The measures the rollups keep (the others are computed when asked: measures.LIVE_ONLY).
 ROLLED = [code for code in MEASURES if code not in LIVE_ONLY]
+# The events counted by the day they happened (besides the moves on the order row).
+EVENT_ACTIONS = ("record_callback", "reply", "send_back_reply")
+REPLY_ACTIONS = ("reply", "send_back_reply")
 
 
 def tz() -> ZoneInfo:
@@ -142,6 +150,7 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
                 "accepted": Count("pk"),
                 "answered": Count("pk", filter=Q(state=State.ANSWERED)),
                 "answered_closed": Count("pk", filter=Q(state=State.ANSWERED, closed_at__isnull=False)),
+                "acc_repeat": Count("pk", filter=is_repeat()),
             },
         ),
         (
@@ -166,6 +175,18 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
                 "fd_total": Count("pk"),
                 "fd_returned": Count("pk", filter=Q(return_count__gt=0)),
                 "fd_accurate": Count("pk", filter=Q(return_count=0, redispatch_count=0)),
+                "fd_urged": Count("pk", filter=Q(urge_count__gt=0)),
+            },
+        ),
+        (
+            OrderEvent.objects.filter(_live_orders("order__"), _in("at", spans), action__in=REPLY_ACTIONS),
+            "at",
+            "order__",
+            "order__lead_unit_id",
+            {
+                "rp_total": Count("pk", filter=Q(action="reply")),
+                "rp_flagged": Count("pk", filter=Q(action="reply", data__quality__flagged=True)),
+                "rp_sent_back": Count("pk", filter=Q(action="send_back_reply")),
             },
         ),
         (
@@ -433,9 +454,24 @@ def order_days(order_ids: Iterable[int]) -> set[dt.date]:
         days |= _mutable_days(order)
     for moment in Assignment.objects.filter(order_id__in=ids).values_list("dispatched_at", flat=True):
         days.add(local_day(moment))
-    for moment in OrderEvent.objects.filter(order_id__in=ids, action="record_callback").values_list("at", flat=True):
+    for moment in OrderEvent.objects.filter(order_id__in=ids, action__in=EVENT_ACTIONS).values_list("at", flat=True):
         days.add(local_day(moment))
-    return days
+    return days | _repeat_days(ids)
+
+
+def _repeat_days(ids: list[int]) -> set[dt.date]:
+    """The creation days of the same callers' later orders within the repeat-call window: an
+    order taken in after them with an earlier date (an import of history) makes them repeat
+    calls (重复来电率)."""
+    rows = list(
+        WorkOrder.objects.filter(pk__in=ids).exclude(citizen_phone="").values_list("citizen_phone", "created_at")
+    )
+    if not rows:
+        return set()
+    q = Q()
+    for phone, created in rows:
+        q |= Q(citizen_phone=phone, created_at__gt=created, created_at__lte=created + repeat_window())
+    return {local_day(moment) for moment in WorkOrder.objects.filter(q).values_list("created_at", flat=True)}
 
 
 def save_footprints(order_ids: Iterable[int] | None = None) -> None:
@@ -490,7 +526,7 @@ def rebuild(chunk_days: int = 31, progress: Any = None) -> int:
         written = 0
         if bounds:
             # Dispatches and callbacks lie between creation and the last of these times.
-            events = OrderEvent.objects.filter(action="record_callback").order_by("-at").values_list("at", flat=True)
+            events = OrderEvent.objects.filter(action__in=EVENT_ACTIONS).order_by("-at").values_list("at", flat=True)
             latest = events.first()
             if latest is not None:
                 bounds.append(latest)
@@ -713,6 +749,10 @@ def _figures(s: dict[str, float], p: dict[str, float], config: Config, codes: It
         "satisfaction": (satisfied, int(s["cb_satisfied"] + s["cb_basically"] + s["cb_unsatisfied"])),
         "return_rate": (s["fd_returned"], int(s["fd_total"])),
         "first_dispatch_accuracy": (s["fd_accurate"], int(s["fd_total"])),
+        "urge_rate": (s["fd_urged"], int(s["fd_total"])),
+        "repeat_call_rate": (s["acc_repeat"], int(s["accepted"])),
+        "reply_flagged": (s["rp_flagged"], int(s["rp_total"])),
+        "reply_sent_back": (s["rp_sent_back"], int(s["rp_total"])),
     }
     result = {}
     for code in codes:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/", views.drill_page, name="drill"),
     path("topic/", views.topic_page, name="topic"),
     path("quality/", views.quality_page, name="quality"),
+    path("procedures/", views.procedures_page, name="procedures"),
     path("export/table/", views.export_table, name="export_table"),
     path("export/orders/", views.export_orders, name="export_orders"),
     path("exports/", views.exports, name="exports"),

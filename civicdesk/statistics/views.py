@@ -33,6 +33,7 @@ from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.assessment import assess, deduction_rules, month_days, month_period, rule_orders_qs
 from civicdesk.statistics.measures import MEASURES, Period, drill, measures
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
+from civicdesk.statistics.procedures import PROCEDURE_CODES
 from civicdesk.statistics.ranking import SCORE_PARTS
 from civicdesk.statistics.scope import OutOfScope, narrowed, stats_scope
 from civicdesk.statistics.topics import topic_sentence
@@ -209,44 +210,64 @@ def drill_page(request: HttpRequest) -> HttpResponse:
 QUALITY_CODES = ("urge_rate", "repeat_call_rate", "reply_flagged", "reply_sent_back")
 
 
-@login_required
-def quality_page(request: HttpRequest) -> HttpResponse:
-    """催办与答复质量: per unit under the hub, 催办率, 重复来电率, the share of replies the
-    checks flagged and of replies sent back, each opening into its orders."""
+def _unit_table(user: User, q: data.Query, codes: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per unit directly under the hub whose figures are shown (the scope hub, or a
+    lower hub asked for), each unit with its sub-units, each figure opening into its orders."""
+    period = Period(q.days.start, q.days.end)
+    if q.filters.hub is not None:
+        hubs = {q.filters.hub.pk}
+    else:  # the installation's administrator: the hubs they belong to
+        hubs = {hub.pk for u in user.units_with_role(*STATS_ROLES) if (hub := u if u.is_hub else u.hub()) is not None}
+    rows = []
+    for unit in OrgUnit.objects.filter(parent__in=hubs, active=True, is_hub=False).order_by("path"):
+        filters = replace(q.filters, lead_unit=unit, include_sub_units=True)
+        figures = measures(period, filters, codes=codes)
+        extra = {"unit": str(unit.pk), "sub": "1"}
+        rows.append(
+            {
+                "unit": unit,
+                "figures": [
+                    (
+                        figures[code],
+                        _drill_url(q, code, "numerator", extra),
+                        _drill_url(q, code, "denominator", extra),
+                    )
+                    for code in codes
+                ],
+            }
+        )
+    return rows
+
+
+def _unit_table_page(request: HttpRequest, codes: tuple[str, ...], tab: str, title: str) -> HttpResponse:
     user = _require(request)
     q, errors = _query(request)
-    rows = []
-    if q is not None:
-        period = Period(q.days.start, q.days.end)
-        # The units directly under the reader's hub(s), each with its sub-units.
-        hubs = {hub.pk for u in user.units_with_role(*STATS_ROLES) if (hub := u if u.is_hub else u.hub()) is not None}
-        units = OrgUnit.objects.filter(parent__in=hubs, active=True).order_by("path")
-        for unit in units:
-            filters = replace(q.filters, lead_unit=unit, include_sub_units=True)
-            figures = measures(period, filters, codes=QUALITY_CODES)
-            extra = {"unit": str(unit.pk), "sub": "1"}
-            rows.append(
-                {
-                    "unit": unit,
-                    "figures": [
-                        (
-                            figures[code],
-                            _drill_url(q, code, "numerator", extra),
-                            _drill_url(q, code, "denominator", extra),
-                        )
-                        for code in QUALITY_CODES
-                    ],
-                }
-            )
     context = {
         **_choices(request),
         "q": q,
         "errors": errors,
         "chosen": request.GET,
-        "rows": rows,
-        "measures": [MEASURES[code] for code in QUALITY_CODES],
+        "rows": _unit_table(user, q, codes) if q is not None else [],
+        "measures": [MEASURES[code] for code in codes],
+        "tab": tab,
+        "title": title,
     }
-    return render(request, "statistics/quality.html", context, status=400 if errors else 200)
+    return render(request, "statistics/unit_table.html", context, status=400 if errors else 200)
+
+
+@login_required
+def quality_page(request: HttpRequest) -> HttpResponse:
+    """催办与答复质量: per unit under the hub, 催办率, 重复来电率, the share of replies the
+    checks flagged and of replies sent back, each opening into its orders."""
+    return _unit_table_page(request, QUALITY_CODES, "quality", _("催办与答复质量"))
+
+
+@login_required
+def procedures_page(request: HttpRequest) -> HttpResponse:
+    """程序事项: per unit under the hub, its objections and how they were ruled, its views at
+    consultations (and the late ones), the instructions and notices on its orders (and those
+    escalated as overdue), each opening into its orders (civicdesk.statistics.procedures)."""
+    return _unit_table_page(request, PROCEDURE_CODES, "procedures", _("异议、会商、批示与督办"))
 
 
 @login_required
@@ -513,6 +534,12 @@ def _assessment_rows(a: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _procedures_url(hub: OrgUnit, report: Any) -> str:
+    """The 程序事项 page for the report's hub and month."""
+    params = {"period": "custom", "from": report.first.isoformat(), "to": report.last.isoformat(), "hub": str(hub.pk)}
+    return reverse("statistics:procedures") + "?" + urlencode(params)
+
+
 @login_required
 def assessment_page(request: HttpRequest) -> HttpResponse:
     user = _require(request)
@@ -527,6 +554,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         "groups": _assessment_rows(report) if report else [],
         "parts": [str(MEASURES[code].name) for code in SCORE_PARTS],
         "export_url": reverse("statistics:assessment_export") + "?" + urlencode({"hub": str(hub.pk), "month": month}),
+        "procedures_url": _procedures_url(hub, report) if report else "",
     }
     return render(request, "statistics/assessment.html", context, status=400 if errors else 200)
 

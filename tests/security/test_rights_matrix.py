@@ -256,6 +256,7 @@ MATRIX: dict[str, Rule] = {
     "statistics:drill": Rule(STATS, missing_ok=True),
     "statistics:topic": Rule(STATS),
     "statistics:quality": Rule(STATS),
+    "statistics:procedures": Rule(STATS),
     "statistics:export_table": Rule(STATS, missing_ok=True),
     "statistics:export_orders": Rule(STATS, missing_ok=True),
     "statistics:exports": Rule(STATS),

@@ -65,6 +65,8 @@ def build_scenario(w: World) -> dict[str, WorkOrder]:
     with at(t(20)):
         o["extended"] = actions.request_extension(o["extended"], actor=w.handler_a, days=5, reason="需协调施工单位。")
         o["extended"] = actions.approve_extension(o["extended"], actor=w.dispatcher)
+    with at(t(12)):
+        o["late"] = actions.urge(o["late"], actor=w.operator)  # 催办率
     with at(t(24)):
         o["late"] = _close(w, _reply(w, o["late"]), "solved", "unsatisfied")  # due 23 March: late
     with at(t(26)):
@@ -76,6 +78,12 @@ def build_scenario(w: World) -> dict[str, WorkOrder]:
         o["boundary"] = w.new_order()  # created in March, dispatched in April
     with at(t(1, 9, month=4)):
         o["boundary"] = actions.dispatch(o["boundary"], actor=w.dispatcher, lead_unit=w.dept_a)
+    with at(t(3, month=4)):
+        # A reply the checks flag (答复质量提示率), sent back by the hub (答复退回率).
+        o["crossing"] = actions.reply(
+            o["crossing"], actor=w.handler_a, result="solved", text="瞎投诉，这事不归我们管。"
+        )
+        o["crossing"] = actions.send_back_reply(o["crossing"], actor=w.dispatcher, reason="语气不当，请重新答复。")
     with at(t(7, month=4)):
         o["crossing"] = _close(w, _reply(w, o["crossing"]), "unsolved", "satisfied")
         o["boundary"] = actions.sign_for(o["boundary"], actor=w.handler_a)

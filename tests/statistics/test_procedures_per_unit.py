@@ -53,5 +53,11 @@ def test_late_views_at_consultations_count_per_unit(w: World) -> None:
 
     counts = unit_procedures(NOVEMBER)
 
-    assert (counts[w.dept_a.pk].count("views"), counts[w.dept_a.pk].count("views_late")) == (1, 0)
-    assert (counts[w.dept_b.pk].count("views"), counts[w.dept_b.pk].count("views_late")) == (1, 1)
+    assert (counts[w.dept_a.pk].count("consultation_views"), counts[w.dept_a.pk].count("consultation_views_late")) == (
+        1,
+        0,
+    )
+    assert (counts[w.dept_b.pk].count("consultation_views"), counts[w.dept_b.pk].count("consultation_views_late")) == (
+        1,
+        1,
+    )

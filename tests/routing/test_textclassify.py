@@ -195,13 +195,15 @@ def test_macro_f1_report() -> None:
 # --------------------------------------------------------------------------- real data
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "tipdm2020_c_smart_gov"
-# Trained on the 495-message sample and the category tree only, scored on the 400 messages of
-# the development set (drawn with the judged messages, never seen in training): measured
-# macro-F1 0.750, ECE 0.089 (``routing-eval --train 附件2_示例数据_495.xlsx
-# --test 附件2_验证集_400.xlsx --catalogue 附件1.xlsx``). The margins absorb library noise; losing a
-# feature family or the calibration fails.
-REAL_DATA_MIN_MACRO_F1 = 0.73
-REAL_DATA_MAX_ECE = 0.11
+# Trained as the judged model is: the 495-message sample plus messages of the development pool
+# (here its even rows), with the category tree; scored on the development set's odd rows, never
+# seen in training. Measured macro-F1 0.814 and ECE 0.054 (0.066 without the top-class map).
+# Trained on the 495 alone, a separate release, the held-out answers it calibrates on are not
+# like the pool's, and ECE was 0.089 without the map and 0.115 with it: calibrate on the data
+# the model will meet. The margins absorb library noise; losing a feature family or the
+# calibration fails.
+REAL_DATA_MIN_MACRO_F1 = 0.78
+REAL_DATA_MAX_ECE = 0.08
 
 
 def test_real_data_unseen_messages_are_routed_and_calibrated() -> None:
@@ -210,14 +212,15 @@ def test_real_data_unseen_messages_are_routed_and_calibrated() -> None:
     from civicdesk.text.teddycup import labelled, read_messages, read_taxonomy
     from civicdesk.text.textclassify import reliability
 
-    train = labelled(read_messages(DATA / "附件2_示例数据_495.xlsx"))
+    sample = labelled(read_messages(DATA / "附件2_示例数据_495.xlsx"))
     dev = labelled(read_messages(DATA / "附件2_验证集_400.xlsx"))
+    train, unseen = sample + dev[0::2], dev[1::2]
     taxonomy = [leaf.path for leaf in read_taxonomy(DATA / "附件1.xlsx")]
     model = RoutingClassifier().fit([m.text for m in train], [m.label or "" for m in train], taxonomy=taxonomy)
 
-    probs = model.predict_proba([m.text for m in dev])
+    probs = model.predict_proba([m.text for m in unseen])
     predicted = [model.classes_[i] for i in probs.argmax(axis=1)]
-    truth = [m.label or "" for m in dev]
+    truth = [m.label or "" for m in unseen]
     macro = macro_f1_report(truth, predicted)[2]
     hits = [t == p for t, p in zip(truth, predicted, strict=True)]
     ece, _table = reliability([float(p) for p in probs.max(axis=1)], hits)

@@ -339,6 +339,10 @@ CIVICDESK_ASSESSMENT_RULES_FILE = env_str("CIVICDESK_ASSESSMENT_RULES_FILE", "")
 CIVICDESK_URGE_SUPERVISION_AT = env_int("CIVICDESK_URGE_SUPERVISION_AT", 3, minimum=1, maximum=100)
 CIVICDESK_REPEAT_CALL_DAYS = env_int("CIVICDESK_REPEAT_CALL_DAYS", 30, minimum=1, maximum=365)
 
+# 疑难件会商 (civicdesk.orders.actions.consultation): a convened unit that has not given its
+# view is reminded once when less than this many half working days are left before it falls due.
+CIVICDESK_CONSULTATION_REMIND_HALF_DAYS = env_int("CIVICDESK_CONSULTATION_REMIND_HALF_DAYS", 1, minimum=1, maximum=20)
+
 # Outbox delivery (civicdesk.notifications.delivery): batch size, retries, worker lease.
 CIVICDESK_OUTBOX_BATCH = env_int("CIVICDESK_OUTBOX_BATCH", 10, minimum=1, maximum=500)
 CIVICDESK_OUTBOX_MAX_ATTEMPTS = env_int("CIVICDESK_OUTBOX_MAX_ATTEMPTS", 5, minimum=1, maximum=50)

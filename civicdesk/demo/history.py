@@ -47,6 +47,8 @@ MOVE_FUNCTIONS: dict[str, Callable[..., WorkOrder]] = {
     # The worker's sweep makes this one (civicdesk.orders.actions.instruction); a history may too.
     "escalate_instruction": actions.escalate_instruction,
     "escalate_notice": actions.escalate_notice,
+    # The sweep's reminder before a consultation view falls due (civicdesk.orders.actions.consultation).
+    "remind_view": actions.remind_view,
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,4 +244,37 @@ def rebuild(hub_ids: Iterable[int] | None = None, *, since: datetime | None = No
     for order in orders.select_related("area").order_by("created_at", "pk").iterator(chunk_size=500):
         if add_order(order) is not None:
             done += 1
+    return done
+
+
+# A +1 is not a move on the order (civicdesk.orders.actions.urging.add_support writes no
+# event), so no reaction sees it: the worker's sweep looks at the hotspots whose orders got
+# a +1 lately and recounts those whose 附议数 no longer matches their orders'.
+SUPPORT_LOOKBACK = timedelta(days=2)
+
+
+def run_support_refresh(now: datetime | None = None) -> int:
+    """Recount the heat of every hotspot whose orders' +1s changed; returns how many."""
+    if not SUPPORT_FIELD:
+        return 0
+    now = now or timezone.now()
+    recent = Member.objects.filter(order__supports__created_at__gte=now - SUPPORT_LOOKBACK).values("hotspot_id")
+    stale = (
+        Hotspot.objects.filter(pk__in=recent)
+        .annotate(counted=Sum(f"members__order__{SUPPORT_FIELD}"))
+        .exclude(supports=F("counted"))
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            hotspot = Hotspot.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if hotspot is None:
+                continue  # another worker is recounting it
+            refresh(hotspot, now=now)
+        # Imported here: the alerts read the notifications outbox, loaded after this module.
+        from civicdesk.hotspots.alerts import check
+
+        check(hotspot)
+        done += 1
     return done

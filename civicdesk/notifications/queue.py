@@ -54,6 +54,10 @@ EVENT_UNITS = "event_units"
 HELD_BY = "held_by_units"
 # Who rules on objections to refused returns at the order's hub (settings.CIVICDESK_OBJECTION_REVIEWERS).
 OBJECTION_REVIEWERS = "objection_reviewers"
+# The leaders (instructions) or supervisors (notices) of the hub that started the procedure,
+# which the event names in its "by_hub": a prefecture's on a county's order hears how it went.
+ISSUING_LEADERS = "issuing_hub_leaders"
+ISSUING_SUPERVISORS = "issuing_hub_supervisors"
 # Liaison officers (驻企员) stationed at the order's enterprise hear of every move on it.
 ENTERPRISE_LIAISONS = "enterprise_liaisons"
 # On a non-working day, the people on duty (civicdesk.worktime.duty) at the hub and at the
@@ -97,11 +101,11 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "close_without_callback": (LEAD, MERGED_CALLERS),
     "supervise": (LEAD, LEAD_HEADS),
     "instruct": (LEAD, LEAD_HEADS, HUB_SUPERVISORS),
-    "acknowledge_instruction": (HUB_LEADERS,),
-    "escalate_instruction": (LEAD, LEAD_HEADS, HUB_SUPERVISORS, HUB_LEADERS),
+    "acknowledge_instruction": (HUB_LEADERS, ISSUING_LEADERS),
+    "escalate_instruction": (LEAD, LEAD_HEADS, HUB_SUPERVISORS, HUB_LEADERS, ISSUING_LEADERS),
     "issue_notice": (LEAD, LEAD_HEADS),
-    "answer_notice": (HUB_SUPERVISORS,),
-    "escalate_notice": (LEAD, LEAD_HEADS, HUB_SUPERVISORS, HUB_LEADERS),
+    "answer_notice": (HUB_SUPERVISORS, ISSUING_SUPERVISORS),
+    "escalate_notice": (LEAD, LEAD_HEADS, HUB_SUPERVISORS, HUB_LEADERS, ISSUING_SUPERVISORS),
     "answer": (),
     # The unit still holding a merged order must stop working on it.
     "merge": (LEAD, CITIZEN),
@@ -110,6 +114,8 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "mark_difficult": (HUB_SUPERVISORS,),
     "convene_consultation": (EVENT_UNITS, HELD_BY),
     "give_view": (HUB_DISPATCHERS,),
+    # The one convened unit whose view falls due soon (the event names it in "units").
+    "remind_view": (EVENT_UNITS,),
     "decide_consultation": (LEAD, ASSISTING, EVENT_UNITS, ON_DUTY),
     # New facts from the caller are for whoever is handling the order (none before dispatch).
     "supplement": (LEAD, ASSISTING),
@@ -134,6 +140,9 @@ CITIZEN_TEXTS = {
     "withdraw": "您的诉求（工单号 {number}）已按您的要求撤销。如有新情况，欢迎再次来电或网上提交。",
     "closed_parent": "您反映的问题（工单号 {number}）已办结：{result}",
     "transferred_parent": "您反映的问题（工单号 {number}）已转交其他途径办理：{result}",
+    # The order a caller's request was merged into was voided by the hub (or withdrawn by its
+    # own caller): their request is no longer being handled, and they must know to call again.
+    "voided_parent": "您反映的问题（工单号 {number}）所合并办理的工单已撤销，如问题仍存在，请再次来电或网上提交。",
     # accept_reply when CIVICDESK_PUBLIC_URL is set: the portal's login-free rating link.
     "accept_reply_rating": "您的诉求（工单号 {number}）已办理答复，请点击链接评价（{days}天内有效）：{url}",
 }
@@ -271,6 +280,9 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
         # Whose desk it is (a decision waiting at the upper hub, the pair's callback side).
         side = Side.HUB if audience == HUB_DISPATCHERS else Side.CALLBACK
         return directory.members([desk_hub(order, side, "approve_return").pk], _HUB_ROLES[audience])
+    if audience in (ISSUING_LEADERS, ISSUING_SUPERVISORS):
+        role = Role.LEADER if audience == ISSUING_LEADERS else Role.SUPERVISOR
+        return directory.members([data["by_hub"]], (role,)) if data.get("by_hub") else set()
     if audience == OBJECTION_REVIEWERS:
         return directory.members([order.hub_id], objection_reviewer_roles())
     if audience in _HUB_ROLES:
@@ -327,6 +339,8 @@ def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -
         text += _("（答复时限 %(due)s 已过）") % {"due": _local(str(data["due_at"]))}
     if action == "escalate_instruction" and data.get("due_at"):
         text += _("（签收时限 %(due)s 已过）") % {"due": _local(str(data["due_at"]))}
+    if action == "remind_view" and data.get("due_at"):
+        text += _("（会商意见请于 %(due)s 前提交）") % {"due": _local(str(data["due_at"]))}
     if action == "give_view" and data.get("all_views_in"):
         text += _("（会商意见已全部提交，可以作出决定）")
     if action == "give_part" and data.get("all_parts_in"):
@@ -416,6 +430,12 @@ def plan(
         for number, phone in directory.merged_callers(order):
             text = _outcome_text(order, number, to_state, note)
             planned.append(Planned(Medium.SMS, None, phone, "citizen_closed_parent", text))
+    # Voided (or withdrawn by its own caller) with requests merged into it: those callers are
+    # told that nothing more will come of it (the hub's reason is for staff, not in the SMS).
+    if to_state in (State.VOID, State.WITHDRAWN):
+        for number, phone in directory.merged_callers(order):
+            text = CITIZEN_TEXTS["voided_parent"].format(number=number)
+            planned.append(Planned(Medium.SMS, None, phone, "citizen_voided_parent", text))
     # Merged into an order already done: the caller is told its outcome at once (no later
     # move will tell them).
     parent = order.parent if action == "merge" else None

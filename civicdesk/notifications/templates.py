@@ -33,6 +33,7 @@ SUBJECTS: dict[str, str] = {
     "citizen_accept_reply": "您的诉求已办理答复，请评价（工单号 {number}）",
     "citizen_merge": "您的诉求已并入工单 {parent} 合并办理",
     "citizen_closed_parent": "您反映的问题已办结（工单号 {number}）",
+    "citizen_voided_parent": "您反映的问题所合并的工单已撤销（工单号 {number}）",
     "create": "新受理工单 {number}",
     "dispatch": "派至本单位的工单 {number}，请及时签收",
     "redispatch": "改派至本单位的工单 {number}，请及时签收",

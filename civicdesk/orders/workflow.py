@@ -159,6 +159,8 @@ MOVES: dict[str, Move] = {
     "convene_consultation": _m(_("发起会商"), _CONSULTABLE, {S.CONSULTING}, HUB),
     "give_view": _m(_("提交会商意见"), {S.CONSULTING}, None, Side.CONSULTED_UNIT),
     "decide_consultation": _m(_("会商决定"), {S.CONSULTING}, {S.DISPATCHED}, HUB),
+    # The worker's sweep reminds a convened unit whose view falls due soon, once per view.
+    "remind_view": _m(_("会商意见到期提醒"), {S.CONSULTING}, None, Side.SYSTEM),
     # Also once dispatched: the units holding it are told to stop (civicdesk.notifications).
     "void": _m(_("作废"), _NEW | WITH_UNIT | {S.CONSULTING}, {S.VOID}, HUB),
     # INTAKE: an operator taking the citizen's call, or an API client with that role;

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from civicdesk.chat.actions import abandon_idle as run_chat_idle
 from civicdesk.enterprises.reminders import run_licence_reminders
+from civicdesk.hotspots.grouping import run_support_refresh
 from civicdesk.intake.callmeasures import run_call_rollup_sweep
 from civicdesk.knowledge.actions import run_expire_articles
 from civicdesk.notifications.delivery import run_deliver_outbox
+from civicdesk.orders.actions.consultation import run_view_reminders
 from civicdesk.orders.actions.instruction import run_instruction_watch
 from civicdesk.orders.actions.notices import run_notice_watch
 from civicdesk.orders.actions.supervision import run_deadline_watch
@@ -40,12 +42,16 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "instruction_watch": run_instruction_watch,
     # Formal supervision notices (督办单) not answered in time.
     "notice_watch": run_notice_watch,
+    # Convened units reminded once before their consultation view falls due (疑难件会商).
+    "consultation_reminders": run_view_reminders,
     "routing": run_routing,  # nightly model training (once a night) and the auto-dispatch safety net
     "licence_reminders": run_licence_reminders,
     "duty_coverage": run_duty_coverage,
     "portal_cleanup": run_portal_cleanup,
     "chat_idle": run_chat_idle,  # waiting chats whose citizen page went silent end as abandoned
     "expire_articles": run_expire_articles,  # published articles past valid_to leave the citizens' results
+    # A citizen's +1 raises its hotspot's heat without waiting for the next order to join.
+    "hotspot_supports": run_support_refresh,
     "statistics": run_statistics_sweep,  # rollups of the changed orders, then any 日报/周报 due
     "call_rollups": run_call_rollup_sweep,  # the call measures' daily rollups of the changed calls
     # After the deadline watch, so the notices it writes go out in the same round.

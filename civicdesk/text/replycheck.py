@@ -30,6 +30,8 @@ from civicdesk.text.zhtext import char_ngrams, normalize
 __all__ = [
     "CHECKS",
     "DEFAULT_PHRASES",
+    "PART_LABELS",
+    "REASONS",
     "Finding",
     "Phrase",
     "ReplyQuality",
@@ -94,14 +96,52 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = (
 )
 
 
+# What each finding says, by its code, with its parameters: the reply event keeps the code and
+# the parameters (the phrases, places, parts, days), and the pages say it in the reader's
+# language (civicdesk.orders.quality.finding_text, which has these same sentences translated).
+# Lists (places, phrases, parts) are joined with "、" here.
+REASONS: dict[str, str] = {
+    "no_overlap": "答复与诉求几乎没有共同的内容（共有词语不足 6%），可能答非所问。",
+    "place_missing": "答复没有提到诉求所说的地点（{places}）。",
+    "parts_missing": "答复缺少：{parts}。",
+    "banned": "答复含有不文明用语：“{phrases}”。",
+    "evasive": "答复含有推诿、敷衍的说法：“{phrases}”。",
+    "solved_but_later": "标为“已解决”，答复却说“{quote}”：事情还没有办完。",
+    "unsolved_but_solved": "标为“未解决”，答复却说“{quote}”。",
+    "late_days": "超过办理时限 {days} 个工作日答复。",
+    "late": "超过办理时限答复。",
+}
+# The parts of a complete reply, as the completeness finding names them.
+PART_LABELS = {"done": "做了什么", "basis": "依据", "result": "结果", "contact": "联系方式"}
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str
     severity: str
-    reason: str
+    code: str
+    # Parameters of the sentence: a list of phrases, places or part names, a quote, a number.
+    params: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
-    def as_data(self) -> dict[str, str]:
-        return {"check": self.check, "severity": self.severity, "reason": self.reason}
+    @property
+    def reason(self) -> str:
+        """The finding in Chinese (the command line, the benchmarks)."""
+        values: dict[str, str] = {}
+        for key, value in self.params:
+            if isinstance(value, tuple):
+                items = [PART_LABELS.get(x, x) for x in value] if key == "parts" else list(value)
+                values[key] = ("”“" if key == "phrases" else "、").join(items)
+            else:
+                values[key] = value
+        return REASONS[self.code].format(**values)
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "code": self.code,
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in self.params},
+        }
 
 
 @dataclass(frozen=True)
@@ -186,7 +226,7 @@ def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
         # Either side may be short: a two-line reply about the matter shares most of its words.
         shared = len(asked & answered) / min(len(asked), len(answered))
         if shared < 0.06:
-            findings.append(Finding(RELEVANCE, WARN, "答复与诉求几乎没有共同的内容（共有词语不足 6%），可能答非所问。"))
+            findings.append(Finding(RELEVANCE, WARN, "no_overlap"))
     # The places named first (the title, the start of the text) are what the request is about.
     places = places_in(place_hint + " " + request[:200])[:3]
     if places:
@@ -195,9 +235,7 @@ def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
         # shorten "幸福家园小区" to "幸福家园", "人民路与成山大道交叉口" to "人民路".
         named = any(set(char_ngrams(_KIND_END.sub("", p) or p, 2)) & reply_grams for p in places)
         if not named:
-            findings.append(
-                Finding(RELEVANCE, WARN, "答复没有提到诉求所说的地点（{}）。".format("、".join(places[:3])))
-            )
+            findings.append(Finding(RELEVANCE, WARN, "place_missing", (("places", tuple(places[:3])),)))
     return findings
 
 
@@ -235,14 +273,14 @@ def completeness_parts(reply: str) -> tuple[str, ...]:
 
 
 def _completeness(parts: Sequence[str]) -> list[Finding]:
-    missing = [label for name, _pattern, label in PARTS if name not in parts]
+    missing = tuple(name for name, _pattern, _label in PARTS if name not in parts)
     if not missing:
         return []
     # Without what was done or its result the reply is thin: a warning. A reply that has
     # both but no basis or contact gets a note (shown, not counted as flagged): most real
     # replies leave the contact out, and flagging them all would teach reviewers to ignore flags.
     severity = WARN if "done" not in parts or "result" not in parts else INFO
-    return [Finding(COMPLETENESS, severity, "答复缺少：{}。".format("、".join(missing)))]
+    return [Finding(COMPLETENESS, severity, "parts_missing", (("parts", missing),))]
 
 
 # ------------------------------------------------------------------ tone
@@ -254,9 +292,9 @@ def _tone(reply: str, phrases: Iterable[Phrase]) -> list[Finding]:
     evasive = [p.text for p in phrases if p.kind == EVASIVE and normalize(p.text) in text]
     findings = []
     if banned:
-        findings.append(Finding(TONE, BLOCK, "答复含有不文明用语：“{}”。".format("”“".join(banned))))
+        findings.append(Finding(TONE, BLOCK, "banned", (("phrases", tuple(banned)),)))
     if evasive:
-        findings.append(Finding(TONE, BLOCK, "答复含有推诿、敷衍的说法：“{}”。".format("”“".join(evasive))))
+        findings.append(Finding(TONE, BLOCK, "evasive", (("phrases", tuple(evasive)),)))
     return findings
 
 
@@ -284,9 +322,7 @@ def _contradiction(reply: str, result: str) -> list[Finding]:
         if later:
             return [
                 Finding(
-                    CONTRADICTION,
-                    BLOCK,
-                    f"标为“已解决”，答复却说“{_around(text, later.start(), later.end())}”：事情还没有办完。",
+                    CONTRADICTION, BLOCK, "solved_but_later", (("quote", _around(text, later.start(), later.end())),)
                 )
             ]
     if result == "unsolved":
@@ -296,7 +332,8 @@ def _contradiction(reply: str, result: str) -> list[Finding]:
                 Finding(
                     CONTRADICTION,
                     BLOCK,
-                    f"标为“未解决”，答复却说“{_around(text, solved.start(), solved.end())}”。",
+                    "unsolved_but_solved",
+                    (("quote", _around(text, solved.start(), solved.end())),),
                 )
             ]
     return []
@@ -315,8 +352,8 @@ def _timeliness(replied_at: datetime | None, due_at: datetime | None, late_days:
     if replied_at is None or due_at is None or replied_at <= due_at:
         return []
     if late_days is not None:
-        return [Finding(TIMELINESS, WARN, f"超过办理时限 {late_days:.1f} 个工作日答复。")]
-    return [Finding(TIMELINESS, WARN, "超过办理时限答复。")]
+        return [Finding(TIMELINESS, WARN, "late_days", (("days", f"{late_days:.1f}"),))]
+    return [Finding(TIMELINESS, WARN, "late")]
 
 
 def check_reply(

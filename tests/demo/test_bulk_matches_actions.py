@@ -142,6 +142,7 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("mark_difficult", consulted, dispatcher, reason="产权与管养职责交叉")
     do("convene_consultation", consulted, dispatcher, units=[dept[0], dept[1]], reason="召集会商")
     do("give_view", consulted, handler[dept[0].pk], text="围墙属小区物业，建议街道牵头。")
+    do("remind_view", consulted, None, unit=dept[1])  # the sweep's reminder to the unit still owing its view
     do("give_view", consulted, handler[dept[1].pk], text="同意由住建主办。")
     do(
         "decide_consultation",

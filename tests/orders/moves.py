@@ -128,6 +128,7 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "close_without_callback": lambda a: actions.close_without_callback(order, actor=a, reason="多次联系未接通"),
         "void": lambda a: actions.void(order, actor=a, reason="测试电话"),
         "mark_difficult": lambda a: actions.mark_difficult(order, actor=a, reason="多部门职责交叉"),
+        "remind_view": lambda a: actions.remind_view(order, actor=a, unit=w.dept_a),
         "convene_consultation": lambda a: actions.convene_consultation(
             order, actor=a, units=[w.dept_a, w.dept_b], reason="职责不清，召集会商"
         ),

@@ -57,6 +57,7 @@ ACTOR = {
     "answer_notice": "handler_a",
     "escalate_notice": None,
     "deadline_notice": None,
+    "remind_view": None,
     "supplement": "operator",
     "urge": "operator",
     "follow_calendar": None,

@@ -132,6 +132,8 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
         ["handler_c", "town_handler", "dispatcher", "supervisor", "outsider", "inactive:handler_a"],
     ),
     "decide_consultation": (_views_in, ["dispatcher"], HUB_STAFF_ONLY),
+    # The sweep's reminder before a view falls due: nobody sends it by hand.
+    "remind_view": (World.consulting, ["system"], ["dispatcher", "supervisor", "handler_a"]),
     # The citizen withdraws by phone (operator), through the portal (system) or an API client.
     "withdraw": (
         World.signed,

@@ -28,7 +28,10 @@ def test_the_reply_event_keeps_the_checks(w: World) -> None:
     quality = order.events.order_by("-seq").first().data["quality"]
     assert quality["flagged"] and quality["blocking"]
     assert {"tone", "relevance", "completeness"} <= set(quality["failed"])
-    assert any("瞎投诉" in f["reason"] for f in quality["findings"])
+    # Kept as codes with their phrases, said in the reader's language when shown (orders.quality).
+    assert {"code": "banned", "params": {"phrases": ["瞎投诉"]}, "check": "tone", "severity": "block"} in quality[
+        "findings"
+    ]
 
 
 def test_a_good_reply_is_accepted_as_before(w: World) -> None:

@@ -21,6 +21,8 @@ from civicdesk.orders.actions.consultation import (
     decide_consultation,
     give_view,
     mark_difficult,
+    remind_view,
+    run_view_reminders,
 )
 from civicdesk.orders.actions.dispatching import (
     approve_return,
@@ -99,6 +101,7 @@ __all__ = [
     "refuse_return",
     "refuse_suspension",
     "reject_objection",
+    "remind_view",
     "reply",
     "request_extension",
     "request_return",
@@ -108,6 +111,7 @@ __all__ = [
     "run_deadline_watch",
     "run_instruction_watch",
     "run_notice_watch",
+    "run_view_reminders",
     "send_back_reply",
     "send_to_hub",
     "sign_for",

@@ -40,7 +40,9 @@ def accept_reply(
             data["quality_flagged"] = True
             data["quality_failed"] = list(checked.get("failed", []))
             if checked.get("blocking") and not override:
-                reasons = "；".join(f["reason"] for f in checked.get("findings", []) if f.get("severity") == "block")
+                reasons = "；".join(
+                    quality.finding_text(f) for f in checked.get("findings", []) if f.get("severity") == "block"
+                )
                 message = _("答复未通过质量检查（%(reasons)s）。如仍要通过，请填写理由。") % {"reasons": reasons}
                 raise InvalidInput(message, fields={"override_reason": message})
             if override:

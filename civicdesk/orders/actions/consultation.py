@@ -14,8 +14,11 @@ convened units see the order and the same store keeps it live and in the demo's 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +27,7 @@ from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move,
 from civicdesk.orders.actions.dispatching import _send_to_units, _validate_units
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.halfdays import half_days
-from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
+from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, User
 from civicdesk.worktime.limits import work_calendar
@@ -213,3 +216,81 @@ def decide_consultation(
             data=data,
         )
     return o
+
+
+def remind_view(
+    order: OrderRef,
+    *,
+    unit: OrgUnit,
+    actor: User | None = None,
+    expected_version: int | None = None,
+    store: Store = DATABASE,
+) -> WorkOrder:
+    """The sweep's reminder to a convened unit whose view falls due soon (会商意见到期提醒):
+    its handlers and heads hear of it in their inbox (civicdesk.notifications)."""
+    with store.locked(order, expected_version) as o:
+        check_move(o, "remind_view", actor, store=store)
+        seat = next((a for a in consult_assignments(store, o) if a.unit_id == unit.pk), None)
+        if seat is None or seat.part_given_at is not None:
+            raise InvalidInput(_("%(unit)s 没有待提交的会商意见。") % {"unit": unit.name})
+        due = seat.part_due_at
+        record(
+            o,
+            "remind_view",
+            actor,
+            store=store,
+            data={"unit": unit.pk, "units": [unit.pk], "due_at": due.isoformat() if due else None},
+        )
+    return o
+
+
+def _reminded(order_ids: Iterable[int]) -> set[tuple[int, int, datetime]]:
+    """(order, unit, moment) of every reminder already sent on these orders."""
+    rows = OrderEvent.objects.filter(order_id__in=list(order_ids), action="remind_view").values_list(
+        "order_id", "data", "at"
+    )
+    return {(order_id, data["unit"], at) for order_id, data, at in rows if isinstance(data, dict) and "unit" in data}
+
+
+def _seats_to_remind(now: datetime, batch: int, order_id: int | None = None) -> list[Assignment]:
+    """The open consultation seats without a view that fall due within the reminder time and
+    were not reminded since they were convened (a seat of a later consultation is a new view)."""
+    lead = settings.CIVICDESK_CONSULTATION_REMIND_HALF_DAYS / 2
+    soon = work_calendar().add_working_days(now, lead)
+    seats = Assignment.objects.filter(
+        role=AssignmentRole.CONSULT,
+        active=True,
+        part_given_at__isnull=True,
+        part_due_at__gt=now,
+        part_due_at__lte=soon,
+        order__state=State.CONSULTING,
+    ).order_by("part_due_at", "pk")
+    if order_id is not None:
+        seats = seats.filter(order_id=order_id)
+    found = list(seats.select_related("unit")[: batch * 2])
+    sent = _reminded({s.order_id for s in found})
+    return [
+        s for s in found if not any(o == s.order_id and u == s.unit_id and at >= s.dispatched_at for o, u, at in sent)
+    ][:batch]
+
+
+def run_view_reminders(now: datetime | None = None, batch: int = 500) -> int:
+    """One pass of the sweep: remind each convened unit once, before its view falls due;
+    returns how many reminders it sent. Orders another worker holds are left for the next round."""
+    now = now or clock.now()
+    done = 0
+    for order_id in sorted({s.order_id for s in _seats_to_remind(now, batch)}):
+        with transaction.atomic():
+            held = (
+                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=order_id)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if held is None:
+                continue  # another worker has it; the next round looks again
+            with clock.running_at(now):
+                for seat in _seats_to_remind(now, batch, order_id=order_id):  # again, under the lock
+                    remind_view(WorkOrder.objects.get(pk=order_id), unit=seat.unit)
+                    done += 1
+    return done

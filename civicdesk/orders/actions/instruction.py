@@ -24,7 +24,7 @@ from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import WITH_UNIT
-from civicdesk.org.models import User
+from civicdesk.org.models import OrgUnit, User
 from civicdesk.worktime.limits import work_calendar
 
 # Working days the lead unit has to acknowledge an instruction unless the leader says otherwise.
@@ -43,6 +43,19 @@ def current_instruction(order: WorkOrder) -> OrderEvent | None:
         .order_by("-seq")
         .first()
     )
+
+
+def hub_id(unit: OrgUnit | None) -> int | None:
+    if unit is None:
+        return None
+    hub = unit if unit.is_hub else unit.hub()
+    return hub.pk if hub is not None else None
+
+
+def instructing_hub(store: Store, order: WorkOrder) -> int | None:
+    """The hub of the leader who wrote the order's latest instruction (None before it was kept)."""
+    last = store.last_event(order, ("instruct",))
+    return last[1].get("by_hub") if last is not None else None
 
 
 def clean_days(value: object, field: str = "days") -> float:
@@ -84,7 +97,9 @@ def instruct(
             store=store,
             acting_unit=unit,
             note=body,
-            data={"due_at": due.isoformat(), "days": ack_days, "unit": o.lead_unit_id},
+            # by_hub: the hub of the leader who wrote it (a prefecture's leader on a county's
+            # order), told of its acknowledgement and of its escalation.
+            data={"due_at": due.isoformat(), "days": ack_days, "unit": o.lead_unit_id, "by_hub": hub_id(unit)},
         )
     return o
 
@@ -106,7 +121,7 @@ def acknowledge_instruction(
             actor,
             store=store,
             acting_unit=unit,
-            data={"on_time": on_time, "unit": o.lead_unit_id},
+            data={"on_time": on_time, "unit": o.lead_unit_id, "by_hub": instructing_hub(store, o)},
         )
     return o
 
@@ -128,7 +143,11 @@ def escalate_instruction(
             "escalate_instruction",
             actor,
             store=store,
-            data={"due_at": due.isoformat() if due else None, "unit": o.lead_unit_id},
+            data={
+                "due_at": due.isoformat() if due else None,
+                "unit": o.lead_unit_id,
+                "by_hub": instructing_hub(store, o),
+            },
         )
     return o
 

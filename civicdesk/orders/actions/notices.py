@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
+from civicdesk.orders.actions.instruction import hub_id
 from civicdesk.orders.actions.supervision import MAX_LEVEL
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.halfdays import half_days
@@ -57,6 +58,12 @@ def current_notice(order: WorkOrder) -> OrderEvent | None:
         .order_by("-seq")
         .first()
     )
+
+
+def issuing_hub(store: Store, order: WorkOrder) -> int | None:
+    """The hub of the supervisor who issued the order's latest notice (None before it was kept)."""
+    last = store.last_event(order, ("issue_notice",))
+    return last[1].get("by_hub") if last is not None else None
 
 
 def notice_answer(order: WorkOrder) -> OrderEvent | None:
@@ -108,6 +115,9 @@ def issue_notice(
                 "days": answer_days,
                 "unit": o.lead_unit_id,
                 "level": o.supervision_level,
+                # The hub of the supervisor who issued it (a prefecture's on a county's order),
+                # told of the answer and of the escalation.
+                "by_hub": hub_id(unit),
             },
         )
     return o
@@ -132,7 +142,12 @@ def answer_notice(
             store=store,
             acting_unit=unit,
             note=body,
-            data={"number": o.notice_number, "on_time": on_time, "unit": o.lead_unit_id},
+            data={
+                "number": o.notice_number,
+                "on_time": on_time,
+                "unit": o.lead_unit_id,
+                "by_hub": issuing_hub(store, o),
+            },
         )
     return o
 
@@ -163,7 +178,12 @@ def escalate_notice(
             "escalate_notice",
             actor,
             store=store,
-            data={"number": o.notice_number, "due_at": due.isoformat() if due else None, "unit": o.lead_unit_id},
+            data={
+                "number": o.notice_number,
+                "due_at": due.isoformat() if due else None,
+                "unit": o.lead_unit_id,
+                "by_hub": issuing_hub(store, o),
+            },
         )
     return o
 

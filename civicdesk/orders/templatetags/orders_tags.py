@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from civicdesk.lib.thumbnails import PREVIEWABLE
+from civicdesk.orders import quality
 from civicdesk.orders.models import Attachment, WorkOrder
 from civicdesk.orders.privacy import text_for
 
@@ -33,3 +36,9 @@ def order_text(context: template.Context, order: WorkOrder, field: str) -> str:
 def is_photo(attachment: Attachment) -> bool:
     """Whether the attachment is a picture shown as a preview (the rest are links)."""
     return attachment.content_type in PREVIEWABLE
+
+
+@register.filter
+def finding_text(finding: dict[str, Any]) -> str:
+    """A reply check's finding in the reader's language (civicdesk.orders.quality)."""
+    return quality.finding_text(finding)

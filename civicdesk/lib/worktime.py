@@ -110,6 +110,9 @@ class WorkCalendar:
         self.tz = tz
         self._is_workday = is_workday
         self._workday_cache: dict[date, bool] = {}
+        # Each day's periods, built once: a deadline walks the same days for every order (an
+        # import of history adds working time tens of thousands of times).
+        self._periods_cache: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
 
     def is_workday(self, day: date) -> bool:
         cached = self._workday_cache.get(day)
@@ -121,14 +124,19 @@ class WorkCalendar:
     def minutes_per_day(self) -> int:
         return self.hours.minutes_per_day
 
-    def periods_on(self, day: date) -> list[tuple[datetime, datetime]]:
+    def periods_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The business periods of one day as aware datetimes (none on a day off)."""
-        if not self.is_workday(day):
-            return []
-        return [
-            (datetime.combine(day, start, tzinfo=self.tz), datetime.combine(day, end, tzinfo=self.tz))
-            for start, end in self.hours.periods
-        ]
+        cached = self._periods_cache.get(day)
+        if cached is not None:
+            return cached
+        periods: tuple[tuple[datetime, datetime], ...] = ()
+        if self.is_workday(day):
+            periods = tuple(
+                (datetime.combine(day, start, tzinfo=self.tz), datetime.combine(day, end, tzinfo=self.tz))
+                for start, end in self.hours.periods
+            )
+        self._periods_cache[day] = periods
+        return periods
 
     def _periods_from(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Business periods (clipped to start at `moment`) from `moment` on, in order."""

@@ -69,7 +69,8 @@ def test_the_unit_answers_in_writing(w: World) -> None:
     assert empty.value.fields == {"text": "请填写督办单的书面答复。"}
     assert order.notice_answered_at is not None and not order.notice_open
     event = OrderEvent.objects.get(order=order, action="answer_notice")
-    assert event.data == {"number": order.notice_number, "on_time": True, "unit": w.dept_a.pk}
+    # by_hub: the hub whose supervisor issued the notice, told of the answer.
+    assert event.data == {"number": order.notice_number, "on_time": True, "unit": w.dept_a.pk, "by_hub": w.hub.pk}
     assert OutboxMessage.objects.filter(event=event, user=w.supervisor).exists()
     assert not formal_notices(w.supervisor).filter(pk=order.pk).exists()
     with pytest.raises(InvalidInput):

@@ -65,7 +65,8 @@ def test_the_unit_acknowledges_it_once(w: World) -> None:
 
     assert order.instruction_acknowledged_at is not None
     event = OrderEvent.objects.get(order=order, action="acknowledge_instruction")
-    assert event.data == {"on_time": True, "unit": w.dept_a.pk}
+    # by_hub: the hub whose leader wrote the instruction, told of its acknowledgement.
+    assert event.data == {"on_time": True, "unit": w.dept_a.pk, "by_hub": w.hub.pk}
     assert OutboxMessage.objects.filter(event=event, user=w.leader).exists()
     with pytest.raises(InvalidInput):
         actions.acknowledge_instruction(order, actor=w.handler_a)

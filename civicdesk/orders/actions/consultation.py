@@ -239,7 +239,8 @@ def remind_view(
             "remind_view",
             actor,
             store=store,
-            data={"unit": unit.pk, "units": [unit.pk], "due_at": due.isoformat() if due else None},
+            # In the center's time whichever store read the seat (the database gives UTC back).
+            data={"unit": unit.pk, "units": [unit.pk], "due_at": timezone.localtime(due).isoformat() if due else None},
         )
     return o
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -42,6 +42,7 @@ from civicdesk.orders.moves import perform
 from civicdesk.orders.permissions import find_visible, visible_orders
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, User
+from civicdesk.upstream.models import UpstreamPlatform
 
 
 class BearerToken(HttpBearer):
@@ -139,11 +140,29 @@ def _create_kwargs(payload: OrderCreateIn) -> dict[str, Any]:
         kwargs["enterprise"] = Enterprise.objects.filter(credit_code=payload.enterprise.upper()).first()
         if kwargs["enterprise"] is None:
             raise _invalid("enterprise", f"找不到统一社会信用代码为 {payload.enterprise} 的企业。")
+    if payload.upstream_due_at is not None:
+        kwargs.update(_upstream_deadline(payload))
     if payload.hub:
         kwargs["hub"] = OrgUnit.objects.filter(code=payload.hub, is_hub=True, active=True).first()
         if kwargs["hub"] is None:
             raise _invalid("hub", f"找不到编码为 {payload.hub} 的受理中心。")
     return kwargs
+
+
+def _upstream_deadline(payload: OrderCreateIn) -> dict[str, Any]:
+    """The upstream platform's deadline of an order it sent through the API, and the margin its
+    configuration keeps for the hub's review and report (none for a platform not configured)."""
+    due = payload.upstream_due_at
+    assert due is not None
+    if not payload.upstream_platform or not payload.upstream_id:
+        raise _invalid("upstream_due_at", "填写上级平台时限时须同时填写上级平台（upstream_platform）与其工单编号（upstream_id）。")
+    if timezone.is_naive(due):
+        raise _invalid("upstream_due_at", "上级平台时限须带时区，如 2026-03-10T17:00:00+08:00。")
+    if due <= timezone.now():
+        raise _invalid("upstream_due_at", "上级平台时限已过，请核对。")
+    platform = UpstreamPlatform.objects.filter(code=payload.upstream_platform).first()
+    margin = timedelta(hours=platform.margin_hours) if platform is not None else timedelta(0)
+    return {"upstream_due_at": due, "upstream_margin": margin}
 
 
 def _idempotency_key(value: str) -> str:

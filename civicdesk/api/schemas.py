@@ -118,6 +118,7 @@ class OrderOut(Schema):
     parent: str | None = Field(description="并入的主单编号")
     upstream_platform: str
     upstream_id: str
+    upstream_due_at: datetime | None
     created_at: datetime
     updated_at: datetime
     dispatched_at: datetime | None
@@ -217,8 +218,13 @@ class OrderCreateIn(Schema):
     latitude: Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)] | None = None
     longitude: Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)] | None = None
     hub: Code | None = Field(None, description="受理中心编码（调用者属于多个中心时必填）")
-    upstream_platform: Text40 = ""
-    upstream_id: Text64 = ""
+    upstream_platform: Text40 = Field("", description="上级平台代码（与本系统配置的上级平台一致，如 minxin）")
+    upstream_id: Text64 = Field("", description="上级平台工单编号")
+    upstream_due_at: Moment | None = Field(
+        None,
+        description="上级平台时限（须带时区，晚于现在；须同时给出 upstream_platform 与 upstream_id）。"
+        "承办单位的办理时限按该平台配置的余量提前截止。",
+    )
 
 
 # One body per lifecycle action: its parameters and the version the caller last saw.
@@ -375,6 +381,7 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "redispatch": RedispatchIn,
     "hand_down": HandDownIn,
     "return_to_upper": ReasonIn,
+    "return_to_upstream": ReasonIn,
     "sign": ActionIn,
     "sign_part": ActionIn,
     "sub_dispatch": SubDispatchIn,

@@ -74,6 +74,7 @@ def order_detail(user: User, order: WorkOrder) -> dict[str, Any]:
         "parent": order.parent.number if order.parent else None,
         "upstream_platform": order.upstream_platform,
         "upstream_id": order.upstream_id,
+        "upstream_due_at": order.upstream_due_at,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
         "dispatched_at": order.dispatched_at,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import actions
 from civicdesk.orders.actions.base import DATABASE
+from civicdesk.orders.actions.handling import waits_for_platform
 from civicdesk.orders.actions.objection import why_no_objection
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import WorkOrder
@@ -35,6 +36,8 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
     "sub_dispatch": actions.sub_dispatch,
     "request_return": actions.request_return,
     "return_to_upper": actions.return_to_upper,
+    "return_to_upstream": actions.return_to_upstream,
+    "remote_progress": actions.remote_progress,
     "approve_return": actions.approve_return,
     "refuse_return": actions.refuse_return,
     "object_to_refusal": actions.object_to_refusal,
@@ -74,6 +77,10 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
 # Moves that apply only to some orders in their source states, by what the order row says;
 # the action refuses the others with the reason, the pages do not offer them.
 APPLIES: dict[str, Callable[[WorkOrder], bool]] = {
+    "return_to_upstream": lambda order: bool(order.upstream_platform and order.upstream_id),
+    # An extension past an upstream platform's deadline is the platform's to decide.
+    "approve_extension": lambda order: not waits_for_platform(order),
+    "refuse_extension": lambda order: not waits_for_platform(order),
     "mark_difficult": lambda order: not order.difficult,
     "convene_consultation": lambda order: order.bounce_count > 0 or order.difficult,
     "object_to_refusal": lambda order: not why_no_objection(DATABASE, order),

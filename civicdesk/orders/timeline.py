@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from civicdesk.orders.actions.remote import KIND_LABELS
 from civicdesk.orders.models import WITHDRAW_VIA, OrderEvent, ReplyResult, Satisfaction, TransferRoute
 from civicdesk.orders.workflow import State, label
 from civicdesk.org.models import OrgUnit
@@ -112,6 +113,21 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             }
         elif event.action == "approve_return" and data.get("returned_from_hub"):
             detail = _("收回 %(unit)s 退回的工单") % {"unit": names.get(data.get("returned_from_hub"), "")}
+        elif event.action == "remote_progress":
+            detail = _("下级系统%(number)s：%(kind)s") % {
+                "number": f" {data['remote_number']}" if data.get("remote_number") else "",
+                "kind": KIND_LABELS.get(str(data.get("kind")), data.get("kind", "")),
+            }
+            if data.get("unit_name"):
+                detail += _("（%(unit)s）") % {"unit": data["unit_name"]}
+            if data.get("needs_upper"):
+                detail += _("，%(days)s 个工作日，超过上级时限，须本中心审批") % {"days": data.get("days")}
+            elif data.get("returned_from_hub"):
+                detail += _("，已收回待派单")
+        elif event.action == "return_to_upstream":
+            detail = _("退回上级平台 %(platform)s") % {"platform": data.get("platform", "")}
+        elif event.action == "request_extension" and data.get("needs_platform"):
+            detail = _("%(days)s 个工作日，超过上级平台时限，待上级平台审批") % {"days": data.get("days")}
         elif event.action == "request_extension" and data.get("needs_upper"):
             detail = _("%(days)s 个工作日，超过上级时限，须上级中心审批") % {"days": data.get("days")}
         elif event.action == "sub_dispatch":

@@ -109,6 +109,8 @@ _NEW = {S.RECEIVED, S.PENDING_DISPATCH}
 _MERGEABLE = {S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.SIGNED}
 # A citizen may take the request back until a unit has replied (a rework is unreplied again).
 _UNREPLIED = _NEW | WITH_UNIT | {S.CONSULTING}
+# Where an order handed down to a remote hub can be, as its reports move it.
+_REMOTE = {S.PENDING_DISPATCH, S.SIGNED, S.EXTENSION_REQUESTED, S.REPLIED, S.REWORK}
 # The hub may convene a consultation on an order it has not yet sent again, or one a unit holds.
 _CONSULTABLE = _NEW | {S.DISPATCHED, S.SIGNED, S.RETURN_REQUESTED, S.REWORK}
 
@@ -126,6 +128,13 @@ MOVES: dict[str, Move] = {
     # The lower hub hands a wrong hand-off back up, with the reason; the upper hub decides
     # (approve_return / refuse_return), like a unit's return.
     "return_to_upper": _m(_("退回上级中心"), {S.PENDING_DISPATCH}, {S.RETURN_REQUESTED}, HUB),
+    # A hub hands a wrong hand-off from an upstream platform (民心网, or the CivicDesk of the
+    # level above) back to it with the reason (退回上级平台): it leaves this system; the
+    # platform is told (civicdesk.upstream) and decides where it goes next.
+    "return_to_upstream": _m(_("退回上级平台"), _NEW, {S.TRANSFERRED}, HUB),
+    # The progress of an order handed down to a hub on another installation (a remote hub),
+    # as that system reports it (civicdesk.upstream): one event per reported move, once.
+    "remote_progress": _m(_("下级系统进展"), _REMOTE, _REMOTE | {S.CLOSED}, Side.SYSTEM),
     "sign": _m(_("签收"), {S.DISPATCHED}, {S.SIGNED}, LEAD),
     "sign_part": _m(_("协办签收"), WITH_UNIT, None, ASSIST),
     "sub_dispatch": _m(_("下派"), {S.SIGNED}, {S.DISPATCHED}, LEAD),
@@ -139,8 +148,9 @@ MOVES: dict[str, Move] = {
         _("支持退单异议"), {S.OBJECTION_REVIEW}, {S.PENDING_DISPATCH, S.DISPATCHED}, Side.OBJECTION_REVIEWER
     ),
     "reject_objection": _m(_("驳回退单异议"), {S.OBJECTION_REVIEW}, {S.DISPATCHED, S.SIGNED}, Side.OBJECTION_REVIEWER),
-    "approve_extension": _m(_("同意延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
-    "refuse_extension": _m(_("驳回延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB),
+    # SYSTEM: the upstream platform's answer to an extension past its deadline (civicdesk.upstream).
+    "approve_extension": _m(_("同意延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB, Side.SYSTEM),
+    "refuse_extension": _m(_("驳回延期"), {S.EXTENSION_REQUESTED}, set(_HANDLING), HUB, Side.SYSTEM),
     "request_suspension": _m(_("申请挂起"), set(_HANDLING), {S.SUSPENSION_REQUESTED}, LEAD),
     "approve_suspension": _m(_("同意挂起"), {S.SUSPENSION_REQUESTED}, {S.SUSPENDED}, HUB),
     "refuse_suspension": _m(_("驳回挂起"), {S.SUSPENSION_REQUESTED}, set(_HANDLING), HUB),

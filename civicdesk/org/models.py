@@ -46,6 +46,12 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     is_hub = models.BooleanField(_("是枢纽（派单中心）"), default=False)
+    # A hub that runs its own CivicDesk (a county center on its own installation): orders
+    # handed down to it go to that system through its API (civicdesk.upstream.RemoteHub),
+    # its progress comes back from there; nobody here dispatches for it.
+    remote = models.BooleanField(
+        _("另一套系统的中心"), default=False, help_text=_("该中心使用自己的系统，下转的工单经接口送达。")
+    )
     # Materialised path "/1/4/17/" so that "this unit and everything under it" is one
     # indexed prefix query instead of a recursive walk.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")

@@ -12,6 +12,7 @@ class UpstreamConfig(AppConfig):
         from civicdesk.notifications.models import Medium
         from civicdesk.orders.reactions import When, subscribe
         from civicdesk.upstream.adapter import send_report
+        from civicdesk.upstream.remote import SENT_DOWN, queue_down
         from civicdesk.upstream.reports import REPORTED, queue_report
 
         # In the move's transaction: the report row commits with the move, or neither does.
@@ -21,6 +22,13 @@ class UpstreamConfig(AppConfig):
             queue_report,
             when=When.IN_TRANSACTION,
             actions=REPORTED,
+            after=("notifications.outbox",),
+        )
+        subscribe(
+            "upstream.remote_hub",
+            queue_down,
+            when=When.IN_TRANSACTION,
+            actions=SENT_DOWN,
             after=("notifications.outbox",),
         )
         register_channel(Channel(Medium.UPSTREAM, send_report, idempotent=True, in_order=True))

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from civicdesk.catalogue.models import Channel, RequestType
+from civicdesk.catalogue.models import Channel, RequestType, Urgency
 from civicdesk.orders import actions
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import WorkOrder
@@ -59,6 +59,9 @@ def ingest(platform: UpstreamPlatform, data: dict[str, Any]) -> Taken:
             address=str(data.get("address") or ""),
             citizen_name=str(data.get("citizen_name") or ""),
             citizen_phone=str(data.get("citizen_phone") or ""),
+            # Strictly true: a platform that says "no" or 0 does not hide the caller by mistake.
+            confidential=data.get("confidential") is True,
+            urgency=str(data.get("urgency") or Urgency.NORMAL),
             upstream_platform=platform.code,
             upstream_id=upstream_id,
             upstream_due_at=_due(data.get("due_at")),

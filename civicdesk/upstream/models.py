@@ -102,3 +102,65 @@ class UpstreamPlatform(models.Model):
         Membership.objects.get_or_create(user=user, unit=self.hub, role=Role.OPERATOR)
         user.forget_memberships()
         return user
+
+
+def default_kind_of_status() -> dict[str, str]:
+    return {code: kind for kind, code in KINDS.items()}
+
+
+class RemoteHub(models.Model):
+    """A hub below ours that runs its own CivicDesk (a county center on its own installation).
+    We are that system's upstream platform: an order handed down to `unit` is pushed to its
+    door for us (POST {base_url}/upstream/{platform_code}/orders/, with the token it gave us),
+    and its moves come back to ours (POST /upstream/hubs/{unit code}/reports/, with
+    `report_token`), each recorded once on the order's timeline."""
+
+    unit = models.OneToOneField(
+        OrgUnit,
+        verbose_name=_("下级中心"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"is_hub": True, "remote": True},
+        help_text=_("本系统组织架构中代表对方中心的单位（须为中心，并勾选“另一套系统的中心”）。"),
+    )
+    base_url = models.URLField(_("对方系统地址"), help_text=_("如 https://12345.county.gov.cn（不含路径）。"))
+    platform_code = models.SlugField(
+        _("对方配置的平台代码"), max_length=40, help_text=_("对方把本系统登记为上级平台时使用的代码。")
+    )
+    api_key = models.CharField(
+        _("对方给本系统的令牌"), max_length=255, help_text=_("对方上级平台配置中的“对方调用本系统的令牌”。")
+    )
+    # What the remote system sends with its reports: its platform's 回报认证值 is "Bearer <this>".
+    report_token = models.CharField(_("对方回报时携带的令牌"), max_length=64, default=_token)
+    kind_of_status = models.JSONField(
+        _("状态码对照"),
+        default=default_kind_of_status,
+        help_text=_('对方状态码 → 本系统环节，如 {"50": "replied"}；对方报文带 kind 时以 kind 为准。'),
+    )
+    timeout_seconds = models.PositiveSmallIntegerField(_("超时（秒）"), default=10)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("下级系统（远程中心）")
+        verbose_name_plural = _("下级系统（远程中心）")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+    @property
+    def address(self) -> str:
+        """The outbox address of what goes to this system (civicdesk.upstream.adapter)."""
+        return f"{HUB_ADDRESS}{self.unit.code}"
+
+    def url(self, door: str) -> str:
+        return f"{self.base_url.rstrip('/')}/upstream/{self.platform_code}/{door}/"
+
+    def kind(self, body: dict[str, object]) -> str:
+        kind = str(body.get("kind") or "")
+        if kind:
+            return kind
+        return str((self.kind_of_status or {}).get(str(body.get("status") or ""), ""))
+
+
+# Outbox addresses of messages to a remote hub's system, as opposed to a platform's code.
+HUB_ADDRESS = "hub:"

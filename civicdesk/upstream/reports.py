@@ -23,6 +23,7 @@ _KIND_OF: dict[str, str] = {
     "sign": "signed",
     "void": "returned",
     "transfer_out": "returned",
+    "return_to_upstream": "returned",
     "request_extension": "extension_asked",
     "accept_reply": "replied",
     "answer": "closed",
@@ -62,6 +63,8 @@ def payload(platform: UpstreamPlatform, order: WorkOrder, event: RecordedEvent, 
         body["satisfaction"] = order.callback_satisfaction
     if kind == "extension_asked":
         body["days"] = event.data.get("days")
+        # Past what the platform's deadline leaves us: we wait for its answer (views.answer).
+        body["needs_approval"] = bool(event.data.get("needs_platform"))
     return body
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -15,35 +16,144 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from civicdesk.notifications.models import DeliveryStatus, Medium, OutboxMessage
+from civicdesk.orders import actions
 from civicdesk.orders.errors import ActionError, InvalidInput
+from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.org.web import admin_required, current_user
 from civicdesk.upstream.actions import requeue_report
 from civicdesk.upstream.ingest import ingest
-from civicdesk.upstream.models import UpstreamPlatform
+from civicdesk.upstream.models import RemoteHub, UpstreamPlatform
+from civicdesk.upstream.remote import order_number_of
 
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN)
 
 
-@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
-@require_POST
-def push(request: HttpRequest, code: str) -> JsonResponse:
+def _platform(request: HttpRequest, code: str) -> UpstreamPlatform | None:
     platform = UpstreamPlatform.objects.filter(code=code, active=True).select_related("hub").first()
     token = request.headers.get("X-Upstream-Token", "")
     if platform is None or not secrets.compare_digest(token, platform.inbound_token):
-        # One answer for "no such platform" and "wrong token".
-        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
+        return None
+    return platform
+
+
+def _json(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     try:
         data = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return JsonResponse({"error": _("请求体须为 JSON。")}, status=400)
     if not isinstance(data, dict):
         return JsonResponse({"error": _("请求体须为 JSON 对象。")}, status=400)
+    return data
+
+
+def _refused(error: ActionError) -> JsonResponse:
+    """A move the order's state no longer allows is a conflict (the outbox shows it to an
+    administrator); bad input is the caller's to fix."""
+    status = 400 if isinstance(error, InvalidInput) else 409
+    return JsonResponse({"error": error.message, "fields": getattr(error, "fields", {})}, status=status)
+
+
+@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
+@require_POST
+def push(request: HttpRequest, code: str) -> JsonResponse:
+    platform = _platform(request, code)
+    if platform is None:
+        # One answer for "no such platform" and "wrong token".
+        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
+    data = _json(request)
+    if isinstance(data, JsonResponse):
+        return data
     try:
         taken = ingest(platform, data)
     except InvalidInput as error:
         return JsonResponse({"error": error.message, "fields": error.fields}, status=400)
     body = {"number": taken.order.number, "upstream_id": taken.order.upstream_id, "created": taken.created}
     return JsonResponse(body, status=201 if taken.created else 200)
+
+
+def _key(request: HttpRequest, data: dict[str, Any]) -> str:
+    return str(request.headers.get("Idempotency-Key") or data.get("idempotency_key") or "").strip()
+
+
+@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
+@require_POST
+def answer(request: HttpRequest, code: str) -> JsonResponse:
+    """The platform's answer to an extension we asked past its deadline (an approval round:
+    the order waits in 延期审核中 until it comes). A repeat of an answer applied is 200."""
+    platform = _platform(request, code)
+    if platform is None:
+        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
+    data = _json(request)
+    if isinstance(data, JsonResponse):
+        return data
+    key, kind = _key(request, data), str(data.get("kind") or "")
+    if not key or kind not in ("extension_approved", "extension_refused"):
+        message = _("须带幂等键，kind 须为 extension_approved 或 extension_refused。")
+        return JsonResponse({"error": message}, status=400)
+    order = WorkOrder.objects.filter(upstream_platform=platform.code, upstream_id=str(data.get("upstream_id"))).first()
+    if order is None:
+        return JsonResponse({"error": _("没有该上级平台编号的工单。")}, status=404)
+    decided = OrderEvent.objects.filter(
+        order=order, action__in=("approve_extension", "refuse_extension"), data__platform_key=key
+    )
+    if decided.exists():
+        return JsonResponse({"number": order.number, "code": 0, "replayed": True})
+    note = str(data.get("note") or "")
+    try:
+        if kind == "extension_approved":
+            actions.approve_extension(order, actor=None, days=data.get("days"), note=note, platform_key=key)
+        else:
+            reason = note or _("上级平台驳回延期。")
+            actions.refuse_extension(order, actor=None, reason=reason, platform_key=key)
+    except ActionError as error:
+        return _refused(error)
+    return JsonResponse({"number": order.number, "code": 0})
+
+
+def _days(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
+@require_POST
+def hub_reports(request: HttpRequest, code: str) -> JsonResponse:
+    """A remote hub's system reports a move on an order we handed down to it (its upstream
+    report-back, pointed here). Each report is recorded once (its idempotency key)."""
+    remote = RemoteHub.objects.select_related("unit").filter(unit__code=code, active=True).first()
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if remote is None or not secrets.compare_digest(token, remote.report_token):
+        return JsonResponse({"error": _("下级系统或令牌无效。")}, status=401)
+    data = _json(request)
+    if isinstance(data, JsonResponse):
+        return data
+    number = order_number_of(str(data.get("upstream_id") or ""))
+    order = WorkOrder.objects.filter(number=number).first()
+    # Only the orders handed down to this hub: a remote system cannot touch any other.
+    if (
+        order is None
+        or not OrderEvent.objects.filter(order=order, action="hand_down", data__to_hub=remote.unit_id).exists()
+    ):
+        return JsonResponse({"error": _("没有下转给该中心的这张工单。")}, status=404)
+    report = actions.Report(
+        key=_key(request, data),
+        kind=remote.kind(data),
+        remote_number=str(data.get("order_number") or "")[:40],
+        note=str(data.get("note") or ""),
+        unit=str(data.get("unit") or ""),
+        result=str(data.get("result") or ""),
+        reply=str(data.get("reply") or ""),
+        satisfaction=str(data.get("satisfaction") or ""),
+        days=_days(data.get("days")),
+        needs_approval=data.get("needs_approval") is True,
+    )
+    try:
+        actions.remote_progress(order, actor=None, report=report)
+    except ActionError as error:
+        return _refused(error)
+    return JsonResponse({"number": order.number, "code": 0})
 
 
 @admin_required

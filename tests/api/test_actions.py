@@ -28,6 +28,11 @@ R = {"reason": "理由说明"}
 # action: (how to get the order there, who acts, parameters, state after)
 # Who acts: a persona of the world, or a function giving the person (a lower hub's dispatcher).
 Actor = str | Callable[[World], Any]
+def _from_platform(w: World) -> WorkOrder:
+    order = w.new_order(channel="provincial", upstream_platform="minxin", upstream_id="MX-API-1")
+    return actions.send_to_hub(order, actor=w.operator)
+
+
 CASES: dict[str, tuple[Callable[[World], WorkOrder], Actor, Callable[[World], dict[str, Any]], str]] = {
     "answer": (
         lambda w: w.new_order(),
@@ -50,6 +55,7 @@ CASES: dict[str, tuple[Callable[[World], WorkOrder], Actor, Callable[[World], di
         "pending_dispatch",
     ),
     "return_to_upper": (handed_down, lambda w: lower_hub(w)[1], lambda w: R, "return_requested"),
+    "return_to_upstream": (_from_platform, "dispatcher", lambda w: R, "transferred"),
     "sign": (lambda w: w.dispatched(), "handler_a", lambda w: {}, "signed"),
     "sign_part": (lambda w: w.joint(), "handler_b", lambda w: {}, "dispatched"),
     "sub_dispatch": (_town_signed, "town_handler", lambda w: {"sub_unit": "rc-yt-bs"}, "dispatched"),

@@ -37,7 +37,7 @@ BENEATH: dict[str, set[str]] = {
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "chat": {"portal"},  # online one-to-one: the portal's captcha and limits, orders made by intake's actions
-    "api": {"intake", "enterprises"},
+    "api": {"intake", "enterprises", "upstream"},  # upstream: a platform's margin for an API-created order
     "runtime": {
         "portal",
         "chat",

@@ -26,9 +26,10 @@ from civicdesk.demo.city import City, build_city
 from civicdesk.demo.history import ActionEngine, Engine, Simulation, creation_times
 from civicdesk.enterprises.models import Enterprise
 from civicdesk.notifications.models import OutboxMessage
+from civicdesk.orders.actions import Report
 from civicdesk.orders.models import Assignment, OrderEvent, OrderNumberCounter, WorkOrder
 from civicdesk.orders.workflow import CREATE, MOVES
-from civicdesk.org.models import Role
+from civicdesk.org.models import OrgUnit, Role, UnitKind
 from civicdesk.portal.models import RatingLink
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,8 @@ NOW = datetime(2026, 6, 3, 16, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
 SWEEPS = {"deadline_notice", "follow_calendar"}
 EVERY_MOVE = {CREATE, *MOVES} - SWEEPS
 _ORDER_SKIP = {"id", "parent"}
+# A county center on its own installation, below the prefecture (made before both runs).
+REMOTE_HUB = "nl-remote"
 _ASSIGNMENT_SKIP = {"id", "order", "parent"}
 
 
@@ -122,6 +125,58 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("refuse_return", upper, pref[Role.DISPATCHER], reason="请先核实属地")
     do("return_to_upper", upper, dispatcher, reason="已核实，属市级交通部门职责")
     do("approve_return", upper, pref[Role.DISPATCHER], new_lead_unit=city.prefecture_bureaus["jt"])
+
+    # A county on its own installation (a remote hub): the prefecture hands an order down to
+    # it, and that system's reports follow it to the close; another comes straight back.
+    remote = OrgUnit.objects.get(code=REMOTE_HUB)
+    far = engine.create(
+        next(moments),
+        actor=pref[Role.OPERATOR],
+        hub=city.prefecture,
+        channel="phone",
+        request_type="complaint",
+        title="县道桥梁护栏损坏",
+        content="县道桥梁护栏损坏，请尽快修复。",
+        citizen_name="赵先生",
+        citizen_phone="13800003333",
+    )
+    do("send_to_hub", far, pref[Role.OPERATOR])
+    do("hand_down", far, pref[Role.DISPATCHER], lower_hub=remote)
+    for report in (
+        Report(key="nl:1", kind="accepted", remote_number="2026060300001"),
+        Report(key="nl:2", kind="signed", unit="南岭县交通运输局"),
+        Report(key="nl:2", kind="signed", unit="南岭县交通运输局"),  # delivered twice, recorded once
+        Report(key="nl:3", kind="extension_asked", days=2, needs_approval=True),
+    ):
+        do("remote_progress", far, None, report=report)
+    do("approve_extension", far, pref[Role.DISPATCHER])
+    do("remote_progress", far, None, report=Report(key="nl:4", kind="replied", result="solved", reply="已修复护栏。"))
+    do("remote_progress", far, None, report=Report(key="nl:5", kind="closed", satisfaction="satisfied"))
+    back = engine.create(
+        next(moments),
+        actor=pref[Role.OPERATOR],
+        hub=city.prefecture,
+        channel="phone",
+        request_type="complaint",
+        title="县城菜市场占道经营",
+        content="县城菜市场门口占道经营，请处理。",
+    )
+    do("send_to_hub", back, pref[Role.OPERATOR])
+    do("hand_down", back, pref[Role.DISPATCHER], lower_hub=remote)
+    do("remote_progress", back, None, report=Report(key="nl:9", kind="returned", note="属市级市场监管职责"))
+    # 民心网 sent the city an order that is not the city's: it goes back to the platform.
+    from_platform = engine.create(
+        next(moments),
+        actor=operator,
+        channel="provincial",
+        request_type="complaint",
+        title="外省企业欠薪",
+        content="外省某企业拖欠工资。",
+        upstream_platform="minxin",
+        upstream_id="MX-BULK-0001",
+    )
+    do("send_to_hub", from_platform, operator)
+    do("return_to_upstream", from_platform, dispatcher, reason="涉事企业不在本市辖区")
 
     undone = new_order("路灯不亮")
     do("send_to_hub", undone, operator)
@@ -204,6 +259,9 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     return [
         joint.pk,
         upper.pk,
+        far.pk,
+        back.pk,
+        from_platform.pk,
         undone.pk,
         withdrawn.pk,
         voided.pk,
@@ -276,6 +334,14 @@ def test_bulk_engine_writes_what_the_actions_write(settings: Any) -> None:
     # With a public address the accept_reply SMS carries a rating link, and a RatingLink row is kept.
     settings.CIVICDESK_PUBLIC_URL = "https://12345.example.cn"
     city = build_city()
+    OrgUnit.objects.create(
+        name="南岭县12345（独立系统）",
+        code=REMOTE_HUB,
+        kind=UnitKind.CENTER,
+        parent=city.prefecture,
+        is_hub=True,
+        remote=True,
+    )
     Enterprise.objects.create(name="青岚市示例建材有限公司", credit_code="91330100MA2TEST01X")
     counters_before = OrderNumberCounter.objects.count()
 

@@ -24,7 +24,8 @@ def _through_to_close(w: World, platform: UpstreamPlatform) -> str:
             "upstream_id": "MX-2026-0001",
             "title": "果子卖不出去",
             "content": "果农反映苹果滞销。",
-            "due_at": upstream_due().isoformat(),
+            # Far enough out that one more day stays within it: the hub decides the extension.
+            "due_at": upstream_due(30).isoformat(),
         },
     ).order
     order = actions.dispatch(order, actor=w.dispatcher, lead_unit=w.dept_a)

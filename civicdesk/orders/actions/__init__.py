@@ -66,10 +66,12 @@ from civicdesk.orders.actions.intake import (
 )
 from civicdesk.orders.actions.notices import answer_notice, escalate_notice, issue_notice, run_notice_watch
 from civicdesk.orders.actions.objection import object_to_refusal, reject_objection, uphold_objection
+from civicdesk.orders.actions.remote import Report, remote_progress, return_to_upstream
 from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
 from civicdesk.orders.actions.urging import add_support, urge
 
 __all__ = [
+    "Report",
     "accept_reply",
     "acknowledge_instruction",
     "add_support",
@@ -102,12 +104,14 @@ __all__ = [
     "refuse_suspension",
     "reject_objection",
     "remind_view",
+    "remote_progress",
     "reply",
     "request_extension",
     "request_return",
     "request_suspension",
     "resume",
     "return_to_upper",
+    "return_to_upstream",
     "run_deadline_watch",
     "run_instruction_watch",
     "run_notice_watch",

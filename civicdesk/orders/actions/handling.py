@@ -12,7 +12,7 @@ from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.actions.dispatching import assisting_assignment
-from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import Assignment, AssignmentRole, ReplyResult, WorkOrder
 from civicdesk.orders.workflow import State
@@ -52,14 +52,16 @@ def request_extension(
             raise InvalidInput(message, fields={"days": message})
         o.resume_state = o.state
         data: dict[str, object] = {"days": wanted}
-        if (
-            o.upper_hub_id is not None
-            and o.upper_due_at is not None
-            and deadlines.extended_due(o, wanted) > o.upper_due_at
-        ):
+        past_cap = o.upper_due_at is not None and deadlines.extended_due(o, wanted) > o.upper_due_at
+        if past_cap and o.upper_hub_id is not None:
             # Past the deadline the hub above set: only that hub may grant it.
             o.awaiting_upper = True
             data["needs_upper"] = o.upper_hub_id
+        elif past_cap and o.upstream_platform and o.upstream_due_at is not None:
+            # Past what the upstream platform's deadline leaves us: the platform decides; its
+            # answer arrives through civicdesk.upstream (approve/refuse_extension, SYSTEM side).
+            o.awaiting_upper = True
+            data["needs_platform"] = o.upstream_platform
         record(
             o,
             "request_extension",
@@ -74,23 +76,44 @@ def request_extension(
 
 
 def _requested_days(store: Store, order: WorkOrder) -> float:
-    last = store.last_event(order, ("request_extension",))
-    return float(last[1]["days"]) if last is not None else 0.0
+    # A remote hub's ask arrives as its system's report (civicdesk.orders.actions.remote).
+    last = store.last_event(order, ("request_extension", "remote_progress"))
+    return float(last[1].get("days") or 0) if last is not None else 0.0
+
+
+def waits_for_platform(order: WorkOrder) -> bool:
+    """An extension past an upstream platform's deadline waits for the platform's answer."""
+    return order.awaiting_upper and order.upper_hub_id is None and bool(order.upstream_platform)
+
+
+def _decider(order: WorkOrder, actor: User | None) -> None:
+    """Who decides an extension: the upstream platform (the system, actor None) while it waits
+    for the platform's answer, a person otherwise."""
+    if waits_for_platform(order) and actor is not None:
+        raise PermissionDenied(
+            _("延期超出上级平台（%(platform)s）的时限，须由上级平台审批，请等待其答复。")
+            % {"platform": order.upstream_platform}
+        )
+    if actor is None and not waits_for_platform(order):
+        raise PermissionDenied(_("只有上级平台的答复可以不经人员决定延期。"))
 
 
 def approve_extension(
     order: OrderRef,
     *,
-    actor: User,
+    actor: User | None,
     days: float | int | str | None = None,
     note: str = "",
+    platform_key: str = "",
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
-    """Grant the extension (all of it, or fewer days); the deadline moves."""
+    """Grant the extension (all of it, or fewer days); the deadline moves. `platform_key`:
+    the idempotency key of the upstream platform's answer that grants it (kept on the event)."""
     note = optional_text(note, "note")
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "approve_extension", actor, store=store)
+        _decider(o, actor)
         requested = _requested_days(store, o)
         granted = requested if days is None else _days(days, "days")
         if granted > requested:
@@ -118,21 +141,30 @@ def approve_extension(
                 "days": granted,
                 "old_due_at": old_due.isoformat() if old_due else None,
                 "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None,
+                **({"platform_key": platform_key} if platform_key else {}),
             },
         )
     return o
 
 
 def refuse_extension(
-    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+    order: OrderRef,
+    *,
+    actor: User | None,
+    reason: str,
+    platform_key: str = "",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     text = require_text(reason, "reason", _("请填写驳回理由。"))
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "refuse_extension", actor, store=store)
+        _decider(o, actor)
         target = o.resume_state or State.SIGNED
         o.resume_state = ""
         o.awaiting_upper = False
-        record(o, "refuse_extension", actor, store=store, to_state=target, acting_unit=unit, note=text)
+        data = {"platform_key": platform_key} if platform_key else None
+        record(o, "refuse_extension", actor, store=store, to_state=target, acting_unit=unit, note=text, data=data)
     return o
 
 

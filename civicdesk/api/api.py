@@ -155,7 +155,8 @@ def _upstream_deadline(payload: OrderCreateIn) -> dict[str, Any]:
     due = payload.upstream_due_at
     assert due is not None
     if not payload.upstream_platform or not payload.upstream_id:
-        raise _invalid("upstream_due_at", "填写上级平台时限时须同时填写上级平台（upstream_platform）与其工单编号（upstream_id）。")
+        message = "填写上级平台时限时须同时填写上级平台（upstream_platform）与其工单编号（upstream_id）。"
+        raise _invalid("upstream_due_at", message)
     if timezone.is_naive(due):
         raise _invalid("upstream_due_at", "上级平台时限须带时区，如 2026-03-10T17:00:00+08:00。")
     if due <= timezone.now():

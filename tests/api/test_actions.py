@@ -25,14 +25,16 @@ def _views_in(w: World) -> WorkOrder:
 
 
 R = {"reason": "理由说明"}
-# action: (how to get the order there, who acts, parameters, state after)
-# Who acts: a persona of the world, or a function giving the person (a lower hub's dispatcher).
-Actor = str | Callable[[World], Any]
+
+
 def _from_platform(w: World) -> WorkOrder:
     order = w.new_order(channel="provincial", upstream_platform="minxin", upstream_id="MX-API-1")
     return actions.send_to_hub(order, actor=w.operator)
 
 
+# action: (how to get the order there, who acts, parameters, state after)
+# Who acts: a persona of the world, or a function giving the person (a lower hub's dispatcher).
+Actor = str | Callable[[World], Any]
 CASES: dict[str, tuple[Callable[[World], WorkOrder], Actor, Callable[[World], dict[str, Any]], str]] = {
     "answer": (
         lambda w: w.new_order(),

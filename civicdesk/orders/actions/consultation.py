@@ -197,7 +197,7 @@ def decide_consultation(
                 _("%(units)s 尚未提交会商意见；意见齐全或 %(due)s 时限届满后才能作出决定。")
                 % {"units": names, "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
             )
-        _validate_units(o, lead_unit, assisting)
+        _validate_units(o, lead_unit, assisting, store=store)
         sent = _send_to_units(store, o, lead_unit, assisting, now, end_reason="consulted", part_days=days)
         data: dict[str, Any] = {
             **sent,

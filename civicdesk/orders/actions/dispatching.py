@@ -17,13 +17,30 @@ from civicdesk.orders.workflow import Side, State
 from civicdesk.org.models import HubLink, OrgUnit, Role, User
 
 
-def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit]) -> None:
+def _hub_paths(store: Store) -> list[str]:
+    return store.memo(("hub_paths",), lambda: list(OrgUnit.objects.filter(is_hub=True).values_list("path", flat=True)))
+
+
+def _lower_hub_over(store: Store, order: WorkOrder, unit: OrgUnit) -> str | None:
+    """The path of a hub below the order's hub that `unit` sits under, if any: that unit is
+    the lower hub's to dispatch to (DESIGN §2: a hub runs dispatch for its own subtree), so the
+    order goes down through it (hand_down), never straight past it."""
+    top = order.hub.path
+    for path in _hub_paths(store):
+        if path != top and path.startswith(top) and unit.path.startswith(path) and unit.path != path:
+            return path
+    return None
+
+
+def _validate_units(order: WorkOrder, lead: OrgUnit, assisting: list[OrgUnit], *, store: Store = DATABASE) -> None:
     problems = []
     for unit in [lead, *assisting]:
         if not unit.active:
             problems.append(_("%(unit)s 已停用") % {"unit": unit.name})
         elif unit.pk == order.hub_id or not unit.path.startswith(order.hub.path):
             problems.append(_("%(unit)s 不是本中心的承办单位") % {"unit": unit.name})
+        elif _lower_hub_over(store, order, unit) is not None:
+            problems.append(_("%(unit)s 属于下级中心，请下转给下级中心派单") % {"unit": unit.name})
     if lead.pk in {u.pk for u in assisting}:
         problems.append(_("主办单位不能同时是协办单位"))
     if len({u.pk for u in assisting}) != len(assisting):
@@ -254,7 +271,7 @@ def dispatch(
                 raise PermissionDenied(_("分派模型不能下转下级中心。"))
             _hand_down(store, o, lead_unit, actor=actor, acting_unit=unit, note=note)
             return o
-        _validate_units(o, lead_unit, assisting)
+        _validate_units(o, lead_unit, assisting, store=store)
         data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
         if auto is not None:
             # Only the system side (the dispatch model) dispatches on its own.
@@ -319,7 +336,7 @@ def redispatch(
             o.redispatch_count += 1
             _hand_down(store, o, lead_unit, actor=actor, acting_unit=unit, note=text, extra={"redispatch": True})
             return o
-        _validate_units(o, lead_unit, assisting)
+        _validate_units(o, lead_unit, assisting, store=store)
         redispatched_from = o.lead_unit_id  # read before the units change
         sent = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
         data = {"redispatched_from": redispatched_from, **sent}
@@ -480,7 +497,7 @@ def approve_return(
             if new_lead_unit.pk == returned_from:
                 message = _("不能改派回退单的单位。")
                 raise InvalidInput(message, fields={"new_lead_unit": message})
-            _validate_units(o, new_lead_unit, assisting)
+            _validate_units(o, new_lead_unit, assisting, store=store)
             data.update(_send_to_units(store, o, new_lead_unit, assisting, now, end_reason="returned"))
             target = State.DISPATCHED
         else:

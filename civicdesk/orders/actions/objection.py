@@ -114,7 +114,7 @@ def uphold_objection(
             if new_lead_unit.pk == returned_from:
                 message = _("不能改派回提出异议的单位。")
                 raise InvalidInput(message, fields={"new_lead_unit": message})
-            _validate_units(o, new_lead_unit, assisting)
+            _validate_units(o, new_lead_unit, assisting, store=store)
             data.update(_send_to_units(store, o, new_lead_unit, assisting, now, end_reason="returned"))
             target = State.DISPATCHED
         else:

@@ -171,6 +171,11 @@ def reports(request: HttpRequest) -> HttpResponse:
         {"platform": p, **counts.get(p.code, {"sent": 0, "waiting": 0, "failed": 0})}
         for p in UpstreamPlatform.objects.order_by("code")
     ]
+    # The remote hubs' systems we are the platform of: what we hand down and answer goes there.
+    remotes = [
+        {"remote": r, **counts.get(r.address, {"sent": 0, "waiting": 0, "failed": 0})}
+        for r in RemoteHub.objects.select_related("unit").order_by("unit__code")
+    ]
     # Not yet with the platform: failed first, then those retried, oldest first.
     rows = list(
         upstream.filter(status__in=OPEN)
@@ -179,7 +184,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         .order_by("created_at", "pk")[:500]
     )
     rows.sort(key=lambda m: (m.status not in (DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN), m.created_at, m.pk))
-    return render(request, "upstream/reports.html", {"platforms": platforms, "rows": rows})
+    return render(request, "upstream/reports.html", {"platforms": platforms, "remotes": remotes, "rows": rows})
 
 
 @admin_required

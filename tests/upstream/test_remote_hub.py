@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from civicdesk.notifications.delivery import deliver_outbox
+from civicdesk.notifications.models import DeliveryStatus, Medium, OutboxMessage
 from civicdesk.orders import actions
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.org.models import OrgUnit, UnitKind
@@ -90,3 +91,50 @@ def test_a_hand_off_the_county_sends_back_is_in_our_queue_again(w: World, county
     assert order.state == "pending_dispatch" and order.hub_id == w.hub.pk and order.upper_hub_id is None
     order = actions.dispatch(order, actor=w.dispatcher, lead_unit=w.dept_a)
     assert order.state == "dispatched"
+
+
+def test_a_county_system_that_refuses_shows_on_the_admin_page_and_goes_once_resent(
+    w: World, county: RemoteHub, mock: MockUpstream
+) -> None:
+    mock.script = [("status", 400)]
+    order = _handed_down(w, county)  # the hand-down goes through whatever the county answers
+    deliver_outbox()
+    failed = OutboxMessage.objects.get(order=order, medium=Medium.UPSTREAM)
+    assert failed.status == DeliveryStatus.FAILED and order.state == "pending_dispatch"
+    client = Client()
+    client.force_login(w.admin)
+
+    page = client.get("/upstream/").content.decode()
+    assert f'data-remote="{county.unit.code}"' in page and f'data-message="{failed.pk}"' in page
+
+    client.post(f"/upstream/{failed.pk}/requeue/")
+    deliver_outbox()
+    assert len(mock.applied) == 1 and next(iter(mock.applied.values()))["upstream_id"] == order.number
+
+
+def test_an_extension_the_county_asks_past_our_deadline_is_ours_to_answer_and_the_answer_goes_down(
+    w: World, county: RemoteHub, mock: MockUpstream
+) -> None:
+    order = _handed_down(w, county)
+    signed = {"idempotency_key": "k2", "upstream_id": order.number, "kind": "signed"}
+    asked = {
+        "idempotency_key": "k3",
+        "upstream_id": order.number,
+        "kind": "extension_asked",
+        "days": 2,
+        "needs_approval": True,
+        "note": "需等待施工队进场",
+    }
+    assert [_report(county, signed), _report(county, asked)] == [200, 200]
+    order.refresh_from_db()
+    assert order.state == "extension_requested" and order.awaiting_upper
+    before = order.handle_due_at
+    assert before is not None
+
+    order = actions.approve_extension(order, actor=w.dispatcher, days=1)
+    deliver_outbox()
+
+    assert order.state == "signed" and order.handle_due_at is not None and order.handle_due_at > before
+    answer = [r["body"] for r in mock.received][-1]
+    assert answer["kind"] == "extension_approved" and answer["days"] == 1
+    assert answer["upstream_id"] == order.number

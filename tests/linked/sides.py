@@ -35,7 +35,12 @@ def upper(lower_url: str, push_token: str, report_token: str) -> None:
         remote=True,
     )
     RemoteHub.objects.create(
-        unit=county, base_url=lower_url, platform_code=PLATFORM, api_key=push_token, report_token=report_token
+        unit=county,
+        base_url=lower_url,
+        platform_code=PLATFORM,
+        api_key=push_token,
+        report_token=report_token,
+        timeout_seconds=60,  # a busy test machine answers slowly
     )
     tokens = {name: create_token(getattr(w, name), "linked")[1] for name in ("operator", "dispatcher")}
     print(json.dumps(tokens))
@@ -52,7 +57,7 @@ def lower(upper_url: str, push_token: str, report_token: str) -> None:
         report_url=f"{upper_url}/upstream/hubs/{REMOTE_HUB}/reports/",
         auth_value=f"Bearer {report_token}",
         margin_hours=2,
-        timeout_seconds=5,
+        timeout_seconds=60,
     )
     people = ("dispatcher", "handler_a", "callback_agent")
     tokens = {name: create_token(getattr(w, name), "linked")[1] for name in people}

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALL_MEASURES",
+    "NO_AGENT",
     "CallFigure",
     "CallFilters",
     "Days",
@@ -62,13 +63,14 @@ __all__ = [
 CallKind = Literal["count", "rate", "seconds", "minutes"]
 GROUPS = ("hour", "day", "day_hour", "agent", "queue")
 SHORT_ABANDON = 5  # seconds: an abandon this quick is counted apart (a misdial, a caller who gave up at once)
+NO_AGENT = 0  # CallFilters.agent_id of the calls no agent answered or rang for
 SERVICE_LEVEL = 15  # seconds: GB/T 33358's answer within 15 seconds
 
 
 @dataclass(frozen=True)
 class CallFilters:
     """Which calls: of this hub's subtree (set from who is asking, civicdesk.statistics.scope),
-    answered (or rung) by this agent, waiting in this queue ("" = calls without a queue),
+    answered (or rung) by this agent (NO_AGENT: by nobody), waiting in this queue ("" = calls without a queue),
     arriving in this local hour of the day (0–23)."""
 
     hub: OrgUnit | None = None
@@ -329,7 +331,9 @@ def calls(days: Days, filters: CallFilters | None = None, *, using: str = "defau
     qs = Call.objects.using(using).filter(started_at__gte=days.start, started_at__lt=days.end)
     if f.hub is not None:
         qs = qs.filter(hub__path__startswith=f.hub.path)
-    if f.agent_id is not None:
+    if f.agent_id == NO_AGENT:
+        qs = qs.filter(agent__isnull=True)
+    elif f.agent_id is not None:
         qs = qs.filter(agent_id=f.agent_id)
     if f.queue is not None:
         qs = qs.filter(queue=f.queue)
@@ -401,7 +405,7 @@ def _rolled(days: Days, filters: CallFilters, group: str | None) -> dict[Any, Co
     if filters.hub is not None:
         qs = qs.filter(hub_id__in=_hub_ids(filters.hub))
     if filters.agent_id is not None:
-        qs = qs.filter(agent_id=filters.agent_id)
+        qs = qs.filter(agent_id=None if filters.agent_id == NO_AGENT else filters.agent_id)
     if filters.queue is not None:
         qs = qs.filter(queue=filters.queue)
     if filters.hour is not None:

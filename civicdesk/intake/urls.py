@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.intake import calls, dial, recordings, views
+from civicdesk.intake import calls, callstats, dial, recordings, views
 
 app_name = "intake"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("missed/<int:pk>/called-back", calls.called_back, name="called_back"),
     path("dial", dial.dial, name="dial"),
     path("calls/<int:pk>/recording", recordings.play_view, name="play_recording"),
+    path("calls/stats", callstats.stats_page, name="call_stats"),
+    path("calls/stats/calls", callstats.drill_page, name="call_drill"),
 ]

@@ -11,6 +11,8 @@ from civicdesk.org.models import Role, User
 from tests.world import World
 
 LOCAL = ZoneInfo("Asia/Shanghai")
+D = dt.date(2026, 3, 2)  # the day of the hand-worked calls (tests/intake/conftest.py)
+NEXT = D + dt.timedelta(days=1)
 
 
 def at(day: dt.date, clock: str) -> dt.datetime:

@@ -119,6 +119,9 @@ MATRIX: dict[str, Rule] = {
     "intake:dial": Rule(roles("operator", "dispatcher", "callback_agent"), post=True, missing_ok=True),
     # A call's recording: the intake roles and the listening roles (CIVICDESK_RECORDING_ROLES); who may
     # hear which call is per call (tests/intake/test_call_recordings.py).
+    # 话务统计 and the calls behind its numbers: the statistics readers, within their hub's subtree.
+    "intake:call_stats": Rule(STATS),
+    "intake:call_drill": Rule(STATS),
     "intake:play_recording": Rule(
         roles("operator", "dispatcher", "supervisor", "leader", "admin"), kwargs={"pk": 0}, missing_ok=True
     ),

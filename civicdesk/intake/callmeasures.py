@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -278,7 +278,7 @@ def _p90(hist: dict[int, int], n: int) -> float | None:
     return None  # unreachable when the histogram holds n calls
 
 
-def _figures(s: Counters, codes: Iterable[str]) -> dict[str, CallFigure]:
+def _figures(s: Counters, codes: Iterable[str], texts: dict[str, tuple[str, str]]) -> dict[str, CallFigure]:
     def ratio(num: float, den: int) -> tuple[float, int, float | None]:
         return float(num), den, (num / den if den else None)
 
@@ -299,9 +299,9 @@ def _figures(s: Counters, codes: Iterable[str]) -> dict[str, CallFigure]:
     parts["callback_minutes"] = (minutes, s["called_back"], minutes / s["called_back"] if s["called_back"] else None)
     result = {}
     for code in codes:
-        m = CALL_MEASURES[code]
         num, den, value = parts[code]
-        result[code] = CallFigure(code, str(m.name), str(m.definition), m.kind, value, float(num), den)
+        name, definition = texts[code]
+        result[code] = CallFigure(code, name, definition, CALL_MEASURES[code].kind, value, float(num), den)
     return result
 
 
@@ -399,9 +399,38 @@ def _grain_of(filters: CallFilters, group: str | None) -> str:
     return next(g for g, dims in CALL_GRAINS.items() if needed <= set(dims))
 
 
-def _rolled(days: Days, filters: CallFilters, group: str | None) -> dict[Any, Counters]:
+MONTHLY = "m_"  # prefix of the month grains: a calendar month's day rows summed (day = its 1st)
+MONTH_GRAINS = ("hour", "agent", "queue")  # those a month's page reads (its "day" grain is small already)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _days_q(days: Days, grain: str, group: str | None) -> Q:
+    """The rows covering `days`: month rows for the whole calendar months inside (when the
+    grain has them and the grouping keeps no day), day rows for the rest."""
+    whole = Q(grain=grain, day__gte=days.first, day__lte=days.last)
+    if grain not in MONTH_GRAINS or group in ("day", "day_hour"):
+        return whole
+    head = days.first if days.first.day == 1 else _next_month(days.first)
+    tail = _next_month(days.last) if (days.last + dt.timedelta(days=1)).day == 1 else days.last.replace(day=1)
+    if head >= tail:
+        return whole
+    # [first, head) by day, [head, tail) by month, [tail, last] by day.
+    return (
+        Q(grain=grain, day__gte=days.first, day__lt=head)
+        | Q(grain=MONTHLY + grain, day__gte=head, day__lt=tail)
+        | Q(grain=grain, day__gte=tail, day__lte=days.last)
+    )
+
+
+_GROUP_COLUMNS = {None: (), "hour": ("hour",), "day": ("day",), "day_hour": ("day", "hour"), "agent": ("agent_id",)}
+
+
+def _rolled(days: Days, filters: CallFilters, group: str | None, histogram: bool) -> dict[Any, Counters]:
     grain = _grain_of(filters, group)
-    qs = CallRollup.objects.filter(grain=grain, day__gte=days.first, day__lte=days.last)
+    qs = CallRollup.objects.filter(_days_q(days, grain, group))
     if filters.hub is not None:
         qs = qs.filter(hub_id__in=_hub_ids(filters.hub))
     if filters.agent_id is not None:
@@ -410,21 +439,25 @@ def _rolled(days: Days, filters: CallFilters, group: str | None) -> dict[Any, Co
         qs = qs.filter(queue=filters.queue)
     if filters.hour is not None:
         qs = qs.filter(hour=filters.hour)
+    columns = _GROUP_COLUMNS.get(group, ("queue",))
+
+    def key_of(row: dict[str, Any]) -> Any:
+        values = tuple(row[c] for c in columns)
+        return values[0] if len(values) == 1 else (values or None)
+
     totals: dict[Any, Counters] = defaultdict(_empty)
-    columns = ("day", "hour", "agent_id", "queue", *CALL_COUNTERS, "wait_hist")
-    for row in qs.values(*columns).iterator(chunk_size=5000):
-        key: Any = None
-        if group == "hour":
-            key = row["hour"]
-        elif group == "day":
-            key = row["day"]
-        elif group == "day_hour":
-            key = (row["day"], row["hour"])
-        elif group == "agent":
-            key = row["agent_id"]
-        elif group == "queue":
-            key = row["queue"]
-        _merge(totals[key], row, row["wait_hist"])
+    # The counters are summed by the database; the histograms (only for the p90) in Python.
+    sums = {name: Sum(name) for name in CALL_COUNTERS}
+    if columns:
+        for row in qs.values(*columns).order_by().annotate(**sums):
+            _merge(totals[key_of(row)], row, {})
+    else:
+        _merge(totals[None], qs.aggregate(**sums), {})
+    if histogram:
+        for row in qs.values(*columns, "wait_hist").order_by().iterator(chunk_size=5000):
+            hist = totals[key_of(row)]["wait_hist"]
+            for seconds, n in row["wait_hist"].items():
+                hist[int(seconds)] += n
     return totals
 
 
@@ -445,10 +478,12 @@ def figures(
     if group not in (None, *GROUPS):
         raise ValueError(f"unknown group {group!r}")
     chosen = list(codes or CALL_MEASURES)
-    totals = _live(days, filters, group, using) if live else _rolled(days, filters, group)
+    totals = _live(days, filters, group, using) if live else _rolled(days, filters, group, "p90_wait" in chosen)
     if group is None and None not in totals:
         totals[None] = _empty()
-    return {key: _figures(counters, chosen) for key, counters in totals.items()}
+    # In the language of the moment, translated once for every group's figures.
+    texts = {code: (str(CALL_MEASURES[code].name), str(CALL_MEASURES[code].definition)) for code in chosen}
+    return {key: _figures(counters, chosen, texts) for key, counters in totals.items()}
 
 
 def total(days: Days, filters: CallFilters | None = None, **kwargs: Any) -> dict[str, CallFigure]:
@@ -586,8 +621,42 @@ def recompute_days(days: Iterable[dt.date]) -> int:
     for first, last in ranges:
         day_q |= Q(day__gte=first, day__lte=last)
     with transaction.atomic():
-        CallRollup.objects.filter(day_q).delete()
-        return _write(_compute(spans))
+        CallRollup.objects.filter(day_q & ~Q(grain__startswith=MONTHLY)).delete()
+        written = _write(_compute(spans))
+        months: set[dt.date] = set()
+        for first, last in ranges:
+            month = first.replace(day=1)
+            while month <= last:
+                months.add(month)
+                month = _next_month(month)
+        for month in sorted(months):
+            written += recompute_month(month)
+        return written
+
+
+def recompute_month(month: dt.date) -> int:
+    """The month rows of one month, summed from its day rows."""
+    CallRollup.objects.filter(day=month, grain__startswith=MONTHLY).delete()
+    following = _next_month(month)
+    objs = []
+    for grain in MONTH_GRAINS:
+        dims = CALL_GRAINS[grain]
+        summed: dict[tuple[Any, ...], Counters] = defaultdict(_empty)
+        rows = CallRollup.objects.filter(grain=grain, day__gte=month, day__lt=following)
+        for row in rows.values(*dims, *CALL_COUNTERS, "wait_hist").iterator(chunk_size=5000):
+            _merge(summed[tuple(row[d] for d in dims)], row, row["wait_hist"])
+        for key, counters in summed.items():
+            objs.append(
+                CallRollup(
+                    day=month,
+                    grain=MONTHLY + grain,
+                    **dict(zip(dims, key, strict=True)),
+                    **{n: counters[n] for n in CALL_COUNTERS},
+                    wait_hist=dict(counters["wait_hist"]),
+                )
+            )
+    CallRollup.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
 
 
 def rebuild(chunk_days: int = 31) -> int:
@@ -605,6 +674,10 @@ def rebuild(chunk_days: int = 31) -> int:
                 to = min(day + dt.timedelta(days=chunk_days - 1), last_day)
                 written += _write(_compute([(day_start(day), day_start(to + dt.timedelta(days=1)))]))
                 day = to + dt.timedelta(days=1)
+            month = local_day(first).replace(day=1)
+            while month <= last_day:
+                written += recompute_month(month)
+                month = _next_month(month)
         state.built_at = state.swept_at = now
         state.save()
     return written

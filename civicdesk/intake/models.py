@@ -202,6 +202,7 @@ class IntakeSubmission(models.Model):
 # The grains of the call rollups: which dimensions a row keeps besides its local day. A query
 # uses the smallest grain holding every dimension it filters or groups by ("full": all).
 CALL_GRAINS: dict[str, tuple[str, ...]] = {
+    "day": ("hub_id",),
     "hour": ("hour", "hub_id"),
     "agent": ("hub_id", "agent_id"),
     "queue": ("hub_id", "queue"),
@@ -224,7 +225,8 @@ CALL_COUNTERS: tuple[str, ...] = (
 
 class CallRollup(models.Model):
     """The call counters of one local day (and hour, hub, agent, queue as the grain keeps),
-    summed from the calls by civicdesk.intake.callmeasures; equal to counting the calls."""
+    summed from the calls by civicdesk.intake.callmeasures; equal to counting the calls.
+    Month rows (grain "m_" + a day grain, day = the 1st) sum a calendar month's day rows."""
 
     day = models.DateField()
     grain = models.CharField(max_length=10)

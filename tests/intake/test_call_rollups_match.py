@@ -87,4 +87,7 @@ def test_rollups_equal_the_calls_after_a_build_and_after_sweeps(w: World) -> Non
     call(cti, moved.call_id, ("ringing", at(D, "21:59:00"), ""), phone=moved.phone)
     assert run_call_rollup_sweep() > 0
     _assert_equal(Days(D, D + dt.timedelta(days=1)), CallFilters())
+    # Whole months are read from the month rows, their edges from the day rows.
+    _assert_equal(Days(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), CallFilters(hub=w.hub))
+    _assert_equal(Days(dt.date(2026, 2, 15), dt.date(2026, 4, 10)), CallFilters())
     _assert_equal(Days(D, D + dt.timedelta(days=1)), CallFilters(hub=w.hub, queue=""))

@@ -21,6 +21,7 @@ SEEDERS: list[str] = [
     "civicdesk.policies.demo_seed.seed",  # after the companies and the articles that cite a measure
     "civicdesk.upstream.demo_seed.seed",  # the prefecture's calls and 民心网's orders
     "civicdesk.hotspots.demo_seed.seed",  # after the orders, before the rollups count them
+    "civicdesk.intake.demo_seed.seed",  # a day of calls (and their own rollups), some linked to today's orders
     "civicdesk.statistics.demo_seed.seed",  # last: builds the rollups from every order
 ]
 

@@ -44,6 +44,9 @@ VIEWPORT = {"width": 1366, "height": 900}
 # Long enough for a 2-core CI machine under load, short enough that a missing button fails fast.
 TIMEOUT_MS = 15_000
 CAPTCHA_TEST_ANSWER = "e2e-pass"
+RECORDING_URL = "https://recordings.invalid/play/{recording_id}"
+# The served app's environment (its database), for app_command.
+_LIVE_ENV: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -143,7 +146,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER": CAPTCHA_TEST_ANSWER,
             # The online desk is staffed all day here: the browser tests run at any hour.
             "CIVICDESK_CHAT_HOURS": "00:00-23:59",
+            # Call recordings are offered (the play view sends the listener on to this address).
+            "CIVICDESK_RECORDING_URL": RECORDING_URL,
         }
+        _LIVE_ENV.clear()
+        _LIVE_ENV.update(env)
         build = subprocess.run(
             [sys.executable, "-m", "civicdesk", "demo", "--orders", str(DEMO_ORDERS), "--no-serve"],
             env=env,
@@ -187,6 +194,28 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(timeout=10)
+
+
+@pytest.fixture
+def app_command(live_app: str) -> Callable[..., str]:
+    """Runs a `civicdesk` management command against the served app's database (e.g. to make
+    an API token, as the center's administrator would) and returns what it printed."""
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "civicdesk", *args],
+            env=_LIVE_ENV,
+            cwd=_LIVE_ENV["CIVICDESK_DATA_DIR"],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"civicdesk {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture(scope="package")

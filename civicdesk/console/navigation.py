@@ -49,6 +49,19 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
 ]
 
 
+# The badges count at most this many and then say "99+": they are drawn on every page, and an
+# exact count of a long queue is not worth reading it all each time (issue #20).
+BADGE_CAP = 99
+
+
+def badge(queue: Any, user: User) -> str:
+    """The size of `user`'s queue for a menu badge: "" for none, "99+" past the cap."""
+    count = queue(user)[: BADGE_CAP + 1].count()
+    if not count:
+        return ""
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)
+
+
 def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
     roles = user.roles
     items = []
@@ -62,7 +75,7 @@ def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
                 "label": _(label),
                 "key": key,
                 "active": current_path == url if url == "/" else current_path.startswith(url),
-                "count": queue(user).count() if queue is not None else None,
+                "count": badge(queue, user) if queue is not None else "",
             }
         )
     return items

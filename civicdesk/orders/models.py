@@ -226,6 +226,27 @@ class WorkOrder(models.Model):
             models.Index(fields=["handle_due_at"], name="order_handle_due"),
             models.Index(fields=["first_dispatched_at"], name="order_first_dispatched"),
             models.Index(fields=["replied_at"], name="order_replied"),
+            # Partial indexes over the few open orders of a kind, so that the pages that list
+            # or count them read what they show, not the history (issue #20). The waiting for
+            # dispatch, oldest first (the dispatcher's home and board):
+            models.Index(
+                fields=["created_at"],
+                name="order_pending_created",
+                condition=Q(state__in=sorted({State.RECEIVED, State.PENDING_DISPATCH})),
+            ),
+            # Supervision: the open orders a level has been raised on, and formal notices owed
+            # (the same states as queues.flagged and queues.formal_notices).
+            models.Index(
+                fields=["handle_due_at"],
+                name="order_flagged_due",
+                condition=Q(supervision_level__gt=0, state__in=sorted(WITH_UNIT | {State.REPLIED})),
+            ),
+            models.Index(
+                fields=["notice_due_at"],
+                name="order_notice_owed",
+                condition=Q(notice_answered_at__isnull=True, state__in=sorted(WITH_UNIT | {State.REPLIED}))
+                & ~Q(notice_number=""),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

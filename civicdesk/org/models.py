@@ -83,6 +83,19 @@ class OrgUnit(models.Model):
     def subtree(self) -> models.QuerySet[OrgUnit]:
         return OrgUnit.objects.filter(path__startswith=self.path)
 
+    # The ids below a unit, looked up once per instance. Queues name units and hubs by id
+    # (literal lists the indexes can use, civicdesk.orders.queues); the instances a person's
+    # memberships hold live for one request (User.forget_memberships drops them).
+    @cached_property
+    def subtree_ids(self) -> list[int]:
+        """Ids of this unit and every unit below it."""
+        return list(self.subtree().values_list("pk", flat=True))
+
+    @cached_property
+    def hub_ids(self) -> list[int]:
+        """Ids of the hubs at or below this unit."""
+        return list(self.subtree().filter(is_hub=True).values_list("pk", flat=True))
+
     def ancestors(self) -> list[OrgUnit]:
         ids = [int(p) for p in self.path.strip("/").split("/") if p][:-1]
         by_id = OrgUnit.objects.in_bulk(ids)

@@ -245,16 +245,20 @@ def _finished_q(c: Context) -> Q:
     return Q(state__in=FINISHED_STATES, closed_at__lte=c.as_of)
 
 
-def _due_qs(c: Context) -> QuerySet[WorkOrder]:
+def _due_qs(c: Context, *, on_the_call: bool = True) -> QuerySet[WorkOrder]:
     """Due in the period: the handling deadline (after approved extensions, after a rework
     its fresh deadline) falls in the period and has passed by as_of, or the order is
     already finished; an order answered on the call is due at the moment it was taken.
-    Orders never dispatched have no deadline and are not due."""
+    Orders never dispatched have no deadline and are not due. on_the_call=False leaves the
+    orders answered on the call out (超期 never counts them): the deadline's range alone is
+    then an index condition, where the OR kept it out of the index (0.7 s at 1M orders)."""
     deadline = (
         Q(handle_due_at__isnull=False) & c.period.q("handle_due_at") & (Q(handle_due_at__lte=c.as_of) | _finished_q(c))
     )
-    on_the_call = Q(state=State.ANSWERED) & c.period.q("created_at")
-    return c.orders().filter(deadline | on_the_call).distinct()
+    if not on_the_call:
+        return c.orders().filter(deadline).exclude(state=State.ANSWERED).distinct()
+    answered = Q(state=State.ANSWERED) & c.period.q("created_at")
+    return c.orders().filter(deadline | answered).distinct()
 
 
 def _on_time_q() -> Q:
@@ -273,8 +277,7 @@ def _on_time(c: Context) -> tuple[list[int], list[int], float | None]:
 
 def _overdue(c: Context) -> tuple[list[int], None, float]:
     missed = (
-        _due_qs(c)
-        .exclude(state=State.ANSWERED)
+        _due_qs(c, on_the_call=False)
         .filter(handle_due_at__lte=c.as_of)
         .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at")))
     )
@@ -764,8 +767,7 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
         return done.filter(_on_time_q()) if code == "on_time" else done
     if code == "overdue":
         return (
-            _due_qs(c)
-            .exclude(state=State.ANSWERED)
+            _due_qs(c, on_the_call=False)
             .filter(handle_due_at__lte=c.as_of)
             .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("handle_due_at")))
         )

@@ -1,0 +1,91 @@
+"""Each role's main pages issue the same number of queries whatever the number of orders in
+their lists (no query per row); the order page as many for a long history as for a short
+one; the menu badge stops counting at its cap (it is drawn on every page; issue #20)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from civicdesk.console import navigation
+from civicdesk.orders import actions
+from civicdesk.org.models import User
+from tests.world import World
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _queries(client: Client, path: str) -> int:
+    client.get(path)  # first view: sessions, caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured.captured_queries)
+
+
+def _orders(w: World, n: int) -> None:
+    """n more orders in every queue the pages show: waiting for dispatch, at dept_a (one of them
+    with an assisting part of dept_b), replied, awaiting a callback, flagged and overdue."""
+    for _ in range(n):
+        w.pending()
+        signed = w.signed()
+        actions.supervise(signed, actor=w.supervisor, note="请加快办理")
+        w.joint(w.dept_b)
+        w.replied()
+        w.awaiting_callback()
+
+
+def _pages(w: World) -> list[tuple[User, str]]:
+    return [
+        (w.dispatcher, "/"),
+        (w.dispatcher, "/orders/dispatch/"),
+        (w.dispatcher, "/orders/dispatch/?tab=replies"),
+        (w.handler_a, "/"),
+        (w.handler_a, "/orders/inbox/"),
+        (w.handler_b, "/orders/inbox/?tab=assist"),
+        (w.head_a, "/orders/inbox/"),
+        (w.callback_agent, "/orders/callbacks/"),
+        (w.supervisor, "/"),
+        (w.supervisor, "/orders/supervision/"),
+        (w.dispatcher, "/orders/search/?q=坑洼"),
+    ]
+
+
+def test_list_pages_issue_as_many_queries_for_many_orders_as_for_few(w: World) -> None:
+    _orders(w, 1)
+    few = {(user.username, path): _queries(_client(user), path) for user, path in _pages(w)}
+    _orders(w, 2)
+    many = {(user.username, path): _queries(_client(user), path) for user, path in _pages(w)}
+    assert many == few
+
+
+def test_order_page_issues_as_many_queries_for_a_long_history_as_for_a_short_one(w: World) -> None:
+    order = w.signed()
+    actions.supervise(order, actor=w.supervisor, note="请加快办理")
+    short = {
+        u.username: _queries(_client(u), f"/orders/{order.number}/") for u in (w.dispatcher, w.handler_a, w.supervisor)
+    }
+    for _ in range(3):
+        actions.supervise(order, actor=w.supervisor, note="请加快办理")
+        actions.urge(order, actor=w.operator, note="来电催办")
+    long = {
+        u.username: _queries(_client(u), f"/orders/{order.number}/") for u in (w.dispatcher, w.handler_a, w.supervisor)
+    }
+    assert long == short
+
+
+def test_menu_badge_says_cap_plus_past_the_cap(w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(navigation, "BADGE_CAP", 2)
+    w.pending()
+    w.pending()
+    html = _client(w.dispatcher).get("/").content.decode()
+    assert '<span class="badge nav-count">2</span>' in html
+    w.pending()
+    html = _client(w.dispatcher).get("/").content.decode()
+    assert '<span class="badge nav-count">2+</span>' in html

@@ -62,7 +62,9 @@ def test_list_pages_issue_as_many_queries_for_many_orders_as_for_few(w: World) -
     few = {(user.username, path): _queries(_client(user), path) for user, path in _pages(w)}
     _orders(w, 2)
     many = {(user.username, path): _queries(_client(user), path) for user, path in _pages(w)}
-    assert many == few
+    # Never more with more rows (a page may skip a look-up once a list is long enough).
+    grown = {page: (few[page], many[page]) for page in few if many[page] > few[page]}
+    assert grown == {}
 
 
 def test_order_page_issues_as_many_queries_for_a_long_history_as_for_a_short_one(w: World) -> None:

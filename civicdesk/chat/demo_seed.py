@@ -1,5 +1,5 @@
 """Demo chats for the online desk: one turned into an order, one answered on the spot, one
-being served by operator1 and one waiting in the queue. Idempotent: a chat is made only
+being served by an operator and one waiting in the queue. Idempotent: a chat is made only
 when no demo chat from its phone number exists."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from civicdesk.catalogue.models import Category, RequestType
 from civicdesk.chat import actions
 from civicdesk.chat.models import Chat
 from civicdesk.org.models import Role, User
+from civicdesk.portal import service
 
 # (phone, what the citizen says, what the operator answers, how it ends)
 CHATS = [
@@ -40,17 +41,25 @@ CHATS = [
 
 
 def seed(city: Any, now: datetime) -> list[str]:
-    operator = User.objects.filter(username="operator1").first() or next(
-        iter(u for u in city.staff.get(Role.OPERATOR, []) if u.is_active), None
+    # The chats wait where the portal sends citizens (the highest staffed hub, or
+    # CIVICDESK_PORTAL_HUB), and one of that hub's operators serves them.
+    try:
+        hub = service.portal_hub()
+    except service.PortalClosed:
+        hub = city.hub
+    operator = (
+        User.objects.filter(memberships__unit=hub, memberships__role=Role.OPERATOR, is_active=True, is_service=False)
+        .order_by("username")
+        .first()
     )
     if operator is None:
         return []
     category = Category.objects.filter(active=True, children__isnull=True).order_by("code").first()
     made = 0
     for phone, question, reply, ending in CHATS:
-        if Chat.objects.filter(hub=city.hub, citizen_phone=phone).exists():
+        if Chat.objects.filter(hub=hub, citizen_phone=phone).exists():
             continue
-        chat, _token = actions.start_chat(hub=city.hub, phone=phone, text=question, name=_("市民"))
+        chat, _token = actions.start_chat(hub=hub, phone=phone, text=question, name=_("市民"))
         made += 1
         if ending == "waiting":
             continue

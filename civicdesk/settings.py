@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "civicdesk.upstream",
     "civicdesk.enterprises",
     "civicdesk.policies",
+    "civicdesk.approvals",
     "civicdesk.knowledge",
     "civicdesk.routing",
     "civicdesk.open311",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("routing/", include("civicdesk.routing.urls")),
     path("enterprises/", include("civicdesk.enterprises.urls")),
     path("policies/", include("civicdesk.policies.urls")),
+    path("approvals/", include("civicdesk.approvals.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", console_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,6 +19,7 @@ SEEDERS: list[str] = [
     "civicdesk.chat.demo_seed.seed",  # after the rosters (the desk is staffed on days off)
     "civicdesk.knowledge.demo_seed.seed",
     "civicdesk.policies.demo_seed.seed",  # after the companies and the articles that cite a measure
+    "civicdesk.approvals.demo_seed.seed",  # two applications of demo companies, one on time, one late
     "civicdesk.upstream.demo_seed.seed",  # the prefecture's calls and 民心网's orders
     "civicdesk.hotspots.demo_seed.seed",  # after the orders, before the rollups count them
     "civicdesk.intake.demo_seed.seed",  # a day of calls (and their own rollups), some linked to today's orders

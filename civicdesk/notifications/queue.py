@@ -119,6 +119,9 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "decide_consultation": (LEAD, ASSISTING, EVENT_UNITS, ON_DUTY),
     # New facts from the caller are for whoever is handling the order (none before dispatch).
     "supplement": (LEAD, ASSISTING),
+    # 补正: the lead department hears that a part waits for material; the part's unit, that it came.
+    "request_material": (LEAD,),
+    "supply_material": (ASSISTING,),
     # 催办: the unit holding the order; before dispatch, the hub that still has it.
     "urge": (LEAD, HUB_WHILE_UNDISPATCHED),
 }

@@ -367,6 +367,8 @@ ACTION_FORMS: dict[str, ActionSpec] = {
     "refuse_suspension": _spec(ReasonForm, "refuse_suspension", _("驳回挂起"), "danger"),
     "resume": _spec(NoteForm, "resume", _("恢复办理")),
     "give_part": _spec(PartForm, "give_part", _("提交协办意见")),
+    "request_material": _spec(ReasonForm, "request_material", _("要求补正"), "warning"),
+    "supply_material": _spec(NoteForm, "supply_material", _("补正材料已到位")),
     "reply": _spec(ReplyForm, "reply", _("答复")),
     "accept_reply": _spec(AcceptReplyForm, "accept_reply", _("审核通过")),
     "send_back_reply": _spec(ReasonForm, "send_back_reply", _("审核退回"), "danger"),

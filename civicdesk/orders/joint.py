@@ -59,6 +59,8 @@ class PartView:
     given: bool
     overdue: bool
     on_time: bool | None
+    # Waiting for the material it asked for (补正): its clock stands still.
+    paused: bool = False
 
     @property
     def unit(self) -> object:
@@ -69,13 +71,14 @@ def part_status(part: Assignment, now: datetime | None = None) -> PartView:
     now = now or timezone.now()
     due = part.part_due_at
     given = part.part_given_at is not None
+    paused = part.material_requested_at is not None and part.material_supplied_at is None and not given
     if given:
         on_time: bool | None = due is None or part.part_given_at <= due  # type: ignore[operator]
         overdue = not on_time
     else:
         on_time = None
-        overdue = part.active and due is not None and now > due
-    return PartView(part, part.signed_at is not None, given, bool(overdue), on_time)
+        overdue = part.active and not paused and due is not None and now > due
+    return PartView(part, part.signed_at is not None, given, bool(overdue), on_time, paused)
 
 
 def parts_of(order: WorkOrder, now: datetime | None = None) -> list[PartView]:
@@ -135,7 +138,12 @@ def unit_part_figures(
             assigned=Count("pk"),
             given=Count("pk", filter=given),
             on_time=Count("pk", filter=given & (Q(part_due_at__isnull=True) | Q(part_given_at__lte=F("part_due_at")))),
-            overdue_open=Count("pk", filter=Q(active=True, part_given_at__isnull=True, part_due_at__lt=now)),
+            overdue_open=Count(
+                "pk",
+                filter=Q(active=True, part_given_at__isnull=True, part_due_at__lt=now)
+                # A part waiting for the material it asked for (补正) is not late meanwhile.
+                & ~Q(material_requested_at__isnull=False, material_supplied_at__isnull=True),
+            ),
         )
         .order_by("unit__name")
     )

@@ -336,6 +336,11 @@ class Assignment(models.Model):
     part_due_at = models.DateTimeField(_("协办时限"), null=True, blank=True)
     part_text = models.TextField(blank=True)
     part_given_at = models.DateTimeField(null=True, blank=True)
+    # 补正: the assisting unit asked once for more material (parallel approval, 并联审批); its
+    # part's clock stands still until the material is in, then part_due_at moves on by the
+    # working time it waited. The lead's and the other parts' clocks run on.
+    material_requested_at = models.DateTimeField(_("补正要求时间"), null=True, blank=True)
+    material_supplied_at = models.DateTimeField(_("补正到位时间"), null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, blank=True)
 

@@ -51,6 +51,8 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
     "refuse_suspension": actions.refuse_suspension,
     "resume": actions.resume,
     "give_part": actions.give_part,
+    "request_material": actions.request_material,
+    "supply_material": actions.supply_material,
     "reply": actions.reply,
     "accept_reply": actions.accept_reply,
     "send_back_reply": actions.send_back_reply,

@@ -156,6 +156,11 @@ MOVES: dict[str, Move] = {
     "refuse_suspension": _m(_("驳回挂起"), {S.SUSPENSION_REQUESTED}, set(_HANDLING), HUB),
     "resume": _m(_("恢复办理"), {S.SUSPENDED}, set(_HANDLING), HUB, LEAD),
     "give_part": _m(_("提交协办意见"), WITH_UNIT - {S.SUSPENDED}, None, ASSIST),
+    # 补正 (civicdesk.orders.actions.material): an assisting unit asks once for more material,
+    # which pauses its own part's clock only; the material in (recorded at intake — the company's
+    # liaison officer — or by the hub) restarts it.
+    "request_material": _m(_("要求补正材料"), WITH_UNIT - {S.SUSPENDED}, None, ASSIST),
+    "supply_material": _m(_("补正材料到位"), WITH_UNIT, None, INTAKE, HUB),
     "reply": _m(_("答复"), set(_HANDLING), {S.REPLIED}, LEAD),
     "accept_reply": _m(_("审核通过"), {S.REPLIED}, {S.AWAITING_CALLBACK}, HUB),
     "send_back_reply": _m(_("审核退回"), {S.REPLIED}, set(_HANDLING), HUB),

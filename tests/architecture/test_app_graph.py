@@ -34,6 +34,8 @@ BENEATH: dict[str, set[str]] = {
     "routing": {"statistics", "text"},
     "enterprises": {"notifications", "statistics"},
     "policies": {"enterprises", "knowledge"},  # support measures matched to the register (惠企政策)
+    # Parallel approval (并联审批): applications carried by the core's joint orders.
+    "approvals": {"enterprises"},
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "chat": {"portal"},  # online one-to-one: the portal's captcha and limits, orders made by intake's actions
@@ -43,6 +45,7 @@ BENEATH: dict[str, set[str]] = {
         "chat",
         "api",
         "policies",
+        "approvals",
         "enterprises",
         "routing",
         "knowledge",

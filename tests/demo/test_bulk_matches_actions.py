@@ -93,6 +93,9 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("sign_part", joint, handler[dept[1].pk])
     do("redispatch", joint, dispatcher, lead_unit=dept[2], assisting_units=[dept[1]], reason="属道路养护职责")
     do("sign", joint, handler[dept[2].pk])
+    # 补正 (parallel approval): the assisting unit asks once; the material in restarts its clock.
+    do("request_material", joint, handler[dept[1].pk], reason="请补充塌陷处的现场照片。")
+    do("supply_material", joint, operator, note="来电人已补充现场照片。")
     do("request_return", joint, handler[dept[2].pk], reason="不属本单位职责")
     do("refuse_return", joint, dispatcher, reason="属本单位职责")
     do("request_suspension", joint, handler[dept[2].pk], reason="等待产权认定")

@@ -301,6 +301,11 @@ MATRIX: dict[str, Rule] = {
     "policies:company": Rule(roles("dispatcher", "supervisor", "leader", "admin"), kwargs={"pk": 0}, missing_ok=True),
     "policies:order_panel": Rule(STAFF, order=True),
     "policies:article_panel": Rule(STAFF, kwargs={"pk": 0}),
+    # 并联审批: anyone with a role sees the applications they may see (the order's visibility);
+    # the matrix's orders are no applications, so the status page answers 404 to all.
+    "approvals:list": Rule(STAFF),
+    "approvals:stats": Rule(STAFF),
+    "approvals:status": Rule(STAFF, order=True, missing_ok=True),
     "policy_portal:list": Rule(PUBLIC),
     "policy_portal:detail": Rule(PUBLIC, kwargs={"code": "none"}, missing_ok=True),
     # Plumbing

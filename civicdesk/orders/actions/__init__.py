@@ -64,6 +64,7 @@ from civicdesk.orders.actions.intake import (
     void,
     withdraw,
 )
+from civicdesk.orders.actions.material import request_material, supply_material
 from civicdesk.orders.actions.notices import answer_notice, escalate_notice, issue_notice, run_notice_watch
 from civicdesk.orders.actions.objection import object_to_refusal, reject_objection, uphold_objection
 from civicdesk.orders.actions.remote import Report, remote_progress, return_to_upstream
@@ -107,6 +108,7 @@ __all__ = [
     "remote_progress",
     "reply",
     "request_extension",
+    "request_material",
     "request_return",
     "request_suspension",
     "resume",
@@ -123,6 +125,7 @@ __all__ = [
     "sub_dispatch",
     "supervise",
     "supplement",
+    "supply_material",
     "transfer_out",
     "undo_auto_dispatch",
     "uphold_objection",

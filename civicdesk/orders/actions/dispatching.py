@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.utils import timezone
@@ -199,6 +199,7 @@ def _send_to_units(
     *,
     end_reason: str = "redispatched",
     part_days: float | None = None,
+    part_days_by_unit: Mapping[int, float] | None = None,
 ) -> dict[str, object]:
     """Create the assignments, count re-dispatches and A→B→A bounces, start the clock."""
     previous_leads = store.lead_history(order)
@@ -219,6 +220,7 @@ def _send_to_units(
         Assignment(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at, sign_due_at=order.sign_due_at)
     )
     part_due_at = joint.part_due(order, at, part_days) if assisting else None
+    own = part_days_by_unit or {}
     for unit in assisting:
         store.add_assignment(
             Assignment(
@@ -227,7 +229,8 @@ def _send_to_units(
                 role=AssignmentRole.ASSIST,
                 dispatched_at=at,
                 sign_due_at=order.sign_due_at,
-                part_due_at=part_due_at,
+                # A unit's own number of days (each department's time in a parallel approval).
+                part_due_at=joint.part_due(order, at, own[unit.pk]) if unit.pk in own else part_due_at,
             )
         )
     return {
@@ -247,15 +250,18 @@ def dispatch(
     assisting_units: Iterable[OrgUnit] = (),
     note: str = "",
     part_days: float | str | None = None,
+    part_days_by_unit: Mapping[int, float | str] | None = None,
     expected_version: int | None = None,
     auto: dict[str, object] | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Send a new order to one lead unit and any assisting units (派单). `part_days`: the
-    assisting units' working days for their parts (default: the 协办时限 policy). `auto`:
+    assisting units' working days for their parts (default: the 协办时限 policy);
+    `part_days_by_unit`: unit id → that unit's own working days, overriding it. `auto`:
     the dispatch model's version and confidence, kept on the event (system actor only)."""
     note = optional_text(note, "note")
     days = joint.clean_part_days(part_days)
+    own_days = {pk: joint.clean_part_days(value) for pk, value in (part_days_by_unit or {}).items()}
     assisting = list(assisting_units)
     with store.locked(order, expected_version) as o:
         side, unit = check_move(o, "dispatch", actor, store=store)
@@ -272,7 +278,10 @@ def dispatch(
             _hand_down(store, o, lead_unit, actor=actor, acting_unit=unit, note=note)
             return o
         _validate_units(o, lead_unit, assisting, store=store)
-        data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days)
+        own = {pk: d for pk, d in own_days.items() if d is not None}
+        data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days, part_days_by_unit=own)
+        if own:
+            data = {**data, "part_days_by_unit": {str(pk): d for pk, d in own.items()}}
         if auto is not None:
             # Only the system side (the dispatch model) dispatches on its own.
             if side is not Side.SYSTEM:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from civicdesk.orders import actions
 from civicdesk.orders.actions.base import DATABASE
 from civicdesk.orders.actions.handling import waits_for_platform
+from civicdesk.orders.actions.material import waiting_for_material
 from civicdesk.orders.actions.objection import why_no_objection
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import WorkOrder
@@ -88,6 +89,8 @@ APPLIES: dict[str, Callable[[WorkOrder], bool]] = {
     "object_to_refusal": lambda order: not why_no_objection(DATABASE, order),
     "answer_notice": lambda order: order.notice_open,
     "issue_notice": lambda order: not order.notice_open,
+    # 补正到位 is offered only while a department waits for material.
+    "supply_material": lambda order: bool(waiting_for_material(DATABASE, order)),
     "acknowledge_instruction": lambda order: (
         order.instructed_at is not None and order.instruction_acknowledged_at is None
     ),

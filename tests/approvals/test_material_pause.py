@@ -59,3 +59,13 @@ def test_only_an_approving_department_asks_for_material(w: World, application: A
         actions.request_material(application.order, actor=w.handler_a, reason="请补充。")
     with pytest.raises(InvalidInput, match="没有等待补正材料的部门"):
         actions.supply_material(application.order, actor=w.operator)
+
+
+def test_material_received_is_offered_only_while_a_department_waits(w: World, application: Application) -> None:
+    from civicdesk.orders.moves import available_moves  # the order page's list of moves
+
+    order = application.order
+    assert "supply_material" not in available_moves(w.operator, order)
+    assert "request_material" in available_moves(w.handler_b, WorkOrder.objects.get(pk=order.pk))
+    order = actions.request_material(order, actor=w.handler_b, reason="请补充环评批复复印件。")
+    assert "supply_material" in available_moves(w.operator, order)

@@ -42,7 +42,8 @@ def request_material(
     return o
 
 
-def _waiting(store: Store, order: WorkOrder) -> list[Assignment]:
+def waiting_for_material(store: Store, order: WorkOrder) -> list[Assignment]:
+    """The active parts that asked for material which is not in yet."""
     return [
         a
         for a in store.active_assignments(order)
@@ -64,7 +65,7 @@ def supply_material(
     text = optional_text(note, "note")
     with store.locked(order, expected_version) as o:
         _side, acting = check_move(o, "supply_material", actor, store=store)
-        waiting = [a for a in _waiting(store, o) if unit is None or a.unit_id == unit.pk]
+        waiting = [a for a in waiting_for_material(store, o) if unit is None or a.unit_id == unit.pk]
         if not waiting:
             raise InvalidInput(_("没有等待补正材料的部门。"))
         now = clock.now()

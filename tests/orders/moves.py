@@ -121,6 +121,8 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "refuse_suspension": lambda a: actions.refuse_suspension(order, actor=a, reason="无需挂起"),
         "resume": lambda a: actions.resume(order, actor=a),
         "give_part": lambda a: actions.give_part(order, actor=a, text="已配合现场核查。"),
+        "request_material": lambda a: actions.request_material(order, actor=a, reason="请补充现场照片。"),
+        "supply_material": lambda a: actions.supply_material(order, actor=a, note="来电人已补充现场照片。"),
         "reply": lambda a: actions.reply(order, actor=a, result="solved", text="已修复。"),
         "accept_reply": lambda a: actions.accept_reply(order, actor=a),
         "send_back_reply": lambda a: actions.send_back_reply(order, actor=a, reason="答复不完整"),

@@ -59,6 +59,8 @@ ACTOR = {
     "deadline_notice": None,
     "remind_view": None,
     "supplement": "operator",
+    "request_material": "handler_b",
+    "supply_material": "operator",
     "urge": "operator",
     "follow_calendar": None,
 }

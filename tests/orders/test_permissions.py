@@ -20,6 +20,11 @@ def _auto_dispatched(w: World) -> WorkOrder:
     return actions.dispatch(w.pending(), actor=None, lead_unit=w.dept_a, auto={"model_version": 1, "confidence": 0.95})
 
 
+def _material_waiting(w: World) -> WorkOrder:
+    # 补正: the assisting unit asked for material that is not in yet.
+    return actions.request_material(w.joint(), actor=w.handler_b, reason="请补充现场照片。")
+
+
 def _views_in(w: World) -> WorkOrder:
     order = actions.give_view(w.consulting(), actor=w.handler_a, text="不属本单位职责。")
     return actions.give_view(order, actor=w.handler_b, text="属住建职责。")
@@ -96,6 +101,13 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
         ["handler_b", "operator", "supervisor", "outsider", "inactive:handler_a", "other_hub:dispatcher"],
     ),
     "give_part": (World.joint, ["handler_b"], ASSIST_ONLY),
+    # 补正 (parallel approval): the assisting unit asks; the material is recorded at intake or by the hub.
+    "request_material": (World.joint, ["handler_b"], ASSIST_ONLY),
+    "supply_material": (
+        _material_waiting,
+        ["operator", "dispatcher"],
+        ["handler_a", "handler_b", "callback_agent", "outsider", "inactive:operator", "other_hub:operator"],
+    ),
     "reply": (World.signed, ["handler_a", "head_a"], LEAD_ONLY),
     "accept_reply": (World.replied, ["dispatcher"], HUB_STAFF_ONLY),
     "send_back_reply": (World.replied, ["dispatcher"], HUB_STAFF_ONLY),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("enterprises", "0005_enterprise_facts_for_policies"),
-        ("orders", "0011_assignment_material_correction"),
+        ("orders", "0012_assignment_material_correction"),
         ("org", "0004_hub_link"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

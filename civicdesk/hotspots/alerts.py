@@ -33,13 +33,13 @@ def thresholds(hotspot: Hotspot) -> list[str]:
 
 
 def recipients(hotspot: Hotspot) -> list[User]:
-    """The hub's dispatchers and leaders on duty today; on a day without a roster, all of them."""
+    """The hub's dispatchers and leaders on duty now; when none of them is, all of them."""
     staff = set(
         Membership.objects.filter(
             unit_id=hotspot.hub_id, role__in=(Role.DISPATCHER, Role.LEADER), user__is_active=True
         ).values_list("user_id", flat=True)
     )
-    on_duty = on_duty_ids([hotspot.hub_id], timezone.localdate()) & staff
+    on_duty = on_duty_ids([hotspot.hub_id], timezone.now()) & staff
     return list(User.objects.filter(pk__in=on_duty or staff).order_by("pk"))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.intake import calls, callstats, dial, recordings, views
+from civicdesk.intake import calls, callstats, dial, recordings, staffing_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("calls/<int:pk>/recording", recordings.play_view, name="play_recording"),
     path("calls/stats", callstats.stats_page, name="call_stats"),
     path("calls/stats/calls", callstats.drill_page, name="call_drill"),
+    path("staffing", staffing_views.staffing, name="staffing"),
 ]

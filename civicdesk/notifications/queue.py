@@ -29,8 +29,8 @@ from civicdesk.orders.permissions import desk_hub, objection_reviewer_roles
 from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.orders.workflow import Side, State, label
 from civicdesk.org.models import Membership, OrgUnit, Role, User
-from civicdesk.worktime.duty import on_duty_ids
-from civicdesk.worktime.limits import ROUND_THE_CLOCK_URGENCIES, work_calendar
+from civicdesk.worktime.duty import in_office_hours, on_duty_in, shifts_around
+from civicdesk.worktime.limits import ROUND_THE_CLOCK_URGENCIES
 
 LEAD = "lead_unit"
 ASSISTING = "assisting_units"
@@ -240,10 +240,11 @@ class Directory:
             lambda: dict(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", "email")),
         )
 
-    def on_duty(self, unit_ids: Iterable[int], day: date) -> set[int]:
-        """People on the duty roster of those units on that (non-working) day."""
+    def on_duty(self, unit_ids: Iterable[int], moment: datetime) -> set[int]:
+        """People on duty for those units at that moment (day-off roster or seat shift)."""
         ids = tuple(unit_ids)
-        return self.store.memo(("on_duty", ids, day), lambda: on_duty_ids(ids, day))
+        day = timezone.localdate(moment)
+        return on_duty_in(self.store.memo(("on_duty", ids, day), lambda: shifts_around(ids, day)), moment)
 
 
 _UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
@@ -293,10 +294,10 @@ def _staff_ids(audience: str, order: WorkOrder, data: dict[str, Any], directory:
     if audience == ENTERPRISE_LIAISONS:
         return directory.liaisons(order.enterprise_id, _day(order)) if order.enterprise_id else set()
     if audience == ON_DUTY:
-        day = _day(order)
-        if work_calendar().is_workday(day):
+        moment = order.updated_at  # the move's moment: actions set updated_at to it
+        if in_office_hours(moment):
             return set()
-        return directory.on_duty([order.hub_id, *([lead.pk] if lead else [])], day)
+        return directory.on_duty([order.hub_id, *([lead.pk] if lead else [])], moment)
     return set()
 
 
@@ -361,16 +362,17 @@ def staff_text(order: WorkOrder, action: str, note: str, data: dict[str, Any]) -
 
 
 def duty_gap_warning(order: WorkOrder, action: str, directory: Directory) -> list[Planned]:
-    """7×24 duty: an urgent or emergency order that reaches a unit on a day off when no one
-    there is on the duty roster would sit unread until the next working day. The hub's
-    dispatchers on duty (else whoever is on duty at the hub) are warned to phone the unit."""
+    """7×24 duty: an urgent or emergency order that reaches a unit outside office hours (a day
+    off, or a weeknight) when no one there is on duty would sit unread until the next working
+    morning. The hub's dispatchers on duty (else whoever is on duty at the hub, such as the
+    night shift's operators) are warned to phone the unit."""
     lead = order.lead_unit
     if action not in ARRIVALS or order.urgency not in ROUND_THE_CLOCK_URGENCIES or lead is None:
         return []
-    day = _day(order)
-    if work_calendar().is_workday(day) or directory.on_duty([lead.pk], day):
+    moment = order.updated_at
+    if in_office_hours(moment) or directory.on_duty([lead.pk], moment):
         return []
-    hub_on_duty = directory.on_duty([order.hub_id], day)
+    hub_on_duty = directory.on_duty([order.hub_id], moment)
     dispatchers = hub_on_duty & directory.members([order.hub_id], (Role.DISPATCHER,))
     due = timezone.localtime(order.sign_due_at).strftime("%m-%d %H:%M") if order.sign_due_at else ""
     text = _(

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from civicdesk.org.web import current_user
-from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy, YearSchedule
+from civicdesk.worktime.models import CalendarDay, DutyShift, OperatorGroup, TimeLimitPolicy, YearSchedule
 from civicdesk.worktime.schedule import change_days
 
 
@@ -54,7 +54,15 @@ class TimeLimitPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(DutyShift)
 class DutyShiftAdmin(admin.ModelAdmin):
-    list_display = ["day", "unit", "user", "note"]
-    list_filter = ["unit"]
+    list_display = ["day", "starts", "ends", "unit", "user", "group", "note"]
+    list_filter = ["unit", "group"]
     date_hierarchy = "day"
     raw_id_fields = ["unit", "user"]
+
+
+@admin.register(OperatorGroup)
+class OperatorGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "hub", "queue", "answer_seconds", "service_level", "connection"]
+    list_filter = ["hub"]
+    raw_id_fields = ["hub"]
+    filter_horizontal = ["members"]

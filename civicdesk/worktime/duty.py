@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -45,13 +45,60 @@ def warn_days() -> int:
     return int(getattr(settings, "CIVICDESK_DUTY_WARN_DAYS", 30))
 
 
-def on_duty_ids(unit_ids: Iterable[int], day: date) -> set[int]:
+def covers(shift: DutyShift, moment: datetime) -> bool:
+    """Whether the shift has its person on duty at `moment`: a shift without times covers its
+    whole day; a timed one runs from `starts` to `ends`, into the next day when `ends` is not
+    after `starts` (a night shift)."""
+    local = timezone.localtime(moment)
+    day, clock = local.date(), local.time()
+    if shift.starts is None or shift.ends is None:
+        return shift.day == day
+    if shift.ends > shift.starts:
+        return shift.day == day and shift.starts <= clock < shift.ends
+    # Across midnight: the evening of its day and the morning after.
+    return (shift.day == day and clock >= shift.starts) or (shift.day == day - timedelta(1) and clock < shift.ends)
+
+
+def on_duty_ids(unit_ids: Iterable[int], moment: datetime) -> set[int]:
+    """The people on duty for those units at `moment`, by the day-off roster and the seat
+    shifts of working days alike (a weeknight's night shift too)."""
+    return on_duty_in(shifts_around(unit_ids, timezone.localdate(moment)), moment)
+
+
+def shifts_around(unit_ids: Iterable[int], day: date) -> list[DutyShift]:
+    """The shifts of those units that may cover a moment of `day`: that day's and the night
+    shifts of the day before (one query a day, which the outbox's directory keeps)."""
     ids = [u for u in unit_ids if u]
     if not ids:
-        return set()
-    return set(
-        DutyShift.objects.filter(day=day, unit_id__in=ids, user__is_active=True).values_list("user_id", flat=True)
+        return []
+    return list(
+        DutyShift.objects.filter(day__in=(day, day - timedelta(1)), unit_id__in=ids, user__is_active=True).only(
+            "day", "starts", "ends", "user_id"
+        )
     )
+
+
+def on_duty_in(shifts: Iterable[DutyShift], moment: datetime) -> set[int]:
+    return {shift.user_id for shift in shifts if covers(shift, moment)}
+
+
+def in_office_hours(moment: datetime) -> bool:
+    """Between the first opening and the last closing of a working day (the lunch break
+    counts: the center is staffed), when everyone is at their desk and no duty roster needs to
+    be told; outside them (nights, days off) the people on duty are."""
+    periods = work_calendar().periods_on(timezone.localdate(moment))
+    return bool(periods) and periods[0][0] <= moment < periods[-1][1]
+
+
+def planned_per_hour(shifts: Iterable[DutyShift], day: date) -> list[int]:
+    """How many of these shifts have someone on duty in each hour of `day` (at the hour's
+    middle), the previous evening's night shifts included."""
+    rows = list(shifts)
+    counts = []
+    for hour in range(24):
+        moment = timezone.make_aware(datetime.combine(day, time(hour, 30)))
+        counts.append(sum(1 for shift in rows if covers(shift, moment)))
+    return counts
 
 
 def non_working_days(start: date, days: int) -> list[date]:

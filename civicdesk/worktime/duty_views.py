@@ -33,7 +33,7 @@ from civicdesk.worktime.duty import HUB_VIEW as _HUB_VIEW
 from civicdesk.worktime.duty import covered_units
 from civicdesk.worktime.forms import DutyShiftForm
 from civicdesk.worktime.limits import work_calendar
-from civicdesk.worktime.models import DutyShift
+from civicdesk.worktime.models import DutyShift, OperatorGroup
 
 WEEKS = 4  # weeks shown at once: a month of weekends, what a center plans ahead
 
@@ -117,11 +117,18 @@ def _people(unit: OrgUnit) -> Any:
     )
 
 
+def _groups(unit: OrgUnit) -> Any:
+    """The operator groups a shift of this unit may staff: the hub's own."""
+    return OperatorGroup.objects.filter(hub=unit) if unit.is_hub else OperatorGroup.objects.none()
+
+
 def _weeks(unit: OrgUnit, first: date, today: date) -> list[list[dict[str, Any]]]:
     calendar = work_calendar()
     last = first + timedelta(days=7 * WEEKS - 1)
     shifts = list(
-        DutyShift.objects.filter(day__range=(first, last), unit=unit).select_related("user").order_by("user__username")
+        DutyShift.objects.filter(day__range=(first, last), unit=unit)
+        .select_related("user", "group")
+        .order_by("starts", "user__username")
     )
     missing: dict[date, list[OrgUnit]] = {}
     if unit.is_hub:  # per hub: which order-taking units have no one on each day off
@@ -166,7 +173,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     if may_edit:
         scope = OrgUnit.objects.filter(pk=unit.pk)
         if request.method == "POST":
-            form = DutyShiftForm(request.POST, units=scope, people=_people(unit))
+            form = DutyShiftForm(request.POST, units=scope, people=_people(unit), groups=_groups(unit))
             if form.is_valid():
                 shift = form.save(commit=False)
                 shift.entered_by = user
@@ -175,7 +182,10 @@ def roster(request: HttpRequest) -> HttpResponse:
                 return redirect(roster_url(unit, first))
         else:
             form = DutyShiftForm(
-                initial={"day": source.get("day") or None, "unit": unit.pk}, units=scope, people=_people(unit)
+                initial={"day": source.get("day") or None, "unit": unit.pk},
+                units=scope,
+                people=_people(unit),
+                groups=_groups(unit),
             )
         form.fields["unit"].widget = form.fields["unit"].hidden_widget()
     elif request.method == "POST":
@@ -206,8 +216,9 @@ def roster(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def roster_copy(request: HttpRequest) -> HttpResponse:
-    """Copy the week before `week` into `week`: each shift moves seven days on when that day is
-    a day off still ahead and the person is not already on it."""
+    """Copy the week before `week` into `week`: each shift moves seven days on, with its times
+    and group, when that day is still ahead and the person is not already on it; a whole-day
+    shift only onto a day off (a working day needs a seat shift's times)."""
     user = current_user(request)
     rights = _rights_or_403(user)
     unit = _chosen(rights, request.POST.get("unit"))
@@ -221,12 +232,22 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         for shift in source.select_related("user"):
             day = shift.day + timedelta(7)
-            if day < today or calendar.is_workday(day) or not shift.user.is_active:
+            whole_day = shift.starts is None
+            if day < today or (whole_day and calendar.is_workday(day)) or not shift.user.is_active:
                 skipped += 1
                 continue
             try:
                 with transaction.atomic():
-                    DutyShift.objects.create(day=day, unit=unit, user=shift.user, note=shift.note, entered_by=user)
+                    DutyShift.objects.create(
+                        day=day,
+                        unit=unit,
+                        user=shift.user,
+                        starts=shift.starts,
+                        ends=shift.ends,
+                        group=shift.group,
+                        note=shift.note,
+                        entered_by=user,
+                    )
             except IntegrityError:  # already on duty that day
                 skipped += 1
             else:

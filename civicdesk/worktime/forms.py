@@ -17,7 +17,7 @@ from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.lib.worktime import LimitUnit
 from civicdesk.org.models import Membership
 from civicdesk.worktime.limits import round_the_clock, work_calendar
-from civicdesk.worktime.models import CalendarDay, DutyShift, TimeLimitPolicy
+from civicdesk.worktime.models import CalendarDay, DutyShift, OperatorGroup, TimeLimitPolicy
 from civicdesk.worktime.notice import TableError, read_table, rows_as_text
 
 # Far more than any limit in the field (the longest are weeks); catches a typo like 150 days.
@@ -143,24 +143,35 @@ class CalendarDayForm(CountedLimits, forms.ModelForm):
 
 
 class DutyShiftForm(CountedLimits, forms.ModelForm):
-    """One person on duty for a unit on a non-working day."""
+    """One person on duty for a unit: a whole day off, or a shift with times (any day; on a
+    working day the times are required), optionally for one of the hub's operator groups."""
 
     class Meta:
         model = DutyShift
-        fields = ["day", "unit", "user", "note"]
-        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "unit": PickerSelect}
+        fields = ["day", "unit", "user", "starts", "ends", "group", "note"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "unit": PickerSelect,
+            "starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {"ends": _("结束时间不晚于开始时间即为跨夜班，到次日结束。休息日整天值班可不填时间。")}
         error_messages = {
             "day": {"required": _("请填写日期。"), "invalid": _("请填写有效的日期，如 2027-01-01。")},
             "unit": {"required": _("请选择单位。")},
             "user": {"required": _("请选择值班人员。")},
+            "starts": {"invalid": _("请填写有效的时间，如 08:00。")},
+            "ends": {"invalid": _("请填写有效的时间，如 16:00。")},
         }
 
-    def __init__(self, *args: Any, units: Any = None, people: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any = None, people: Any = None, groups: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         if people is not None:
             self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        self.fields["group"].queryset = groups if groups is not None else OperatorGroup.objects.none()  # type: ignore[attr-defined]
+        self.fields["group"].empty_label = _("（不属于话务组）")  # type: ignore[attr-defined]
         self.fields["user"].label_from_instance = (  # type: ignore[attr-defined]
             lambda u: _("%(name)s（%(username)s）") % {"name": u, "username": u.username}
         )
@@ -170,18 +181,31 @@ class DutyShiftForm(CountedLimits, forms.ModelForm):
         day: date = self.cleaned_data["day"]
         if day < timezone.localdate():
             raise forms.ValidationError(_("不能为已经过去的日期排班。"))
-        if work_calendar().is_workday(day):
-            raise forms.ValidationError(_("%(day)s 是工作日，只需为周末和节假日排班。") % {"day": f"{day:%Y-%m-%d}"})
         return day
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         unit, user = data.get("unit"), data.get("user")
+        starts, ends = data.get("starts"), data.get("ends")
+        if (starts is None) != (ends is None) and not {"starts", "ends"} & set(self.errors):
+            self.add_error("ends" if starts is not None else "starts", _("请同时填写开始和结束时间。"))
+        elif starts is not None and starts == ends:
+            self.add_error("ends", _("结束时间不能与开始时间相同。"))
+        elif starts is None and data.get("day") and work_calendar().is_workday(data["day"]):
+            # A whole working day on duty says nothing: everyone is at work; a seat shift says when.
+            self.add_error(
+                "starts",
+                _("%(day)s 是工作日，请填写班次的开始和结束时间（整天值班只用于周末和节假日）。")
+                % {"day": f"{data['day']:%Y-%m-%d}"},
+            )
+        group = data.get("group")
         if unit is not None and user is not None:
             if not Membership.objects.filter(user=user, unit__path__startswith=unit.path).exists():
                 self.add_error("user", _("%(user)s 不是 %(unit)s 的工作人员。") % {"user": user, "unit": unit})
             elif data.get("day") and DutyShift.objects.filter(day=data["day"], unit=unit, user=user).exists():
                 self.add_error("user", _("%(user)s 当天已在 %(unit)s 值班。") % {"user": user, "unit": unit})
+            elif group is not None and not group.members.filter(pk=user.pk).exists():
+                self.add_error("group", _("%(user)s 不是话务组“%(group)s”的成员。") % {"user": user, "group": group})
         return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -98,14 +98,59 @@ class TimeLimitPolicy(models.Model):
         return f"{self.get_stage_display()} {scope or _('默认')}: {self.amount} {self.get_unit_display()}"
 
 
+class OperatorGroup(models.Model):
+    """A group of a hub's operators that answers one queue (skill group) and is scheduled as
+    one: 普通话组, 企业专席, 夜班组. Its target is what the seat schedule's suggestion (Erlang C
+    from the call measures) must reach each hour."""
+
+    hub = models.ForeignKey(OrgUnit, verbose_name=_("中心"), on_delete=models.CASCADE, related_name="operator_groups")
+    name = models.CharField(_("名称"), max_length=40)
+    # The CTI's queue name the group answers ("" = all of the hub's calls).
+    queue = models.CharField(_("队列"), max_length=40, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"), blank=True, related_name="+")
+    answer_seconds = models.PositiveSmallIntegerField(_("接听时限（秒）"), default=15)
+    service_level = models.PositiveSmallIntegerField(
+        _("服务水平目标（%）"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    connection = models.PositiveSmallIntegerField(
+        _("接通率目标（%）"), default=95, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    patience_seconds = models.PositiveSmallIntegerField(
+        _("来电人平均等待耐心（秒）"), default=60, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("话务组")
+        verbose_name_plural = _("话务组")
+        ordering = ["hub__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["hub", "name"], name="operator_group_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DutyShift(models.Model):
-    """One person on duty for a unit (the hub or a handling unit) on a non-working day
-    (周末不打烊). Orders arriving that day are announced to them and lead their home page."""
+    """One person on duty for a unit (the hub or a handling unit). Without times the shift is
+    the whole day, as on a non-working day (周末不打烊); with times it is a seat shift, on a
+    working day too (08:00–16:00, or 18:00–08:00 across midnight). A shift of an operator
+    group plans that group's seats. Orders arriving while a person is on duty outside office
+    hours are announced to them (civicdesk.worktime.duty.on_duty_ids)."""
 
     day = models.DateField(_("日期"), db_index=True)
     unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="duty_shifts")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("值班人员"), on_delete=models.CASCADE, related_name="duty_shifts"
+    )
+    starts = models.TimeField(_("开始时间"), null=True, blank=True)
+    # Not after `starts`: the shift ends the next day (a night shift).
+    ends = models.TimeField(_("结束时间"), null=True, blank=True)
+    group = models.ForeignKey(
+        OperatorGroup,
+        verbose_name=_("话务组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shifts",
     )
     note = models.CharField(_("备注"), max_length=100, blank=True)
     entered_by = models.ForeignKey(
@@ -119,7 +164,15 @@ class DutyShift(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "unit", "user"], name="duty_unique_person")]
 
     def __str__(self) -> str:
-        return f"{self.day:%Y-%m-%d} {self.unit} {self.user}"
+        return f"{self.day:%Y-%m-%d} {self.hours} {self.unit} {self.user}".replace("  ", " ")
+
+    @property
+    def hours(self) -> str:
+        """ "08:00–16:00" (or "" for the whole day)."""
+        if self.starts is None or self.ends is None:
+            return ""
+        overnight = _("次日") if self.ends <= self.starts else ""
+        return f"{self.starts:%H:%M}–{overnight}{self.ends:%H:%M}"
 
 
 class DutyGapNotice(models.Model):

@@ -60,11 +60,14 @@ def test_the_admin_adds_a_shift_for_the_chosen_unit(w: World) -> None:
     assert (shift.day, shift.unit, shift.user, shift.entered_by) == (date(2026, 3, 7), w.dept_a, w.handler_a, w.admin)
 
 
-def test_it_refuses_a_working_day_and_a_stranger(w: World) -> None:
+def test_it_refuses_a_whole_working_day_and_a_stranger(w: World) -> None:
     monday = _post(w.admin, day="2026-03-09", unit=w.dept_a.pk, user=w.handler_a.pk)
     stranger = _post(w.admin, day="2026-03-07", unit=w.dept_a.pk, user=w.handler_b.pk)
 
-    assert field_errors(text(monday), "id_day") == ["2026-03-09 是工作日，只需为周末和节假日排班。"]
+    # A working day takes seat shifts with times (tests/worktime/test_seat_shifts.py), not whole days.
+    assert field_errors(text(monday), "id_starts") == [
+        "2026-03-09 是工作日，请填写班次的开始和结束时间（整天值班只用于周末和节假日）。"
+    ]
     assert field_errors(text(stranger), "id_user")  # handler_b is not among dept_a's people
     assert not DutyShift.objects.exists()
 

@@ -113,6 +113,6 @@ def test_no_warning_for_a_normal_order_or_on_a_working_day(w: World) -> None:
     with time_machine.travel(SUNDAY_NIGHT, tick=False):
         w.new_order()
         actions.dispatch(w.new_order(), actor=_colleague(w), lead_unit=w.dept_a)
-    with time_machine.travel(at(2026, 3, 9, 21, 0), tick=False):  # Monday night: no roster on working days
+    with time_machine.travel(at(2026, 3, 9, 21, 0), tick=False):  # Monday night: nobody has a shift then
         actions.dispatch(w.new_order(urgency="urgent"), actor=_colleague(w), lead_unit=w.dept_a)
     assert not [t for t in _inbox(w.dispatcher) if "无人值班" in t]

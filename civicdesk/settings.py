@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "civicdesk.api",
     "civicdesk.portal",
     "civicdesk.chat",
+    "civicdesk.quality",
     "civicdesk.demo",
     "civicdesk.exchange",
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("enterprises/", include("civicdesk.enterprises.urls")),
     path("policies/", include("civicdesk.policies.urls")),
     path("approvals/", include("civicdesk.approvals.urls")),
+    path("quality/", include("civicdesk.quality.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", console_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),

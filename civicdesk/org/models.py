@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督办员")
     LEADER = "leader", _("领导")
     LIAISON = "liaison", _("驻企员")
+    # 质检员: scores sampled calls and decides operators' appeals (civicdesk.quality).
+    INSPECTOR = "inspector", _("质检员")
     ADMIN = "admin", _("管理员")
 
 

@@ -40,6 +40,7 @@ BENEATH: dict[str, set[str]] = {
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "chat": {"portal"},  # online one-to-one: the portal's captcha and limits, orders made by intake's actions
     "api": {"intake", "enterprises", "upstream"},  # upstream: a platform's margin for an API-created order
+    "quality": {"intake"},  # quality inspection (质检) of answered calls: sampling, scores, appeals
     "runtime": {
         "portal",
         "chat",
@@ -52,6 +53,7 @@ BENEATH: dict[str, set[str]] = {
         "statistics",
         "hotspots",
         "upstream",
+        "quality",
     },
     "console": {"runtime"},
     "demo": {"console"},

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from civicdesk.catalogue.models import DispatchRule
 from civicdesk.orders.models import Attachment, WorkOrder
-from civicdesk.org.models import Membership
+from civicdesk.org.models import Membership, Role, User
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +44,13 @@ PERSONAS = [
     "leader",
     "admin",
     "outsider",
+    "inspector",
 ]
 HUB = frozenset({"operator", "dispatcher", "callback_agent", "supervisor", "leader"})
 UNITS = frozenset({"handler_a", "head_a", "handler_b", "town_handler", "village_handler"})
 STAFF = HUB | UNITS | {"admin"}
+# Everyone holding a role reads the knowledge base (an inspector judges answers against it).
+KB_READERS = STAFF | {"inspector"}
 EVERYONE = frozenset(PERSONAS)
 AUTHORS = UNITS | {"dispatcher", "admin"}
 STATS = frozenset({"dispatcher", "supervisor", "leader", "admin"})
@@ -187,6 +190,18 @@ MATRIX: dict[str, Rule] = {
     "worktime:duty": Rule(roles("admin", "dispatcher", "leader", "head_a")),
     "worktime:duty_copy": Rule(roles("admin", "head_a"), post=True),
     "worktime:duty_delete": Rule(roles("admin"), post=True, kwargs={"pk": 0}, missing_ok=True),
+    # The seat schedule's hourly staffing (Erlang C beside the plan): who reads the hub's roster.
+    "intake:staffing": Rule(roles("admin", "dispatcher", "leader")),
+    # Quality inspection (质检): inspectors work the queue and score; leaders read it and decide
+    # appeals too; the operator reads their own results and appeals (pk 0: nobody's inspection).
+    "quality:queue": Rule(roles("inspector", "leader")),
+    "quality:fill": Rule(roles("inspector"), post=True),
+    "quality:mine": Rule(roles("operator")),
+    "quality:report": Rule(roles("inspector", "leader", "admin")),
+    "quality:inspection": Rule(roles("inspector", "leader", "operator"), kwargs={"pk": 0}, missing_ok=True),
+    "quality:score": Rule(roles("inspector"), post=True, kwargs={"pk": 0}, missing_ok=True),
+    "quality:appeal": Rule(roles("operator"), post=True, kwargs={"pk": 0}, missing_ok=True),
+    "quality:decide": Rule(roles("inspector", "leader"), post=True, kwargs={"pk": 0}, missing_ok=True),
     "runtime:status": Rule(roles("admin")),
     "notifications:unknown": Rule(roles("admin")),
     "upstream:reports": Rule(roles("admin")),
@@ -239,14 +254,14 @@ MATRIX: dict[str, Rule] = {
     "chat:end": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),
     # Knowledge base: staff read it; authors (dispatchers, units, the admin) write; the intake
     # panel is for the people who take calls.
-    "knowledge:list": Rule(STAFF),
-    "knowledge:search": Rule(STAFF),
+    "knowledge:list": Rule(KB_READERS),
+    "knowledge:search": Rule(KB_READERS),
     "knowledge:review_queue": Rule(roles("admin", "dispatcher")),
     "knowledge:new": Rule(AUTHORS),
-    "knowledge:detail": Rule(STAFF, kwargs={"pk": 0}, missing_ok=True),
+    "knowledge:detail": Rule(KB_READERS, kwargs={"pk": 0}, missing_ok=True),
     "knowledge:edit": Rule(AUTHORS, kwargs={"pk": 0}, missing_ok=True),
     "knowledge:move": Rule(AUTHORS, post=True, kwargs={"pk": 0, "move": "submit"}, missing_ok=True),
-    "knowledge:export": Rule(STAFF),
+    "knowledge:export": Rule(KB_READERS),
     "knowledge:import": Rule(AUTHORS),
     "knowledge:dictionary": Rule(roles("admin")),
     "knowledge:intake_answers": Rule(roles("operator", "dispatcher"), post=True),
@@ -451,6 +466,14 @@ def _request(client: Client, url: str, post: bool) -> Any:
     return response
 
 
+def _persona(w: World, name: str) -> User:
+    if name == "inspector":  # the quality inspector (质检员) is not one of the shared world's people
+        found = User.objects.filter(username="inspector").first()
+        return found or w.person("inspector", "质检员小周", (w.hub, Role.INSPECTOR))
+    user: User = getattr(w, name)
+    return user
+
+
 def run_matrix(w: World) -> list[Cell]:
     orders = {
         "own": w.signed(),
@@ -468,7 +491,7 @@ def run_matrix(w: World) -> list[Cell]:
     clients: dict[str, Client] = {ANONYMOUS: Client(raise_request_exception=False)}
     for persona in PERSONAS:
         client = Client(raise_request_exception=False)
-        client.force_login(getattr(w, persona))
+        client.force_login(_persona(w, persona))
         clients[persona] = client
     cells: list[Cell] = []
     for key, route, _pattern in _patterns():

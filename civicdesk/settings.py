@@ -296,11 +296,14 @@ CIVICDESK_CTI_TIMEOUT = env_int("CIVICDESK_CTI_TIMEOUT", 5, minimum=1, maximum=6
 # {recording_id} where its id goes (empty: no recording is offered), and the roles at the
 # call's hub or a hub above it that may listen (the agents on the call may always listen to it).
 CIVICDESK_RECORDING_URL = env_str("CIVICDESK_RECORDING_URL", "")
-CIVICDESK_RECORDING_ROLES = env_list("CIVICDESK_RECORDING_ROLES", ["supervisor", "leader", "dispatcher", "admin"])
+# Quality inspectors (质检员) listen to the calls they score.
+CIVICDESK_RECORDING_ROLES = env_list(
+    "CIVICDESK_RECORDING_ROLES", ["supervisor", "leader", "dispatcher", "admin", "inspector"]
+)
 # Who rules on a unit's objection to a refused return (退单异议), the second level after the
 # dispatcher who refused: these roles at the order's hub or a hub above it.
 CIVICDESK_OBJECTION_REVIEWERS = env_list("CIVICDESK_OBJECTION_REVIEWERS", ["supervisor", "leader"])
-_HUB_ROLE_VALUES = {"dispatcher", "supervisor", "leader", "callback_agent", "operator", "admin"}
+_HUB_ROLE_VALUES = {"dispatcher", "supervisor", "leader", "callback_agent", "operator", "admin", "inspector"}
 if not CIVICDESK_OBJECTION_REVIEWERS or set(CIVICDESK_OBJECTION_REVIEWERS) - _HUB_ROLE_VALUES:
     raise ConfigError(
         "CIVICDESK_OBJECTION_REVIEWERS must name roles held at a hub, e.g. supervisor,leader; "

@@ -2,23 +2,20 @@
 (civicdesk.lib.erlang), beside the operators the roster plans for it (civicdesk.worktime:
 seat shifts of working days and the day-off roster alike).
 
-The need comes from the calls: an hour's offered calls are the average of the same hour on
-the same weekday over the last few weeks (a Monday morning is not a Sunday night), and its
-talk time the average talk of the calls answered in that hour then (the whole window's
-average when the hour had too few, a fixed default when there were none). Only the call
-history is read here; the arithmetic is the pure Erlang C functions.
+The need comes from the call measures (civicdesk.intake.callmeasures.hourly): an hour's
+offered calls are the average of the same hour on the same weekday over the last few weeks
+(a Monday morning is not a Sunday night), and its talk time the average talk of the calls
+answered in that hour then (the whole window's average when the hour had too few, a fixed
+default when there were none); a group that names its queue counts that queue's calls. The
+arithmetic is the pure Erlang C functions.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.utils import timezone
-
-from civicdesk.intake.models import Call
+from civicdesk.intake.callmeasures import hourly
 from civicdesk.lib.erlang import Staffing, Target, agents_needed, evaluate
 from civicdesk.org.models import OrgUnit
 from civicdesk.worktime.duty import planned_per_hour
@@ -66,37 +63,42 @@ def history_days(day: date, weeks: int = HISTORY_WEEKS) -> list[date]:
     return [day - timedelta(days=7 * n) for n in range(1, weeks + 1)]
 
 
-def demand_from(calls: Iterable[tuple[datetime, datetime | None, datetime | None]], days: int) -> list[Demand]:
-    """Per hour of the day: offered calls (started in that hour, answered or not) divided by
-    the number of days looked at, and the average talk (answer to hang-up) of those answered.
-    `calls` are (started, answered, ended) moments."""
-    offered = [0] * 24
-    talks: dict[int, list[float]] = defaultdict(list)
-    for started, answered, ended in calls:
-        hour = timezone.localtime(started).hour
-        offered[hour] += 1
-        if answered is not None and ended is not None and ended > answered:
-            talks[hour].append((ended - answered).total_seconds())
-    everything = [t for hour_talks in talks.values() for t in hour_talks]
-    overall = sum(everything) / len(everything) if everything else DEFAULT_TALK_SECONDS
-    result = []
-    for hour in range(24):
-        hour_talks = talks.get(hour, [])
-        talk = sum(hour_talks) / len(hour_talks) if len(hour_talks) >= MIN_CALLS_FOR_HOURLY_TALK else overall
-        result.append(Demand(offered[hour] / days if days else 0.0, talk))
-    return result
+@dataclass(frozen=True)
+class HourHistory:
+    """One hour of the day summed over the days looked at."""
+
+    offered: int = 0
+    answered: int = 0
+    talk_seconds: float = 0.0  # the answered calls' talk, summed
 
 
-def forecast(hub: OrgUnit, day: date, weeks: int = HISTORY_WEEKS) -> list[Demand]:
-    """The hub's expected calls for each hour of `day`, from the same weekday's history."""
+def demand_from(history: list[HourHistory], days: int) -> list[Demand]:
+    """Per hour of the day: offered calls (answered or not) divided by the number of days looked
+    at, and the average talk of those answered (pure: the arithmetic of the forecast)."""
+    answered = sum(h.answered for h in history)
+    overall = sum(h.talk_seconds for h in history) / answered if answered else DEFAULT_TALK_SECONDS
+    return [
+        Demand(
+            h.offered / days if days else 0.0,
+            h.talk_seconds / h.answered if h.answered >= MIN_CALLS_FOR_HOURLY_TALK else overall,
+        )
+        for h in history
+    ]
+
+
+def forecast(hub: OrgUnit, day: date, weeks: int = HISTORY_WEEKS, queue: str | None = None) -> list[Demand]:
+    """The hub's expected calls for each hour of `day` (of one queue when given), from the
+    same weekday's history in the call measures (counted from the calls: the rollups may be a
+    sweep behind, and four days of one hub are quick to count)."""
     days = history_days(day, weeks)
-    tz = timezone.get_current_timezone()
-    moments = Call.objects.none()
+    offered, answered, talk = [0] * 24, [0] * 24, [0.0] * 24
     for past in days:
-        start = datetime.combine(past, datetime.min.time(), tzinfo=tz)
-        moments = moments | Call.objects.filter(hub=hub, started_at__gte=start, started_at__lt=start + timedelta(1))
-    rows = moments.values_list("started_at", "answered_at", "ended_at")
-    return demand_from(rows, len(days))
+        for figure in hourly(hub, past, past, queue=queue, live=True):
+            offered[figure.hour] += figure.offered
+            if figure.avg_talk_seconds is not None and figure.answered:
+                answered[figure.hour] += figure.answered
+                talk[figure.hour] += figure.avg_talk_seconds * figure.answered
+    return demand_from([HourHistory(offered[h], answered[h], talk[h]) for h in range(24)], len(days))
 
 
 def planned_shifts(hub: OrgUnit, day: date, group: OperatorGroup | None) -> list[DutyShift]:
@@ -123,4 +125,5 @@ def plan_hours(demand: list[Demand], planned: list[int], target: Target) -> list
 
 def day_plan(hub: OrgUnit, day: date, group: OperatorGroup | None = None) -> list[HourPlan]:
     planned = planned_per_hour(planned_shifts(hub, day, group), day)
-    return plan_hours(forecast(hub, day), planned, target_of(group))
+    queue = group.queue if group is not None and group.queue else None
+    return plan_hours(forecast(hub, day, queue=queue), planned, target_of(group))

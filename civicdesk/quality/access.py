@@ -15,9 +15,7 @@ from civicdesk.quality.models import Inspection
 def inspected_orders(user: User) -> Q | None:
     if not user.is_active or not user.has_role(Role.INSPECTOR):
         return None
-    hubs = {
-        hub.pk for unit in user.units_with_role(Role.INSPECTOR) if (hub := unit if unit.is_hub else unit.hub())
-    }
+    hubs = {hub.pk for unit in user.units_with_role(Role.INSPECTOR) if (hub := unit if unit.is_hub else unit.hub())}
     if not hubs:
         return None
     return Q(pk__in=Inspection.objects.filter(hub_id__in=hubs, call__order__isnull=False).values("call__order_id"))

@@ -5,7 +5,8 @@ a conflict (someone else scored or decided it meanwhile)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,9 +23,10 @@ from civicdesk.quality.models import (
     Inspection,
     InspectionEvent,
     InspectionState,
+    Picked,
     ScoreForm,
 )
-from civicdesk.quality.sampling import candidates, draw, monday, rule_for, seed_for
+from civicdesk.quality.sampling import Rule, candidates, draw, monday, rule_for, seed_for
 
 APPEAL_MAX = 1000
 COMMENT_MAX = 1000
@@ -84,15 +86,21 @@ def form_for(hub: OrgUnit) -> ScoreForm:
     return form
 
 
-def fill_queue(hub: OrgUnit, week: date, *, actor: User | None) -> int:
+def fill_queue(hub: OrgUnit, week: date, *, actor: User | None, must_only: bool = False) -> int:
     """Put the week's sampled calls of the hub into its inspection queue; returns how many
-    are new. `actor` None is the weekly sweep; a person must be an inspector or admin there."""
+    are new. `actor` None is the weekly sweep; a person must be an inspector or admin there.
+    `must_only`: add only complaints and unsatisfied callbacks (found after the draw)."""
     if actor is not None and not _holds(actor, hub.pk, Role.INSPECTOR, Role.ADMIN):
         raise PermissionDenied(_("只有本中心的质检员可以抽取质检来电。"))
     week = monday(week)
     rule = rule_for(hub)
-    chosen = draw(candidates(hub, week, rule), rule, seed_for(hub, week, rule))
-    known = set(Inspection.objects.filter(call_id__in=[c.call_id for c, _picked in chosen]).values_list("call_id", flat=True))
+    pool = candidates(hub, week, rule, must_only=must_only)
+    # must_only: no share drawn (the week's draw was made), the must-inspect calls alone.
+    drawing = Rule(Decimal(0), 0, rule.complaints, rule.unsatisfied) if must_only else rule
+    chosen = draw(pool, drawing, seed_for(hub, week, rule))
+    known = set(
+        Inspection.objects.filter(call_id__in=[c.call_id for c, _picked in chosen]).values_list("call_id", flat=True)
+    )
     added = 0
     for candidate, picked in chosen:
         if candidate.call_id in known:
@@ -224,3 +232,14 @@ def decide(
             withdrawn=sorted(withdrawn),
         )
     return current
+
+
+def run_quality_sampling() -> int:
+    """The worker's sweep: last week's draw for every hub, once (the first run after the week
+    ended); after it, only the complaints and unsatisfied callbacks that turned up since."""
+    last_week = monday(timezone.localdate()) - timedelta(days=7)
+    added = 0
+    for hub in OrgUnit.objects.filter(is_hub=True, active=True).order_by("path"):
+        drawn = Inspection.objects.filter(hub=hub, week=last_week, picked=Picked.RANDOM).exists()
+        added += fill_queue(hub, last_week, actor=None, must_only=drawn)
+    return added

@@ -38,9 +38,7 @@ def _line(name: str, scores_by_week: dict[date, list[int]], weeks: list[date]) -
     every = [s for week in weeks for s in scores_by_week.get(week, [])]
     return Line(
         name=name,
-        weeks=[
-            (sum(scores_by_week[w]) / len(scores_by_week[w])) if scores_by_week.get(w) else None for w in weeks
-        ],
+        weeks=[(sum(scores_by_week[w]) / len(scores_by_week[w])) if scores_by_week.get(w) else None for w in weeks],
         count=len(every),
         average=sum(every) / len(every) if every else None,
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from civicdesk.catalogue.models import RequestType
@@ -70,15 +71,25 @@ def draw(candidates: list[Candidate], rule: Rule, seed: str) -> list[tuple[Candi
     return chosen
 
 
-def candidates(hub: OrgUnit, week: date, rule: Rule) -> list[Candidate]:
-    """The hub's answered calls of the week with an operator, and why each must be inspected."""
+def candidates(hub: OrgUnit, week: date, rule: Rule, *, must_only: bool = False) -> list[Candidate]:
+    """The hub's answered calls of the week with an operator, and why each must be inspected
+    (`must_only`: just the complaints and unsatisfied callbacks, a quick query)."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(week, datetime.min.time(), tzinfo=tz)
     rows = Call.objects.filter(
-        hub=hub, state=CallState.COMPLETED, agent__isnull=False, started_at__gte=start, started_at__lt=start + timedelta(7)
-    ).values_list("pk", "agent_id", "order__request_type", "order__callback_satisfaction")
+        hub=hub,
+        state=CallState.COMPLETED,
+        agent__isnull=False,
+        started_at__gte=start,
+        started_at__lt=start + timedelta(7),
+    )
+    if must_only:
+        rows = rows.filter(
+            Q(order__request_type=RequestType.COMPLAINT) | Q(order__callback_satisfaction=Satisfaction.UNSATISFIED)
+        )
+    values = rows.values_list("pk", "agent_id", "order__request_type", "order__callback_satisfaction")
     found = []
-    for pk, agent_id, request_type, satisfaction in rows:
+    for pk, agent_id, request_type, satisfaction in values:
         must: Picked | None = None
         if rule.complaints and request_type == RequestType.COMPLAINT:
             must = Picked.COMPLAINT

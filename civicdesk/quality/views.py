@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.intake.recordings import can_play
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.permissions import can_view
 from civicdesk.org.models import OrgUnit, Role, User
@@ -96,7 +97,8 @@ def fill(request: HttpRequest) -> HttpResponse:
 
 def _inspection_or_404(user: User, pk: int) -> Inspection:
     inspection = get_object_or_404(
-        Inspection.objects.select_related("call", "call__order", "operator", "inspector", "decided_by", "form"), pk=pk
+        Inspection.objects.select_related("call__hub", "call__order", "operator", "inspector", "decided_by", "form"),
+        pk=pk,
     )
     if not _visible(user, inspection):
         raise Http404(_("没有找到这条质检记录。"))
@@ -105,9 +107,11 @@ def _inspection_or_404(user: User, pk: int) -> Inspection:
 
 def _page(request: HttpRequest, inspection: Inspection, status: int = 200, **forms: Any) -> HttpResponse:
     user = current_user(request)
-    may_score = inspection.state == InspectionState.QUEUED and any(
-        h.pk == inspection.hub_id for h in _inspector_hubs(user)
-    ) and user.pk != inspection.operator_id
+    may_score = (
+        inspection.state == InspectionState.QUEUED
+        and any(h.pk == inspection.hub_id for h in _inspector_hubs(user))
+        and user.pk != inspection.operator_id
+    )
     may_decide = (
         inspection.state == InspectionState.APPEALED
         and user.pk not in (inspection.inspector_id, inspection.operator_id)
@@ -125,7 +129,8 @@ def _page(request: HttpRequest, inspection: Inspection, status: int = 200, **for
         "inspection": inspection,
         "call": inspection.call,
         "order": order if order is not None and can_view(user, order) else None,
-        "recording": getattr(inspection.call, "recording_id", ""),
+        # Through the recordings' play view, which checks the right and keeps every play.
+        "can_play": can_play(user, inspection.call),
         "deductions": deductions,
         "events": inspection.events.select_related("actor"),
         "score_form": score_form if may_score else None,
@@ -133,8 +138,7 @@ def _page(request: HttpRequest, inspection: Inspection, status: int = 200, **for
         if inspection.may_appeal and user.pk == inspection.operator_id
         else None,
         "decide_form": (
-            forms.get("decide_form")
-            or DecisionInput(deductions=[d for d in deductions], initial={"version": inspection.version})
+            forms.get("decide_form") or DecisionInput(deductions=deductions, initial={"version": inspection.version})
         )
         if may_decide
         else None,
@@ -155,7 +159,7 @@ def _refused(request: HttpRequest, item: Inspection, error: ActionError, form: A
         if message and field in form.fields:
             form.add_error(field, message)
     messages.error(request, error.message_for(current_user(request)))
-    return _page(request, item, 400 if not error.code == "conflict" else 409, **{key: form})
+    return _page(request, item, 409 if error.code == "conflict" else 400, **{key: form})
 
 
 @login_required

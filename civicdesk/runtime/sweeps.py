@@ -29,6 +29,7 @@ from civicdesk.orders.actions.instruction import run_instruction_watch
 from civicdesk.orders.actions.notices import run_notice_watch
 from civicdesk.orders.actions.supervision import run_deadline_watch
 from civicdesk.portal.sweeps import run_portal_cleanup
+from civicdesk.quality.actions import run_quality_sampling
 from civicdesk.routing.sweeps import run_routing
 from civicdesk.runtime.models import SweepState
 from civicdesk.statistics.sweep import run_statistics_sweep
@@ -54,6 +55,7 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "hotspot_supports": run_support_refresh,
     "statistics": run_statistics_sweep,  # rollups of the changed orders, then any 日报/周报 due
     "call_rollups": run_call_rollup_sweep,  # the call measures' daily rollups of the changed calls
+    "quality_sampling": run_quality_sampling,  # last week's calls into the inspection queue (质检)
     # After the deadline watch, so the notices it writes go out in the same round.
     "deliver_outbox": run_deliver_outbox,
 }

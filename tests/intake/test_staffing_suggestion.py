@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import time_machine
 
 from civicdesk.intake.models import Call, CallState
-from civicdesk.intake.staffing import Demand, demand_from, forecast
+from civicdesk.intake.staffing import Demand, HourHistory, demand_from, forecast
 from civicdesk.worktime.models import DutyShift, OperatorGroup
 from tests.console.helpers import client_for, text
 from tests.worktime.helpers import at
@@ -18,19 +18,22 @@ TUESDAY = date(2026, 3, 10)
 URL = "/intake/staffing"
 
 
-def _calls(w: World, day: date, hour: int, count: int, talk: int = 180) -> None:
+def _calls(w: World, day: date, hour: int, count: int, talk: int = 180, queue: str = "") -> None:
     rows = []
     for n in range(count):
         start = at(day.year, day.month, day.day, hour, n % 60)
         rows.append(
             Call(
-                call_id=f"{day:%m%d}-{hour}-{n}",
+                call_id=f"{day:%m%d}-{hour}-{queue}-{n}",
                 phone="13800001234",
                 hub=w.hub,
                 state=CallState.COMPLETED,
                 started_at=start,
                 answered_at=start + timedelta(seconds=10),
                 ended_at=start + timedelta(seconds=10 + talk),
+                wait_seconds=10,
+                talk_seconds=talk,
+                queue=queue,
             )
         )
     Call.objects.bulk_create(rows)
@@ -42,12 +45,15 @@ def _row(page: str, hour: int) -> str:
 
 
 def test_demand_is_the_average_of_the_days_looked_at_with_each_hours_talk_time() -> None:
-    calls = [(at(2026, 3, 3, 10, m), at(2026, 3, 3, 10, m), at(2026, 3, 3, 10, m + 1)) for m in range(6)]
-    calls += [(at(2026, 3, 3, 11, 0), None, at(2026, 3, 3, 11, 1))]  # missed: offered, no talk
-    demand = demand_from(calls, days=2)
+    history = [HourHistory() for _ in range(24)]
+    history[10] = HourHistory(offered=6, answered=6, talk_seconds=360.0)
+    history[11] = HourHistory(offered=1, answered=0, talk_seconds=0.0)  # missed: offered, no talk
+    history[12] = HourHistory(offered=3, answered=2, talk_seconds=600.0)  # too few for its own average
+    demand = demand_from(history, days=2)
     assert demand[10] == Demand(3.0, 60.0)
-    assert demand[11] == Demand(0.5, 60.0)  # too few answered in that hour: the day's average
-    assert demand[12] == Demand(0.0, 60.0)
+    assert demand[11] == Demand(0.5, 120.0)  # the window's average: 960 s over 8 answered
+    assert demand[12] == Demand(1.5, 120.0)
+    assert demand[13] == Demand(0.0, 120.0)
 
 
 def test_the_forecast_reads_the_same_weekday_of_the_last_four_weeks(w: World) -> None:
@@ -80,6 +86,16 @@ def test_the_page_shows_the_suggestion_beside_the_planned_operators(w: World) ->
     assert "1 个时段人手不足" in page
     assert '<td class="text-end staffing-planned">1</td>' in _row(only_group, 10)
     assert "<strong>0</strong>" in _row(page, 3)  # no calls at night in the history
+
+
+def test_a_group_naming_its_queue_is_staffed_for_that_queues_calls(w: World) -> None:
+    for weeks_back in range(1, 5):
+        _calls(w, TUESDAY - timedelta(days=7 * weeks_back), 10, 20, queue="enterprise")
+        _calls(w, TUESDAY - timedelta(days=7 * weeks_back), 10, 200)  # the general line
+    group = OperatorGroup.objects.create(hub=w.hub, name="企业专席", queue="enterprise")
+    with time_machine.travel(at(2026, 3, 9, 12), tick=False):
+        page = text(client_for(w.dispatcher).get(f"{URL}?day=2026-03-10&group={group.pk}"))
+    assert "<strong>3</strong>" in _row(page, 10)  # 20 calls an hour, not 220
 
 
 def test_only_the_hubs_admins_dispatchers_and_leaders_open_it(w: World) -> None:

@@ -18,7 +18,9 @@ def inspector(w: World, username: str = "qc1", name: str = "质检员小周") ->
     return found or w.person(username, name, (w.hub, Role.INSPECTOR))
 
 
-def answered_calls(w: World, agent: User, count: int, *, day: date = WEEK, order: WorkOrder | None = None) -> list[Call]:
+def answered_calls(
+    w: World, agent: User, count: int, *, day: date = WEEK, order: WorkOrder | None = None
+) -> list[Call]:
     calls = []
     for n in range(count):
         start = at(day.year, day.month, day.day, 9 + n % 8, n % 60)
@@ -32,6 +34,8 @@ def answered_calls(w: World, agent: User, count: int, *, day: date = WEEK, order
                 started_at=start,
                 answered_at=start + timedelta(seconds=8),
                 ended_at=start + timedelta(seconds=200),
+                wait_seconds=8,
+                talk_seconds=192,
                 order=order,
             )
         )

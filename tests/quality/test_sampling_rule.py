@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 
-from civicdesk.orders.models import Satisfaction, WorkOrder
 from civicdesk.orders.errors import PermissionDenied
+from civicdesk.orders.models import Satisfaction, WorkOrder
 from civicdesk.quality import actions
+from civicdesk.quality.actions import run_quality_sampling
 from civicdesk.quality.models import Inspection, InspectionEvent, Picked, SamplingRule
 from civicdesk.quality.sampling import Candidate, Rule, draw
 from tests.quality.helpers import WEEK, answered_calls, inspector
@@ -88,3 +90,18 @@ def test_only_the_hubs_inspectors_fill_the_queue(w: World) -> None:
             actions.fill_queue(w.hub, WEEK, actor=refused)
     assert not Inspection.objects.exists()
     assert actions.fill_queue(w.hub, WEEK, actor=inspector(w)) == 1
+
+
+@pytest.mark.django_db
+def test_the_weekly_sweep_draws_last_week_once_then_adds_only_late_unsatisfied_callbacks(w: World) -> None:
+    answered_calls(w, w.operator, 40)
+    late = w.new_order(request_type="enquiry")
+    answered_calls(w, w.operator, 1, order=late)
+    with time_machine.travel("2026-03-10 12:00 +0800", tick=False):  # the Tuesday after WEEK
+        assert run_quality_sampling() == 3  # ceil(5 % of 41)
+        assert run_quality_sampling() == 0
+        WorkOrder.objects.filter(pk=late.pk).update(callback_satisfaction=Satisfaction.UNSATISFIED)
+        added = run_quality_sampling()
+    # The late call is in the queue once: added now, or already drawn at random before.
+    assert Inspection.objects.filter(call__order=late).count() == 1
+    assert Inspection.objects.count() == 3 + added

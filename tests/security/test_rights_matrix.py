@@ -126,7 +126,7 @@ MATRIX: dict[str, Rule] = {
     "intake:call_stats": Rule(STATS),
     "intake:call_drill": Rule(STATS),
     "intake:play_recording": Rule(
-        roles("operator", "dispatcher", "supervisor", "leader", "admin"), kwargs={"pk": 0}, missing_ok=True
+        roles("operator", "dispatcher", "supervisor", "leader", "admin", "inspector"), kwargs={"pk": 0}, missing_ok=True
     ),
     # Orders
     "orders:inbox": Rule(UNITS),

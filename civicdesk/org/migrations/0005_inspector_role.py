@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0004_hub_link'),
+        ("org", "0004_hub_link"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('operator', '话务员'), ('dispatcher', '派单员'), ('handler', '承办人'), ('unit_head', '单位负责人'), ('callback_agent', '回访员'), ('supervisor', '督办员'), ('leader', '领导'), ('liaison', '驻企员'), ('inspector', '质检员'), ('admin', '管理员')], max_length=20, verbose_name='角色'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("operator", "话务员"),
+                    ("dispatcher", "派单员"),
+                    ("handler", "承办人"),
+                    ("unit_head", "单位负责人"),
+                    ("callback_agent", "回访员"),
+                    ("supervisor", "督办员"),
+                    ("leader", "领导"),
+                    ("liaison", "驻企员"),
+                    ("inspector", "质检员"),
+                    ("admin", "管理员"),
+                ],
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]

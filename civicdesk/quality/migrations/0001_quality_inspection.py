@@ -7,147 +7,309 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('intake', '0003_dial_request'),
-        ('org', '0005_inspector_role'),
+        ("intake", "0003_dial_request"),
+        ("org", "0005_inspector_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeductionReason',
+            name="DeductionReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=80, verbose_name='扣分原因')),
-                ('points', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='扣分')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=80, verbose_name="扣分原因")),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="扣分"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '扣分项',
-                'verbose_name_plural': '扣分项',
-                'ordering': ['item', 'pk'],
+                "verbose_name": "扣分项",
+                "verbose_name_plural": "扣分项",
+                "ordering": ["item", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(db_index=True, verbose_name='所属周')),
-                ('picked', models.CharField(choices=[('random', '随机抽检'), ('complaint', '投诉来电'), ('unsatisfied', '回访不满意')], max_length=20, verbose_name='抽检原因')),
-                ('state', models.CharField(choices=[('queued', '待质检'), ('scored', '已评分'), ('appealed', '申诉中'), ('final', '已定分')], db_index=True, default='queued', max_length=20, verbose_name='状态')),
-                ('scored_at', models.DateTimeField(null=True, verbose_name='评分时间')),
-                ('score', models.PositiveSmallIntegerField(null=True, verbose_name='得分')),
-                ('comment', models.TextField(blank=True, verbose_name='质检评语')),
-                ('appeal', models.TextField(blank=True, verbose_name='申诉理由')),
-                ('appealed_at', models.DateTimeField(null=True, verbose_name='申诉时间')),
-                ('decided_at', models.DateTimeField(null=True, verbose_name='复核时间')),
-                ('decision', models.TextField(blank=True, verbose_name='复核意见')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('call', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='inspection', to='intake.call', verbose_name='来电')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='复核人')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit', verbose_name='中心')),
-                ('inspector', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='质检员')),
-                ('operator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='话务员')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.DateField(db_index=True, verbose_name="所属周")),
+                (
+                    "picked",
+                    models.CharField(
+                        choices=[("random", "随机抽检"), ("complaint", "投诉来电"), ("unsatisfied", "回访不满意")],
+                        max_length=20,
+                        verbose_name="抽检原因",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "待质检"),
+                            ("scored", "已评分"),
+                            ("appealed", "申诉中"),
+                            ("final", "已定分"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("scored_at", models.DateTimeField(null=True, verbose_name="评分时间")),
+                ("score", models.PositiveSmallIntegerField(null=True, verbose_name="得分")),
+                ("comment", models.TextField(blank=True, verbose_name="质检评语")),
+                ("appeal", models.TextField(blank=True, verbose_name="申诉理由")),
+                ("appealed_at", models.DateTimeField(null=True, verbose_name="申诉时间")),
+                ("decided_at", models.DateTimeField(null=True, verbose_name="复核时间")),
+                ("decision", models.TextField(blank=True, verbose_name="复核意见")),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "call",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspection",
+                        to="intake.call",
+                        verbose_name="来电",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="复核人",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="质检员",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="话务员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '质检',
-                'verbose_name_plural': '质检',
-                'ordering': ['-week', 'pk'],
+                "verbose_name": "质检",
+                "verbose_name_plural": "质检",
+                "ordering": ["-week", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Deduction',
+            name="Deduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.PositiveSmallIntegerField(verbose_name='扣分')),
-                ('withdrawn', models.BooleanField(default=False, verbose_name='复核撤销')),
-                ('reason', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quality.deductionreason', verbose_name='扣分项')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deductions', to='quality.inspection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("points", models.PositiveSmallIntegerField(verbose_name="扣分")),
+                ("withdrawn", models.BooleanField(default=False, verbose_name="复核撤销")),
+                (
+                    "reason",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quality.deductionreason",
+                        verbose_name="扣分项",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deductions", to="quality.inspection"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '扣分',
-                'verbose_name_plural': '扣分',
-                'ordering': ['pk'],
+                "verbose_name": "扣分",
+                "verbose_name_plural": "扣分",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='InspectionEvent',
+            name="InspectionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('queued', '抽入质检'), ('scored', '评分'), ('appealed', '申诉'), ('decided', '申诉复核')], max_length=20, verbose_name='动作')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('from_state', models.CharField(blank=True, max_length=20)),
-                ('to_state', models.CharField(max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='quality.inspection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("queued", "抽入质检"),
+                            ("scored", "评分"),
+                            ("appealed", "申诉"),
+                            ("decided", "申诉复核"),
+                        ],
+                        max_length=20,
+                        verbose_name="动作",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("from_state", models.CharField(blank=True, max_length=20)),
+                ("to_state", models.CharField(max_length=20)),
+                ("note", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="quality.inspection"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '质检记录',
-                'verbose_name_plural': '质检记录',
-                'ordering': ['inspection', 'at', 'pk'],
+                "verbose_name": "质检记录",
+                "verbose_name_plural": "质检记录",
+                "ordering": ["inspection", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SamplingRule',
+            name="SamplingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('percent', models.DecimalField(decimal_places=2, default=5, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='每名话务员每周抽检比例（%）')),
-                ('minimum', models.PositiveSmallIntegerField(default=1, verbose_name='每人每周至少抽检（通）')),
-                ('complaints', models.BooleanField(default=True, verbose_name='投诉类来电全部质检')),
-                ('unsatisfied', models.BooleanField(default=True, verbose_name='回访不满意的来电全部质检')),
-                ('seed', models.CharField(blank=True, default='', max_length=40, verbose_name='抽样种子')),
-                ('hub', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit', verbose_name='中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=5,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="每名话务员每周抽检比例（%）",
+                    ),
+                ),
+                ("minimum", models.PositiveSmallIntegerField(default=1, verbose_name="每人每周至少抽检（通）")),
+                ("complaints", models.BooleanField(default=True, verbose_name="投诉类来电全部质检")),
+                ("unsatisfied", models.BooleanField(default=True, verbose_name="回访不满意的来电全部质检")),
+                ("seed", models.CharField(blank=True, default="", max_length=40, verbose_name="抽样种子")),
+                (
+                    "hub",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '质检抽样规则',
-                'verbose_name_plural': '质检抽样规则',
+                "verbose_name": "质检抽样规则",
+                "verbose_name_plural": "质检抽样规则",
             },
         ),
         migrations.CreateModel(
-            name='ScoreForm',
+            name="ScoreForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('hub', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit', verbose_name='中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '质检评分表',
-                'verbose_name_plural': '质检评分表',
+                "verbose_name": "质检评分表",
+                "verbose_name_plural": "质检评分表",
             },
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='form',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quality.scoreform', verbose_name='评分表'),
+            model_name="inspection",
+            name="form",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="quality.scoreform",
+                verbose_name="评分表",
+            ),
         ),
         migrations.CreateModel(
-            name='ScoreItem',
+            name="ScoreItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('name', models.CharField(max_length=40, verbose_name='项目')),
-                ('points', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='分值')),
-                ('guidance', models.CharField(blank=True, max_length=200, verbose_name='评分要点')),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='quality.scoreform', verbose_name='评分表')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("name", models.CharField(max_length=40, verbose_name="项目")),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="分值"
+                    ),
+                ),
+                ("guidance", models.CharField(blank=True, max_length=200, verbose_name="评分要点")),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="quality.scoreform",
+                        verbose_name="评分表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分项目',
-                'verbose_name_plural': '评分项目',
-                'ordering': ['form', 'position', 'pk'],
+                "verbose_name": "评分项目",
+                "verbose_name_plural": "评分项目",
+                "ordering": ["form", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='deductionreason',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reasons', to='quality.scoreitem', verbose_name='评分项目'),
+            model_name="deductionreason",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reasons",
+                to="quality.scoreitem",
+                verbose_name="评分项目",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inspection',
-            index=models.Index(fields=['hub', 'state', 'week'], name='quality_queue'),
+            model_name="inspection",
+            index=models.Index(fields=["hub", "state", "week"], name="quality_queue"),
         ),
     ]

@@ -70,7 +70,7 @@ def _record(
 
 
 def _locked(inspection: Inspection, version: int | None) -> Inspection:
-    current = Inspection.objects.select_for_update().select_related("call", "form").get(pk=inspection.pk)
+    current = Inspection.objects.select_for_update(of=("self",)).select_related("call", "form").get(pk=inspection.pk)
     if version is not None and current.version != version:
         raise ConflictError(_("这条质检记录已被他人更新，请刷新后再试。"))
     return current

@@ -59,10 +59,15 @@ def covers(shift: DutyShift, moment: datetime) -> bool:
     return (shift.day == day and clock >= shift.starts) or (shift.day == day - timedelta(1) and clock < shift.ends)
 
 
-def on_duty_ids(unit_ids: Iterable[int], moment: datetime) -> set[int]:
-    """The people on duty for those units at `moment`, by the day-off roster and the seat
-    shifts of working days alike (a weeknight's night shift too)."""
-    return on_duty_in(shifts_around(unit_ids, timezone.localdate(moment)), moment)
+def on_duty_ids(unit_ids: Iterable[int], at: date | datetime) -> set[int]:
+    """The people on duty for those units at the moment `at`, by the day-off roster and the
+    seat shifts of working days alike (a weeknight's night shift too); given a date, anyone
+    with a shift of that day (the day-off roster's question: is the day covered at all)."""
+    if not isinstance(at, datetime):
+        ids = [u for u in unit_ids if u]
+        shifts = DutyShift.objects.filter(day=at, unit_id__in=ids, user__is_active=True)
+        return set(shifts.values_list("user_id", flat=True)) if ids else set()
+    return on_duty_in(shifts_around(unit_ids, timezone.localdate(at)), at)
 
 
 def shifts_around(unit_ids: Iterable[int], day: date) -> list[DutyShift]:

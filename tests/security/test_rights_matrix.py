@@ -305,7 +305,7 @@ MATRIX: dict[str, Rule] = {
     # 惠企政策: the library is read by all staff; the hub's dispatchers and admins keep it; a
     # company's measures are for the hub and the liaison officers stationed there; the portal's
     # search needs no account.
-    "policies:library": Rule(STAFF),
+    "policies:library": Rule(KB_READERS),
     "policies:new": Rule(roles("dispatcher", "admin")),
     "policies:import": Rule(roles("dispatcher", "admin")),
     "policies:mine": Rule(roles()),
@@ -315,7 +315,7 @@ MATRIX: dict[str, Rule] = {
     "policies:cite": Rule(STAFF, post=True, kwargs={"pk": 0}, missing_ok=True),
     "policies:company": Rule(roles("dispatcher", "supervisor", "leader", "admin"), kwargs={"pk": 0}, missing_ok=True),
     "policies:order_panel": Rule(STAFF, order=True),
-    "policies:article_panel": Rule(STAFF, kwargs={"pk": 0}),
+    "policies:article_panel": Rule(KB_READERS, kwargs={"pk": 0}),
     # 并联审批: anyone with a role sees the applications they may see (the order's visibility);
     # the matrix's orders are no applications, so the status page answers 404 to all.
     "approvals:list": Rule(STAFF),

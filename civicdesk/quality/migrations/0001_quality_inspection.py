@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("intake", "0003_dial_request"),
-        ("org", "0005_inspector_role"),
+        ("org", "0006_inspector_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -318,8 +318,8 @@ MATRIX: dict[str, Rule] = {
     "policies:article_panel": Rule(KB_READERS, kwargs={"pk": 0}),
     # 并联审批: anyone with a role sees the applications they may see (the order's visibility);
     # the matrix's orders are no applications, so the status page answers 404 to all.
-    "approvals:list": Rule(STAFF),
-    "approvals:stats": Rule(STAFF),
+    "approvals:list": Rule(KB_READERS),
+    "approvals:stats": Rule(KB_READERS),
     "approvals:status": Rule(STAFF, order=True, missing_ok=True),
     "policy_portal:list": Rule(PUBLIC),
     "policy_portal:detail": Rule(PUBLIC, kwargs={"code": "none"}, missing_ok=True),

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -423,6 +424,11 @@ CAPTCHA_LETTER_ROTATION = (-30, 30)
 CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")
 CAPTCHA_IMAGE_SIZE = (180, 50)
 CAPTCHA_2X_IMAGE = False
+# The same question read aloud, for citizens who cannot see the picture: flite (Debian package
+# `flite`, offline speech synthesis) spells the letters. Found on the PATH unless named here;
+# without it the portal offers no audio and says to call the hotline instead.
+CAPTCHA_FLITE_PATH = env_str("CIVICDESK_CAPTCHA_FLITE", "") or shutil.which("flite") or None
+CAPTCHA_SOX_PATH = None
 # Browser tests only: an answer the captcha accepts as well. Leave empty in production.
 CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER = env_str("CIVICDESK_PORTAL_CAPTCHA_TEST_ANSWER", "")
 # Deliver new SMS and e-mail right after the move commits (a task), besides the worker's sweep.

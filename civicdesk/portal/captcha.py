@@ -23,7 +23,7 @@ from captcha import views as drawing
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +41,17 @@ class Question:
     @property
     def image_url(self) -> str:
         return reverse("portal:captcha_image", kwargs={"key": self.key})
+
+    @property
+    def audio_url(self) -> str:
+        """Where the question is read aloud; empty where no speech synthesis is installed."""
+        if not audio_available():
+            return ""
+        return reverse("portal:captcha_audio", kwargs={"key": self.key})
+
+
+def audio_available() -> bool:
+    return bool(settings.CAPTCHA_FLITE_PATH)
 
 
 def _question() -> tuple[str, object]:
@@ -73,6 +84,21 @@ def picture(key: str) -> HttpResponse:
         return drawing._captcha_image(store, 1)  # pinned django-simple-captcha 0.7.0
     finally:
         random.seed()  # as the library does: nothing predictable is left behind
+
+
+def audio(request: HttpRequest, key: str) -> HttpResponse:
+    """The WAV of question `key` read aloud, letter by letter (410 once it is used or gone,
+    404 without speech synthesis). django-simple-captcha's own view makes the sound; it is
+    asked only for a question still open, so a used key makes nothing."""
+    if not audio_available():
+        return HttpResponse(status=404)
+    if not CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).exists():
+        return HttpResponse(status=410)
+    response: HttpResponse = drawing.captcha_audio(request, key)  # pinned django-simple-captcha 0.7.0
+    if response.status_code == 200:
+        # played in the browser's own player rather than saved as a file
+        response["Content-Disposition"] = 'inline; filename="captcha.wav"'
+    return response
 
 
 def check(key: str, answer: str) -> bool:

@@ -64,6 +64,11 @@ def questions_per_ip() -> Limit:
     return Limit("captcha_ip", int(settings.CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR), 3600)
 
 
+def captcha_audio_per_ip() -> Limit:
+    # Each sound is a speech synthesis process on the server.
+    return Limit("captcha_audio_ip", int(settings.CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR), 3600)
+
+
 def searches_per_ip() -> Limit:
     return Limit("answers_ip", int(settings.CIVICDESK_PORTAL_QUESTIONS_PER_IP_HOUR) * 3, 3600)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     # The picture of a question (django-simple-captcha draws it; its own URLs are not used: new
     # questions come only through the portal's per-address limit).
     path("captcha/<str:key>.png", views.captcha_image, name="captcha_image"),
+    path("captcha/<str:key>.wav", views.captcha_audio, name="captcha_audio"),
     path("track", views.track, name="track"),
     path("track/<str:number>", views.order, name="order"),
     path("track/<str:number>/supplement", views.supplement, name="supplement"),

@@ -77,6 +77,15 @@ def _submit_context(request: HttpRequest, form: SubmitForm, answers: list[Any] |
     return {"form": form, "question": question, "answers": answers, "type_hints": TYPE_HINTS, "category_hints": hints}
 
 
+@never_cache  # a question is answered once: its sound is not worth keeping
+@require_GET
+def captcha_audio(request: HttpRequest, key: str) -> HttpResponse:
+    # Each sound runs a speech synthesis process: limited per address like new questions.
+    if not limits.take(limits.captcha_audio_per_ip(), limits.client_ip(request)):
+        return HttpResponse(_("语音验证码请求过于频繁，请稍后再试，或拨打 12345 热线。"), status=429)
+    return captcha.audio(request, key)
+
+
 @never_cache  # what the citizen typed or their order: never kept by a cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:

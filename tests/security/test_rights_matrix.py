@@ -230,6 +230,7 @@ MATRIX: dict[str, Rule] = {
     "portal:answers": Rule(PUBLIC, post=True),
     "portal:captcha": Rule(PUBLIC),
     "portal:captcha_image": Rule(PUBLIC, kwargs={"key": "none"}),
+    "portal:captcha_audio": Rule(PUBLIC, kwargs={"key": "none"}),
     "portal:track": Rule(PUBLIC),
     "portal:order": Rule(PUBLIC, order=True),
     "portal:supplement": Rule(PUBLIC, order=True, post=True),

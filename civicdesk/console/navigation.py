@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from civicdesk.chat.desk import waiting_chats
 from civicdesk.intake.calls import missed_calls
@@ -65,6 +65,13 @@ def badge(queue: Any, user: User) -> str:
     return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)
 
 
+def _menu_label(label: str) -> str:
+    """The menu's word for a page: a shorter one where a language has it under the "navbar"
+    context (English "Knowledge" for 知识库: the menu must fit 1366 px), else the page's name."""
+    short = pgettext("navbar", label)
+    return short if short != label else _(label)
+
+
 def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
     roles = user.roles
     items = []
@@ -75,7 +82,7 @@ def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
         items.append(
             {
                 "url": url,
-                "label": _(label),
+                "label": _menu_label(label),
                 "key": key,
                 "active": current_path == url if url == "/" else current_path.startswith(url),
                 "count": badge(queue, user) if queue is not None else "",

@@ -348,6 +348,9 @@ ROLE_ACCOUNTS = [
     ("supervisor1", "督办员 周强", Role.SUPERVISOR),
     ("leader1", "中心主任 吴海涛", Role.LEADER),
     ("liaison1", "驻企员 郑凯", Role.LIAISON),
+    # Quality inspectors (质检): two, so that one decides the appeals of the other's scores.
+    ("inspector1", "质检员 周敏", Role.INSPECTOR),
+    ("inspector2", "质检员 郑洁", Role.INSPECTOR),
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from civicdesk.notifications.models import OutboxMessage
 from civicdesk.orders import actions, clock
 from civicdesk.orders.actions.base import check_move, locked_order, record
+from civicdesk.orders.actions.remote import Report
 from civicdesk.orders.models import Assignment, OrderEvent, SupervisionNotice, WorkOrder
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
 from tests.world import World
@@ -59,6 +60,30 @@ def handed_down(w: World) -> WorkOrder:
     return actions.hand_down(w.pending(), actor=w.dispatcher, lower_hub=unit)
 
 
+def remote_hub(w: World) -> OrgUnit:
+    """A hub below the world's hub that runs its own installation (orders reach it by its API)."""
+    unit, _ = OrgUnit.objects.get_or_create(
+        code="nl-remote",
+        defaults={
+            "name": "南岭县12345（独立系统）",
+            "kind": UnitKind.CENTER,
+            "parent": w.hub,
+            "is_hub": True,
+            "remote": True,
+        },
+    )
+    return unit
+
+
+def handed_to_remote(w: World) -> WorkOrder:
+    return actions.hand_down(w.pending(), actor=w.dispatcher, lower_hub=remote_hub(w))
+
+
+def from_platform(w: World) -> WorkOrder:
+    """An order that came from an upstream platform (民心网), waiting for dispatch."""
+    return w.pending(channel="provincial", upstream_platform="minxin", upstream_id="MX-TEST-1")
+
+
 def _escalate_instruction(order: WorkOrder) -> Runner:
     # The sweep's move (civicdesk.orders.actions.instruction), once the instruction is overdue.
     def run(actor: User | None) -> WorkOrder:
@@ -99,6 +124,10 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         return _escalate_notice(order)
     call: dict[str, Callable[[Any], WorkOrder]] = {
         "return_to_upper": lambda a: actions.return_to_upper(order, actor=a, reason="不属本中心辖区"),
+        "return_to_upstream": lambda a: actions.return_to_upstream(order, actor=a, reason="不属本市辖区"),
+        "remote_progress": lambda a: actions.remote_progress(
+            order, actor=a, report=Report(key="test:1", kind="signed", unit="南岭县交通运输局")
+        ),
         "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
         "send_to_hub": lambda a: actions.send_to_hub(order, actor=a),
         "dispatch": lambda a: actions.dispatch(order, actor=a, lead_unit=w.dept_b),

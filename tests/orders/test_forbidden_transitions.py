@@ -63,6 +63,8 @@ ACTOR = {
     "supply_material": "operator",
     "urge": "operator",
     "follow_calendar": None,
+    "return_to_upstream": "dispatcher",
+    "remote_progress": None,
 }
 
 CASES = [

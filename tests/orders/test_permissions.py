@@ -11,7 +11,7 @@ from civicdesk.orders.errors import PermissionDenied
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
-from tests.orders.moves import handed_down, lower_hub, runner, snapshot
+from tests.orders.moves import from_platform, handed_down, handed_to_remote, lower_hub, runner, snapshot
 from tests.world import World
 
 
@@ -177,6 +177,22 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     "escalate_notice": (World.noticed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
     "acknowledge_instruction": (World.instructed, ["handler_a", "head_a"], LEAD_ONLY),
     "escalate_instruction": (World.instructed, ["system"], ["leader", "supervisor", "dispatcher", "handler_a"]),
+    # Only the hub's dispatchers send an upstream platform's order back to it.
+    "return_to_upstream": (
+        from_platform,
+        ["dispatcher"],
+        [
+            "operator",
+            "handler_a",
+            "callback_agent",
+            "leader",
+            "outsider",
+            "inactive:dispatcher",
+            "other_hub:dispatcher",
+        ],
+    ),
+    # What the county's own system did arrives through its report door, never by a person's hand.
+    "remote_progress": (handed_to_remote, ["system"], ["dispatcher", "supervisor", "handler_a", "admin"]),
     # Nobody moves a deadline by hand: the admin changes the calendar and the system follows.
     "follow_calendar": (World.signed, ["system"], ["admin", "dispatcher", "handler_a"]),
     "supplement": (

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,7 +66,9 @@ def _phone_search(user: User, query: str, orders: QuerySet[WorkOrder]) -> tuple[
     log_phone_search(user, digits)
     known = orders.filter(identity_visible(user))
     if partial:
-        return known.filter(citizen_phone__contains=digits), ""
+        # Filter on lower(citizen_phone), the expression PostgreSQL's trigram index is built on
+        # (orders migration 0013); digits are unchanged by it.
+        return known.annotate(phone_lower=Lower("citizen_phone")).filter(phone_lower__contains=digits), ""
     if len(digits) < FULL_PHONE_MIN_DIGITS:
         return orders.none(), _("按电话查询须输入完整号码。")
     return known.filter(citizen_phone__in={digits, query.replace(" ", "")}), ""

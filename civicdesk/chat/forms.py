@@ -16,7 +16,7 @@ from civicdesk.lib.phones import normalised_phone
 from civicdesk.lib.picker import PickerSelect
 from civicdesk.lib.plaintext import strip_html
 from civicdesk.lib.textlimits import CountedLimits
-from civicdesk.org.models import OrgUnit
+from civicdesk.org.models import OrgUnit, dispatch_targets
 
 
 class PlainTextField(forms.CharField):
@@ -134,9 +134,8 @@ class EndForm(CountedLimits, forms.Form):
         leaves = Category.objects.filter(active=True, children__isnull=True).order_by("code")
         self.fields["category"].queryset = leaves  # type: ignore[attr-defined]
         if hub is not None:
-            self.fields["lead_unit"].queryset = (  # type: ignore[attr-defined]
-                OrgUnit.objects.filter(path__startswith=hub.path, active=True).exclude(pk=hub.pk).order_by("path")
-            )
+            # A lower hub's units are its to dispatch to: it is offered itself (下转).
+            self.fields["lead_unit"].queryset = dispatch_targets([hub])  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"id_{name}")
         _style(self)

@@ -13,7 +13,7 @@ from civicdesk.enterprises.lookup import find_enterprise
 from civicdesk.enterprises.models import Enterprise
 from civicdesk.lib.picker import PickerSelect
 from civicdesk.lib.textlimits import CountedLimits
-from civicdesk.org.models import OrgUnit
+from civicdesk.org.models import OrgUnit, dispatch_targets
 
 
 class CategoryField(forms.ModelChoiceField):
@@ -105,9 +105,8 @@ class IntakeForm(CountedLimits, forms.Form):
         self.fields["category"].queryset = leaves.order_by("code")  # type: ignore[attr-defined]
         self.fields["topics"].widget.proposing = categories_proposing_topics()  # type: ignore[attr-defined]
         if hub is not None:
-            self.fields["lead_unit"].queryset = (  # type: ignore[attr-defined]
-                OrgUnit.objects.filter(path__startswith=hub.path, active=True).exclude(pk=hub.pk).order_by("path")
-            )
+            # A lower hub's units are its to dispatch to: it is offered itself (下转).
+            self.fields["lead_unit"].queryset = dispatch_targets([hub])  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):

@@ -124,7 +124,8 @@ class BulkDispatchForm(CountedLimits, forms.Form):
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["assisting_units"].queryset = units  # type: ignore[attr-defined]
+        # A hub is never an assisting unit: only the units a lead could be, hubs left out.
+        self.fields["assisting_units"].queryset = units.filter(is_hub=False)  # type: ignore[attr-defined]
         self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
         for name in ("lead_unit", "assisting_units"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

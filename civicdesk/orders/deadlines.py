@@ -82,6 +82,15 @@ def extend(order: WorkOrder, days: float) -> None:
     order.extension_days = float(order.extension_days) + days
 
 
+def cap_handle_due(order: WorkOrder) -> None:
+    """Bring the handling deadline back within the one set above (a new, earlier cap)."""
+    if order.handle_due_at is None:
+        return
+    capped = _capped(order, order.handle_due_at)
+    if capped != order.handle_due_at:
+        _set_handle_due(order, capped, limit(order, Stage.HANDLE), work_calendar())
+
+
 def extension_room(order: WorkOrder) -> float:
     """Working days of extension still allowed under the cap."""
     cap = limit(order, Stage.EXTENSION_CAP)

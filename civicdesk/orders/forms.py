@@ -16,7 +16,7 @@ from civicdesk.orders.actions.instruction import current_instruction
 from civicdesk.orders.actions.notices import current_notice
 from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
 from civicdesk.orders.moves import PERFORM
-from civicdesk.org.models import OrgUnit
+from civicdesk.org.models import OrgUnit, dispatch_targets
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -89,9 +89,9 @@ class DispatchForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        units = _units_under_hub(order)
-        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["assisting_units"].queryset = units  # type: ignore[attr-defined]
+        # Not the units under a lower hub: the order reaches them through that hub (下转).
+        self.fields["lead_unit"].queryset = dispatch_targets([order.hub])  # type: ignore[attr-defined]
+        self.fields["assisting_units"].queryset = dispatch_targets([order.hub], lead=False)  # type: ignore[attr-defined]
 
 
 class RedispatchForm(DispatchForm):
@@ -138,7 +138,8 @@ class ApproveReturnForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        self.fields["new_lead_unit"].queryset = _units_under_hub(order)  # type: ignore[attr-defined]
+        # A lower hub is reached by handing down once the return is approved (approve_return).
+        self.fields["new_lead_unit"].queryset = dispatch_targets([order.hub], lead=False)  # type: ignore[attr-defined]
 
 
 class ObjectionForm(ActionForm):
@@ -239,7 +240,7 @@ class ConveneForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        self.fields["units"].queryset = _units_under_hub(order)  # type: ignore[attr-defined]
+        self.fields["units"].queryset = dispatch_targets([order.hub], lead=False)  # type: ignore[attr-defined]
         if not self.is_bound:
             # The units it bounced between, and whoever holds a part now.
             concerned = set(order.assignments.values_list("unit_id", flat=True))

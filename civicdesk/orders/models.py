@@ -47,6 +47,8 @@ WITHDRAW_VIA = {
     "phone": _("电话"),
     "portal": _("网上门户"),
     "api": _("接口"),
+    # The citizen withdrew at the upstream platform (or the CivicDesk above), which told us.
+    "upstream": _("上级平台"),
 }
 
 

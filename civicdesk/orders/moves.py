@@ -39,6 +39,7 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
     "return_to_upper": actions.return_to_upper,
     "return_to_upstream": actions.return_to_upstream,
     "remote_progress": actions.remote_progress,
+    "remote_late_report": actions.remote_late_report,
     "approve_return": actions.approve_return,
     "refuse_return": actions.refuse_return,
     "object_to_refusal": actions.object_to_refusal,

@@ -77,6 +77,10 @@ UPPER_DECIDES = frozenset({"approve_return", "refuse_return", "approve_extension
 # What the hubs above may still do on an order they handed down, as for their own: a caller
 # who rings the upper hotline again urges it or adds facts there.
 ALSO_FROM_ABOVE = frozenset({"urge", "supplement"})
+# Nobody here sits at a remote hub's desk (its people work on their own installation): the
+# hubs above void the order and take the caller's withdrawal, and the remote system follows
+# (civicdesk.upstream sends each move on to it).
+FROM_ABOVE_ON_REMOTE = frozenset({"void", "withdraw"})
 
 
 def desk_hub(order: WorkOrder, side: Side, action: str = "") -> OrgUnit:
@@ -101,7 +105,7 @@ def _desk_covering(units: list[OrgUnit], order: WorkOrder, side: Side, action: s
     upper = order.upper_hub
     if found is None or upper is None or side is Side.SUPERVISION or desk.pk == upper.pk:
         return found
-    if action in ALSO_FROM_ABOVE:
+    if action in ALSO_FROM_ABOVE or (action in FROM_ABOVE_ON_REMOTE and order.hub.remote):
         return found
     # The desk is the lower hub: only its own staff (and hubs between it and the upper one).
     return None if upper.path.startswith(found.path) else found

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Category
 from civicdesk.orders.models import WorkOrder
@@ -47,8 +49,33 @@ def suggest_units(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:
     for suggester in _suggesters.values():
         found = suggester(orders)
         if found is not None:
-            return found
-    return _from_catalogue(orders)
+            return _through_lower_hubs(orders, found)
+    return _through_lower_hubs(orders, _from_catalogue(orders))
+
+
+def _through_lower_hubs(orders: list[WorkOrder], found: list[UnitSuggestion | None]) -> list[UnitSuggestion | None]:
+    """A unit under a hub below the order's hub is that hub's to dispatch to: the suggestion
+    becomes the lower hub (the order is handed down to it, 下转), with the unit named in the note."""
+    if not any(found):
+        return found
+    hubs = list(OrgUnit.objects.filter(is_hub=True).order_by("path"))
+    result: list[UnitSuggestion | None] = []
+    for order, suggestion in zip(orders, found, strict=True):
+        top = order.hub.path if order.hub_id else ""
+        if suggestion is not None and top:
+            lower = next(
+                (
+                    h
+                    for h in hubs  # by path: the first that holds the unit is the level right below
+                    if h.path != top and h.path.startswith(top) and suggestion.unit.path.startswith(h.path)
+                ),
+                None,
+            )
+            if lower is not None and lower.pk != suggestion.unit.pk:
+                note = _("%(unit)s 属 %(hub)s，下转该中心派单") % {"unit": suggestion.unit.name, "hub": lower.name}
+                suggestion = UnitSuggestion(lower, note, model_version=suggestion.model_version)
+        result.append(suggestion)
+    return result
 
 
 def _from_catalogue(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:

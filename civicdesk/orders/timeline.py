@@ -124,6 +124,11 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                 detail += _("，%(days)s 个工作日，超过上级时限，须本中心审批") % {"days": data.get("days")}
             elif data.get("returned_from_hub"):
                 detail += _("，已收回待派单")
+        elif event.action == "remote_late_report":
+            detail = _("下级系统%(number)s：%(kind)s（工单已不在该系统办理，仅记录）") % {
+                "number": f" {data['remote_number']}" if data.get("remote_number") else "",
+                "kind": KIND_LABELS.get(str(data.get("kind")), data.get("kind", "")),
+            }
         elif event.action == "return_to_upstream":
             detail = _("退回上级平台 %(platform)s") % {"platform": data.get("platform", "")}
         elif event.action == "request_extension" and data.get("needs_platform"):
@@ -139,6 +144,8 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             detail = _("%(days)s 个工作日") % {"days": data.get("days")}
             if data.get("handle_due_at"):
                 detail += _("，新时限 %(due)s") % {"due": _fmt(data["handle_due_at"])}
+            if data.get("upstream_due_at"):
+                detail += _("；上级平台时限改为 %(due)s") % {"due": _fmt(data["upstream_due_at"])}
         elif event.action == "reply":
             detail = str(ReplyResult(data["result"]).label) if data.get("result") in ReplyResult.values else ""
         elif event.action == "record_callback":
@@ -175,6 +182,9 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
             if data.get("supervision_level"):
                 detail += _("；达到催办次数，升为%(level)s级督办") % {"level": data["supervision_level"]}
         who = _("系统")
+        if event.actor is None and data.get("platform_key"):
+            # Made here because the upstream platform (or the CivicDesk above) said so.
+            who = _("上级平台")
         if event.actor is not None:
             who = str(event.actor) if show_people else ""
         if event.acting_unit is not None:

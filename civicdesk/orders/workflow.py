@@ -134,7 +134,10 @@ MOVES: dict[str, Move] = {
     "return_to_upstream": _m(_("退回上级平台"), _NEW, {S.TRANSFERRED}, HUB),
     # The progress of an order handed down to a hub on another installation (a remote hub),
     # as that system reports it (civicdesk.upstream): one event per reported move, once.
-    "remote_progress": _m(_("下级系统进展"), _REMOTE, _REMOTE | {S.CLOSED}, Side.SYSTEM),
+    "remote_progress": _m(_("下级系统进展"), _REMOTE, _REMOTE | {S.CLOSED, S.WITHDRAWN}, Side.SYSTEM),
+    # A report from that system that comes after the order left it here (closed, voided,
+    # withdrawn, taken back): taken once, its text kept on the timeline, nothing moved.
+    "remote_late_report": _m(_("下级系统迟到回报"), set(State), None, Side.SYSTEM),
     "sign": _m(_("签收"), {S.DISPATCHED}, {S.SIGNED}, LEAD),
     "sign_part": _m(_("协办签收"), WITH_UNIT, None, ASSIST),
     "sub_dispatch": _m(_("下派"), {S.SIGNED}, {S.DISPATCHED}, LEAD),
@@ -177,12 +180,15 @@ MOVES: dict[str, Move] = {
     # The worker's sweep reminds a convened unit whose view falls due soon, once per view.
     "remind_view": _m(_("会商意见到期提醒"), {S.CONSULTING}, None, Side.SYSTEM),
     # Also once dispatched: the units holding it are told to stop (civicdesk.notifications).
-    "void": _m(_("作废"), _NEW | WITH_UNIT | {S.CONSULTING}, {S.VOID}, HUB),
+    # SYSTEM: the upstream platform voided its order (civicdesk.upstream's door), never without it.
+    "void": _m(_("作废"), _NEW | WITH_UNIT | {S.CONSULTING}, {S.VOID}, HUB, Side.SYSTEM),
     # INTAKE: an operator taking the citizen's call, or an API client with that role;
-    # SYSTEM: the portal, once the citizen proved the order is theirs as for tracking.
+    # SYSTEM: the portal, once the citizen proved the order is theirs as for tracking, or the
+    # upstream platform passing on its citizen's withdrawal (civicdesk.upstream's door).
     "withdraw": _m(_("撤销诉求"), _UNREPLIED, {S.WITHDRAWN}, INTAKE, Side.SYSTEM),
     "transfer_out": _m(_("转出"), _NEW, {S.TRANSFERRED}, INTAKE, HUB),
-    "supervise": _m(_("督办"), set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION),
+    # SYSTEM: the upstream platform's 督办 on its order (civicdesk.upstream's door), never without it.
+    "supervise": _m(_("督办"), set(WITH_UNIT) | {S.REPLIED}, None, Side.SUPERVISION, Side.SYSTEM),
     # 领导批示 (civicdesk.orders.actions.instruction): the lead unit must acknowledge it by a
     # working-time deadline and its reply must answer it; the sweep escalates an overdue one.
     "instruct": _m(_("领导批示"), set(WITH_UNIT), None, Side.LEADER),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -114,6 +115,30 @@ class OrgUnit(models.Model):
             if unit.is_hub:
                 return unit
         return None
+
+
+def dispatch_targets(hubs: Iterable[OrgUnit], *, lead: bool = True) -> models.QuerySet[OrgUnit]:
+    """The units `hubs` dispatch to, for a picker: every active unit below them, except those
+    that sit under a hub below them — that hub runs dispatch for its own subtree (DESIGN §2), so
+    the order goes down to it (下转) and the lower hub itself is offered instead. `lead`: for a
+    lead unit (a lower hub may be chosen: dispatching to it hands the order down); otherwise
+    (assisting, convened, a unit to dispatch straight to after a return) no hub at all."""
+    own = {hub.pk: hub.path for hub in hubs}
+    if not own:
+        return OrgUnit.objects.none()
+    within = models.Q()
+    for path in own.values():
+        within |= models.Q(path__startswith=path)
+    hub_at = dict(OrgUnit.objects.filter(within, is_hub=True).values_list("path", "pk"))
+    wanted = []
+    for pk, path, is_hub in OrgUnit.objects.filter(within, active=True).values_list("pk", "path", "is_hub"):
+        if pk in own or (is_hub and not lead):
+            continue
+        # The nearest hub above the unit decides who dispatches to it.
+        nearest = max((p for p in hub_at if path.startswith(p) and p != path), key=len)
+        if hub_at[nearest] in own:
+            wanted.append(pk)
+    return OrgUnit.objects.filter(pk__in=wanted).order_by("path")
 
 
 class CallbackBy(models.TextChoices):

@@ -1,17 +1,30 @@
-"""An administrator sends a failed report to the upstream platform again (after fixing its
-address, say). Recorded as a DeliveryAttempt naming the person, like every step of a message."""
+"""What happens to the upstream platform's messages: an administrator sends a failed report
+to the platform again (after fixing its address, say), recorded as a DeliveryAttempt naming
+the person, like every step of a message; and the platform's own moves on its orders are
+made here (apply_platform_move)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, Medium, OutboxMessage
-from civicdesk.orders.errors import InvalidTransition, PermissionDenied
+from civicdesk.orders import actions as orders
+from civicdesk.orders.actions.urging import Via
+from civicdesk.orders.errors import InvalidInput, InvalidTransition, PermissionDenied
+from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.org.models import Role, User
 
 REQUEUEABLE = (DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Applied:
+    order: WorkOrder
+    applied: bool  # False: this message was applied before (a repeat)
 
 
 @transaction.atomic
@@ -30,3 +43,39 @@ def requeue_report(message_id: int, *, by: User) -> OutboxMessage:
     message.handed_at, message.last_error = None, ""
     message.save(update_fields=["status", "next_attempt_at", "attempt_count", "handed_at", "last_error"])
     return message
+
+
+# The upstream platform's own moves on an order it sent us, applied here as the same moves
+# (civicdesk.upstream.remote.FOLLOWED_DOWN is what a CivicDesk above us sends).
+PLATFORM_MOVES = ("void", "withdraw", "supplement", "urge", "supervise")
+
+
+def apply_platform_move(order: WorkOrder, *, kind: str, key: str, note: str, attachments: int = 0) -> Applied:
+    """Make the platform's move `kind` on its order here, once per idempotency key `key`:
+    a second delivery of the same message finds the first's event and changes nothing. The
+    move is the local one (the units holding the order hear of it as of any), made by the
+    system side on the platform's word; it is not reported back up (reports.queue_report)."""
+    with transaction.atomic():
+        # Two deliveries at once: the second waits here, then finds the first's event.
+        locked = WorkOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if OrderEvent.objects.filter(order=locked, data__platform_key=key).exists():
+            return Applied(locked, False)
+        if kind == "void":
+            done = orders.void(locked, actor=None, reason=note or _("上级平台作废。"), platform_key=key)
+        elif kind == "withdraw":
+            reason = note or _("来电人在上级平台撤销诉求。")
+            done = orders.withdraw(locked, actor=None, reason=reason, via="upstream", platform_key=key)
+        elif kind == "supplement":
+            if attachments:
+                note = (
+                    note + "\n" + _("（上级平台另有附件 %(n)s 个，请到上级平台查看。）") % {"n": attachments}
+                ).strip()
+            done = orders.supplement(locked, actor=None, text=note, platform_key=key)
+        elif kind == "urge":
+            done = orders.urge(locked, actor=None, via=Via.API, note=note, platform_key=key)
+        elif kind == "supervise":
+            done = orders.supervise(locked, actor=None, note=note or _("上级平台督办。"), platform_key=key)
+        else:
+            message = _("不支持的上级平台操作：%(kind)s。") % {"kind": kind}
+            raise InvalidInput(message, fields={"kind": message})
+    return Applied(done, True)

@@ -28,7 +28,7 @@ class Taken:
     created: bool
 
 
-def _due(value: Any) -> datetime | None:
+def parse_due(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     parsed = parse_datetime(str(value))
@@ -64,7 +64,7 @@ def ingest(platform: UpstreamPlatform, data: dict[str, Any]) -> Taken:
             urgency=str(data.get("urgency") or Urgency.NORMAL),
             upstream_platform=platform.code,
             upstream_id=upstream_id,
-            upstream_due_at=_due(data.get("due_at")),
+            upstream_due_at=parse_due(data.get("due_at")),
             upstream_margin=timedelta(hours=platform.margin_hours),
             intake_data={"upstream": platform.code},
         )

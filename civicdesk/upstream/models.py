@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "replied": "50",  # 办理答复（中心审核通过）
     "called_back": "60",  # 回访不满意，重办
     "closed": "70",  # 办结
+    "withdrawn": "80",  # 来电人撤销
 }
 
 

@@ -4,7 +4,9 @@ CivicDesk (a county center on its own system).
 Down: an order handed down to the remote hub (hand_down to a unit flagged `remote`) becomes
 one outbox message to that system's door for upstream platforms, which takes it in with our
 order number as its upstream number and our deadline as its upstream deadline; our answer to
-an extension it asked past our deadline goes down the same way. Both are written in the
+an extension it asked past our deadline goes down the same way, and so do our moves on the
+order while it is there (void, withdraw, supplement, urge, supervise: FOLLOWED_DOWN), which
+that system applies as the same moves on its copy. Both are written in the
 move's transaction and delivered by the outbox like every report (civicdesk.upstream.adapter):
 retried with backoff, the same idempotency key every time, failures on the admin page.
 
@@ -23,8 +25,11 @@ from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.upstream.models import RemoteHub
 
+# Our moves on an order the remote hub holds that its copy must follow: the remote system
+# applies each as the same move (its door for its upstream platform's moves, views.moves).
+FOLLOWED_DOWN = frozenset({"void", "withdraw", "supplement", "urge", "supervise"})
 # Our moves that the remote system must hear of.
-SENT_DOWN = frozenset({"hand_down", "approve_extension", "refuse_extension"})
+SENT_DOWN = frozenset({"hand_down", "approve_extension", "refuse_extension", *FOLLOWED_DOWN})
 
 
 def _remote(store: Store, order: WorkOrder) -> RemoteHub | None:
@@ -80,6 +85,22 @@ def _answered(order: WorkOrder, event: RecordedEvent, store: Store) -> dict[str,
     }
 
 
+def _followed(order: WorkOrder, event: RecordedEvent, store: Store) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "idempotency_key": f"down:{order.number}:{event.seq}",
+        "upstream_id": remote_upstream_id(store, order),
+        "kind": event.action,
+        "note": event.note,
+        "at": event.at.isoformat(),
+    }
+    if event.action in ("urge", "withdraw") and event.data.get("via"):
+        body["via"] = event.data["via"]
+    if event.data.get("attachments"):
+        # Files stay here; the remote system is told how many there are.
+        body["attachments"] = event.data["attachments"]
+    return body
+
+
 def queue_down(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """The reaction (civicdesk.orders.reactions): one outbox message to the remote system for
     a hand-down to it, or for our answer to its extension request."""
@@ -91,6 +112,8 @@ def queue_down(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
         door, body = "orders", _handed_down(order, event, store)
     elif event.action in ("approve_extension", "refuse_extension"):
         door, body = "answers", _answered(order, event, store)
+    elif event.action in FOLLOWED_DOWN:
+        door, body = "moves", _followed(order, event, store)
     else:
         return
     rows = [

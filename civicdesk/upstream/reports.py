@@ -25,6 +25,7 @@ _KIND_OF: dict[str, str] = {
     "transfer_out": "returned",
     "return_to_upstream": "returned",
     "request_extension": "extension_asked",
+    "withdraw": "withdrawn",
     "accept_reply": "replied",
     "answer": "closed",
     "close_without_callback": "closed",
@@ -59,6 +60,9 @@ def payload(platform: UpstreamPlatform, order: WorkOrder, event: RecordedEvent, 
     if kind in ("replied", "closed"):
         body["result"] = order.reply_result
         body["reply"] = order.reply_text or order.answer_text
+        # When the unit replied (the reply is reported once the hub accepts it): the upstream
+        # judges the deadline by this, not by when the report reaches it.
+        body["replied_at"] = order.replied_at.isoformat() if order.replied_at else None
     if kind in ("closed", "called_back"):
         body["satisfaction"] = order.callback_satisfaction
     if kind == "extension_asked":
@@ -79,6 +83,9 @@ def queue_report(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """The reaction (civicdesk.orders.reactions): one outbox row for the move, if the order's
     platform wants to hear of its kind."""
     if not order.upstream_platform:
+        return
+    if event.data.get("platform_key"):
+        # The platform's own move, applied here at its word (views.moves): it knows already.
         return
     kind = kind_of(event.action, event.to_state)
     if kind is None:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:message_id>/requeue/", views.requeue, name="requeue"),
     path("<slug:code>/orders/", views.push, name="push"),
     path("<slug:code>/answers/", views.answer, name="answer"),
+    path("<slug:code>/moves/", views.moves, name="moves"),
     path("hubs/<str:code>/reports/", views.hub_reports, name="hub_reports"),
 ]

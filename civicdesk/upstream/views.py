@@ -5,25 +5,29 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from civicdesk.notifications.models import DeliveryStatus, Medium, OutboxMessage
 from civicdesk.orders import actions
-from civicdesk.orders.errors import ActionError, InvalidInput
+from civicdesk.orders.actions.base import DATABASE
+from civicdesk.orders.errors import ActionError, InvalidInput, InvalidTransition
 from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.workflow import TERMINAL
 from civicdesk.org.web import admin_required, current_user
-from civicdesk.upstream.actions import requeue_report
-from civicdesk.upstream.ingest import ingest
+from civicdesk.upstream.actions import PLATFORM_MOVES, apply_platform_move, requeue_report
+from civicdesk.upstream.ingest import ingest, parse_due
 from civicdesk.upstream.models import RemoteHub, UpstreamPlatform
-from civicdesk.upstream.remote import order_number_of
+from civicdesk.upstream.remote import order_number_of, remote_upstream_id
 
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN)
 
@@ -100,14 +104,71 @@ def answer(request: HttpRequest, code: str) -> JsonResponse:
         return JsonResponse({"number": order.number, "code": 0, "replayed": True})
     note = str(data.get("note") or "")
     try:
+        # The platform's new deadline, when it names one, becomes the order's upstream deadline.
+        due = parse_due(data.get("due_at")) if kind == "extension_approved" else None
         if kind == "extension_approved":
-            actions.approve_extension(order, actor=None, days=data.get("days"), note=note, platform_key=key)
+            actions.approve_extension(
+                order,
+                actor=None,
+                days=data.get("days"),
+                note=note,
+                platform_key=key,
+                upstream_due_at=due,
+                upstream_margin=timedelta(hours=platform.margin_hours),
+            )
         else:
             reason = note or _("上级平台驳回延期。")
             actions.refuse_extension(order, actor=None, reason=reason, platform_key=key)
     except ActionError as error:
         return _refused(error)
     return JsonResponse({"number": order.number, "code": 0})
+
+
+@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
+@require_POST
+def moves(request: HttpRequest, code: str) -> JsonResponse:
+    """The platform's own moves on an order it sent us (it voided it, its citizen withdrew,
+    added information, urged; it supervises): each made here as the same move, once per
+    idempotency key — a repeat is 200 with "replayed"; one the order's state no longer
+    allows is 200 with "applied": false and the reason."""
+    platform = _platform(request, code)
+    if platform is None:
+        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
+    data = _json(request)
+    if isinstance(data, JsonResponse):
+        return data
+    key, kind = _key(request, data), str(data.get("kind") or "")
+    if not key or kind not in PLATFORM_MOVES:
+        message = _("须带幂等键，kind 须为 %(kinds)s 之一。") % {"kinds": "、".join(PLATFORM_MOVES)}
+        return JsonResponse({"error": message}, status=400)
+    order = WorkOrder.objects.filter(upstream_platform=platform.code, upstream_id=str(data.get("upstream_id"))).first()
+    if order is None:
+        return JsonResponse({"error": _("没有该上级平台编号的工单。")}, status=404)
+    try:
+        done = apply_platform_move(
+            order, kind=kind, key=key, note=str(data.get("note") or ""), attachments=_count(data.get("attachments"))
+        )
+    except InvalidTransition as error:
+        # The order moved on here before the message came (closed, say): a race between two
+        # systems that no resend can undo, not an error. Taken, with the reason, so it does
+        # not stand failed on the platform's side for ever.
+        return JsonResponse({"number": order.number, "code": 0, "applied": False, "reason": error.message})
+    except ActionError as error:
+        return _refused(error)
+    return JsonResponse({"number": done.order.number, "code": 0, **({} if done.applied else {"replayed": True})})
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _moment(value: Any) -> datetime | None:
+    """A time the other system reports (ISO 8601 with its zone); anything else is no time."""
+    parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 def _days(value: Any) -> float | None:
@@ -148,12 +209,25 @@ def hub_reports(request: HttpRequest, code: str) -> JsonResponse:
         satisfaction=str(data.get("satisfaction") or ""),
         days=_days(data.get("days")),
         needs_approval=data.get("needs_approval") is True,
+        at=_moment(data.get("at")),
+        replied_at=_moment(data.get("replied_at")),
+    )
+    # The order left the county meanwhile (we closed, voided or withdrew it, or it was sent
+    # back): the report is late, not wrong. Taken (its text kept) and answered 2xx, so it does
+    # not stand failed on the county's admin page for ever.
+    # (A report on an earlier round — handed down again after a return — is late as well.)
+    upstream_id = str(data.get("upstream_id") or "")
+    late = (
+        order.state in TERMINAL or order.hub_id != remote.unit_id or upstream_id != remote_upstream_id(DATABASE, order)
     )
     try:
-        actions.remote_progress(order, actor=None, report=report)
+        if late:
+            actions.remote_late_report(order, actor=None, report=report)
+        else:
+            actions.remote_progress(order, actor=None, report=report)
     except ActionError as error:
         return _refused(error)
-    return JsonResponse({"number": order.number, "code": 0})
+    return JsonResponse({"number": order.number, "code": 0, **({"late": True} if late else {})})
 
 
 @admin_required

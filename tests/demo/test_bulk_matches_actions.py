@@ -155,6 +155,26 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
     do("approve_extension", far, pref[Role.DISPATCHER])
     do("remote_progress", far, None, report=Report(key="nl:4", kind="replied", result="solved", reply="已修复护栏。"))
     do("remote_progress", far, None, report=Report(key="nl:5", kind="closed", satisfaction="satisfied"))
+    # A report that comes after the order closed here: kept on the timeline, nothing moves.
+    late = Report(key="nl:6", kind="replied", reply="补充：已加装警示牌。")
+    do("remote_late_report", far, None, report=late)
+    # The prefecture's own moves on an order the county holds go down to it (the outbox).
+    chased = engine.create(
+        next(moments),
+        actor=pref[Role.OPERATOR],
+        hub=city.prefecture,
+        channel="phone",
+        request_type="complaint",
+        title="县道路灯不亮",
+        content="县道路灯连续一周不亮。",
+        citizen_name="钱女士",
+        citizen_phone="13800004444",
+    )
+    do("send_to_hub", chased, pref[Role.OPERATOR])
+    do("hand_down", chased, pref[Role.DISPATCHER], lower_hub=remote)
+    do("urge", chased, pref[Role.OPERATOR], note="来电人再次催促")
+    do("supplement", chased, pref[Role.OPERATOR], text="来电人补充：共 5 盏灯不亮。")
+    do("void", chased, pref[Role.DISPATCHER], reason="与另一工单重复")
     back = engine.create(
         next(moments),
         actor=pref[Role.OPERATOR],

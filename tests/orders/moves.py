@@ -79,6 +79,11 @@ def handed_to_remote(w: World) -> WorkOrder:
     return actions.hand_down(w.pending(), actor=w.dispatcher, lower_hub=remote_hub(w))
 
 
+def voided_at_remote(w: World) -> WorkOrder:
+    """An order handed to a remote hub that the hub above voided meanwhile (its reports come late)."""
+    return actions.void(handed_to_remote(w), actor=w.dispatcher, reason="与另一工单重复")
+
+
 def from_platform(w: World) -> WorkOrder:
     """An order that came from an upstream platform (民心网), waiting for dispatch."""
     return w.pending(channel="provincial", upstream_platform="minxin", upstream_id="MX-TEST-1")
@@ -127,6 +132,9 @@ def runner(w: World, action: str, order: WorkOrder) -> Runner:
         "return_to_upstream": lambda a: actions.return_to_upstream(order, actor=a, reason="不属本市辖区"),
         "remote_progress": lambda a: actions.remote_progress(
             order, actor=a, report=Report(key="test:1", kind="signed", unit="南岭县交通运输局")
+        ),
+        "remote_late_report": lambda a: actions.remote_late_report(
+            order, actor=a, report=Report(key="test:late", kind="replied", reply="已修复护栏。")
         ),
         "answer": lambda a: actions.answer_immediately(order, actor=a, answer="已告知办理流程。"),
         "send_to_hub": lambda a: actions.send_to_hub(order, actor=a),

@@ -65,6 +65,7 @@ ACTOR = {
     "follow_calendar": None,
     "return_to_upstream": "dispatcher",
     "remote_progress": None,
+    "remote_late_report": None,
 }
 
 CASES = [

@@ -11,7 +11,15 @@ from civicdesk.orders.errors import PermissionDenied
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, Role, UnitKind, User
-from tests.orders.moves import from_platform, handed_down, handed_to_remote, lower_hub, runner, snapshot
+from tests.orders.moves import (
+    from_platform,
+    handed_down,
+    handed_to_remote,
+    lower_hub,
+    runner,
+    snapshot,
+    voided_at_remote,
+)
 from tests.world import World
 
 
@@ -122,7 +130,8 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
         ["handler_a", "operator", "supervisor", "outsider", "inactive:callback_agent"],
     ),
     "merge": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
-    "void": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
+    # Without a person only on the upstream platform's word (its message's key): not here.
+    "void": (World.new_order, ["dispatcher"], [*HUB_STAFF_ONLY, "system"]),
     "object_to_refusal": (World.refused, ["handler_a", "head_a"], LEAD_ONLY),
     # The second level: the configured reviewer roles (supervisor, leader), never the dispatcher.
     "uphold_objection": (
@@ -160,7 +169,7 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     "supervise": (
         World.signed,
         ["supervisor"],
-        ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor"],
+        ["dispatcher", "handler_a", "leader", "outsider", "inactive:supervisor", "other_hub:supervisor", "system"],
     ),
     "deadline_notice": (World.signed, ["system"], ["supervisor", "dispatcher", "handler_a"]),
     "instruct": (
@@ -193,6 +202,8 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     ),
     # What the county's own system did arrives through its report door, never by a person's hand.
     "remote_progress": (handed_to_remote, ["system"], ["dispatcher", "supervisor", "handler_a", "admin"]),
+    # And what it reports after the order left it here: the same door, never a person.
+    "remote_late_report": (voided_at_remote, ["system"], ["dispatcher", "supervisor", "handler_a", "admin"]),
     # Nobody moves a deadline by hand: the admin changes the calendar and the system follows.
     "follow_calendar": (World.signed, ["system"], ["admin", "dispatcher", "handler_a"]),
     "supplement": (

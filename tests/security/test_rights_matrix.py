@@ -209,6 +209,7 @@ MATRIX: dict[str, Rule] = {
     # A platform's machine call, authenticated by its own token: nobody by session.
     "upstream:push": Rule(TOKEN, kwargs={"code": "none"}),
     "upstream:answer": Rule(TOKEN, kwargs={"code": "none"}),
+    "upstream:moves": Rule(TOKEN, kwargs={"code": "none"}),
     "upstream:hub_reports": Rule(TOKEN, kwargs={"code": "none"}),
     "notifications:settle": Rule(roles("admin"), post=True, kwargs={"message_id": 0, "decision": "sent"}),
     # Open311 (public reading; writing by api_key) and the internal API (bearer tokens only)

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from civicdesk.upstream.models import Arrival, UpstreamPlatform
+from civicdesk.org.models import OrgUnit, UnitKind
+from civicdesk.upstream.models import Arrival, RemoteHub, UpstreamPlatform
 from tests.upstream.mock_upstream import MockUpstream
 from tests.world import World
 
@@ -35,3 +36,12 @@ def platform(w: World, mock: MockUpstream) -> UpstreamPlatform:
 
 def upstream_due(days: int = 10) -> datetime:
     return timezone.now() + timedelta(days=days)
+
+
+@pytest.fixture
+def county(w: World, mock: MockUpstream) -> RemoteHub:
+    """A county center below the world's hub that runs its own CivicDesk (the mock stands for it)."""
+    unit = OrgUnit.objects.create(
+        name="南岭县中心（独立系统）", code="nl-remote", kind=UnitKind.CENTER, parent=w.hub, is_hub=True, remote=True
+    )
+    return RemoteHub.objects.create(unit=unit, base_url=mock.url, platform_code="weihai", api_key="push-key")

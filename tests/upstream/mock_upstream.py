@@ -48,7 +48,9 @@ class MockUpstream:
                 body = json.loads(self.rfile.read(length).decode("utf-8"))
                 key = self.headers.get("Idempotency-Key", "")
                 with mock.lock:
-                    mock.received.append({"key": key, "body": body, "auth": self.headers.get("Authorization")})
+                    mock.received.append(
+                        {"key": key, "body": body, "auth": self.headers.get("Authorization"), "path": self.path}
+                    )
                     step = mock.script.pop(0) if mock.script else ("status", 200)
                 mock.got_request.set()
                 if step[0] == "sleep":

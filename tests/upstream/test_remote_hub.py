@@ -14,20 +14,11 @@ from civicdesk.notifications.delivery import deliver_outbox
 from civicdesk.notifications.models import DeliveryStatus, Medium, OutboxMessage
 from civicdesk.orders import actions
 from civicdesk.orders.models import OrderEvent, WorkOrder
-from civicdesk.org.models import OrgUnit, UnitKind
 from civicdesk.upstream.models import RemoteHub
 from tests.upstream.mock_upstream import MockUpstream
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county(w: World, mock: MockUpstream) -> RemoteHub:
-    unit = OrgUnit.objects.create(
-        name="南岭县中心（独立系统）", code="nl-remote", kind=UnitKind.CENTER, parent=w.hub, is_hub=True, remote=True
-    )
-    return RemoteHub.objects.create(unit=unit, base_url=mock.url, platform_code="weihai", api_key="push-key")
 
 
 def _report(county: RemoteHub, body: dict[str, object], token: str | None = None) -> int:

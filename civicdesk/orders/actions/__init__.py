@@ -67,7 +67,7 @@ from civicdesk.orders.actions.intake import (
 from civicdesk.orders.actions.material import request_material, supply_material
 from civicdesk.orders.actions.notices import answer_notice, escalate_notice, issue_notice, run_notice_watch
 from civicdesk.orders.actions.objection import object_to_refusal, reject_objection, uphold_objection
-from civicdesk.orders.actions.remote import Report, remote_progress, return_to_upstream
+from civicdesk.orders.actions.remote import Report, remote_late_report, remote_progress, return_to_upstream
 from civicdesk.orders.actions.supervision import run_deadline_watch, supervise
 from civicdesk.orders.actions.urging import add_support, urge
 
@@ -105,6 +105,7 @@ __all__ = [
     "refuse_suspension",
     "reject_objection",
     "remind_view",
+    "remote_late_report",
     "remote_progress",
     "reply",
     "request_extension",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -105,11 +106,15 @@ def approve_extension(
     days: float | int | str | None = None,
     note: str = "",
     platform_key: str = "",
+    upstream_due_at: datetime | None = None,
+    upstream_margin: timedelta = timedelta(0),
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Grant the extension (all of it, or fewer days); the deadline moves. `platform_key`:
-    the idempotency key of the upstream platform's answer that grants it (kept on the event)."""
+    the idempotency key of the upstream platform's answer that grants it (kept on the event).
+    `upstream_due_at`: the platform's new deadline, if its answer names one: the order takes
+    it as its upstream deadline, and the units' deadline ends `upstream_margin` before it."""
     note = optional_text(note, "note")
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "approve_extension", actor, store=store)
@@ -122,7 +127,17 @@ def approve_extension(
         granted = min(granted, deadlines.extension_room(o))
         old_due = o.handle_due_at
         deadlines.extend(o, granted)
-        if o.awaiting_upper:
+        moved_upstream = upstream_due_at is not None and waits_for_platform(o)
+        if moved_upstream:
+            # The platform granted it and says by when it now wants the result: that is the
+            # order's upstream deadline, and the units' deadline nests within it as at intake.
+            assert upstream_due_at is not None
+            o.upstream_due_at = upstream_due_at
+            o.upper_due_at = upstream_due_at - upstream_margin
+            o.awaiting_upper = False
+            if o.handle_due_at is not None and o.handle_due_at > o.upper_due_at:
+                deadlines.cap_handle_due(o)
+        elif o.awaiting_upper:
             # The hub above granted it: its own deadline for the lower hub moves with it.
             o.awaiting_upper = False
             if o.upper_due_at is not None and o.handle_due_at is not None and o.handle_due_at > o.upper_due_at:
@@ -142,6 +157,7 @@ def approve_extension(
                 "old_due_at": old_due.isoformat() if old_due else None,
                 "handle_due_at": o.handle_due_at.isoformat() if o.handle_due_at else None,
                 **({"platform_key": platform_key} if platform_key else {}),
+                **({"upstream_due_at": o.upstream_due_at.isoformat()} if moved_upstream and o.upstream_due_at else {}),
             },
         )
     return o

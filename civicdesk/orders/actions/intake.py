@@ -287,18 +287,37 @@ def _release_units(store: Store, order: WorkOrder, reason: str) -> dict[str, obj
     return {"units": held}
 
 
+def _from_platform(side: Side, action: str, order: WorkOrder, platform_key: str) -> dict[str, object]:
+    """A move made without a person (the SYSTEM side) only as the upstream platform's, with the
+    idempotency key of its message, kept on the event (civicdesk.upstream applies each once and
+    does not report it back up)."""
+    if side is Side.SYSTEM and not platform_key:
+        raise PermissionDenied(
+            _("您无权对工单 %(number)s 执行“%(action)s”。") % {"number": order.number, "action": MOVES[action].label}
+        )
+    return {"platform_key": platform_key} if platform_key and side is Side.SYSTEM else {}
+
+
 def void(
-    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+    order: OrderRef,
+    *,
+    actor: User | None,
+    reason: str,
+    platform_key: str = "",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Void a harassing or test call, or a dispatched order that must not be handled (a
-    duplicate entered twice, a call made in error). Only the hub may; the reason is kept and
-    the units holding it are told to stop."""
+    duplicate entered twice, a call made in error). Only the hub may (or the upstream platform
+    the order came from: actor None with its `platform_key`); the reason is kept and the units
+    holding it are told to stop."""
     text = require_text(reason, "reason", _("请填写作废原因。"), max_length=255)
     with store.locked(order, expected_version) as o:
-        _side, unit = check_move(o, "void", actor, store=store)
+        side, unit = check_move(o, "void", actor, store=store)
+        origin = _from_platform(side, "void", o, platform_key)
         o.void_reason = text
         o.closed_at = clock.now()
-        data = _release_units(store, o, "voided")
+        data = {**_release_units(store, o, "voided"), **origin}
         o.resume_state = ""
         record(o, "void", actor, store=store, to_state=State.VOID, acting_unit=unit, note=text, data=data)
     return o
@@ -310,29 +329,33 @@ def withdraw(
     actor: User | None,
     reason: str,
     via: str = "phone",
+    platform_key: str = "",
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """The citizen takes the request back before it is replied (撤销诉求): by phone (the
-    operator records it), on the portal (actor None, after the same check as tracking) or
-    through the API. The units holding it are told to stop; the reason is kept."""
+    operator records it), on the portal (actor None, after the same check as tracking),
+    through the API, or at the upstream platform the order came from (actor None, via
+    "upstream", with its message's `platform_key`). The units holding it are told to stop;
+    the reason is kept."""
     if via not in WITHDRAW_VIA:
         message = _("撤销渠道无效。")
         raise InvalidInput(message, fields={"via": message})
     text = require_text(reason, "reason", _("请填写撤销原因。"), max_length=500)
     with store.locked(order, expected_version) as o:
         side, unit = check_move(o, "withdraw", actor, store=store)
+        upstream = via == "upstream"
         if side is Side.SYSTEM and via != "portal":
-            # Without a person, only the portal's own verified citizen may withdraw.
-            raise PermissionDenied(
-                _("您无权对工单 %(number)s 执行“%(action)s”。")
-                % {
-                    "number": o.number,
-                    "action": MOVES["withdraw"].label,
-                }
-            )
+            # Without a person, only the portal's own verified citizen may withdraw, or the
+            # upstream platform passing on its citizen's withdrawal.
+            origin = _from_platform(side, "withdraw", o, platform_key if upstream else "")
+        elif upstream:
+            message = _("撤销渠道无效。")
+            raise InvalidInput(message, fields={"via": message})
+        else:
+            origin = {}
         o.closed_at = clock.now()
-        data = {"via": via, **_release_units(store, o, "withdrawn")}
+        data = {"via": via, **_release_units(store, o, "withdrawn"), **origin}
         o.resume_state = ""
         record(o, "withdraw", actor, store=store, to_state=State.WITHDRAWN, acting_unit=unit, note=text, data=data)
     return o
@@ -344,17 +367,20 @@ def supplement(
     actor: User | None,
     text: str,
     attachments: Iterable[UploadedFile] = (),
+    platform_key: str = "",
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
-    """Add information (and photos) to an open order without changing where it stands."""
+    """Add information (and photos) to an open order without changing where it stands.
+    `platform_key`: the idempotency key of the upstream platform's message that brings it."""
     body = require_text(text, "text", _("请填写补充内容。"), max_length=CONTENT_MAX)
     files = attachment_files.validate(attachments)
     with store.locked(order, expected_version) as o:
-        _side, unit = check_move(o, "supplement", actor, store=store)
-        event = record(
-            o, "supplement", actor, store=store, acting_unit=unit, note=body, data={"attachments": len(files)}
-        )
+        side, unit = check_move(o, "supplement", actor, store=store)
+        data: dict[str, object] = {"attachments": len(files)}
+        if platform_key and side is Side.SYSTEM:
+            data["platform_key"] = platform_key
+        event = record(o, "supplement", actor, store=store, acting_unit=unit, note=body, data=data)
         store.attach(o, event, files, actor)
     return o
 

@@ -8,6 +8,7 @@ core only records what they say, one event per reported move."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -30,6 +31,7 @@ KIND_LABELS = {
     "replied": _lazy("办理答复"),
     "called_back": _lazy("回访不满意，重办"),
     "closed": _lazy("办结"),
+    "withdrawn": _lazy("来电人撤销"),
 }
 
 
@@ -48,6 +50,22 @@ class Report:
     days: float | None = None
     # An extension past the deadline this hub set: this hub decides (approve/refuse_extension).
     needs_approval: bool = False
+    # When the remote system made the move, and when its unit replied (its own clock): the
+    # times this order keeps, not the moment the report arrived.
+    at: datetime | None = None
+    replied_at: datetime | None = None
+
+
+def _moment(reported: datetime | None) -> datetime:
+    """The remote system's time for a move, never later than now (its clock may run ahead)."""
+    now = clock.now()
+    return reported if reported is not None and reported <= now else now
+
+
+def _seen(store: Store, order: WorkOrder, key: str) -> bool:
+    return any(
+        data.get("key") == key for _action, data in store.events_of(order, ("remote_progress", "remote_late_report"))
+    )
 
 
 def remote_progress(
@@ -64,7 +82,7 @@ def remote_progress(
     note = optional_text(report.note, "note")
     reply = optional_text(report.reply, "reply", max_length=REPLY_MAX)
     with store.locked(order, expected_version) as o:
-        if any(data.get("key") == key for _action, data in store.events_of(o, ("remote_progress",))):
+        if _seen(store, o, key):
             return o
         _side, _unit = check_move(o, "remote_progress", actor, store=store)
         if not o.hub.remote:
@@ -75,7 +93,7 @@ def remote_progress(
             data["unit_name"] = report.unit[:100]
         kind = report.kind
         if kind == "signed" and o.state == State.PENDING_DISPATCH:
-            o.signed_at = clock.now()
+            o.signed_at = _moment(report.at)
             target = State.SIGNED
         elif kind == "extension_asked":
             data["days"] = report.days
@@ -89,16 +107,25 @@ def remote_progress(
             if reply:
                 o.reply_text = reply
                 o.reply_result = report.result if report.result in ReplyResult.values else o.reply_result
-                o.replied_at = o.replied_at or clock.now()
+                # The county's unit replied then (its deadline is judged by it), not when we heard.
+                o.replied_at = _moment(report.replied_at or report.at)
             if kind == "replied":
                 target = State.REPLIED
             else:
                 if report.satisfaction in Satisfaction.values:
                     o.callback_satisfaction = report.satisfaction
-                o.closed_at = clock.now()
+                o.closed_at = _moment(report.at)
                 o.awaiting_upper = False
                 target = State.CLOSED
+        elif kind == "withdrawn":
+            # The citizen took the request back at the remote hub: it is withdrawn here too.
+            o.closed_at = _moment(report.at)
+            o.awaiting_upper = False
+            o.resume_state = ""
+            target = State.WITHDRAWN
         elif kind == "called_back":
+            # Rework: the reply no longer stands (as for a local unsatisfied callback).
+            o.replied_at = None
             target = State.REWORK
         elif kind == "returned":
             if o.upper_hub_id is None:
@@ -110,6 +137,38 @@ def remote_progress(
             o.resume_state = ""
             target = State.PENDING_DISPATCH
         record(o, "remote_progress", actor, store=store, to_state=target, note=note or reply, data=data)
+    return o
+
+
+def remote_late_report(
+    order: OrderRef,
+    *,
+    actor: User | None,
+    report: Report,
+    expected_version: int | None = None,
+    store: Store = DATABASE,
+) -> WorkOrder:
+    """A report of the remote hub's system on an order that is no longer with it here (closed,
+    voided or withdrawn meanwhile, or taken back): nothing moves, but what it says — the
+    county's reply, a note — is kept on the timeline, once (its key). A report with no text
+    adds nothing and is only acknowledged."""
+    key = require_text(report.key, "idempotency_key", _("缺少幂等键（idempotency_key）。"), max_length=255)
+    note = optional_text(report.note, "note")
+    reply = optional_text(report.reply, "reply", max_length=REPLY_MAX)
+    with store.locked(order, expected_version) as o:
+        if _seen(store, o, key):
+            return o
+        check_move(o, "remote_late_report", actor, store=store)
+        if not (reply or note):
+            return o
+        data: dict[str, object] = {"key": key, "kind": report.kind, "remote_number": report.remote_number}
+        if report.unit:
+            data["unit_name"] = report.unit[:100]
+        if report.result in ReplyResult.values:
+            data["result"] = report.result
+        if report.at is not None:
+            data["remote_at"] = report.at.isoformat()
+        record(o, "remote_late_report", actor, store=store, note=reply or note, data=data)
     return o
 
 

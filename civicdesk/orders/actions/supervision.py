@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
+from civicdesk.orders.errors import PermissionDenied
 from civicdesk.orders.models import DeadlineStage, OrderEvent, SupervisionNotice, WorkOrder
-from civicdesk.orders.workflow import WATCHED, State
+from civicdesk.orders.workflow import MOVES, WATCHED, Side, State
 from civicdesk.org.models import User
 from civicdesk.worktime.limits import work_calendar
 
@@ -19,14 +20,29 @@ MAX_LEVEL = 4
 
 
 def supervise(
-    order: OrderRef, *, actor: User, note: str, expected_version: int | None = None, store: Store = DATABASE
+    order: OrderRef,
+    *,
+    actor: User | None,
+    note: str,
+    platform_key: str = "",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
-    """A supervisor chases an order; each 督办 raises its level by one (up to 4)."""
+    """A supervisor chases an order; each 督办 raises its level by one (up to 4). Without a
+    person (actor None) only as the upstream platform's 督办, with its message's `platform_key`."""
     text = require_text(note, "note", _("请填写督办意见。"))
     with store.locked(order, expected_version) as o:
-        _side, unit = check_move(o, "supervise", actor, store=store)
+        side, unit = check_move(o, "supervise", actor, store=store)
+        if side is Side.SYSTEM and not platform_key:
+            raise PermissionDenied(
+                _("您无权对工单 %(number)s 执行“%(action)s”。")
+                % {"number": o.number, "action": MOVES["supervise"].label}
+            )
         o.supervision_level = min(MAX_LEVEL, o.supervision_level + 1)
-        record(o, "supervise", actor, store=store, acting_unit=unit, note=text, data={"level": o.supervision_level})
+        data: dict[str, object] = {"level": o.supervision_level}
+        if side is Side.SYSTEM:
+            data["platform_key"] = platform_key
+        record(o, "supervise", actor, store=store, acting_unit=unit, note=text, data=data)
     return o
 
 

@@ -27,7 +27,7 @@ from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move,
 from civicdesk.orders.actions.supervision import MAX_LEVEL
 from civicdesk.orders.errors import InvalidInput, InvalidTransition
 from civicdesk.orders.models import OrderSupport, WorkOrder
-from civicdesk.orders.workflow import OPEN
+from civicdesk.orders.workflow import OPEN, Side
 from civicdesk.org.models import User
 
 
@@ -54,19 +54,23 @@ def urge(
     actor: User | None,
     via: str = Via.PHONE,
     note: str = "",
+    platform_key: str = "",
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Record one 催办 on an open order. `actor` is the operator (phone), the API's caller, or
-    None for the portal (the citizen, verified by the portal). Raises the order's level of
+    None for the portal (the citizen, verified by the portal) or the upstream platform the order
+    came from (via API, with its message's `platform_key`). Raises the order's level of
     supervision when the count reaches the configured step."""
     if via not in VIA_CHOICES:
         raise InvalidInput(_("没有这种催办渠道。"), fields={"via": _("没有这种催办渠道。")})
     text = optional_text(note, "note", max_length=NOTE_MAX)
     with store.locked(order, expected_version) as o:
-        _side, unit = check_move(o, "urge", actor, store=store)
+        side, unit = check_move(o, "urge", actor, store=store)
         o.urge_count += 1
         data: dict[str, object] = {"via": via, "count": o.urge_count}
+        if platform_key and side is Side.SYSTEM:
+            data["platform_key"] = platform_key
         if o.lead_unit_id is not None:
             # The unit being chased, kept with the event: 催办率 counts it per unit even after
             # the order moved on to another unit.

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -17,7 +17,7 @@ from civicdesk.lib.worktime import LimitUnit, WorkCalendar
 from civicdesk.orders import deadlines
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.orders.workflow import State
-from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.models import OrgUnit, Role, User, dispatch_targets
 from civicdesk.worktime.models import Stage
 
 PAGE_SIZE = 50
@@ -41,14 +41,9 @@ def row_auto_id(order: WorkOrder) -> str:
 
 
 def hub_units(user: User) -> QuerySet[OrgUnit]:
-    """The units the user's hubs may dispatch to (everything below each hub, not the hub)."""
-    hubs = user.units_with_role(Role.DISPATCHER)
-    if not hubs:
-        return OrgUnit.objects.none()
-    condition = Q()
-    for hub in hubs:
-        condition |= Q(path__startswith=hub.path)
-    return OrgUnit.objects.filter(condition, active=True).exclude(pk__in=[h.pk for h in hubs]).order_by("path")
+    """The units the user's hubs may dispatch to: everything below each hub but the hub, and
+    for a hub below it the hub itself, not its units (org.models.dispatch_targets)."""
+    return dispatch_targets(user.units_with_role(Role.DISPATCHER))
 
 
 def latest_events(orders: list[WorkOrder], action: str) -> dict[int, OrderEvent]:

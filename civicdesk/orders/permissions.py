@@ -81,6 +81,13 @@ ALSO_FROM_ABOVE = frozenset({"urge", "supplement"})
 # hubs above void the order and take the caller's withdrawal, and the remote system follows
 # (civicdesk.upstream sends each move on to it).
 FROM_ABOVE_ON_REMOTE = frozenset({"void", "withdraw"})
+# The callback of an order whose upstream platform calls the citizen back itself (the
+# CivicDesk above, its hub pair so set: order.callback_upper without an upper hub here).
+CALLBACK_MOVES = frozenset({"record_callback", "close_without_callback"})
+
+
+def called_back_upstream(order: WorkOrder) -> bool:
+    return order.callback_upper and order.upper_hub_id is None
 
 
 def desk_hub(order: WorkOrder, side: Side, action: str = "") -> OrgUnit:
@@ -100,6 +107,8 @@ def _desk_covering(units: list[OrgUnit], order: WorkOrder, side: Side, action: s
     """The user's unit that takes `side` of the order: one at or above the desk hub — but an
     order handed down belongs to the lower hub's desk, so the levels above it act only on
     what the table leaves to them (decisions, the callback) and supervise it (path-based)."""
+    if action in CALLBACK_MOVES and called_back_upstream(order):
+        return None  # the platform's callback: its answer comes through civicdesk.upstream
     desk = desk_hub(order, side, action)
     found = covering(units, desk)
     upper = order.upper_hub
@@ -129,6 +138,9 @@ def desk_scope(units: Iterable[OrgUnit], side: Side) -> Q:
         hubs = hubs_within([unit])
         below = Q(hub_id__in=hubs)
         own_level = Q(upper_hub__isnull=True) | (Q(**{waiting: False}) & ~Q(upper_hub_id__in=hubs))
+        if side is Side.CALLBACK:
+            # Not the orders whose upstream platform calls back itself (called_back_upstream).
+            own_level &= ~Q(upper_hub__isnull=True, callback_upper=True)
         condition |= below & own_level
         condition |= Q(**{waiting: True}, upper_hub_id__in=hubs)
     return condition

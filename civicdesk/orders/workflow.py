@@ -110,7 +110,8 @@ _MERGEABLE = {S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.SIGNED}
 # A citizen may take the request back until a unit has replied (a rework is unreplied again).
 _UNREPLIED = _NEW | WITH_UNIT | {S.CONSULTING}
 # Where an order handed down to a remote hub can be, as its reports move it.
-_REMOTE = {S.PENDING_DISPATCH, S.SIGNED, S.EXTENSION_REQUESTED, S.REPLIED, S.REWORK}
+# (Awaiting this side's callback when the hub pair leaves the callback to the upper hub.)
+_REMOTE = {S.PENDING_DISPATCH, S.SIGNED, S.EXTENSION_REQUESTED, S.REPLIED, S.AWAITING_CALLBACK, S.REWORK}
 # The hub may convene a consultation on an order it has not yet sent again, or one a unit holds.
 _CONSULTABLE = _NEW | {S.DISPATCHED, S.SIGNED, S.RETURN_REQUESTED, S.REWORK}
 
@@ -168,7 +169,8 @@ MOVES: dict[str, Move] = {
     "accept_reply": _m(_("审核通过"), {S.REPLIED}, {S.AWAITING_CALLBACK}, HUB),
     "send_back_reply": _m(_("审核退回"), {S.REPLIED}, set(_HANDLING), HUB),
     "record_callback": _m(_("回访"), {S.AWAITING_CALLBACK}, {S.CLOSED, S.REWORK}, Side.CALLBACK, Side.SYSTEM),
-    "close_without_callback": _m(_("免回访办结"), {S.AWAITING_CALLBACK}, {S.CLOSED}, Side.CALLBACK, HUB),
+    # SYSTEM: the upstream platform that calls back for this order closed it so (civicdesk.upstream).
+    "close_without_callback": _m(_("免回访办结"), {S.AWAITING_CALLBACK}, {S.CLOSED}, Side.CALLBACK, HUB, Side.SYSTEM),
     "merge": _m(_("并单"), _MERGEABLE, {S.MERGED}, HUB),
     # 疑难件会商 (civicdesk.orders.actions.consultation): an order that bounced between units, or
     # that the hub marked difficult, goes to the units concerned for their views; the hub's

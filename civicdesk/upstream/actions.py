@@ -6,6 +6,7 @@ made here (apply_platform_move)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,10 +48,12 @@ def requeue_report(message_id: int, *, by: User) -> OutboxMessage:
 
 # The upstream platform's own moves on an order it sent us, applied here as the same moves
 # (civicdesk.upstream.remote.FOLLOWED_DOWN is what a CivicDesk above us sends).
-PLATFORM_MOVES = ("void", "withdraw", "supplement", "urge", "supervise")
+PLATFORM_MOVES = ("void", "withdraw", "supplement", "urge", "supervise", "record_callback", "close_without_callback")
 
 
-def apply_platform_move(order: WorkOrder, *, kind: str, key: str, note: str, attachments: int = 0) -> Applied:
+def apply_platform_move(
+    order: WorkOrder, *, kind: str, key: str, note: str, attachments: int = 0, callback: dict[str, Any] | None = None
+) -> Applied:
     """Make the platform's move `kind` on its order here, once per idempotency key `key`:
     a second delivery of the same message finds the first's event and changes nothing. The
     move is the local one (the units holding the order hear of it as of any), made by the
@@ -75,6 +78,25 @@ def apply_platform_move(order: WorkOrder, *, kind: str, key: str, note: str, att
             done = orders.urge(locked, actor=None, via=Via.API, note=note, platform_key=key)
         elif kind == "supervise":
             done = orders.supervise(locked, actor=None, note=note or _("上级平台督办。"), platform_key=key)
+        elif kind in ("record_callback", "close_without_callback") and not locked.callback_upper:
+            message = _("该工单由本中心回访，上级平台不能代为回访或免回访办结。")
+            raise InvalidInput(message, fields={"kind": message})
+        elif kind == "record_callback":
+            # The platform called the citizen back (it does, for this order): what they said.
+            said = callback or {}
+            done = orders.record_callback(
+                locked,
+                actor=None,
+                solved=str(said.get("solved") or ""),
+                satisfaction=str(said.get("satisfaction") or ""),
+                comment=note,
+                rework=said.get("rework") is True,
+                via=str(said.get("via") or "phone"),
+                platform_key=key,
+            )
+        elif kind == "close_without_callback":
+            reason = note or _("上级平台免回访办结。")
+            done = orders.close_without_callback(locked, actor=None, reason=reason, platform_key=key)
         else:
             message = _("不支持的上级平台操作：%(kind)s。") % {"kind": kind}
             raise InvalidInput(message, fields={"kind": message})

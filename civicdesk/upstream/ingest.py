@@ -66,6 +66,8 @@ def ingest(platform: UpstreamPlatform, data: dict[str, Any]) -> Taken:
             upstream_id=upstream_id,
             upstream_due_at=parse_due(data.get("due_at")),
             upstream_margin=timedelta(hours=platform.margin_hours),
+            # The CivicDesk above calls the citizen back itself (its hub pair says so).
+            upstream_calls_back=data.get("callback_by") == "upper",
             intake_data={"upstream": platform.code},
         )
     except InvalidInput as error:

@@ -5,8 +5,9 @@ Down: an order handed down to the remote hub (hand_down to a unit flagged `remot
 one outbox message to that system's door for upstream platforms, which takes it in with our
 order number as its upstream number and our deadline as its upstream deadline; our answer to
 an extension it asked past our deadline goes down the same way, and so do our moves on the
-order while it is there (void, withdraw, supplement, urge, supervise: FOLLOWED_DOWN), which
-that system applies as the same moves on its copy. Both are written in the
+order while it is there (void, withdraw, supplement, urge, supervise: FOLLOWED_DOWN), and our
+callback when the hub pair leaves the callback to us (CALLBACK_DOWN), which that system
+applies as the same moves on its copy. Both are written in the
 move's transaction and delivered by the outbox like every report (civicdesk.upstream.adapter):
 retried with backoff, the same idempotency key every time, failures on the admin page.
 
@@ -28,8 +29,10 @@ from civicdesk.upstream.models import RemoteHub
 # Our moves on an order the remote hub holds that its copy must follow: the remote system
 # applies each as the same move (its door for its upstream platform's moves, views.moves).
 FOLLOWED_DOWN = frozenset({"void", "withdraw", "supplement", "urge", "supervise"})
+# Our callback, when the hub pair leaves it to us: the remote system closes (or reworks) its copy.
+CALLBACK_DOWN = frozenset({"record_callback", "close_without_callback"})
 # Our moves that the remote system must hear of.
-SENT_DOWN = frozenset({"hand_down", "approve_extension", "refuse_extension", *FOLLOWED_DOWN})
+SENT_DOWN = frozenset({"hand_down", "approve_extension", "refuse_extension", *FOLLOWED_DOWN, *CALLBACK_DOWN})
 
 
 def _remote(store: Store, order: WorkOrder) -> RemoteHub | None:
@@ -70,6 +73,8 @@ def _handed_down(order: WorkOrder, event: RecordedEvent, store: Store) -> dict[s
         "note": event.note,
         # Our deadline for the remote hub is its upstream deadline.
         "due_at": order.upper_due_at.isoformat() if order.upper_due_at else None,
+        # Who calls the citizen back (the hub pair's setting, org.HubLink): "upper" is us.
+        "callback_by": "upper" if order.callback_upper else "lower",
     }
 
 
@@ -93,8 +98,10 @@ def _followed(order: WorkOrder, event: RecordedEvent, store: Store) -> dict[str,
         "note": event.note,
         "at": event.at.isoformat(),
     }
-    if event.action in ("urge", "withdraw") and event.data.get("via"):
+    if event.action in ("urge", "withdraw", "record_callback") and event.data.get("via"):
         body["via"] = event.data["via"]
+    if event.action == "record_callback":
+        body.update({k: event.data.get(k) for k in ("solved", "satisfaction", "rework")})
     if event.data.get("attachments"):
         # Files stay here; the remote system is told how many there are.
         body["attachments"] = event.data["attachments"]
@@ -112,7 +119,7 @@ def queue_down(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
         door, body = "orders", _handed_down(order, event, store)
     elif event.action in ("approve_extension", "refuse_extension"):
         door, body = "answers", _answered(order, event, store)
-    elif event.action in FOLLOWED_DOWN:
+    elif event.action in FOLLOWED_DOWN or (event.action in CALLBACK_DOWN and order.callback_upper):
         door, body = "moves", _followed(order, event, store)
     else:
         return

@@ -146,7 +146,12 @@ def moves(request: HttpRequest, code: str) -> JsonResponse:
         return JsonResponse({"error": _("没有该上级平台编号的工单。")}, status=404)
     try:
         done = apply_platform_move(
-            order, kind=kind, key=key, note=str(data.get("note") or ""), attachments=_count(data.get("attachments"))
+            order,
+            kind=kind,
+            key=key,
+            note=str(data.get("note") or ""),
+            attachments=_count(data.get("attachments")),
+            callback={k: data.get(k) for k in ("solved", "satisfaction", "rework", "via")},
         )
     except InvalidTransition as error:
         # The order moved on here before the message came (closed, say): a race between two

@@ -127,7 +127,8 @@ RULES: dict[str, tuple[Callable[[World], WorkOrder], list[str], list[str]]] = {
     "close_without_callback": (
         World.awaiting_callback,
         ["callback_agent", "dispatcher"],
-        ["handler_a", "operator", "supervisor", "outsider", "inactive:callback_agent"],
+        # Without a person only on the word of the upstream platform that calls back: not here.
+        ["handler_a", "operator", "supervisor", "outsider", "inactive:callback_agent", "system"],
     ),
     "merge": (World.new_order, ["dispatcher"], HUB_STAFF_ONLY),
     # Without a person only on the upstream platform's word (its message's key): not here.

@@ -3,7 +3,8 @@ points at this server, and so does the county's platform, so each message goes o
 the outbox, over loopback, into the other side's door (one database holds both sides' orders:
 the prefecture's, and the county's copy of it). What the prefecture does to an order the
 county holds reaches the county's copy as the same move; the county's extension approved
-upstairs comes down with the new deadline; nothing echoes back.
+upstairs comes down with the new deadline; the prefecture's callback (when the hub pair leaves
+it the callback) closes the county's copy; nothing echoes back.
 (tests/linked runs the same link between two separate installations.)"""
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import pytest
 
 from civicdesk.notifications.delivery import deliver_outbox
 from civicdesk.notifications.models import Medium, OutboxMessage
-from civicdesk.orders import actions
+from civicdesk.orders import actions, queues
 from civicdesk.orders.models import OrderEvent, WorkOrder
-from civicdesk.org.models import OrgUnit, Role, UnitKind, User
+from civicdesk.org.models import CallbackBy, HubLink, OrgUnit, Role, UnitKind, User
 from civicdesk.upstream.models import Arrival, RemoteHub, UpstreamPlatform
 from tests.world import World
 
@@ -139,3 +140,24 @@ def test_the_countys_extension_approved_upstairs_brings_the_new_deadline_down(li
     assert order.upper_due_at is not None
     assert copy.state == "signed" and copy.upstream_due_at == order.upper_due_at
     assert copy.handle_due_at is not None and copy.handle_due_at <= order.upper_due_at
+
+
+def test_when_the_prefecture_calls_back_its_callback_closes_the_countys_copy(link: Link) -> None:
+    HubLink.objects.create(upper=link.prefecture, lower=link.remote, callback_by=CallbackBy.UPPER)
+    agent = link.w.person("wh_callback", "威海回访员", (link.prefecture, Role.CALLBACK_AGENT))
+    order, copy = link.handed_and_signed()
+    copy = actions.reply(copy, actor=link.w.handler_a, result="solved", text="已更换松动护栏 12 处。")
+    copy = actions.accept_reply(copy, actor=link.w.dispatcher)
+    assert copy not in queues.callback_queue(link.w.callback_agent)
+    settle()
+
+    order.refresh_from_db()
+    assert order.state == "awaiting_callback" and order in queues.callback_queue(agent)
+    actions.record_callback(order, actor=agent, solved="solved", satisfaction="satisfied", comment="满意")
+    settle()
+
+    copy.refresh_from_db()
+    order.refresh_from_db()
+    assert copy.state == "closed" and copy.callback_satisfaction == "satisfied"
+    assert order.state == "closed" and order.reply_text == "已更换松动护栏 12 处。"
+    assert not OutboxMessage.objects.filter(medium=Medium.UPSTREAM).exclude(status="sent").exists()

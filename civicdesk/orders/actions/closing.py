@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
-from civicdesk.orders.errors import InvalidInput
+from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
-from civicdesk.orders.workflow import State
+from civicdesk.orders.workflow import MOVES, Side, State
 from civicdesk.org.models import User
 
 CALLBACK_VIA = ("phone", "online", "sms")
@@ -92,11 +92,14 @@ def record_callback(
     comment: str = "",
     rework: bool = False,
     via: str = "phone",
+    platform_key: str = "",
     expected_version: int | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Record what the citizen said (回访). An unsatisfied citizen whose matter the unit
-    did not handle properly sends the order back for rework (重办); otherwise it closes."""
+    did not handle properly sends the order back for rework (重办); otherwise it closes.
+    `platform_key`: the upstream platform called the citizen back and told us (its message's
+    idempotency key, kept on the event; civicdesk.upstream)."""
     if solved not in ReplyResult.values:
         message = _("请选择解决情况。")
         raise InvalidInput(message, fields={"solved": message})
@@ -114,7 +117,9 @@ def record_callback(
         now = clock.now()
         o.callback_solved = solved
         o.callback_satisfaction = satisfaction
-        data = {"solved": solved, "satisfaction": satisfaction, "via": via, "rework": rework}
+        data: dict[str, object] = {"solved": solved, "satisfaction": satisfaction, "via": via, "rework": rework}
+        if platform_key and actor is None:
+            data["platform_key"] = platform_key
         if rework:
             o.rework_count += 1
             o.replied_at = None
@@ -131,16 +136,38 @@ def record_callback(
 
 
 def close_without_callback(
-    order: OrderRef, *, actor: User, reason: str, expected_version: int | None = None, store: Store = DATABASE
+    order: OrderRef,
+    *,
+    actor: User | None,
+    reason: str,
+    platform_key: str = "",
+    expected_version: int | None = None,
+    store: Store = DATABASE,
 ) -> WorkOrder:
     """Close when no callback can be made (unreachable after tries, declined, anonymous);
-    the reason stays on the order."""
+    the reason stays on the order. Without a person (actor None) only on the word of the
+    upstream platform that calls back for this order (its message's `platform_key`)."""
     text = require_text(reason, "reason", _("请填写免回访原因。"), max_length=255)
     with store.locked(order, expected_version) as o:
-        _side, unit = check_move(o, "close_without_callback", actor, store=store)
+        side, unit = check_move(o, "close_without_callback", actor, store=store)
+        if side is Side.SYSTEM and not platform_key:
+            raise PermissionDenied(
+                _("您无权对工单 %(number)s 执行“%(action)s”。")
+                % {"number": o.number, "action": MOVES["close_without_callback"].label}
+            )
         o.no_callback_reason = text
         o.closed_at = clock.now()
-        record(o, "close_without_callback", actor, store=store, to_state=State.CLOSED, acting_unit=unit, note=text)
+        data = {"platform_key": platform_key} if side is Side.SYSTEM else None
+        record(
+            o,
+            "close_without_callback",
+            actor,
+            store=store,
+            to_state=State.CLOSED,
+            acting_unit=unit,
+            note=text,
+            data=data,
+        )
     return o
 
 

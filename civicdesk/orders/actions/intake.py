@@ -133,6 +133,7 @@ def create_order(
     upstream_id: str = "",
     upstream_due_at: datetime | None = None,
     upstream_margin: timedelta = timedelta(0),
+    upstream_calls_back: bool = False,
     attachments: Iterable[UploadedFile] = (),
     intake_data: dict[str, object] | None = None,
     store: Store = DATABASE,
@@ -141,7 +142,9 @@ def create_order(
     what the channel brought beyond the order's fields (e.g. Open311 attributes, media
     URLs); it is kept on the creation event. `upstream_due_at`: the deadline the upstream
     platform set; our units' deadlines end `upstream_margin` before it (the hub's time to
-    review and report back), as under an upper hub (deadlines._capped)."""
+    review and report back), as under an upper hub (deadlines._capped). `upstream_calls_back`:
+    the upstream platform (the CivicDesk above, when its hub pair says so) calls the citizen
+    back itself; ours does not (kept as `callback_upper`, as under an upper hub)."""
     files = attachment_files.validate(attachments)
     fields = validated_fields(
         channel=channel,
@@ -181,6 +184,7 @@ def create_order(
             updated_at=now,
             upstream_due_at=upstream_due_at,
             upper_due_at=upstream_due_at - upstream_margin if upstream_due_at is not None else None,
+            callback_upper=upstream_calls_back and bool(fields["upstream_platform"]),
             **fields,
         )
         if not store.insert_order(order, topic_list):
@@ -197,6 +201,7 @@ def create_order(
                 "topics": [t.code for t in topic_list],
                 "attachments": len(files),
                 **({"upstream_due_at": upstream_due_at.isoformat()} if upstream_due_at else {}),
+                **({"callback_by": "upstream"} if order.callback_upper else {}),
                 **({"intake": intake_data} if intake_data else {}),
             },
         )

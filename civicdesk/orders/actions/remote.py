@@ -13,7 +13,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from civicdesk.orders import clock
+from civicdesk.orders import clock, deadlines
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.actions.dispatching import _pop_level
 from civicdesk.orders.errors import InvalidInput
@@ -109,7 +109,13 @@ def remote_progress(
                 o.reply_result = report.result if report.result in ReplyResult.values else o.reply_result
                 # The county's unit replied then (its deadline is judged by it), not when we heard.
                 o.replied_at = _moment(report.replied_at or report.at)
-            if kind == "replied":
+            if kind == "replied" and o.callback_upper:
+                # The hub pair leaves the callback to this hub: the reply waits for its call,
+                # whose result goes down to the remote system (civicdesk.upstream).
+                o.accepted_at = _moment(report.at)
+                deadlines.start_callback_clock(o, clock.now())
+                target = State.AWAITING_CALLBACK
+            elif kind == "replied":
                 target = State.REPLIED
             else:
                 if report.satisfaction in Satisfaction.values:

@@ -283,6 +283,7 @@ def _other_moves(city: City, engine: Engine) -> list[int]:
         joint.pk,
         upper.pk,
         far.pk,
+        chased.pk,
         back.pk,
         from_platform.pk,
         undone.pk,

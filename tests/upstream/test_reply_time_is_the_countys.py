@@ -46,7 +46,7 @@ def test_a_reply_reported_after_our_deadline_keeps_the_countys_on_time_reply(w: 
     with time_machine.travel(order.handle_due_at + timedelta(days=1), tick=False):
         assert _report(county, order, "k1", "replied", **reply) == 200
         closed_at = order.handle_due_at + timedelta(hours=2)
-        assert _report(county, order, "k2", "closed", **reply, at=closed_at.isoformat()) == 200
+        assert _report(county, order, "k2", "closed", **{**reply, "at": closed_at.isoformat()}) == 200
 
     order.refresh_from_db()
     assert order.replied_at == replied and order.closed_at == closed_at

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,12 @@ class WorkOrder(models.Model):
                 fields=["callback_due_at"], name="order_callback_due", condition=Q(state=State.AWAITING_CALLBACK)
             ),
             models.Index(fields=["owner", "created_at"], name="order_owner"),
+            # Search by the caller's whole number, typed with or without spaces and dashes
+            # (orders.search.phone_digits is this expression).
+            models.Index(
+                Replace(Replace(models.F("citizen_phone"), models.Value(" ")), models.Value("-")),
+                name="order_phone_digits",
+            ),
             # Statistics count orders by the day of their deadline, first dispatch and reply
             # (rollups rebuild those days; drill-downs list the orders behind a day's figure).
             models.Index(fields=["handle_due_at"], name="order_handle_due"),

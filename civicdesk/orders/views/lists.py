@@ -13,12 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.db.models.lookups import Contains
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.paging import CappedPaginator
+from civicdesk.lib.phones import normalised_phone
+from civicdesk.orders import search as order_search
 from civicdesk.orders.models import PHONE_SEARCH, PersonalDataAccess, WorkOrder
 from civicdesk.orders.permissions import identity_visible, visible_orders
 from civicdesk.orders.privacy import log_phone_search
@@ -49,6 +53,10 @@ FULL_PHONE_MIN_DIGITS = 7
 PHONE_SEARCHES_PER_HOUR = 30
 
 
+def _too_many_phone_searches() -> str:
+    return _("按电话查询过于频繁，请一小时后再试。")
+
+
 def _is_phone_query(query: str) -> bool:
     return bool(_PHONE.match(query)) and not _NUMBER.match(query) and sum(c.isdigit() for c in query) >= 4
 
@@ -62,16 +70,33 @@ def _phone_search(user: User, query: str, orders: QuerySet[WorkOrder]) -> tuple[
         since = timezone.now() - timedelta(hours=1)
         recent = PersonalDataAccess.objects.filter(user=user, fields=PHONE_SEARCH, at__gte=since).count()
         if recent >= getattr(settings, "CIVICDESK_PHONE_SEARCHES_PER_HOUR", PHONE_SEARCHES_PER_HOUR):
-            return orders.none(), _("按电话查询过于频繁，请一小时后再试。")
+            return orders.none(), _too_many_phone_searches()
     log_phone_search(user, digits)
     known = orders.filter(identity_visible(user))
-    if partial:
-        # Filter on lower(citizen_phone), the expression PostgreSQL's trigram index is built on
-        # (orders migration 0013); digits are unchanged by it.
-        return known.annotate(phone_lower=Lower("citizen_phone")).filter(phone_lower__contains=digits), ""
+    if partial and normalised_phone(digits) is None:
+        # Part of a number: on lower(citizen_phone), the expression PostgreSQL's trigram index
+        # is built on (orders migration 0013); digits are unchanged by it. A lookup rather than
+        # an annotation, so that the digits' word search can be OR-ed to it.
+        return known.filter(Contains(Lower("citizen_phone"), digits)), ""
     if len(digits) < FULL_PHONE_MIN_DIGITS:
         return orders.none(), _("按电话查询须输入完整号码。")
-    return known.filter(citizen_phone__in={digits, query.replace(" ", "")}), ""
+    # A whole number (typed with or without spaces and dashes): one look-up in its index.
+    whole = ("+" if query.startswith("+") else "") + digits
+    return order_search.by_whole_number(known, whole), ""
+
+
+def _word_search(user: User, orders: QuerySet[WorkOrder], words: list[str]) -> QuerySet[WorkOrder]:
+    """The orders holding every word in their title, content or address, as the user may
+    read them."""
+    orders = order_search.by_words(orders, words)
+    if any(sum(c.isdigit() for c in word) >= 4 for word in words):
+        # Digits in the words may be part of a confidential caller's number in the text.
+        orders = orders.filter(identity_visible(user))
+    for word in words:
+        # The text of an order whose caller the user may not know is shown with the caller's
+        # name masked: finding it by that name would tell who called.
+        orders = orders.exclude(~identity_visible(user) & Q(citizen_name__icontains=word))
+    return orders
 
 
 @login_required
@@ -92,19 +117,23 @@ def search(request: HttpRequest) -> HttpResponse:
         if _NUMBER.match(query):
             orders = orders.filter(number=query)
         elif _is_phone_query(query):
-            orders, refused = _phone_search(user, query, orders)
+            by_phone, refused = _phone_search(user, query, orders)
+            if " " not in query and refused != _too_many_phone_searches():
+                # Digits may as well be words of the text ("12345", a house number).
+                by_phone |= _word_search(user, orders, [query])
+            orders = by_phone
         else:
-            condition = Q()
-            for word in query.split():
-                condition &= Q(title__contains=word) | Q(content__contains=word) | Q(address__contains=word)
-            orders = orders.filter(condition)
-            if any(sum(c.isdigit() for c in word) >= 4 for word in query.split()):
-                # Digits in the words may be part of a confidential caller's number in the text.
-                orders = orders.filter(identity_visible(user))
+            orders = _word_search(user, orders, query.split())
     if state in State.values:
         orders = orders.filter(state=state)
-    orders = orders.order_by("-created_at")
-    page = Paginator(orders.select_related("lead_unit", "category", "area"), PAGE_SIZE).get_page(params.get("page"))
+    orders = orders.order_by("-created_at", "-pk")
+    # The history can hold a million orders: count at most COUNT_CAP of the matches. The page's
+    # ids first, then those orders with what the list shows: the planner cannot guess how many
+    # orders hold a word, and joined the units and categories to every match (99 ms instead
+    # of 13 for a common word at 100,000 orders).
+    page = CappedPaginator(orders.values_list("pk", flat=True), PAGE_SIZE).get_page(params.get("page"))
+    rows = WorkOrder.objects.select_related("lead_unit", "category", "area").in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return _render(
         request,
         _("工单查询"),

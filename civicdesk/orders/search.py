@@ -1,0 +1,95 @@
+"""Finding orders by words in their title, content or address, and by the caller's number.
+
+Words. A word matches an order whose title, content or address contains it, letters in any
+case (``g20`` finds ``G20``): the same substring rule on every database. A substring test
+(``LIKE '%停水%'``) cannot use an ordinary index, and at a million orders it reads them all.
+
+* PostgreSQL: the function ``civicdesk_order_bigrams(title, content, address)`` (migration
+  ``orders/0014``) gives the distinct character bigrams of the lower-cased text, and a GIN
+  index holds them. A word of two or more characters is searched as "the order holds every
+  bigram of the word" (``@>``, answered by the index alone), then the substring test runs
+  on those candidates only, which puts the bigrams back in order. Character bigrams rather
+  than jieba words: a search must find a word inside a longer one (``停水`` in
+  ``小区停水停电``), and a segmenter may cut the text elsewhere than the query; every
+  substring of two characters or more is made of the text's bigrams, Chinese, Latin or
+  digits alike (``12345``, ``G20``). A one-character word has no bigram: it is the substring
+  test alone, newest first, which stops at the first page of matches.
+* SQLite (development and small installations): the substring test alone.
+
+Numbers. The caller's number is stored as typed (spaces and dashes allowed); an index on it
+without spaces and dashes (``order_phone_digits``) answers a search by the whole number. A
+part of a number (the front line's right) is ``LIKE '%…%'``, served on PostgreSQL by the
+trigram index on lower(citizen_phone) (migrations 0011 and 0013).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
+from django.db.models.lookups import Exact
+
+from civicdesk.orders.models import WorkOrder
+
+BIGRAMS_FUNCTION = "civicdesk_order_bigrams"
+BIGRAMS_INDEX = "order_text_bigrams"
+
+
+def phone_digits() -> Replace:
+    """The caller's number without spaces and dashes: the expression of the index
+    ``order_phone_digits`` (a query must use it as it is for the index to serve)."""
+    return Replace(Replace(F("citizen_phone"), Value(" ")), Value("-"))
+
+
+def by_whole_number(orders: QuerySet[WorkOrder], digits: str) -> QuerySet[WorkOrder]:
+    """Orders whose caller's number, spaces and dashes left out, is `digits`."""
+    return orders.filter(Exact(phone_digits(), digits))
+
+
+def _indexable(ch: str) -> bool:
+    # PostgreSQL's lower() and Python's agree on ASCII and on characters without case (Chinese,
+    # digits, punctuation); for other letters a bigram is left to the substring test.
+    return ch.isascii() or ch.lower() == ch.upper()
+
+
+def bigrams(word: str) -> list[str]:
+    """The bigrams of `word` the index may be asked for (lower case, sorted, distinct)."""
+    word = word.lower()
+    grams = {word[i : i + 2] for i in range(len(word) - 1)}
+    return sorted(g for g in grams if not any(c.isspace() for c in g) and all(_indexable(c) for c in g))
+
+
+def _has_bigrams(grams: list[str]) -> RawSQL:
+    table = connection.ops.quote_name(WorkOrder._meta.db_table)
+    columns = ", ".join(f"{table}.{connection.ops.quote_name(c)}" for c in ("title", "content", "address"))
+    # Names are constants of this module; the bigrams are a parameter.
+    return RawSQL(f"{BIGRAMS_FUNCTION}({columns}) @> %s::text[]", (grams,), output_field=BooleanField())  # noqa: S611
+
+
+_bigram_index: bool | None = None
+
+
+def bigram_index_available() -> bool:
+    """Whether this PostgreSQL database has the bigram function (migration 0014 made it)."""
+    global _bigram_index
+    if connection.vendor != "postgresql":
+        return False
+    if _bigram_index is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [BIGRAMS_FUNCTION])
+            _bigram_index = cursor.fetchone() is not None
+    return _bigram_index
+
+
+def by_words(orders: QuerySet[WorkOrder], words: list[str]) -> QuerySet[WorkOrder]:
+    """Orders holding every word in their title, content or address (any letter case)."""
+    condition = Q()
+    grams: set[str] = set()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(content__icontains=word) | Q(address__icontains=word)
+        grams.update(bigrams(word))
+    orders = orders.filter(condition)
+    if grams and bigram_index_available():
+        orders = orders.filter(_has_bigrams(sorted(grams)))
+    return orders

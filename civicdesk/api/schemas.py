@@ -162,10 +162,19 @@ class OrderSummary(Schema):
 
 
 class OrderPage(Schema):
-    count: int
+    count: int = Field(
+        description="符合条件的工单数，最多数到 1000：超过时为 1000，count_capped 为 true（不再为一个数字读遍全部历史）"
+    )
+    count_capped: bool = Field(description="为 true 时实际工单数超过 count")
     page: int
     page_size: int
-    pages: int
+    pages: int = Field(description="按 count 计的页数；count_capped 为 true 时之后还有更多页，请用 next_cursor 继续")
+    next_cursor: str | None = Field(
+        description=(
+            "下一页的游标：把它作为 cursor 参数传回即得下一页（按受理时间倒序接着取，"
+            "翻页期间新增的工单不会造成重复或遗漏）；没有下一页时为 null"
+        )
+    )
     results: list[OrderSummary]
 
 
@@ -193,8 +202,11 @@ class OrderFilters(Schema):
     created_after: Moment | None = None
     created_before: Moment | None = None
     updated_after: Moment | None = None
-    page: int = Field(1, ge=1, le=100_000)
+    page: int = Field(1, ge=1, le=100_000, description="页码（给出 cursor 时不用）；深翻页请用 cursor")
     page_size: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页应答中的 next_cursor：从那一页的最后一张工单之后接着取"
+    )
 
 
 class OrderCreateIn(Schema):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,6 +168,22 @@ def notes_by_order(order_ids: list[int]) -> dict[int, list[Note]]:
             Note(event.pk, event.at, _note_text(event, units), status(event.to_state))
         )
     return result
+
+
+def latest_notes(order_ids: list[int]) -> dict[int, list[Note]]:
+    """The last public note of each order (what `status_notes` shows), read from one event per
+    order rather than each order's whole history."""
+    last = (
+        OrderEvent.objects.filter(order_id=OuterRef("pk"), action__in=PUBLIC_ACTIONS).order_by("-seq").values("pk")[:1]
+    )
+    ids = WorkOrder.objects.filter(pk__in=order_ids).annotate(last=Subquery(last)).values_list("last", flat=True)
+    events = list(
+        OrderEvent.objects.filter(pk__in=[i for i in ids if i is not None]).only(
+            "id", "order_id", "seq", "action", "at", "to_state", "data"
+        )
+    )
+    units = unit_names(events)
+    return {e.order_id: [Note(e.pk, e.at, _note_text(e, units), status(e.to_state))] for e in events}
 
 
 def note_for(event: OrderEvent, units: dict[int, str]) -> Note:

@@ -12,7 +12,9 @@ as it is (the figures say how many orders it held). Pages are requested through 
 in-process test client with DEBUG off, signed in as the demo city's own non-superuser staff:
 dispatcher1, supervisor1, callback1, leader1, and the handler of the busiest unit (the most open
 orders). Each page gets --warmup unmeasured requests, then --runs timed ones (median and
-nearest-rank p95, in ms), then one more with the queries counted. The table ends with the ratio
+nearest-rank p95, in ms; and the median CPU time this process spent per request, which the load
+of other processes on the machine moves much less), then one more with the queries counted
+(--show-queries prints their SQL, for finding a query per row). The table ends with the ratio
 of the last database's median to the first's: the goal of issue #20 is <= 1.5 (cost follows what
 is on the screen, not the size of the history), staff pages p95 <= 50 ms at 1M orders,
 statistics <= 200 ms, the order page <= 10 queries.
@@ -221,14 +223,19 @@ def _child(args: argparse.Namespace) -> None:
         for _ in range(args.warmup):
             request(client, path, extra)
         samples = []
+        cpu = []
         status = 0
         for _ in range(args.runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             status = request(client, path, extra)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         with CaptureQueriesContext(connection) as queries:
             request(client, path, extra)
         samples.sort()
+        if args.show_queries:
+            for number, query in enumerate(queries.captured_queries, 1):
+                print(f"# {name} [{number}] {query['time']}s {query['sql'][:400]}", file=sys.stderr, flush=True)
         print(
             json.dumps(
                 {
@@ -237,6 +244,7 @@ def _child(args: argparse.Namespace) -> None:
                     "status": status,
                     "median": statistics.median(samples),
                     "p95": samples[max(0, math.ceil(0.95 * len(samples)) - 1)],
+                    "cpu": statistics.median(cpu),
                     "queries": len(queries.captured_queries),
                     "load": _load(),
                 },
@@ -260,6 +268,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--only", help="comma-separated parts of page names")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--show-queries", action="store_true", help="print each page's SQL to stderr")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -277,8 +286,11 @@ def main() -> int:
             command.append("--build")
         if args.only:
             command += ["--only", args.only]
+        if args.show_queries:
+            command.append("--show-queries")
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
-        output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+        # stderr (the SQL asked for with --show-queries, warnings) goes straight to ours.
+        output = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
         db: dict[str, Any] = {}
         pages: dict[str, dict[str, Any]] = {}
         for line in output.splitlines():
@@ -296,20 +308,23 @@ def main() -> int:
             f"with {db['busiest_open']:,} open; load average at start {db['load']}",
             flush=True,
         )
-    print(f"\n{args.warmup} warm-ups, {args.runs} runs per page; ms; load average after each database's pages")
-    header = f"{'page':<48}" + "".join(f" {'med':>8} {'p95':>8} {'q':>4}" for _ in results)
+    print(
+        f"\n{args.warmup} warm-ups, {args.runs} runs per page; ms (cpu: this process's CPU time per request, "
+        "median); load average after each database's pages"
+    )
+    header = f"{'page':<48}" + "".join(f" {'med':>8} {'p95':>8} {'cpu':>7} {'q':>4}" for _ in results)
     header += f" {'ratio':>6}" if len(results) > 1 else ""
     print(header)
-    print(" " * 48 + "".join(f" {db['orders']:>22,}" for db, _ in results))
+    print(" " * 48 + "".join(f" {db['orders']:>30,}" for db, _ in results))
     for name in results[0][1]:
         line = f"{name[:48]:<48}"
         for _db, pages in results:
             row = pages.get(name)
             if row is None:
-                line += f" {'-':>8} {'-':>8} {'-':>4}"
+                line += f" {'-':>8} {'-':>8} {'-':>7} {'-':>4}"
                 continue
             flag = "" if row["status"] == 200 else f"[{row['status']}]"
-            line += f" {row['median']:8.1f} {row['p95']:8.1f} {row['queries']:>4}{flag}"
+            line += f" {row['median']:8.1f} {row['p95']:8.1f} {row['cpu']:7.1f} {row['queries']:>4}{flag}"
         if len(results) > 1 and name in results[-1][1]:
             line += f" {results[-1][1][name]['median'] / max(results[0][1][name]['median'], 0.01):6.2f}"
         print(line)

@@ -235,7 +235,7 @@ def _child(args: argparse.Namespace) -> None:
         samples.sort()
         if args.show_queries:
             for number, query in enumerate(queries.captured_queries, 1):
-                print(f"# {name} [{number}] {query['time']}s {query['sql'][:400]}", file=sys.stderr, flush=True)
+                print(f"# {name} [{number}] {query['time']}s {query['sql']}", file=sys.stderr, flush=True)
         print(
             json.dumps(
                 {

@@ -40,7 +40,16 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders.models import OrderEvent, WorkOrder
 from civicdesk.org.models import OrgUnit, UnitKind
-from civicdesk.statistics.measures import MEASURES, Figure, Filters, Period, measure, order_q
+from civicdesk.statistics.measures import (
+    MEASURES,
+    Figure,
+    Filters,
+    Period,
+    measure,
+    measure_by_unit,
+    numerator_ids_by_unit,
+    order_q,
+)
 from civicdesk.statistics.ranking import SCORE_PARTS, rank_units
 
 # The deductions a center starts with. Each is data: see the module's docstring.
@@ -159,6 +168,28 @@ def rule_orders(rule: DeductionRule, period: Period, unit: OrgUnit, *, as_of: dt
     return list(events.order_by("at", "pk").values_list("order_id", flat=True))
 
 
+def rules_orders_by_unit(
+    rule: DeductionRule, period: Period, units: list[int], *, as_of: dt.datetime
+) -> dict[int, list[int]]:
+    """rule_orders for each of `units`, in one query."""
+    if rule.measure:
+        return numerator_ids_by_unit(rule.measure, period, units, as_of=as_of)
+    column = _charge_column(rule)
+    found: dict[int, list[int]] = {unit: [] for unit in units}
+    events = _rule_events(rule, period, as_of).filter(**{f"{column}__in": units}).order_by("at", "pk")
+    for unit, order_id in events.values_list(column, "order_id"):
+        if unit in found:  # a unit id the event's data holds as text is not one of ours
+            found[unit].append(order_id)
+    return found
+
+
+def _charge_column(rule: DeductionRule) -> str:
+    """The column (or key of the event's data) naming the unit an event is charged to."""
+    if rule.unit.startswith("data:"):
+        return f"data__{rule.unit.removeprefix('data:')}"
+    return "order__lead_unit_id" if rule.unit == "lead_unit" else "acting_unit_id"
+
+
 def _charged_to(rule: DeductionRule, unit: OrgUnit) -> Q:
     if rule.unit.startswith("data:"):
         return Q(**{f"data__{rule.unit.removeprefix('data:')}": unit.pk})
@@ -191,7 +222,7 @@ class Deduction:
 class AssessedUnit:
     unit: OrgUnit
     volume: int
-    figures: dict[str, Figure]
+    figures: dict[str, Figure]  # counts only (measures.measure_by_unit)
     weighted: float  # the published weighting, before deductions
     missing: tuple[str, ...]
     deductions: list[Deduction]
@@ -285,13 +316,16 @@ def assess(
     rules = deduction_rules() if rules is None else rules
     size: int = board_size or int(getattr(settings, "CIVICDESK_ASSESSMENT_BOARD_SIZE", 3))
     ranking = rank_units(period, Filters(lead_unit=hub), as_of=as_of, min_volume=min_volume, weights=weights)
+    units = [r.unit for r in ranking.rows] + [unit for unit, _volume in ranking.left_out]
+    # Each rule for every unit at once (one query per rule, whatever the number of units).
+    charged = {rule.code: rules_orders_by_unit(rule, period, [u.pk for u in units], as_of=as_of) for rule in rules}
 
     def assessed(
-        unit: OrgUnit, volume: int, figures: dict[str, Figure], score: float, missing: tuple[str, ...]
+        unit: OrgUnit, volume: int, figures: dict[str, Any], score: float, missing: tuple[str, ...]
     ) -> AssessedUnit:
         deductions = []
         for rule in rules:
-            ids = rule_orders(rule, period, unit, as_of=as_of)
+            ids = charged[rule.code][unit.pk]
             points = len(ids) * rule.points
             if rule.cap is not None:
                 points = min(points, rule.cap)
@@ -300,10 +334,12 @@ def assess(
 
     ranked = [assessed(r.unit, r.volume, r.figures, r.score, r.missing) for r in ranking.rows]
     left_out = []
-    for unit, volume in ranking.left_out:
-        unit_filters = Filters(lead_unit=unit, include_sub_units=False)
-        figs = {code: measure(code, period, unit_filters, as_of=as_of) for code in SCORE_PARTS}
-        left_out.append(assessed(unit, volume, figs, 0.0, ()))
+    if ranking.left_out:
+        # The units under the minimum volume are shown with their figures too, all at once.
+        ids = [unit.pk for unit, _volume in ranking.left_out]
+        parts = {code: measure_by_unit(code, period, ids, as_of=as_of) for code in SCORE_PARTS}
+        for unit, volume in ranking.left_out:
+            left_out.append(assessed(unit, volume, {code: parts[code][unit.pk] for code in SCORE_PARTS}, 0.0, ()))
     groups = []
     known = {k for _c, ks in GROUPS for k in ks}
     for code, kinds in GROUPS:

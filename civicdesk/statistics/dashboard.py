@@ -19,12 +19,15 @@ from civicdesk.statistics.measures import MEASURES, Filters
 from civicdesk.statistics.ranking import rank_units_rolled
 from civicdesk.statistics.rollups import (
     Days,
+    Memo,
     RolledFigure,
     empty_figures,
     figures,
     figures_as_of,
     hub_line_map,
     local_day,
+    totals,
+    tree,
 )
 from civicdesk.statistics.scope import OutOfScope, narrowed
 
@@ -237,31 +240,40 @@ def definitions() -> dict[str, dict[str, str]]:
     }
 
 
-def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
-    now = now or timezone.now()
-    current = figures(q.days, q.filters, codes=OVERVIEW, now=now)[None]
-    before = figures(previous(q.days, q.kind), q.filters, codes=OVERVIEW, now=now)[None]
-    year_ago = figures(last_year(q.days), q.filters, codes=OVERVIEW, now=now)[None]
+def _overview(
+    current: dict[str, RolledFigure], before: dict[str, RolledFigure], year_ago: dict[str, RolledFigure]
+) -> dict[str, Any]:
     return {
         code: {**figure_json(current[code]), "previous": before[code].as_json(), "last_year": year_ago[code].as_json()}
         for code in OVERVIEW
     }
 
 
+def overview(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    periods = [q.days, previous(q.days, q.kind), last_year(q.days)]
+    return _overview(*totals(periods, q.filters, codes=OVERVIEW, now=now))
+
+
+GLANCE = ("accepted", "completion", "satisfaction", "overdue")
+
+
+def _glance(today: dt.date, day: dict[str, RolledFigure], month: dict[str, RolledFigure]) -> dict[str, Any]:
+    return {"today": _row(day, GLANCE), "month": _row(month, GLANCE), "date": today.isoformat()}
+
+
 def glance(filters: Filters, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     today = local_day(now)
-    codes = ("accepted", "completion", "satisfaction", "overdue")
-    day = figures(Days(today, today), filters, codes=codes, now=now)[None]
-    month = figures(period_days("month", today), filters, codes=codes, now=now)[None]
-    return {"today": _row(day, codes), "month": _row(month, codes), "date": today.isoformat()}
+    day, month = totals([Days(today, today), period_days("month", today)], filters, codes=GLANCE, now=now)
+    return _glance(today, day, month)
 
 
-def trend(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def trend(q: Query, now: dt.datetime | None = None, memo: Memo | None = None) -> list[dict[str, Any]]:
     """Every day (or month) of the period up to today: days still ahead have no figures to
     draw (a future day's 办结率 would read 100% of nothing)."""
     group = "day" if (q.days.last - q.days.first).days <= 62 else "month"
-    rows = figures(q.days, q.filters, group=group, codes=TREND, now=now)
+    rows = figures(q.days, q.filters, group=group, codes=TREND, now=now, memo=memo)
     empty = empty_figures(TREND)
     until = min(q.days.last, local_day(now or timezone.now()))
     keys, key = [], q.days.first if group == "day" else q.days.first.replace(day=1)
@@ -274,16 +286,19 @@ def trend(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
 LEVEL_CODES = ("accepted", "completion", "on_time", "satisfaction", "overdue")
 
 
-def levels(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def levels(q: Query, now: dt.datetime | None = None, memo: Memo | None = None) -> list[dict[str, Any]]:
     """The scope hub's figures, one line for its own level and one per hub below it (a county
     center with everything under it), own level first; [] without a scope hub."""
     hub = q.filters.hub
     if hub is None:
         return []
-    lines = set(hub_line_map(hub).values())
+    line_map = hub_line_map(hub)
+    if memo is not None:
+        memo[("hub_lines", hub.pk)] = line_map
+    lines = set(line_map.values())
     if lines <= {hub.pk}:
         return []
-    rows = figures(q.days, q.filters, group="hub", codes=LEVEL_CODES, now=now)
+    rows = figures(q.days, q.filters, group="hub", codes=LEVEL_CODES, now=now, memo=memo)
     for line in lines:  # every line, those without orders in the period too
         rows.setdefault(line, empty_figures(LEVEL_CODES))
     names = dict(OrgUnit.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
@@ -296,11 +311,11 @@ def levels(q: Query, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def _names(group: str, keys: list[Any]) -> dict[Any, str]:
-    if group == "category":
-        return dict(Category.objects.filter(pk__in=keys).values_list("pk", "name"))
-    if group == "area":
-        return dict(Area.objects.filter(pk__in=keys).values_list("pk", "name"))
+def _names(group: str, keys: list[Any], memo: Memo | None = None) -> dict[Any, str]:
+    if group in ("category", "area"):
+        # The tree the figures were grouped by has the names (read once per page).
+        nodes = tree(Category if group == "category" else Area, memo)
+        return {key: nodes[key][2] for key in keys if key in nodes}
     if group in ("unit", "hub"):
         return dict(OrgUnit.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group == "topic":
@@ -316,13 +331,14 @@ def breakdown(
     codes: tuple[str, ...] = BREAKDOWN,
     level: int | None = None,
     unit_root: OrgUnit | None = None,
+    memo: Memo | None = None,
 ) -> list[dict[str, Any]]:
     if group in ("category", "area") and level is None:
         node = q.filters.category if group == "category" else q.filters.area
         # Areas start at the towns: the first level is the city itself.
         level = min(node.level + 1, 3) if node is not None else (1 if group == "category" else 2)
-    rows = figures(q.days, q.filters, group=group, level=level, unit_root=unit_root, codes=codes, now=now)
-    names = _names(group, [k for k in rows if k is not None])
+    rows = figures(q.days, q.filters, group=group, level=level, unit_root=unit_root, codes=codes, now=now, memo=memo)
+    names = _names(group, [k for k in rows if k is not None], memo)
     out = [
         {"key": key, "name": names.get(key, str(key)) if key is not None else _("（未填写）"), **_row(figs, codes)}
         for key, figs in rows.items()
@@ -363,11 +379,16 @@ def _unit_filter(filters: Filters) -> set[int] | None:
 
 
 def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Every part of the dashboard, in a number of queries that does not grow with the units,
+    categories, areas or days shown: the periods' totals in one query, each grouping of the
+    rollup rows once (the areas at two levels share theirs), names from what was read."""
     now = now or timezone.now()
+    memo: Memo = {}
     # One pass over the unit rows for the ranking and the overdue list.
     base = Filters(**{**q.filters.__dict__, "lead_unit": None})
     unit_codes = ("overdue", "on_time", "response", "resolution", "satisfaction", "dispatches")
-    unit_rows = figures(q.days, base, group="unit", codes=unit_codes, now=now)
+    unit_rows = figures(q.days, base, group="unit", codes=unit_codes, now=now, memo=memo)
+    ranked = ranking(q, now, rows=unit_rows)
     names = _names("unit", [k for k in unit_rows if k is not None])
     within = _unit_filter(q.filters)
     overdue_units = sorted(
@@ -385,6 +406,14 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
     )
     heat_level = 3 if q.filters.area is None else None
     as_of = figures_as_of()
+    today = local_day(now)
+    current, before, year_ago, day, month = totals(
+        [q.days, previous(q.days, q.kind), last_year(q.days), Days(today, today), period_days("month", today)],
+        q.filters,
+        codes=OVERVIEW,
+        now=now,
+        memo=memo,
+    )
     return {
         "period": {
             "kind": q.kind,
@@ -394,17 +423,17 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
         },
         "as_of": as_of_text(as_of),
         "params": q.params,
-        "glance": glance(q.filters, now),
-        "overview": overview(q, now),
-        "trend": trend(q, now),
-        "by_category": breakdown(q, "category", now),
-        "by_area": breakdown(q, "area", now),
-        "by_topic": breakdown(q, "topic", now),
-        "levels": levels(q, now),
-        "ranking": ranking(q, now, rows=unit_rows),
+        "glance": _glance(today, day, month),
+        "overview": _overview(current, before, year_ago),
+        "trend": trend(q, now, memo),
+        "by_category": breakdown(q, "category", now, memo=memo),
+        "by_area": breakdown(q, "area", now, memo=memo),
+        "by_topic": breakdown(q, "topic", now, memo=memo),
+        "levels": levels(q, now, memo),
+        "ranking": ranked,
         "overdue_by_unit": overdue_units,
         "area_heat": breakdown(
-            q, "area", now, level=heat_level, codes=("accepted", "overdue", "completion", "satisfaction")
+            q, "area", now, level=heat_level, codes=("accepted", "overdue", "completion", "satisfaction"), memo=memo
         ),
         "definitions": definitions(),
     }

@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from civicdesk.org.models import OrgUnit
-from civicdesk.statistics.measures import Config, Context, Filters, Period, _dispatches, measure
+from civicdesk.statistics.measures import Config, Context, Filters, Period, _dispatches, measure_by_unit
 from civicdesk.statistics.rollups import figures
 
 SCORE_PARTS = ("response", "resolution", "satisfaction")
@@ -85,13 +86,15 @@ def rank_units(
     context = Context(
         period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), "default"
     )
-    volumes: dict[int, int] = {}
-    for unit_id in _dispatches(context).values_list("unit_id", flat=True):
-        volumes[unit_id] = volumes.get(unit_id, 0) + 1
+    volumes = dict(
+        _dispatches(context).values("unit_id").order_by().annotate(n=Count("pk")).values_list("unit_id", "n")
+    )
 
-    def figures_of(unit: OrgUnit) -> dict[str, Any]:
-        unit_filters = Filters(**{**filters.__dict__, "lead_unit": unit, "include_sub_units": False})
-        return {code: measure(code, period, unit_filters, as_of=as_of, config=config) for code in SCORE_PARTS}
+    def figures_of(units: list[OrgUnit]) -> dict[int, dict[str, Any]]:
+        # Each part for every unit in one grouped query (the unit itself, not its sub-units).
+        ids = [unit.pk for unit in units]
+        parts = {code: measure_by_unit(code, period, ids, filters, as_of=as_of, config=config) for code in SCORE_PARTS}
+        return {pk: {code: parts[code][pk] for code in SCORE_PARTS} for pk in ids}
 
     return _rank(volumes, filters, figures_of, min_volume, _weights(weights))
 
@@ -119,8 +122,8 @@ def rank_units_rolled(
     }
     known = rows
 
-    def figures_of(unit: OrgUnit) -> dict[str, Any]:
-        return {code: known[unit.pk][code] for code in SCORE_PARTS}
+    def figures_of(units: list[OrgUnit]) -> dict[int, dict[str, Any]]:
+        return {unit.pk: {code: known[unit.pk][code] for code in SCORE_PARTS} for unit in units}
 
     return _rank(volumes, filters, figures_of, min_volume, _weights(weights))
 
@@ -128,23 +131,26 @@ def rank_units_rolled(
 def _rank(
     volumes: dict[int, int],
     filters: Filters,
-    figures_of: Callable[[OrgUnit], dict[str, Any]],
+    figures_of: Callable[[list[OrgUnit]], dict[int, dict[str, Any]]],
     min_volume: int | None,
     weights: tuple[int, int, int],
 ) -> Ranking:
-    """Both rankings: units under the minimum volume are named, the others scored and ranked."""
+    """Both rankings: units under the minimum volume are named, the others scored and ranked.
+    figures_of: the score's parts of the ranked units, all at once."""
     min_volume = settings.CIVICDESK_RANKING_MIN_VOLUME if min_volume is None else min_volume
     units = OrgUnit.objects.in_bulk(list(volumes))
     if filters.lead_unit is not None:
         units = {pk: u for pk, u in units.items() if u.is_within(filters.lead_unit)}
     scored: list[tuple[float, int, str, RankedUnit]] = []
     left_out: list[tuple[OrgUnit, int]] = []
+    ranked_units = [unit for pk, unit in units.items() if volumes[pk] >= min_volume]
+    known = figures_of(ranked_units) if ranked_units else {}
     for pk, unit in units.items():
         volume = volumes[pk]
         if volume < min_volume:
             left_out.append((unit, volume))
             continue
-        figs = figures_of(unit)
+        figs = known[pk]
         score, missing = unit_score(figs, weights)
         scored.append((score, volume, unit.name, RankedUnit(0, unit, volume, figs, score, missing)))
     scored.sort(key=lambda row: (-row[0], -row[1], row[2]))

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -694,14 +694,43 @@ def hub_line_map(root: OrgUnit) -> dict[int, int]:
     return result
 
 
-def _tree_level_map(model: type[Category] | type[Area], level: int) -> dict[int, int]:
+# What one page's figures have read already, to share between its calls of figures():
+# {key: value}; a dict made for one request, never kept longer (the rows change).
+Memo = dict[tuple[Any, ...], Any]
+T = TypeVar("T")
+
+
+def _memo(memo: Memo | None, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    value: T = memo[key]
+    return value
+
+
+def tree(model: type[Category] | type[Area], memo: Memo | None = None) -> dict[int, tuple[int | None, int, str]]:
+    """Every node of the category or area tree: id → (parent id, level, name)."""
+    return _memo(
+        memo,
+        ("tree", model.__name__),
+        lambda: {
+            pk: (parent, level, name)
+            for pk, parent, level, name in model._default_manager.values_list("pk", "parent_id", "level", "name")
+        },
+    )
+
+
+def _tree_level_map(model: type[Category] | type[Area], level: int, memo: Memo | None = None) -> dict[int, int]:
     """Each node → its ancestor at `level` (itself when it is at or above that level)."""
-    nodes = {pk: (parent, lvl) for pk, parent, lvl in model._default_manager.values_list("pk", "parent_id", "level")}
+    nodes = tree(model, memo)
     result = {}
     for pk in nodes:
         node = pk
-        while nodes[node][1] > level and nodes[node][0] is not None:
-            node = nodes[node][0]
+        parent, node_level, _name = nodes[node]
+        while node_level > level and parent is not None:
+            node = parent
+            parent, node_level, _name = nodes[node]
         result[pk] = node
     return result
 
@@ -734,7 +763,26 @@ def _bucket(day: dt.date, group: str) -> dt.date:
     return day
 
 
-def _figures(s: dict[str, float], p: dict[str, float], config: Config, codes: Iterable[str]) -> dict[str, RolledFigure]:
+def _texts(codes: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """Each code's name, definition and kind, in the language of the moment: worked out once
+    per call, not once per figure (a breakdown has hundreds)."""
+    found = {}
+    for code in codes:
+        if code == "dispatches":
+            found[code] = ("派单次数", DISPATCHES_DEFINITION, "count")
+        else:
+            m = MEASURES[code]
+            found[code] = (str(m.name), str(m.definition), m.kind)
+    return found
+
+
+def _figures(
+    s: dict[str, float],
+    p: dict[str, float],
+    config: Config,
+    codes: Iterable[str],
+    texts: dict[str, tuple[str, str, str]] | None = None,
+) -> dict[str, RolledFigure]:
     solved = s["cb_solved"] + (s["cb_partly"] if config.partly_counts_as_solved else 0)
     satisfied = s["cb_satisfied"] + (s["cb_basically"] if config.basically_counts_as_satisfied else 0)
     due = s["due_closed"] + p.get(PendingKind.OPEN_DUE, 0) + s["answered"]
@@ -754,25 +802,24 @@ def _figures(s: dict[str, float], p: dict[str, float], config: Config, codes: It
         "reply_flagged": (s["rp_flagged"], int(s["rp_total"])),
         "reply_sent_back": (s["rp_sent_back"], int(s["rp_total"])),
     }
+    texts = texts or _texts(codes)
     result = {}
     for code in codes:
+        name, definition, kind = texts[code]
         if code == "dispatches":
             n = float(s["disp_total"])
-            result[code] = RolledFigure(code, "派单次数", DISPATCHES_DEFINITION, "count", n, n, None)
+            result[code] = RolledFigure(code, name, definition, kind, n, n, None)
             continue
-        m = MEASURES[code]
         if code == "handling_time":
             n = int(s["ht_count"])
             value = s["ht_minutes"] / 60 / n if n else None
-            result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, value, (value or 0) * n, n)
+            result[code] = RolledFigure(code, name, definition, kind, value, (value or 0) * n, n)
             continue
         num, den = parts[code]
         if den is None:
-            result[code] = RolledFigure(code, str(m.name), str(m.definition), m.kind, float(num), float(num), None)
+            result[code] = RolledFigure(code, name, definition, kind, float(num), float(num), None)
         else:
-            result[code] = RolledFigure(
-                code, str(m.name), str(m.definition), m.kind, (num / den) if den else None, float(num), den
-            )
+            result[code] = RolledFigure(code, name, definition, kind, (num / den) if den else None, float(num), den)
     return result
 
 
@@ -795,6 +842,25 @@ def _days_q(days: Days, grain: str, group: str | None) -> Q:
     )
 
 
+def _selection(filters: Filters, group: str | None, memo: Memo | None) -> tuple[Any, str, Q, Q]:
+    """Which rollup table and grain answer for these filters and grouping, and the filters as
+    conditions on its rows and on the pending items."""
+    topic = filters.topic is not None or group == "topic"
+    model: type[DailyRollup] | type[TopicDailyRollup] = TopicDailyRollup if topic else DailyRollup
+    needed = _dims_needed(filters, group)
+    if topic:
+        grain = "topic" if not needed else "full"
+    else:
+        grain = next(g for g, dims in GRAINS.items() if needed <= set(dims))
+    where = _memo(memo, ("where", filters), lambda: _filter_q(filters))
+    rows, pending = where, where
+    if filters.topic is not None:
+        through = WorkOrder.topics.through
+        rows &= Q(topic_id=filters.topic.pk)
+        pending &= Q(order_id__in=through.objects.filter(topic_id=filters.topic.pk).values("workorder_id"))
+    return model, grain, rows, pending
+
+
 def figures(
     days: Days,
     filters: Filters | None = None,
@@ -805,34 +871,19 @@ def figures(
     codes: Iterable[str] | None = None,
     config: Config | None = None,
     now: dt.datetime | None = None,
+    memo: Memo | None = None,
 ) -> dict[Any, dict[str, RolledFigure]]:
     """The measures for `days` from the rollups, as {group key: {code: figure}}; without a
     group the only key is None. Groups: day/week/month (key: the first day), channel,
     request_type, urgency, category/area (key: the node at `level`, default 1), unit (key:
     the unit itself; with unit_root, the child of unit_root it lies under, sub-units
-    included), topic (key: topic id)."""
+    included), topic (key: topic id). `memo`: shared by the calls of one page, so that two
+    groupings of the same rows (areas at two levels) read them once."""
     filters = filters or Filters()
     config = config or Config.from_settings()
     now = now or timezone.now()
     codes = list(codes or ROLLED)
-    topic = filters.topic is not None or group == "topic"
-    model: type[DailyRollup] | type[TopicDailyRollup] = TopicDailyRollup if topic else DailyRollup
-    needed = _dims_needed(filters, group)
-    if topic:
-        grain = "topic" if not needed else "full"
-    else:
-        grain = next(g for g, dims in GRAINS.items() if needed <= set(dims))
-    qs = model.objects.filter(_days_q(days, grain, group)).filter(_filter_q(filters))
-    pending = PendingItem.objects.filter(day__gte=days.first, day__lte=days.last, moment__lte=now).filter(
-        _filter_q(filters)
-    )
-    if topic:
-        through = WorkOrder.topics.through
-        if filters.topic is not None:
-            qs = qs.filter(topic_id=filters.topic.pk)  # type: ignore[misc]
-            pending = pending.filter(
-                order_id__in=through.objects.filter(topic_id=filters.topic.pk).values("workorder_id")
-            )
+    model, grain, where, pending_where = _selection(filters, group, memo)
     column = {
         "day": "day",
         "week": "day",
@@ -850,13 +901,14 @@ def figures(
     sums = {name: Sum(name) for name in (*COUNTERS, "ht_minutes")}
     mapper: dict[int, int] | None = None
     if group in ("category", "area"):
-        mapper = _tree_level_map(Category if group == "category" else Area, level or 1)
+        mapper = _tree_level_map(Category if group == "category" else Area, level or 1, memo)
     elif group == "unit" and unit_root is not None:
         mapper = _unit_rollup_map(unit_root)
     elif group == "hub":
         if filters.hub is None:
             raise ValueError("group='hub' needs filters.hub, the hub whose lines they are")
-        mapper = hub_line_map(filters.hub)
+        hub = filters.hub
+        mapper = _memo(memo, ("hub_lines", hub.pk), lambda: hub_line_map(hub))
 
     def key_of(value: Any) -> Any:
         if group in ("day", "week", "month"):
@@ -865,12 +917,18 @@ def figures(
             return mapper.get(value, value) if value is not None else None
         return value
 
+    def read_rows() -> list[dict[str, Any]]:
+        qs = model.objects.filter(_days_q(days, grain, group)).filter(where)
+        return list(qs.values(column).order_by().annotate(**sums)) if column else [qs.aggregate(**sums)]
+
+    # By day or week only the day rows are read (_days_q): that is part of what was read.
+    day_rows = group in ("day", "week")
     totals: dict[Any, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
-    rows = qs.values(column).order_by().annotate(**sums) if column else [qs.aggregate(**sums)]
-    for row in rows:
+    for row in _memo(memo, ("rows", model.__name__, grain, days, day_rows, column, filters), read_rows):
         target = totals[key_of(row[column]) if column else None]
         for name in sums:
             target[name] += row[name] or 0
+    pending = PendingItem.objects.filter(day__gte=days.first, day__lte=days.last, moment__lte=now).filter(pending_where)
     pend: dict[Any, dict[str, float]] = defaultdict(dict)
     if group == "topic":
         through = WorkOrder.topics.through
@@ -885,13 +943,64 @@ def figures(
                 pend[topic_id][kind] = pend[topic_id].get(kind, 0) + 1
     else:
         pcol = column or "kind"
-        for row in pending.values("kind", pcol).order_by().annotate(n=Count("pk")):
+        counted = _memo(
+            memo,
+            ("pending", days, pcol, filters, now),
+            lambda: list(pending.values("kind", pcol).order_by().annotate(n=Count("pk"))),
+        )
+        for row in counted:
             k = key_of(row[pcol]) if column else None
             pend[k][row["kind"]] = pend[k].get(row["kind"], 0) + row["n"]
     keys = set(totals) | set(pend)
     if not keys and group is None:
         keys = {None}
-    return {k: _figures(totals[k], pend.get(k, {}), config, codes) for k in keys}
+    texts = _texts(codes)
+    return {k: _figures(totals[k], pend.get(k, {}), config, codes, texts) for k in keys}
+
+
+def totals(
+    periods: list[Days],
+    filters: Filters | None = None,
+    *,
+    codes: Iterable[str] | None = None,
+    config: Config | None = None,
+    now: dt.datetime | None = None,
+    memo: Memo | None = None,
+) -> list[dict[str, RolledFigure]]:
+    """figures(days, filters)[None] for each of `periods` (the dashboard's period, the one
+    before, a year before, today, this month), in one query on the rollups and one on the
+    pending items: each period's sums are taken over its own rows."""
+    filters = filters or Filters()
+    config = config or Config.from_settings()
+    now = now or timezone.now()
+    codes = list(codes or ROLLED)
+    model, grain, where, pending_where = _selection(filters, None, memo)
+    names = (*COUNTERS, "ht_minutes")
+    pieces = [_days_q(days, grain, None) for days in periods]
+    spans = [Q(day__gte=days.first, day__lte=days.last) for days in periods]
+    either, within = Q(), Q()
+    for piece, span in zip(pieces, spans, strict=True):
+        either |= piece
+        within |= span
+    sums = {f"p{i}_{name}": Sum(name, filter=piece) for i, piece in enumerate(pieces) for name in names}
+    summed = model.objects.filter(either).filter(where).aggregate(**sums)
+    counts = {f"p{i}": Count("pk", filter=span) for i, span in enumerate(spans)}
+    pending = (
+        PendingItem.objects.filter(within, moment__lte=now)
+        .filter(pending_where)
+        .values("kind")
+        .order_by()
+        .annotate(**counts)
+    )
+    pend: list[dict[str, float]] = [{} for _ in periods]
+    for row in pending:
+        for i in range(len(periods)):
+            pend[i][row["kind"]] = row[f"p{i}"]
+    texts = _texts(codes)
+    return [
+        _figures({name: summed[f"p{i}_{name}"] or 0 for name in names}, pend[i], config, codes, texts)
+        for i in range(len(periods))
+    ]
 
 
 def empty_figures(codes: Iterable[str], config: Config | None = None) -> dict[str, RolledFigure]:

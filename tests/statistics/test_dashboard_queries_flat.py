@@ -32,8 +32,9 @@ def _queries(client: Client) -> int:
 def _more_of_everything(w: World, n: int) -> list[str]:
     """n more units, categories, areas and topics, each with a March order of its own."""
     made = []
+    start = OrgUnit.objects.count()  # fresh codes on every call
     with at(t(5, 9)):
-        for i in range(n):
+        for i in range(start, start + n):
             unit = OrgUnit.objects.create(name=f"新设单位{i}", code=f"rc-x{i}", kind=UnitKind.DEPARTMENT, parent=w.hub)
             handler = w.person(f"x_handler{i}", f"新设单位承办人{i}", (unit, Role.HANDLER))
             category = Category.objects.create(name=f"新增分类{i}", code=f"c-cj-dl-x{i}", parent=w.cat_roads)

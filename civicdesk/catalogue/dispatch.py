@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -20,14 +21,32 @@ class CatalogueMatch:
 
 def responsible_unit(category: Category | None, area: Area | None) -> CatalogueMatch | None:
     """The most specific active rule: nearest category first, then nearest area, then fallback."""
-    categories = category.lineage_ids() if category is not None else ()
-    areas = area.lineage_ids() if area is not None else ()
+    return responsible_units([(category, area)])[0]
+
+
+def responsible_units(pairs: Sequence[tuple[Category | None, Area | None]]) -> list[CatalogueMatch | None]:
+    """responsible_unit for each (category, area), in one query: the dispatch board asks it
+    for every order on its page."""
+    lineages = [
+        (category.lineage_ids() if category is not None else (), area.lineage_ids() if area is not None else ())
+        for category, area in pairs
+    ]
+    if not pairs:
+        return []
+    categories = sorted({cat for cats, _areas in lineages for cat in cats})
     rules = list(
         DispatchRule.objects.filter(active=True, unit__active=True)
         .filter(Q(category__in=categories) | Q(category__isnull=True))
-        .select_related("unit")
+        # What the rule reads as (its category's full name, its area, its unit), with it.
+        .select_related("unit", "category__parent__parent", "area")
     )
     by_key = {(r.category_id, r.area_id): r for r in rules}
+    return [_match(by_key, cats, areas) for cats, areas in lineages]
+
+
+def _match(
+    by_key: dict[tuple[int | None, int | None], DispatchRule], categories: tuple[int, ...], areas: tuple[int, ...]
+) -> CatalogueMatch | None:
     distance = 0
     for cat in categories:
         for ar in areas:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from civicdesk.catalogue.dispatch import responsible_unit
+from civicdesk.catalogue.dispatch import responsible_units
 from civicdesk.catalogue.models import Category
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.models import OrgUnit
@@ -79,13 +79,10 @@ def _through_lower_hubs(orders: list[WorkOrder], found: list[UnitSuggestion | No
 
 
 def _from_catalogue(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:
-    # One lookup per (category, area) on the page.
+    # Every order of the page in one look-up of the catalogue; one suggestion per (category, area).
     by_key: dict[tuple[int | None, int | None], UnitSuggestion | None] = {}
-    result: list[UnitSuggestion | None] = []
-    for order in orders:
-        key = (order.category_id, order.area_id)
-        if key not in by_key:
-            match = responsible_unit(order.category, order.area)
-            by_key[key] = UnitSuggestion(match.unit, match.rule.note or str(match.rule)) if match is not None else None
-        result.append(by_key[key])
-    return result
+    firsts = {(o.category_id, o.area_id): o for o in reversed(orders)}
+    matches = responsible_units([(o.category, o.area) for o in firsts.values()])
+    for key, match in zip(firsts, matches, strict=True):
+        by_key[key] = UnitSuggestion(match.unit, match.rule.note or str(match.rule)) if match is not None else None
+    return [by_key[(o.category_id, o.area_id)] for o in orders]

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from civicdesk.catalogue.models import Area, AreaKind, Category, DispatchRule
 from civicdesk.console import navigation
 from civicdesk.orders import actions
 from civicdesk.org.models import User
@@ -66,6 +67,31 @@ def test_list_pages_issue_as_many_queries_for_many_orders_as_for_few(w: World) -
     # Never more with more rows (a page may skip a look-up once a list is long enough).
     grown = {page: (few[page], many[page]) for page in few if many[page] > few[page]}
     assert grown == {}
+
+
+def _pending_of_new_kinds(w: World, n: int) -> list[str]:
+    """n orders waiting for dispatch, each of a category and an area no other order has: the
+    board suggests a unit for each (category, area) on its page."""
+    start = Category.objects.count()
+    notes = []
+    for i in range(start, start + n):
+        category = Category.objects.create(name=f"路灯故障{i}", code=f"c-cj-dl-ld{i}", parent=w.cat_roads)
+        area = Area.objects.create(name=f"新建社区{i}", code=f"a-yt-x{i}", kind=AreaKind.COMMUNITY, parent=w.area_town)
+        DispatchRule.objects.create(category=category, area=area, unit=w.dept_b, note=f"第{i}号规则")
+        w.pending(category=category, area=area)
+        notes.append(f"第{i}号规则")
+    return notes
+
+
+def test_dispatch_board_suggests_every_row_in_as_many_queries_for_many_kinds_as_for_few(w: World) -> None:
+    notes = _pending_of_new_kinds(w, 2)
+    client = _client(w.dispatcher)
+    few = _queries(client, "/orders/dispatch/")
+    notes += _pending_of_new_kinds(w, 6)
+    html = client.get("/orders/dispatch/").content.decode()
+    # Every row still shows the suggestion of its own rule.
+    assert [note for note in notes if note not in html] == []
+    assert _queries(client, "/orders/dispatch/") <= few
 
 
 def test_order_page_issues_as_many_queries_for_a_long_history_as_for_a_short_one(w: World) -> None:

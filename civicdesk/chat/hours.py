@@ -1,5 +1,6 @@
 """When the online desk is staffed (周末不打烊): within CIVICDESK_CHAT_HOURS on working days,
-and on days off only when someone of the hub is on the duty roster (civicdesk.worktime.duty).
+and on days off (weekends and holidays) only while someone of the hub is on duty by the
+roster (civicdesk.worktime.duty: a whole-day duty, or a seat shift covering that moment).
 Outside those hours the chat offers the portal's form instead of a queue nobody reads."""
 
 from __future__ import annotations
@@ -30,4 +31,5 @@ def staffed(hub: OrgUnit, at: datetime | None = None) -> bool:
         return False
     if work_calendar().is_workday(local.date()):
         return True
-    return bool(on_duty_ids([hub.pk], local.date()))
+    # The moment, not the day: a seat ending at noon leaves the afternoon's chats unread.
+    return bool(on_duty_ids([hub.pk], local))

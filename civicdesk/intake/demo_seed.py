@@ -1,15 +1,19 @@
-"""Demo: a realistic day of calls at the city's center (yesterday, and today up to now), so
-the 话务统计 page and the missed-call list have something to show — a morning and an
-afternoon peak, most calls answered within seconds and some after a wait, short and long
-abandons, transfers, missed calls mostly called back, a recording id on every answered
-call, and today's phone orders linked to a call. Written in bulk with the events a CTI
-would have sent; the call rollups are built at the end. Idempotent: a second run adds
-nothing."""
+"""Demo: four weeks of calls at the city's center (up to now), so the 话务统计 page, the
+missed-call list, the seat schedule's staffing forecast (the same weekday of the last four
+weeks) and the quality inspection's sampling have something to show — a morning and an
+afternoon peak, about half as many calls on days off, most calls answered within seconds
+and some after a wait, short and long abandons, transfers, missed calls mostly called back
+(all of them before yesterday), a recording id on every answered call, and the phone orders
+of those weeks linked to the call they were taken on (answered by the operator who took the
+order, shortly before). Written in bulk, the last week's calls with the events a CTI would
+have sent; the call rollups are built at the end. Idempotent: a second run adds nothing."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -18,14 +22,19 @@ from civicdesk.catalogue.models import Channel
 from civicdesk.intake import callmeasures
 from civicdesk.intake.calls import set_durations
 from civicdesk.intake.models import Call, CallEvent, CallEventKind, CallState
-from civicdesk.orders.models import WorkOrder
-from civicdesk.org.models import Role
+from civicdesk.orders.models import OrderEvent, WorkOrder
+from civicdesk.orders.workflow import CREATE
+from civicdesk.org.models import OrgUnit, Role
 from civicdesk.statistics.rollups import day_start, local_day
+from civicdesk.worktime.limits import work_calendar
 
 PREFIX = "demo-cti-"  # the showcase has missed calls of its own ("demo-call-…")
 # Calls arriving per hour of the day at a county-level 12345 (about 300 a day).
 PER_HOUR = [2, 1, 1, 1, 1, 2, 4, 10, 24, 30, 28, 22, 14, 16, 24, 26, 22, 18, 12, 10, 8, 6, 4, 3]
 QUEUES = [("普通话", 0.8), ("企业专席", 0.15), ("英语", 0.05)]
+HISTORY_DAYS = 28  # the staffing forecast looks back four weeks at the same weekday
+DAY_OFF_SHARE = 0.5  # weekends and holidays: about half a working day's calls
+EVENT_DAYS = 7  # the calls of the last week carry the events the CTI posted
 
 
 def _queue(rng: random.Random) -> str:
@@ -47,11 +56,15 @@ def seed(city: Any, now: datetime) -> list[str]:
     if not agents:
         return []
     today = local_day(now)
+    calendar = work_calendar()
     calls: list[Call] = []
     events: list[tuple[int, str, datetime, Any, int]] = []  # (call index, kind, at, agent, leg)
-    for day in (today - timedelta(days=1), today):
-        for hour, n in enumerate(PER_HOUR):
-            for _ in range(n):
+    for day in (today - timedelta(days=n) for n in range(HISTORY_DAYS, -1, -1)):
+        share = 1.0 if calendar.is_workday(day) else DAY_OFF_SHARE
+        # Before yesterday the missed calls have all been dealt with: the list shows the recent.
+        settled = day < today - timedelta(days=1)
+        for hour, usual in enumerate(PER_HOUR):
+            for _ in range(round(usual * share * rng.uniform(0.8, 1.2))):
                 start = day_start(day) + timedelta(hours=hour, seconds=rng.randrange(3600))
                 if start > now - timedelta(minutes=5):
                     continue
@@ -90,25 +103,53 @@ def seed(city: Any, now: datetime) -> list[str]:
                     call.ended_at, call.state = start + timedelta(seconds=wait), CallState.MISSED
                     events.append((i, CallEventKind.HUNG_UP, call.ended_at, None, 0))
                     back = call.ended_at + timedelta(minutes=rng.randrange(5, 90))
-                    if wait > 5 and back < now and rng.random() < 0.75:
+                    if settled or (wait > 5 and back < now and rng.random() < 0.75):
                         call.called_back_at, call.called_back_by = back, agent
                 set_durations(call)
                 call.changed_at = now
                 calls.append(call)
+    _link_phone_orders(city.hub, calls, day_start(today - timedelta(days=HISTORY_DAYS)))
     with transaction.atomic():
         Call.objects.bulk_create(calls, batch_size=1000)
+        # The CTI's event log of the last week only: the measures count from the calls, and four
+        # weeks of events would make the demo several times slower to build for no page.
+        logged_from = day_start(today - timedelta(days=EVENT_DAYS))
         CallEvent.objects.bulk_create(
             [
                 CallEvent(call=calls[i], kind=kind, at=at, agent=agent, posted_by=poster, leg=leg, received_at=at)
                 for i, kind, at, agent, leg in events
+                if calls[i].started_at >= logged_from
             ],
             batch_size=2000,
         )
-        # Today's phone orders were taken on calls: the order page shows its call and recording.
-        answered_today = [c for c in calls if c.answered_at and local_day(c.started_at) == today]
-        orders = WorkOrder.objects.filter(hub=city.hub, channel=Channel.PHONE, created_at__gte=day_start(today))
-        for order, call in zip(orders.order_by("created_at")[:20], answered_today, strict=False):
-            Call.objects.filter(pk=call.pk).update(order=order, phone=order.citizen_phone or call.phone)
         rows = callmeasures.rebuild()
     missed = sum(1 for c in calls if c.state == CallState.MISSED)
-    return [f"话务：{len(calls)} 通来电（昨日全天与今日至今，{missed} 通未接），话务汇总 {rows} 行。"]
+    linked = sum(1 for c in calls if c.order_id)
+    return [
+        f"话务：{len(calls)} 通来电（近 {HISTORY_DAYS} 天与今日至今，{missed} 通未接，{linked} 通受理了工单），"
+        f"话务汇总 {rows} 行。"
+    ]
+
+
+def _link_phone_orders(hub: OrgUnit, calls: list[Call], since: datetime) -> None:
+    """Each phone order of the period was taken on a call: the latest call its operator
+    answered that day before the order was saved (the order page shows the call and its
+    recording; the quality inspector reads the order beside the call)."""
+    answered: dict[tuple[int, date], list[Call]] = defaultdict(list)
+    for call in calls:  # in order of arrival within each day
+        if call.answered_at is not None and call.agent is not None:
+            answered[(call.agent.pk, local_day(call.started_at))].append(call)
+    for day_calls in answered.values():
+        day_calls.sort(key=lambda c: c.answered_at or c.started_at)
+    takers = dict(
+        OrderEvent.objects.filter(
+            action=CREATE, order__hub=hub, order__channel=Channel.PHONE, order__created_at__gte=since
+        ).values_list("order_id", "actor_id")
+    )
+    orders = WorkOrder.objects.filter(pk__in=takers).order_by("created_at")
+    for pk, created_at, phone in orders.values_list("pk", "created_at", "citizen_phone"):
+        day_calls = answered.get((takers[pk], local_day(created_at)), [])
+        before = bisect_right([c.answered_at or c.started_at for c in day_calls], created_at)
+        free = [c for c in day_calls[:before] if c.order_id is None]
+        if free:
+            free[-1].order_id, free[-1].phone = pk, phone or free[-1].phone

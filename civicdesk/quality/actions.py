@@ -1,6 +1,7 @@
 """Every change to an inspection: atomic, the acting person by keyword, the right checked,
 one InspectionEvent appended. A form carries the version it showed; acting on a stale one is
-a conflict (someone else scored or decided it meanwhile)."""
+a conflict (someone else scored or decided it meanwhile). Times come from the actions' clock
+(civicdesk.orders.clock), so the demo's past weeks are scored when they were."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.textlimits import too_long
+from civicdesk.orders import clock
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition, PermissionDenied
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.quality.models import (
@@ -61,7 +63,7 @@ def _record(
         inspection=inspection,
         action=action,
         actor=actor,
-        at=timezone.now(),
+        at=clock.now(),
         from_state=from_state,
         to_state=inspection.state,
         note=note,
@@ -139,7 +141,7 @@ def score(
         current.score = _score_of(form, [(r.item_id, r.points) for r in ticked])
         current.state = InspectionState.SCORED
         current.inspector = actor
-        current.scored_at = timezone.now()
+        current.scored_at = clock.now()
         current.comment = comment
         current.version += 1
         current.save()
@@ -175,7 +177,7 @@ def appeal(inspection: Inspection, *, actor: User, text: str, version: int | Non
             raise InvalidTransition(_("这条质检记录现在不能申诉。"))
         current.state = InspectionState.APPEALED
         current.appeal = text
-        current.appealed_at = timezone.now()
+        current.appealed_at = clock.now()
         current.version += 1
         current.save()
         _record(current, InspectionEvent.Action.APPEALED, actor, InspectionState.SCORED, text)
@@ -217,7 +219,7 @@ def decide(
         current.score = _score_of(current.form, [(d.reason.item_id, d.points) for d in deductions if not d.withdrawn])
         current.state = InspectionState.FINAL
         current.decided_by = actor
-        current.decided_at = timezone.now()
+        current.decided_at = clock.now()
         current.decision = note
         current.version += 1
         current.save()

@@ -3,7 +3,7 @@ someone of the hub is on the duty roster; a citizen waiting long is told when to
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import time_machine
 from django.test import Client
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from civicdesk.chat import actions, figures, hours
 from civicdesk.chat.models import Chat
+from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import DutyShift
 from tests.chat.helpers import QUESTION, start, waiting_chat
 from tests.world import World
@@ -54,3 +55,23 @@ def test_a_long_wait_is_told_when_to_expect_an_answer(w: World) -> None:
         expect = figures.expectation(Chat.objects.get(pk=mine.pk))
     assert expect is not None and expect.ahead == 1 and expect.minutes == 8
     assert 'id="chat-expect"' in log and "预计 8 分钟内回复您" in log
+
+
+def test_on_a_day_off_the_seat_shifts_decide_the_hours(w: World) -> None:
+    sunday = date(2026, 12, 13)
+    DutyShift.objects.create(day=sunday, unit=w.hub, user=w.operator, starts=time(8), ends=time(12))
+    with time_machine.travel("2026-12-13 10:00:00+08:00", tick=False):
+        assert hours.staffed(w.hub)
+    with time_machine.travel("2026-12-13 15:00:00+08:00", tick=False):
+        assert not hours.staffed(w.hub)  # the morning seat has gone home
+        assert Client().post("/chat/", {"citizen_phone": "13912345678", "text": QUESTION}).status_code == 503
+
+
+def test_on_a_public_holiday_it_is_open_with_someone_on_duty(w: World) -> None:
+    holiday = date(2026, 10, 1)  # National Day, a Thursday
+    assert not work_calendar().is_workday(holiday)
+    with time_machine.travel("2026-10-01 10:00:00+08:00", tick=False):
+        assert not hours.staffed(w.hub)
+        DutyShift.objects.create(day=holiday, unit=w.hub, user=w.dispatcher)
+        assert hours.staffed(w.hub)
+        assert start(Client()).status_code == 302

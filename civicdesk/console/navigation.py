@@ -44,8 +44,9 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
         None,
     ),
     ("hotspots:list", gettext_noop("热点"), {Role.LEADER, Role.DISPATCHER}, "", None),
-    # Quality inspection: the inspectors' queue, and each operator's own results to read and appeal.
-    ("quality:queue", gettext_noop("质检"), {Role.INSPECTOR}, "", None),
+    # Quality inspection: the inspectors' queue (leaders decide appeals there and read the report),
+    # and each operator's own results to read and appeal.
+    ("quality:queue", gettext_noop("质检"), {Role.INSPECTOR, Role.LEADER}, "", None),
     ("quality:mine", gettext_noop("我的质检"), {Role.OPERATOR}, "", None),
     ("routing:versions", gettext_noop("智能派单"), {Role.ADMIN}, "r", None),
     ("console:manage", gettext_noop("管理"), {Role.ADMIN}, "m", None),

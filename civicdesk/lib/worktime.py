@@ -12,7 +12,7 @@ moment, so an order dispatched on Monday 10:00 with 2 working days is due on Wed
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -113,6 +113,8 @@ class WorkCalendar:
         # Each day's periods, built once: a deadline walks the same days for every order (an
         # import of history adds working time tens of thousands of times).
         self._periods_cache: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
+        # Each day's working time in all: a deadline passes over whole days with one comparison.
+        self._day_totals: dict[date, timedelta] = {}
 
     def is_workday(self, day: date) -> bool:
         cached = self._workday_cache.get(day)
@@ -138,28 +140,48 @@ class WorkCalendar:
         self._periods_cache[day] = periods
         return periods
 
-    def _periods_from(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
-        """Business periods (clipped to start at `moment`) from `moment` on, in order."""
-        local = _aware(moment).astimezone(self.tz)
-        day = local.date()
-        for _ in range(_MAX_DAYS_SCANNED):
+    def day_total(self, day: date) -> timedelta:
+        """The working time of one day (zero on a day off)."""
+        total = self._day_totals.get(day)
+        if total is None:
+            total = timedelta()
             for start, end in self.periods_on(day):
-                if end <= local:
-                    continue
-                yield max(start, local), end
-            day += timedelta(days=1)
-        raise ValueError(f"no working time within {_MAX_DAYS_SCANNED} days of {moment}")
+                total += end - start
+            self._day_totals[day] = total
+        return total
 
     def add_working_minutes(self, start: datetime, minutes: float) -> datetime:
+        """Walks the business periods from `start` (clipped to it) in order; after the first
+        day, a whole day that cannot hold what remains is passed at once, as its periods
+        would each be passed."""
         if minutes < 0:
             raise ValueError("cannot add a negative amount of working time")
         remaining = timedelta(minutes=minutes)
-        for period_start, period_end in self._periods_from(start):
+        local = _aware(start).astimezone(self.tz)
+        day = local.date()
+        for period_start, period_end in self.periods_on(day):
+            if period_end <= local:
+                continue
+            period_start = max(period_start, local)
             available = period_end - period_start
             if remaining <= available:
                 return period_start + remaining
             remaining -= available
-        raise AssertionError("unreachable: _periods_from raises when it runs out")
+        one_day = timedelta(days=1)
+        for _ in range(_MAX_DAYS_SCANNED - 1):
+            day += one_day
+            total = self._day_totals.get(day)
+            if total is None:
+                total = self.day_total(day)
+            if remaining > total:
+                remaining -= total
+                continue
+            for period_start, period_end in self.periods_on(day):
+                available = period_end - period_start
+                if remaining <= available:
+                    return period_start + remaining
+                remaining -= available
+        raise ValueError(f"no working time within {_MAX_DAYS_SCANNED} days of {start}")
 
     def add_working_days(self, start: datetime, days: float) -> datetime:
         return self.add_working_minutes(start, days * self.minutes_per_day)
@@ -171,14 +193,19 @@ class WorkCalendar:
             return -self.working_minutes_between(end, start)
         total = timedelta()
         local_start = start.astimezone(self.tz)
-        day = local_start.date()
+        first_day = day = local_start.date()
         last_day = end.astimezone(self.tz).date()
+        one_day = timedelta(days=1)
         while day <= last_day:
-            for period_start, period_end in self.periods_on(day):
-                lo, hi = max(period_start, start), min(period_end, end)
-                if hi > lo:
-                    total += hi - lo
-            day += timedelta(days=1)
+            if first_day < day < last_day:
+                # A day between the two lies whole inside them.
+                total += self.day_total(day)
+            else:
+                for period_start, period_end in self.periods_on(day):
+                    lo, hi = max(period_start, start), min(period_end, end)
+                    if hi > lo:
+                        total += hi - lo
+            day += one_day
         return total.total_seconds() / 60
 
     def add(self, start: datetime, amount: float, unit: LimitUnit | str) -> datetime:
@@ -225,7 +252,13 @@ def subtract(calendar: WorkCalendar, moment: datetime, amount: float, unit: Limi
     remaining = timedelta(minutes=minutes)
     local = _aware(moment).astimezone(calendar.tz)
     day = local.date()
+    first_day = day
     for _ in range(_MAX_DAYS_SCANNED):
+        if day != first_day and remaining > calendar.day_total(day):
+            # A whole earlier day that cannot hold what remains (every period of it would pass).
+            remaining -= calendar.day_total(day)
+            day -= timedelta(days=1)
+            continue
         for start, end in reversed(calendar.periods_on(day)):
             if start >= local:
                 continue

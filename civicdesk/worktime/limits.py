@@ -103,12 +103,33 @@ def resolve_limit(
     On the 7×24 clock (round_the_clock) only rows counted in clock hours apply: a row for all
     urgencies in working days (say, a category's 5 working days) must not turn an urgent
     order's night into Monday morning; the urgent default or a clock-hour row wins instead."""
+    global _limits_of, _limits
+    lineage = category.lineage_ids() if category is not None else ()
+    policies = _policies()
+    if _limits_of is not policies:
+        # Answers for the policy rows of the moment; new rows, new answers.
+        _limits_of, _limits = policies, {}
+    key = (stage, request_type, urgency, lineage, enterprise)
+    found = _limits.get(key)
+    if found is None:
+        found = _limits[key] = _most_specific(policies, stage, request_type, urgency, list(lineage), enterprise)
+    return found
+
+
+# resolve_limit's answers by (stage, type, urgency, category lineage, enterprise), for the
+# policy rows they were read from: every move asks, for a handful of different orders.
+_limits_of: list[TimeLimitPolicy] | None = None
+_limits: dict[tuple[str, str, str, tuple[int, ...], bool], Limit] = {}
+
+
+def _most_specific(
+    policies: list[TimeLimitPolicy], stage: str, request_type: str, urgency: str, lineage: list[int], enterprise: bool
+) -> Limit:
     clock_only = round_the_clock(stage, urgency)
-    lineage = list(category.lineage_ids()) if category is not None else []
     allowed_categories = {*lineage, None}
     rows = [
         row
-        for row in _policies()
+        for row in policies
         if row.stage == stage
         and row.request_type in (request_type, "")
         and row.urgency in (urgency, "")

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from civicdesk.text.zhtext import char_ngrams, normalize
@@ -50,6 +51,18 @@ RELEVANCE, COMPLETENESS, TONE, CONTRADICTION, TIMELINESS = (
 CHECKS = (RELEVANCE, COMPLETENESS, TONE, CONTRADICTION, TIMELINESS)
 BLOCK, WARN, INFO = "block", "warn", "info"
 BANNED, EVASIVE = "banned", "evasive"
+
+
+# The checks are pure functions of texts, and texts repeat (a department's standard reply, a
+# request type's title: an import of history checks tens of thousands of replies). Their
+# answers are kept for the most recent texts; they are immutable (tuples, frozensets, frozen
+# findings), so a kept answer cannot be changed by a caller.
+_KEPT = 2048
+
+
+@lru_cache(maxsize=_KEPT)
+def _normal(text: str) -> str:
+    return normalize(text)
 
 
 @dataclass(frozen=True)
@@ -194,13 +207,18 @@ _KIND_END = re.compile(_KINDS + "+$")
 
 def places_in(text: str) -> list[str]:
     """The named places of a text, longest form first, without the place-kind-only words."""
+    return list(_places(text))
+
+
+@lru_cache(maxsize=_KEPT)
+def _places(text: str) -> tuple[str, ...]:
     found: list[str] = []
-    for match in _PLACE.finditer(normalize(text)):
+    for match in _PLACE.finditer(_normal(text)):
         name = _PLACE_LEAD.sub("", match.group(1))
         if len(name) < 3 or _KIND_ONLY.match(name) or name in found:
             continue
         found.append(name)
-    return found
+    return tuple(found)
 
 
 # Bigrams of a request that say nothing about its matter (how people write to 12345).
@@ -214,11 +232,18 @@ _FILLER = frozenset(
 )
 
 
-def _content_bigrams(text: str) -> set[str]:
-    return {g for g in char_ngrams(text, 2) if g not in _FILLER and not g.isdigit()}
+@lru_cache(maxsize=_KEPT)
+def _content_bigrams(text: str) -> frozenset[str]:
+    return frozenset(g for g in _bigrams(text) if g not in _FILLER and not g.isdigit())
 
 
-def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
+@lru_cache(maxsize=_KEPT)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(char_ngrams(_normal(text), 2, normalized=True))
+
+
+@lru_cache(maxsize=_KEPT)
+def _relevance(request: str, reply: str, place_hint: str) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     asked = _content_bigrams(request)
     answered = _content_bigrams(reply)
@@ -228,15 +253,15 @@ def _relevance(request: str, reply: str, place_hint: str) -> list[Finding]:
         if shared < 0.06:
             findings.append(Finding(RELEVANCE, WARN, "no_overlap"))
     # The places named first (the title, the start of the text) are what the request is about.
-    places = places_in(place_hint + " " + request[:200])[:3]
+    places = _places(place_hint + " " + request[:200])[:3]
     if places:
-        reply_grams = set(char_ngrams(reply, 2))
+        reply_grams = _bigrams(reply)
         # Named when two characters of the place's own name (not its kind) appear: replies
         # shorten "幸福家园小区" to "幸福家园", "人民路与成山大道交叉口" to "人民路".
-        named = any(set(char_ngrams(_KIND_END.sub("", p) or p, 2)) & reply_grams for p in places)
+        named = any(_bigrams(_KIND_END.sub("", p) or p) & reply_grams for p in places)
         if not named:
             findings.append(Finding(RELEVANCE, WARN, "place_missing", (("places", tuple(places[:3])),)))
-    return findings
+    return tuple(findings)
 
 
 # ------------------------------------------------------------------ completeness
@@ -266,9 +291,10 @@ PARTS = (
 )
 
 
+@lru_cache(maxsize=_KEPT)
 def completeness_parts(reply: str) -> tuple[str, ...]:
     """Which parts of a complete reply the text has: done, basis, result, contact."""
-    text = normalize(reply)
+    text = _normal(reply)
     return tuple(name for name, pattern, _label in PARTS if pattern.search(text))
 
 
@@ -286,16 +312,17 @@ def _completeness(parts: Sequence[str]) -> list[Finding]:
 # ------------------------------------------------------------------ tone
 
 
-def _tone(reply: str, phrases: Iterable[Phrase]) -> list[Finding]:
-    text = normalize(reply)
-    banned = [p.text for p in phrases if p.kind == BANNED and normalize(p.text) in text]
-    evasive = [p.text for p in phrases if p.kind == EVASIVE and normalize(p.text) in text]
+@lru_cache(maxsize=_KEPT)
+def _tone(reply: str, phrases: tuple[Phrase, ...]) -> tuple[Finding, ...]:
+    text = _normal(reply)
+    banned = [p.text for p in phrases if p.kind == BANNED and _normal(p.text) in text]
+    evasive = [p.text for p in phrases if p.kind == EVASIVE and _normal(p.text) in text]
     findings = []
     if banned:
         findings.append(Finding(TONE, BLOCK, "banned", (("phrases", tuple(banned)),)))
     if evasive:
         findings.append(Finding(TONE, BLOCK, "evasive", (("phrases", tuple(evasive)),)))
-    return findings
+    return tuple(findings)
 
 
 # ------------------------------------------------------------------ contradiction
@@ -315,28 +342,29 @@ _SOLVED_WORDS = re.compile(r"(已解决|已修复|已完成|已整改到位|问�
 _NEGATED = re.compile(r"(尚未|还未|没有|未能|暂未)(?:解决|修复|完成|整改)")
 
 
-def _contradiction(reply: str, result: str) -> list[Finding]:
-    text = normalize(reply)
+@lru_cache(maxsize=_KEPT)
+def _contradiction(reply: str, result: str) -> tuple[Finding, ...]:
+    text = _normal(reply)
     if result == "solved":
         later = _LATER.search(text)
         if later:
-            return [
+            return (
                 Finding(
                     CONTRADICTION, BLOCK, "solved_but_later", (("quote", _around(text, later.start(), later.end())),)
-                )
-            ]
+                ),
+            )
     if result == "unsolved":
         solved = _SOLVED_WORDS.search(text)
         if solved and not _NEGATED.search(text):
-            return [
+            return (
                 Finding(
                     CONTRADICTION,
                     BLOCK,
                     "unsolved_but_solved",
                     (("quote", _around(text, solved.start(), solved.end())),),
-                )
-            ]
-    return []
+                ),
+            )
+    return ()
 
 
 def _around(text: str, start: int, end: int) -> str:
@@ -370,7 +398,7 @@ def check_reply(
     """Every check on one reply. `request`: the title and text of the request; `place`: its
     address and area as written on the order; `result`: solved / partly / unsolved (or "");
     `late_days`: working days past the deadline, when the caller knows them."""
-    phrases = list(phrases)
+    phrases = tuple(phrases)
     parts = completeness_parts(reply)
     findings = [
         *_tone(reply, phrases),

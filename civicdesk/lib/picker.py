@@ -90,7 +90,10 @@ class PickerMixin:
         choices = list(self.choices)
         instances = [getattr(v, "instance", None) for v, _label in choices]
         models = {type(i) for i in instances if isinstance(i, Model)}
-        self._tree = _tree_of(models.pop()) if len(models) == 1 else {}
+        # Choices that several pickers of a page share may hand over the tree they read once.
+        shared = getattr(self.choices, "picker_tree", None)
+        tree = shared() if shared is not None else None
+        self._tree = tree if tree is not None else _tree_of(models.pop()) if len(models) == 1 else {}
         self._hidden = common_top((i.pk for i in instances if i is not None), self._tree)
         original, self.choices = self.choices, choices
         try:

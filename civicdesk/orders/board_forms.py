@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
-from civicdesk.orders.forms import UnitChoiceField
+from civicdesk.orders.forms import UnitChoiceField, UnitList, UnitsChoiceField
 from civicdesk.org.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class BulkDispatchForm(CountedLimits, forms.Form):
         required=False,
         empty_label=gettext_lazy("（各行的建议单位）"),
     )
-    assisting_units = forms.ModelMultipleChoiceField(
+    assisting_units = UnitsChoiceField(
         label=gettext_lazy("协办单位（可多选）"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -120,12 +120,19 @@ class BulkDispatchForm(CountedLimits, forms.Form):
         widget=forms.TextInput(),
     )
 
-    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], listed: UnitList | None = None, **kwargs: Any) -> None:
+        """`units`: what the form accepts; `listed`: the same units read once for both pickers."""
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
-        # A hub is never an assisting unit: only the units a lead could be, hubs left out.
-        self.fields["assisting_units"].queryset = units.filter(is_hub=False)  # type: ignore[attr-defined]
+        for name, offered in (("lead_unit", units), ("assisting_units", units.filter(is_hub=False))):
+            # A hub is never an assisting unit: only the units a lead could be, hubs left out.
+            self.fields[name].queryset = offered  # type: ignore[attr-defined]
+        if listed is not None:
+            # Both pickers drawn from one read of the units (listed: the dispatching hubs' UnitList).
+            self.fields["lead_unit"].listed = listed  # type: ignore[attr-defined]
+            self.fields["assisting_units"].listed = listed.also(  # type: ignore[attr-defined]
+                lambda rows: [u for u in listed.rows() if not u.is_hub]
+            )
         self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
         for name in ("lead_unit", "assisting_units"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -75,27 +75,34 @@ def _who(event: OrderEvent) -> str:
     return f"{unit} {person}".strip()
 
 
-def case_file(user: User, order: WorkOrder) -> CaseFile:
-    events = list(
-        OrderEvent.objects.filter(order=order)
-        .exclude(action__in=("deadline_notice", "follow_calendar"))
-        .select_related("actor", "acting_unit")
-        .order_by("seq")
-    )
+def case_file(
+    user: User,
+    order: WorkOrder,
+    *,
+    events: Iterable[OrderEvent] | None = None,
+    attachments: Iterable[Attachment] | None = None,
+) -> CaseFile:
+    """`events` (with actor and acting unit, by seq) and `attachments` (by upload): the order's,
+    where the page has read them already."""
+    if events is None:
+        events = OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq")
+    told = [e for e in events if e.action not in ("deadline_notice", "follow_calendar")]
+    if attachments is None:
+        attachments = Attachment.objects.filter(order=order).order_by("uploaded_at", "pk")
     files: dict[int | None, list[Attachment]] = defaultdict(list)
-    for attachment in Attachment.objects.filter(order=order).order_by("uploaded_at", "pk"):
+    for attachment in attachments:
         files[attachment.event_id].append(attachment)
-    created = next((e for e in events if e.action == "create"), None)
+    created = next((e for e in told if e.action == "create"), None)
     result = CaseFile(original_files=files.get(created.pk if created else None, []) + files.get(None, []))
     shown = {created.pk if created else None, None}
-    for event in events:
+    for event in told:
         if event.action == "supplement":
             shown.add(event.pk)
         elif event.action == "reply":
             result.reply_files += files.get(event.pk, [])
             shown.add(event.pk)
     result.other_files = [a for event_id, found in files.items() if event_id not in shown for a in found]
-    for event in events:
+    for event in told:
         note = text_for(user, order, event.note)
         if event.action in _INSTRUCTIONS and note:
             result.instructions.append(Note(event.at, _who(event), label(event.action), note))

@@ -17,9 +17,10 @@ from civicdesk.org.models import Role, User
 CONTACT_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.CALLBACK_AGENT}
 
 
-def contact_view(user: User, order: WorkOrder, revealed: bool) -> dict[str, Any]:
-    """name, phone, whether the user may ask to reveal them (logged), whether they are masked."""
-    if not can_see_identity(user, order):
+def contact_view(user: User, order: WorkOrder, revealed: bool, *, sees_identity: bool | None = None) -> dict[str, Any]:
+    """name, phone, whether the user may ask to reveal them (logged), whether they are masked.
+    `sees_identity`: can_see_identity(user, order), where the page has asked it already."""
+    if not (can_see_identity(user, order) if sees_identity is None else sees_identity):
         return {"name": _("（保密）"), "phone": _("（保密）"), "can_reveal": False, "masked": True}
     full = revealed or bool(user.roles & CONTACT_ROLES)
     return {

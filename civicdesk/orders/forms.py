@@ -3,18 +3,20 @@ the API calls too (civicdesk.orders.moves.PERFORM)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders.actions.instruction import current_instruction
 from civicdesk.orders.actions.notices import current_notice
-from civicdesk.orders.models import ReplyResult, Satisfaction, TransferRoute, WorkOrder
+from civicdesk.orders.models import OrderEvent, ReplyResult, Satisfaction, TransferRoute, WorkOrder
 from civicdesk.orders.moves import PERFORM
 from civicdesk.org.models import OrgUnit, dispatch_targets
 
@@ -23,18 +25,122 @@ if TYPE_CHECKING:
 
     # The stubs make the field generic; at run time it is not subscriptable.
     ModelChoiceField = forms.ModelChoiceField[Any]
+    ModelMultipleChoiceField = forms.ModelMultipleChoiceField[Any]
 else:
     ModelChoiceField = forms.ModelChoiceField
+    ModelMultipleChoiceField = forms.ModelMultipleChoiceField
 
 _TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
 _INPUT = {"class": "form-control"}
 
 
+class UnitList:
+    """Units a page's forms offer (org.models.dispatch_targets, the lower hubs, the lead unit's
+    sub-units) and the tree their pickers draw paths from (lib.picker), all from one read of
+    the unit table however many fields draw them: the order page's dispatch form draws the
+    hub's units twice, and its other moves' forms again."""
+
+    def __init__(self, select: Callable[[list[OrgUnit]], list[OrgUnit]], source: UnitList | None = None) -> None:
+        self._select = select
+        self._source = source
+        self._all: list[OrgUnit] | None = None
+        self._rows: list[OrgUnit] | None = None
+
+    @classmethod
+    def every(cls) -> UnitList:
+        """Every unit: the read the others share (see also)."""
+        return cls(lambda units: units)
+
+    def also(self, select: Callable[[list[OrgUnit]], list[OrgUnit]]) -> UnitList:
+        """Other units, from the same read."""
+        return UnitList(select, self._source or self)
+
+    def targets(self, hubs: list[OrgUnit], *, lead: bool = True) -> UnitList:
+        """org.models.dispatch_targets(hubs, lead=lead), from the same read."""
+        return self.also(lambda units: _dispatch_targets(units, hubs, lead))
+
+    def _everything(self) -> list[OrgUnit]:
+        root = self._source or self
+        if root._all is None:
+            root._all = list(OrgUnit.objects.order_by("path"))
+        return root._all
+
+    def rows(self) -> list[OrgUnit]:
+        if self._rows is None:
+            self._rows = self._select(self._everything())
+        return self._rows
+
+    def queryset(self) -> QuerySet[OrgUnit]:
+        """The same units as a queryset, for checking what a sent form chose."""
+        return OrgUnit.objects.filter(pk__in=[unit.pk for unit in self.rows()]).order_by("path")
+
+    def tree(self) -> dict[Any, tuple[str, Any]]:
+        """pk → (name, parent pk) of every unit, as lib.picker reads it."""
+        return {unit.pk: (unit.name, unit.parent_id) for unit in self._everything()}
+
+
+def _dispatch_targets(units: list[OrgUnit], hubs: list[OrgUnit], lead: bool) -> list[OrgUnit]:
+    """org.models.dispatch_targets over `units` (every unit, by path), in memory."""
+    own = {hub.pk: hub.path for hub in hubs}
+    if not own:
+        return []
+    within = [u for u in units if any(u.path.startswith(path) for path in own.values())]
+    hub_at = {u.path: u.pk for u in within if u.is_hub}
+    wanted = []
+    for u in within:
+        if not u.active or u.pk in own or (u.is_hub and not lead):
+            continue
+        # The nearest hub above the unit decides who dispatches to it.
+        nearest = max((path for path in hub_at if u.path.startswith(path) and path != u.path), key=len)
+        if hub_at[nearest] in own:
+            wanted.append(u)
+    return wanted
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """A unit field's choices from its UnitList when it has one (Django's iterator asks the
+    database on every drawing)."""
+
+    def _listed(self) -> list[OrgUnit] | None:
+        listed: UnitList | None = getattr(self.field, "listed", None)
+        return listed.rows() if listed is not None else None
+
+    def __iter__(self) -> Iterator[Any]:
+        rows = self._listed()
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in rows:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        rows = self._listed()
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        rows = self._listed()
+        return super().__bool__() if rows is None else bool(rows) or self.field.empty_label is not None
+
+    def picker_tree(self) -> dict[Any, tuple[str, Any]] | None:
+        """The tree for a picker's paths, shared by the page's unit fields (None: read it)."""
+        listed: UnitList | None = getattr(self.field, "listed", None)
+        return listed.tree() if listed is not None else None
+
+
 class UnitChoiceField(ModelChoiceField):
     widget = PickerSelect
+    iterator = _ListedChoices
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
+
+
+class UnitsChoiceField(ModelMultipleChoiceField):
+    iterator = _ListedChoices
 
 
 def _units_under_hub(order: WorkOrder) -> Any:
@@ -44,9 +150,20 @@ def _units_under_hub(order: WorkOrder) -> Any:
 class ActionForm(CountedLimits, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        order: WorkOrder,
+        events: list[OrderEvent] | None = None,
+        unit_list: UnitList | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`events` (the order's, by seq) and `unit_list` (the units under the order's hub): what
+        the order page has read already, for the forms of all its moves."""
         super().__init__(*args, **kwargs)
         self.order = order
+        self.events = events
+        self.unit_list = unit_list
         for name, field in self.fields.items():
             if name != "version" and not isinstance(
                 field.widget, (forms.CheckboxInput, forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -60,6 +177,46 @@ class ActionForm(CountedLimits, forms.Form):
         data.pop("version", None)
         return data
 
+    def offers(self, name: str, pk: int) -> bool:
+        """Whether the unit field `name` offers the unit `pk`."""
+        field = self.fields.get(name)
+        if not isinstance(field, forms.ModelChoiceField):
+            return False
+        listed: UnitList | None = getattr(field, "listed", None)
+        if listed is not None:
+            return any(unit.pk == pk for unit in listed.rows())
+        return field.queryset is not None and field.queryset.filter(pk=pk).exists()
+
+    def _targets(self, name: str, *, lead: bool = True) -> None:
+        """Field `name` offers org.models.dispatch_targets([the order's hub], lead=lead), drawn
+        from the page's UnitList when it gave one."""
+        hub = self.order.hub
+        if self.unit_list is None:
+            self._offer(name, dispatch_targets([hub], lead=lead), None)
+            return
+        listed = self.unit_list.targets([hub], lead=lead)
+        self._offer(name, listed.queryset(), listed)
+
+    def _lower_hubs(self, name: str) -> None:
+        """Field `name` offers the active hubs under the order's hub."""
+        hub = self.order.hub
+        queryset = _units_under_hub(self.order).filter(is_hub=True)
+        listed = None
+        if self.unit_list is not None:
+            listed = self.unit_list.also(
+                lambda units: [
+                    u for u in units if u.active and u.is_hub and u.path.startswith(hub.path) and u.pk != hub.pk
+                ]
+            )
+        self._offer(name, queryset, listed)
+
+    def _offer(self, name: str, queryset: QuerySet[OrgUnit], listed: UnitList | None) -> None:
+        """Field `name` offers `queryset` (what a sent form is checked against), drawn from
+        `listed`, the same units read once for the page, when there is one."""
+        field = self.fields[name]
+        field.queryset = queryset  # type: ignore[attr-defined]
+        field.listed = listed  # type: ignore[attr-defined]
+
 
 class NoteForm(ActionForm):
     note = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=_TEXT)
@@ -71,7 +228,7 @@ class ReasonForm(ActionForm):
 
 class DispatchForm(ActionForm):
     lead_unit = UnitChoiceField(label=_("主办单位"), queryset=OrgUnit.objects.none())
-    assisting_units = forms.ModelMultipleChoiceField(
+    assisting_units = UnitsChoiceField(
         label=_("协办单位"),
         queryset=OrgUnit.objects.none(),
         required=False,
@@ -90,8 +247,8 @@ class DispatchForm(ActionForm):
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
         # Not the units under a lower hub: the order reaches them through that hub (下转).
-        self.fields["lead_unit"].queryset = dispatch_targets([order.hub])  # type: ignore[attr-defined]
-        self.fields["assisting_units"].queryset = dispatch_targets([order.hub], lead=False)  # type: ignore[attr-defined]
+        self._targets("lead_unit")
+        self._targets("assisting_units", lead=False)
 
 
 class RedispatchForm(DispatchForm):
@@ -108,7 +265,7 @@ class HandDownForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        self.fields["lower_hub"].queryset = _units_under_hub(order).filter(is_hub=True)  # type: ignore[attr-defined]
+        self._lower_hubs("lower_hub")
 
 
 class SubDispatchForm(ActionForm):
@@ -118,10 +275,17 @@ class SubDispatchForm(ActionForm):
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
         lead = order.lead_unit
-        self.fields["sub_unit"].queryset = (  # type: ignore[attr-defined]
-            OrgUnit.objects.filter(path__startswith=lead.path, active=True).exclude(pk=lead.pk)
-            if lead
-            else OrgUnit.objects.none()
+        if lead is None:
+            self._offer("sub_unit", OrgUnit.objects.none(), None)
+            return
+        self._offer(
+            "sub_unit",
+            OrgUnit.objects.filter(path__startswith=lead.path, active=True).exclude(pk=lead.pk),
+            self.unit_list.also(
+                lambda units: [u for u in units if u.active and u.path.startswith(lead.path) and u.pk != lead.pk]
+            )
+            if self.unit_list is not None
+            else None,
         )
 
 
@@ -139,7 +303,7 @@ class ApproveReturnForm(ActionForm):
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
         # A lower hub is reached by handing down once the return is approved (approve_return).
-        self.fields["new_lead_unit"].queryset = dispatch_targets([order.hub], lead=False)  # type: ignore[attr-defined]
+        self._targets("new_lead_unit", lead=False)
 
 
 class ObjectionForm(ActionForm):
@@ -173,7 +337,7 @@ class ReplyForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        instruction = current_instruction(order) if order.instruction_open else None
+        instruction = current_instruction(order, self.events) if order.instruction_open else None
         if instruction is not None:
             # The reply must answer the leader's instruction: shown here, and required.
             self.fields["instruction_response"] = forms.CharField(
@@ -224,7 +388,7 @@ class TextForm(ActionForm):
 class ConveneForm(ActionForm):
     """The hub convenes the units concerned; those the order went between are ticked."""
 
-    units = forms.ModelMultipleChoiceField(
+    units = UnitsChoiceField(
         label=_("参加会商的单位"),
         queryset=OrgUnit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -240,7 +404,7 @@ class ConveneForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        self.fields["units"].queryset = dispatch_targets([order.hub], lead=False)  # type: ignore[attr-defined]
+        self._targets("units", lead=False)
         if not self.is_bound:
             # The units it bounced between, and whoever holds a part now.
             concerned = set(order.assignments.values_list("unit_id", flat=True))
@@ -291,7 +455,7 @@ class NoticeAnswerForm(ActionForm):
 
     def __init__(self, *args: Any, order: WorkOrder, **kwargs: Any) -> None:
         super().__init__(*args, order=order, **kwargs)
-        notice = current_notice(order) if order.notice_open else None
+        notice = current_notice(order, self.events) if order.notice_open else None
         if notice is not None:
             # What the answer must address, shown with the field.
             self.fields["text"].help_text = _("%(number)s：%(text)s") % {

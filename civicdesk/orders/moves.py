@@ -19,10 +19,11 @@ from civicdesk.orders.actions.handling import waits_for_platform
 from civicdesk.orders.actions.material import waiting_for_material
 from civicdesk.orders.actions.objection import why_no_objection
 from civicdesk.orders.errors import InvalidInput
-from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.models import AssignmentRole, WorkOrder
 from civicdesk.orders.permissions import can
+from civicdesk.orders.store import History
 from civicdesk.orders.workflow import MOVES
-from civicdesk.org.models import User
+from civicdesk.org.models import OrgUnit, User
 
 # Move name (civicdesk.orders.workflow.MOVES) → the action that makes it. Moves missing here
 # are made by the system or by a page of their own (creation, merge suggestions, ...).
@@ -78,6 +79,14 @@ PERFORM: dict[str, Callable[..., WorkOrder]] = {
 }
 
 
+# Those of APPLIES that read the order's history besides its row, from where it is read:
+# the database, or the history the order page has read already (store.LoadedHistory).
+READS_HISTORY: dict[str, Callable[[WorkOrder, History], bool]] = {
+    "object_to_refusal": lambda order, history: not why_no_objection(history, order),
+    # 补正到位 is offered only while a department waits for material.
+    "supply_material": lambda order, history: bool(waiting_for_material(history, order)),
+}
+
 # Moves that apply only to some orders in their source states, by what the order row says;
 # the action refuses the others with the reason, the pages do not offer them.
 APPLIES: dict[str, Callable[[WorkOrder], bool]] = {
@@ -87,26 +96,42 @@ APPLIES: dict[str, Callable[[WorkOrder], bool]] = {
     "refuse_extension": lambda order: not waits_for_platform(order),
     "mark_difficult": lambda order: not order.difficult,
     "convene_consultation": lambda order: order.bounce_count > 0 or order.difficult,
-    "object_to_refusal": lambda order: not why_no_objection(DATABASE, order),
+    "object_to_refusal": lambda order: READS_HISTORY["object_to_refusal"](order, DATABASE),
     "answer_notice": lambda order: order.notice_open,
     "issue_notice": lambda order: not order.notice_open,
-    # 补正到位 is offered only while a department waits for material.
-    "supply_material": lambda order: bool(waiting_for_material(DATABASE, order)),
+    "supply_material": lambda order: READS_HISTORY["supply_material"](order, DATABASE),
     "acknowledge_instruction": lambda order: (
         order.instructed_at is not None and order.instruction_acknowledged_at is None
     ),
 }
 
 
-def available_moves(user: User, order: WorkOrder) -> list[str]:
-    """The moves `user` may make on `order` as it is now, in the workflow table's order."""
+def available_moves(user: User, order: WorkOrder, history: History | None = None) -> list[str]:
+    """The moves `user` may make on `order` as it is now, in the workflow table's order.
+    `history`: the order's events and assignments where the page has read them (else each
+    move that reads them asks the database again)."""
+    assisting = consulted = None
+    if history is not None:
+        active = history.active_assignments(order)
+
+        def assisting() -> list[OrgUnit]:
+            return [a.unit for a in active if a.role == AssignmentRole.ASSIST]
+
+        def consulted() -> list[OrgUnit]:
+            return [a.unit for a in active if a.role == AssignmentRole.CONSULT]
+
+    def applies(action: str) -> bool:
+        if history is not None and action in READS_HISTORY:
+            return READS_HISTORY[action](order, history)
+        return APPLIES.get(action, _always)(order)
+
     return [
         action
         for action, move in MOVES.items()
         if action in PERFORM
         and order.state in move.sources
-        and APPLIES.get(action, _always)(order)
-        and can(user, order, action)
+        and applies(action)
+        and can(user, order, action, assisting=assisting, consulted=consulted)
     ]
 
 

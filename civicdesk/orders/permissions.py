@@ -10,8 +10,9 @@ define them and are registered here as AccessRules from their AppConfig.ready()
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -242,9 +243,18 @@ def authorize(
     )
 
 
-def can(user: User | None, order: WorkOrder, action: str) -> bool:
+def can(
+    user: User | None,
+    order: WorkOrder,
+    action: str,
+    *,
+    assisting: Callable[[], Iterable[OrgUnit]] | None = None,
+    consulted: Callable[[], Iterable[OrgUnit]] | None = None,
+) -> bool:
+    """Whether `user` may make `action`; `assisting`, `consulted`: as for acting_unit (a page
+    asking for every move reads the order's units once)."""
     try:
-        authorize(user, order, action)
+        authorize(user, order, action, assisting=assisting, consulted=consulted)
     except PermissionDenied:
         return False
     return True
@@ -279,12 +289,13 @@ def can_view(user: User, order: WorkOrder) -> bool:
     return visible_orders(user).filter(pk=order.pk).exists()
 
 
-def can_see_identity(user: User, order: WorkOrder) -> bool:
-    """A confidential caller's identity is for the hub only, never the handling units."""
+def can_see_identity(user: User, order: WorkOrder, *, may_open: bool | None = None) -> bool:
+    """A confidential caller's identity is for the hub only, never the handling units.
+    `may_open`: whether the user may open the order, where the caller knows it already."""
     if not user.is_active:
         return False
     if not order.confidential:
-        return can_view(user, order)
+        return can_view(user, order) if may_open is None else may_open
     hub_roles = {r for roles in _HUB_SIDE_ROLES.values() for r in roles}
     return order.owner_id == user.pk or covering(user.units_with_role(*hub_roles), order.hub) is not None
 
@@ -302,21 +313,23 @@ def identity_visible(user: User) -> Q:
     return condition
 
 
-def find_visible(user: User, number: str) -> WorkOrder | None:
+def find_visible(user: User, number: str, annotations: Mapping[str, Any] | None = None) -> WorkOrder | None:
     """The order with this number if the user may open it (with what its pages show), else None —
-    the same answer for "no such order" and "not yours", so guessing numbers reveals nothing."""
-    return (
-        visible_orders(user)
-        .select_related("hub", "lead_unit", "category", "area", "owner", "parent", "enterprise")
-        .filter(number=number)
-        .first()
+    the same answer for "no such order" and "not yours", so guessing numbers reveals nothing.
+    `annotations`: more the page reads with the order, in the same query."""
+    # The category with its parents: the page names it in full (Category.full_name).
+    found = visible_orders(user).select_related(
+        "hub", "lead_unit", "category__parent__parent", "area", "owner", "parent", "enterprise", "upper_hub"
     )
+    if annotations:
+        found = found.annotate(**annotations)
+    return found.filter(number=number).first()
 
 
-def visible_order(user: User, number: str) -> WorkOrder:
+def visible_order(user: User, number: str, annotations: Mapping[str, Any] | None = None) -> WorkOrder:
     """find_visible for a page or an API call: the order, or Http404 (the same for "no such
     order" and "not yours")."""
-    order = find_visible(user, number)
+    order = find_visible(user, number, annotations)
     if order is None:
         raise Http404(_("没有找到该工单，或您无权查看。"))
     return order

@@ -56,6 +56,35 @@ class RecordedEvent(Protocol):
     def data(self) -> dict[str, Any]: ...
 
 
+class History(Protocol):
+    """What a check of whether a move applies reads of an order's history: a Store, or the
+    history a page has read already (LoadedHistory)."""
+
+    def active_assignments(self, order: WorkOrder) -> list[Assignment]: ...
+
+    def last_event(self, order: WorkOrder, actions: tuple[str, ...]) -> tuple[str, dict[str, Any]] | None: ...
+
+    def events_of(self, order: WorkOrder, actions: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]: ...
+
+
+class LoadedHistory:
+    """An order's events (by seq) and assignments as a page has read them, answering as the
+    Store would: the order page decides which moves apply without asking again per move."""
+
+    def __init__(self, events: Sequence[RecordedEvent], assignments: Sequence[Assignment]) -> None:
+        self.events = list(events)
+        self.assignments = list(assignments)
+
+    def active_assignments(self, order: WorkOrder) -> list[Assignment]:
+        return sorted((a for a in self.assignments if a.active), key=lambda a: a.pk)
+
+    def last_event(self, order: WorkOrder, actions: tuple[str, ...]) -> tuple[str, dict[str, Any]] | None:
+        return next(((e.action, e.data) for e in reversed(self.events) if e.action in actions), None)
+
+    def events_of(self, order: WorkOrder, actions: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        return [(e.action, e.data) for e in self.events if e.action in actions]
+
+
 class Store(Protocol):
     # --- the order ------------------------------------------------------------------
     def locked(self, order: OrderRef, expected_version: int | None) -> AbstractContextManager[WorkOrder]:

@@ -33,7 +33,9 @@ def _units(ids: list[int], names: dict[int, str]) -> str:
 URGE_VIA = {"phone": _lazy("来电"), "portal": _lazy("网上"), "api": _lazy("接口")}
 
 
-def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry]:
+def entries(events: list[OrderEvent], *, show_people: bool = True, known: dict[int, str] | None = None) -> list[Entry]:
+    """The events in words. `known`: names of units the caller has already read (the order's
+    assignments): only the other units the events name are looked up."""
     unit_ids: set[int] = set()
     for event in events:
         for key in (
@@ -53,7 +55,10 @@ def entries(events: list[OrderEvent], *, show_people: bool = True) -> list[Entry
                 unit_ids.add(event.data[key])
         unit_ids.update(event.data.get("assisting_units") or [])
         unit_ids.update(u for u in event.data.get("units") or [] if isinstance(u, int))
-    names = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    names = dict(known or {})
+    missing = unit_ids - set(names)
+    if missing:
+        names.update(OrgUnit.objects.filter(pk__in=missing).values_list("pk", "name"))
     result = []
     for event in events:
         data = event.data

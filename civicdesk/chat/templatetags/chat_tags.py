@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from civicdesk.catalogue.models import Channel
 from civicdesk.chat.models import Author, Chat
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.privacy import text_for
@@ -30,6 +31,10 @@ def order_chat(context: dict[str, Any], order: WorkOrder) -> dict[str, Any]:
     """The messages of the chat the order came from, under the order's personal-data rules:
     a reader who may not know a confidential caller sees the numbers and name masked, as in
     the order's own text (civicdesk.orders.privacy)."""
+    if order.channel != Channel.CHAT:
+        # A chat only ever becomes an order of the chat channel (chat.actions._create_order):
+        # the order page of any other order need not ask.
+        return {"chat": None}
     chat = Chat.objects.filter(order=order).select_related("operator").first()
     if chat is None:
         return {"chat": None}

@@ -33,10 +33,13 @@ ACKNOWLEDGE_DAYS_MAX = 10
 TEXT_MAX = 2000
 
 
-def current_instruction(order: WorkOrder) -> OrderEvent | None:
-    """The event of the order's latest instruction (its note is the text), if any."""
+def current_instruction(order: WorkOrder, events: list[OrderEvent] | None = None) -> OrderEvent | None:
+    """The event of the order's latest instruction (its note is the text), if any; from
+    `events` (the order's, by seq) where the page has read them."""
     if order.instructed_at is None:
         return None
+    if events is not None:
+        return next((e for e in reversed(events) if e.action == "instruct"), None)
     return (
         OrderEvent.objects.filter(order=order, action="instruct")
         .select_related("actor", "acting_unit")

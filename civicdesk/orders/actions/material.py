@@ -13,6 +13,7 @@ from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move,
 from civicdesk.orders.actions.dispatching import assisting_assignment
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
+from civicdesk.orders.store import History
 from civicdesk.org.models import OrgUnit, User
 from civicdesk.worktime.limits import work_calendar
 
@@ -42,7 +43,7 @@ def request_material(
     return o
 
 
-def waiting_for_material(store: Store, order: WorkOrder) -> list[Assignment]:
+def waiting_for_material(store: History, order: WorkOrder) -> list[Assignment]:
     """The active parts that asked for material which is not in yet."""
     return [
         a

@@ -48,10 +48,13 @@ def clean_days(value: object, field: str = "days") -> float:
     return days
 
 
-def current_notice(order: WorkOrder) -> OrderEvent | None:
-    """The event of the order's latest formal notice (its note is the matter), if any."""
+def current_notice(order: WorkOrder, events: list[OrderEvent] | None = None) -> OrderEvent | None:
+    """The event of the order's latest formal notice (its note is the matter), if any; from
+    `events` (the order's, by seq) where the page has read them."""
     if not order.notice_number:
         return None
+    if events is not None:
+        return next((e for e in reversed(events) if e.action == "issue_notice"), None)
     return (
         OrderEvent.objects.filter(order=order, action="issue_notice")
         .select_related("actor", "acting_unit")
@@ -66,10 +69,12 @@ def issuing_hub(store: Store, order: WorkOrder) -> int | None:
     return last[1].get("by_hub") if last is not None else None
 
 
-def notice_answer(order: WorkOrder) -> OrderEvent | None:
-    """The unit's written answer to the latest notice, once given."""
+def notice_answer(order: WorkOrder, events: list[OrderEvent] | None = None) -> OrderEvent | None:
+    """The unit's written answer to the latest notice, once given (from `events` as above)."""
     if not order.notice_number or order.notice_answered_at is None:
         return None
+    if events is not None:
+        return next((e for e in reversed(events) if e.action == "answer_notice"), None)
     return OrderEvent.objects.filter(order=order, action="answer_notice").order_by("-seq").first()
 
 

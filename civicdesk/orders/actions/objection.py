@@ -22,6 +22,7 @@ from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move,
 from civicdesk.orders.actions.dispatching import _send_to_units, _validate_units
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import WorkOrder
+from civicdesk.orders.store import History
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit, User
 
@@ -43,7 +44,7 @@ _SINCE_REFUSAL = (
 )
 
 
-def why_no_objection(store: Store, order: WorkOrder) -> str:
+def why_no_objection(store: History, order: WorkOrder) -> str:
     """Why the lead unit may not object now ("" if it may): an objection follows the
     refusal of this unit's own return, with nothing in between, once per unit and order."""
     last = store.last_event(order, _SINCE_REFUSAL)

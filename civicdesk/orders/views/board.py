@@ -30,7 +30,7 @@ from civicdesk.catalogue.models import Category, Urgency
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.board_forms import BoardFilterForm, BulkDispatchForm
 from civicdesk.orders.errors import ActionError, ConflictError
-from civicdesk.orders.forms import ACTION_FORMS, ActionForm
+from civicdesk.orders.forms import ACTION_FORMS, ActionForm, UnitList
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.permissions import can, visible_order, visible_orders
 from civicdesk.orders.suggesting import suggest_units
@@ -272,7 +272,7 @@ def _board_context(
             filtered=filter_form.active(),
             page=page,
             rows=_pending_rows(list(page.object_list), checked or set()),
-            bulk_form=bulk_form or BulkDispatchForm(units=hub_units(user)),
+            bulk_form=bulk_form or _bulk_form(user),
             auto_dispatched=_auto_dispatched(user),
         )
     else:
@@ -284,6 +284,12 @@ def _board_context(
     query.pop("page", None)
     context["query"] = query.urlencode()
     return context
+
+
+def _bulk_form(user: User, data: Any = None) -> BulkDispatchForm:
+    """The form for dispatching many orders, its two unit pickers drawn from one read of the units."""
+    listed = UnitList.every().targets(user.units_with_role(Role.DISPATCHER))  # as hub_units(user)
+    return BulkDispatchForm(data, units=listed.queryset(), listed=listed)
 
 
 def _board(request: HttpRequest, user: User, tab: str, status: int = 200, **kwargs: Any) -> HttpResponse:
@@ -386,7 +392,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     ]
     failed = {r.number for r in results if not r.ok}
     # What was typed stays for another go at the ones that failed; with all done, start clean.
-    bulk_form = form if failed and not accept else BulkDispatchForm(units=units)
+    bulk_form = form if failed and not accept else _bulk_form(user)
     return _board(
         request,
         user,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from civicdesk.orders.actions.notices import current_notice, notice_answer
 from civicdesk.orders.casefile import case_file
 from civicdesk.orders.contact import CONTACT_ROLES, contact_view
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
-from civicdesk.orders.forms import ACTION_FORMS, ActionForm
+from civicdesk.orders.forms import ACTION_FORMS, ActionForm, UnitList
 from civicdesk.orders.models import (
     Assignment,
     AssignmentRole,
@@ -35,7 +36,9 @@ from civicdesk.orders.moves import available_moves
 from civicdesk.orders.permissions import can_see_identity, identity_visible, visible_order, visible_orders
 from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.quality import reply_quality
-from civicdesk.orders.repeats import earlier_calls
+from civicdesk.orders.repeats import same_matter
+from civicdesk.orders.repeats import window as repeat_window
+from civicdesk.orders.store import LoadedHistory
 from civicdesk.orders.suggesting import UnitSuggestion, suggest_units
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES, State
@@ -43,25 +46,38 @@ from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, safe_next
 
 
-def _suggested(order: WorkOrder, form: ActionForm) -> UnitSuggestion | None:
+def _suggested(order: WorkOrder) -> UnitSuggestion | None:
     """The unit the dispatch board would suggest for this order (orders.suggesting: the
-    dispatch model's, else the catalogue's), if the dispatch form offers it."""
-    suggestion = suggest_units([order])[0]
-    if suggestion is None or not form.fields["lead_unit"].queryset.filter(pk=suggestion.unit.pk).exists():  # type: ignore[attr-defined]
-        return None
-    return suggestion
+    dispatch model's, else the catalogue's)."""
+    return suggest_units([order])[0]
 
 
-def _forms(user: User, order: WorkOrder, bound: dict[str, ActionForm]) -> list[dict[str, Any]]:
+def _forms(
+    user: User,
+    order: WorkOrder,
+    bound: dict[str, ActionForm],
+    *,
+    events: list[OrderEvent],
+    assignments: list[Assignment],
+) -> list[dict[str, Any]]:
     result = []
-    for action in available_moves(user, order):
+    units = UnitList.every()  # the units read once, for every form that offers some
+    for action in available_moves(user, order, LoadedHistory(events, assignments)):
         spec = ACTION_FORMS[action]
         initial: dict[str, Any] = {"version": order.version}
-        form = bound.get(action) or spec.form(order=order, initial=initial, prefix=action)
-        suggestion = _suggested(order, form) if action == "dispatch" else None
+        suggestion = _suggested(order) if action == "dispatch" else None
         if suggestion is not None and action not in bound:
             # The dispatcher starts from the suggested unit, as on the dispatch board.
-            form = spec.form(order=order, initial={**initial, "lead_unit": suggestion.unit.pk}, prefix=action)
+            initial["lead_unit"] = suggestion.unit.pk
+        form = bound.get(action) or spec.form(
+            order=order, initial=initial, prefix=action, events=events, unit_list=units
+        )
+        if suggestion is not None and not form.offers("lead_unit", suggestion.unit.pk):
+            # A unit the form does not offer (not under the order's hub) is not suggested.
+            suggestion = None
+            if action not in bound:
+                initial.pop("lead_unit")
+                form = spec.form(order=order, initial=initial, prefix=action, events=events, unit_list=units)
         result.append(
             {
                 "action": action,
@@ -97,19 +113,25 @@ class Consultation:
     decided_assisting: list[str]
 
 
-def consultation_view(order: WorkOrder) -> Consultation | None:
+def consultation_view(
+    order: WorkOrder, events: list[OrderEvent] | None = None, assignments: list[Assignment] | None = None
+) -> Consultation | None:
     """The latest consultation on the order (疑难件会商): who was convened, their views
-    against the deadline, and the hub's binding decision once made; None if there was none."""
-    convened = OrderEvent.objects.filter(order=order, action="convene_consultation").order_by("-seq").first()
+    against the deadline, and the hub's binding decision once made; None if there was none.
+    `events` (by seq) and `assignments` (with their units): the order's, where the page has
+    read them."""
+    if events is None:
+        events = list(OrderEvent.objects.filter(order=order).order_by("seq"))
+    convened = next((e for e in reversed(events) if e.action == "convene_consultation"), None)
     if convened is None:
         return None
+    if assignments is None:
+        assignments = list(Assignment.objects.filter(order=order).select_related("unit"))
     now = timezone.now()
     seats = []
-    for a in (
-        Assignment.objects.filter(order=order, role=AssignmentRole.CONSULT, dispatched_at=convened.at)
-        .select_related("unit")
-        .order_by("pk")
-    ):
+    for a in sorted(assignments, key=lambda a: a.pk):
+        if a.role != AssignmentRole.CONSULT or a.dispatched_at != convened.at:
+            continue
         given = a.part_given_at
         due = a.part_due_at
         seats.append(
@@ -122,11 +144,7 @@ def consultation_view(order: WorkOrder) -> Consultation | None:
                 on_time=None if given is None else (due is None or given <= due),
             )
         )
-    decided = (
-        OrderEvent.objects.filter(order=order, action="decide_consultation", seq__gt=convened.seq)
-        .order_by("seq")
-        .first()
-    )
+    decided = next((e for e in events if e.action == "decide_consultation" and e.seq > convened.seq), None)
     lead, assisting = "", []
     if decided is not None:
         names = dict(
@@ -154,50 +172,88 @@ def render_order(
     revealed: bool = False,
     status: int = 200,
 ) -> HttpResponse:
+    """The order page. Its history, units and files are read once here and every panel and
+    move is decided from them, so the page asks the database as often for a long history as
+    for a short one (issue #20). `order` comes from visible_order: the user may open it."""
     user = current_user(request)
     events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
-    timeline = entries(events, show_people=True)
+    assignments = list(Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk"))
+    # What the order page reads with the order (PRESENT) says which of its parts it has at all.
+    present = {name: getattr(order, name, True) for name in PRESENT}
+    files = list(Attachment.objects.filter(order=order).order_by("uploaded_at", "pk")) if present["has_files"] else []
+    known = {a.unit_id: a.unit.name for a in assignments}
+    for unit in (order.hub, order.lead_unit):
+        if unit is not None:
+            known[unit.pk] = unit.name
+    timeline = entries(events, show_people=True, known=known)
     if not knows_caller(user, order):
         # Notes (a supplement, a reply) may quote the confidential caller's number or name.
         timeline = [replace(e, note=text_for(user, order, e.note)) for e in timeline]
     replies = [e for e in events if e.action == "reply"]
     hub_side = bool(user.roles & CONTACT_ROLES | {Role.SUPERVISOR, Role.LEADER} & user.roles)
+    identity = can_see_identity(user, order, may_open=True)
+    repeat_of, related = _callers_orders(user, order) if identity else (None, [])
     context = {
         "order": order,
         "deadline": order.deadline_status(),
         "timeline": timeline,
-        "assignments": Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk"),
-        "merged": order.merged_children.order_by("created_at"),
-        "contact": contact_view(user, order, revealed),
-        "moves": _forms(user, order, bound or {}),
-        "case": case_file(user, order),
-        "consultation": consultation_view(order),
-        "instruction": current_instruction(order),
-        "notice": current_notice(order),
-        "notice_answer": notice_answer(order),
-        "attachments": order.attachments.order_by("uploaded_at"),
-        "topics": list(order.topics.all()),
+        "assignments": assignments,
+        "merged": order.merged_children.order_by("created_at") if present["has_merged"] else [],
+        "contact": contact_view(user, order, revealed, sees_identity=identity),
+        "moves": _forms(user, order, bound or {}, events=events, assignments=assignments),
+        "case": case_file(user, order, events=events, attachments=files),
+        "consultation": consultation_view(order, events, assignments),
+        "instruction": current_instruction(order, events),
+        "notice": current_notice(order, events),
+        "notice_answer": notice_answer(order, events),
+        "topics": list(order.topics.all()) if present["has_topics"] else [],
         "hub_side": hub_side,
         # The checks of the latest reply, for the reviewer (and the unit, to see what it is judged on).
         "reply_quality": reply_quality(replies[-1].data) if replies else None,
-        # 重复来电: the caller's earlier order on the same matter within the configured days.
-        # Like `related`: a confidential earlier order is never linked to the caller's others.
-        "repeat_of": earlier_calls(order).filter(identity_visible(user), pk__in=visible_orders(user)).first()
-        if can_see_identity(user, order)
-        else None,
-        "related": visible_orders(user)
-        .filter(identity_visible(user), citizen_phone=order.citizen_phone)
-        .exclude(pk=order.pk)
-        .order_by("-created_at")[:10]
-        if order.citizen_phone and can_see_identity(user, order)
-        else [],
+        "repeat_of": repeat_of,
+        "related": related,
     }
     return render(request, "orders/detail.html", context, status=status)
 
 
+# Read with the order on its page: whether it has files, topics and merged orders at all, so
+# that the page asks for them only when there are some (most orders have none).
+PRESENT = {
+    "has_files": Exists(Attachment.objects.filter(order=OuterRef("pk"))),
+    "has_topics": Exists(WorkOrder.topics.through.objects.filter(workorder=OuterRef("pk"))),
+    "has_merged": Exists(WorkOrder.objects.filter(parent=OuterRef("pk"))),
+}
+
+
+def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, list[WorkOrder]]:
+    """(重复来电: the caller's latest earlier order on the same matter within the configured
+    days, the caller's ten latest other orders), in one query: the ten latest, and the repeat
+    if it is older than them. Only orders whose caller the user may know: a confidential
+    order is never linked to the caller's others."""
+    if not order.citizen_phone:
+        return None, []
+    theirs = (
+        visible_orders(user)
+        .filter(identity_visible(user), citizen_phone=order.citizen_phone)
+        .exclude(pk=order.pk)
+        .order_by("-created_at")
+    )
+    if order.category is None:
+        return None, list(theirs[:10])  # no matter to repeat (orders.repeats.same_matter)
+    repeat = same_matter(order.category) & Q(
+        created_at__lt=order.created_at, created_at__gte=order.created_at - repeat_window()
+    )
+    found: list[WorkOrder] = list(
+        theirs.filter(Q(pk__in=theirs.values("pk")[:10]) | Q(pk__in=theirs.filter(repeat).values("pk")[:1])).annotate(
+            is_repeat=ExpressionWrapper(repeat, output_field=BooleanField())
+        )
+    )
+    return next((o for o in found if getattr(o, "is_repeat", False)), None), found[:10]
+
+
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render_order(request, visible_order(current_user(request), number))
+    return render_order(request, visible_order(current_user(request), number, PRESENT))
 
 
 @login_required

@@ -24,10 +24,15 @@ def _client(user: User) -> Client:
 
 def _queries(client: Client, path: str) -> int:
     client.get(path)  # first view: sessions, caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(captured.captured_queries)
+    counts = []
+    # The fewer of two: a per-process cache that expires between two requests (the dispatch
+    # model's look-up, every 10 s on a slow machine) adds a query to one of them, not to both.
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        counts.append(len(captured.captured_queries))
+    return min(counts)
 
 
 def _orders(w: World, n: int) -> None:

@@ -23,10 +23,15 @@ def _queries(user: User, order: WorkOrder) -> int:
     client.force_login(user)
     path = f"/orders/{order.number}/"
     client.get(path)  # the first view: sessions, per-process caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
+    counts = []
+    # The fewer of two: a per-process cache that expires between two requests (the dispatch
+    # model's look-up, every 10 s on a slow machine) adds a query to one of them, not to both.
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    return min(counts)
 
 
 def _long_history(w: World, order: WorkOrder, rounds: int) -> WorkOrder:

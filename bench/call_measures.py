@@ -8,7 +8,8 @@ Builds its own data in SQL (INSERT … SELECT generate_series: a month of calls 
 and two lower hubs, 150 operators, three queues, a daytime peak, ~90 % answered with waits
 from 0 to 2 minutes, abandons, transfers, calls crossing midnight, missed calls called back),
 unless --reuse is given and the database already holds N calls; rebuilds the call rollups
-and reports how long that took; checks that the month's figures from the rollups equal the
+and reports how long that took (wall, and the CPU time of this process and of the database's
+process serving it); checks that the month's figures from the rollups equal the
 figures counted from the calls; then times, p50/p95 in ms over repeated runs: what the
 话务统计 page computes for the month (the totals and the tables by hour of day, day,
 operator and queue), the month by hour for one hub (what the seat schedule reads), and
@@ -207,12 +208,32 @@ def main() -> None:
     if args.reuse and args.keep_rollups and CallRollup.objects.exists():
         print(f"keeping the {CallRollup.objects.count():,} rollup rows of an earlier run")
     else:
-        started = time.perf_counter()
+        started, cpu_started, db_started = time.perf_counter(), time.process_time(), _backend_cpu()
         rows = callmeasures.rebuild()
-        print(f"rollups rebuilt in {time.perf_counter() - started:.1f} s: {rows:,} rows")
+        wall, cpu, db_end = time.perf_counter() - started, time.process_time() - cpu_started, _backend_cpu()
+        db = f"{db_end - db_started:.1f} s" if db_started is not None and db_end is not None else "unknown"
+        load = os.getloadavg()
+        print(
+            f"rollups rebuilt in {wall:.1f} s: {rows:,} rows (CPU: this process {cpu:.1f} s, database backend {db}; "
+            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"
+        )
     if not args.no_check:
         _check(city)
     _report(city, args.repeat, cpu_start)
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds (user + system) the database's process serving this connection has used,
+    read from /proc when the server runs on this machine and may be read (parallel workers,
+    if the planner starts any, are other processes and not in it); None otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _check(city: OrgUnit) -> None:

@@ -84,7 +84,7 @@ class Call(models.Model):
         related_name="+",
     )
     # Derived from the times above on every event, in whole seconds, so the call measures
-    # (civicdesk.intake.callmeasures) count and sum without date arithmetic in SQL: the wait
+    # (civicdesk.intake.callmeasures) count and sum waits and talks without date arithmetic: the wait
     # from arrival to answer (or, unanswered, to hang-up), the talk from answer to hang-up.
     wait_seconds = models.PositiveIntegerField(_("等待秒数"), null=True, blank=True)
     talk_seconds = models.PositiveIntegerField(_("通话秒数"), null=True, blank=True)

@@ -104,6 +104,11 @@ def display_value(kind: str, value: float | None) -> str:
         return f"{value * 100:.2f}%"
     if kind == "hours":
         return gettext("%(hours)s 小时") % {"hours": f"{value:.1f}"}
+    # The kinds of the call and chat measures (civicdesk.intake.callmeasures, civicdesk.chat.measures).
+    if kind == "seconds":
+        return gettext("%(n)s 秒") % {"n": f"{value:.1f}"}
+    if kind == "minutes":
+        return gettext("%(n)s 分钟") % {"n": f"{value:.1f}"}
     return f"{int(value)}"
 
 

@@ -612,6 +612,11 @@ class Days:
 
 @dataclass(frozen=True)
 class RolledFigure:
+    """One figure summed from rollups (or counted and compared with them): the order measures'
+    and the call and chat measures' one value type. A count, a rate (0..1), or an average in
+    the kind's unit (hours, seconds, minutes); numerator and denominator are the counts
+    behind it (for an average: the sum and how many)."""
+
     code: str
     name: str
     definition: str

@@ -39,7 +39,9 @@ def _calls(cti: User, n: int, seed: int, prefix: str, agents: tuple[str, str] = 
             events.append(("hung_up", start + wait, ""))
         c = call(cti, f"{prefix}{i}", *events, queue=queue)
         if c.answered_at is None and c.ended_at is not None and rng.random() < 0.5:
-            Call.objects.filter(pk=c.pk).update(called_back_at=c.ended_at + dt.timedelta(minutes=rng.randrange(1, 90)))
+            # Minutes and a fraction of a second: the rollups count whole seconds as the calls do.
+            later = dt.timedelta(minutes=rng.randrange(1, 90), microseconds=rng.randrange(0, 60_000_000))
+            Call.objects.filter(pk=c.pk).update(called_back_at=c.ended_at + later)
 
 
 def _assert_equal(days: Days, filters: CallFilters) -> None:

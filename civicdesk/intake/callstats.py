@@ -18,10 +18,20 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from civicdesk.intake.callmeasures import CALL_MEASURES, CallFilters, Days, drill, figures, figures_as_of
+from civicdesk.intake.callmeasures import (
+    CALL_MEASURES,
+    CallFilters,
+    Days,
+    drill,
+    figures,
+    figures_as_of,
+    figures_by_period,
+)
 from civicdesk.lib.masking import mask_phone
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
+from civicdesk.statistics.dashboard import Query as DashboardQuery
+from civicdesk.statistics.dashboard import Section, as_of_text
 from civicdesk.statistics.rollups import local_day
 from civicdesk.statistics.scope import OutOfScope, narrowed, stats_scope
 
@@ -125,6 +135,27 @@ def _table(days: Days, filters: CallFilters, group: str) -> list[dict[str, Any]]
         ]
         result.append({"label": label, "cells": cells})
     return result
+
+
+# The call figures on the statistics dashboard, beside the order measures (its "话务" section).
+DASHBOARD_CODES = ("offered", "answer_rate", "answered_15s", "abandoned", "avg_wait", "callback_rate")
+
+
+def dashboard_section(q: DashboardQuery, periods: tuple[Days, Days, Days]) -> Section:
+    """The headline call figures of the dashboard's period, the one before and a year earlier,
+    for the dashboard's hub (the viewer's subtree, or a hub within it), in one query on the
+    rollups; each number of the period opens the calls behind it."""
+    filters = CallFilters(hub=q.filters.hub)
+    current, before, year_ago = figures_by_period(periods, filters, codes=DASHBOARD_CODES)
+    return Section(
+        key="calls",
+        title=_("话务"),
+        note=_("来电按到达的时间计入统计期，只按统计期和中心范围筛选：分类、区域等工单筛选条件不适用于来电。"),
+        periods=(current, before, year_ago),
+        drill={code: _drill_url(q.days, filters, code) for code in DASHBOARD_CODES},
+        more=reverse("intake:call_stats") + "?" + urlencode(_params(q.days, filters)),
+        as_of=as_of_text(figures_as_of()),
+    )
 
 
 @login_required

@@ -5,7 +5,9 @@ comes with the previous period of the same length and the same period a year ear
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +53,36 @@ OVERVIEW = (
 TREND = ("accepted", "completion", "satisfaction", "overdue")
 BREAKDOWN = ("accepted", "completion", "on_time", "satisfaction", "overdue")
 PERIOD_KINDS = ("day", "week", "month", "year", "custom")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the overview another app adds beside the order measures (the calls', the
+    online desk's): its headline figures for the period, the period before and a year earlier
+    (the same codes in the same order), each number of the period opening what is behind it."""
+
+    key: str
+    title: str
+    note: str
+    periods: tuple[dict[str, RolledFigure], dict[str, RolledFigure], dict[str, RolledFigure]]
+    drill: dict[str, str]  # code → the page listing what is behind the period's number ("" for none)
+    more: str = ""  # the page with all of the section's figures
+    as_of: str = ""
+    # One count of the period per line (e.g. per operator): {"name", "value", "drill"}.
+    breakdown_title: str = ""
+    breakdown: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+# The sources of those sections, registered from the apps' AppConfig.ready() so that this app
+# imports none of the apps above it: fn(query, (period, previous, year ago)) → a Section, or
+# None when it has nothing for this query. Each source reads its figures in a query or two,
+# never one per figure (the dashboard's JSON is on the speed list).
+SectionSource = Callable[["Query", tuple["Days", "Days", "Days"]], "Section | None"]
+_section_sources: dict[str, SectionSource] = {}
+
+
+def register_section(name: str, source: SectionSource) -> None:
+    _section_sources[name] = source
 
 
 class BadQuery(ValueError):
@@ -262,6 +294,37 @@ def _glance(today: dt.date, day: dict[str, RolledFigure], month: dict[str, Rolle
     return {"today": _row(day, GLANCE), "month": _row(month, GLANCE), "date": today.isoformat()}
 
 
+def sections(q: Query) -> list[dict[str, Any]]:
+    """The registered sections' figures, shaped like the overview's rows."""
+    periods = (q.days, previous(q.days, q.kind), last_year(q.days))
+    out = []
+    for source in _section_sources.values():
+        section = source(q, periods)
+        if section is None:
+            continue
+        current, before, year_ago = section.periods
+        out.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "note": section.note,
+                "as_of": section.as_of,
+                "more": section.more,
+                "breakdown": {"title": section.breakdown_title, "rows": section.breakdown},
+                "figures": [
+                    {
+                        **figure_json(figure),
+                        "previous": before[code].as_json(),
+                        "last_year": year_ago[code].as_json(),
+                        "drill": section.drill.get(code, ""),
+                    }
+                    for code, figure in current.items()
+                ],
+            }
+        )
+    return out
+
+
 def glance(filters: Filters, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     today = local_day(now)
@@ -425,6 +488,7 @@ def dashboard(q: Query, now: dt.datetime | None = None) -> dict[str, Any]:
         "params": q.params,
         "glance": _glance(today, day, month),
         "overview": _overview(current, before, year_ago),
+        "sections": sections(q),
         "trend": trend(q, now, memo),
         "by_category": breakdown(q, "category", now, memo=memo),
         "by_area": breakdown(q, "area", now, memo=memo),

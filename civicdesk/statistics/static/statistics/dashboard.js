@@ -39,6 +39,56 @@
       series: [{type: "bar", name: name, data: rows.map(function (r) { return r[code].numerator; })}]
     });
   }
+  // Figures other parts add beside the order measures (calls, the online desk): each figure
+  // carries its own name and definition, each number of the period opens what is behind it.
+  function numberCell(f, href) {
+    var td = el("td", {"data-code": f.code});
+    var a = el(href ? "a" : "span", href ? {href: href, title: f.definition} : {title: f.definition}, f.display);
+    a.className = "stats-num";
+    td.appendChild(a);
+    return td;
+  }
+  function parts(f) {
+    if (f.denominator === null) return String(+f.numerator.toFixed(1));
+    return (+f.numerator.toFixed(1)) + " / " + f.denominator;
+  }
+  function renderSections(sections) {
+    var box = document.getElementById("stats-sections");
+    if (!box) return;
+    var labels = box.dataset;
+    box.textContent = "";
+    sections.forEach(function (s) {
+      var part = el("div", {"class": "mt-3", id: "section-" + s.key});
+      var head = el("h3", {"class": "h6"}, s.title);
+      if (s.more) { head.appendChild(document.createTextNode(" ")); head.appendChild(el("a", {"class": "small ms-2", href: s.more}, labels.labelMore)); }
+      part.appendChild(head);
+      if (s.note) part.appendChild(el("p", {"class": "small text-muted mb-1"}, s.note));
+      if (s.as_of) part.appendChild(el("p", {"class": "small text-muted mb-1"}, s.as_of));
+      var table = el("table", {"class": "table table-sm", id: "section-table-" + s.key});
+      var tr = el("tr");
+      [labels.labelName, labels.labelNow, labels.labelParts, labels.labelPrevious, labels.labelYear].forEach(function (h) { tr.appendChild(el("th", {}, h)); });
+      table.appendChild(el("thead")).appendChild(tr);
+      fill(table.appendChild(el("tbody")), s.figures.map(function (f) {
+        return [el("td", {title: f.definition}, f.name), numberCell(f, f.drill), parts(f),
+                numberCell(Object.assign({}, f, f.previous)), numberCell(Object.assign({}, f, f.last_year))];
+      }));
+      var wrap = el("div", {"class": "table-responsive"});
+      wrap.appendChild(table);
+      part.appendChild(wrap);
+      if (s.breakdown && s.breakdown.rows.length) {
+        part.appendChild(el("p", {"class": "small mb-1"}, s.breakdown.title));
+        var rows = el("table", {"class": "table table-sm small", id: "section-breakdown-" + s.key});
+        var hr = el("tr"); hr.appendChild(el("th", {}, labels.labelWho)); hr.appendChild(el("th", {}, s.breakdown.title));
+        rows.appendChild(el("thead")).appendChild(hr);
+        fill(rows.appendChild(el("tbody")), s.breakdown.rows.map(function (r) {
+          var td = el("td"); td.appendChild(el("a", {href: r.drill}, r.value));
+          return [r.name, td];
+        }));
+        part.appendChild(rows);
+      }
+      box.appendChild(part);
+    });
+  }
   function render(data) {
     var defs = data.definitions;
     document.getElementById("period-label").textContent = data.period.label;
@@ -65,6 +115,7 @@
               f.denominator === null ? String(f.numerator) : (+f.numerator.toFixed(1)) + " / " + f.denominator,
               cell(f.previous, defs, code), cell(f.last_year, defs, code)];
     }));
+    renderSections(data.sections || []);
     var t = data.trend;
     chart("chart-trend", {
       legend: {data: [defs.accepted.name, defs.completion.name, defs.satisfaction.name]},

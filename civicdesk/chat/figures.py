@@ -1,7 +1,6 @@
-"""The online desk's queue figures, like the phone line's: chats waiting now and the longest
-wait, and for a period the chats started, taken, abandoned, the first-response time (from
-the citizen's first message to the operator's first answer: average and 90th percentile),
-and the chats each operator handled (ended by answer, order or note)."""
+"""The desk's own figures page and the citizen's expected wait. The figures themselves (waiting
+chats, first-response time, handled per operator…) are defined once in civicdesk.chat.measures;
+this adds the desk's breakdown of each operator's handled chats by how they ended."""
 
 from __future__ import annotations
 
@@ -13,10 +12,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from civicdesk.chat import measures
+from civicdesk.chat.measures import CHAT_MEASURES
 from civicdesk.chat.models import Chat, ChatState
 from civicdesk.org.models import OrgUnit
-
-HANDLED = (ChatState.ANSWERED, ChatState.ORDERED, ChatState.NOTED)
 
 
 @dataclass
@@ -41,45 +40,34 @@ class Figures:
     operators: list[OperatorRow] = field(default_factory=list)
 
 
-def _percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (the smallest value with at least `share` of them at or below)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
 def figures(hub: OrgUnit, start: datetime, end: datetime, *, now: datetime | None = None) -> Figures:
+    """The desk's figures for its own hub (the hubs below it have desks of their own)."""
     now = now or timezone.now()
-    waiting = Chat.objects.filter(hub=hub, state=ChatState.WAITING)
-    oldest = waiting.order_by("started_at").values_list("started_at", flat=True).first()
-    period = Chat.objects.filter(hub=hub, started_at__gte=start, started_at__lt=end)
-    responses = [
-        (answered - began).total_seconds()
-        for began, answered in period.filter(first_response_at__isnull=False).values_list(
-            "started_at", "first_response_at"
-        )
-        if answered is not None
-    ]
+    found = measures.figures(hub, start, end, subtree=False, now=now)
+    handled = CHAT_MEASURES["handled"].chats(start, end)
+    in_period = Q(ended_at__gte=start, ended_at__lt=end)
     rows = (
         Chat.objects.filter(hub=hub, operator__isnull=False)
-        .filter(Q(ended_at__gte=start, ended_at__lt=end) | Q(state=ChatState.TAKEN))
+        .filter(in_period | Q(state=ChatState.TAKEN))
         .values("operator", "operator__display_name", "operator__username")
         .annotate(
-            handled=Count("pk", filter=Q(state__in=HANDLED, ended_at__gte=start, ended_at__lt=end)),
-            answered=Count("pk", filter=Q(state=ChatState.ANSWERED, ended_at__gte=start, ended_at__lt=end)),
-            ordered=Count("pk", filter=Q(state=ChatState.ORDERED, ended_at__gte=start, ended_at__lt=end)),
-            noted=Count("pk", filter=Q(state=ChatState.NOTED, ended_at__gte=start, ended_at__lt=end)),
+            handled=Count("pk", filter=handled),
+            answered=Count("pk", filter=Q(state=ChatState.ANSWERED) & in_period),
+            ordered=Count("pk", filter=Q(state=ChatState.ORDERED) & in_period),
+            noted=Count("pk", filter=Q(state=ChatState.NOTED) & in_period),
             open_now=Count("pk", filter=Q(state=ChatState.TAKEN)),
         )
         .order_by("-handled", "operator__username")
     )
+    longest = measures.as_timedelta(found["longest_wait"])
     return Figures(
-        waiting=waiting.count(),
-        longest_wait=(now - oldest) if oldest else None,
-        started=period.count(),
-        taken=period.filter(taken_at__isnull=False).count(),
-        abandoned=period.filter(state=ChatState.ABANDONED).count(),
-        first_response_avg=timedelta(seconds=sum(responses) / len(responses)) if responses else None,
-        first_response_p90=timedelta(seconds=_percentile(responses, 0.9)) if responses else None,
+        waiting=int(found["waiting"].numerator),
+        longest_wait=longest,
+        started=int(found["started"].numerator),
+        taken=int(found["taken"].numerator),
+        abandoned=int(found["abandoned"].numerator),
+        first_response_avg=measures.as_timedelta(found["first_response"]),
+        first_response_p90=measures.as_timedelta(found["first_response_p90"]),
         operators=[
             OperatorRow(
                 name=row["operator__display_name"] or row["operator__username"],

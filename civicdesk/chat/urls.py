@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.chat import desk, views
+from civicdesk.chat import desk, stats, views
 
 app_name = "chat"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("desk/", desk.desk, name="desk"),
     path("desk/queue", desk.queue, name="queue"),
     path("desk/figures", desk.figures_page, name="figures"),
+    # The chats behind a number of the statistics dashboard's online desk section.
+    path("stats/chats", stats.drill_page, name="drill"),
     path("desk/<int:pk>/", desk.conversation, name="conversation"),
     path("desk/<int:pk>/messages", desk.desk_messages, name="desk_messages"),
     path("desk/<int:pk>/take", desk.take, name="take"),

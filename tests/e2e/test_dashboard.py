@@ -23,6 +23,16 @@ def test_the_leader_sees_charts_whose_tables_match_the_json(signed_in: Callable[
     accepted = page.locator("#overview-table tbody tr").first.locator("td").nth(1)
     expect(accepted).to_have_text(data["overview"]["accepted"]["display"])
     assert accepted.locator("a").get_attribute("title") == data["definitions"]["accepted"]["definition"]
+    # The calls and the online desk beside the order measures, each number as in the JSON.
+    for section in data["sections"]:
+        lines = page.locator(f"#section-table-{section['key']} tbody tr")
+        expect(lines).to_have_count(len(section["figures"]))
+        for index, figure in enumerate(section["figures"]):
+            expect(lines.nth(index).locator("td").nth(1)).to_have_text(figure["display"])
+    assert {s["key"] for s in data["sections"]} == {"calls", "chats"}
+    offered = page.locator("#section-table-calls tbody tr").first.locator("td").nth(1).locator("a")
+    calls = next(s for s in data["sections"] if s["key"] == "calls")
+    assert offered.get_attribute("href") == calls["figures"][0]["drill"]
     rows = page.locator("#table-category tbody tr")
     expect(rows).to_have_count(len(data["by_category"]))
     for index, row in enumerate(data["by_category"][:3]):

@@ -249,6 +249,8 @@ MATRIX: dict[str, Rule] = {
     "chat:desk": Rule(roles("operator", "dispatcher")),
     "chat:queue": Rule(roles("operator", "dispatcher")),
     "chat:figures": Rule(roles("operator", "dispatcher", "supervisor", "leader", "admin")),
+    # The chats behind a number of the dashboard's online desk section: the statistics readers.
+    "chat:drill": Rule(STATS),
     "chat:conversation": Rule(roles("operator", "dispatcher"), kwargs={"pk": 0}, missing_ok=True),
     "chat:desk_messages": Rule(roles("operator", "dispatcher"), kwargs={"pk": 0}, missing_ok=True),
     "chat:take": Rule(roles("operator", "dispatcher"), post=True, kwargs={"pk": 0}, missing_ok=True),

@@ -375,7 +375,7 @@ def _params(action: str, order: WorkOrder, payload: ActionIn) -> dict[str, Any]:
     for name, value in payload.model_dump(exclude={"expected_version"}).items():
         if name in ("lead_unit", "sub_unit", "lower_hub"):
             params[name] = _unit(value, name)
-        elif name == "new_lead_unit":
+        elif name in ("new_lead_unit", "unit"):
             params[name] = _unit(value, name) if value else None
         elif name in ("assisting_units", "units"):
             params[name] = _units(value, name)

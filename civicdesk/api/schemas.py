@@ -309,6 +309,15 @@ class PartIn(ActionIn):
     text: Text5000
 
 
+class MaterialIn(ActionIn):
+    reason: Text2000 = Field(description="需要补正的材料（每个审批部门只能要求一次补正）")
+
+
+class MaterialSuppliedIn(ActionIn):
+    unit: Code | None = Field(None, description="补正材料到位的审批部门编码；不填则为所有等待补正的部门")
+    note: Text2000 = ""
+
+
 class ReplyIn(ActionIn):
     result: ReplyResult
     text: Text5000
@@ -408,6 +417,9 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "refuse_suspension": ReasonIn,
     "resume": NoteIn,
     "give_part": PartIn,
+    # 补正 in a parallel approval (并联审批): the approving department asks, the hub records it in.
+    "request_material": MaterialIn,
+    "supply_material": MaterialSuppliedIn,
     "reply": ReplyIn,
     "accept_reply": AcceptReplyIn,
     "send_back_reply": ReasonIn,

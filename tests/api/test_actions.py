@@ -82,6 +82,18 @@ CASES: dict[str, tuple[Callable[[World], WorkOrder], Actor, Callable[[World], di
     "refuse_suspension": (lambda w: w.suspension_requested(), "dispatcher", lambda w: R, "signed"),
     "resume": (lambda w: w.suspended(), "handler_a", lambda w: {}, "signed"),
     "give_part": (lambda w: w.joint(), "handler_b", lambda w: {"text": "已配合检查。"}, "dispatched"),
+    "request_material": (
+        lambda w: w.joint(),
+        "handler_b",
+        lambda w: {"reason": "请补充环评批复复印件。"},
+        "dispatched",
+    ),
+    "supply_material": (
+        lambda w: actions.request_material(w.joint(), actor=w.handler_b, reason="请补充环评批复。"),
+        "operator",
+        lambda w: {"unit": "rc-sj", "note": "企业已补交。"},
+        "dispatched",
+    ),
     "reply": (lambda w: w.signed(), "handler_a", lambda w: {"result": "solved", "text": "已修复。"}, "replied"),
     "accept_reply": (lambda w: w.replied(), "dispatcher", lambda w: {}, "awaiting_callback"),
     "send_back_reply": (lambda w: w.replied(), "dispatcher", lambda w: R, "signed"),

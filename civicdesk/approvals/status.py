@@ -21,6 +21,7 @@ from civicdesk.enterprises.liaison import serves
 from civicdesk.orders.joint import PartView, UnitParts, parts_of, unit_part_figures
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
+from civicdesk.orders.workflow import WITH_UNIT, State
 from civicdesk.org.models import Role, User
 from civicdesk.worktime.limits import work_calendar
 
@@ -33,6 +34,10 @@ STATES = {
     "given": gettext_lazy("已出具意见"),
     "overdue": gettext_lazy("已超期"),
     "ended": gettext_lazy("已结束"),
+    # The lead department's own states: it assembles the departments' opinions into the result.
+    "assembling": gettext_lazy("汇总中"),
+    "assembled": gettext_lazy("已汇总答复"),
+    "suspended": gettext_lazy("已挂起（暂停计时）"),
 }
 
 
@@ -60,6 +65,45 @@ class Department:
 
 
 @dataclass
+class Lead:
+    """The lead department's own part: its days are the order's handling deadline
+    (civicdesk.orders.deadlines.own_handling_days), the result it assembles is the reply."""
+
+    order: WorkOrder
+    days: Decimal | None
+    now: datetime
+
+    @property
+    def due(self) -> datetime | None:
+        return self.order.handle_due_at
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether the result came by the lead's deadline; None while it has not come."""
+        replied = self.order.replied_at
+        if replied is None:
+            return None
+        return self.due is None or replied <= self.due
+
+    @property
+    def state(self) -> str:
+        o = self.order
+        if o.replied_at is not None:
+            return "assembled"
+        if o.state not in WITH_UNIT:
+            return "ended"
+        if o.state == State.SUSPENDED:
+            return "suspended"
+        if self.due is not None and self.now > self.due:
+            return "overdue"
+        return "assembling" if o.signed_at is not None else "waiting"
+
+    @property
+    def state_label(self) -> str:
+        return str(STATES[self.state])
+
+
+@dataclass
 class Status:
     application: Application
     order: WorkOrder
@@ -68,6 +112,7 @@ class Status:
     elapsed_days: float
     full: bool  # the viewer sees every department, else only `own`
     own: list[Department] = field(default_factory=list)
+    lead: Lead | None = None
 
     @property
     def shown(self) -> list[Department]:
@@ -113,26 +158,48 @@ def sees_everything(user: User, order: WorkOrder) -> bool:
     return lead is not None and any(lead.path.startswith(u.path) for u in user.units_with_role(*UNIT_ROLES))
 
 
-def status_of(user: User, application: Application, now: datetime | None = None) -> Status:
+def progress_of(application: Application, now: datetime | None = None) -> Status:
+    """Every department's state and the lead's, seen by nobody in particular: what the
+    company's own page shows (civicdesk.approvals.public), and the ground of status_of."""
+    now = now or timezone.now()
     order = application.order
     steps = {s.unit_id: s for s in ApprovalStep.objects.filter(application=application)}
     departments = [Department(p, getattr(steps.get(p.assignment.unit_id), "days", None)) for p in parts_of(order, now)]
-    full = sees_everything(user, order)
-    mine = [u.path for u in user.units_with_role(*UNIT_ROLES)]
-    own = [d for d in departments if any(d.part.assignment.unit.path.startswith(path) for path in mine)]
+    lead_step = next((s for s in steps.values() if s.lead), None)
     return Status(
         application,
         order,
         departments,
         sum((s.days for s in steps.values()), Decimal(0)),
         elapsed_working_days(order, now),
-        full,
-        own,
+        True,
+        [],
+        Lead(order, lead_step.days if lead_step else None, now),
     )
+
+
+def status_of(user: User, application: Application, now: datetime | None = None) -> Status:
+    status = progress_of(application, now)
+    status.full = sees_everything(user, application.order)
+    mine = [u.path for u in user.units_with_role(*UNIT_ROLES)]
+    status.own = [d for d in status.departments if any(d.part.assignment.unit.path.startswith(p) for p in mine)]
+    return status
 
 
 def visible_applications(user: User) -> QuerySet[Application]:
     return Application.objects.filter(order__in=visible_orders(user).values("pk"))
+
+
+@dataclass
+class LeadFigures:
+    """A lead department's applications: how many it led, assembled, assembled by its own
+    deadline, and still owes past it."""
+
+    unit_name: str
+    led: int = 0
+    assembled: int = 0
+    on_time: int = 0
+    overdue_open: int = 0
 
 
 @dataclass
@@ -143,6 +210,7 @@ class Figures:
     serial_days: Decimal  # the sum of every department's serial time, summed over them
     departments: list[UnitParts]
     rows: list[tuple[Application, float, Decimal]]
+    leads: list[LeadFigures] = field(default_factory=list)
 
 
 def figures(user: User, now: datetime | None = None) -> Figures:
@@ -152,13 +220,22 @@ def figures(user: User, now: datetime | None = None) -> Figures:
     applications = list(
         visible_applications(user)
         .select_related("order", "enterprise")
-        .prefetch_related("steps")
+        .prefetch_related("steps__unit")
         .order_by("-created_at")
     )
     rows = []
+    leads: dict[int, LeadFigures] = {}
     for application in applications:
         serial = sum((s.days for s in application.steps.all()), Decimal(0))
         rows.append((application, elapsed_working_days(application.order, now), serial))
+        lead_step = next((s for s in application.steps.all() if s.lead), None)
+        if lead_step is not None:
+            lead = Lead(application.order, lead_step.days, now)
+            counted = leads.setdefault(lead_step.unit_id, LeadFigures(lead_step.unit.name))
+            counted.led += 1
+            counted.assembled += lead.state == "assembled"
+            counted.on_time += lead.on_time is True
+            counted.overdue_open += lead.state == "overdue"
     orders = WorkOrder.objects.filter(pk__in=[a.order_id for a in applications])
     return Figures(
         applications=len(applications),
@@ -167,4 +244,5 @@ def figures(user: User, now: datetime | None = None) -> Figures:
         serial_days=sum((r[2] for r in rows), Decimal(0)),
         departments=unit_part_figures(orders, now=now),
         rows=rows,
+        leads=sorted(leads.values(), key=lambda f: f.unit_name),
     )

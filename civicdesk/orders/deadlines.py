@@ -60,12 +60,25 @@ def start_clock(order: WorkOrder, at: datetime) -> None:
     order.suspended_minutes = 0
 
 
-def restart_handling(order: WorkOrder, at: datetime) -> None:
-    """On rework: the unit gets a fresh handling limit from now."""
+def own_handling_days(order: WorkOrder, at: datetime, days: float) -> None:
+    """The lead unit's own number of working days from `at`, in place of the handling limit's
+    policy: a parallel approval's lead department promises its own time (civicdesk.approvals),
+    and is on time or late against it like any unit against its handling deadline."""
     calendar = work_calendar()
+    own = Limit(days, LimitUnit.WORKING_DAYS)
+    _set_handle_due(order, _capped(order, calendar.add_working_days(at, days)), own, calendar)
+
+
+def restart_handling(order: WorkOrder, at: datetime, days: float | None = None) -> None:
+    """On rework: the unit gets a fresh handling limit from now (its own `days` when the
+    dispatch gave it some)."""
+    calendar = work_calendar()
+    order.extension_days = 0
+    if days is not None:
+        own_handling_days(order, at, days)
+        return
     handle = limit(order, Stage.HANDLE)
     _set_handle_due(order, _capped(order, calendar.add(at, handle.amount, handle.unit)), handle, calendar)
-    order.extension_days = 0
 
 
 def extended_due(order: WorkOrder, days: float) -> datetime:

@@ -39,6 +39,18 @@ def clean_part_days(value: object, field: str = "part_days") -> float | None:
     return days
 
 
+def clean_lead_days(value: object, field: str = "lead_days") -> float | None:
+    """The lead unit's own number of working days (a parallel approval's lead department):
+    empty, or a positive number in half days up to PART_DAYS_MAX."""
+    if value in (None, ""):
+        return None
+    days = half_days(value, PART_DAYS_MAX)
+    if days is None:
+        message = _("牵头部门时限须为 0.5 至 %(n)s 个工作日（以半天为单位）。") % {"n": PART_DAYS_MAX}
+        raise InvalidInput(message, fields={field: message})
+    return days
+
+
 def part_due(order: WorkOrder, at: datetime, days: float | None = None) -> datetime | None:
     """When an assisting part handed out at `at` is due (run after the order's clock started)."""
     calendar = work_calendar()

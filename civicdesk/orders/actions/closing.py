@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
+from civicdesk.orders.actions.dispatching import own_lead_days
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
 from civicdesk.orders.workflow import MOVES, Side, State
@@ -125,7 +126,7 @@ def record_callback(
             o.replied_at = None
             o.accepted_at = None
             o.callback_due_at = None
-            deadlines.restart_handling(o, now)
+            deadlines.restart_handling(o, now, own_lead_days(store, o))
             data["handle_due_at"] = o.handle_due_at.isoformat() if o.handle_due_at else None
             target = State.REWORK
         else:

@@ -200,6 +200,7 @@ def _send_to_units(
     end_reason: str = "redispatched",
     part_days: float | None = None,
     part_days_by_unit: Mapping[int, float] | None = None,
+    lead_days: float | None = None,
 ) -> dict[str, object]:
     """Create the assignments, count re-dispatches and A→B→A bounces, start the clock."""
     previous_leads = store.lead_history(order)
@@ -216,6 +217,8 @@ def _send_to_units(
     order.signed_at = None
     order.resume_state = ""
     deadlines.start_clock(order, at)
+    if lead_days is not None:
+        deadlines.own_handling_days(order, at, lead_days)
     store.add_assignment(
         Assignment(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at, sign_due_at=order.sign_due_at)
     )
@@ -251,18 +254,24 @@ def dispatch(
     note: str = "",
     part_days: float | str | None = None,
     part_days_by_unit: Mapping[int, float | str] | None = None,
+    lead_days: float | str | None = None,
     expected_version: int | None = None,
     auto: dict[str, object] | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Send a new order to one lead unit and any assisting units (派单). `part_days`: the
     assisting units' working days for their parts (default: the 协办时限 policy);
-    `part_days_by_unit`: unit id → that unit's own working days, overriding it. `auto`:
-    the dispatch model's version and confidence, kept on the event (system actor only)."""
+    `part_days_by_unit`: unit id → that unit's own working days, overriding it; `lead_days`:
+    the lead unit's own working days, its handling deadline in place of the policy's (a
+    parallel approval's lead department). `auto`: the dispatch model's version and
+    confidence, kept on the event (system actor only)."""
     note = optional_text(note, "note")
     days = joint.clean_part_days(part_days)
     own_days = {pk: joint.clean_part_days(value) for pk, value in (part_days_by_unit or {}).items()}
+    lead = joint.clean_lead_days(lead_days)
     assisting = list(assisting_units)
+    if lead is not None:
+        _parts_within_lead(lead, assisting, days, own_days)
     with store.locked(order, expected_version) as o:
         side, unit = check_move(o, "dispatch", actor, store=store)
         if (
@@ -279,9 +288,14 @@ def dispatch(
             return o
         _validate_units(o, lead_unit, assisting, store=store)
         own = {pk: d for pk, d in own_days.items() if d is not None}
-        data = _send_to_units(store, o, lead_unit, assisting, clock.now(), part_days=days, part_days_by_unit=own)
+        data = _send_to_units(
+            store, o, lead_unit, assisting, clock.now(), part_days=days, part_days_by_unit=own, lead_days=lead
+        )
         if own:
             data = {**data, "part_days_by_unit": {str(pk): d for pk, d in own.items()}}
+        if lead is not None:
+            # Read back on rework (own_lead_days): the lead unit keeps its own time.
+            data = {**data, "lead_days": lead}
         if auto is not None:
             # Only the system side (the dispatch model) dispatches on its own.
             if side is not Side.SYSTEM:
@@ -289,6 +303,36 @@ def dispatch(
             data = {**data, "auto": True, **auto}
         record(o, "dispatch", actor, store=store, to_state=State.DISPATCHED, acting_unit=unit, note=note, data=data)
     return o
+
+
+def _parts_within_lead(
+    lead: float, assisting: list[OrgUnit], days: float | None, own_days: Mapping[int, float | None]
+) -> None:
+    """An assisting part is never due after the lead unit's own deadline (joint.part_due
+    would cut it there): a longer part is refused with its unit named, never cut silently."""
+    longer: list[tuple[str, float]] = []
+    for unit in assisting:
+        own = own_days.get(unit.pk)
+        part = own if own is not None else days
+        if part is not None and part > lead:
+            longer.append((unit.name, part))
+    if longer:
+        message = _("%(units)s 的时限长于牵头部门的时限（%(lead)g 个工作日）：各部门须在牵头部门汇总之前出具意见。") % {
+            "units": "、".join(f"{name}（{part:g}）" for name, part in longer),
+            "lead": lead,
+        }
+        raise InvalidInput(message, fields={"lead_days": message})
+
+
+def own_lead_days(store: Store, order: WorkOrder) -> float | None:
+    """The lead unit's own working days, if the dispatch that sent the order to it gave some
+    (a later re-dispatch, return or decision sends it under the policy again)."""
+    last = store.last_event(
+        order, ("dispatch", "redispatch", "approve_return", "uphold_objection", "decide_consultation", "hand_down")
+    )
+    if last is None or last[0] != "dispatch" or last[1].get("lead_days") is None:
+        return None
+    return float(last[1]["lead_days"])
 
 
 def undo_auto_dispatch(

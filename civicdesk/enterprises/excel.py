@@ -1,7 +1,9 @@
 """Import and export of the enterprise register as Excel workbooks (.xlsx, openpyxl).
 
 Columns (found by their header, in any order, in one of the first rows of the first sheet
-that has them): 企业名称, 统一社会信用代码 (both required), 地址, 行业, 联系人, 联系电话.
+that has them): 企业名称, 统一社会信用代码 (both required), 地址, 行业, 联系人, 联系电话, and what
+support measures ask about a company (civicdesk.policies.matching): 企业规模, 成立日期, 从业人数,
+上年纳税额（万元）.
 
 Import rules:
 
@@ -12,29 +14,39 @@ Import rules:
 * Idempotent by credit code: a code already in the register updates that enterprise
   (columns present in the file overwrite, absent columns are left alone); an unchanged row
   is not written at all.
-* 行业 accepts the section letter (``C``), its name (``制造业``) or both (``C 制造业``).
+* 行业 accepts the section letter (``C``), its name (``制造业``) or both (``C 制造业``);
+  企业规模 the size's name (``小型``) or its code (``small``).
+* 成立日期 is a date cell or a date typed as text (2015-03-01, 2015/3/1, 2015年3月1日,
+  20150301), not in the future; 从业人数 a whole number (``120`` or ``120人``);
+  上年纳税额（万元） a number of 万元 with at most two decimals (``1,234.5``). Nothing is rounded
+  or guessed: another value rejects the row with the reason. An empty cell empties the field
+  (unknown to the matching of measures).
 
-Export writes the same columns, codes and phones as text, 行业 as the section name, so an
-exported file imports back unchanged.
+Export writes the same columns, codes and phones as text, 行业 and 企业规模 as their names,
+成立日期 as a date cell, so an exported file imports back unchanged.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from civicdesk.enterprises.models import Enterprise, Industry
+from civicdesk.enterprises.models import Enterprise, EnterpriseSize, Industry
 from civicdesk.enterprises.validators import normalise_phone, phone_problem
 from civicdesk.lib import creditcode, spreadsheet
 from civicdesk.lib.controls import strip_bidi
@@ -45,8 +57,12 @@ ADDRESS = "地址"
 INDUSTRY = "行业"
 CONTACT = "联系人"
 PHONE = "联系电话"
+SIZE = "企业规模"
+FOUNDED = "成立日期"
+EMPLOYEES = "从业人数"
+TAX = "上年纳税额（万元）"
 
-COLUMNS: tuple[str, ...] = (NAME, CODE, ADDRESS, INDUSTRY, CONTACT, PHONE)
+COLUMNS: tuple[str, ...] = (NAME, CODE, ADDRESS, INDUSTRY, CONTACT, PHONE, SIZE, FOUNDED, EMPLOYEES, TAX)
 REQUIRED: tuple[str, ...] = (NAME, CODE)
 # Header → model field, for the columns that are copied as they are (after checks).
 FIELDS: dict[str, str] = {
@@ -56,8 +72,17 @@ FIELDS: dict[str, str] = {
     INDUSTRY: "industry",
     CONTACT: "contact_name",
     PHONE: "contact_phone",
+    SIZE: "size",
+    FOUNDED: "founded_on",
+    EMPLOYEES: "employees",
+    TAX: "annual_tax",
 }
+# Other headers seen in registers for the same columns.
+ALIASES: dict[str, str] = {"规模": SIZE, "成立时间": FOUNDED, "从业人员": EMPLOYEES, "上年纳税额": TAX}
 HEADER_SEARCH_ROWS = 5
+EMPLOYEES_MAX = 10_000_000
+TAX_MAX = Decimal("9999999999.99")  # the field's 12 digits, two after the point
+EARLIEST_FOUNDING = date(1900, 1, 1)
 
 
 class ImportFileError(Exception):
@@ -152,10 +177,17 @@ def _read_rows(source: str | Path | IO[bytes]) -> tuple[list[str], list[_Row], s
     raise ImportFileError(f"找不到表头：前{HEADER_SEARCH_ROWS}行中需要有“{NAME}”和“{CODE}”两列")
 
 
+# Header cell (as _header_key folds it) → column: full-width brackets compare as typed either way.
+_HEADERS = {_header_key(name): column for name, column in [*((c, c) for c in COLUMNS), *ALIASES.items()]}
+
+
 def _find_header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
     for number, cells in enumerate(rows, start=1):
-        keys = [_header_key(cell) for cell in cells]
-        positions = {column: keys.index(column) for column in COLUMNS if column in keys}
+        positions: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            column = _HEADERS.get(_header_key(cell))
+            if column is not None and column not in positions:
+                positions[column] = index
         if all(column in positions for column in REQUIRED):
             return number, positions
         if number >= HEADER_SEARCH_ROWS:
@@ -181,10 +213,77 @@ def parse_industry(text: str) -> str | None:
     return None
 
 
-def _check(row: _Row, float_code: bool) -> tuple[dict[str, str], list[str]]:
+_SIZE_BY_NAME = {str(label): value for value, label in EnterpriseSize.choices}
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_size(text: str) -> str | None:
+    """The size's code for ``小型`` / ``小型企业`` / ``small``; "" for empty; None if unknown."""
+    text = "".join(text.split())
+    if not text:
+        return ""
+    if text.lower() in EnterpriseSize.values:
+        return text.lower()
+    return _SIZE_BY_NAME.get(text.removesuffix("企业"))
+
+
+def parse_founding(text: str) -> date | str | None:
+    """The date a company was founded, None for an empty cell, or the reason it is refused."""
+    if not text:
+        return None
+    for form in _DATE_FORMS:
+        found = form.match(text.strip())
+        if found:
+            try:
+                day = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            except ValueError:
+                break
+            if day > timezone.localdate():
+                return f"成立日期“{text}”晚于今天"
+            if day < EARLIEST_FOUNDING:
+                return f"成立日期“{text}”早于1900年，请核对"
+            return day
+    return f"成立日期“{text}”不是日期（如 2015-03-01）"
+
+
+def parse_employees(text: str) -> int | str | None:
+    """A number of employees, None for an empty cell, or the reason it is refused."""
+    if not text:
+        return None
+    digits = "".join(text.split()).replace(",", "").removesuffix("人")
+    if not digits.isdigit() or not digits.isascii():
+        return f"从业人数“{text}”须为不小于0的整数"
+    number = int(digits)
+    if number > EMPLOYEES_MAX:
+        return f"从业人数“{text}”过大，请核对"
+    return number
+
+
+def parse_tax(text: str) -> Decimal | str | None:
+    """Last year's tax in 万元, None for an empty cell, or the reason it is refused."""
+    if not text:
+        return None
+    cleaned = "".join(text.split()).replace(",", "").removesuffix("万元")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return f"上年纳税额“{text}”不是数字（单位：万元）"
+    if not amount.is_finite() or amount < 0:
+        return f"上年纳税额“{text}”须为不小于0的数字（单位：万元）"
+    if amount != amount.quantize(Decimal("0.01")):
+        return f"上年纳税额“{text}”最多保留两位小数（单位：万元）"
+    if amount > TAX_MAX:
+        return f"上年纳税额“{text}”过大，请核对（单位：万元）"
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check(row: _Row, float_code: bool) -> tuple[dict[str, Any], list[str]]:
     """The model values of a row and the problems found in it."""
     problems: list[str] = []
-    values = {FIELDS[column]: text for column, text in row.values.items()}
+    values: dict[str, Any] = {FIELDS[column]: text for column, text in row.values.items()}
     if not values.get("name"):
         problems.append("企业名称不能为空")
     verdict = creditcode.validate(values.get("credit_code", ""))
@@ -203,6 +302,19 @@ def _check(row: _Row, float_code: bool) -> tuple[dict[str, str], list[str]]:
         problem = phone_problem(values["contact_phone"])
         if problem:
             problems.append(problem)
+    if "size" in values:
+        size = parse_size(values["size"])
+        if size is None:
+            problems.append(f"企业规模“{values['size']}”不是微型、小型、中型或大型")
+        else:
+            values["size"] = size
+    for name, parse in (("founded_on", parse_founding), ("employees", parse_employees), ("annual_tax", parse_tax)):
+        if name in values:
+            parsed = parse(values[name])
+            if isinstance(parsed, str):
+                problems.append(parsed)
+            else:
+                values[name] = parsed
     return values, problems
 
 
@@ -224,7 +336,7 @@ def import_enterprises(source: str | Path | IO[bytes]) -> ImportReport:
     """Import a workbook (path or binary file); see the module docstring for the rules."""
     _columns, rows, float_codes = _read_rows(source)
     report = ImportReport()
-    checked: list[tuple[_Row, dict[str, str]]] = []
+    checked: list[tuple[_Row, dict[str, Any]]] = []
     first_row_of: dict[str, int] = {}
     for row in rows:
         values, problems = _check(row, row.number in float_codes)
@@ -261,7 +373,7 @@ class _RowError(Exception):
     pass
 
 
-def _save_row(enterprise: Enterprise | None, values: dict[str, str]) -> str:
+def _save_row(enterprise: Enterprise | None, values: dict[str, Any]) -> str:
     """Save one checked row: "created", "updated" or "unchanged"; :class:`_RowError` if the
     model or the database refuses it."""
     is_new = enterprise is None
@@ -298,6 +410,7 @@ def export_enterprises(enterprises: Iterable[Enterprise] | None = None) -> bytes
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     industry_names = dict(Industry.choices)
+    size_names = dict(EnterpriseSize.choices)
     for enterprise in enterprises:
         sheet.append(
             spreadsheet.row(
@@ -309,15 +422,26 @@ def export_enterprises(enterprises: Iterable[Enterprise] | None = None) -> bytes
                     str(industry_names.get(enterprise.industry, "")),
                     enterprise.contact_name,
                     enterprise.contact_phone,
+                    str(size_names.get(enterprise.size, "")),
+                    # A date cell, an integer, a number: what a spreadsheet sorts and sums.
+                    enterprise.founded_on,
+                    enterprise.employees,
+                    enterprise.annual_tax,
                 ],
             )
         )
     text_columns = {COLUMNS.index(CODE) + 1, COLUMNS.index(PHONE) + 1}
-    for column_cells in sheet.iter_cols():
+    date_column = COLUMNS.index(FOUNDED) + 1
+    tax_column = COLUMNS.index(TAX) + 1
+    for column_cells in sheet.iter_cols(min_row=2):
         for cell in column_cells:
             if cell.column in text_columns:
                 cell.number_format = "@"
-    for letter, width in zip("ABCDEF", (36, 22, 40, 30, 12, 16), strict=True):
+            elif cell.column == date_column:
+                cell.number_format = "yyyy-mm-dd"
+            elif cell.column == tax_column:
+                cell.number_format = "0.00"
+    for letter, width in zip("ABCDEFGHIJ", (36, 22, 40, 30, 12, 16, 10, 12, 10, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -55,6 +55,10 @@ def test_export_has_the_import_columns_and_text_cells() -> None:
         "金融业",
         None,
         "0631-7561234",
+        None,  # size, founding date, employees, last year's tax: unknown
+        None,
+        None,
+        None,
     )
     assert all(isinstance(row[1], str) for row in rows[1:]), "codes must stay text, not numbers"
 

@@ -35,6 +35,7 @@ from civicdesk.portal.forms import (
     WithdrawForm,
     category_hints,
 )
+from civicdesk.portal.sections import sections_for
 
 _TRACKED = "portal_tracked"
 _SUPPORTED = "portal_supported"
@@ -235,6 +236,8 @@ def _order_context(request: HttpRequest, found: WorkOrder, **forms: Any) -> dict
         "urge_form": forms.get("urge_form") or UrgeForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "nearby": service.nearby(found, supported) if found.state in OPEN else [],
+        # What other apps show of their own orders (a company's parallel approval).
+        "sections": sections_for(found),
     }
 
 

@@ -35,7 +35,8 @@ BENEATH: dict[str, set[str]] = {
     "enterprises": {"notifications", "statistics"},
     "policies": {"enterprises", "knowledge"},  # support measures matched to the register (惠企政策)
     # Parallel approval (并联审批): applications carried by the core's joint orders.
-    "approvals": {"enterprises"},
+    # On the portal, the company tracks its own application (a section of the tracked order's page).
+    "approvals": {"enterprises", "portal"},
     "intake": {"enterprises", "routing", "knowledge"},
     "portal": {"intake", "knowledge", "open311", "notifications"},
     "chat": {"portal"},  # online one-to-one: the portal's captcha and limits, orders made by intake's actions

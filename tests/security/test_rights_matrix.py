@@ -324,6 +324,9 @@ MATRIX: dict[str, Rule] = {
     # the matrix's orders are no applications, so the status page answers 404 to all.
     "approvals:list": Rule(KB_READERS),
     "approvals:stats": Rule(KB_READERS),
+    # Opening an application takes it in and dispatches it: the hub's intake and dispatch desks
+    # (and liaison officers for their companies, who are not personas of the matrix).
+    "approvals:new": Rule(roles("operator", "dispatcher")),
     "approvals:status": Rule(STAFF, order=True, missing_ok=True),
     "policy_portal:list": Rule(PUBLIC),
     "policy_portal:detail": Rule(PUBLIC, kwargs={"code": "none"}, missing_ok=True),

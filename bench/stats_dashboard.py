@@ -310,10 +310,9 @@ def main() -> None:
     open_ids = list(WorkOrder.objects.filter(state="signed").order_by("pk").values_list("pk", flat=True)[:50])
 
     def sweep_one() -> None:
-        # What run_rollup_sweep does for one order that changed: its days, recomputed.
+        # What run_rollup_sweep does for one order that changed: its cells, recomputed.
         order_id = open_ids.pop() if open_ids else WorkOrder.objects.values_list("pk", flat=True).first()
-        rollups.recompute_days(rollups.order_days([order_id]))
-        rollups.save_footprints([order_id])
+        rollups.take_in([order_id])
 
     cases = [
         timed("dashboard data, one month", lambda: dashboard.dashboard(month_q), args.repeat),

@@ -130,7 +130,11 @@ class TopicDailyRollup(RollupBase):
     class Meta:
         verbose_name = _("专题日统计汇总")
         verbose_name_plural = _("专题日统计汇总")
-        indexes = [models.Index(fields=["grain", "topic_id", "day"], name="topic_rollup_grain_day")]
+        indexes = [
+            models.Index(fields=["grain", "topic_id", "day"], name="topic_rollup_grain_day"),
+            # A sweep replaces the rows of the days it recomputes.
+            models.Index(fields=["day"], name="topic_rollup_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.grain} topic {self.topic_id}"
@@ -159,19 +163,25 @@ class PendingItem(models.Model):
     unit_id = models.IntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "day"], name="pending_kind_day")]
+        indexes = [
+            models.Index(fields=["kind", "day"], name="pending_kind_day"),
+            # A sweep replaces the items of the days it recomputes.
+            models.Index(fields=["day"], name="pending_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.order_id} {self.moment}"
 
 
 class RollupFootprint(models.Model):
-    """The days an open order's changeable times (deadline, first dispatch, reply) fell on
-    when its rollups were last computed, so a change also recomputes the day it left.
-    Finished orders never move again (no move leaves a terminal state) and have none."""
+    """The rollup cells (day and dimensions of a full-grain row) an open order counted in when
+    it was last taken in, so a change also recomputes the cells it left. Written as one token
+    per set of dimensions, `channel|type|urgency|category|area|hub|unit:day,day` (a bare day is
+    a footprint from before cells were kept). Finished orders never move again (no move leaves
+    a terminal state) and have none."""
 
     order_id = models.IntegerField(primary_key=True)
-    days = models.CharField(max_length=40, blank=True)
+    days = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.days}"
@@ -186,6 +196,10 @@ class RollupState(models.Model):
     # When a sweep last took in every event there was: the figures are current as of then
     # (the dashboard's "数据截至").
     swept_at = models.DateTimeField(null=True)
+    # The events above the watermark that a sweep has already taken in (ids, space-separated):
+    # the watermark waits SETTLE for a slower transaction's event with a smaller id, and these
+    # are not taken in again meanwhile (at 30 moves a second, five minutes of them would be).
+    seen_events = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_event_id}"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -137,12 +137,22 @@ def _in(column: str, spans: Spans) -> Q:
     return q
 
 
-def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str, Any]]]:
+# Which rows a computation reads: given a family's day field, the prefix of the order's fields
+# from the family's table ("" or "order__") and its unit field, a condition on that table.
+Where = Callable[[str, str, str], Q]
+
+
+def _span_where(spans: Spans) -> Where:
+    """Every row whose day falls in the spans."""
+    return lambda day_field, _prefix, _unit_field: _in(day_field, spans)
+
+
+def _families(where: Where) -> list[tuple[QuerySet[Any], str, str, str, dict[str, Any]]]:
     orders = WorkOrder.objects.filter(_live_orders())
     signed = Q(signed_at__isnull=False)
     return [
         (
-            orders.filter(_in("created_at", spans)),
+            orders.filter(where("created_at", "", "lead_unit_id")),
             "created_at",
             "",
             "lead_unit_id",
@@ -154,7 +164,7 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
             },
         ),
         (
-            orders.filter(_in("handle_due_at", spans)),
+            orders.filter(where("handle_due_at", "", "lead_unit_id")),
             "handle_due_at",
             "",
             "lead_unit_id",
@@ -167,7 +177,7 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
             },
         ),
         (
-            orders.filter(_in("first_dispatched_at", spans)),
+            orders.filter(where("first_dispatched_at", "", "lead_unit_id")),
             "first_dispatched_at",
             "",
             "lead_unit_id",
@@ -179,7 +189,9 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
             },
         ),
         (
-            OrderEvent.objects.filter(_live_orders("order__"), _in("at", spans), action__in=REPLY_ACTIONS),
+            OrderEvent.objects.filter(
+                _live_orders("order__"), where("at", "order__", "order__lead_unit_id"), action__in=REPLY_ACTIONS
+            ),
             "at",
             "order__",
             "order__lead_unit_id",
@@ -190,7 +202,9 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
             },
         ),
         (
-            OrderEvent.objects.filter(_live_orders("order__"), _in("at", spans), action="record_callback"),
+            OrderEvent.objects.filter(
+                _live_orders("order__"), where("at", "order__", "order__lead_unit_id"), action="record_callback"
+            ),
             "at",
             "order__",
             "order__lead_unit_id",
@@ -204,7 +218,9 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
             },
         ),
         (
-            Assignment.objects.filter(_live_orders("order__"), _in("dispatched_at", spans), role=AssignmentRole.LEAD),
+            Assignment.objects.filter(
+                _live_orders("order__"), where("dispatched_at", "order__", "unit_id"), role=AssignmentRole.LEAD
+            ),
             "dispatched_at",
             "order__",
             "unit_id",
@@ -223,9 +239,18 @@ def _families(spans: Spans) -> list[tuple[QuerySet[Any], str, str, str, dict[str
     ]
 
 
-def _handling(spans: Spans, topics: bool) -> Iterator[tuple[Key, dict[str, float]]]:
+def _handled(where: Where) -> QuerySet[WorkOrder]:
+    """平均办理时长's family: the orders replied to, by the day of the reply."""
+    return WorkOrder.objects.filter(
+        _live_orders(), where("replied_at", "", "lead_unit_id"), first_dispatched_at__isnull=False
+    )
+
+
+def _handling(
+    where: Where, topics: bool, keep: Collection[Key] | None = None
+) -> Iterator[tuple[Key, dict[str, float]]]:
     calendar = work_calendar()
-    qs = WorkOrder.objects.filter(_live_orders(), _in("replied_at", spans), first_dispatched_at__isnull=False)
+    qs = _handled(where)
     fields = ["pk", "first_dispatched_at", "replied_at", *ORDER_DIMS.values()]
     topic_map: dict[int, list[int]] = defaultdict(list)
     if topics:
@@ -234,16 +259,18 @@ def _handling(spans: Spans, topics: bool) -> Iterator[tuple[Key, dict[str, float
             topic_map[order_id].append(topic_id)
     for row in qs.values_list(*fields).iterator(chunk_size=5000):
         pk, first, replied, *dims = row
-        minutes = calendar.working_minutes_between(first, replied)
         key = (local_day(replied), *dims)
+        if keep is not None and key not in keep:
+            continue
+        minutes = calendar.working_minutes_between(first, replied)
         for suffix in [(t,) for t in topic_map.get(pk, [])] if topics else [()]:
             yield key + suffix, {"ht_count": 1, "ht_minutes": minutes}
 
 
-def _pending(spans: Spans) -> list[PendingItem]:
+def _pending(where: Where) -> list[PendingItem]:
     items: list[PendingItem] = []
     dims = list(ORDER_DIMS.values())
-    due = WorkOrder.objects.filter(_live_orders(), _in("handle_due_at", spans))
+    due = WorkOrder.objects.filter(_live_orders(), where("handle_due_at", "", "lead_unit_id"))
     for kind, qs in (
         (PendingKind.OPEN_DUE, due.exclude(_FINISHED)),
         (PendingKind.UNREPLIED_DUE, due.exclude(state=State.ANSWERED).filter(replied_at__isnull=True)),
@@ -256,7 +283,7 @@ def _pending(spans: Spans) -> list[PendingItem]:
             )
     unsigned = Assignment.objects.filter(
         _live_orders("order__"),
-        _in("dispatched_at", spans),
+        where("dispatched_at", "order__", "unit_id"),
         role=AssignmentRole.LEAD,
         signed_at__isnull=True,
         ended_at__isnull=True,
@@ -278,22 +305,31 @@ def _pending(spans: Spans) -> list[PendingItem]:
     return items
 
 
-def _compute(spans: Spans, topics: bool) -> dict[Key, dict[str, float]]:
+def _compute(where: Where, topics: bool, keep: Collection[Key] | None = None) -> dict[Key, dict[str, float]]:
+    """The rows of the full grain (with topics: per topic too) the condition selects; with
+    `keep`, only those of these cells."""
     rows: dict[Key, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
-    for qs, day_field, prefix, unit_field, counters in _families(spans):
+    width = 1 + len(DIMS)
+    for qs, day_field, prefix, unit_field, counters in _families(where):
         for key, values in _grouped(qs, day_field, prefix, unit_field, counters, topics):
+            if keep is not None and key[:width] not in keep:
+                continue
             row = rows[key]
             for name, value in values.items():
                 row[name] += value
-    for key, minutes in _handling(spans, topics):
+    for key, minutes in _handling(where, topics, keep):
         target = rows[key]
         target["ht_count"] += minutes["ht_count"]
         target["ht_minutes"] += minutes["ht_minutes"]
     return rows
 
 
-def _grain_rows(rows: dict[Key, dict[str, float]], topics: bool) -> Iterator[tuple[str, Key, dict[str, float]]]:
+def _grain_rows(
+    rows: dict[Key, dict[str, float]], topics: bool, full_only: bool = False
+) -> Iterator[tuple[str, Key, dict[str, float]]]:
     grains = {"topic": (), "full": DIMS} if topics else GRAINS
+    if full_only:
+        grains = {"full": DIMS}
     for grain, dims in grains.items():
         if grain == "full":
             for key, counters in rows.items():
@@ -315,10 +351,15 @@ def _grain_rows(rows: dict[Key, dict[str, float]], topics: bool) -> Iterator[tup
             yield grain, tuple(full_key), counters
 
 
-def _write(model: type[DailyRollup] | type[TopicDailyRollup], rows: dict[Key, dict[str, float]], topics: bool) -> int:
+def _write(
+    model: type[DailyRollup] | type[TopicDailyRollup],
+    rows: dict[Key, dict[str, float]],
+    topics: bool,
+    full_only: bool = False,
+) -> int:
     names = ["day", "grain", *DIMS, *COUNTERS, "ht_minutes"] + (["topic_id"] if topics else [])
     tuples = []
-    for grain, key, counters in _grain_rows(rows, topics):
+    for grain, key, counters in _grain_rows(rows, topics, full_only):
         dims = [(v or "") if i < 3 else v for i, v in enumerate(key[1 : 1 + len(DIMS)])]
         tuples.append(
             (
@@ -330,7 +371,7 @@ def _write(model: type[DailyRollup] | type[TopicDailyRollup], rows: dict[Key, di
                 *((key[-1],) if topics else ()),
             )
         )
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(tuples) > 1000:
         # COPY: a rebuild writes millions of rows.
         columns = ", ".join(f'"{model._meta.get_field(n).column}"' for n in names)  # type: ignore[union-attr]
         with (
@@ -375,9 +416,10 @@ def recompute_ranges(ranges: list[tuple[dt.date, dt.date]], months: bool = True)
         DailyRollup.objects.filter(day_q & ~Q(grain__startswith=MONTHLY)).delete()
         TopicDailyRollup.objects.filter(day_q & ~Q(grain__startswith=MONTHLY)).delete()
         PendingItem.objects.filter(day_q).delete()
-        written = _write(DailyRollup, _compute(spans, topics=False), topics=False)
-        written += _write(TopicDailyRollup, _compute(spans, topics=True), topics=True)
-        PendingItem.objects.bulk_create(_pending(spans), batch_size=2000)
+        where = _span_where(spans)
+        written = _write(DailyRollup, _compute(where, topics=False), topics=False)
+        written += _write(TopicDailyRollup, _compute(where, topics=True), topics=True)
+        PendingItem.objects.bulk_create(_pending(where), batch_size=2000)
         if months:
             touched = set()
             for first, last in ranges:
@@ -447,7 +489,8 @@ def order_days(order_ids: Iterable[int]) -> set[dt.date]:
     ids = list(order_ids)
     days: set[dt.date] = set()
     for footprint in RollupFootprint.objects.filter(order_id__in=ids):
-        days |= {dt.date.fromisoformat(d) for d in footprint.days.split()}
+        cells, legacy = _read_footprint(footprint.days)
+        days |= legacy | {cell[0] for cell in cells}
     fields = ("pk", "state", "created_at", "handle_due_at", "first_dispatched_at", "replied_at")
     for order in WorkOrder.objects.filter(pk__in=ids).values(*fields):
         days.add(local_day(order["created_at"]))
@@ -459,35 +502,206 @@ def order_days(order_ids: Iterable[int]) -> set[dt.date]:
     return days | _repeat_days(ids)
 
 
-def _repeat_days(ids: list[int]) -> set[dt.date]:
-    """The creation days of the same callers' later orders within the repeat-call window: an
-    order taken in after them with an earlier date (an import of history) makes them repeat
-    calls (重复来电率)."""
+def _repeat_query(ids: Collection[int]) -> QuerySet[WorkOrder] | None:
+    """The same callers' later orders within the repeat-call window: an order taken in after
+    them with an earlier date (an import of history) makes them repeat calls (重复来电率)."""
     rows = list(
         WorkOrder.objects.filter(pk__in=ids).exclude(citizen_phone="").values_list("citizen_phone", "created_at")
     )
     if not rows:
-        return set()
+        return None
     q = Q()
     for phone, created in rows:
         q |= Q(citizen_phone=phone, created_at__gt=created, created_at__lte=created + repeat_window())
-    return {local_day(moment) for moment in WorkOrder.objects.filter(q).values_list("created_at", flat=True)}
+    return WorkOrder.objects.filter(q)
+
+
+def _repeat_days(ids: list[int]) -> set[dt.date]:
+    later = _repeat_query(ids)
+    return set() if later is None else {local_day(m) for m in later.values_list("created_at", flat=True)}
+
+
+# --- taking in changed orders, cell by cell ------------------------------------------------
+#
+# A cell is one row of the full grain: (day, channel, request_type, urgency, category, area,
+# hub, unit). An order counts in a few cells (the day it was created, its deadline's, its
+# first dispatch's, each dispatch's under the receiving unit, its reply's, each callback's).
+# When orders change, the cells they count in now and the ones they counted in before (their
+# footprint) are recomputed from every order in them — a handful of orders, not whole days —
+# and the coarser grains and the month rows of those cells are summed again from the rows
+# below them. So the cost follows the orders that changed, not the size of their days.
+
+
+def _orders_where(order_ids: Collection[int]) -> Where:
+    """The rows of these orders, whatever their day (those that have that day)."""
+    ids = sorted(order_ids)
+    return lambda day_field, prefix, _unit: Q(**{f"{prefix}pk__in": ids, f"{day_field}__isnull": False})
+
+
+def _cells_days(cells: Collection[Key]) -> Where:
+    """The rows of the cells' days: a condition the family's index of the day answers. (The
+    dimensions are compared afterwards, in Python: an OR of them over a join took PostgreSQL
+    seconds to plan for a few hundred cells.)"""
+    spans = [(day_start(d), day_start(d + dt.timedelta(days=1))) for d in sorted({c[0] for c in cells})]
+    return _span_where(spans)
+
+
+def _order_cells(where: Where) -> dict[int, set[Key]]:
+    """The cells each order the condition selects counts in now."""
+    cells: dict[int, set[Key]] = defaultdict(set)
+    specs = [(qs, day_field, prefix, unit_field) for qs, day_field, prefix, unit_field, _c in _families(where)]
+    specs.append((_handled(where), "replied_at", "", "lead_unit_id"))
+    for qs, day_field, prefix, unit_field in specs:
+        values = {
+            "o": F("order_id" if prefix else "pk"),
+            "d": TruncDate(day_field, tzinfo=tz()),
+            **_dim_values(prefix, unit_field),
+        }
+        for row in qs.values(**values).order_by().distinct():
+            cells[row["o"]].add((row["d"], *(row[f"k_{d}"] for d in DIMS)))
+    return cells
+
+
+def _write_footprint(cells: Iterable[Key]) -> str:
+    """Cells as stored: one token per set of dimensions, `dims:day,day`."""
+    by_dims: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for day, *dims in sorted(cells, key=lambda c: (c[0], *(str(v) for v in c[1:]))):
+        by_dims[tuple(dims)].append(day.isoformat())
+    return " ".join(
+        "|".join("" if v is None else str(v) for v in dims) + ":" + ",".join(days) for dims, days in by_dims.items()
+    )
+
+
+def _read_footprint(text: str) -> tuple[set[Key], set[dt.date]]:
+    """The cells of a footprint, and the bare days of one written before cells were kept."""
+    cells: set[Key] = set()
+    legacy: set[dt.date] = set()
+    for token in text.split():
+        if ":" not in token:
+            legacy.add(dt.date.fromisoformat(token))
+            continue
+        dims_text, days_text = token.split(":", 1)
+        parts = dims_text.split("|")
+        dims = [p if i < 3 else (int(p) if p else None) for i, p in enumerate(parts)]
+        cells |= {(dt.date.fromisoformat(d), *dims) for d in days_text.split(",") if d}
+    return cells, legacy
+
+
+_SUMS = (*COUNTERS, "ht_minutes")
+
+
+def _sum_rows(
+    model: type[DailyRollup] | type[TopicDailyRollup],
+    source: Q,
+    grain: str,
+    dims: tuple[str, ...],
+    month: dt.date | None = None,
+) -> int:
+    """Write rows of `grain` summed from the rows `source` selects: per day and `dims`, or all
+    on the first of `month` (the month grains)."""
+    group = list(dims) if month is not None else ["day", *dims]
+    objs: list[Any] = []
+    for row in model.objects.filter(source).values(*group).order_by().annotate(**{n: Sum(n) for n in _SUMS}):
+        objs.append(
+            model(
+                day=month if month is not None else row["day"],
+                grain=grain,
+                **{d: row[d] for d in dims},
+                **{n: row[n] or 0 for n in _SUMS},
+            )
+        )
+    model.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
+def _keys_q(keys: Iterable[tuple[Any, ...]], dims: tuple[str, ...]) -> Q:
+    """Rows whose `dims` equal one of `keys` (tuples of values in the order of `dims`); keys
+    led by a day are grouped by it, so that each day is one range of an index."""
+    if not dims:
+        return Q()
+    if dims[0] == "day":
+        by_day: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
+        for key in keys:
+            by_day[key[0]].append(tuple(key[1:]))
+        q = Q(pk__in=[])
+        for day, rest in by_day.items():
+            q |= Q(day=day) & _keys_q(rest, dims[1:])
+        return q
+    q = Q(pk__in=[])
+    for values in set(keys):
+        q |= Q(**dict(zip(dims, values, strict=True)))
+    return q
+
+
+# Each coarser grain of a day, summed from the smallest grain below it that is already up to
+# date (the day's total from its few attrs rows rather than from every full row).
+_SUMMED_FROM = (
+    ("attrs", "full"),
+    ("hub_unit", "full"),
+    ("category", "full"),
+    ("area", "full"),
+    ("total", "attrs"),
+    ("unit", "hub_unit"),
+    ("hub", "hub_unit"),
+)
+assert {grain for grain, _below in _SUMMED_FROM} == set(GRAINS) - {"full"}
+
+
+def recompute_cells(cells: Collection[Key]) -> int:
+    """Recompute the full-grain rows of these cells from the orders, then the coarser grains
+    and the month rows that sum them."""
+    if not cells:
+        return 0
+    written = 0
+    full = _keys_q(cells, ("day", *DIMS))
+    with transaction.atomic():
+        DailyRollup.objects.filter(full, grain="full").delete()
+        TopicDailyRollup.objects.filter(full, grain="full").delete()
+        where, keep = _cells_days(cells), set(cells)
+        written += _write(DailyRollup, _compute(where, topics=False, keep=keep), topics=False, full_only=True)
+        written += _write(TopicDailyRollup, _compute(where, topics=True, keep=keep), topics=True, full_only=True)
+        for grain, below in _SUMMED_FROM:
+            dims = GRAINS[grain]
+            keys = {(c[0], *(c[1 + DIMS.index(d)] for d in dims)) for c in cells}
+            rows = _keys_q(keys, ("day", *dims))
+            DailyRollup.objects.filter(rows, grain=grain).delete()
+            written += _sum_rows(DailyRollup, rows & Q(grain=below), grain, dims)
+        days = sorted({c[0] for c in cells})
+        TopicDailyRollup.objects.filter(grain="topic", day__in=days).delete()
+        written += _sum_rows(TopicDailyRollup, Q(grain="full", day__in=days), "topic", ("topic_id",))
+        for month in sorted({d.replace(day=1) for d in days}):
+            following = _next_month(month)
+            in_month = [c for c in cells if month <= c[0] < following]
+            for grain, dims in MONTH_GRAINS.items():
+                rows = _keys_q({tuple(c[1 + DIMS.index(d)] for d in dims) for c in in_month}, dims)
+                DailyRollup.objects.filter(rows, grain=MONTHLY + grain, day=month).delete()
+                source = rows & Q(grain=grain, day__gte=month, day__lt=following)
+                written += _sum_rows(DailyRollup, source, MONTHLY + grain, dims, month)
+            TopicDailyRollup.objects.filter(grain=MONTHLY + "topic", day=month).delete()
+            source = Q(grain="topic", day__gte=month, day__lt=following)
+            written += _sum_rows(TopicDailyRollup, source, MONTHLY + "topic", ("topic_id",), month)
+    return written
 
 
 def save_footprints(order_ids: Iterable[int] | None = None) -> None:
-    """Remember the changeable days of open orders (all when order_ids is None)."""
-    qs = WorkOrder.objects.exclude(state__in=TERMINAL)
+    """Remember the cells open orders count in (all open orders when order_ids is None)."""
     if order_ids is not None:
-        ids = list(order_ids)
+        ids = sorted(set(order_ids))
         RollupFootprint.objects.filter(order_id__in=ids).delete()
-        qs = qs.filter(pk__in=ids)
-    else:
-        RollupFootprint.objects.all().delete()
-    objs = []
-    for order in qs.values("pk", "handle_due_at", "first_dispatched_at", "replied_at").iterator(chunk_size=5000):
-        days = " ".join(sorted(d.isoformat() for d in _mutable_days(order)))
-        objs.append(RollupFootprint(order_id=order["pk"], days=days))
-    RollupFootprint.objects.bulk_create(objs, batch_size=5000)
+        _save_cells(ids, _order_cells(_orders_where(ids)))
+        return
+    RollupFootprint.objects.all().delete()
+    open_ids = list(WorkOrder.objects.exclude(state__in=TERMINAL).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(open_ids), 5000):
+        chunk = open_ids[start : start + 5000]
+        _save_cells(chunk, _order_cells(_orders_where(chunk)))
+
+
+def _save_cells(ids: Collection[int], cells: dict[int, set[Key]]) -> None:
+    open_ids = WorkOrder.objects.filter(pk__in=ids).exclude(state__in=TERMINAL).values_list("pk", flat=True)
+    RollupFootprint.objects.bulk_create(
+        [RollupFootprint(order_id=pk, days=_write_footprint(cells.get(pk, ()))) for pk in open_ids], batch_size=5000
+    )
 
 
 STATE_NAME = "rollups"
@@ -543,6 +757,9 @@ def rebuild(chunk_days: int = 31, progress: Any = None) -> int:
                 month = _next_month(month)
         save_footprints()
         state.last_event_id = last_event
+        # Everything there is now is in the figures: the recent events need no taking in again.
+        recent = OrderEvent.objects.filter(pk__gt=last_event).order_by("pk").values_list("pk", flat=True)
+        state.seen_events = " ".join(str(pk) for pk in recent)
         state.built_at = state.swept_at = timezone.now()
         state.save()
     return written
@@ -571,9 +788,10 @@ def run_rollup_sweep() -> int:
             state.save(update_fields=["swept_at"])
         if not events:
             return 0
-        order_ids = {order_id for _pk, order_id, _at in events}
-        recompute_days(order_days(order_ids))
-        save_footprints(order_ids)
+        seen = {int(pk) for pk in state.seen_events.split()}
+        order_ids = {order_id for pk, order_id, _at in events if pk not in seen}
+        if order_ids:
+            take_in(order_ids)
         settled = [pk for pk, _order, at in events if at < now - SETTLE]
         if len(events) == 20000:
             settled = [events[-1][0]]
@@ -582,8 +800,38 @@ def run_rollup_sweep() -> int:
             unsettled = [pk for pk, _order, at in events if at >= now - SETTLE]
             mark = max(settled) if not unsettled else min(unsettled) - 1
             state.last_event_id = max(state.last_event_id, mark)
-            state.save(update_fields=["last_event_id"])
+        # The events above the watermark are looked at again by the next sweeps (one with a
+        # smaller id may still commit), but only those not taken in yet are taken in.
+        state.seen_events = " ".join(str(pk) for pk, _order, _at in events if pk > state.last_event_id)
+        state.save(update_fields=["last_event_id", "seen_events"])
     return len(order_ids)
+
+
+def take_in(order_ids: Iterable[int]) -> None:
+    """Bring the rollups up to date with these orders' current state: the cells they count
+    in now and counted in before, their pending items, their footprints."""
+    ids = sorted(set(order_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        before: set[Key] = set()
+        legacy: set[dt.date] = set()
+        for text in RollupFootprint.objects.filter(order_id__in=ids).values_list("days", flat=True):
+            cells, days = _read_footprint(text)
+            before |= cells
+            legacy |= days
+        if legacy:
+            # A footprint from before cells were kept names days only: those days, whole, once.
+            recompute_days(legacy)
+        later = _repeat_query(ids)
+        others = set() if later is None else set(later.values_list("pk", flat=True)) - set(ids)
+        now = _order_cells(_orders_where(set(ids) | others))
+        recompute_cells(before.union(*now.values()))
+        # Pending items belong to one order each: its own are replaced.
+        PendingItem.objects.filter(order_id__in=ids).delete()
+        PendingItem.objects.bulk_create(_pending(_orders_where(ids)), batch_size=2000)
+        RollupFootprint.objects.filter(order_id__in=ids).delete()
+        _save_cells(ids, now)
 
 
 def figures_as_of() -> dt.datetime | None:

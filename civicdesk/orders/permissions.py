@@ -167,10 +167,11 @@ def acting_unit(
     assisting: Callable[[], Iterable[OrgUnit]] | None = None,
     consulted: Callable[[], Iterable[OrgUnit]] | None = None,
     action: str = "",
+    grounds: Callable[[], Iterable[AccessRule]] = access_rules,
 ) -> OrgUnit | None:
     """The unit on whose behalf `user` can take the `side` of `order` (for `action`), or None.
     `assisting` and `consulted` give the order's assisting and convened units where they are
-    not (yet) in the database."""
+    not (yet) in the database; `grounds`, the registered access rules."""
     if side is Side.SYSTEM:
         return None
     if user is None or not user.is_active:
@@ -183,7 +184,7 @@ def acting_unit(
     if side in _HUB_SIDE_ROLES:
         found = _desk_covering(user.units_with_role(*_HUB_SIDE_ROLES[side]), order, side, action)
         if found is None and side is Side.INTAKE:
-            found = next((u for r in access_rules() if (u := r.intake_unit(user, order)) is not None), None)
+            found = next((u for r in grounds() if (u := r.intake_unit(user, order)) is not None), None)
         return found
     units = user.units_with_role(*UNIT_ROLES)
     if not units:
@@ -222,16 +223,17 @@ def authorize(
     *,
     assisting: Callable[[], Iterable[OrgUnit]] | None = None,
     consulted: Callable[[], Iterable[OrgUnit]] | None = None,
+    grounds: Callable[[], Iterable[AccessRule]] = access_rules,
 ) -> tuple[Side, OrgUnit | None]:
     """The side and unit through which `user` may make `action`; raises PermissionDenied.
-    `assisting`, `consulted`: as for acting_unit."""
+    `assisting`, `consulted`, `grounds`: as for acting_unit."""
     move = MOVES[action]
     for side in sorted(move.sides, key=lambda s: s.value):
         if side is Side.SYSTEM:
             if user is None:
                 return side, None
             continue
-        unit = acting_unit(user, order, side, assisting=assisting, consulted=consulted, action=action)
+        unit = acting_unit(user, order, side, assisting=assisting, consulted=consulted, action=action, grounds=grounds)
         if unit is not None:
             return side, unit
     raise PermissionDenied(

@@ -7,7 +7,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock, deadlines, quality
-from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
+from civicdesk.orders.actions.base import (
+    DATABASE,
+    OrderRef,
+    Store,
+    check_move,
+    is_choice,
+    optional_text,
+    record,
+    require_text,
+)
 from civicdesk.orders.actions.dispatching import own_lead_days
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.models import ReplyResult, Satisfaction, WorkOrder
@@ -101,10 +110,10 @@ def record_callback(
     did not handle properly sends the order back for rework (重办); otherwise it closes.
     `platform_key`: the upstream platform called the citizen back and told us (its message's
     idempotency key, kept on the event; civicdesk.upstream)."""
-    if solved not in ReplyResult.values:
+    if not is_choice(solved, ReplyResult):
         message = _("请选择解决情况。")
         raise InvalidInput(message, fields={"solved": message})
-    if satisfaction not in Satisfaction.values:
+    if not is_choice(satisfaction, Satisfaction):
         message = _("请选择满意度。")
         raise InvalidInput(message, fields={"satisfaction": message})
     if via not in CALLBACK_VIA:

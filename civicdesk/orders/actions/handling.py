@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock, deadlines, quality
-from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
+from civicdesk.orders.actions.base import (
+    DATABASE,
+    OrderRef,
+    Store,
+    check_move,
+    is_choice,
+    optional_text,
+    record,
+    require_text,
+)
 from civicdesk.orders.actions.dispatching import assisting_assignment
 from civicdesk.orders.errors import InvalidInput, PermissionDenied
 from civicdesk.orders.halfdays import half_days
@@ -317,7 +326,7 @@ def reply(
     order with a leader's instruction (领导批示) needs it acknowledged, and the reply says how
     it was carried out (`instruction_response`)."""
     files = attachment_files.validate(attachments)
-    if result not in ReplyResult.values:
+    if not is_choice(result, ReplyResult):
         message = _("请选择办理结果。")
         raise InvalidInput(message, fields={"result": message})
     body = require_text(text, "text", _("请填写答复内容。"), max_length=REPLY_MAX)

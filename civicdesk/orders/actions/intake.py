@@ -21,6 +21,7 @@ from civicdesk.orders.actions.base import (
     OrderRef,
     Store,
     check_move,
+    is_choice,
     optional_text,
     record,
     record_creation,
@@ -62,7 +63,7 @@ def _validate_phone(phone: str) -> str:
 
 
 def _choice(value: str, choices: type[Channel] | type[RequestType] | type[Urgency], field: str) -> str:
-    if value not in choices.values:
+    if not is_choice(value, choices):
         message = _("请选择有效的选项。")
         raise InvalidInput(message, fields={field: message})
     return value

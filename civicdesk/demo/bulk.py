@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import json
+import operator
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -114,13 +115,13 @@ def _plain(value: Any) -> Any:
 def _model_rows(objs: list[Any], model: type[models.Model]) -> tuple[list[str], list[tuple[Any, ...]]]:
     fields = list(model._meta.concrete_fields)
     # COPY takes JSON columns as text (a Python list would go as an array).
-    json_columns = {f.attname for f in fields if isinstance(f, models.JSONField)}
-
-    def value(o: Any, f: models.Field[Any, Any]) -> Any:
-        raw = getattr(o, f.attname)
-        return json.dumps(raw) if f.attname in json_columns and connection.vendor == "postgresql" else _plain(raw)
-
-    return [f.column for f in fields], [tuple(value(o, f) for f in fields) for o in objs]
+    as_json = connection.vendor == "postgresql"
+    converters = [json.dumps if as_json and isinstance(f, models.JSONField) else _plain for f in fields]
+    # Every row of a batch passes here (in the writer, beside the next batch being built):
+    # the values are read all at once, the database's kind asked once per batch.
+    read = operator.attrgetter(*(f.attname for f in fields))
+    rows = [tuple(convert(v) for convert, v in zip(converters, read(o), strict=True)) for o in objs]
+    return [f.column for f in fields], rows
 
 
 def _copy(cursor: Any, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> None:

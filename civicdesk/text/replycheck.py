@@ -398,10 +398,9 @@ def check_reply(
     """Every check on one reply. `request`: the title and text of the request; `place`: its
     address and area as written on the order; `result`: solved / partly / unsolved (or "");
     `late_days`: working days past the deadline, when the caller knows them."""
-    phrases = tuple(phrases)
     parts = completeness_parts(reply)
     findings = [
-        *_tone(reply, phrases),
+        *_tone(reply, tuple(phrases)),
         *_contradiction(reply, result),
         *_relevance(request, reply, place),
         *_completeness(parts),

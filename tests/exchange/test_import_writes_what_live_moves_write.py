@@ -127,7 +127,8 @@ _MORE: list[dict[str, str]] = [
 def _mixed_file(path: Path) -> Path:
     with ERRORS.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        header = list(reader.fieldnames or [])
+        # The error file has no 审核时间 (an optional column); these rows give it.
+        header = [*(reader.fieldnames or []), "审核时间"]
         rows = list(reader)
     for extra in _MORE:
         rows.append({**dict.fromkeys(header, ""), "受理渠道": "12345热线", "诉求类型": "投诉", "紧急程度": "一般",

@@ -517,6 +517,10 @@ def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap:
         order = do("sign", order, plan.signed_at, actor)
         if plan.replied_at is None:
             return
+        # A historic reply is checked like a live one (orders.quality), not marked "imported"
+        # instead: the flagged-reply rate of the statistics counts every reply (rollups'
+        # rp_flagged), and a year of history judged by other rules would not compare with the
+        # next. That it was accepted back then is what the acceptance below records.
         order = do("reply", order, plan.replied_at, actor, result=plan.reply_result, text=plan.reply_text)
         if plan.accepted_at is None:
             return

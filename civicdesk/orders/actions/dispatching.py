@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.instances import new
 from civicdesk.orders import clock, deadlines, joint
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, optional_text, record, require_text
 from civicdesk.orders.actions.intake import operator_may_dispatch
@@ -220,13 +221,21 @@ def _send_to_units(
     if lead_days is not None:
         deadlines.own_handling_days(order, at, lead_days)
     store.add_assignment(
-        Assignment(order=order, unit=lead, role=AssignmentRole.LEAD, dispatched_at=at, sign_due_at=order.sign_due_at)
+        new(
+            Assignment,
+            order=order,
+            unit=lead,
+            role=AssignmentRole.LEAD,
+            dispatched_at=at,
+            sign_due_at=order.sign_due_at,
+        )
     )
     part_due_at = joint.part_due(order, at, part_days) if assisting else None
     own = part_days_by_unit or {}
     for unit in assisting:
         store.add_assignment(
-            Assignment(
+            new(
+                Assignment,
                 order=order,
                 unit=unit,
                 role=AssignmentRole.ASSIST,

@@ -9,7 +9,7 @@ far more than anyone reads: past it one narrows the search.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -17,8 +17,14 @@ from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
 
+# The stubs make Paginator generic; Django's own class cannot be subscripted at run time.
+if TYPE_CHECKING:
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
 
-class CappedPaginator(Paginator):
+
+class CappedPaginator(_Paginator):
     """A Paginator over at most ``cap`` rows; ``more`` tells that there were more."""
 
     def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:

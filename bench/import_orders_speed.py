@@ -116,11 +116,6 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=3)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=1, help="processes sharing the rows")
-    parser.add_argument(
-        "--defer-search-index",
-        action="store_true",
-        help="build the word-search index once at the end (its time counts in the import's)",
-    )
     parser.add_argument("--profile", type=Path, default=None, help="cProfile the import, statistics to this file")
     args = parser.parse_args()
     boston = args.data / "boston311_2015_subset"
@@ -172,17 +167,13 @@ def main() -> int:
             started, cpu = time.monotonic(), cpu_now()
             if profiler is not None:
                 profiler.enable()
-            report = import_orders(
-                path, cmap, hub, batch_size=args.batch, workers=args.workers, defer_word_index=args.defer_search_index
-            )
+            report = import_orders(path, cmap, hub, batch_size=args.batch, workers=args.workers)
             if profiler is not None:
                 profiler.disable()
             seconds, cpu = time.monotonic() - started, cpu_now() - cpu
         load = os.getloadavg()
         orders, events = WorkOrder.objects.count(), OrderEvent.objects.count()
         print(f"database: {connection.vendor}  rows in file: {total}  workers: {args.workers}")
-        if args.defer_search_index:
-            print("word-search index: left out while writing, built once at the end (counted in the time)")
         print(f"imported {report.imported}, rejected {len(report.rejected)}, skipped {report.skipped}")
         print(f"orders in database {orders}, events {events} ({events / max(orders, 1):.1f} per order)")
         print(f"import: {seconds:.1f} s, {report.imported / seconds:.0f} orders/s (goal ≥ 2000)")

@@ -27,7 +27,6 @@ import multiprocessing
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -46,7 +45,6 @@ from civicdesk.notifications.models import OutboxMessage
 from civicdesk.orders.actions.intake import CONTENT_MAX, TITLE_MAX
 from civicdesk.orders.errors import ActionError
 from civicdesk.orders.models import Assignment, OrderEvent, ReplyResult, Satisfaction, WorkOrder
-from civicdesk.orders.search import restore_word_index, word_index_deferred
 from civicdesk.org.models import Membership, OrgUnit, Role, User
 
 ACCOUNT = "history-import"
@@ -573,14 +571,10 @@ def import_orders(
     limit: int | None = None,
     workers: int = 1,
     progress: Callable[[Report], None] | None = None,
-    defer_word_index: bool = False,
 ) -> Report:
     """Import the file's orders under `hub`; see the module's docstring. FileError when the
     file cannot be read, with nothing imported. `workers` > 1 (PostgreSQL, outside a
-    transaction) shares the rows among that many processes, each with ids of its own.
-    `defer_word_index` (PostgreSQL): the word-search index is left out while the orders are
-    written and built once at the end (civicdesk.orders.search.word_index_deferred); the time
-    to build it counts in the report's seconds."""
+    transaction) shares the rows among that many processes, each with ids of its own."""
     started = time.monotonic()
     header, rows = read_rows(path)
     report = Report()
@@ -595,16 +589,13 @@ def import_orders(
     report.missing_columns = [cmap.columns[name] for name in absent]
     refs = References(hub)
     actor = import_account(hub)
-    restore_word_index()  # an import that deferred it and was stopped left it out
-    with word_index_deferred() if defer_word_index else nullcontext():
-        if workers > 1 and limit is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
-            report = _in_parallel(path, cmap, hub, rows, report, workers, batch_size, started)
-        else:
-            engine = ImportEngine(batch_size=batch_size)
-            try:
-                _import(rows, cmap, hub, refs, actor, engine, Path(path).name, report, limit, progress, started)
-            finally:
-                engine.close()
+    if workers > 1 and limit is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _in_parallel(path, cmap, hub, rows, report, workers, batch_size, started)
+    engine = ImportEngine(batch_size=batch_size)
+    try:
+        _import(rows, cmap, hub, refs, actor, engine, Path(path).name, report, limit, progress, started)
+    finally:
+        engine.close()
     report.rejected.sort(key=lambda r: r.line)
     report.seconds = time.monotonic() - started
     return report

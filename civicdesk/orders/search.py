@@ -24,9 +24,6 @@ trigram index on lower(citizen_phone) (migrations 0011 and 0013).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.db import connection
 from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -37,12 +34,6 @@ from civicdesk.orders.models import WorkOrder
 
 BIGRAMS_FUNCTION = "civicdesk_order_bigrams"
 BIGRAMS_INDEX = "order_text_bigrams"
-# The index as migration 0014 builds it (a migration is frozen history, so the statement is
-# repeated here): an import that leaves it out while it writes builds it again from this.
-BIGRAMS_INDEX_SQL = (
-    f"CREATE INDEX IF NOT EXISTS {BIGRAMS_INDEX} ON orders_workorder "
-    f"USING GIN ({BIGRAMS_FUNCTION}(title, content, address))"
-)
 
 
 def phone_digits() -> Replace:
@@ -89,45 +80,6 @@ def bigram_index_available() -> bool:
             cursor.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [BIGRAMS_FUNCTION])
             _bigram_index = cursor.fetchone() is not None
     return _bigram_index
-
-
-def restore_word_index() -> bool:
-    """Build the word-search index if it is missing (an import that deferred it was stopped
-    before the end); whether it had to."""
-    if not bigram_index_available():
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [BIGRAMS_INDEX])
-        if cursor.fetchone() is not None:
-            return False
-        if connection.in_atomic_block:
-            # Inside a transaction the rows just written still owe their (deferred) foreign key
-            # checks, and PostgreSQL builds no index over a table with such checks pending: run
-            # them now, then defer again as Django declares them.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(BIGRAMS_INDEX_SQL)
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            cursor.execute(BIGRAMS_INDEX_SQL)
-    return True
-
-
-@contextmanager
-def word_index_deferred() -> Iterator[None]:
-    """The block runs without the word-search index, which is built once at the end, also when
-    the block fails. Each new order costs the index its bigrams (about 150 keys) one insert
-    at a time; building the index once over many rows is far cheaper, as pg_restore does it.
-    Meanwhile a word search still finds every order, by computing the bigrams of each row:
-    for loading history before going live or in a quiet hour, not while staff search."""
-    if not bigram_index_available():
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {BIGRAMS_INDEX}")
-    try:
-        yield
-    finally:
-        restore_word_index()
 
 
 def by_words(orders: QuerySet[WorkOrder], words: list[str]) -> QuerySet[WorkOrder]:

@@ -42,12 +42,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=1, help="processes sharing the rows (PostgreSQL), e.g. the number of cores"
         )
-        parser.add_argument(
-            "--defer-search-index",
-            action="store_true",
-            help="PostgreSQL: leave the word-search index out while writing and build it once at the end "
-            "(faster for loading history; word search is slow meanwhile)",
-        )
         parser.add_argument("--limit", type=int, default=None, help="import at most this many rows")
         parser.add_argument("--language", default="", help="language of the messages (zh-hans, en)")
 
@@ -83,7 +77,6 @@ class Command(BaseCommand):
                 limit=int(str(limit)) if limit is not None else None,
                 workers=max(1, int(str(options["workers"]))),
                 progress=progress,
-                defer_word_index=bool(options["defer_search_index"]),
             )
         except FileError as error:
             raise CommandError(f"{options['file']}: {error}") from None

@@ -23,7 +23,7 @@ from civicdesk.org.models import OrgUnit
 from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics.dashboard import Query, Section
 from civicdesk.statistics.rollups import Days
-from civicdesk.statistics.scope import SCOPE_ROLES, OutOfScope, narrowed, stats_scope
+from civicdesk.statistics.scope import SCOPE_ROLES, OutOfScope, requested_hub
 
 DASHBOARD_CODES = ("waiting", "longest_wait", "started", "abandoned", "first_response", "first_response_p90", "handled")
 MAX_DAYS = 3660  # as the dashboard's longest custom period
@@ -94,10 +94,7 @@ def drill_page(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         return render(request, "chat/drill.html", {"error": str(error)}, status=400)
     try:
-        wanted = OrgUnit.objects.filter(pk=hub_id).first() if hub_id is not None else None
-        if hub_id is not None and wanted is None:
-            raise OutOfScope(_("没有这个中心，或不在您的统计范围内。"))
-        hub = narrowed(stats_scope(user), wanted)
+        hub = requested_hub(user, hub_id)
     except OutOfScope as error:
         raise PermissionDenied(str(error)) from None
     days = Days(first, last)

@@ -28,12 +28,12 @@ from civicdesk.intake.callmeasures import (
     figures_by_period,
 )
 from civicdesk.lib.masking import mask_phone
-from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.models import Role, User
 from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics.dashboard import Query as DashboardQuery
 from civicdesk.statistics.dashboard import Section, as_of_text
 from civicdesk.statistics.rollups import local_day
-from civicdesk.statistics.scope import OutOfScope, narrowed, stats_scope
+from civicdesk.statistics.scope import OutOfScope, requested_hub
 
 STATS_ROLES = {Role.LEADER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}  # as statistics.views
 MAX_DAYS = 366
@@ -78,10 +78,7 @@ def _query(user: User, params: QueryDict) -> tuple[Days, CallFilters]:
         raise BadQuery("first", _("一次最多统计 %(n)s 天。") % {"n": MAX_DAYS})
     hub_id = _int(params, "hub", 1, 2**31 - 1)
     try:
-        wanted = OrgUnit.objects.filter(pk=hub_id).first() if hub_id is not None else None
-        if hub_id is not None and wanted is None:
-            raise OutOfScope(_("没有这个中心，或不在您的统计范围内。"))
-        hub = narrowed(stats_scope(user), wanted)
+        hub = requested_hub(user, hub_id)
     except OutOfScope as error:
         raise PermissionDenied(str(error)) from None
     queue = params.get("queue")

@@ -44,6 +44,15 @@ def narrowed(scope: OrgUnit | None, wanted: OrgUnit | None) -> OrgUnit | None:
     return wanted
 
 
+def requested_hub(user: User, hub_id: int | None) -> OrgUnit | None:
+    """The hub a figures page was asked for by id (None: the person's whole scope), checked
+    against the person's scope. OutOfScope when there is no such hub or it lies outside."""
+    wanted = OrgUnit.objects.filter(pk=hub_id).first() if hub_id is not None else None
+    if hub_id is not None and wanted is None:
+        raise OutOfScope(_("没有这个中心，或不在您的统计范围内。"))
+    return narrowed(stats_scope(user), wanted)
+
+
 def lower_hubs(hub: OrgUnit | None) -> bool:
     """Whether `hub` has hubs below it (its figures then have a line per lower hub)."""
     if hub is None:

@@ -42,7 +42,16 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.intake.models import CALL_COUNTERS, CALL_GRAINS, Call, CallEvent, CallRollup
 from civicdesk.org.models import OrgUnit
 from civicdesk.statistics.models import RollupState
-from civicdesk.statistics.rollups import Days, RolledFigure, day_start, local_day, tz
+from civicdesk.statistics.rollups import (
+    Days,
+    RolledFigure,
+    day_start,
+    local_day,
+    months_of,
+    next_month,
+    tz,
+    whole_months,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -365,18 +374,13 @@ MONTHLY = "m_"  # prefix of the month grains: a calendar month's day rows summed
 MONTH_GRAINS = ("hour", "agent", "queue")  # those a month's page reads (its "day" grain is small already)
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 def _days_q(days: Days, grain: str, group: str | None) -> Q:
     """The rows covering `days`: month rows for the whole calendar months inside (when the
     grain has them and the grouping keeps no day), day rows for the rest."""
     whole = Q(grain=grain, day__gte=days.first, day__lte=days.last)
     if grain not in MONTH_GRAINS or group in ("day", "day_hour"):
         return whole
-    head = days.first if days.first.day == 1 else _next_month(days.first)
-    tail = _next_month(days.last) if (days.last + dt.timedelta(days=1)).day == 1 else days.last.replace(day=1)
+    head, tail = whole_months(days)
     if head >= tail:
         return whole
     # [first, head) by day, [head, tail) by month, [tail, last] by day.
@@ -648,12 +652,7 @@ def recompute_days(days: Iterable[dt.date]) -> int:
     with transaction.atomic():
         CallRollup.objects.filter(day_q & ~Q(grain__startswith=MONTHLY)).delete()
         written = _insert(spans)
-        months: set[dt.date] = set()
-        for first, last in ranges:
-            month = first.replace(day=1)
-            while month <= last:
-                months.add(month)
-                month = _next_month(month)
+        months = {month for first, last in ranges for month in months_of(first, last)}
         for month in sorted(months):
             written += recompute_month(month)
         return written
@@ -662,7 +661,7 @@ def recompute_days(days: Iterable[dt.date]) -> int:
 def recompute_month(month: dt.date) -> int:
     """The month rows of one month, summed from its day rows."""
     CallRollup.objects.filter(day=month, grain__startswith=MONTHLY).delete()
-    following = _next_month(month)
+    following = next_month(month)
     objs = []
     for grain in MONTH_GRAINS:
         dims = CALL_GRAINS[grain]
@@ -694,10 +693,8 @@ def rebuild() -> int:
         bounds = Call.objects.order_by("started_at").values_list("started_at", flat=True)
         first, last = bounds.first(), bounds.last()
         if first is not None and last is not None:
-            month, last_day = local_day(first).replace(day=1), local_day(last)
-            while month <= last_day:
+            for month in months_of(local_day(first), local_day(last)):
                 written += recompute_month(month)
-                month = _next_month(month)
         state.built_at = state.swept_at = now
         state.save()
     return written

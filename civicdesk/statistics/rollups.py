@@ -421,24 +421,39 @@ def recompute_ranges(ranges: list[tuple[dt.date, dt.date]], months: bool = True)
         written += _write(TopicDailyRollup, _compute(where, topics=True), topics=True)
         PendingItem.objects.bulk_create(_pending(where), batch_size=2000)
         if months:
-            touched = set()
-            for first, last in ranges:
-                month = first.replace(day=1)
-                while month <= last:
-                    touched.add(month)
-                    month = _next_month(month)
+            touched = {month for first, last in ranges for month in months_of(first, last)}
             for month in sorted(touched):
                 written += recompute_month(month)
     return written
 
 
-def _next_month(month: dt.date) -> dt.date:
+def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def months_of(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every calendar month from `first`'s to `last`'s (the month rows a
+    change of those days touches)."""
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def whole_months(days: Days) -> tuple[dt.date, dt.date]:
+    """[head, tail): the calendar months wholly inside `days`, which month rows can answer;
+    none when head >= tail."""
+    head = days.first if days.first.day == 1 else next_month(days.first)
+    ends_a_month = (days.last + dt.timedelta(days=1)).day == 1
+    tail = next_month(days.last) if ends_a_month else days.last.replace(day=1)
+    return head, tail
 
 
 def recompute_month(month: dt.date) -> int:
     """The month rows of one month, summed from its day rows."""
-    following = _next_month(month)
+    following = next_month(month)
     sums = {name: Sum(name) for name in (*COUNTERS, "ht_minutes")}
     written = 0
     plan: list[tuple[Any, dict[str, tuple[str, ...]]]] = [
@@ -670,7 +685,7 @@ def recompute_cells(cells: Collection[Key]) -> int:
         TopicDailyRollup.objects.filter(grain="topic", day__in=days).delete()
         written += _sum_rows(TopicDailyRollup, Q(grain="full", day__in=days), "topic", ("topic_id",))
         for month in sorted({d.replace(day=1) for d in days}):
-            following = _next_month(month)
+            following = next_month(month)
             in_month = [c for c in cells if month <= c[0] < following]
             for grain, dims in MONTH_GRAINS.items():
                 rows = _keys_q({tuple(c[1 + DIMS.index(d)] for d in dims) for c in in_month}, dims)
@@ -751,10 +766,8 @@ def rebuild(chunk_days: int = 31, progress: Any = None) -> int:
                 if progress:
                     progress(day, to, written)
                 day = to + dt.timedelta(days=1)
-            month = local_day(min(bounds)).replace(day=1)
-            while month <= last_day:
+            for month in months_of(local_day(min(bounds)), last_day):
                 written += recompute_month(month)
-                month = _next_month(month)
         save_footprints()
         state.last_event_id = last_event
         # Everything there is now is in the figures: the recent events need no taking in again.
@@ -1082,9 +1095,7 @@ def _days_q(days: Days, grain: str, group: str | None) -> Q:
     whole = Q(grain=grain, day__gte=days.first, day__lte=days.last)
     if grain not in (*MONTH_GRAINS, "topic") or group in ("day", "week"):
         return whole
-    head = days.first if days.first.day == 1 else _next_month(days.first)
-    ends_a_month = (days.last + dt.timedelta(days=1)).day == 1
-    tail = _next_month(days.last) if ends_a_month else days.last.replace(day=1)
+    head, tail = whole_months(days)
     if head >= tail:
         return whole
     # [first, head) by day, [head, tail) by month, [tail, last] by day.

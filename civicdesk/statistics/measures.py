@@ -218,6 +218,13 @@ def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None
     return q
 
 
+def _once(c: Context, qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """Each order once: only the topics filter joins a table with several rows per order.
+    Without it the rows are left undistinct, so a drill-down list can walk the index of its
+    period column and stop at the page (a DISTINCT would gather the whole period first)."""
+    return qs.distinct() if c.filters.topic is not None else qs
+
+
 def _ids(qs: QuerySet[Any], column: str = "pk") -> list[int]:
     return list(qs.order_by(column).values_list(column, flat=True))
 
@@ -234,12 +241,12 @@ def _accepted_qs(c: Context) -> QuerySet[WorkOrder]:
 
 
 def _accepted(c: Context) -> tuple[list[int], None, float]:
-    ids = _ids(_accepted_qs(c).distinct())
+    ids = _ids(_once(c, _accepted_qs(c)))
     return ids, None, float(len(ids))
 
 
 def _answered(c: Context) -> tuple[list[int], list[int], float | None]:
-    accepted = _accepted_qs(c).distinct()
+    accepted = _once(c, _accepted_qs(c))
     return _rate(_ids(accepted.filter(state=State.ANSWERED)), _ids(accepted))
 
 
@@ -261,9 +268,9 @@ def _due_qs(c: Context, *, on_the_call: bool = True) -> QuerySet[WorkOrder]:
         Q(handle_due_at__isnull=False) & c.period.q("handle_due_at") & (Q(handle_due_at__lte=c.as_of) | _finished_q(c))
     )
     if not on_the_call:
-        return c.orders().filter(deadline).exclude(state=State.ANSWERED).distinct()
+        return _once(c, c.orders().filter(deadline).exclude(state=State.ANSWERED))
     answered = Q(state=State.ANSWERED) & c.period.q("created_at")
-    return c.orders().filter(deadline | answered).distinct()
+    return _once(c, c.orders().filter(deadline | answered))
 
 
 def _on_time_q() -> Q:
@@ -370,11 +377,11 @@ def _satisfaction(c: Context) -> tuple[list[int], list[int], float | None]:
 
 
 def _first_dispatched(c: Context) -> QuerySet[WorkOrder]:
-    return (
+    return _once(
+        c,
         c.orders()
         .filter(first_dispatched_at__isnull=False, first_dispatched_at__lte=c.as_of)
-        .filter(c.period.q("first_dispatched_at"))
-        .distinct()
+        .filter(c.period.q("first_dispatched_at")),
     )
 
 
@@ -391,15 +398,19 @@ def _accuracy(c: Context) -> tuple[list[int], list[int], float | None]:
 # --- 平均办理时长 ----------------------------------------------------------------------------
 
 
-def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
-    calendar = work_calendar()
-    replied = (
+def _handled_qs(c: Context) -> QuerySet[WorkOrder]:
+    """The orders (finally) replied to in the period, first dispatched before."""
+    return _once(
+        c,
         c.orders()
         .filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)
-        .filter(c.period.q("replied_at"))
-        .distinct()
-        .order_by("pk")
+        .filter(c.period.q("replied_at")),
     )
+
+
+def _handling_time(c: Context) -> tuple[list[int], list[int], float | None]:
+    calendar = work_calendar()
+    replied = _handled_qs(c).order_by("pk")
     rows = list(replied.values_list("pk", "first_dispatched_at", "replied_at"))
     hours = [calendar.working_minutes_between(start, end) / 60 for _pk, start, end in rows if start and end]
     ids = [pk for pk, start, end in rows if start and end]
@@ -415,7 +426,7 @@ def _urge_rate(c: Context) -> tuple[list[int], list[int], float | None]:
 
 
 def _repeat_rate(c: Context) -> tuple[list[int], list[int], float | None]:
-    accepted = _accepted_qs(c).distinct()
+    accepted = _once(c, _accepted_qs(c))
     return _rate(_ids(accepted.filter(is_repeat())), _ids(accepted))
 
 
@@ -873,6 +884,22 @@ def measures(
 
 # --- drill-down as a queryset (for paged lists and exports) ---------------------------------
 
+# The column of the order whose period a drill-down's orders are selected by, for the measures
+# whose rows are the orders themselves (both parts): their list is that column's index walked
+# newest first with the period as its condition, so a page reads about a page of rows whatever
+# the size of the period or of the history. The others (callbacks, dispatches, replies, the
+# due orders with those answered on the call) are listed by when the orders were taken.
+LISTED_BY = {
+    "accepted": "created_at",
+    "answered_on_call": "created_at",
+    "repeat_call_rate": "created_at",
+    "return_rate": "first_dispatched_at",
+    "first_dispatch_accuracy": "first_dispatched_at",
+    "urge_rate": "first_dispatched_at",
+    "handling_time": "replied_at",
+    "overdue": "handle_due_at",
+}
+
 
 def _in(qs: QuerySet[Any], column: str, using: str) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.using(using).filter(pk__in=qs.values(column))
@@ -881,9 +908,9 @@ def _in(qs: QuerySet[Any], column: str, using: str) -> QuerySet[WorkOrder]:
 def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
     num = part == "numerator"
     if code == "accepted":
-        return _accepted_qs(c)
+        return _once(c, _accepted_qs(c))
     if code == "answered_on_call":
-        qs = _accepted_qs(c)
+        qs = _once(c, _accepted_qs(c))
         return qs.filter(state=State.ANSWERED) if num else qs
     if code in ("completion", "on_time"):
         due = _due_qs(c)
@@ -926,7 +953,7 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
         dispatched = _first_dispatched(c)
         return dispatched.filter(urge_count__gt=0) if num else dispatched
     if code == "repeat_call_rate":
-        accepted = _accepted_qs(c).distinct()
+        accepted = _once(c, _accepted_qs(c))
         return accepted.filter(is_repeat()) if num else accepted
     if code in ("reply_flagged", "reply_sent_back"):
         replies = _replies(c)
@@ -937,12 +964,7 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
     if code in PROCEDURES:
         return _in(procedure_events(c, code), "order_id", c.using)
     if code == "handling_time":
-        return (
-            c.orders()
-            .filter(first_dispatched_at__isnull=False, replied_at__isnull=False, replied_at__lte=c.as_of)
-            .filter(c.period.q("replied_at"))
-            .distinct()
-        )
+        return _handled_qs(c)
     raise KeyError(code)
 
 

@@ -5,14 +5,14 @@ SUPERVISOR, ADMIN); the orders behind a number are only those the user may open.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -31,7 +31,7 @@ from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.assessment import assess, deduction_rules, month_days, month_period, rule_orders_qs
-from civicdesk.statistics.measures import MEASURES, Period, drill, measures
+from civicdesk.statistics.measures import LISTED_BY, MEASURES, Period, drill, measures
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
 from civicdesk.statistics.procedures import PROCEDURE_CODES
 from civicdesk.statistics.ranking import SCORE_PARTS
@@ -169,12 +169,79 @@ def _drill_url(q: data.Query, code: str, part: str = "numerator", extra: dict[st
 
 def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[WorkOrder]:
     behind = drill(code, Period(q.days.start, q.days.end), q.filters, part=part)  # type: ignore[arg-type]
-    return (
-        visible_orders(user)
-        .filter(pk__in=behind.values("pk"))
-        .select_related("category", "lead_unit", "area")
-        .order_by("-created_at", "-pk")
-    )
+    column = LISTED_BY.get(code)
+    if column is not None and q.filters.topic is None:
+        # The measure's own conditions on the orders, newest first by the column its period
+        # bounds: the list walks that index and stops at the page (issue #20).
+        orders = (behind & visible_orders(user)).order_by(f"-{column}", "-pk")
+    else:
+        orders = visible_orders(user).filter(pk__in=behind.values("pk")).order_by("-created_at", "-pk")
+    return orders.select_related("category", "lead_unit", "area")
+
+
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How many orders a list holds, counted up to a cap: past it the page says "1,000+"
+    rather than count every order of a long period."""
+
+    count: int
+    capped: bool
+    num_pages: int
+
+    def text(self) -> str:
+        return f"{self.count:,}+" if self.capped else str(self.count)
+
+
+@dataclass
+class ListPage:
+    """One page of a list counted up to a cap (the parts of Django's Page the lists use)."""
+
+    object_list: list[WorkOrder]
+    number: int
+    paginator: Counted
+    more: bool
+
+    def __iter__(self) -> Iterator[WorkOrder]:
+        return iter(self.object_list)
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.more or self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def capped_count(orders: QuerySet[WorkOrder], cap: int) -> int:
+    """len(orders), or cap + 1 when there are more than cap: the count reads at most cap + 1 rows."""
+    return orders.order_by().values("pk")[: cap + 1].count()
+
+
+def list_page(orders: QuerySet[WorkOrder], number: str | None) -> ListPage:
+    """The page asked for (the first for anything that is not a page number); the count stops
+    at COUNT_CAP, and the page is read as its rows (and one more, to know there is a next)."""
+    cap = getattr(settings, "CIVICDESK_STATS_LIST_COUNT_CAP", COUNT_CAP)
+    n = capped_count(orders, cap)
+    counted = Counted(min(n, cap), n > cap, max(1, -(-min(n, cap) // PAGE)))
+    try:
+        page = max(1, int(number or 1))
+    except ValueError:
+        page = 1
+    if not counted.capped:
+        page = min(page, counted.num_pages)
+    rows = list(orders[(page - 1) * PAGE : page * PAGE + 1])
+    return ListPage(rows[:PAGE], page, counted, len(rows) > PAGE)
 
 
 def _drill_args(request: HttpRequest) -> tuple[data.Query, str, str]:
@@ -190,7 +257,7 @@ def drill_page(request: HttpRequest) -> HttpResponse:
     user = _require(request)
     q, code, part = _drill_args(request)
     orders = drill_orders(user, q, code, part)
-    page = Paginator(orders, PAGE).get_page(request.GET.get("page"))
+    page = list_page(orders, request.GET.get("page"))
     m = MEASURES[code]
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     return render(
@@ -342,7 +409,8 @@ def export_orders(request: HttpRequest) -> HttpResponse:
     q, code, part = _drill_args(request)
     orders = drill_orders(user, q, code, part)
     title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.describe()}"
-    if orders.count() <= getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000):
+    inline_max = getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000)
+    if capped_count(orders, inline_max) <= inline_max:
         return _xlsx(orders_workbook(user, orders, title), file_name(title))
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     export = Export.objects.create(requested_by=user, title=title, params=params)
@@ -577,7 +645,7 @@ def assessment_orders(request: HttpRequest) -> HttpResponse:
         .select_related("category", "lead_unit", "area")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(orders, PAGE).get_page(request.GET.get("page"))
+    page = list_page(orders, request.GET.get("page"))
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     heading = {"name": f"{rule.name} · {unit.name}", "definition": rule.describe(), "kind": "count"}
     return render(

@@ -46,11 +46,10 @@ from civicdesk.statistics.measures import (
     Filters,
     Period,
     measure,
-    measure_by_unit,
     numerator_ids_by_unit,
     order_q,
 )
-from civicdesk.statistics.ranking import SCORE_PARTS, rank_units
+from civicdesk.statistics.ranking import rank_units
 
 # The deductions a center starts with. Each is data: see the module's docstring.
 DEFAULT_DEDUCTIONS: list[dict[str, Any]] = [
@@ -336,10 +335,9 @@ def assess(
     left_out = []
     if ranking.left_out:
         # The units under the minimum volume are shown with their figures too, all at once.
-        ids = [unit.pk for unit, _volume in ranking.left_out]
-        parts = {code: measure_by_unit(code, period, ids, as_of=as_of) for code in SCORE_PARTS}
+        # (rank_units counted them with the ranked ones).
         for unit, volume in ranking.left_out:
-            left_out.append(assessed(unit, volume, {code: parts[code][unit.pk] for code in SCORE_PARTS}, 0.0, ()))
+            left_out.append(assessed(unit, volume, ranking.figures[unit.pk], 0.0, ()))
     groups = []
     known = {k for _c, ks in GROUPS for k in ks}
     for code, kinds in GROUPS:

@@ -315,15 +315,19 @@ def _dispatches(c: Context) -> QuerySet[Assignment]:
     )
 
 
-def _response_parts(c: Context) -> tuple[QuerySet[Assignment], Q]:
-    """The dispatches counted (the denominator) and which of them were signed in time."""
+def response_conditions(c: Context) -> tuple[Q, Q]:
+    """Which dispatches 响应率 counts (its denominator) and which of those were signed in time."""
     # A dispatch counts once its sign-for limit has passed while the unit held it, or once
     # it was signed; one taken away before its limit (re-dispatched, merged) never had the chance.
     signed = Q(signed_at__isnull=False, signed_at__lte=c.as_of)
     had_chance = Q(sign_due_at__lte=c.as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gte=F("sign_due_at")))
-    return _dispatches(c).filter(signed | had_chance), signed & (
-        Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at"))
-    )
+    return signed | had_chance, signed & (Q(sign_due_at__isnull=True) | Q(signed_at__lte=F("sign_due_at")))
+
+
+def _response_parts(c: Context) -> tuple[QuerySet[Assignment], Q]:
+    """The dispatches counted (the denominator) and which of them were signed in time."""
+    counted, in_time = response_conditions(c)
+    return _dispatches(c).filter(counted), in_time
 
 
 def _response(c: Context) -> tuple[list[int], list[int], float | None]:

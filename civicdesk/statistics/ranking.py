@@ -3,8 +3,9 @@ for units that received at least the minimum volume, so one lucky order cannot t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from civicdesk.org.models import OrgUnit
-from civicdesk.statistics.measures import Config, Context, Filters, Period, _dispatches, measure_by_unit
+from civicdesk.statistics.measures import (
+    MEASURES,
+    Config,
+    Context,
+    Figure,
+    Filters,
+    Period,
+    _dispatches,
+    measure_by_unit,
+    response_conditions,
+)
 from civicdesk.statistics.rollups import figures
 
 SCORE_PARTS = ("response", "resolution", "satisfaction")
@@ -43,6 +54,8 @@ class Ranking:
     min_volume: int
     weights: tuple[int, int, int]
     definition: str
+    # The score's parts of every unit with a dispatch in the period, ranked or not (rank_units).
+    figures: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def note(self) -> str:
@@ -86,17 +99,32 @@ def rank_units(
     context = Context(
         period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), "default"
     )
-    volumes = dict(
-        _dispatches(context).values("unit_id").order_by().annotate(n=Count("pk")).values_list("unit_id", "n")
+    # The volumes and 响应率 in one grouped pass over the period's dispatches (each pass joins
+    # the orders for the population rule); the other parts in one grouped query each. Every
+    # unit with a dispatch gets its figures, ranked or left out (月度通报 shows both).
+    counted, in_time = response_conditions(context)
+    rows = (
+        _dispatches(context)
+        .values("unit_id")
+        .order_by()
+        .annotate(volume=Count("pk"), n=Count("pk", filter=counted), num=Count("pk", filter=counted & in_time))
     )
+    volumes, response = {}, {}
+    m = MEASURES["response"]
+    name, text = str(m.name), str(m.definition)  # in the language of the moment
+    for row in rows:
+        volumes[row["unit_id"]] = row["volume"]
+        value = row["num"] / row["n"] if row["n"] else None
+        response[row["unit_id"]] = Figure("response", name, text, m.kind, value, float(row["num"]), row["n"])
+    ids = list(volumes)
+    parts = {code: measure_by_unit(code, period, ids, filters, as_of=as_of, config=config) for code in SCORE_PARTS[1:]}
+    known = {pk: {"response": response[pk], **{code: parts[code][pk] for code in SCORE_PARTS[1:]}} for pk in ids}
 
     def figures_of(units: list[OrgUnit]) -> dict[int, dict[str, Any]]:
-        # Each part for every unit in one grouped query (the unit itself, not its sub-units).
-        ids = [unit.pk for unit in units]
-        parts = {code: measure_by_unit(code, period, ids, filters, as_of=as_of, config=config) for code in SCORE_PARTS}
-        return {pk: {code: parts[code][pk] for code in SCORE_PARTS} for pk in ids}
+        return {unit.pk: known[unit.pk] for unit in units}
 
-    return _rank(volumes, filters, figures_of, min_volume, _weights(weights))
+    ranking = _rank(volumes, filters, figures_of, min_volume, _weights(weights))
+    return dataclasses.replace(ranking, figures=known)
 
 
 def rank_units_rolled(

@@ -176,7 +176,8 @@ def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[Wo
         orders = (behind & visible_orders(user)).order_by(f"-{column}", "-pk")
     else:
         orders = visible_orders(user).filter(pk__in=behind.values("pk")).order_by("-created_at", "-pk")
-    return orders.select_related("category", "lead_unit", "area")
+    # The hub too: a confidential caller's text is shown by whose hub the order is in.
+    return orders.select_related("category", "lead_unit", "area", "hub")
 
 
 COUNT_CAP = 1000
@@ -642,7 +643,7 @@ def assessment_orders(request: HttpRequest) -> HttpResponse:
     orders = (
         visible_orders(user)
         .filter(pk__in=behind.values("pk"))
-        .select_related("category", "lead_unit", "area")
+        .select_related("category", "lead_unit", "area", "hub")
         .order_by("-created_at", "-pk")
     )
     page = list_page(orders, request.GET.get("page"))

@@ -492,8 +492,33 @@ def import_account(hub: OrgUnit) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap: ColumnMap, source: str) -> None:
+@dataclass(frozen=True)
+class Reasons:
+    """The reasons the import writes into the events, in the user's language: looked up once
+    per import (a translation looked up for every order cost as much as one of its moves)."""
+
+    accepted: str
+    no_callback: str
+
+    @classmethod
+    def of(cls, cmap: ColumnMap) -> Reasons:
+        return cls(
+            accepted=_("历史工单导入：当时已由中心审核通过。"),
+            no_callback=cmap.no_callback_reason or _("历史数据导入：原系统无回访记录"),
+        )
+
+
+def carry_out(
+    engine: ImportEngine,
+    plan: Plan,
+    actor: User,
+    hub: OrgUnit,
+    cmap: ColumnMap,
+    source: str,
+    reasons: Reasons | None = None,
+) -> None:
     """The moves of one order. On an ActionError the order is taken out whole and the error raised."""
+    reasons = reasons or Reasons.of(cmap)
     engine.number = plan.number
     intake = {"imported": {"file": source, "line": plan.line, "map": cmap.name}}
     order = engine.create(plan.created_at, actor=actor, hub=hub, intake_data=intake, **plan.fields)
@@ -526,9 +551,7 @@ def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap:
             return
         # The center accepted this reply back then; today's reply checks may flag it (a
         # history is what happened, not what should have), so the acceptance says why.
-        order = do(
-            "accept_reply", order, plan.accepted_at, actor, override_reason=_("历史工单导入：当时已由中心审核通过。")
-        )
+        order = do("accept_reply", order, plan.accepted_at, actor, override_reason=reasons.accepted)
         if plan.callback_at is None and plan.closed_at is None:
             return
         if plan.callback_at is not None:
@@ -543,8 +566,7 @@ def carry_out(engine: ImportEngine, plan: Plan, actor: User, hub: OrgUnit, cmap:
             )
         else:
             assert plan.closed_at is not None
-            reason = cmap.no_callback_reason or _("历史数据导入：原系统无回访记录")
-            do("close_without_callback", order, plan.closed_at, actor, reason=reason)
+            do("close_without_callback", order, plan.closed_at, actor, reason=reasons.no_callback)
     except Exception:
         # Refused (ActionError) or broken: either way none of this order is written.
         engine.discard(order.pk)
@@ -617,6 +639,7 @@ def _import(
 ) -> None:
     """Check and carry out the rows, a chunk at a time, adding to `report`."""
     seen = set() if seen is None else seen
+    reasons = Reasons.of(cmap)
     taken = 0
     for chunk in _batches(rows, CHUNK):
         if limit is not None:
@@ -642,7 +665,7 @@ def _import(
                 )
                 continue
             try:
-                carry_out(engine, plan, actor, hub, cmap, source)
+                carry_out(engine, plan, actor, hub, cmap, source, reasons)
             except ActionError as error:
                 named = next(iter(error.fields), "number")
                 field_name = ACTION_FIELDS.get(named, named)

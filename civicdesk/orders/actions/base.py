@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Topic
@@ -435,10 +436,13 @@ def _clean_text(value: str, field: str) -> str:
     return strip_bidi(value).strip()
 
 
-def require_text(value: str, field: str, message: str, *, max_length: int = 2000) -> str:
+def require_text(value: str, field: str, message: str | Promise, *, max_length: int = 2000) -> str:
+    """The text, cleaned; `message` when there is none. A move that runs thousands of times
+    (an import of history) passes a lazy message, translated only when it is said."""
     value = _clean_text(value, field)
     if not value:
-        raise InvalidInput(message, fields={field: message})
+        said = str(message)
+        raise InvalidInput(said, fields={field: said})
     if len(value) > max_length:
         too_long = _("不能超过 %(n)s 个字（现有 %(m)s 个）。") % {"n": max_length, "m": len(value)}
         raise InvalidInput(too_long, fields={field: too_long})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.orders import clock, deadlines, quality
 from civicdesk.orders.actions.base import (
@@ -24,6 +25,8 @@ from civicdesk.orders.workflow import MOVES, Side, State
 from civicdesk.org.models import User
 
 CALLBACK_VIA = ("phone", "online", "sms")
+# Said only when the reason is missing: translated then, not for every order an import closes.
+_NO_REASON_FOR_NO_CALLBACK = gettext_lazy("请填写免回访原因。")
 
 
 def accept_reply(
@@ -157,7 +160,7 @@ def close_without_callback(
     """Close when no callback can be made (unreachable after tries, declined, anonymous);
     the reason stays on the order. Without a person (actor None) only on the word of the
     upstream platform that calls back for this order (its message's `platform_key`)."""
-    text = require_text(reason, "reason", _("请填写免回访原因。"), max_length=255)
+    text = require_text(reason, "reason", _NO_REASON_FOR_NO_CALLBACK, max_length=255)
     with store.locked(order, expected_version) as o:
         side, unit = check_move(o, "close_without_callback", actor, store=store)
         if side is Side.SYSTEM and not platform_key:

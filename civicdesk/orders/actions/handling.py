@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock, deadlines, quality
@@ -29,6 +30,8 @@ from civicdesk.orders.workflow import State
 from civicdesk.org.models import User
 
 REPLY_MAX = 5000
+# Said only when the reply is empty: translated then, not for every reply (an import makes thousands).
+_NO_REPLY = gettext_lazy("请填写答复内容。")
 
 
 def _days(value: float | int | str | Decimal, field: str) -> float:
@@ -329,7 +332,7 @@ def reply(
     if not is_choice(result, ReplyResult):
         message = _("请选择办理结果。")
         raise InvalidInput(message, fields={"result": message})
-    body = require_text(text, "text", _("请填写答复内容。"), max_length=REPLY_MAX)
+    body = require_text(text, "text", _NO_REPLY, max_length=REPLY_MAX)
     with store.locked(order, expected_version) as o:
         _side, unit = check_move(o, "reply", actor, store=store)
         missing = _parts_missing(store, o)

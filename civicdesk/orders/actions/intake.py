@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.catalogue.tagging import with_enterprise_topic
@@ -36,6 +37,9 @@ from civicdesk.org.models import OrgUnit, User
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 TITLE_MAX = 200
 CONTENT_MAX = 5000
+# Said only when a field is missing: translated then, not for every new order.
+_NO_TITLE = gettext_lazy("请填写标题。")
+_NO_CONTENT = gettext_lazy("请填写诉求内容。")
 
 
 class EnterpriseRef(Protocol):
@@ -91,8 +95,8 @@ def validated_fields(
         "channel": _choice(channel, Channel, "channel"),
         "request_type": _choice(request_type, RequestType, "request_type"),
         "urgency": _choice(urgency, Urgency, "urgency"),
-        "title": require_text(title, "title", _("请填写标题。"), max_length=TITLE_MAX),
-        "content": require_text(content, "content", _("请填写诉求内容。"), max_length=CONTENT_MAX),
+        "title": require_text(title, "title", _NO_TITLE, max_length=TITLE_MAX),
+        "content": require_text(content, "content", _NO_CONTENT, max_length=CONTENT_MAX),
         "address": optional_text(address, "address", max_length=255),
         "citizen_name": optional_text(citizen_name, "citizen_name", max_length=50),
         "citizen_phone": _validate_phone(citizen_phone),

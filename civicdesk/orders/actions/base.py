@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -41,7 +41,17 @@ from civicdesk.orders.store import OrderRef, RecordedEvent, Store
 from civicdesk.orders.workflow import CREATE, MOVES, Side, State, label
 from civicdesk.org.models import OrgUnit, User
 
-__all__ = ["DATABASE", "DatabaseStore", "OrderRef", "Store", "check_move", "is_choice", "locked_order", "record"]
+__all__ = [
+    "CREATED",
+    "DATABASE",
+    "DatabaseStore",
+    "OrderRef",
+    "Store",
+    "check_move",
+    "is_choice",
+    "locked_order",
+    "record",
+]
 
 RowT = TypeVar("RowT", bound=models.Model)
 T = TypeVar("T")
@@ -154,16 +164,18 @@ class DatabaseStore:
     def next_number(self, at: datetime) -> str:
         """The next order number of the local day, e.g. 2026120100017. Must run in a transaction."""
         day = timezone.localdate(at)
-        updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-        if not updated:
+        last = _counted(day)
+        if last is None:
             try:
                 with transaction.atomic():
                     OrderNumberCounter.objects.create(day=day, last=1)
+                last = 1
             except IntegrityError:
                 # Another transaction created today's counter first; count on it.
-                OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-        counter = OrderNumberCounter.objects.select_for_update().get(day=day)
-        return OrderNumberCounter.format(day, counter.last)
+                last = _counted(day)
+        if last is None:  # cannot be: the row exists by now, ours or the other transaction's
+            raise RuntimeError(f"no order number counter for {day}")
+        return OrderNumberCounter.format(day, last)
 
     def next_in_sequence(self, key: str) -> int:
         """Must run in a transaction: the counter's row stays locked until it commits."""
@@ -181,14 +193,17 @@ class DatabaseStore:
         return WorkOrder.objects.filter(upstream_platform=platform, upstream_id=upstream_id).exists()
 
     def insert_order(self, order: WorkOrder, topics: list[Topic]) -> bool:
-        try:
-            with transaction.atomic():
-                order.save()
-        except IntegrityError:
-            if not order.upstream_id:
-                raise
-            # A concurrent call brought the same upstream order a moment earlier.
-            return False
+        if not order.upstream_id:
+            # Its only unique value is the number the counter gave it: a failure is no race to
+            # recover from, so no savepoint (two statements fewer while the counter is locked).
+            order.save()
+        else:
+            try:
+                with transaction.atomic():
+                    order.save()
+            except IntegrityError:
+                # A concurrent call brought the same upstream order a moment earlier.
+                return False
         if topics:
             order.topics.set(topics)
         return True
@@ -252,7 +267,10 @@ class DatabaseStore:
         note: str,
         data: dict[str, Any],
     ) -> OrderEvent:
-        order.save()
+        if action != CREATE:
+            order.save()
+        # else: the new order's row was inserted a moment ago (insert_order) already as its
+        # creation event leaves it (CREATED): saving it again would write the whole row twice.
         event = OrderEvent.objects.create(
             order=order,
             seq=order.event_count,
@@ -290,6 +308,26 @@ class DatabaseStore:
 
 
 DATABASE = DatabaseStore()
+
+
+def _counted(day: date) -> int | None:
+    """The day's order counter plus one, or None if the day has no counter yet. The row stays
+    locked until the transaction ends (so numbers follow each other without gaps): one
+    statement that also returns the new value, where the database can (PostgreSQL; SQLite
+    3.35+), keeps the time other new orders wait on it short."""
+    if not connection.features.can_return_columns_from_insert:  # RETURNING came with it
+        if not OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
+            return None
+        return OrderNumberCounter.objects.select_for_update().get(day=day).last
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(OrderNumberCounter._meta.db_table)} SET {quote('last')} = {quote('last')} + 1 "  # noqa: S608
+        f"WHERE {quote('day')} = %s RETURNING {quote('last')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def check_move(
@@ -401,6 +439,11 @@ def _append(
     return event
 
 
+# What its creation event leaves on a new order. A new order is built with these already
+# (orders.actions.intake.create_order), so that its row is inserted once, as it will stay.
+CREATED: dict[str, Any] = {"state": State.RECEIVED, "version": 1, "event_count": 1}
+
+
 def record_creation(
     order: WorkOrder,
     actor: User | None,
@@ -409,10 +452,15 @@ def record_creation(
     data: dict[str, Any],
     store: Store = DATABASE,
 ) -> RecordedEvent:
-    order.state = State.RECEIVED
-    return _append(
-        store, order, CREATE, actor, at=order.created_at, source="", acting_unit=acting_unit, note="", data=data
+    """Append the creation event (seq 1) of `order`, inserted a moment ago with CREATED."""
+    if any(getattr(order, field) != value for field, value in CREATED.items()):
+        raise ValueError(f"order {order.number} was not built as its creation leaves it (CREATED)")
+    event = store.append_event(
+        order, action=CREATE, actor=actor, at=order.created_at, source="", acting_unit=acting_unit, note="", data=data
     )
+    # The apps built on the core react here, as to every move (see _append).
+    move_recorded(order, event, store)
+    return event
 
 
 @cache

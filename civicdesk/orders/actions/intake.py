@@ -19,6 +19,7 @@ from civicdesk.lib.instances import new
 from civicdesk.orders import attachments as attachment_files
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import (
+    CREATED,
     DATABASE,
     OrderRef,
     Store,
@@ -193,6 +194,7 @@ def create_order(
             upstream_due_at=upstream_due_at,
             upper_due_at=upstream_due_at - upstream_margin if upstream_due_at is not None else None,
             callback_upper=upstream_calls_back and bool(fields["upstream_platform"]),
+            **CREATED,
             **fields,
         )
         if not store.insert_order(order, topic_list):

@@ -19,7 +19,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model, QuerySet
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.pinyin import readings, word_starts
@@ -119,6 +120,37 @@ class PickerMixin:
             data = describe(instance, getattr(self, "_tree", {}), getattr(self, "_hidden", set()))
             option["attrs"]["data-data"] = json.dumps(data, ensure_ascii=False)
         return option
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        """The HTML Django's select.html, select_option.html and attrs.html templates make,
+        written out here: a picker holds hundreds of options (the dispatch board draws four,
+        about a thousand options), and the template engine's include per option and per
+        attribute list took most of the board's time (issue #20)."""
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the renderer strips the template's last line break
+        return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Django's attrs.html: ` name="value"`, ` name` for True, nothing for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(parts)
 
 
 class PickerSelect(PickerMixin, forms.Select):

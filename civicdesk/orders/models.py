@@ -220,6 +220,16 @@ class WorkOrder(models.Model):
                 name="order_watched_warn",
                 condition=Q(state__in=sorted(WATCHED)),
             ),
+            # A hub's watched orders by deadline, with the lead unit and the warning time in the
+            # index: supervision's overdue and near-due lists come in order from it and their
+            # counts per unit are read from the index alone (near-due once read every order not
+            # yet due and its row to test the warning time, issue #20).
+            models.Index(
+                fields=["hub", "handle_due_at"],
+                include=["handle_warn_at", "lead_unit"],
+                name="order_hub_watched_due",
+                condition=Q(state__in=sorted(WATCHED)),
+            ),
             models.Index(
                 fields=["callback_due_at"], name="order_callback_due", condition=Q(state=State.AWAITING_CALLBACK)
             ),

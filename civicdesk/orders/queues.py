@@ -3,10 +3,11 @@ list them. Each takes the person and returns the orders waiting for them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,14 +54,36 @@ def hub_queue(user: User, *states: str) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(scope, state__in=states).order_by("created_at")
 
 
-def pending_dispatch(user: User) -> QuerySet[WorkOrder]:
-    return hub_queue(user, State.PENDING_DISPATCH, State.RECEIVED).exclude(
+def _pending() -> Q:
+    """Waiting for dispatch: an order just received (still being completed at intake) counts
+    after half an hour."""
+    return Q(state__in=[State.PENDING_DISPATCH, State.RECEIVED]) & ~Q(
         state=State.RECEIVED, created_at__gt=timezone.now() - timedelta(minutes=30)
     )
 
 
+def pending_dispatch(user: User) -> QuerySet[WorkOrder]:
+    return hub_queue(user, State.PENDING_DISPATCH, State.RECEIVED).filter(_pending())
+
+
 def review_queue(user: User, state: str) -> QuerySet[WorkOrder]:
     return hub_queue(user, state).order_by("updated_at")
+
+
+def hub_queue_counts(user: User, review_states: dict[str, str]) -> dict[str, int]:
+    """The size of pending_dispatch ("pending") and of each review_queue (key → state), in one
+    query over the hub's open orders in those states (order_hub_queue: hub_id, state), not one
+    count each."""
+    states = [State.PENDING_DISPATCH, State.RECEIVED, *review_states.values()]
+    counted = (
+        hub_queue(user, *states)
+        .order_by()
+        .aggregate(
+            pending=Count("pk", filter=_pending()),
+            **{key: Count("pk", filter=Q(state=state)) for key, state in review_states.items()},
+        )
+    )
+    return {key: int(counted.get(key) or 0) for key in ("pending", *review_states)}
 
 
 def inbox_scope(user: User) -> Q | None:
@@ -113,22 +136,26 @@ def consult_seats(user: User, *, owed_only: bool = True) -> QuerySet[Assignment]
 def unit_inbox(user: User) -> QuerySet[WorkOrder]:
     """Orders a unit of the user holds (see inbox_scope), owes an assisting part on, or owes
     a view on at a consultation, nearest deadline first."""
+    ids = inbox_ids(user)
+    if ids is None:
+        return _none()
+    return WorkOrder.objects.filter(pk__in=ids).order_by("handle_due_at", "pk")
+
+
+def inbox_ids(user: User, *, held_states: Collection[str] = WITH_UNIT) -> QuerySet[Any] | None:
+    """The ids of the orders of unit_inbox (with `held_states`: of the orders the units hold in
+    those states, and the parts and seats owed), as a UNION of three index-friendly parts: the
+    orders held (order_unit_inbox: lead_unit_id, state), the assisting parts owed and the seats
+    owed (assignment_unit_active). One query with no ids read first; as an OR of the three in one
+    WHERE no index fits and PostgreSQL walked every order by deadline (1.2 s at a million
+    orders, issue #20). None when the person holds no unit role."""
     scope = inbox_scope(user)
     if scope is None:
-        return _none()
-    # The parts and seats owed are few (active assignments): taken as literal ids, each arm
-    # of the OR is an index look-up and PostgreSQL combines them (BitmapOr); as subqueries
-    # they made it walk every order by deadline (1.2 s at a million orders).
-    parts = assisting_parts(user).values_list("order_id", "role")
-    owed = list(parts.union(consult_seats(user).values_list("order_id", "role"), all=True))
-    assisting = [pk for pk, role in owed if role == AssignmentRole.ASSIST]
-    consulting = [pk for pk, role in owed if role == AssignmentRole.CONSULT]
-    condition = Q(scope, state__in=sorted(WITH_UNIT))
-    if assisting:
-        condition |= Q(pk__in=assisting, state__in=sorted(WITH_UNIT))
-    if consulting:
-        condition |= Q(pk__in=consulting)
-    return WorkOrder.objects.filter(condition).order_by("handle_due_at", "pk")
+        return None
+    held = WorkOrder.objects.filter(scope, state__in=sorted(held_states)).order_by().values("pk")
+    parts = assisting_parts(user).order_by().values("order_id")
+    seats = consult_seats(user).order_by().values("order_id")
+    return held.union(parts, seats)
 
 
 def callback_queue(user: User) -> QuerySet[WorkOrder]:

@@ -52,13 +52,18 @@ def _pages(w: World) -> list[tuple[User, str]]:
         (w.dispatcher, "/"),
         (w.dispatcher, "/orders/dispatch/"),
         (w.dispatcher, "/orders/dispatch/?tab=replies"),
+        (w.dispatcher, f"/orders/dispatch/?category={w.cat_roads.pk}&urgency=normal"),
         (w.handler_a, "/"),
         (w.handler_a, "/orders/inbox/"),
+        (w.handler_a, "/orders/inbox/?tab=sign"),
+        (w.handler_a, "/orders/inbox/?tab=handling&status=overdue"),
         (w.handler_b, "/orders/inbox/?tab=assist"),
         (w.head_a, "/orders/inbox/"),
         (w.callback_agent, "/orders/callbacks/"),
         (w.supervisor, "/"),
         (w.supervisor, "/orders/supervision/"),
+        (w.supervisor, "/orders/supervision/?list=flagged"),
+        (w.supervisor, f"/orders/supervision/?list=notices&unit={w.dept_a.pk}"),
         (w.dispatcher, "/orders/search/?q=坑洼"),
     ]
 

@@ -232,14 +232,12 @@ def _review_rows(
 
 
 def _counts(user: User) -> dict[str, int]:
-    counts = {PENDING: queues.pending_dispatch(user).count()}
-    for key, queue in REVIEW_QUEUES.items():
-        counts[key] = queues.review_queue(user, queue.state).count()
-    return counts
+    counts = queues.hub_queue_counts(user, {key: queue.state for key, queue in REVIEW_QUEUES.items()})
+    return {PENDING: counts["pending"], **{key: counts[key] for key in REVIEW_QUEUES}}
 
 
-def _tabs(user: User, current: str) -> list[dict[str, Any]]:
-    counts = _counts(user)
+def _tabs(user: User, current: str, counts: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    counts = counts if counts is not None else _counts(user)
     tabs = [{"key": PENDING, "label": _("待派单"), "count": counts[PENDING], "active": current == PENDING}]
     for key, queue in REVIEW_QUEUES.items():
         tabs.append({"key": key, "label": queue.label, "count": counts[key], "active": current == key})
@@ -256,7 +254,8 @@ def _board_context(
     checked: set[str] | None = None,
     bound: dict[str, dict[str, ActionForm]] | None = None,
 ) -> dict[str, Any]:
-    context: dict[str, Any] = {"tab": tab, "tabs": _tabs(user, tab), "results": results or []}
+    counts = _counts(user)
+    context: dict[str, Any] = {"tab": tab, "tabs": _tabs(user, tab, counts), "results": results or []}
     if results:
         context["ok_count"] = sum(1 for r in results if r.ok)
         context["failed_count"] = sum(1 for r in results if not r.ok)
@@ -266,10 +265,12 @@ def _board_context(
         orders = _with_urgency_first(
             orders.select_related("category", "area", "hub", "upper_hub").prefetch_related("topics")
         )
-        page = page_of(request, orders)
+        filtered = filter_form.active()
+        # Unfiltered, the list is the tab's queue: its size is the tab's count, not counted again.
+        page = page_of(request, orders, count=None if filtered else counts[PENDING])
         context.update(
             filter_form=filter_form,
-            filtered=filter_form.active(),
+            filtered=filtered,
             page=page,
             rows=_pending_rows(list(page.object_list), checked or set()),
             bulk_form=bulk_form or _bulk_form(user),
@@ -278,7 +279,7 @@ def _board_context(
     else:
         queue = REVIEW_QUEUES[tab]
         orders = queues.review_queue(user, queue.state).select_related("lead_unit", "category", "area", "hub")
-        page = page_of(request, orders)
+        page = page_of(request, orders, count=counts[tab])
         context.update(queue=queue, page=page, review_rows=_review_rows(user, list(page.object_list), queue, bound))
     query = request.GET.copy()
     query.pop("page", None)

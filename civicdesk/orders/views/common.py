@@ -58,8 +58,13 @@ def latest_events(orders: list[WorkOrder], action: str) -> dict[int, OrderEvent]
     return latest
 
 
-def page_of(request: HttpRequest, orders: QuerySet[Any], name: str = "page") -> Page[Any]:
-    return Paginator(orders, PAGE_SIZE).get_page(request.GET.get(name))
+def page_of(request: HttpRequest, orders: QuerySet[Any], name: str = "page", count: int | None = None) -> Page[Any]:
+    """The requested page of `orders`; `count`: their number where the page has already
+    counted them (a tab's count), so that the paginator does not count them again."""
+    paginator = Paginator(orders, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get(name))
 
 
 def _number(value: float) -> str:

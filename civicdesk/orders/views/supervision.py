@@ -3,6 +3,7 @@ notices, and escalating an order with a supervision note."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from civicdesk.lib.paging import CappedPaginator
 from civicdesk.orders import queues
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import can, visible_order
-from civicdesk.orders.views.common import is_htmx, page_of, respond, row_auto_id
+from civicdesk.orders.views.common import PAGE_SIZE, is_htmx, page_of, respond, row_auto_id
 from civicdesk.orders.workflow import MOVES
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role, safe_next
@@ -48,16 +50,20 @@ UNIT_SORTS = tuple(UNIT_SORT_LABELS)
 
 
 def _by_unit(orders: QuerySet[WorkOrder]) -> dict[int | None, int]:
-    return dict(orders.order_by().values_list("lead_unit").annotate(n=Count("pk")))
+    # COUNT(*), not of the id: the counts are then read from the index alone (order_hub_watched_due).
+    return dict(orders.order_by().values_list("lead_unit").annotate(n=Count("*")))
 
 
-def _unit_table(user: User, sort: str, descending: bool) -> list[dict[str, Any]]:
-    now = timezone.now()
-    counts = {
+def _unit_counts(user: User, now: datetime) -> dict[str, dict[int | None, int]]:
+    """Overdue, near-due and flagged orders per lead unit (the table; summed, the tabs)."""
+    return {
         "overdue": _by_unit(queues.overdue(user, now)),
         "near": _by_unit(queues.near_due(user, now)),
         "flagged": _by_unit(queues.flagged(user)),
     }
+
+
+def _unit_table(counts: dict[str, dict[int | None, int]], sort: str, descending: bool) -> list[dict[str, Any]]:
     ids = {pk for table in counts.values() for pk in table}
     names = {u.pk: u.name for u in OrgUnit.objects.filter(pk__in=[i for i in ids if i is not None])}
     rows = [
@@ -121,8 +127,15 @@ def _supervision_context(
     notices = queues.supervision_notices(user).select_related("order", "order__lead_unit")
     if unit is not None:
         notices = notices.filter(order__lead_unit=unit)
-    counts = {key: qs.count() for key, qs in lists.items()}
-    counts["notices"] = notices.count()
+    by_unit = _unit_counts(user, now)
+    # The table's figures, summed, are the first three tabs' counts: not counted again.
+    counts: dict[str, Any] = {
+        key: table.get(unit.pk, 0) if unit is not None else sum(table.values()) for key, table in by_unit.items()
+    }
+    counts.update({key: lists[key].count() for key in ("objections", "formal")})
+    # The deadline watch's notices pile up with the history: counted up to a cap ("1,000+").
+    notice_pages = CappedPaginator(notices, PAGE_SIZE)
+    counts["notices"] = notice_pages.count_label
     back = reverse("orders:supervision") + (f"?{request.GET.urlencode()}" if request.GET else "")
     sort_links = []
     for key, label in UNIT_SORT_LABELS.items():
@@ -135,7 +148,7 @@ def _supervision_context(
         query["sort"], query["dir"] = key, flip
         sort_links.append({"key": key, "label": label, "active": active, "query": query.urlencode()})
     context: dict[str, Any] = {
-        "units": _unit_table(user, sort, descending),
+        "units": _unit_table(by_unit, sort, descending),
         "sort": sort,
         "descending": descending,
         "sort_links": sort_links,
@@ -147,9 +160,9 @@ def _supervision_context(
         ],
     }
     if listing == "notices":
-        context["page"] = page_of(request, notices)
+        context["page"] = notice_pages.get_page(request.GET.get("page"))
     else:
-        page = page_of(request, lists[listing].select_related("lead_unit", "category", "hub"))
+        page = page_of(request, lists[listing].select_related("lead_unit", "category", "hub"), count=counts[listing])
         context["page"] = page
         context["rows"] = [EscalateRow(user, o, (bound or {}).get(o.number), back=back) for o in page.object_list]
     query = request.GET.copy()

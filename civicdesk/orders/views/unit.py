@@ -13,7 +13,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,8 +47,8 @@ class Tab:
     label: str
 
 
-def _tabs(user: User) -> list[Tab]:
-    tabs = [
+def _tab_labels() -> list[Tab]:
+    return [
         Tab("all", _("全部待办")),
         Tab("sign", _("待签收")),
         Tab("handling", _("办理中")),
@@ -57,10 +57,14 @@ def _tabs(user: User) -> list[Tab]:
         Tab("consult", _("会商待提交意见")),
         Tab("instructions", _("领导批示待签收")),
         Tab("notices", _("督办单待答复")),
+        Tab("sub", _("下派至下级单位")),
     ]
-    if Role.UNIT_HEAD in user.roles or _sub_units(user, queues.inbox_scope(user)).exists():
-        tabs.append(Tab("sub", _("下派至下级单位")))
-    return tabs
+
+
+def _tabs(user: User, counts: dict[str, int]) -> list[Tab]:
+    """The inbox's tabs; 下派至下级单位 for a unit head, or for a handler whose unit has passed
+    orders down that are still open."""
+    return [t for t in _tab_labels() if t.key != "sub" or Role.UNIT_HEAD in user.roles or counts.get("sub")]
 
 
 _HANDLING_STATES = (State.SIGNED, State.REWORK, State.SUSPENDED)
@@ -71,6 +75,8 @@ _REVIEW_STATES = (
     State.SUSPENSION_REQUESTED,
     State.REPLIED,
 )
+# Every state a tab lists orders the units hold in (the tab counts are read from these).
+_HELD_STATES = frozenset(WITH_UNIT | {State.REPLIED})
 # Moves offered from an inbox row, in the order shown. Sign-for happens in the row itself.
 QUICK_MOVES = (
     "answer_notice",
@@ -85,46 +91,81 @@ INLINE_MOVES = ("sign", "sign_part", "acknowledge_instruction")
 ROW_MOVES = {*QUICK_MOVES, "request_suspension"}
 
 
-def _sub_units(user: User, scope: Q | None) -> QuerySet[WorkOrder]:
-    if scope is None:
-        return WorkOrder.objects.none()
+@dataclass(frozen=True)
+class TabRows:
+    """What a tab lists: orders the units hold (a condition with the scope), assisting parts
+    owed and consultation seats owed (querysets of assignments), any of them."""
+
+    held: Q | None = None
+    parts: QuerySet[Assignment] | None = None
+    seats: QuerySet[Assignment] | None = None
+
+    def condition(self) -> Q:
+        """The tab's orders as a condition on an order (for counting within the inbox)."""
+        arms = [self.held] if self.held is not None else []
+        arms += [Q(pk__in=owed.order_by().values("order_id")) for owed in (self.parts, self.seats) if owed is not None]
+        condition = arms[0]
+        for arm in arms[1:]:
+            condition |= arm
+        return condition
+
+    def orders(self) -> QuerySet[WorkOrder]:
+        """The tab's orders: the held ones alone by their condition (an index range on
+        lead_unit_id, state); with parts or seats, as a UNION of the parts, each read through its
+        own index (see queues.inbox_ids)."""
+        branches = [WorkOrder.objects.filter(self.held).order_by().values("pk")] if self.held is not None else []
+        branches += [owed.order_by().values("order_id") for owed in (self.parts, self.seats) if owed is not None]
+        if len(branches) == 1 and self.held is not None:
+            return WorkOrder.objects.filter(self.held)
+        first, *rest = branches
+        return WorkOrder.objects.filter(pk__in=first.union(*rest) if rest else first)
+
+
+def _tab_rows(user: User, scope: Q) -> dict[str, TabRows]:
+    owed = queues.assisting_parts(user)
     own = user.units_with_role(*UNIT_ROLES)
-    return WorkOrder.objects.filter(scope, state__in=sorted(WITH_UNIT)).exclude(lead_unit__in=own)
+    return {
+        "all": TabRows(Q(scope, state__in=sorted(WITH_UNIT)), owed, queues.consult_seats(user)),
+        "sign": TabRows(scope & Q(state=State.DISPATCHED), owed.filter(signed_at__isnull=True)),
+        "handling": TabRows(Q(scope, state__in=_HANDLING_STATES)),
+        "review": TabRows(Q(scope, state__in=_REVIEW_STATES)),
+        "assist": TabRows(parts=owed),
+        "consult": TabRows(seats=queues.consult_seats(user)),
+        "instructions": TabRows(
+            Q(
+                scope,
+                state__in=sorted(WITH_UNIT),
+                instructed_at__isnull=False,
+                instruction_acknowledged_at__isnull=True,
+            )
+        ),
+        "notices": TabRows(
+            Q(scope, state__in=sorted(_HELD_STATES), notice_answered_at__isnull=True) & ~Q(notice_number="")
+        ),
+        "sub": TabRows(Q(scope, state__in=sorted(WITH_UNIT)) & ~Q(lead_unit__in=own)),
+    }
 
 
 def tab_orders(user: User, tab: str) -> QuerySet[WorkOrder]:
     scope = queues.inbox_scope(user)
     if scope is None:
         return WorkOrder.objects.none()
-    owed = queues.assisting_parts(user)
-    if tab == "sign":
-        # Literal ids (few): each arm of the OR stays an index look-up (see queues.unit_inbox).
-        unsigned_parts = list(owed.filter(signed_at__isnull=True).values_list("order_id", flat=True))
-        orders = WorkOrder.objects.filter((scope & Q(state=State.DISPATCHED)) | Q(pk__in=unsigned_parts))
-    elif tab == "handling":
-        orders = WorkOrder.objects.filter(scope, state__in=_HANDLING_STATES)
-    elif tab == "review":
-        orders = WorkOrder.objects.filter(scope, state__in=_REVIEW_STATES)
-    elif tab == "assist":
-        orders = WorkOrder.objects.filter(pk__in=owed.values("order_id"))
-    elif tab == "instructions":
-        orders = WorkOrder.objects.filter(
-            scope,
-            state__in=sorted(WITH_UNIT),
-            instructed_at__isnull=False,
-            instruction_acknowledged_at__isnull=True,
-        )
-    elif tab == "notices":
-        orders = WorkOrder.objects.filter(
-            scope, state__in=sorted(WITH_UNIT | {State.REPLIED}), notice_answered_at__isnull=True
-        ).exclude(notice_number="")
-    elif tab == "consult":
-        orders = WorkOrder.objects.filter(pk__in=queues.consult_seats(user).values("order_id"))
-    elif tab == "sub":
-        orders = _sub_units(user, scope)
-    else:
-        orders = queues.unit_inbox(user)
-    return orders.order_by("handle_due_at", "pk")
+    rows = _tab_rows(user, scope)
+    return rows.get(tab, rows["all"]).orders().order_by("handle_due_at", "pk")
+
+
+def tab_counts(user: User) -> dict[str, int]:
+    """How many orders each tab lists, in one query over the orders of the inbox (held in any
+    tab's state, parts and seats owed: queues.inbox_ids), whatever the size of the history."""
+    scope = queues.inbox_scope(user)
+    ids = queues.inbox_ids(user, held_states=_HELD_STATES)
+    if scope is None or ids is None:
+        return {t.key: 0 for t in _tab_labels()}
+    rows = _tab_rows(user, scope)
+    counted = WorkOrder.objects.filter(pk__in=ids).aggregate(
+        **{key: Count("pk", filter=tab.condition()) for key, tab in rows.items()}
+    )
+    return {key: int(counted[key] or 0) for key in rows}
 
 
 def _filter_status(orders: QuerySet[WorkOrder], status: str, now: datetime) -> QuerySet[WorkOrder]:
@@ -244,7 +285,8 @@ def build_row(
 def inbox(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_role(user, UNIT_ROLES)
-    tabs = _tabs(user)
+    counts = tab_counts(user)
+    tabs = _tabs(user, counts)
     tab = request.GET.get("tab", "all")
     if tab not in {t.key for t in tabs}:
         tab = "all"
@@ -252,7 +294,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:50]
     now = timezone.now()
     orders = _filter_text(_filter_status(tab_orders(user, tab), status, now), query)
-    page = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE)
+    if not status and not query:
+        paginator.count = counts[tab]  # the tab's count, read with the others: not counted twice
+    page = paginator.get_page(request.GET.get("page"))
     page_orders = list(page)
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()
@@ -261,7 +306,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = _with_photos(
         [build_row(user, o, parts.get(o.pk), now, calendar, parents, working[o.pk]) for o in page_orders]
     )
-    counts = {t.key: tab_orders(user, t.key).count() for t in tabs}
     keep = {k: v for k, v in {"tab": tab, "status": status, "q": query}.items() if v}
     return render(
         request,

@@ -65,11 +65,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def _panel(title: str, orders: Any, link: str, empty: str, limit: int = 8, query: str = "") -> dict[str, Any]:
+def _panel(
+    title: str, orders: Any, link: str, empty: str, limit: int = 8, query: str = "", count: int | None = None
+) -> dict[str, Any]:
+    """A queue on the home page: its size (`count` where it was counted with others) and its
+    first `limit` orders."""
     return {
         "url": reverse(link) + query,
         "title": title,
-        "count": orders.count(),
+        "count": orders.count() if count is None else count,
         "orders": list(orders.select_related("lead_unit")[:limit]),
         "link": link,
         "empty": empty,
@@ -162,12 +166,29 @@ _PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, Str
 ]
 
 
+# The dispatcher's panels by (page, tab), and the review state each one lists.
+_DISPATCHER_REVIEWS = {
+    "?tab=returns": State.RETURN_REQUESTED,
+    "?tab=extensions": State.EXTENSION_REQUESTED,
+    "?tab=replies": State.REPLIED,
+}
+
+
+def _dispatcher_counts(user: User) -> dict[tuple[str, str], int]:
+    counts = queues.hub_queue_counts(user, _DISPATCHER_REVIEWS)
+    return {
+        ("orders:dispatch_board", key): counts["pending" if key == "" else key] for key in ("", *_DISPATCHER_REVIEWS)
+    }
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     roles = user.roles
+    # A dispatcher's four queues are counted in one query (the dispatch board's tab counts).
+    counted = _dispatcher_counts(user) if Role.DISPATCHER in roles else {}
     panels = [
-        _panel(str(title), queue(user), link, str(empty), query=query)
+        _panel(str(title), queue(user), link, str(empty), query=query, count=counted.get((link, query)))
         for allowed, title, queue, link, query, empty in _PANELS
         if roles & allowed
     ]

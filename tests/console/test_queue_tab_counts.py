@@ -138,3 +138,24 @@ def test_supervision_notices_are_counted_up_to_the_cap(w: World, monkeypatch: py
     notice(orders[2], 1)
     html = text(client_for(w.supervisor).get("/orders/supervision/?list=notices"))
     assert _counts_shown(html)["notices"] == "2+"
+
+
+def test_the_dispatchers_home_counts_what_the_board_tabs_count(w: World) -> None:
+    w.pending()
+    w.pending()
+    w.new_order()  # just received: on neither
+    w.replied()
+    w.return_requested()
+    w.return_requested()
+    client = client_for(w.dispatcher)
+    home = dict(
+        re.findall(
+            r'<a href="/orders/dispatch/(?:\?tab=([a-z]+))?">[^<]*</a><span class="count" data-queue-count>(\d+)<',
+            text(client.get("/")),
+        )
+    )
+    board = _counts_shown(text(client.get("/orders/dispatch/")))
+    assert home == {"": "2", "returns": "2", "extensions": "0", "replies": "1"}
+    assert {key or "pending": count for key, count in home.items()} == {
+        key: board[key] for key in ("pending", "returns", "extensions", "replies")
+    }

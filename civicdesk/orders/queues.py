@@ -3,7 +3,7 @@ list them. Each takes the person and returns the orders waiting for them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,7 +70,7 @@ def review_queue(user: User, state: str) -> QuerySet[WorkOrder]:
     return hub_queue(user, state).order_by("updated_at")
 
 
-def hub_queue_counts(user: User, review_states: dict[str, str]) -> dict[str, int]:
+def hub_queue_counts(user: User, review_states: Mapping[str, str]) -> dict[str, int]:
     """The size of pending_dispatch ("pending") and of each review_queue (key → state), in one
     query over the hub's open orders in those states (order_hub_queue: hub_id, state), not one
     count each."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,7 +114,9 @@ class TabRows:
         """The tab's orders: the held ones alone by their condition (an index range on
         lead_unit_id, state); with parts or seats, as a UNION of the parts, each read through its
         own index (see queues.inbox_ids)."""
-        branches = [WorkOrder.objects.filter(self.held).order_by().values("pk")] if self.held is not None else []
+        branches: list[QuerySet[Any, Any]] = []
+        if self.held is not None:
+            branches.append(WorkOrder.objects.filter(self.held).order_by().values("pk"))
         branches += [owed.order_by().values("order_id") for owed in (self.parts, self.seats) if owed is not None]
         if len(branches) == 1 and self.held is not None:
             return WorkOrder.objects.filter(self.held)

@@ -1,23 +1,32 @@
 """What the statistics sweep costs per changed order, on a bulk demo's own data.
 
-    DATABASE_URL=postgres://civicdesk:civicdesk@127.0.0.1:5432/civicdesk_search20_100k \\
-        .venv/bin/python bench/rollup_sweep.py [--orders 40] [--batch 30] [--profile]
+    DATABASE_URL=postgres://civicdesk:civicdesk@127.0.0.1:5432/civicdesk_<yours>_100k \\
+        .venv/bin/python bench/rollup_sweep.py [--orders 40] [--batch 30] [--profile] [--explain 3]
 
-Takes open orders of the demo (newest first) and, for each, times what the sweep does with an
-order that changed (`rollups.take_in`): alone (median and p95 ms, queries), then `--batch` of
-them at once (the orders of one second at 30 moves a second: the sweep keeps up while that
-takes under a second). Everything runs inside one transaction that is rolled back: the
-database is left as it was. The rollups must have been built (the bulk demo builds them).
-Issue #20's goal: <= 50 ms per changed order, and keeping up with 30 moves a second.
-`--profile` prints cProfile's top functions for the single-order case.
+Run it on a copy of a bulk demo (a large history: the cost must not grow with it), e.g.
+`createdb -T civicdesk_speed20_100k civicdesk_<yours>_100k`, migrated, with its rollups built
+(`civicdesk rebuild_rollups`; a sweep builds them when they never were).
 
-PostgreSQL or SQLite; prints the load average, since the machine may be shared.
+Takes open orders of the demo held by a unit (newest first) and moves each as an approved
+extension does, together with a 催办: its deadline two days later (its 办结/按时办结/超期 cell
+and pending items move to another day) and one more urge (its 催办率 in its first-dispatch
+cell), with the event a move writes. Then times what the sweep does with an order that changed
+(`rollups.take_in`): one order at a time (median and p95 ms, queries), then `--batch` orders
+moved at once, taken in by one sweep (the orders of one second at 30 moves a second: the sweep
+keeps up while that takes under a second). Everything runs inside one transaction that is
+rolled back: the database is left as it was. Issue #20's goal: <= 50 ms per changed order, and
+keeping up with 30 moves a second. `--profile` prints cProfile's top functions for ten single
+orders; `--explain N` the plans (EXPLAIN ANALYZE BUFFERS, PostgreSQL) of the N slowest
+statements of taking in one order.
+
+PostgreSQL or SQLite; prints the history's size and the load average (the machine may be shared).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import math
 import os
 import pstats
@@ -34,73 +43,123 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--orders", type=int, default=40, help="orders timed one by one")
-    parser.add_argument("--batch", type=int, default=30, help="orders taken in at once")
+    parser.add_argument("--orders", type=int, default=40, help="orders moved and taken in one by one")
+    parser.add_argument("--batch", type=int, default=30, help="orders moved, then taken in by one sweep")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--explain", type=int, default=0, help="plans of the N slowest statements")
     args = parser.parse_args()
 
     import django
 
     django.setup()
     from django.db import connection, transaction
+    from django.db.models import F, Max
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
-    from civicdesk.orders.models import WorkOrder
+    from civicdesk.orders.models import OrderEvent, WorkOrder
     from civicdesk.orders.workflow import WITH_UNIT
     from civicdesk.statistics import rollups
+    from civicdesk.statistics.models import DailyRollup
 
-    def take_in(order_ids: list[int]) -> None:
-        if hasattr(rollups, "take_in"):
-            rollups.take_in(order_ids)
-        else:  # the code before take_in existed (to measure "before" with the same script)
-            rollups.recompute_days(rollups.order_days(order_ids))
-            rollups.save_footprints(order_ids)
+    def move(order_ids: list[int]) -> None:
+        """An approved extension and an urge, as the actions write them (row and event)."""
+        WorkOrder.objects.filter(pk__in=order_ids).update(
+            handle_due_at=F("handle_due_at") + dt.timedelta(days=2), urge_count=F("urge_count") + 1
+        )
+        seqs = dict(
+            OrderEvent.objects.filter(order_id__in=order_ids)
+            .values("order_id")
+            .annotate(m=Max("seq"))
+            .values_list("order_id", "m")
+        )
+        states = dict(WorkOrder.objects.filter(pk__in=order_ids).values_list("pk", "state"))
+        OrderEvent.objects.bulk_create(
+            OrderEvent(
+                order_id=pk,
+                seq=seqs.get(pk, 0) + 1,
+                action="approve_extension",
+                at=timezone.now(),
+                from_state=states[pk],
+                to_state=states[pk],
+            )
+            for pk in order_ids
+        )
 
     total = WorkOrder.objects.count()
-    print(f"{connection.vendor}, {total:,} orders; load average {_load()}", flush=True)
+    events = OrderEvent.objects.count()
+    rows = DailyRollup.objects.count()
+    print(
+        f"{connection.vendor}, history: {total:,} orders, {events:,} events, {rows:,} rollup rows; "
+        f"load average {_load()}",
+        flush=True,
+    )
     wanted = args.orders + args.batch + 2
     ids = list(
-        WorkOrder.objects.filter(state__in=sorted(WITH_UNIT)).order_by("-pk").values_list("pk", flat=True)[:wanted]
+        WorkOrder.objects.filter(state__in=sorted(WITH_UNIT), handle_due_at__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:wanted]
     )
     singles, batch = ids[: args.orders + 2], ids[args.orders + 2 :]
     with transaction.atomic():
-        # The footprints as a sweep leaves them (a database built before cells were kept holds
-        # days only, which the first sweep of each order reads the slow way, once).
+        # The footprints as a sweep leaves them (a database built before they were kept as
+        # they are now would otherwise be read the slow way, once per order).
         rollups.save_footprints(ids)
         for order_id in singles[:2]:  # warm-up
-            take_in([order_id])
+            move([order_id])
+            rollups.take_in([order_id])
         samples, queries = [], []
+        slowest: list[tuple[float, str]] = []
         for order_id in singles[2:]:
+            move([order_id])
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
-                take_in([order_id])
+                rollups.take_in([order_id])
             samples.append((time.perf_counter() - started) * 1000)
             queries.append(len(captured.captured_queries))
-        samples.sort()
-        p95 = samples[max(0, math.ceil(0.95 * len(samples)) - 1)]
+            if not slowest:
+                slowest = sorted(((float(q["time"]), q["sql"]) for q in captured.captured_queries), reverse=True)
         print(
-            f"one changed order taken in: median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, "
-            f"queries {statistics.median(queries):.0f} ({len(samples)} orders; load {_load()})",
+            f"one changed order taken in: median {statistics.median(samples):.1f} ms, p95 {_p95(samples):.1f} ms, "
+            f"queries per order {statistics.median(queries):.0f} ({len(samples)} orders; load {_load()})",
             flush=True,
         )
         if batch:
+            move(batch)
             started = time.perf_counter()
-            take_in(batch)
+            with CaptureQueriesContext(connection) as captured:
+                rollups.take_in(batch)
             spent = (time.perf_counter() - started) * 1000
+            n = len(batch)
             print(
-                f"{len(batch)} changed orders at once: {spent:.0f} ms, {spent / len(batch):.1f} ms per order "
-                f"(keeps up with {len(batch)} moves/s while under 1000 ms; load {_load()})",
+                f"{n} moves taken in by one sweep: {spent:.0f} ms, {spent / n:.1f} ms and "
+                f"{len(captured.captured_queries) / n:.2f} queries per move ({len(captured.captured_queries)} in all); "
+                f"throughput {n / spent * 1000:.0f} moves/s (keeps up with {n} moves/s while under 1000 ms; "
+                f"load {_load()})",
                 flush=True,
             )
         if args.profile:
             profiler = cProfile.Profile()
-            profiler.enable()
             for order_id in singles[2:12]:
-                take_in([order_id])
-            profiler.disable()
+                move([order_id])
+                profiler.enable()
+                rollups.take_in([order_id])
+                profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        if args.explain and connection.vendor == "postgresql":
+            for spent_s, sql in slowest[: args.explain]:
+                print(f"\n-- {spent_s * 1000:.1f} ms: {sql[:300]}{'…' if len(sql) > 300 else ''}")
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                    for (line,) in cursor.fetchall():
+                        print(line)
         transaction.set_rollback(True)
 
 

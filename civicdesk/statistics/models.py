@@ -62,6 +62,10 @@ COUNTERS: tuple[str, ...] = (
     "rp_total",
     "rp_flagged",
     "rp_sent_back",
+    # How many entries of orders (an order's row in one of the families above) the row holds:
+    # the row exists while this is above 0, as in a rebuild, so a sweep that takes an order's
+    # contribution out of a row knows when the row is gone.
+    "entries",
 )
 
 
@@ -104,6 +108,7 @@ class RollupBase(models.Model):
     rp_total = models.PositiveIntegerField(default=0)
     rp_flagged = models.PositiveIntegerField(default=0)
     rp_sent_back = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -178,10 +183,14 @@ class RollupFootprint(models.Model):
     it was last taken in, so a change also recomputes the cells it left. Written as one token
     per set of dimensions, `channel|type|urgency|category|area|hub|unit:day,day` (a bare day is
     a footprint from before cells were kept). Finished orders never move again (no move leaves
-    a terminal state) and have none."""
+    a terminal state) and have none. `contribution` holds what the order added to those cells."""
 
     order_id = models.IntegerField(primary_key=True)
     days = models.TextField(blank=True)
+    # What the order added to its cells when it was last taken in (rollups.Contribution as
+    # JSON): a change takes exactly this out and the order's new contribution in, instead of
+    # counting its cells again from every order in them. None in footprints written before.
+    contribution = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.days}"

@@ -19,7 +19,9 @@ keeping up with 30 moves a second. `--profile` prints cProfile's top functions f
 orders; `--explain N` the plans (EXPLAIN ANALYZE BUFFERS, PostgreSQL) of the N slowest
 statements of taking in one order.
 
-PostgreSQL or SQLite; prints the history's size and the load average (the machine may be shared).
+PostgreSQL or SQLite; prints the history's size and the load average (the machine may be shared)
+and, on PostgreSQL, the CPU time of this process and of its database backend: on a busy machine
+wall times are several times the work, CPU times are not.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
 
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _cpu(backend: int) -> tuple[float, float]:
+    """CPU seconds so far of this process and of its PostgreSQL backend (same machine): the
+    work done, which a shared machine's load does not inflate as it does the wall time."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    server = 0.0
+    if backend:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        server = (int(fields[11]) + int(fields[12])) / ticks
+    return time.process_time(), server
 
 
 def _p95(samples: list[float]) -> float:
@@ -108,6 +121,11 @@ def main() -> None:
         .values_list("pk", flat=True)[:wanted]
     )
     singles, batch = ids[: args.orders + 2], ids[args.orders + 2 :]
+    backend = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
     with transaction.atomic():
         # The footprints as a sweep leaves them (a database built before they were kept as
         # they are now would otherwise be read the slow way, once per order).
@@ -117,32 +135,44 @@ def main() -> None:
             rollups.take_in([order_id])
         samples, queries = [], []
         slowest: list[tuple[float, str]] = []
+        client_cpu = server_cpu = 0.0
         for order_id in singles[2:]:
             move([order_id])
+            client, server = _cpu(backend)
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
                 rollups.take_in([order_id])
             samples.append((time.perf_counter() - started) * 1000)
+            client_end, server_end = _cpu(backend)
+            client_cpu += client_end - client
+            server_cpu += server_end - server
             queries.append(len(captured.captured_queries))
             if not slowest:
                 slowest = sorted(((float(q["time"]), q["sql"]) for q in captured.captured_queries), reverse=True)
+        n = len(samples)
         print(
             f"one changed order taken in: median {statistics.median(samples):.1f} ms, p95 {_p95(samples):.1f} ms, "
-            f"queries per order {statistics.median(queries):.0f} ({len(samples)} orders; load {_load()})",
+            f"queries per order {statistics.median(queries):.0f}; CPU per order {client_cpu * 1000 / n:.1f} ms "
+            f"Python + {server_cpu * 1000 / n:.1f} ms PostgreSQL ({n} orders; load {_load()})",
             flush=True,
         )
         if batch:
             move(batch)
+            client, server = _cpu(backend)
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
                 rollups.take_in(batch)
             spent = (time.perf_counter() - started) * 1000
+            client_end, server_end = _cpu(backend)
+            cpu = (client_end - client + server_end - server) * 1000
             n = len(batch)
             print(
                 f"{n} moves taken in by one sweep: {spent:.0f} ms, {spent / n:.1f} ms and "
                 f"{len(captured.captured_queries) / n:.2f} queries per move ({len(captured.captured_queries)} in all); "
-                f"throughput {n / spent * 1000:.0f} moves/s (keeps up with {n} moves/s while under 1000 ms; "
-                f"load {_load()})",
+                f"throughput {n / spent * 1000:.0f} moves/s (keeps up with {n} moves/s while under 1000 ms); "
+                f"CPU {cpu:.0f} ms ({(client_end - client) * 1000:.0f} Python + {(server_end - server) * 1000:.0f} "
+                f"PostgreSQL): {n / cpu * 1000 if cpu else float('inf'):.0f} moves/s of one core's work "
+                f"(load {_load()})",
                 flush=True,
             )
         if args.profile:

@@ -84,7 +84,42 @@ def _database() -> dict[str, object]:
     return config
 
 
+def _replica(primary: dict[str, object]) -> dict[str, object] | None:
+    """A PostgreSQL streaming replica of the primary (DATABASE_REPLICA_URL), or None. Only the
+    statistics, exports and search read from it, inside civicdesk.lib.replica.replica_reads()."""
+    url = env_str("DATABASE_REPLICA_URL", "")
+    if not url:
+        return None
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except Exception as exc:  # dj_database_url raises several types for bad URLs
+        raise ConfigError(f"DATABASE_REPLICA_URL is not a valid database URL ({exc}): {_redacted(url)!r}") from None
+    if not str(config.get("ENGINE", "")).startswith("django.db.backends.postgresql") or not str(
+        primary.get("ENGINE", "")
+    ).startswith("django.db.backends.postgresql"):
+        raise ConfigError(
+            "DATABASE_REPLICA_URL must point to a PostgreSQL streaming replica of a PostgreSQL DATABASE_URL; "
+            f"got {_redacted(url)!r}"
+        )
+    config["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer is given up quickly (the reads then go to the primary).
+    timeout = env_int("CIVICDESK_REPLICA_CONNECT_TIMEOUT", 3, minimum=1, maximum=60)
+    config["OPTIONS"] = {**dict(config.get("OPTIONS") or {}), "connect_timeout": timeout}
+    # Tests have no second server: the replica is the test database itself.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 DATABASES = {"default": _database()}
+_REPLICA = _replica(DATABASES["default"])
+if _REPLICA is not None:
+    DATABASES["replica"] = _REPLICA
+# Sends the reads of replica_reads() scopes to the replica; without one it changes nothing.
+DATABASE_ROUTERS = ["civicdesk.lib.replica.ReplicaRouter"]
+# How far behind (seconds) the replica may be before the scoped reads go to the primary, and
+# how long a replica found broken or late is left alone before it is tried again.
+CIVICDESK_REPLICA_MAX_LAG = env_int("CIVICDESK_REPLICA_MAX_LAG", 300, minimum=1)
+CIVICDESK_REPLICA_RETRY = env_int("CIVICDESK_REPLICA_RETRY", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -126,7 +126,8 @@ class Figure:
     denominator: int | None
     numerator_ids: tuple[int, ...] = ()
     denominator_ids: tuple[int, ...] = ()
-    using: str = "default"
+    # None: the database router chooses (the replica inside civicdesk.lib.replica's scope).
+    using: str | None = None
 
     @property
     def percent(self) -> float | None:
@@ -147,7 +148,7 @@ class Context:
     filters: Filters
     as_of: datetime
     config: Config
-    using: str
+    using: str | None
 
     # The population every measure starts from, with the filters applied.
     def orders(self) -> QuerySet[WorkOrder]:
@@ -178,7 +179,7 @@ class Measure:
     compute: Callable[[Context], tuple[list[int], list[int] | None, float | None]] = field(repr=False)
 
 
-def _descendants(model: type[Category] | type[Area], root: int, using: str) -> set[int]:
+def _descendants(model: type[Category] | type[Area], root: int, using: str | None) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent in model._default_manager.using(using).values_list("pk", "parent_id"):
         children.setdefault(parent, []).append(pk)
@@ -191,7 +192,7 @@ def _descendants(model: type[Category] | type[Area], root: int, using: str) -> s
     return found
 
 
-def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None, using: str = "default") -> Q:
+def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None, using: str | None = None) -> Q:
     """The filters (and the population rule) as a Q on WorkOrder reached through `prefix`."""
     p = prefix
     q = ~Q(**{f"{p}state__in": EXCLUDED_STATES})
@@ -470,7 +471,7 @@ PROCEDURES: dict[str, tuple[tuple[str, ...], Q]] = {
 }
 
 
-def _unit_ids(unit: OrgUnit, with_sub_units: bool, using: str) -> list[int]:
+def _unit_ids(unit: OrgUnit, with_sub_units: bool, using: str | None) -> list[int]:
     if not with_sub_units:
         return [unit.pk]
     return list(OrgUnit.objects.using(using).filter(path__startswith=unit.path).values_list("pk", flat=True))
@@ -744,7 +745,7 @@ def measure(
     *,
     as_of: datetime | None = None,
     config: Config | None = None,
-    using: str = "default",
+    using: str | None = None,
 ) -> Figure:
     m = MEASURES[code]
     c = Context(
@@ -806,7 +807,7 @@ def _tally(c: Context, code: str) -> Tally:
 TALLIED = ("response", "resolution", "satisfaction", "overdue")
 
 
-def _unit_context(period: Period, filters: Filters, as_of: datetime, config: Config | None, using: str) -> Context:
+def _unit_context(period: Period, filters: Filters, as_of: datetime, config: Config | None, using: str | None) -> Context:
     return Context(
         period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), using
     )
@@ -820,7 +821,7 @@ def measure_by_unit(
     *,
     as_of: datetime | None = None,
     config: Config | None = None,
-    using: str = "default",
+    using: str | None = None,
 ) -> dict[int, Figure]:
     """measure(code, period, Filters(lead_unit=unit, include_sub_units=False) + filters) for
     each of `units`, in one grouped query. The figures carry the counts, not the ids of their
@@ -855,7 +856,7 @@ def numerator_ids_by_unit(
     *,
     as_of: datetime | None = None,
     config: Config | None = None,
-    using: str = "default",
+    using: str | None = None,
 ) -> dict[int, list[int]]:
     """measure(...).numerator_ids for each of `units` (as measure_by_unit), in one query: for
     the few orders a deduction names (超期 of a month)."""
@@ -877,7 +878,7 @@ def measures(
     codes: Iterable[str] | None = None,
     as_of: datetime | None = None,
     config: Config | None = None,
-    using: str = "default",
+    using: str | None = None,
 ) -> dict[str, Figure]:
     """Every measure (or the given ones) for one period and filter set, judged at one moment."""
     moment = as_of or timezone.now()
@@ -905,7 +906,7 @@ LISTED_BY = {
 }
 
 
-def _in(qs: QuerySet[Any], column: str, using: str) -> QuerySet[WorkOrder]:
+def _in(qs: QuerySet[Any], column: str, using: str | None) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.using(using).filter(pk__in=qs.values(column))
 
 
@@ -980,7 +981,7 @@ def drill(
     part: Literal["numerator", "denominator"] = "numerator",
     as_of: datetime | None = None,
     config: Config | None = None,
-    using: str = "default",
+    using: str | None = None,
 ) -> QuerySet[WorkOrder]:
     """The orders behind a figure's numerator or denominator, as a queryset (the same set
     as Figure.orders(), each order once), so a list can be paged without loading every id."""

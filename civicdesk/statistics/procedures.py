@@ -34,7 +34,7 @@ class UnitProcedures:
 
 
 def unit_procedures(
-    period: Period | None = None, *, hub: OrgUnit | None = None, using: str = "default"
+    period: Period | None = None, *, hub: OrgUnit | None = None, using: str | None = None
 ) -> dict[int, UnitProcedures]:
     """Unit id → its counts in `period` (events by their moment), for the orders of `hub`
     and the hubs below it (every hub when None): one query per measure for all units."""

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.lib.files import protected_file
 from civicdesk.lib.picker import render_picker
+from civicdesk.lib.replica import replica_reads
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.permissions import visible_orders
 from civicdesk.org.models import OrgUnit, Role, User
@@ -107,6 +108,7 @@ def _query(request: HttpRequest) -> tuple[data.Query | None, dict[str, str]]:
 
 
 @login_required
+@replica_reads()
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     _require(request)
     q, errors = _query(request)
@@ -126,10 +128,13 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_json(request: HttpRequest) -> JsonResponse:
     _require(request)
-    q, errors = _query(request)
-    if q is None:
-        return JsonResponse({"errors": errors}, status=400)
-    payload = data.dashboard(q)
+    with replica_reads() as reads:
+        q, errors = _query(request)
+        if q is None:
+            return JsonResponse({"errors": errors}, status=400)
+        payload = data.dashboard(q)
+    # The moment the figures are from: a replica is up to CIVICDESK_REPLICA_MAX_LAG behind.
+    payload["as_of"] = timezone.localtime(reads.as_of).isoformat(timespec="seconds")
     for section in ("by_category", "by_area", "area_heat", "by_topic"):
         for row in payload[section]:
             row["drill"] = _drill_url(q, "accepted", extra=_row_filter(section, row["key"]))
@@ -254,6 +259,7 @@ def _drill_args(request: HttpRequest) -> tuple[data.Query, str, str]:
 
 
 @login_required
+@replica_reads()
 def drill_page(request: HttpRequest) -> HttpResponse:
     user = _require(request)
     q, code, part = _drill_args(request)
@@ -324,6 +330,7 @@ def _unit_table_page(request: HttpRequest, codes: tuple[str, ...], tab: str, tit
 
 
 @login_required
+@replica_reads()
 def quality_page(request: HttpRequest) -> HttpResponse:
     """催办与答复质量: per unit under the hub, 催办率, 重复来电率, the share of replies the
     checks flagged and of replies sent back, each opening into its orders."""
@@ -331,6 +338,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def procedures_page(request: HttpRequest) -> HttpResponse:
     """程序事项: per unit under the hub, its objections and how they were ruled, its views at
     consultations (and the late ones), the instructions and notices on its orders (and those
@@ -339,6 +347,7 @@ def procedures_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def topic_page(request: HttpRequest) -> HttpResponse:
     _require(request)
     q, errors = _query(request)
@@ -368,6 +377,7 @@ def topic_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def export_table(request: HttpRequest) -> HttpResponse:
     # statistics.exports loads openpyxl: only when a workbook is asked for.
     from civicdesk.statistics.exports import table_workbook
@@ -407,12 +417,15 @@ def export_orders(request: HttpRequest) -> HttpResponse:
     from civicdesk.statistics.exports import build_orders_export, file_name, orders_workbook
 
     user = _require(request)
-    q, code, part = _drill_args(request)
-    orders = drill_orders(user, q, code, part)
-    title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.describe()}"
-    inline_max = getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000)
-    if capped_count(orders, inline_max) <= inline_max:
-        return _xlsx(orders_workbook(user, orders, title), file_name(title))
+    # The orders are read from the replica; the Export row below is written to (and read back
+    # from, by the task) the primary.
+    with replica_reads():
+        q, code, part = _drill_args(request)
+        orders = drill_orders(user, q, code, part)
+        title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.describe()}"
+        inline_max = getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000)
+        if capped_count(orders, inline_max) <= inline_max:
+            return _xlsx(orders_workbook(user, orders, title), file_name(title))
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     export = Export.objects.create(requested_by=user, title=title, params=params)
     build_orders_export.enqueue(export.pk)
@@ -610,6 +623,7 @@ def _procedures_url(hub: OrgUnit, report: Any) -> str:
 
 
 @login_required
+@replica_reads()
 def assessment_page(request: HttpRequest) -> HttpResponse:
     user = _require(request)
     hub, month, errors = _assessment_args(request)
@@ -629,6 +643,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def assessment_orders(request: HttpRequest) -> HttpResponse:
     """The orders behind one deduction of one unit (a rule counted on events)."""
     user = _require(request)
@@ -664,6 +679,7 @@ def assessment_orders(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads()
 def assessment_export(request: HttpRequest) -> HttpResponse:
     # statistics.exports loads openpyxl: only when a workbook is asked for.
     from civicdesk.statistics.exports import assessment_workbook, file_name

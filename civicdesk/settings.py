@@ -104,7 +104,8 @@ def _replica(primary: dict[str, object]) -> dict[str, object] | None:
     config["CONN_HEALTH_CHECKS"] = True
     # A replica that does not answer is given up quickly (the reads then go to the primary).
     timeout = env_int("CIVICDESK_REPLICA_CONNECT_TIMEOUT", 3, minimum=1, maximum=60)
-    config["OPTIONS"] = {**dict(config.get("OPTIONS") or {}), "connect_timeout": timeout}
+    options = config.get("OPTIONS")
+    config["OPTIONS"] = {**(options if isinstance(options, dict) else {}), "connect_timeout": timeout}
     # Tests have no second server: the replica is the test database itself.
     config["TEST"] = {"MIRROR": "default"}
     return config

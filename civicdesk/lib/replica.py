@@ -27,8 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.utils import ConnectionDoesNotExist
 from django.utils import timezone
+from django.utils.connection import ConnectionDoesNotExist
 
 REPLICA = "replica"
 log = logging.getLogger(__name__)

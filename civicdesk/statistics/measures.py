@@ -807,7 +807,9 @@ def _tally(c: Context, code: str) -> Tally:
 TALLIED = ("response", "resolution", "satisfaction", "overdue")
 
 
-def _unit_context(period: Period, filters: Filters, as_of: datetime, config: Config | None, using: str | None) -> Context:
+def _unit_context(
+    period: Period, filters: Filters, as_of: datetime, config: Config | None, using: str | None
+) -> Context:
     return Context(
         period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), using
     )

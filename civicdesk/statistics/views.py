@@ -128,13 +128,12 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_json(request: HttpRequest) -> JsonResponse:
     _require(request)
-    with replica_reads() as reads:
+    # The payload's as_of (数据截至) is read with the figures: from the replica, its moment.
+    with replica_reads():
         q, errors = _query(request)
         if q is None:
             return JsonResponse({"errors": errors}, status=400)
         payload = data.dashboard(q)
-    # The moment the figures are from: a replica is up to CIVICDESK_REPLICA_MAX_LAG behind.
-    payload["as_of"] = timezone.localtime(reads.as_of).isoformat(timespec="seconds")
     for section in ("by_category", "by_area", "area_heat", "by_topic"):
         for row in payload[section]:
             row["drill"] = _drill_url(q, "accepted", extra=_row_filter(section, row["key"]))

@@ -97,7 +97,7 @@ def rank_units(
     filters = filters or Filters()
     as_of = as_of or timezone.now()
     context = Context(
-        period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), "default"
+        period, Filters(**{**filters.__dict__, "lead_unit": None}), as_of, config or Config.from_settings(), None
     )
     # The volumes and 响应率 in one grouped pass over the period's dispatches (each pass joins
     # the orders for the population rule); the other parts in one grouped query each. Every

@@ -61,7 +61,9 @@ def test_service_accounts_are_marked_and_never_count_as_staff(w: World, upstream
 def test_without_any_dispatcher_the_portal_says_it_is_closed(w: World, upstream: OrgUnit) -> None:
     w.dispatcher.is_active = False
     w.dispatcher.save(update_fields=["is_active"])
-    assert [m.id for m in run_checks(databases=["default"]) if isinstance(m, Warning)] == ["portal.W001"]
+    # What `civicdesk check` would show: the warnings the settings silence are left out.
+    shown = [m.id for m in run_checks(databases=["default"]) if isinstance(m, Warning) and not m.is_silenced()]
+    assert shown == ["portal.W001"]
     client = Client()
     key = open_submit(client)
     response = client.post("/portal/submit", {**form_data(w), "captcha_key": key, "captcha_answer": ANSWER})

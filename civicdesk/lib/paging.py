@@ -17,6 +17,14 @@ from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
 
+
+def capped_count(rows: QuerySet[Any], cap: int = COUNT_CAP) -> int:
+    """How many rows, counted up to cap + 1 (cap + 1: more than cap). Only the keys are read and
+    the order is dropped: the order does not change how many rows there are, and without it the
+    database may stop at the cap in whatever order is cheapest."""
+    return rows.order_by().values("pk")[: cap + 1].count()
+
+
 # The stubs make Paginator generic; Django's own class cannot be subscripted at run time.
 if TYPE_CHECKING:
     _Paginator = Paginator[Any]
@@ -35,9 +43,7 @@ class CappedPaginator(_Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list
-        # The order does not change how many rows there are; without it the database may stop
-        # at the cap in whatever order is cheapest.
-        found = rows.order_by()[: self.cap + 1].count() if isinstance(rows, QuerySet) else len(rows[: self.cap + 1])
+        found = capped_count(rows, self.cap) if isinstance(rows, QuerySet) else len(rows[: self.cap + 1])
         self.more = found > self.cap
         return min(found, self.cap)
 

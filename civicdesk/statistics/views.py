@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
 from civicdesk.lib.files import protected_file
+from civicdesk.lib.paging import COUNT_CAP, capped_count
 from civicdesk.lib.picker import render_picker
 from civicdesk.lib.replica import replica_reads
 from civicdesk.orders.models import WorkOrder
@@ -187,9 +188,6 @@ def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[Wo
     return orders.select_related("category", "lead_unit", "area").prefetch_related("hub")
 
 
-COUNT_CAP = 1000
-
-
 @dataclass(frozen=True)
 class Counted:
     """How many orders a list holds, counted up to a cap: past it the page says "1,000+"
@@ -229,11 +227,6 @@ class ListPage:
 
     def previous_page_number(self) -> int:
         return self.number - 1
-
-
-def capped_count(orders: QuerySet[WorkOrder], cap: int) -> int:
-    """len(orders), or cap + 1 when there are more than cap: the count reads at most cap + 1 rows."""
-    return orders.order_by().values("pk")[: cap + 1].count()
 
 
 def list_page(orders: QuerySet[WorkOrder], number: str | None) -> ListPage:

@@ -18,13 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock, joint
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
 from civicdesk.orders.actions.dispatching import _send_to_units, _validate_units
+from civicdesk.orders.actions.sweeping import each_held
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
@@ -279,19 +279,11 @@ def run_view_reminders(now: datetime | None = None, batch: int = 500) -> int:
     """One pass of the sweep: remind each convened unit once, before its view falls due;
     returns how many reminders it sent. Orders another worker holds are left for the next round."""
     now = now or clock.now()
-    done = 0
-    for order_id in sorted({s.order_id for s in _seats_to_remind(now, batch)}):
-        with transaction.atomic():
-            held = (
-                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=order_id)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if held is None:
-                continue  # another worker has it; the next round looks again
-            with clock.running_at(now):
-                for seat in _seats_to_remind(now, batch, order_id=order_id):  # again, under the lock
-                    remind_view(WorkOrder.objects.get(pk=order_id), unit=seat.unit)
-                    done += 1
-    return done
+
+    def remind_due_seats(order_id: int) -> int:
+        seats = _seats_to_remind(now, batch, order_id=order_id)  # again, under the lock
+        for seat in seats:
+            remind_view(WorkOrder.objects.get(pk=order_id), unit=seat.unit)
+        return len(seats)
+
+    return each_held(sorted({s.order_id for s in _seats_to_remind(now, batch)}), now, remind_due_seats)

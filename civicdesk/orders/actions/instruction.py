@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.orders import clock
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
+from civicdesk.orders.actions.sweeping import each_held
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import OrderEvent, WorkOrder
@@ -181,21 +181,12 @@ def run_instruction_watch(now: datetime | None = None, batch: int = 500) -> int:
         .order_by("instruction_due_at")
         .values_list("pk", flat=True)[:batch]
     )
-    done = 0
-    for order_id in ids:
-        with transaction.atomic():
-            held = (
-                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=order_id)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if held is None:
-                continue
-            with clock.running_at(now):
-                current = WorkOrder.objects.get(pk=order_id)
-                if not _overdue(current, now):
-                    continue  # acknowledged or escalated meanwhile
-                escalate_instruction(current)
-            done += 1
-    return done
+
+    def escalate_if_overdue(order_id: int) -> int:
+        current = WorkOrder.objects.get(pk=order_id)
+        if not _overdue(current, now):
+            return 0  # acknowledged or escalated meanwhile
+        escalate_instruction(current)
+        return 1
+
+    return each_held(ids, now, escalate_if_overdue)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from civicdesk.orders import clock
 from civicdesk.orders.actions.base import DATABASE, OrderRef, Store, check_move, record, require_text
 from civicdesk.orders.actions.instruction import hub_id
 from civicdesk.orders.actions.supervision import MAX_LEVEL
+from civicdesk.orders.actions.sweeping import each_held
 from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.halfdays import half_days
 from civicdesk.orders.models import OrderEvent, WorkOrder, notice_number
@@ -208,21 +208,12 @@ def run_notice_watch(now: datetime | None = None, batch: int = 500) -> int:
     ids = list(
         WorkOrder.objects.filter(overdue_notices(now)).order_by("notice_due_at").values_list("pk", flat=True)[:batch]
     )
-    done = 0
-    for order_id in ids:
-        with transaction.atomic():
-            held = (
-                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=order_id)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if held is None:
-                continue  # another worker has it; the next round looks again
-            with clock.running_at(now):
-                current = WorkOrder.objects.get(pk=order_id)
-                if not _overdue(current, now):
-                    continue
-                escalate_notice(current)
-            done += 1
-    return done
+
+    def escalate_if_overdue(order_id: int) -> int:
+        current = WorkOrder.objects.get(pk=order_id)
+        if not _overdue(current, now):
+            return 0  # answered or escalated meanwhile
+        escalate_notice(current)
+        return 1
+
+    return each_held(ids, now, escalate_if_overdue)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -50,6 +52,42 @@ def _json(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     return data
 
 
+PlatformView = Callable[[HttpRequest, UpstreamPlatform, dict[str, Any]], JsonResponse]
+
+
+def platform_call(view: PlatformView) -> Callable[[HttpRequest, str], JsonResponse]:
+    """A platform system's POST: authenticated by its token, its body a JSON object; the view
+    gets the platform and the body."""
+
+    @csrf_exempt  # a machine's call, authenticated by its token, not a browser form
+    @require_POST
+    @wraps(view)
+    def call(request: HttpRequest, code: str) -> JsonResponse:
+        platform = _platform(request, code)
+        if platform is None:
+            # One answer for "no such platform" and "wrong token".
+            return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
+        data = _json(request)
+        if isinstance(data, JsonResponse):
+            return data
+        return view(request, platform, data)
+
+    return call
+
+
+def _keyed_order(
+    request: HttpRequest, platform: UpstreamPlatform, data: dict[str, Any], kinds: Iterable[str], refusal: str
+) -> tuple[str, str, WorkOrder] | JsonResponse:
+    """The idempotency key, the kind (one of `kinds`) and the platform's order a keyed call names."""
+    key, kind = _key(request, data), str(data.get("kind") or "")
+    if not key or kind not in kinds:
+        return JsonResponse({"error": refusal}, status=400)
+    order = WorkOrder.objects.filter(upstream_platform=platform.code, upstream_id=str(data.get("upstream_id"))).first()
+    if order is None:
+        return JsonResponse({"error": _("没有该上级平台编号的工单。")}, status=404)
+    return key, kind, order
+
+
 def _refused(error: ActionError) -> JsonResponse:
     """A move the order's state no longer allows is a conflict (the outbox shows it to an
     administrator); bad input is the caller's to fix."""
@@ -57,16 +95,8 @@ def _refused(error: ActionError) -> JsonResponse:
     return JsonResponse({"error": error.message, "fields": getattr(error, "fields", {})}, status=status)
 
 
-@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
-@require_POST
-def push(request: HttpRequest, code: str) -> JsonResponse:
-    platform = _platform(request, code)
-    if platform is None:
-        # One answer for "no such platform" and "wrong token".
-        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
-    data = _json(request)
-    if isinstance(data, JsonResponse):
-        return data
+@platform_call
+def push(request: HttpRequest, platform: UpstreamPlatform, data: dict[str, Any]) -> JsonResponse:
     try:
         taken = ingest(platform, data)
     except InvalidInput as error:
@@ -79,24 +109,15 @@ def _key(request: HttpRequest, data: dict[str, Any]) -> str:
     return str(request.headers.get("Idempotency-Key") or data.get("idempotency_key") or "").strip()
 
 
-@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
-@require_POST
-def answer(request: HttpRequest, code: str) -> JsonResponse:
+@platform_call
+def answer(request: HttpRequest, platform: UpstreamPlatform, data: dict[str, Any]) -> JsonResponse:
     """The platform's answer to an extension we asked past its deadline (an approval round:
     the order waits in 延期审核中 until it comes). A repeat of an answer applied is 200."""
-    platform = _platform(request, code)
-    if platform is None:
-        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
-    data = _json(request)
-    if isinstance(data, JsonResponse):
-        return data
-    key, kind = _key(request, data), str(data.get("kind") or "")
-    if not key or kind not in ("extension_approved", "extension_refused"):
-        message = _("须带幂等键，kind 须为 extension_approved 或 extension_refused。")
-        return JsonResponse({"error": message}, status=400)
-    order = WorkOrder.objects.filter(upstream_platform=platform.code, upstream_id=str(data.get("upstream_id"))).first()
-    if order is None:
-        return JsonResponse({"error": _("没有该上级平台编号的工单。")}, status=404)
+    refusal = _("须带幂等键，kind 须为 extension_approved 或 extension_refused。")
+    named = _keyed_order(request, platform, data, ("extension_approved", "extension_refused"), refusal)
+    if isinstance(named, JsonResponse):
+        return named
+    key, kind, order = named
     decided = OrderEvent.objects.filter(
         order=order, action__in=("approve_extension", "refuse_extension"), data__platform_key=key
     )
@@ -124,26 +145,17 @@ def answer(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse({"number": order.number, "code": 0})
 
 
-@csrf_exempt  # a machine's call, authenticated by its token, not a browser form
-@require_POST
-def moves(request: HttpRequest, code: str) -> JsonResponse:
+@platform_call
+def moves(request: HttpRequest, platform: UpstreamPlatform, data: dict[str, Any]) -> JsonResponse:
     """The platform's own moves on an order it sent us (it voided it, its citizen withdrew,
     added information, urged; it supervises): each made here as the same move, once per
     idempotency key — a repeat is 200 with "replayed"; one the order's state no longer
     allows is 200 with "applied": false and the reason."""
-    platform = _platform(request, code)
-    if platform is None:
-        return JsonResponse({"error": _("平台或令牌无效。")}, status=401)
-    data = _json(request)
-    if isinstance(data, JsonResponse):
-        return data
-    key, kind = _key(request, data), str(data.get("kind") or "")
-    if not key or kind not in PLATFORM_MOVES:
-        message = _("须带幂等键，kind 须为 %(kinds)s 之一。") % {"kinds": "、".join(PLATFORM_MOVES)}
-        return JsonResponse({"error": message}, status=400)
-    order = WorkOrder.objects.filter(upstream_platform=platform.code, upstream_id=str(data.get("upstream_id"))).first()
-    if order is None:
-        return JsonResponse({"error": _("没有该上级平台编号的工单。")}, status=404)
+    refusal = _("须带幂等键，kind 须为 %(kinds)s 之一。") % {"kinds": "、".join(PLATFORM_MOVES)}
+    named = _keyed_order(request, platform, data, PLATFORM_MOVES, refusal)
+    if isinstance(named, JsonResponse):
+        return named
+    key, kind, order = named
     try:
         done = apply_platform_move(
             order,

@@ -20,16 +20,32 @@ Numbers. The caller's number is stored as typed (spaces and dashes allowed); an 
 without spaces and dashes (``order_phone_digits``) answers a search by the whole number. A
 part of a number (the front line's right) is ``LIKE '%…%'``, served on PostgreSQL by the
 trigram index on lower(citizen_phone) (migrations 0011 and 0013).
+
+Pages. A common word matches thousands of orders at a million (停水: 7,490), and sorting them
+all by time to show the newest 50 reads every one of them, more as the history grows
+(issue #20). The page counts the matches up to the cap first (lib.paging: 1,000+); past
+the cap, the page's orders are read from the last week, then the last quarter, before the
+whole history (:func:`recent_first`); a window holding the whole page gives the same
+orders as the whole history, newest first. Counting needs no substring test where the
+index answers a word exactly (a two-character word is its own bigram): the count reads no
+text, the page tests the few orders it shows.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.functional import cached_property
 
+from civicdesk.lib.paging import CappedPaginator, capped_count
 from civicdesk.orders.models import WorkOrder
 
 BIGRAMS_FUNCTION = "civicdesk_order_bigrams"
@@ -82,14 +98,72 @@ def bigram_index_available() -> bool:
     return _bigram_index
 
 
-def by_words(orders: QuerySet[WorkOrder], words: list[str]) -> QuerySet[WorkOrder]:
-    """Orders holding every word in their title, content or address (any letter case)."""
+def _exact_in_index(word: str) -> bool:
+    """Whether the bigram index alone tells that an order holds `word`: a word of two
+    characters, both of which the index keeps as written (its one bigram is the word), with
+    no white space (the function splits the text on it, so no bigram spans two fields)."""
+    return len(word) == 2 and bigrams(word) == [word.lower()]
+
+
+def by_words(orders: QuerySet[WorkOrder], words: list[str], *, substring_test: bool = True) -> QuerySet[WorkOrder]:
+    """Orders holding every word in their title, content or address (any letter case).
+    `substring_test=False`: the same orders, without the substring test for the words the
+    index answers exactly (for counting them: the test reads each order's text)."""
     condition = Q()
     grams: set[str] = set()
+    indexed = bigram_index_available()
     for word in words:
-        condition &= Q(title__icontains=word) | Q(content__icontains=word) | Q(address__icontains=word)
         grams.update(bigrams(word))
+        if indexed and not substring_test and _exact_in_index(word):
+            continue
+        condition &= Q(title__icontains=word) | Q(content__icontains=word) | Q(address__icontains=word)
     orders = orders.filter(condition)
-    if grams and bigram_index_available():
+    if grams and indexed:
         orders = orders.filter(_has_bigrams(sorted(grams)))
     return orders
+
+
+# The windows of recent orders a page past the cap is read from first, newest first.
+RECENT_WINDOWS = (timedelta(days=7), timedelta(days=92))
+
+
+def recent_first(ids: QuerySet[Any], start: int, stop: int, *, now: datetime | None = None) -> list[Any]:
+    """`ids[start:stop]` of `ids` (ordered newest first: created_at, then pk, descending), read
+    from the orders of a recent window when it holds them. Every order of a window is newer
+    than every order outside it, so a window holding `stop` matches gives the same rows as
+    the whole history; the index on created_at and the bigram index then meet in one bitmap
+    (the week's few hundred matches of a common word instead of all of them)."""
+    if stop <= start:
+        return []
+    now = now or timezone.now()
+    for span in RECENT_WINDOWS:
+        found = list(ids.filter(created_at__gte=now - span)[start:stop])
+        if len(found) == stop - start:
+            return found
+    return list(ids[start:stop])
+
+
+class SearchPaginator(CappedPaginator):
+    """Pages of a search's matches (`ids`, newest first), counted up to the cap in `counted`
+    (the same matches, as by_words(substring_test=False) gives them), and read through
+    recent_first when there are more than the cap."""
+
+    def __init__(self, ids: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]) -> None:
+        super().__init__(ids, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        found = capped_count(self.counted, self.cap)
+        self.more = found > self.cap
+        return min(found, self.cap)
+
+    def page(self, number: Any) -> Any:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids: QuerySet[Any] = self.object_list  # type: ignore[assignment]  # as given to __init__
+        rows = recent_first(ids, bottom, top) if self.more else list(ids[bottom:top])
+        return Page(rows, number, self)

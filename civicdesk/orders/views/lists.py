@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.lib.paging import CappedPaginator
 from civicdesk.lib.phones import normalised_phone
 from civicdesk.lib.replica import replica_reads
 from civicdesk.orders import search as order_search
@@ -86,10 +85,12 @@ def _phone_search(user: User, query: str, orders: QuerySet[WorkOrder]) -> tuple[
     return order_search.by_whole_number(known, whole), ""
 
 
-def _word_search(user: User, orders: QuerySet[WorkOrder], words: list[str]) -> QuerySet[WorkOrder]:
+def _word_search(
+    user: User, orders: QuerySet[WorkOrder], words: list[str], *, substring_test: bool = True
+) -> QuerySet[WorkOrder]:
     """The orders holding every word in their title, content or address, as the user may
-    read them."""
-    orders = order_search.by_words(orders, words)
+    read them (`substring_test`: as for search.by_words)."""
+    orders = order_search.by_words(orders, words, substring_test=substring_test)
     if any(sum(c.isdigit() for c in word) >= 4 for word in words):
         # Digits in the words may be part of a confidential caller's number in the text.
         orders = orders.filter(identity_visible(user))
@@ -112,30 +113,35 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not _is_phone_query(query):
         wanted = {k: v for k, v in (("q", query), ("state", state or ""), ("page", params.get("page", ""))) if v}
         return redirect(f"{reverse('orders:search')}?{urlencode(wanted)}")
-    orders = visible_orders(user)
+    visible = visible_orders(user)
+    orders = counted = visible
     refused = ""
     if query:
         if _NUMBER.match(query):
-            orders = orders.filter(number=query)
+            orders = counted = visible.filter(number=query)
         elif _is_phone_query(query):
-            by_phone, refused = _phone_search(user, query, orders)
+            by_phone, refused = _phone_search(user, query, visible)
             if " " not in query and refused != _too_many_phone_searches():
                 # Digits may as well be words of the text ("12345", a house number).
-                by_phone |= _word_search(user, orders, [query])
-            orders = by_phone
+                by_phone |= _word_search(user, visible, [query])
+            orders = counted = by_phone
         else:
-            orders = _word_search(user, orders, query.split())
+            orders = _word_search(user, visible, query.split())
+            # The same orders, counted without reading their text where the index suffices.
+            counted = _word_search(user, visible, query.split(), substring_test=False)
     if state in State.values:
-        orders = orders.filter(state=state)
-    orders = orders.order_by("-created_at", "-pk")
-    # The history can hold a million orders: count at most COUNT_CAP of the matches. The page's
-    # ids first, then those orders with what the list shows: the planner cannot guess how many
+        orders, counted = orders.filter(state=state), counted.filter(state=state)
+    ids = orders.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    # The history can hold a million orders: count at most COUNT_CAP of the matches, and past
+    # the cap read the page from recent orders first (search.SearchPaginator). The page's ids
+    # first, then those orders with what the list shows: the planner cannot guess how many
     # orders hold a word, and joined the units and categories to every match (99 ms instead
     # of 13 for a common word at 100,000 orders).
     # The matches from the replica when there is one (civicdesk.lib.replica): the search is the
     # heaviest read of the queues. The phone-search log above was written to the primary.
     with replica_reads():
-        page = CappedPaginator(orders.values_list("pk", flat=True), PAGE_SIZE).get_page(params.get("page"))
+        paginator = order_search.SearchPaginator(ids, PAGE_SIZE, counted=counted)
+        page = paginator.get_page(params.get("page"))
         rows = WorkOrder.objects.select_related("lead_unit", "category", "area").in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return _render(

@@ -227,9 +227,14 @@ PRESENT = {
 
 def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, list[WorkOrder]]:
     """(重复来电: the caller's latest earlier order on the same matter within the configured
-    days, the caller's ten latest other orders), in one query: the ten latest, and the repeat
-    if it is older than them. Only orders whose caller the user may know: a confidential
-    order is never linked to the caller's others."""
+    days, the caller's ten latest other orders). Only orders whose caller the user may know:
+    a confidential order is never linked to the caller's others.
+
+    The ten latest are read with whether each is on the same matter in the window; only when
+    all ten are newer than the window's start can an older one be the repeat, and only then
+    is it looked for (a second query, for a caller of ten orders in those days). Asked as one
+    query with the ten and the repeat as two subqueries of the same scope, PostgreSQL spent
+    8 ms planning it at a million orders, more than the page's other queries together."""
     if not order.citizen_phone:
         return None, []
     theirs = (
@@ -240,15 +245,15 @@ def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, lis
     )
     if order.category is None:
         return None, list(theirs[:10])  # no matter to repeat (orders.repeats.same_matter)
-    repeat = same_matter(order.category) & Q(
-        created_at__lt=order.created_at, created_at__gte=order.created_at - repeat_window()
+    since = order.created_at - repeat_window()
+    repeat = same_matter(order.category) & Q(created_at__lt=order.created_at, created_at__gte=since)
+    latest: list[WorkOrder] = list(
+        theirs.annotate(is_repeat=ExpressionWrapper(repeat, output_field=BooleanField()))[:10]
     )
-    found: list[WorkOrder] = list(
-        theirs.filter(Q(pk__in=theirs.values("pk")[:10]) | Q(pk__in=theirs.filter(repeat).values("pk")[:1])).annotate(
-            is_repeat=ExpressionWrapper(repeat, output_field=BooleanField())
-        )
-    )
-    return next((o for o in found if getattr(o, "is_repeat", False)), None), found[:10]
+    found = next((o for o in latest if getattr(o, "is_repeat", False)), None)
+    if found is None and len(latest) == 10 and latest[-1].created_at >= since:
+        found = theirs.filter(repeat).first()
+    return found, latest
 
 
 @login_required

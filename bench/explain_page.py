@@ -67,7 +67,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
-            if args.match not in sql or not sql.lstrip().upper().startswith("SELECT"):
+            if args.match not in sql or not sql.lstrip().lstrip("(").upper().startswith("SELECT"):
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = [row[0] for row in cursor.fetchall()]

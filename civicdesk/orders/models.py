@@ -254,6 +254,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["handle_due_at"], name="order_handle_due"),
             models.Index(fields=["first_dispatched_at"], name="order_first_dispatched"),
             models.Index(fields=["replied_at"], name="order_replied"),
+            # 催办率's drill-down: the orders urged at least once, by first dispatch (a few of
+            # those dispatched in a period; the list walked every dispatched order to find them).
+            models.Index(
+                fields=["first_dispatched_at"], name="order_urged_first_dispatched", condition=Q(urge_count__gt=0)
+            ),
             # Partial indexes over the few open orders of a kind, so that the pages that list
             # or count them read what they show, not the history (issue #20). The waiting for
             # dispatch, oldest first (the dispatcher's home and board):
@@ -430,7 +435,17 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("工单流转记录")
         ordering = ["order", "seq"]
         constraints = [models.UniqueConstraint(fields=["order", "seq"], name="event_unique_seq")]
-        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+        indexes = [
+            models.Index(fields=["action", "at"], name="event_action_at"),
+            # The callbacks that found a reply untrue and sent the order back for rework (月度通报's
+            # deduction 虚假答复): a few of the month's callbacks, read without the others (at 1M
+            # orders 1,670 of 59,140 callbacks in a month, 270 -> a few ms, issue #20).
+            models.Index(
+                fields=["at"],
+                name="event_rework_callback_at",
+                condition=Q(action="record_callback", data__rework=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.seq} {self.action}"

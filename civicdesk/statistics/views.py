@@ -13,7 +13,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -33,7 +33,7 @@ from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
 from civicdesk.statistics import dashboard as data
 from civicdesk.statistics.assessment import assess, deduction_rules, month_days, month_period, rule_orders_qs
-from civicdesk.statistics.measures import LISTED_BY, MEASURES, Period, drill, measures
+from civicdesk.statistics.measures import LISTED_BY, MEASURES, Period, drill, drill_rows, due_branches, measures
 from civicdesk.statistics.models import Briefing, Export, ExportStatus
 from civicdesk.statistics.procedures import PROCEDURE_CODES
 from civicdesk.statistics.ranking import SCORE_PARTS
@@ -189,6 +189,42 @@ def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[Wo
 
 
 @dataclass(frozen=True)
+class ThroughRows:
+    """A list of orders walked through other rows than the orders' own (the moves of a measure
+    counted per move, measures.drill_rows; the two parts of the due orders, measures.due_branches):
+    `keys` yields each order once, in list order, as its id or a tuple starting with it; the
+    page's orders are read from `orders` by those ids."""
+
+    keys: QuerySet[Any]
+    orders: QuerySet[WorkOrder]
+
+    def page_ids(self, start: int, stop: int) -> list[int]:
+        return [key[0] if isinstance(key, tuple) else key for key in self.keys[start:stop]]
+
+
+def drill_list(user: User, q: data.Query, code: str, part: str) -> QuerySet[WorkOrder] | ThroughRows:
+    """The orders behind a number as its list pages them: through the moves of a measure counted
+    per move (newest move first); the due orders by when they were due (newest first), merged
+    from the walks of the deadline's and the intake time's indexes; else as drill_orders."""
+    period = Period(q.days.start, q.days.end)
+    visible = visible_orders(user)
+    shown = visible.select_related("category", "lead_unit", "area").prefetch_related("hub")
+    rows = drill_rows(code, period, q.filters, part=part)  # type: ignore[arg-type]
+    if rows is not None:
+        # Whether the user may open a row's order: probed by the order's key for the rows walked.
+        keys = rows.filter(Exists(visible.filter(pk=OuterRef("order_id")))).values_list("order_id", flat=True)
+        return ThroughRows(keys, shown)
+    branches = due_branches(code, period, q.filters, part=part)  # type: ignore[arg-type]
+    if branches is not None:
+        by_deadline, on_the_call = (
+            (branch & visible).annotate(due=F(column)).values_list("pk", "due")
+            for branch, column in zip(branches, ("handle_due_at", "created_at"), strict=True)
+        )
+        return ThroughRows(by_deadline.union(on_the_call, all=True).order_by("-due", "-pk"), shown)
+    return drill_orders(user, q, code, part)
+
+
+@dataclass(frozen=True)
 class Counted:
     """How many orders a list holds, counted up to a cap: past it the page says "1,000+"
     rather than count every order of a long period."""
@@ -229,11 +265,11 @@ class ListPage:
         return self.number - 1
 
 
-def list_page(orders: QuerySet[WorkOrder], number: str | None) -> ListPage:
+def list_page(orders: QuerySet[WorkOrder] | ThroughRows, number: str | None) -> ListPage:
     """The page asked for (the first for anything that is not a page number); the count stops
     at COUNT_CAP, and the page is read as its rows (and one more, to know there is a next)."""
     cap = getattr(settings, "CIVICDESK_STATS_LIST_COUNT_CAP", COUNT_CAP)
-    n = capped_count(orders, cap)
+    n = capped_count(orders.keys if isinstance(orders, ThroughRows) else orders, cap)
     counted = Counted(min(n, cap), n > cap, max(1, -(-min(n, cap) // PAGE)))
     try:
         page = max(1, int(number or 1))
@@ -241,7 +277,12 @@ def list_page(orders: QuerySet[WorkOrder], number: str | None) -> ListPage:
         page = 1
     if not counted.capped:
         page = min(page, counted.num_pages)
-    rows = list(orders[(page - 1) * PAGE : page * PAGE + 1])
+    start, stop = (page - 1) * PAGE, page * PAGE + 1
+    if isinstance(orders, ThroughRows):
+        ids = orders.page_ids(start, stop)
+        found = orders.orders.in_bulk(ids[:PAGE])
+        return ListPage([found[pk] for pk in ids[:PAGE] if pk in found], page, counted, len(ids) > PAGE)
+    rows = list(orders[start:stop])
     return ListPage(rows[:PAGE], page, counted, len(rows) > PAGE)
 
 
@@ -258,8 +299,7 @@ def _drill_args(request: HttpRequest) -> tuple[data.Query, str, str]:
 def drill_page(request: HttpRequest) -> HttpResponse:
     user = _require(request)
     q, code, part = _drill_args(request)
-    orders = drill_orders(user, q, code, part)
-    page = list_page(orders, request.GET.get("page"))
+    page = list_page(drill_list(user, q, code, part), request.GET.get("page"))
     m = MEASURES[code]
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     return render(
@@ -418,7 +458,7 @@ def export_orders(request: HttpRequest) -> HttpResponse:
         q, code, part = _drill_args(request)
         orders = drill_orders(user, q, code, part)
         title = f"{MEASURES[code].name}（{_('分子') if part == 'numerator' else _('分母')}）{q.describe()}"
-        inline_max = getattr(settings, "CIVICDESK_STATS_EXPORT_INLINE_MAX", 5000)
+        inline_max = settings.CIVICDESK_STATS_EXPORT_INLINE_MAX
         if capped_count(orders, inline_max) <= inline_max:
             return _xlsx(orders_workbook(user, orders, title), file_name(title))
     params = {k: str(v) for k, v in request.GET.items() if k != "page"}
@@ -622,7 +662,9 @@ def _procedures_url(hub: OrgUnit, report: Any) -> str:
 def assessment_page(request: HttpRequest) -> HttpResponse:
     user = _require(request)
     hub, month, errors = _assessment_args(request)
-    report = None if errors else assess(hub, month)
+    # From the rollups (as the dashboard): the month's dispatches, callbacks and due orders are
+    # not read again for every look at the report (issue #20).
+    report = None if errors else assess(hub, month, rolled=True)
     context = {
         "hubs": _assessment_hubs(stats_scope(user)),
         "hub": hub,
@@ -633,6 +675,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         "parts": [str(MEASURES[code].name) for code in SCORE_PARTS],
         "export_url": reverse("statistics:assessment_export") + "?" + urlencode({"hub": str(hub.pk), "month": month}),
         "procedures_url": _procedures_url(hub, report) if report else "",
+        "as_of": data.as_of_text(report.rolled_at) if report else "",
     }
     return render(request, "statistics/assessment.html", context, status=400 if errors else 200)
 
@@ -684,5 +727,5 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
     hub, month, errors = _assessment_args(request)
     if errors:
         raise Http404(next(iter(errors.values())))
-    report = assess(hub, month)
+    report = assess(hub, month, rolled=True)
     return _xlsx(assessment_workbook(report), file_name(report.title))

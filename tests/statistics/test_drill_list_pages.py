@@ -84,7 +84,10 @@ def _queries(client: Client, path: str) -> int:
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("code", ["accepted", "handling_time", "completion", "satisfaction", "response"])
+@pytest.mark.parametrize(
+    "code",
+    ["accepted", "handling_time", "completion", "on_time", "satisfaction", "resolution", "response", "reply_flagged"],
+)
 def test_the_list_asks_as_often_for_many_orders_as_for_few(w: World, code: str) -> None:
     build_scenario(w)
     client = _client(w)

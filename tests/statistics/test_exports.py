@@ -5,6 +5,7 @@ import io
 from django.test import Client, override_settings
 from openpyxl import load_workbook
 
+from civicdesk.orders.models import WorkOrder
 from civicdesk.statistics import rollups
 from civicdesk.statistics.exports import build_orders_export
 from civicdesk.statistics.models import Export, ExportStatus
@@ -38,6 +39,13 @@ def test_a_small_export_comes_at_once_with_masked_phones(w: World) -> None:
     phones = {row[14] for row in rows[2:]}
     # The leader sees masked numbers, as on the order page.
     assert "138****1234" in phones and "13800001234" not in phones
+    # Channel, type, urgency and state read as the order page names them.
+    shown = {(row[2], row[3], row[4], row[8]) for row in rows[2:]}
+    assert shown == {
+        (o.get_channel_display(), o.get_request_type_display(), o.get_urgency_display(), o.get_state_display())
+        for o in WorkOrder.objects.all()
+    }
+    assert ("12345热线电话", "投诉", "一般", "已签收") in shown
 
 
 @override_settings(CIVICDESK_STATS_EXPORT_INLINE_MAX=2)

@@ -14,7 +14,8 @@ dispatcher1, supervisor1, callback1, leader1, and the handler of the busiest uni
 orders). Each page gets --warmup unmeasured requests, then --runs timed ones (median and
 nearest-rank p95, in ms; and the median CPU time this process spent per request, which the load
 of other processes on the machine moves much less), then one more with the queries counted
-(--show-queries prints their SQL, for finding a query per row). The table ends with the ratio
+(--show-queries prints their SQL, for finding a query per row; --profile N prints cProfile's N
+costliest functions of one more request, for the Python part of a page). The table ends with the ratio
 of the last database's median to the first's: the goal of issue #20 is <= 1.5 (cost follows what
 is on the screen, not the size of the history), staff pages p95 <= 50 ms at 1M orders,
 statistics <= 200 ms, the order page <= 10 queries.
@@ -26,9 +27,11 @@ every database's figures; read the ratios and the query counts first.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import math
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -230,11 +233,22 @@ def _child(args: argparse.Namespace) -> None:
             status = request(client, path, extra)
             samples.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+        # (A full log — 9,000 entries, e.g. after a migrate — would make the capture read 0.)
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
             request(client, path, extra)
+        captured = list(queries.captured_queries)  # before any other request
+        if args.profile:
+            # Where the process's time goes (the Python part of a page): cProfile of one more request.
+            profiler = cProfile.Profile()
+            profiler.enable()
+            request(client, path, extra)
+            profiler.disable()
+            print(f"# {name}: cProfile, by own time", file=sys.stderr, flush=True)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(args.profile)
         samples.sort()
         if args.show_queries:
-            for number, query in enumerate(queries.captured_queries, 1):
+            for number, query in enumerate(captured, 1):
                 print(f"# {name} [{number}] {query['time']}s {query['sql']}", file=sys.stderr, flush=True)
         print(
             json.dumps(
@@ -245,7 +259,7 @@ def _child(args: argparse.Namespace) -> None:
                     "median": statistics.median(samples),
                     "p95": samples[max(0, math.ceil(0.95 * len(samples)) - 1)],
                     "cpu": statistics.median(cpu),
-                    "queries": len(queries.captured_queries),
+                    "queries": len(captured),
                     "load": _load(),
                 },
                 ensure_ascii=False,
@@ -269,6 +283,9 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated parts of page names")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--show-queries", action="store_true", help="print each page's SQL to stderr")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="print cProfile's N costliest functions of each page"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -288,6 +305,8 @@ def main() -> int:
             command += ["--only", args.only]
         if args.show_queries:
             command.append("--show-queries")
+        if args.profile:
+            command += ["--profile", str(args.profile)]
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
         # stderr (the SQL asked for with --show-queries, warnings) goes straight to ours.
         output = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout

@@ -26,6 +26,7 @@ changing the calendar, run `civicdesk rebuild-rollups`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -33,10 +34,11 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db import connection, connections, transaction
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from civicdesk.catalogue.models import Area, Category
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
@@ -58,6 +60,7 @@ from civicdesk.statistics.models import (
     COUNTERS,
     DIMS,
     GRAINS,
+    TOPIC_GRAINS,
     DailyRollup,
     PendingItem,
     PendingKind,
@@ -276,19 +279,42 @@ def _handling(
 
 
 def _pending(where: Where) -> list[PendingItem]:
-    items: list[PendingItem] = []
+    """The pending items of the rows the condition selects, read in one query (a UNION of
+    the three kinds)."""
+    return _pending_items(_pending_union(where))
+
+
+def _orders_pending(order_ids: list[int]) -> list[PendingItem]:
+    """_pending of these orders, by a statement compiled once (_cached_rows)."""
+    rows = _cached_rows("pending", lambda ids: _pending_union(_orders_where(ids)), order_ids)
+    return _pending_items({**row, "p_day": _aware(row["p_day"]), "p_moment": _aware(row["p_moment"])} for row in rows)
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A moment as the database cursor gives it (SQLite: text in UTC) as an aware datetime."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    parsed = parse_datetime(str(value))
+    assert parsed is not None, value
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def _pending_items(rows: Iterable[dict[str, Any]]) -> list[PendingItem]:
+    return [
+        PendingItem(
+            kind=row["p_kind"],
+            order_id=row["p_order"],
+            day=local_day(row["p_day"]),
+            moment=row["p_moment"],
+            **{dim: row[f"p_{dim}"] for dim in DIMS},
+        )
+        for row in rows
+    ]
+
+
+def _pending_union(where: Where) -> QuerySet[Any]:
     dims = list(ORDER_DIMS.values())
     due = WorkOrder.objects.filter(_live_orders(), where("handle_due_at", "", "lead_unit_id"))
-    for kind, qs in (
-        (PendingKind.OPEN_DUE, due.exclude(_FINISHED)),
-        (PendingKind.UNREPLIED_DUE, due.exclude(state=State.ANSWERED).filter(replied_at__isnull=True)),
-    ):
-        for pk, moment, *values in qs.values_list("pk", "handle_due_at", *dims):
-            items.append(
-                PendingItem(
-                    kind=kind, order_id=pk, day=local_day(moment), moment=moment, **dict(zip(DIMS, values, strict=True))
-                )
-            )
     unsigned = Assignment.objects.filter(
         _live_orders("order__"),
         where("dispatched_at", "order__", "unit_id"),
@@ -297,20 +323,37 @@ def _pending(where: Where) -> list[PendingItem]:
         ended_at__isnull=True,
         sign_due_at__isnull=False,
     )
-    order_dims = [f"order__{d}" for d in dims[:-1]]
-    for order_id, dispatched, moment, *values in unsigned.values_list(
-        "order_id", "dispatched_at", "sign_due_at", *order_dims, "unit_id"
-    ):
-        items.append(
-            PendingItem(
-                kind=PendingKind.SIGN_DUE,
-                order_id=order_id,
-                day=local_day(dispatched),
-                moment=moment,
-                **dict(zip(DIMS, values, strict=True)),
-            )
-        )
-    return items
+
+    def shaped(qs: QuerySet[Any], kind: str, order: str, day_of: str, moment: str, fields: list[str]) -> QuerySet[Any]:
+        names = {
+            "p_kind": Value(str(kind), output_field=CharField()),
+            "p_order": F(order),
+            "p_day": F(day_of),
+            "p_moment": F(moment),
+            **{f"p_{dim}": F(field) for dim, field in zip(DIMS, fields, strict=True)},
+        }
+        return qs.order_by().values(**names)
+
+    parts = [
+        shaped(due.exclude(_FINISHED), PendingKind.OPEN_DUE, "pk", "handle_due_at", "handle_due_at", dims),
+        shaped(
+            due.exclude(state=State.ANSWERED).filter(replied_at__isnull=True),
+            PendingKind.UNREPLIED_DUE,
+            "pk",
+            "handle_due_at",
+            "handle_due_at",
+            dims,
+        ),
+        shaped(
+            unsigned,
+            PendingKind.SIGN_DUE,
+            "order_id",
+            "dispatched_at",
+            "sign_due_at",
+            [*(f"order__{d}" for d in dims[:-1]), "unit_id"],
+        ),
+    ]
+    return parts[0].union(*parts[1:], all=True)
 
 
 def _compute(where: Where, topics: bool, keep: Collection[Key] | None = None) -> dict[Key, dict[str, float]]:
@@ -336,7 +379,7 @@ def _compute(where: Where, topics: bool, keep: Collection[Key] | None = None) ->
 def _grain_rows(
     rows: dict[Key, dict[str, float]], topics: bool, full_only: bool = False
 ) -> Iterator[tuple[str, Key, dict[str, float]]]:
-    grains = {"topic": (), "full": DIMS} if topics else GRAINS
+    grains = TOPIC_GRAINS if topics else GRAINS
     if full_only:
         grains = {"full": DIMS}
     for grain, dims in grains.items():
@@ -398,13 +441,10 @@ def _write(
 
 
 MONTHLY = "m_"  # prefix of the month grains: the day grains summed per calendar month (day = its 1st)
-MONTH_GRAINS = {
-    "total": (),
-    "attrs": GRAINS["attrs"],
-    "unit": GRAINS["unit"],
-    "category": GRAINS["category"],
-    "area": GRAINS["area"],
-}
+# Every grain but the full one has month rows: a year within a hub sums twelve rows per key,
+# not 365 (the full grain's month rows would be nearly as many as its day rows).
+MONTH_GRAINS = {grain: dims for grain, dims in GRAINS.items() if grain != "full"}
+TOPIC_MONTH_GRAINS = {grain: dims for grain, dims in TOPIC_GRAINS.items() if grain != "full"}
 
 
 def recompute_range(first: dt.date, last: dt.date, months: bool = True) -> int:
@@ -467,7 +507,7 @@ def recompute_month(month: dt.date) -> int:
     written = 0
     plan: list[tuple[Any, dict[str, tuple[str, ...]]]] = [
         (DailyRollup, MONTH_GRAINS),
-        (TopicDailyRollup, {"topic": ("topic_id",)}),
+        (TopicDailyRollup, {grain: (*dims, "topic_id") for grain, dims in TOPIC_MONTH_GRAINS.items()}),
     ]
     for model, grains in plan:
         model.objects.filter(day=month, grain__startswith=MONTHLY).delete()
@@ -653,8 +693,10 @@ def _keys_q(keys: Iterable[tuple[Any, ...]], dims: tuple[str, ...]) -> Q:
 _SUMMED_FROM = (
     ("attrs", "full"),
     ("hub_unit", "full"),
-    ("category", "full"),
-    ("area", "full"),
+    ("hub_cat", "full"),
+    ("hub_area", "full"),
+    ("category", "hub_cat"),
+    ("area", "hub_area"),
     ("total", "attrs"),
     ("unit", "hub_unit"),
     ("hub", "hub_unit"),
@@ -682,8 +724,9 @@ def recompute_cells(cells: Collection[Key]) -> int:
             DailyRollup.objects.filter(rows, grain=grain).delete()
             written += _sum_rows(DailyRollup, rows & Q(grain=below), grain, dims)
         days = sorted({c[0] for c in cells})
-        TopicDailyRollup.objects.filter(grain="topic", day__in=days).delete()
-        written += _sum_rows(TopicDailyRollup, Q(grain="full", day__in=days), "topic", ("topic_id",))
+        for grain, dims in TOPIC_MONTH_GRAINS.items():
+            TopicDailyRollup.objects.filter(grain=grain, day__in=days).delete()
+            written += _sum_rows(TopicDailyRollup, Q(grain="full", day__in=days), grain, (*dims, "topic_id"))
         for month in sorted({d.replace(day=1) for d in days}):
             following = next_month(month)
             in_month = [c for c in cells if month <= c[0] < following]
@@ -692,9 +735,10 @@ def recompute_cells(cells: Collection[Key]) -> int:
                 DailyRollup.objects.filter(rows, grain=MONTHLY + grain, day=month).delete()
                 source = rows & Q(grain=grain, day__gte=month, day__lt=following)
                 written += _sum_rows(DailyRollup, source, MONTHLY + grain, dims, month)
-            TopicDailyRollup.objects.filter(grain=MONTHLY + "topic", day=month).delete()
-            source = Q(grain="topic", day__gte=month, day__lt=following)
-            written += _sum_rows(TopicDailyRollup, source, MONTHLY + "topic", ("topic_id",), month)
+            for grain, dims in TOPIC_MONTH_GRAINS.items():
+                TopicDailyRollup.objects.filter(grain=MONTHLY + grain, day=month).delete()
+                source = Q(grain=grain, day__gte=month, day__lt=following)
+                written += _sum_rows(TopicDailyRollup, source, MONTHLY + grain, (*dims, "topic_id"), month)
     return written
 
 
@@ -743,26 +787,105 @@ class Contribution:
         return cls(rows, list(data["topics"]), data["repeat"])
 
 
-def contributions(order_ids: Collection[int]) -> dict[int, Contribution]:
-    """Each order's contribution now, counted as a rebuild counts it (an excluded order's is
-    empty); a few queries for any number of orders."""
-    ids = sorted(set(order_ids))
-    where = _orders_where(ids)
-    rows: dict[int, Rows] = defaultdict(lambda: defaultdict(_zero))
-    for qs, day_field, prefix, unit_field, counters in _counted_families(where):
+def _families_union(order_ids: list[int]) -> QuerySet[Any]:
+    """Every family's rows of these orders, per order, day and dimensions, as one query."""
+    parts = []
+    for qs, day_field, prefix, unit_field, counters in _counted_families(_orders_where(order_ids)):
         values = {
             "o": F("order_id" if prefix else "pk"),
             "d": TruncDate(day_field, tzinfo=tz()),
             **_dim_values(prefix, unit_field),
         }
-        for row in qs.values(**values).order_by().annotate(**counters):
-            target = rows[row["o"]][(row["d"], *(row[f"k_{d}"] for d in DIMS))]
-            for name in counters:
-                target[name] += row[name]
+        # Every family with every counter (0 where it counts none), so that the rows line up.
+        padded = {name: counters.get(name, Value(0, output_field=IntegerField())) for name in COUNTERS}
+        parts.append(qs.values(**values).order_by().annotate(**padded))
+    return parts[0].union(*parts[1:], all=True)
+
+
+# The families' statement as compiled for a number of orders, with stand-in ids: building and
+# compiling it (six querysets of some thirty expressions each) cost more than running it, and a
+# sweep runs it every few seconds. The key holds all that goes into its text and parameters
+# besides the ids (the database, the local time zone, the repeat-call window).
+_STATEMENTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_STAND_IN = -(10**12)  # the i-th order's id is compiled as _STAND_IN - i (no order's id is negative)
+
+
+def _family_rows(order_ids: list[int]) -> list[dict[str, Any]]:
+    return _cached_rows("families", _families_union, order_ids)
+
+
+def _cached_rows(name: str, build: Callable[[list[int]], QuerySet[Any]], order_ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of build(order_ids), by a statement compiled once per process (the values
+    come as the database gives them: no converters)."""
+    # Compiled for a power of two of ids (the last one repeated up to it), so that sweeps of
+    # any number of orders share a handful of statements.
+    size = 1 << max(len(order_ids) - 1, 0).bit_length()
+    order_ids = order_ids + order_ids[-1:] * (size - len(order_ids))
+    key = (name, connection.alias, connection.vendor, settings.TIME_ZONE, settings.CIVICDESK_REPEAT_CALL_DAYS, size)
+    if key not in _STATEMENTS:
+        if len(_STATEMENTS) >= 64:
+            _STATEMENTS.clear()
+        stand_ins = [_STAND_IN - i for i in range(size)]
+        sql, params = build(stand_ins).query.sql_with_params()
+        assert set(stand_ins) <= {p for p in params if type(p) is int}, "every id is a parameter of its own"
+        _STATEMENTS[key] = (sql, tuple(params))
+    sql, params = _STATEMENTS[key]
+    real = {_STAND_IN - i: pk for i, pk in enumerate(order_ids)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [real.get(p, p) if type(p) is int else p for p in params])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# What a sweep reads of each order it takes in: whether it is open, what its repeat calls
+# depend on, and its handling time's family (平均办理时长, counted here from the row).
+_ORDER_FIELDS = tuple(
+    dict.fromkeys(
+        (
+            "pk",
+            "state",
+            "citizen_phone",
+            "category_id",
+            "created_at",
+            "first_dispatched_at",
+            "replied_at",
+            *ORDER_DIMS.values(),
+        )
+    )
+)
+
+
+def _order_rows(order_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+    return {row["pk"]: row for row in WorkOrder.objects.filter(pk__in=sorted(order_ids)).values(*_ORDER_FIELDS)}
+
+
+def contributions(
+    order_ids: Collection[int], orders: dict[int, dict[str, Any]] | None = None
+) -> dict[int, Contribution]:
+    """Each order's contribution now, counted as a rebuild counts it (an excluded order's is
+    empty), in three queries for any number of orders: the families' rows in one (a UNION of
+    each family's grouped rows), the topics, the orders (`orders`: those already read by
+    _order_rows, not read again)."""
+    ids = sorted(set(order_ids))
+    rows: dict[int, Rows] = defaultdict(lambda: defaultdict(_zero))
+    for row in _family_rows(ids):
+        day = row["d"] if isinstance(row["d"], dt.date) else dt.date.fromisoformat(row["d"])
+        target = rows[row["o"]][(day, *(row[f"k_{d}"] for d in DIMS))]
+        for name in COUNTERS:
+            target[name] += row[name]
+    if orders is None or not set(ids) <= set(orders):
+        orders = {**(orders or {}), **_order_rows([pk for pk in ids if pk not in (orders or {})])}
     calendar = work_calendar()
-    fields = ("pk", "first_dispatched_at", "replied_at", *ORDER_DIMS.values())
-    for pk, first, replied, *dims in _handled(where).values_list(*fields):
-        target = rows[pk][(local_day(replied), *dims)]
+    dims = list(ORDER_DIMS.values())
+    for pk in ids:
+        order = orders.get(pk)
+        # 平均办理时长's family (_handled): a live order replied to after its first dispatch.
+        if order is None or order["state"] in EXCLUDED_STATES:
+            continue
+        first, replied = order["first_dispatched_at"], order["replied_at"]
+        if first is None or replied is None:
+            continue
+        target = rows[pk][(local_day(replied), *(order[d] for d in dims))]
         target["ht_count"] += 1
         target["ht_minutes"] += calendar.working_minutes_between(first, replied)
         target["entries"] += 1
@@ -771,14 +894,15 @@ def contributions(order_ids: Collection[int]) -> dict[int, Contribution]:
     for order_id, topic_id in through.objects.filter(workorder_id__in=ids).values_list("workorder_id", "topic_id"):
         topics[order_id].append(topic_id)
     found = {}
-    for pk, state, phone, category_id, created in WorkOrder.objects.filter(pk__in=ids).values_list(
-        "pk", "state", "citizen_phone", "category_id", "created_at"
-    ):
+    for pk in ids:
+        if pk not in orders:
+            continue
+        order = orders[pk]
         found[pk] = Contribution(
             {_row_key(key): dict(row) for key, row in rows[pk].items()},
             sorted(topics[pk]),
-            _repeat_key(phone, category_id, created),
-            state not in TERMINAL,
+            _repeat_key(order["citizen_phone"], order["category_id"], order["created_at"]),
+            order["state"] not in TERMINAL,
         )
     return found
 
@@ -794,7 +918,8 @@ class _Drift(Exception):
 
 def _apply_change(before: dict[int, Contribution], now: dict[int, Contribution], ids: Iterable[int]) -> None:
     """Take the orders' earlier contributions out of every row that sums them and put their
-    contributions now in."""
+    contributions now in. Both tables' new rows are worked out before either is written, so
+    a row that does not hold what a footprint says (_Drift) leaves both as they were."""
     plain: Rows = defaultdict(_zero)
     by_topic: Rows = defaultdict(_zero)
     for pk in ids:
@@ -804,18 +929,24 @@ def _apply_change(before: dict[int, Contribution], now: dict[int, Contribution],
                 for target in targets:
                     for name, value in row.items():
                         target[name] += sign * value
+    plans = []
     for model, change, topics in ((DailyRollup, plain, False), (TopicDailyRollup, by_topic, True)):
         change = {key: row for key, row in change.items() if any(row.values())}
         # (An order moving between units changes its unit's rows, not the day's total.)
         grains = {key: row for key, row in _all_grains(change, topics).items() if any(row.values())}
         if grains:
-            _apply_rows(model, grains, topics)
+            plans.append((model, topics, *_changed_rows(model, grains, topics)))
+    for model, topics, stale, rows in plans:
+        if stale:
+            model.objects.filter(pk__in=stale).delete()
+        if rows:
+            _insert_rows(model, rows, topics)
 
 
 def _all_grains(change: Rows, topics: bool) -> dict[tuple[str, Key], dict[str, float]]:
     """A change of full-grain rows as the change of every row that sums them: the coarser
     grains of the day and the month rows."""
-    months = {"topic": ()} if topics else MONTH_GRAINS
+    months = TOPIC_MONTH_GRAINS if topics else MONTH_GRAINS
     result: dict[tuple[str, Key], dict[str, float]] = defaultdict(_zero)
     for grain, key, row in _grain_rows(change, topics):
         targets = [result[(grain, key)]]
@@ -827,50 +958,99 @@ def _all_grains(change: Rows, topics: bool) -> dict[tuple[str, Key], dict[str, f
     return result
 
 
-def _apply_rows(
+_SQL_TYPES = {
+    "grain": "text",
+    "day": "date",
+    "channel": "text",
+    "request_type": "text",
+    "urgency": "text",
+    "category_id": "integer",
+    "area_id": "integer",
+    "hub_id": "integer",
+    "unit_id": "integer",
+    "topic_id": "integer",
+    "i": "integer",
+    "ht_minutes": "double precision",
+}
+# The id dimensions, compared as the rows' unique key holds them (models.RollupBase: null as 0).
+_ID_DIMS = ("category_id", "area_id", "hub_id", "unit_id", "topic_id")
+
+
+def _json_table(columns: Iterable[str]) -> str:
+    """SQL of a table made of one parameter, a JSON array of objects (one per row): a change
+    of any number of rows in one statement, with no limit on the number of parameters."""
+    names = list(columns)
+    if connection.vendor == "postgresql":
+        typed = ", ".join(f"{name} {_SQL_TYPES.get(name, 'bigint')}" for name in names)
+        return f"SELECT * FROM jsonb_to_recordset(%s::jsonb) AS x({typed})"  # noqa: S608 -- column names of this module
+    picked = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name in names)
+    return f"SELECT {picked} FROM json_each(%s)"  # noqa: S608 -- as above
+
+
+def _json_rows(rows: Iterable[dict[str, Any]]) -> str:
+    return json.dumps(
+        [{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()} for row in rows],
+        separators=(",", ":"),
+    )
+
+
+def _changed_rows(
     model: type[DailyRollup] | type[TopicDailyRollup],
     change: dict[tuple[str, Key], dict[str, float]],
     topics: bool,
-) -> None:
-    """Add `change` to the rows: read the rows it touches, delete them and write them back
-    with the change added; a row left holding no entry is not written back, as a rebuild would
-    not write it. The rows are read by grain, day and each dimension's values (one query, a
-    condition per grain): a few more rows than needed, matched here, rather than an OR of
-    every key, which took PostgreSQL longer to plan and filter than to read the rows."""
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """The rows `change` touches as they are to be: (ids of the rows it replaces, the rows to
+    write). A row left holding no entry is not written, as a rebuild would not write it; a row
+    that would go below zero raises _Drift. The rows are found in one statement, by their
+    unique key (the keys sent as JSON and joined on the key's index)."""
     dims = (*DIMS, "topic_id") if topics else DIMS
-    by_grain: dict[str, list[Key]] = defaultdict(list)
-    for grain, key in change:
-        by_grain[grain].append(key)
-    where = Q(pk__in=[])
-    for grain, keys in by_grain.items():
-        q = Q(grain=grain, day__in=sorted({key[0] for key in keys}))
-        for i, dim in enumerate(dims, start=1):
-            held = {key[i] for key in keys}
-            present = sorted(v for v in held if v is not None)
-            q &= (
-                Q(**{f"{dim}__in": present}) | Q(**{f"{dim}__isnull": True})
-                if None in held
-                else Q(**{f"{dim}__in": present})
-            )
-        where |= q
-    found = model.objects.filter(where).values("pk", "grain", "day", *dims, *_SUMS)
-    rows = {key: row for row in found if (key := (row["grain"], (row["day"], *(row[d] for d in dims)))) in change}
-    if rows:
-        model.objects.filter(pk__in=[row["pk"] for row in rows.values()]).delete()
-    objs: list[Any] = []
-    for (grain, key), delta in change.items():
-        row = rows.get((grain, key)) or {"pk": None, **_zero()}
-        values = {name: row[name] + delta[name] for name in _SUMS}
-        if any(values[name] < 0 for name in COUNTERS) or (values["entries"] == 0) != all(
-            values[name] == 0 for name in COUNTERS
+    keys = list(change)
+    wanted = [
+        {"i": i, "grain": grain, "day": key[0], **dict(zip(dims, key[1:], strict=True))}
+        for i, (grain, key) in enumerate(keys)
+    ]
+    table = model._meta.db_table
+    match = " AND ".join(
+        f"COALESCE(t.{d}, 0) = COALESCE(k.{d}, 0)" if d in _ID_DIMS else f"t.{d} = k.{d}"
+        for d in ("grain", "day", *dims)
+    )
+    # Column and table names of this module; the keys are the one parameter.
+    keys_table = _json_table(["i", "grain", "day", *dims])
+    summed = ", ".join(f"t.{n}" for n in _SUMS)
+    sql = f"WITH k AS ({keys_table}) SELECT k.i, t.id, {summed} FROM {table} t JOIN k ON {match}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_json_rows(wanted)])
+        found = {i: (pk, values) for i, pk, *values in cursor.fetchall()}
+    stale: list[int] = []
+    rows: list[dict[str, Any]] = []
+    for i, (grain, key) in enumerate(keys):
+        delta = change[(grain, key)]
+        pk, held = found.get(i, (None, [0] * len(_SUMS)))
+        if pk is not None:
+            stale.append(pk)
+        values = {name: old + delta[name] for name, old in zip(_SUMS, held, strict=True)}
+        if any(values[name] < 0 for name in COUNTERS) or (
+            values["entries"] == 0 and any(values[name] for name in COUNTERS)
         ):
             raise _Drift(f"{model.__name__} {grain} {key}")
         if values["entries"] == 0:
             continue
+        values = {name: value if name == "ht_minutes" else int(value) for name, value in values.items()}
         if values["ht_count"] == 0:
             values["ht_minutes"] = 0  # not a sum of rounding leftovers
-        objs.append(model(day=key[0], grain=grain, **dict(zip(dims, key[1:], strict=True)), **values))
-    model.objects.bulk_create(objs, batch_size=2000)
+        rows.append({"grain": grain, "day": key[0], **dict(zip(dims, key[1:], strict=True)), **values})
+    return stale, rows
+
+
+def _insert_rows(model: type[DailyRollup] | type[TopicDailyRollup], rows: list[dict[str, Any]], topics: bool) -> None:
+    """Write the rows in one statement (JSON, as _changed_rows reads them)."""
+    names = ["grain", "day", *DIMS, *(["topic_id"] if topics else []), *_SUMS]
+    columns = ", ".join(names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {columns} FROM ({_json_table(names)}) AS j",  # noqa: S608 -- as above
+            [_json_rows(rows)],
+        )
 
 
 def save_footprints(order_ids: Iterable[int] | None = None) -> None:
@@ -887,16 +1067,24 @@ def save_footprints(order_ids: Iterable[int] | None = None) -> None:
         _save_contributions(contributions(open_ids[start : start + 5000]))
 
 
-def _save_contributions(found: dict[int, Contribution]) -> None:
-    """The footprints of the open ones (a finished order never moves again: none is kept)."""
-    RollupFootprint.objects.bulk_create(
-        [
-            RollupFootprint(order_id=pk, days=_write_footprint(c.rows), contribution=c.as_json())
-            for pk, c in sorted(found.items())
-            if c.open
-        ],
-        batch_size=5000,
-    )
+def _save_contributions(found: dict[int, Contribution], replace: bool = False) -> None:
+    """The footprints of the open ones (a finished order never moves again: none is kept);
+    `replace`: writing over those there are (one statement, an upsert)."""
+    footprints = [
+        RollupFootprint(order_id=pk, days=_write_footprint(c.rows), contribution=c.as_json())
+        for pk, c in sorted(found.items())
+        if c.open
+    ]
+    if replace:
+        RollupFootprint.objects.bulk_create(
+            footprints,
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["order_id"],
+            update_fields=["days", "contribution"],
+        )
+    else:
+        RollupFootprint.objects.bulk_create(footprints, batch_size=5000)
 
 
 STATE_NAME = "rollups"
@@ -1014,18 +1202,18 @@ def take_in(order_ids: Iterable[int], *, new: Collection[int] = ()) -> None:
     ids = sorted(set(order_ids))
     if not ids:
         return
-    with transaction.atomic():
+    # (Inside a sweep's transaction no savepoint of its own: a failure undoes the sweep.)
+    with transaction.atomic(savepoint=False):
         stored = {
             pk: (days, data)
             for pk, days, data in RollupFootprint.objects.filter(order_id__in=ids).values_list(
                 "order_id", "days", "contribution"
             )
         }
+        orders = _order_rows(ids)
         current = {
-            pk: (state, _repeat_key(phone, category_id, created))
-            for pk, state, phone, category_id, created in WorkOrder.objects.filter(pk__in=ids).values_list(
-                "pk", "state", "citizen_phone", "category_id", "created_at"
-            )
+            pk: (row["state"], _repeat_key(row["citizen_phone"], row["category_id"], row["created_at"]))
+            for pk, row in orders.items()
         }
         before: dict[int, Contribution] = {}
         recount: set[int] = set()
@@ -1043,11 +1231,10 @@ def take_in(order_ids: Iterable[int], *, new: Collection[int] = ()) -> None:
         moved = [pk for pk in ids if pk not in before or before[pk].repeat != current.get(pk, (None, ""))[1]]
         later = _repeat_query(moved) if moved else None
         others = set() if later is None else set(later.values_list("pk", flat=True)) - set(ids)
-        now = contributions([*ids, *others])
+        now = contributions([*ids, *others], orders)
         known = [pk for pk in before if pk not in recount]
         try:
-            with transaction.atomic():
-                _apply_change(before, now, known)
+            _apply_change(before, now, known)  # writes nothing when it raises
         except _Drift:
             # The rows do not hold what the footprints say (changed outside the sweep): count
             # these orders' cells again, which puts the rows right.
@@ -1071,9 +1258,12 @@ def take_in(order_ids: Iterable[int], *, new: Collection[int] = ()) -> None:
             recompute_cells(cells)
         # Pending items belong to one order each: its own are replaced.
         PendingItem.objects.filter(order_id__in=ids).delete()
-        PendingItem.objects.bulk_create(_pending(_orders_where(ids)), batch_size=2000)
-        RollupFootprint.objects.filter(order_id__in=[*ids, *others]).delete()
-        _save_contributions(now)
+        PendingItem.objects.bulk_create(_orders_pending(ids), batch_size=2000)
+        # The open orders' footprints written over, those of the others (finished now) gone.
+        gone = [pk for pk in [*ids, *others] if pk not in now or not now[pk].open]
+        if gone:
+            RollupFootprint.objects.filter(order_id__in=gone).delete()
+        _save_contributions(now, replace=True)
 
 
 def figures_as_of() -> dt.datetime | None:
@@ -1318,20 +1508,57 @@ def _figures(
     return result
 
 
-def _days_q(days: Days, grain: str, group: str | None) -> Q:
-    """The rows covering `days`: month rows for the whole calendar months inside (when the
-    grain has them and the grouping is not by day or week), day rows for the rest."""
-    whole = Q(grain=grain, day__gte=days.first, day__lte=days.last)
-    if grain not in (*MONTH_GRAINS, "topic") or group in ("day", "week"):
+Spans3 = list[tuple[str, dt.date, dt.date]]
+
+
+def _day_spans(days: Days, grain: str, group: str | None) -> Spans3:
+    """The rows covering `days`, as (grain, first day, last day) spans: month rows for the
+    whole calendar months inside (when the grain has them and the grouping is not by day or
+    week), day rows for the rest."""
+    whole = [(grain, days.first, days.last)]
+    if grain not in (*MONTH_GRAINS, *TOPIC_MONTH_GRAINS) or group in ("day", "week"):
         return whole
     head, tail = whole_months(days)
     if head >= tail:
         return whole
     # [first, head) by day, [head, tail) by month, [tail, last] by day.
-    return (
-        Q(grain=grain, day__gte=days.first, day__lt=head)
-        | Q(grain=MONTHLY + grain, day__gte=head, day__lt=tail)
-        | Q(grain=grain, day__gte=tail, day__lte=days.last)
+    one = dt.timedelta(days=1)
+    spans = [(grain, days.first, head - one), (MONTHLY + grain, head, tail - one), (grain, tail, days.last)]
+    return [span for span in spans if span[1] <= span[2]]
+
+
+def _spans_q(spans: Spans3) -> Q:
+    q = Q(pk__in=[])
+    for grain, first, last in spans:
+        q |= Q(grain=grain, day__gte=first, day__lte=last)
+    return q
+
+
+def _days_q(days: Days, grain: str, group: str | None) -> Q:
+    return _spans_q(_day_spans(days, grain, group))
+
+
+def _pending_counts(
+    periods: list[Days], filters: Filters, pending_where: Q, now: dt.datetime, memo: Memo | None
+) -> list[dict[str, Any]]:
+    """The pending items that count by `now`, per kind, day and dimensions (of the periods'
+    days at least). Within a page (`memo`) read once for every day, and each figure of the page
+    takes its days' part: there are only as many as there are open orders and unsigned
+    dispatches, whatever the history."""
+    within = Q()
+    if memo is None:
+        for days in periods:
+            within |= Q(day__gte=days.first, day__lte=days.last)
+    return _memo(
+        memo,
+        ("pending", filters, now),
+        lambda: list(
+            PendingItem.objects.filter(within, moment__lte=now)
+            .filter(pending_where)
+            .values("kind", "day", *DIMS)
+            .order_by()
+            .annotate(n=Count("pk"))
+        ),
     )
 
 
@@ -1342,7 +1569,7 @@ def _selection(filters: Filters, group: str | None, memo: Memo | None) -> tuple[
     model: type[DailyRollup] | type[TopicDailyRollup] = TopicDailyRollup if topic else DailyRollup
     needed = _dims_needed(filters, group)
     if topic:
-        grain = "topic" if not needed else "full"
+        grain = next(g for g, dims in TOPIC_GRAINS.items() if needed <= set(dims))
     else:
         grain = next(g for g, dims in GRAINS.items() if needed <= set(dims))
     where = _memo(memo, ("where", filters), lambda: _filter_q(filters))
@@ -1376,6 +1603,9 @@ def figures(
     config = config or Config.from_settings()
     now = now or timezone.now()
     codes = list(codes or ROLLED)
+    if group is None:
+        # The same reading as the periods' totals (to the last bit of a sum of hours).
+        return {None: totals([days], filters, codes=codes, config=config, now=now, memo=memo)[0]}
     model, grain, where, pending_where = _selection(filters, group, memo)
     column = {
         "day": "day",
@@ -1416,39 +1646,37 @@ def figures(
 
     # By day or week only the day rows are read (_days_q): that is part of what was read.
     day_rows = group in ("day", "week")
-    totals: dict[Any, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
+    summed: dict[Any, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*COUNTERS, "ht_minutes"), 0))
     for row in _memo(memo, ("rows", model.__name__, grain, days, day_rows, column, filters), read_rows):
-        target = totals[key_of(row[column]) if column else None]
+        target = summed[key_of(row[column]) if column else None]
         for name in sums:
             target[name] += row[name] or 0
     pending = PendingItem.objects.filter(day__gte=days.first, day__lte=days.last, moment__lte=now).filter(pending_where)
     pend: dict[Any, dict[str, float]] = defaultdict(dict)
     if group == "topic":
-        through = WorkOrder.topics.through
-        pairs = through.objects.filter(workorder_id__in=pending.values("order_id")).values_list(
-            "workorder_id", "topic_id"
+        # Each item under each topic of its order, counted in one query (the items keep the
+        # order's id, not a key the ORM could join on).
+        through = WorkOrder.topics.through._meta.db_table
+        items, params = pending.values("kind", "order_id").order_by().query.sql_with_params()
+        sql = (
+            f"SELECT p.kind, t.topic_id, COUNT(*) FROM ({items}) p "  # noqa: S608 -- the ORM's SQL and a table name
+            f"JOIN {through} t ON t.workorder_id = p.order_id GROUP BY p.kind, t.topic_id"
         )
-        topics_of: dict[int, list[int]] = defaultdict(list)
-        for order_id, topic_id in pairs:
-            topics_of[order_id].append(topic_id)
-        for kind, order_id in pending.values_list("kind", "order_id"):
-            for topic_id in topics_of.get(order_id, []):
-                pend[topic_id][kind] = pend[topic_id].get(kind, 0) + 1
+        with connections[pending.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, topic_id, n in cursor.fetchall():
+                pend[topic_id][kind] = pend[topic_id].get(kind, 0) + n
     else:
-        pcol = column or "kind"
-        counted = _memo(
-            memo,
-            ("pending", days, pcol, filters, now),
-            lambda: list(pending.values("kind", pcol).order_by().annotate(n=Count("pk"))),
-        )
-        for row in counted:
-            k = key_of(row[pcol]) if column else None
+        for row in _pending_counts([days], filters, pending_where, now, memo):
+            if not days.first <= row["day"] <= days.last:
+                continue
+            k = key_of(row[column]) if column else None
             pend[k][row["kind"]] = pend[k].get(row["kind"], 0) + row["n"]
-    keys = set(totals) | set(pend)
+    keys = set(summed) | set(pend)
     if not keys and group is None:
         keys = {None}
     texts = _texts(codes)
-    return {k: _figures(totals[k], pend.get(k, {}), config, codes, texts) for k in keys}
+    return {k: _figures(summed[k], pend.get(k, {}), config, codes, texts) for k in keys}
 
 
 def totals(
@@ -1461,39 +1689,34 @@ def totals(
     memo: Memo | None = None,
 ) -> list[dict[str, RolledFigure]]:
     """figures(days, filters)[None] for each of `periods` (the dashboard's period, the one
-    before, a year before, today, this month), in one query on the rollups and one on the
-    pending items: each period's sums are taken over its own rows."""
+    before, a year before, today, this month), in one query on the rollups (their rows summed
+    per grain and day, a few hundred at most, each taken into the periods whose rows it is)
+    and one on the pending items (shared with the page's other figures through `memo`)."""
     filters = filters or Filters()
     config = config or Config.from_settings()
     now = now or timezone.now()
     codes = list(codes or ROLLED)
     model, grain, where, pending_where = _selection(filters, None, memo)
     names = (*COUNTERS, "ht_minutes")
-    pieces = [_days_q(days, grain, None) for days in periods]
-    spans = [Q(day__gte=days.first, day__lte=days.last) for days in periods]
-    either, within = Q(), Q()
-    for piece, span in zip(pieces, spans, strict=True):
-        either |= piece
-        within |= span
-    sums = {f"p{i}_{name}": Sum(name, filter=piece) for i, piece in enumerate(pieces) for name in names}
-    summed = model.objects.filter(either).filter(where).aggregate(**sums)
-    counts = {f"p{i}": Count("pk", filter=span) for i, span in enumerate(spans)}
-    pending = (
-        PendingItem.objects.filter(within, moment__lte=now)
-        .filter(pending_where)
-        .values("kind")
-        .order_by()
-        .annotate(**counts)
-    )
-    pend: list[dict[str, float]] = [{} for _ in periods]
-    for row in pending:
-        for i in range(len(periods)):
-            pend[i][row["kind"]] = row[f"p{i}"]
+    spans = [_day_spans(days, grain, None) for days in periods]
+    sums = {name: Sum(name) for name in names}
+    either = _spans_q([span for period in spans for span in period])
+    # In order, so that a period's sums add its rows in the same order however it is asked.
+    rows = model.objects.filter(either).filter(where).values("grain", "day").order_by("grain", "day").annotate(**sums)
+    summed: list[dict[str, float]] = [dict.fromkeys(names, 0) for _ in periods]
+    for row in rows:
+        for i, period in enumerate(spans):
+            if any(g == row["grain"] and first <= row["day"] <= last for g, first, last in period):
+                target = summed[i]
+                for name in names:
+                    target[name] += row[name] or 0
+    pend: list[dict[str, float]] = [defaultdict(int) for _ in periods]
+    for row in _pending_counts(periods, filters, pending_where, now, memo):
+        for i, days in enumerate(periods):
+            if days.first <= row["day"] <= days.last:
+                pend[i][row["kind"]] += row["n"]
     texts = _texts(codes)
-    return [
-        _figures({name: summed[f"p{i}_{name}"] or 0 for name in names}, pend[i], config, codes, texts)
-        for i in range(len(periods))
-    ]
+    return [_figures(summed[i], dict(pend[i]), config, codes, texts) for i in range(len(periods))]
 
 
 def empty_figures(codes: Iterable[str], config: Config | None = None) -> dict[str, RolledFigure]:

@@ -82,3 +82,39 @@ def test_the_periods_read_together_are_the_periods_read_one_by_one(w: World) -> 
         one_by_one = [rollups.figures(days, q.filters, codes=dashboard.OVERVIEW)[None] for days in periods]
     assert together == one_by_one
     assert together[0]["accepted"].numerator > 0
+
+
+def _queries_of(client: Client, query: str) -> int:
+    with at(NOW):
+        client.get(query)  # the first view: sessions, per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(query)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_dashboard_json_asks_as_often_for_a_year_or_three_as_for_a_week_and_for_more_orders(w: World) -> None:
+    build_scenario(w)
+    with at(NOW):
+        rollups.run_rollup_sweep()
+    client = Client()
+    client.force_login(w.leader)
+    periods = [
+        "/stats/api/dashboard/?period=week&date=2026-03-03",  # (a period with dispatches: units ranked)
+        MARCH,
+        "/stats/api/dashboard/?period=year&date=2026-03-10",
+        "/stats/api/dashboard/?period=custom&from=2024-01-01&to=2026-12-31",
+    ]
+    counts = [_queries_of(client, query) for query in periods]
+    assert len(set(counts)) == 1, dict(zip(periods, counts, strict=True))
+    # More orders, on more days (new rows of every grain): the same queries again.
+    for day in (10, 11, 12):
+        with at(t(day, 9)):
+            w.signed(category=w.cat_noise, area=w.area_village)
+            w.answered(channel="web")
+    with at(NOW):
+        rollups.run_rollup_sweep()
+    assert [_queries_of(client, query) for query in periods] == counts
+    with at(NOW):
+        year = client.get(periods[2]).json()
+    assert year["overview"]["accepted"]["numerator"] >= 6

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.lib.choices import ChoiceLabels
 from civicdesk.orders import clock
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit
@@ -60,7 +61,7 @@ class DeadlineStatus(models.TextChoices):
     OVERDUE = "overdue", _("超期")
 
 
-class WorkOrder(models.Model):
+class WorkOrder(ChoiceLabels, models.Model):
     number = models.CharField(_("工单编号"), max_length=20, unique=True)
     channel = models.CharField(_("受理渠道"), max_length=20, choices=Channel.choices)
     request_type = models.CharField(_("诉求类型"), max_length=20, choices=RequestType.choices)

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from civicdesk.lib.thumbnails import PREVIEWABLE
 from civicdesk.orders import quality
@@ -16,10 +18,19 @@ register = template.Library()
 
 @register.simple_tag
 def deadline_badge(order: WorkOrder) -> SafeString:
-    """On time / near due / overdue, in colour and in words."""
+    """On time / near due / overdue, in colour and in words, with the deadline (local time) as
+    its title. Put together here rather than by a template of its own: a list draws one per
+    row, and rendering a template fifty times was a seventh of a search page's CPU."""
     status = order.deadline_status()
-    return render_to_string(
-        "orders/_deadline.html", {"status": status.value, "label": status.label, "due": order.handle_due_at}
+    due = order.handle_due_at
+    if due is not None and timezone.is_aware(due):
+        due = timezone.localtime(due)
+    return format_html(
+        '<span class="badge badge-deadline-{}" title="{} {}">{}</span>',
+        status.value,
+        _("办理时限"),
+        dateformat.format(due, "Y-m-d H:i") if due is not None else "",
+        status.label,
     )
 
 

@@ -40,7 +40,10 @@ def test_a_sweep_of_many_moves_asks_as_often_as_one_of_a_few(w: World) -> None:
     few = _sweep_of_moves(w, 2, 3)
     many = _sweep_of_moves(w, 15, 5)
     assert many == few
-    assert few <= 40
+    # The sweep's own reads and writes (its lock and watermark, the events) and the changed
+    # orders' in a few statements for any number of them: 32 before the families were read
+    # in one query and the rows found by their key, 18 since.
+    assert few <= 20, few
     assert_equal(MARCH, Filters(), t(7))
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
@@ -104,6 +106,17 @@ def _menu_label(label: str) -> str:
     return short if short != label else _(label)
 
 
+@cache
+def _reversed(url_name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
+def _url(url_name: str) -> str:
+    """reverse(url_name), worked out once per script prefix and URL configuration: the menu
+    is drawn on every page, and its links do not change between requests."""
+    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
     roles = user.roles
     items = []
@@ -111,7 +124,7 @@ def items_for(user: User, current_path: str) -> list[dict[str, Any]]:
     for url_name, label, allowed, key, queue in _ITEMS:
         if allowed is not None and not (roles & allowed):
             continue
-        url = reverse(url_name)
+        url = _url(url_name)
         item = {
             "url": url,
             "label": _menu_label(label),

@@ -575,6 +575,11 @@ class BulkEngine:
         # for a history that moment is past, and what followed is part of the history.
         pass
 
+    def queue_reactions(self, order: WorkOrder, event: RecordedEvent, names: list[str]) -> None:
+        # Not queued, for the same reason as on_commit: the demo groups its history into
+        # hotspots once it is loaded (hotspots.grouping.rebuild).
+        pass
+
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         # Nobody else writes while the history loads: the database's answers stay true.
         if key not in self._memo:

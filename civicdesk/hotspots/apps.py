@@ -13,8 +13,9 @@ class HotspotsConfig(AppConfig):
         from civicdesk.orders.reactions import When, subscribe
         from civicdesk.statistics.briefings import register_section
 
-        # After the order's creation committed: a hotspot never holds an order that rolled
-        # back, and intake never waits on (or fails with) the grouping.
-        subscribe("hotspots.group", grouping.react_to_move, when=When.AFTER_COMMIT, actions=grouping.ACTIONS)
+        # In the worker, once the order's creation committed: a hotspot never holds an order
+        # that rolled back, intake never waits on (or fails with) the grouping, and a grouping
+        # that fails is tried again (the task is written with the order).
+        subscribe("hotspots.group", grouping.react_to_move, when=When.IN_WORKER, actions=grouping.ACTIONS)
         register_section("hotspots", briefing.section)
         register_related("hotspots", grouping.same_hotspot)

@@ -12,7 +12,6 @@ install, or after the thresholds changed).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,8 +29,6 @@ from civicdesk.orders.models import Urgency, WorkOrder
 from civicdesk.orders.store import RecordedEvent, Store
 from civicdesk.orders.workflow import State
 from civicdesk.text import similar
-
-log = logging.getLogger(__name__)
 
 ACTIONS = ("create", "void")
 # WorkOrder.support_count (+1 / 附议 from the portal) where the installed core has it.
@@ -82,11 +79,10 @@ def caller_of(order: WorkOrder) -> str:
     return order.citizen_phone or f"#{order.number}"
 
 
-def add_order(order: WorkOrder, *, now: datetime | None = None, new: bool = False) -> Hotspot | None:
+def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | None:
     """Put one order into its hotspot (or start one); the hotspot, or None if the order is
-    not grouped (void, or already in a hotspot). `new`: the order was just created, so it
-    cannot be in one yet (the reaction saves the look)."""
-    if order.state == State.VOID or (not new and Member.objects.filter(order=order).exists()):
+    not grouped (void, or already in a hotspot)."""
+    if order.state == State.VOID or Member.objects.filter(order=order).exists():
         return None
     reader = city_reader()
     features = reader.features(order.title, order.content, area=area_key(order))
@@ -208,20 +204,19 @@ def remove_order(order: WorkOrder) -> None:
 
 
 def react_to_move(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
-    """After a move committed: group a new order, ungroup a voided one. A failure here is
-    logged, never shown to the person who took the call (their order is safe)."""
-    try:
-        if event.action == "create":
-            hotspot = add_order(order, new=True)
-            if hotspot is not None:
-                # Imported here: the alerts read the notifications outbox, loaded after this module.
-                from civicdesk.hotspots.alerts import check
+    """In the worker, after a move committed (civicdesk.orders.tasks): group a new order,
+    ungroup a voided one. A failure is raised, so the task tries again later; the person who
+    took the call never waits on it. The order is read as it is now: a new order voided
+    meanwhile is not grouped, and one grouped already (a task run twice) is not grouped again."""
+    if event.action == "create":
+        hotspot = add_order(order)
+        if hotspot is not None:
+            # Imported here: the alerts read the notifications outbox, loaded after this module.
+            from civicdesk.hotspots.alerts import check
 
-                check(hotspot)
-        elif event.action == "void":
-            remove_order(order)
-    except Exception:  # a hotspot is a view on the orders, not part of taking one
-        log.exception("hotspot update failed for order %s", order.number)
+            check(hotspot)
+    elif event.action == "void":
+        remove_order(order)
 
 
 def same_hotspot(order: WorkOrder, others: Iterable[WorkOrder]) -> set[int]:

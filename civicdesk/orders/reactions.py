@@ -5,7 +5,7 @@ something when an order moves — queue the notifications, issue the citizen's r
 auto-dispatch, ... — subscribes here from its own AppConfig.ready(), and the core's
 record() publishes every event it appends.
 
-A reaction runs at one of two moments:
+A reaction runs at one of three moments:
 
 - IN_TRANSACTION: inside the move's transaction, right after the event was written. What it
   writes commits or rolls back with the move (the outbox rows: a move is never recorded
@@ -13,13 +13,19 @@ A reaction runs at one of two moments:
 - AFTER_COMMIT: once the move's transaction has committed (the store's on_commit), for work
   that must only start for a move that really happened (tasks, auto-dispatch). Never runs
   for a move that rolled back.
+- IN_WORKER: in the background worker, soon after the move committed, for work the person
+  making the move need not wait for (grouping a new order into its hotspot). The move's
+  transaction writes one task for all of them (civicdesk.orders.tasks, django-tasks'
+  database backend), so it commits with the move or not at all, and a reaction that fails
+  is tried again later (with a growing pause) instead of being lost with the request. It
+  reads the order as it is when it runs, which may be after later moves.
 
 In-transaction reactions run in the order they were subscribed, except that a reaction
 runs after those it names in `after` (the portal's rating link needs the outbox rows).
 
 Reactions read and write the move's rows through the store it was made in. While the demo's
 history loads (civicdesk.demo.bulk), the in-transaction reactions run against its in-memory
-store and leave the same rows as live moves; its after-commit reactions never run: they set
+store and leave the same rows as live moves; its after-commit and worker reactions never run: they set
 going what a move starts at the moment it is made (deliveries, auto-dispatch), and for a
 history that moment is past: what followed is part of the history itself.
 
@@ -49,6 +55,7 @@ Reaction = Callable[["WorkOrder", "RecordedEvent", "Store"], None]
 class When(Enum):
     IN_TRANSACTION = "in_transaction"
     AFTER_COMMIT = "after_commit"
+    IN_WORKER = "in_worker"
 
 
 @dataclass(frozen=True)
@@ -118,15 +125,26 @@ def _in_order(pending: list[Subscriber]) -> list[Subscriber]:
     return done
 
 
+def subscribed(name: str) -> Subscriber | None:
+    """The reaction subscribed as `name`, if its app is installed (a queued reaction is run
+    by its name in the worker)."""
+    return _subscribers.get(name)
+
+
 def move_recorded(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """Announce the event just appended to `order` (called by the core's record(), inside
     the move's transaction, with the store the move was made in)."""
     if not getattr(store, "sets_off_reactions", True):
         return
+    queued: list[str] = []
     for subscriber in subscribers():
         if subscriber.actions is not None and event.action not in subscriber.actions:
             continue
         if subscriber.when is When.IN_TRANSACTION:
             subscriber.react(order, event, store)
+        elif subscriber.when is When.IN_WORKER:
+            queued.append(subscriber.name)
         else:
             store.on_commit(partial(subscriber.react, order, event, store))
+    if queued:
+        store.queue_reactions(order, event, queued)

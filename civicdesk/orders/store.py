@@ -198,6 +198,12 @@ class Store(Protocol):
         """Run `callback` once the move is committed (never for a move that rolled back)."""
         ...
 
+    def queue_reactions(self, order: WorkOrder, event: RecordedEvent, names: list[str]) -> None:
+        """Have the worker run these reactions (civicdesk.orders.reactions, IN_WORKER) to
+        `event` once the move is committed, and again if they fail (never for a move that
+        rolled back)."""
+        ...
+
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """`compute()`, or the answer it gave for `key` before, where the store knows that
         nothing else changes the database meanwhile (who belongs to a unit, who is on duty)."""

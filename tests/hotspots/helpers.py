@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from civicdesk.orders.models import WorkOrder
+from tests.worker import run_queued
 from tests.world import World
 
 NOISE = [
@@ -17,9 +18,11 @@ NOISE = [
 
 
 def call_in(w: World, capture: Any, count: int, **extra: Any) -> list[WorkOrder]:
-    """Create `count` orders of the 幸福里小区 matter; their after-commit reactions run."""
+    """Create `count` orders of the 幸福里小区 matter; their after-commit reactions run, and the
+    worker groups each (as it would, one order after the other)."""
     made = []
     for title, phone in NOISE[:count]:
         with capture(execute=True):
             made.append(w.new_order(title=title, content=title + "，请尽快处理。", citizen_phone=phone, **extra))
+        run_queued()
     return made

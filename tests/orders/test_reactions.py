@@ -1,5 +1,6 @@
 """Apps react to a recorded move through civicdesk.orders.reactions: in-transaction reactions
-commit or roll back with the move, after-commit ones run only for a move that committed."""
+commit or roll back with the move, after-commit ones run only for a move that committed, and
+worker ones in the background worker, from a task written with the move."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from civicdesk.orders.errors import InvalidInput
 from civicdesk.orders.models import WorkOrder
 from civicdesk.orders.reactions import When
 from civicdesk.orders.store import RecordedEvent, Store
+from tests.worker import run_queued
 from tests.world import World
 
 
@@ -88,3 +90,18 @@ def test_the_apps_subscribe_from_their_own_ready() -> None:
     assert {"notifications.outbox", "portal.rating_link", "routing.auto_dispatch"} <= set(names)
     # The rating link is written once the outbox rows exist.
     assert names.index("notifications.outbox") < names.index("portal.rating_link")
+
+
+def test_a_worker_reaction_runs_in_the_worker_once_the_move_committed(w: World) -> None:
+    log: list[tuple[str, int]] = []
+    reactions.subscribe(
+        "test.worker", lambda o, e, s: log.append((e.action, o.pk)), when=When.IN_WORKER, actions={"create"}
+    )
+    try:
+        order = w.new_order()
+        actions.send_to_hub(order, actor=w.operator)  # not one of its actions: nothing queued
+        assert log == []  # not during the move
+        assert run_queued() == 1
+    finally:
+        reactions.unsubscribe("test.worker")
+    assert log == [("create", order.pk)]

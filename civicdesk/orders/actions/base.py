@@ -38,6 +38,7 @@ from civicdesk.orders.models import (
 from civicdesk.orders.permissions import AccessRule, access_rules, active_assisting_units, authorize, intake_unit
 from civicdesk.orders.reactions import move_recorded
 from civicdesk.orders.store import OrderRef, RecordedEvent, Store
+from civicdesk.orders.tasks import queue_reactions
 from civicdesk.orders.workflow import CREATE, MOVES, Side, State, label
 from civicdesk.org.models import OrgUnit, User
 
@@ -301,6 +302,10 @@ class DatabaseStore:
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         transaction.on_commit(callback)
+
+    def queue_reactions(self, order: WorkOrder, event: RecordedEvent, names: list[str]) -> None:
+        # The task's row is written in the move's transaction: it commits with the move.
+        queue_reactions(order.pk, event.pk, names)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         # Live, anyone may change anything between two moves: ask every time.

@@ -1,0 +1,31 @@
+"""Running what moves left to the background worker, in a test (civicdesk.orders.tasks)."""
+
+from __future__ import annotations
+
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+REACTIONS = "civicdesk.orders.tasks.run_reactions"
+
+
+def run_queued(task_path: str = REACTIONS) -> int:
+    """Run every task of `task_path` that is due, as `civicdesk worker` runs each one (claim it,
+    run it, record its result), without the worker's connection housekeeping, which would
+    close the test's database; the tasks they queue, if due, too. How many ran."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    due = DBTaskResult.objects.ready().filter(task_path=task_path).order_by("enqueued_at")
+    while (result := due.first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
+    return ran

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -217,22 +217,29 @@ def create_order(
     if existing is not None:
         return _replay(existing, digest, response)
     kwargs = _create_kwargs(payload)
+    answered: dict[str, Any] = {}
+
+    def keep_answer(order: WorkOrder) -> None:
+        # In the order's transaction: the key is kept with the order it made, or neither is. A
+        # concurrent retry with the same key waits on this row's unique index until we commit,
+        # then fails (its own order rolls back) and replays what we answered. No transaction
+        # of ours around create_order: it takes the order's number apart, committed at once.
+        # The caller made it, so it may open it (the owner always may).
+        detail = serialize.order_detail(user, order, may_open=True, new=True)
+        body = OrderOut.model_validate(detail).model_dump(mode="json")
+        IdempotencyRecord.objects.create(
+            user=user,
+            token=request.auth,  # type: ignore[attr-defined]
+            key=key,
+            request_hash=digest,
+            order=order,
+            status_code=201,
+            response=body,
+        )
+        answered["body"] = body
+
     try:
-        with transaction.atomic():
-            # Inserted first: a concurrent retry with the same key waits on this row's
-            # unique index until we commit, then fails and replays what we answered.
-            record = IdempotencyRecord.objects.create(
-                user=user,
-                token=request.auth,  # type: ignore[attr-defined]
-                key=key,
-                request_hash=digest,
-            )
-            order = actions.create_order(actor=user, **kwargs)
-            body = OrderOut.model_validate(serialize.order_detail(user, order)).model_dump(mode="json")
-            record.order = order
-            record.status_code = 201
-            record.response = body
-            record.save(update_fields=["order", "status_code", "response"])
+        order = actions.create_order(actor=user, also=keep_answer, **kwargs)
     except IntegrityError:
         existing = IdempotencyRecord.objects.select_related("order").filter(user=user, key=key).first()
         if existing is not None:
@@ -245,7 +252,7 @@ def create_order(
             {"upstream_id": "该上级平台编号已存在。"},
         ) from None
     response["Location"] = f"/api/v1/orders/{order.number}"
-    return Status(201, body)
+    return Status(201, answered["body"])
 
 
 # ---------------------------------------------------------------- read
@@ -260,7 +267,7 @@ def create_order(
 )
 def get_order(request: HttpRequest, number: str = Path(..., pattern=NUMBER_PATTERN)) -> dict[str, Any]:
     user = caller(request)
-    return serialize.order_detail(user, _visible(user, number))
+    return serialize.order_detail(user, _visible(user, number), may_open=True)
 
 
 def _aware(value: datetime | None, field: str) -> datetime | None:

@@ -24,15 +24,20 @@ def _ref(obj: Any) -> dict[str, str] | None:
     return None if obj is None else {"code": obj.code, "name": obj.name}
 
 
-def contact(user: User, order: WorkOrder) -> dict[str, Any]:
-    if not can_see_identity(user, order):
+def contact(user: User, order: WorkOrder, *, may_open: bool | None = None) -> dict[str, Any]:
+    """`may_open`: whether the user may open the order, where the caller knows it already."""
+    if not can_see_identity(user, order, may_open=may_open):
         return {"name": None, "phone": None, "masked": True, "hidden": True}
-    shown = contact_view(user, order, revealed=False)
+    shown = contact_view(user, order, revealed=False, sees_identity=True)
     return {"name": shown["name"], "phone": shown["phone"], "masked": shown["masked"], "hidden": False}
 
 
-def order_detail(user: User, order: WorkOrder) -> dict[str, Any]:
-    assignments = Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk")
+def order_detail(user: User, order: WorkOrder, *, may_open: bool | None = None, new: bool = False) -> dict[str, Any]:
+    """`may_open`: as for contact. `new`: the order was created by this request (it has no
+    units yet, so none are looked up)."""
+    assignments = (
+        [] if new else Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk")
+    )
     return {
         "number": order.number,
         "version": order.version,
@@ -52,7 +57,7 @@ def order_detail(user: User, order: WorkOrder) -> dict[str, Any]:
         "longitude": float(order.longitude) if order.longitude is not None else None,
         "confidential": order.confidential,
         "wants_reply": order.wants_reply,
-        "contact": contact(user, order),
+        "contact": contact(user, order, may_open=may_open),
         "enterprise": order.enterprise.credit_code if order.enterprise else None,
         "hub": _ref(order.hub),
         "lead_unit": _ref(order.lead_unit),

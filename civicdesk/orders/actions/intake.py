@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -143,6 +143,7 @@ def create_order(
     upstream_calls_back: bool = False,
     attachments: Iterable[UploadedFile] = (),
     intake_data: dict[str, object] | None = None,
+    also: Callable[[WorkOrder], None] | None = None,
     store: Store = DATABASE,
 ) -> WorkOrder:
     """Record a new request. The actor becomes its first-contact owner. `intake_data` is
@@ -151,7 +152,9 @@ def create_order(
     platform set; our units' deadlines end `upstream_margin` before it (the hub's time to
     review and report back), as under an upper hub (deadlines._capped). `upstream_calls_back`:
     the upstream platform (the CivicDesk above, when its hub pair says so) calls the citizen
-    back itself; ours does not (kept as `callback_upper`, as under an upper hub)."""
+    back itself; ours does not (kept as `callback_upper`, as under an upper hub). `also`: what
+    the caller writes with the new order, in its transaction (the API's idempotency record),
+    so a caller need not hold a transaction of its own around this one."""
     files = attachment_files.validate(attachments)
     fields = validated_fields(
         channel=channel,
@@ -168,18 +171,22 @@ def create_order(
         longitude=longitude,
     )
     acting_unit, order_hub = store.intake_unit(actor, hub)
+    if upstream_due_at is not None and not fields["upstream_platform"]:
+        message = _("填写上级平台时限时须注明上级平台。")
+        raise InvalidInput(message, fields={"upstream_platform": message})
+    if fields["upstream_id"] and store.upstream_taken(fields["upstream_platform"], fields["upstream_id"]):
+        raise _upstream_taken(fields["upstream_id"])
+    now = clock.now()
+    # Taken before the order's transaction where the caller holds none (the store commits it
+    # at once: new orders do not queue behind each other's transactions; a creation that
+    # then fails leaves its number unused), else within the caller's transaction.
+    number = store.next_number(now)
     with store.creating():
         topic_list = with_enterprise_topic(topics, enterprise is not None)
-        if fields["upstream_id"] and store.upstream_taken(fields["upstream_platform"], fields["upstream_id"]):
-            raise _upstream_taken(fields["upstream_id"])
-        if upstream_due_at is not None and not fields["upstream_platform"]:
-            message = _("填写上级平台时限时须注明上级平台。")
-            raise InvalidInput(message, fields={"upstream_platform": message})
-        now = clock.now()
         # new(): WorkOrder(**fields) without asking its sixty other fields for their defaults.
         order = new(
             WorkOrder,
-            number=store.next_number(now),
+            number=number,
             owner=actor,
             hub=order_hub,
             area=area,
@@ -216,6 +223,8 @@ def create_order(
             },
         )
         store.attach(order, event, files, actor)
+        if also is not None:
+            also(order)
     return order
 
 

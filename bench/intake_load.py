@@ -4,7 +4,7 @@ while the demo city's staff page their queues, driven by locust (issue #20).
     .venv/bin/pip install -e '.[bench]'     # locust==2.47.0, pinned in pyproject.toml's [bench] extra
     .venv/bin/python bench/intake_load.py            # first run: prepares the database (see 1.)
     .venv/bin/python bench/intake_load.py --reuse    # later runs: about 90 s
-        [--duration 30] [--warmup 15] [--rate 300] [--api-users 60] [--workers 4]
+        [--duration 30] [--warmup 15] [--rate 300] [--api-users 60] [--workers N]
 
 Goal: >= 300 new orders/s through `POST /api/v1/orders`, p99 <= 100 ms, while 20 signed-in staff
 page their queues; afterwards every order answered 201 is in the database exactly once.
@@ -446,11 +446,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=6, help="API tokens (shared by the API users)")
     parser.add_argument("--staff", type=int, default=20, help="staff paging their queues")
     parser.add_argument("--staff-wait", default="2,6", help="seconds between two pages of one staff member: MIN,MAX")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    parser.add_argument(
+        "--workers", type=int, default=None, help="the server's workers (default: what `civicdesk serve` picks)"
+    )
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one POST")
     args = parser.parse_args()
     if not args.db.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/intake_load.py measures PostgreSQL only (--db postgres://...)")
+    # What `civicdesk serve` picks (runtime.management.commands.serve.default_workers).
+    args.workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "0")) or 2 * (os.cpu_count() or 1) + 1
     staff_wait = [float(x) for x in args.staff_wait.split(",")]
     run = f"load{time.strftime('%H%M%S')}{secrets.token_hex(2)}"
     data_dir = Path(os.environ.get("CIVICDESK_DATA_DIR", ROOT / "var" / "bench-intake")).resolve()

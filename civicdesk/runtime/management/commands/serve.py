@@ -10,15 +10,30 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def default_workers() -> int:
+    """Worker processes for this machine: two per core and one more (gunicorn's own advice). A
+    sync worker serves one request at a time and waits for PostgreSQL in each of its queries
+    (bench/intake_cost.py: a new order is about three quarters the app's CPU, a quarter the
+    database's), so one process per core leaves cores idle while others wait. Each process holds
+    one database connection and its own copy of what the warm-up loads."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 class Command(BaseCommand):
     help = "用 gunicorn 运行 CivicDesk（生产服务器）。Run CivicDesk with gunicorn."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("CIVICDESK_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "0")) or None,
+            help="worker processes (default: WEB_CONCURRENCY, else 2 per core + 1)",
+        )
         parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
 
-    def handle(self, *args: Any, bind: str, workers: int, no_migrate: bool, **options: Any) -> None:
+    def handle(self, *args: Any, bind: str, workers: int | None, no_migrate: bool, **options: Any) -> None:
+        workers = workers or default_workers()
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         # Checks that read the database (the portal's hub); an error stops the start with its message.

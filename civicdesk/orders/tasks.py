@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
 
 log = logging.getLogger("civicdesk.orders")
 
@@ -25,8 +28,13 @@ RETRY_PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30
 
 
 def queue_reactions(order_id: int, event_id: int, names: list[str]) -> None:
-    """Queue the reactions `names` to the event; in the caller's transaction, if any."""
-    run_reactions.enqueue(order_id, event_id, list(names), 1)
+    """Queue the reactions `names` to the event: with the database backend, a row written in
+    the caller's transaction; with another backend (one that runs the task at once, in tests),
+    once that transaction has committed, so a reaction never runs for a move that rolled back."""
+    if isinstance(run_reactions.get_backend(), DatabaseBackend):
+        run_reactions.enqueue(order_id, event_id, list(names), 1)
+    else:
+        transaction.on_commit(partial(run_reactions.enqueue, order_id, event_id, list(names), 1))
 
 
 @task()
@@ -53,7 +61,7 @@ def run_reactions(order_id: int, event_id: int, names: list[str], attempt: int =
             failed.append(name)
     if not failed:
         return "done"
-    if attempt > len(RETRY_PAUSES):
+    if attempt > len(RETRY_PAUSES) or not run_reactions.get_backend().supports_defer:
         raise RuntimeError(f"reactions {', '.join(failed)} still failing after {attempt} attempts")
     later = run_reactions.using(run_after=timezone.now() + RETRY_PAUSES[attempt - 1])
     later.enqueue(order_id, event_id, failed, attempt + 1)

@@ -17,6 +17,8 @@ from tests.notifications.helpers import RecordingSmsBackend
 from tests.world import World
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The tasks of this test: a move also queues its reactions for the worker (civicdesk.orders.tasks).
+DELIVERIES = DBTaskResult.objects.filter(task_path="civicdesk.notifications.tasks.deliver_messages")
 
 
 def test_with_the_database_backend_a_task_is_queued_on_commit(
@@ -25,8 +27,7 @@ def test_with_the_database_backend_a_task_is_queued_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         order = w.new_order()
     sms = OutboxMessage.objects.get(order=order, medium=Medium.SMS)
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "civicdesk.notifications.tasks.deliver_messages"
+    task = DELIVERIES.get()
     assert task.args_kwargs["args"] == [[sms.pk]]
     assert sms.status == DeliveryStatus.PENDING  # the worker runs it
 
@@ -34,7 +35,7 @@ def test_with_the_database_backend_a_task_is_queued_on_commit(
 def test_nothing_is_queued_before_commit(w: World) -> None:
     # Inside the test's transaction the callback has not run: a rolled-back move sends nothing.
     w.new_order()
-    assert not DBTaskResult.objects.exists()
+    assert not DELIVERIES.exists()
 
 
 def test_with_the_immediate_backend_it_is_sent_at_once(
@@ -68,7 +69,7 @@ def test_inbox_rows_need_no_task(w: World, django_capture_on_commit_callbacks: A
 
         actions.dispatch(order, actor=w.dispatcher, lead_unit=w.dept_a)
     assert OutboxMessage.objects.filter(order=order, medium=Medium.INBOX).exists()
-    assert not DBTaskResult.objects.exists()
+    assert not DELIVERIES.exists()
 
 
 def test_moves_replayed_from_the_past_queue_no_task(w: World, django_capture_on_commit_callbacks: Any) -> None:
@@ -78,7 +79,7 @@ def test_moves_replayed_from_the_past_queue_no_task(w: World, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True), clock.running_at(past):
         w.new_order()
     assert OutboxMessage.objects.filter(medium=Medium.SMS).count() == 1
-    assert not DBTaskResult.objects.exists()
+    assert not DELIVERIES.exists()
 
 
 @pytest.mark.parametrize("enabled", [False])
@@ -88,4 +89,4 @@ def test_it_can_be_switched_off(
     settings.CIVICDESK_OUTBOX_DELIVER_ON_COMMIT = enabled
     with django_capture_on_commit_callbacks(execute=True):
         w.new_order()
-    assert not DBTaskResult.objects.exists()
+    assert not DELIVERIES.exists()

@@ -4,7 +4,7 @@ while the demo city's staff page their queues, driven by locust (issue #20).
     .venv/bin/pip install -e '.[bench]'     # locust==2.47.0, pinned in pyproject.toml's [bench] extra
     .venv/bin/python bench/intake_load.py            # first run: prepares the database (see 1.)
     .venv/bin/python bench/intake_load.py --reuse    # later runs: about 90 s
-        [--duration 30] [--warmup 15] [--rate 300] [--api-users 60] [--workers N]
+        [--duration 30] [--warmup 15] [--rate 300] [--api-users 60] [--workers N] [--worker]
 
 Goal: >= 300 new orders/s through `POST /api/v1/orders`, p99 <= 100 ms, while 20 signed-in staff
 page their queues; afterwards every order answered 201 is in the database exactly once.
@@ -30,14 +30,18 @@ What it does, in order:
    what its warm-up does not): --api-users ApiClient users POSTing at --rate orders/s in all
    (each POST its own Idempotency-Key, also written into the order's title), and the staff, each
    opening their queue (dispatch board, unit inbox, callback queue, supervision, home) or one of
-   their open orders, a pause of --staff-wait seconds between two pages.
+   their open orders, a pause of --staff-wait seconds between two pages. With --worker,
+   `civicdesk worker` runs beside the server meanwhile and takes what the requests queued
+   (grouping each new order into its hotspot, its SMS); without it the queued work waits, and
+   the figures are the requests' alone.
 5. Every POST that failed (an error status, a timeout, a broken connection) or was still in
    flight when the run stopped is sent again with its key and body, once the load is over: the
    API must answer with the order it made (Idempotent-Replayed) or make it now. A failed POST
    that left half an order behind would show up here and in the counts below.
 6. The server stops; the figures: requests/s, p50/p95/p99/max (nearest rank) and errors per
    request type, as locust timed them, the CPU the server, PostgreSQL's backends of this database and locust used, the
-   load average, and the orders counted in the database: expected (locust's 201s) vs found,
+   load average, the tasks the run queued and how many still wait for the worker, and the orders
+   counted in the database: expected (locust's 201s) vs found,
    orders doubled (one key in two titles), lost (a 201 whose order is not there), orders without
    their creation event, idempotency records without their order.
 
@@ -450,6 +454,7 @@ def main() -> None:
         "--workers", type=int, default=None, help="the server's workers (default: what `civicdesk serve` picks)"
     )
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one POST")
+    parser.add_argument("--worker", action="store_true", help="run `civicdesk worker` beside the server")
     args = parser.parse_args()
     if not args.db.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/intake_load.py measures PostgreSQL only (--db postgres://...)")
@@ -506,8 +511,17 @@ def main() -> None:
     locust += ["--host", base, "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     database = urlsplit(args.db).path.lstrip("/")
     run_start = timezone.now()
+    worker = None
+    if args.worker:
+        # The background worker runs what the requests queue (civicdesk.orders.tasks: grouping
+        # into hotspots; the SMS deliveries), on the same cores as the server, as in production.
+        with open(data_dir / f"worker-{run}.log", "wb") as out:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "civicdesk", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
     server_pids = [server.pid, *_children(server.pid)]
     cpu_server, cpu_db, load_start = _cpu(server_pids), _cpu(_backends(database)), _load()
+    cpu_worker = _cpu([worker.pid]) if worker else 0.0
     started = time.monotonic()
     env_locust = {**os.environ, "CIVICDESK_LOAD_CONFIG": str(workdir / "config.json")}
     with open(workdir / "locust.log", "wb") as locust_log:
@@ -519,6 +533,10 @@ def main() -> None:
     wall = time.monotonic() - started
     # Backends opened during the run count from zero; those of before were idle at the start.
     cpu_server, cpu_db, load_end = _cpu(server_pids) - cpu_server, _cpu(_backends(database)) - cpu_db, _load()
+    if worker is not None:
+        cpu_worker = _cpu([worker.pid]) - cpu_worker
+        worker.terminate()
+        worker.wait(timeout=60)
     outcomes = json.loads(Path(config["results"]).read_text(encoding="utf-8"))
     answered = len(outcomes["created"])
     retried = _retry(base, outcomes)
@@ -544,6 +562,13 @@ def main() -> None:
     print(
         f"CPU during the run: server {cpu_server:.1f} s, PostgreSQL backends {cpu_db:.1f} s, "
         f"locust {locust_cpu:.1f} s, in {wall:.0f} s on {os.cpu_count()} cores; load average {load_start} -> {load_end}"
+    )
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.filter(enqueued_at__gte=run_start)
+    print(
+        f"tasks the run queued: {queued.count()}, still waiting for the worker: {queued.filter(status='READY').count()}"
+        + (f" (worker running, {cpu_worker:.1f} s of CPU)" if worker is not None else " (no worker ran: --worker)")
     )
     if retried:
         print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from typing import Any
@@ -69,6 +70,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.print_summary()
         if not no_serve:
+            # The demo is one machine: the server runs the task worker beside it (exports,
+            # SMS, hotspots, deadline watch, statistics), unless told otherwise.
+            os.environ.setdefault("CIVICDESK_SERVE_WORKER", "1")
+            if os.environ["CIVICDESK_SERVE_WORKER"] == "1":
+                self.stdout.write("后台任务进程随服务一同启动（civicdesk worker）。")
             call_command("serve", bind=bind, no_migrate=True)
 
     def generate(self, city: Any, count: int, seed: int) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -198,14 +199,32 @@ def drill_orders(user: User, q: data.Query, code: str, part: str) -> QuerySet[Wo
 class ThroughRows:
     """A list of orders walked through other rows than the orders' own (the moves of a measure
     counted per move, measures.drill_rows; the two parts of the due orders, measures.due_branches):
-    `keys` yields each order once, in list order, as its id or a tuple starting with it; the
-    page's orders are read from `orders` by those ids."""
+    each of `branches` yields orders as a tuple starting with the order's id, each order once in
+    all the branches; the list is the branches merged in `order`. The page's orders are read
+    from `orders` by those ids."""
 
-    keys: QuerySet[Any]
+    branches: tuple[QuerySet[Any], ...]
+    order: tuple[str, ...]
     orders: QuerySet[WorkOrder]
 
+    @property
+    def keys(self) -> QuerySet[Any]:
+        """Every row of the list, unordered (to count them)."""
+        first, *others = self.branches
+        return first.union(*others, all=True) if others else first
+
     def page_ids(self, start: int, stop: int) -> list[int]:
-        return [key[0] if isinstance(key, tuple) else key for key in self.keys[start:stop]]
+        first, *others = self.branches
+        if not others:
+            rows = first.order_by(*self.order)[start:stop]
+        else:
+            # The page's rows are among the first `stop` of each branch: each walks its own index
+            # that far, and only those are merged (a merge of the whole branches sorted a month).
+            # SQLite cannot order or limit the parts of a UNION: there the whole branches merge.
+            if connections[first.db].features.supports_slicing_ordering_in_compound:
+                first, *others = (branch.order_by(*self.order)[:stop] for branch in self.branches)
+            rows = first.union(*others, all=True).order_by(*self.order)[start:stop]
+        return [row[0] for row in rows]
 
 
 def drill_list(user: User, q: data.Query, code: str, part: str) -> QuerySet[WorkOrder] | ThroughRows:
@@ -218,15 +237,15 @@ def drill_list(user: User, q: data.Query, code: str, part: str) -> QuerySet[Work
     rows = drill_rows(code, period, q.filters, part=part)  # type: ignore[arg-type]
     if rows is not None:
         # Whether the user may open a row's order: probed by the order's key for the rows walked.
-        keys = rows.filter(Exists(visible.filter(pk=OuterRef("order_id")))).values_list("order_id", flat=True)
-        return ThroughRows(keys, shown)
+        keys = rows.filter(Exists(visible.filter(pk=OuterRef("order_id")))).values_list("order_id", "pk")
+        return ThroughRows((keys,), tuple(str(f) for f in rows.query.order_by), shown)
     branches = due_branches(code, period, q.filters, part=part)  # type: ignore[arg-type]
     if branches is not None:
-        by_deadline, on_the_call = (
+        due = tuple(
             (branch & visible).annotate(due=F(column)).values_list("pk", "due")
             for branch, column in zip(branches, ("handle_due_at", "created_at"), strict=True)
         )
-        return ThroughRows(by_deadline.union(on_the_call, all=True).order_by("-due", "-pk"), shown)
+        return ThroughRows(due, ("-due", "-pk"), shown)
     return drill_orders(user, q, code, part)
 
 

@@ -13,7 +13,7 @@ import secrets
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db.models import BooleanField, ExpressionWrapper, Field, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,22 +161,12 @@ ORDER_HEADER = [
 ]
 
 
-def _labels(name: str) -> dict[str, str]:
-    """A choice field's labels by value, in the language of the moment: looked up once per
-    export. get_FOO_display() hashes every (lazy) label of the field again for each row, which
-    took half of an export's time (超期 of a month at 1M orders, 1,030 rows: 2 s of 6 profiled)."""
-    field = WorkOrder._meta.get_field(name)
-    assert isinstance(field, Field)  # a concrete column with choices
-    return {str(value): str(label) for value, label in field.flatchoices}
-
-
 def _local(moment: Any) -> Any:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
     full = bool(user.roles & FULL_CONTACT_ROLES)
-    channels, types, urgencies, states = (_labels(n) for n in ("channel", "request_type", "urgency", "state"))
     annotated = orders.annotate(_knows=ExpressionWrapper(Q(identity_visible(user)), output_field=BooleanField()))
     for o in annotated.iterator(chunk_size=2000):
         title = o.title
@@ -191,13 +181,13 @@ def order_rows(user: User, orders: QuerySet[WorkOrder]) -> Any:
         yield [
             o.number,
             _local(o.created_at),
-            channels.get(o.channel, o.channel),
-            types.get(o.request_type, o.request_type),
-            urgencies.get(o.urgency, o.urgency),
+            o.get_channel_display(),
+            o.get_request_type_display(),
+            o.get_urgency_display(),
             o.category.name if o.category else "",
             o.area.name if o.area else "",
             o.lead_unit.name if o.lead_unit else "",
-            states.get(o.state, o.state),
+            o.get_state_display(),
             _local(o.handle_due_at),
             _local(o.replied_at),
             _local(o.closed_at),

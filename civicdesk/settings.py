@@ -266,6 +266,10 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer with the common widgets written out in Python: the list pages draw a
+# form in every row (civicdesk.lib.formrender).
+FORM_RENDERER = "civicdesk.lib.formrender.Renderer"
+
 # Checked wherever a password is set by a person: the console's own password page, an
 # administrator's new account or reset, Django admin. (The demo's accounts are seed data.)
 AUTH_PASSWORD_VALIDATORS = [

@@ -490,7 +490,7 @@ class DeadlineStage(models.TextChoices):
     HANDLE = "handle", _("办理")
 
 
-class SupervisionNotice(models.Model):
+class SupervisionNotice(ChoiceLabels, models.Model):
     """A deadline-watch notice. The unique constraint makes each (order, deadline, level)
     notice happen exactly once, however many workers run the watch at the same time."""
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
@@ -14,6 +15,16 @@ from civicdesk.orders.models import Attachment, WorkOrder
 from civicdesk.orders.privacy import text_for
 
 register = template.Library()
+
+
+def minute(value: datetime | None, *, year: bool = True) -> str:
+    """An aware moment in the current time zone as the `date` filter writes "Y-m-d H:i" (or
+    "m-d H:i"), without the filter's format parsing (~40 µs a cell, several cells a row)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    day = f"{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+    return f"{local.year:04d}-{day}" if year else day
 
 
 @register.simple_tag

@@ -128,3 +128,41 @@ def test_menu_badge_says_cap_plus_past_the_cap(w: World, monkeypatch: pytest.Mon
     w.pending()
     html = _client(w.dispatcher).get("/").content.decode()
     assert '<span class="badge nav-count">2+</span>' in html
+
+
+def _requests_and_notices(w: World, n: int) -> None:
+    """n more orders in each review queue of the board, and of the inbox's and supervision's
+    other lists: units' requests (return, extension, suspension), consultations, objections,
+    leaders' instructions and formal supervision notices."""
+    for _ in range(n):
+        w.return_requested()
+        w.extension_requested()
+        w.suspension_requested()
+        w.consulting()
+        w.objection_review()
+        w.instructed()
+        w.noticed()
+
+
+def _review_pages(w: World) -> list[tuple[User, str]]:
+    return [
+        (w.dispatcher, "/orders/dispatch/?tab=returns"),
+        (w.dispatcher, "/orders/dispatch/?tab=extensions"),
+        (w.dispatcher, "/orders/dispatch/?tab=suspensions"),
+        (w.dispatcher, "/orders/dispatch/?tab=consultations"),
+        (w.handler_a, "/orders/inbox/?tab=review"),
+        (w.handler_a, "/orders/inbox/?tab=instructions"),
+        (w.handler_a, "/orders/inbox/?tab=notices"),
+        (w.supervisor, "/orders/supervision/?list=objections"),
+        (w.supervisor, "/orders/supervision/?list=formal"),
+    ]
+
+
+def test_review_queues_and_other_lists_issue_as_many_queries_for_many_orders_as_for_few(w: World) -> None:
+    # Each row of these lists draws a form, the unit's request or the order's notice.
+    _requests_and_notices(w, 2)
+    few = {(user.username, path): _queries(_client(user), path) for user, path in _review_pages(w)}
+    _requests_and_notices(w, 2)
+    many = {(user.username, path): _queries(_client(user), path) for user, path in _review_pages(w)}
+    grown = {page: (few[page], many[page]) for page in few if many[page] > few[page]}
+    assert grown == {}

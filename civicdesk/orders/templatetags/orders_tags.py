@@ -27,6 +27,15 @@ def minute(value: datetime | None, *, year: bool = True) -> str:
     return f"{local.year:04d}-{day}" if year else day
 
 
+@register.filter(is_safe=True)
+def at_minute(value: datetime | None, form: str = "") -> str:
+    """`{{ value|at_minute }}`: as `|date:"Y-m-d H:i"` writes it; `|at_minute:"m-d"`: as
+    `|date:"m-d H:i"`. For the cells every row of a list has (see minute)."""
+    if form not in ("", "m-d"):
+        raise ValueError(f"at_minute writes Y-m-d H:i or m-d H:i, not {form!r}")
+    return minute(value, year=form == "")
+
+
 @register.simple_tag
 def deadline_badge(order: WorkOrder) -> SafeString:
     """On time / near due / overdue, in colour and in words, with the deadline (local time) as

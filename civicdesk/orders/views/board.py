@@ -179,8 +179,15 @@ def _auto_dispatched(user: User) -> list[tuple[WorkOrder, OrderEvent]]:
 
 
 def _review_forms(
-    user: User, order: WorkOrder, queue: ReviewQueue, bound: dict[str, ActionForm] | None
+    user: User,
+    order: WorkOrder,
+    queue: ReviewQueue,
+    bound: dict[str, ActionForm] | None,
+    units: UnitList | None = None,
 ) -> list[dict[str, Any]]:
+    """The forms of the queue's moves the user may make on the order; `units`: the units read
+    once for every row's forms (a move that offers units, such as approving a return to a new
+    unit, read them per row otherwise: five queries a row)."""
     if order.state != queue.state:
         return []
     result = []
@@ -189,7 +196,11 @@ def _review_forms(
             continue
         spec = ACTION_FORMS[action]
         form = (bound or {}).get(action) or spec.form(
-            order=order, initial={"version": order.version}, prefix=action, auto_id=row_auto_id(order)
+            order=order,
+            initial={"version": order.version},
+            prefix=action,
+            auto_id=row_auto_id(order),
+            unit_list=units,
         )
         result.append(
             {
@@ -218,10 +229,11 @@ def _review_rows(
             .order_by("pk")
         ):
             seats.setdefault(seat.order_id, []).append(seat)
+    units = UnitList.every()
     rows = []
     for order in orders:
         event = events.get(order.pk)
-        row = ReviewRow(order, queue, event, _review_forms(user, order, queue, (bound or {}).get(order.number)))
+        row = ReviewRow(order, queue, event, _review_forms(user, order, queue, (bound or {}).get(order.number), units))
         if queue.key == "consultations":
             row.seats = seats.get(order.pk, [])
         if queue.key == "extensions":

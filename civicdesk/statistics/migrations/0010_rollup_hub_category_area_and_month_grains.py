@@ -74,13 +74,36 @@ def _delete(table: str, grains: list[str]) -> str:
     return f"DELETE FROM {table} WHERE grain IN ({', '.join(repr(g) for g in grains)})"  # noqa: S608 -- as above
 
 
+KEY = ("grain", "day", "channel", "request_type", "urgency", "category_id", "area_id", "hub_id", "unit_id")
+
+
+def _merge_duplicates(table: str, key: tuple[str, ...]) -> list[str]:
+    """Statements that leave one row per key, holding the sum of the rows that shared it.
+    Rollups written before the sweep kept one row per key (before 0009's rebuild) hold a month
+    row per day of the month (m_total of 2026-11-01 thirty times, each one day's counts): the
+    unique index below could not be built over them, and their sum is the month."""
+    same = " AND ".join(
+        f"COALESCE(n.{c}, 0) = COALESCE({table}.{c}, 0)" if c.endswith("_id") else f"n.{c} = {table}.{c}" for c in key
+    )
+    return [
+        f"CREATE TEMPORARY TABLE rollup_merge_mark AS SELECT COALESCE(MAX(id), 0) AS top FROM {table}",  # noqa: S608 -- names of this file
+        f"INSERT INTO {table} ({', '.join(key)}, {', '.join(SUMS)}) "  # noqa: S608 -- as above
+        f"SELECT {', '.join(key)}, {', '.join(f'SUM({name})' for name in SUMS)} FROM {table} "
+        f"GROUP BY {', '.join(key)} HAVING COUNT(*) > 1",
+        f"DELETE FROM {table} WHERE id <= (SELECT top FROM rollup_merge_mark) AND EXISTS ("  # noqa: S608 -- as above
+        f"SELECT 1 FROM {table} n WHERE n.id > (SELECT top FROM rollup_merge_mark) AND {same})",
+        "DROP TABLE rollup_merge_mark",
+    ]
+
+
 def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
     table = apps.get_model("statistics", "DailyRollup")._meta.db_table
     topic_table = apps.get_model("statistics", "TopicDailyRollup")._meta.db_table
     vendor = schema_editor.connection.vendor
     month = "CAST(date_trunc('month', day) AS date)" if vendor == "postgresql" else "date(day, 'start of month')"
     new = [*NEW_DAY_GRAINS, *(f"m_{grain}" for grain in NEW_MONTH_GRAINS)]
-    statements = [_delete(table, new), _delete(topic_table, list(TOPIC_NEW))]
+    statements = [*_merge_duplicates(table, KEY), *_merge_duplicates(topic_table, (*KEY, "topic_id"))]
+    statements += [_delete(table, new), _delete(topic_table, list(TOPIC_NEW))]
     statements += [_insert(table, grain, dims, "day", "grain = 'full'") for grain, dims in NEW_DAY_GRAINS.items()]
     statements += [
         _insert(table, f"m_{grain}", dims, month, f"grain = '{grain}'") for grain, dims in NEW_MONTH_GRAINS.items()

@@ -29,7 +29,8 @@ def test_month_rows_written_per_day_are_merged_into_their_sum() -> None:
             for day, accepted in ((1, 307), (2, 289), (3, 282)):
                 cursor.execute(
                     "INSERT INTO statistics_dailyrollup (day, grain, channel, request_type, urgency, accepted,"
-                    " answered, answered_closed, due_closed, due_on_time, due_late_reply, disp_on_time, disp_counted, disp_total,"
+                    " answered, answered_closed, due_closed, due_on_time, due_late_reply, disp_on_time, disp_counted,"
+                    " disp_total,"
                     " cb_solved, cb_partly, cb_unsolved, cb_satisfied, cb_basically, cb_unsatisfied, fd_total,"
                     " fd_returned, fd_accurate, ht_count, ht_minutes, fd_urged, acc_repeat, rp_total, rp_flagged,"
                     " rp_sent_back, entries)"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from civicdesk.console.forms import OwnPasswordForm
 from civicdesk.enterprises.liaison import served_orders
+from civicdesk.lib.paging import COUNT_CAP, capped_count
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
@@ -68,12 +69,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def _panel(
     title: str, orders: Any, link: str, empty: str, limit: int = 8, query: str = "", count: int | None = None
 ) -> dict[str, Any]:
-    """A queue on the home page: its size (`count` where it was counted with others) and its
-    first `limit` orders."""
+    """A queue on the home page: its size (`count` where it was counted with others; else
+    counted up to the cap, "1,000+" past it: a unit's or the callback desk's queue grows with
+    the center, and the home page is opened all day) and its first `limit` orders."""
+    if count is None:
+        found = capped_count(orders, COUNT_CAP)
+        shown: int | str = f"{COUNT_CAP:,}+" if found > COUNT_CAP else found
+    else:
+        shown = count
     return {
         "url": reverse(link) + query,
         "title": title,
-        "count": orders.count() if count is None else count,
+        "count": shown,
         "orders": list(orders.select_related("lead_unit")[:limit]),
         "link": link,
         "empty": empty,

@@ -9,7 +9,7 @@ REACTIONS = "civicdesk.orders.tasks.run_reactions"
 
 
 def run_queued(task_path: str = REACTIONS) -> int:
-    """Run every task of `task_path` that is due, as `civicdesk worker` runs each one (claim it,
+    """Run every task whose path starts with `task_path` that is due, as `civicdesk worker` runs each one (claim it,
     run it, record its result), without the worker's connection housekeeping, which would
     close the test's database; the tasks they queue, if due, too. How many ran."""
     worker = Worker(
@@ -23,7 +23,7 @@ def run_queued(task_path: str = REACTIONS) -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    due = DBTaskResult.objects.ready().filter(task_path=task_path).order_by("enqueued_at")
+    due = DBTaskResult.objects.ready().filter(task_path__startswith=task_path).order_by("enqueued_at")
     while (result := due.first()) is not None:
         result.claim(worker.worker_id)
         worker.run_task(result)

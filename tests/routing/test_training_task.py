@@ -6,32 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from civicdesk.routing.models import ModelVersion, NightlyRun
 from civicdesk.routing.sweeps import run_nightly_training
 from tests.console_hub.helpers import client_for
 from tests.routing.helpers import make_history
+from tests.worker import run_queued
 from tests.world import World
 
 
 def _run_worker() -> None:
-    """What `civicdesk worker` does with each queued task (claim it, run it, record the
-    result), without its connection housekeeping, which would close the test's database."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0.1,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    for result in DBTaskResult.objects.ready().filter(task_path__startswith="civicdesk.routing."):
-        result.claim(worker.worker_id)
-        worker.run_task(result)
+    run_queued("civicdesk.routing.")
 
 
 def test_the_admin_page_queues_a_training_the_worker_runs(w: World, django_capture_on_commit_callbacks) -> None:

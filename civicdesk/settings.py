@@ -79,9 +79,20 @@ def _database() -> dict[str, object]:
         config["TEST"] = {"NAME": test_name}
     elif engine.startswith("django.db.backends.postgresql"):
         config["CONN_HEALTH_CHECKS"] = True
+        config["OPTIONS"] = _postgresql_session(config.get("OPTIONS"))
     else:
         raise ConfigError(f"DATABASE_URL must point to SQLite or PostgreSQL; got engine {engine!r}")
     return config
+
+
+def _postgresql_session(options: object) -> dict[str, object]:
+    """The connection's options with the session settings of CIVICDESK_PG_OPTIONS (libpq's
+    `options`, e.g. "-c jit=off"); `options` given in the database URL win."""
+    merged: dict[str, object] = dict(options) if isinstance(options, dict) else {}
+    session = env_str("CIVICDESK_PG_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0").strip()
+    if session and "options" not in merged:
+        merged["options"] = session
+    return merged
 
 
 def _replica(primary: dict[str, object]) -> dict[str, object] | None:
@@ -105,7 +116,7 @@ def _replica(primary: dict[str, object]) -> dict[str, object] | None:
     # A replica that does not answer is given up quickly (the reads then go to the primary).
     timeout = env_int("CIVICDESK_REPLICA_CONNECT_TIMEOUT", 3, minimum=1, maximum=60)
     options = config.get("OPTIONS")
-    config["OPTIONS"] = {**(options if isinstance(options, dict) else {}), "connect_timeout": timeout}
+    config["OPTIONS"] = {**_postgresql_session(options), "connect_timeout": timeout}
     # Tests have no second server: the replica is the test database itself.
     config["TEST"] = {"MIRROR": "default"}
     return config

@@ -4,7 +4,8 @@
 
 For benchmarks only, on a database that holds a bulk demo (`civicdesk demo --bulk`) and that
 nobody else uses. Each copy k = 1..N-1 of every order gets a new id and the number of the
-same day with k·10000 added to its day's sequence (so numbers keep their 13-digit form), and
+same day with k·S added to its day's sequence, S the power of ten above the base's busiest day
+(so numbers keep their 13-digit form while N·S stays under 100,000), and
 brings along its events, assignments, topic links and supervision notices, under new ids. The
 copies keep the states, units, dates and texts: the result looks like the same year of a
 hotline N times as busy (N times the open orders too), which is what the bulk demo builds at
@@ -13,6 +14,11 @@ rebuilt (unless --no-rollups) and the tables vacuumed and analysed.
 
 Why: the bulk demo writes about 130-170 orders a second on the shared 2-core machine, so a
 1,000,000-order demo takes about two hours; this takes a few minutes.
+
+For ten million, grow the 100k demo a hundredfold with --rebuild-indexes: the copy then drops
+the copied tables' secondary indexes (those backing no constraint) first and builds them again
+at the end, as a bulk load should; keeping sixty-odd indexes current row by row over 56M events
+would take hours where one sorted build each takes minutes.
 """
 
 from __future__ import annotations
@@ -49,10 +55,32 @@ def _max_id(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
+def _drop_secondary_indexes(tables: list[str]) -> list[str]:
+    """Drop the tables' indexes that back no constraint; return the statements that build them again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        found = cursor.fetchall()
+        for name, definition in found:
+            # Printed so that a copy stopped halfway can still be given its indexes back by hand.
+            print(f"dropping: {definition};", flush=True)
+            cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in found]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--times", type=int, default=10)
     parser.add_argument("--no-rollups", action="store_true", help="leave the statistics rollups as they were")
+    parser.add_argument(
+        "--rebuild-indexes",
+        action="store_true",
+        help="drop the copied tables' secondary indexes during the copy and build them again after",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("PostgreSQL only", file=sys.stderr)
@@ -61,7 +89,7 @@ def main() -> int:
     # table's id offset}; other columns are copied as they are (table names are ours).
     tables = {
         "orders_workorder": {
-            "number": "left(number, 8) || lpad((right(number, 5)::int + {k} * 10000)::text, 5, '0')",
+            "number": "left(number, 8) || lpad((right(number, 5)::int + {k} * {step})::text, 5, '0')",
             "parent_id": "parent_id + {k} * {orders_workorder}",
             "upstream_id": "CASE WHEN upstream_id = '' THEN '' ELSE upstream_id || '-{k}' END",
         },
@@ -79,13 +107,20 @@ def main() -> int:
     offsets = {table: _max_id(table) for table in tables}
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(right(number, 5)::int) FROM orders_workorder")
-        assert cursor.fetchone()[0] < 10000, "a day holds 10,000 orders or more: numbers would collide"
+        busiest = int(cursor.fetchone()[0])
+    step = 10 ** len(str(busiest))
+    if (args.times - 1) * step + busiest >= 100000:
+        print(f"a day holds up to {busiest} orders: {args.times} copies would overflow the numbers", file=sys.stderr)
+        return 2
     started = time.monotonic()
+    dropped = _drop_secondary_indexes(list(tables)) if args.rebuild_indexes else []
+    if dropped:
+        print(f"{len(dropped)} secondary indexes dropped for the copy", flush=True)
     for k in range(1, args.times):
         with transaction.atomic(), connection.cursor() as cursor:
             for table, changed in tables.items():
                 columns = _columns(table)
-                values = {"k": k, **offsets}
+                values = {"k": k, "step": step, **offsets}
                 select = []
                 for column in columns:
                     if column == "id":
@@ -101,6 +136,11 @@ def main() -> int:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        if dropped:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            for definition in dropped:
+                cursor.execute(definition)
+            print(f"{len(dropped)} indexes built again ({time.monotonic() - started:.0f}s)", flush=True)
     if not args.no_rollups:
         call_command("rebuild_rollups")
         print(f"rollups rebuilt ({time.monotonic() - started:.0f}s)", flush=True)

@@ -29,7 +29,7 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
     # Operators staff the chat (dispatchers reach the desk from the intake page, their menu is full).
     ("chat:desk", gettext_noop("网上咨询"), {Role.OPERATOR}, "", waiting_chats),
     ("orders:dispatch_board", gettext_noop("派单"), {Role.DISPATCHER}, "d", queues.pending_dispatch),
-    ("orders:inbox", gettext_noop("承办"), {Role.HANDLER, Role.UNIT_HEAD}, "i", queues.unit_inbox),
+    ("orders:inbox", gettext_noop("承办"), {Role.HANDLER, Role.UNIT_HEAD}, "i", lambda u: _inbox_counted(u)),
     ("orders:callbacks", gettext_noop("回访"), {Role.CALLBACK_AGENT}, "c", queues.callback_queue),
     ("orders:supervision", gettext_noop("督办"), {Role.SUPERVISOR, Role.LEADER, Role.DISPATCHER}, "s", None),
     (
@@ -61,6 +61,11 @@ _ITEMS: list[tuple[str, str, set[str] | None, str, Any]] = [
 # The badges count at most this many and then say "99+": they are drawn on every page, and an
 # exact count of a long queue is not worth reading it all each time (issue #20).
 BADGE_CAP = 99
+
+
+def _inbox_counted(user: User) -> QuerySet[Any]:
+    """As much of the unit inbox as its badge counts (queues.unit_inbox's `first`)."""
+    return queues.unit_inbox(user, first=BADGE_CAP + 1)
 
 
 def badge(queue: Any, user: User) -> str:

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicdesk.console import navigation
 from civicdesk.console.forms import OwnPasswordForm
 from civicdesk.enterprises.liaison import served_orders
-from civicdesk.lib.paging import COUNT_CAP, capped_count
+from civicdesk.lib.paging import capped_count
 from civicdesk.orders import queues
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
@@ -66,15 +67,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+# How many orders a home panel lists.
+PANEL_ROWS = 8
+
+
 def _panel(
-    title: str, orders: Any, link: str, empty: str, limit: int = 8, query: str = "", count: int | None = None
+    title: str, orders: Any, link: str, empty: str, limit: int = PANEL_ROWS, query: str = "", count: int | None = None
 ) -> dict[str, Any]:
     """A queue on the home page: its size (`count` where it was counted with others; else
-    counted up to the cap, "1,000+" past it: a unit's or the callback desk's queue grows with
-    the center, and the home page is opened all day) and its first `limit` orders."""
+    counted as the menu's badge counts it, "99+" past the badge's cap: a unit's or the callback
+    desk's queue grows with the center, the home page is opened all day, and the panel shows
+    eight orders; the exact size is on the queue's own page) and its first `limit` orders."""
     if count is None:
-        found = capped_count(orders, COUNT_CAP)
-        shown: int | str = f"{COUNT_CAP:,}+" if found > COUNT_CAP else found
+        cap = navigation.BADGE_CAP
+        found = capped_count(orders, cap)
+        shown: int | str = f"{cap:,}+" if found > cap else found
     else:
         shown = count
     return {
@@ -141,7 +148,8 @@ _PANELS: list[tuple[set[str], StrOrPromise, Callable[[User], Any], str, str, Str
     (
         {Role.HANDLER, Role.UNIT_HEAD},
         gettext_lazy("本单位待办（按时限）"),
-        lambda u: queues.unit_inbox(u),
+        # As much of the inbox as its first orders and the count up to the cap need.
+        lambda u: queues.unit_inbox(u, first=max(navigation.BADGE_CAP + 1, PANEL_ROWS)),
         "orders:inbox",
         "",
         gettext_lazy("没有待办工单"),

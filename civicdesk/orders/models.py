@@ -208,6 +208,14 @@ class WorkOrder(ChoiceLabels, models.Model):
         indexes = [
             # A unit's inbox: its open orders by deadline.
             models.Index(fields=["lead_unit", "state", "handle_due_at"], name="order_unit_inbox"),
+            # A unit's open orders by deadline, to the first few: the home panel's first orders
+            # and its count up to the cap (queues.held_first) read a few index entries instead
+            # of every order the unit holds (1,430 for the busiest unit at a million orders).
+            models.Index(
+                fields=["lead_unit", "handle_due_at", "id"],
+                name="order_unit_held_due",
+                condition=Q(state__in=sorted(WITH_UNIT)),
+            ),
             # The hub's queues (pending dispatch, reviews), oldest first.
             models.Index(fields=["hub", "state", "created_at"], name="order_hub_queue"),
             # The overdue list and the deadline watch only look at orders a unit holds.

@@ -2,7 +2,13 @@
 queued, instead of waiting for the worker's next sweep (which stays as the safety net and
 picks up anything the task could not send).
 
-The task claims exactly its own messages with the same rules as the sweep (SKIP LOCKED,
+A move's messages go out in the move's one worker task (civicdesk.orders.tasks), as the
+reaction DELIVER queued by the outbox's own reaction (civicdesk.orders.reactions.also_in_worker):
+a new order costs the worker one task, not one for its reactions and another for its SMS
+(each task is a claim and a result row). Messages written outside a move (a policy push, a
+licence reminder, a hotspot alert) get a task of their own, deliver_messages.
+
+Either task claims exactly its own messages with the same rules as the sweep (SKIP LOCKED,
 "sending" committed before the backend is called), so a task and a sweep never send one
 message twice. Moves replayed from the past (the demo's history, imports) queue no task:
 their messages are older than the outbox's maximum age and would not go out anyway.
@@ -21,8 +27,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from civicdesk.orders.reactions import also_in_worker
+
 if TYPE_CHECKING:
     from civicdesk.notifications.models import OutboxMessage
+    from civicdesk.orders.models import WorkOrder
+    from civicdesk.orders.store import RecordedEvent, Store
+
+# The worker reaction that sends a move's SMS, e-mail and reports (subscribed in apps.py).
+DELIVER = "notifications.deliver"
 
 
 def deliver_on_commit(
@@ -45,6 +58,11 @@ def deliver_on_commit(
         if m.medium != Medium.INBOX and m.pk is not None and (m.created_at >= cutoff or m.medium == Medium.UPSTREAM)
     ]
     if ids:
+        # Messages of the move being announced go out in its one worker task (deliver_event
+        # claims the event's messages, these among them); any others in a task of their own.
+        events = {m.event_id for m in messages if m.pk in ids}
+        if len(events) == 1 and also_in_worker(DELIVER, events.pop()):
+            return
 
         def enqueue() -> None:
             deliver_messages.enqueue(ids)
@@ -54,6 +72,10 @@ def deliver_on_commit(
 
 def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
     """delivery.claim for just these messages: those still pending and due."""
+    return _claim(worker, Q(pk__in=ids))
+
+
+def _claim(worker: str, these: Q) -> list[OutboxMessage]:
     # The models are imported when a task runs, not when the task backend loads this module.
     from civicdesk.notifications.delivery import _OUTSIDE, not_overtaking, outside_media
     from civicdesk.notifications.models import DeliveryStatus, OutboxMessage
@@ -63,7 +85,7 @@ def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
     with transaction.atomic():
         locked = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, status=DeliveryStatus.PENDING, medium__in=outside_media())
+            .filter(these, status=DeliveryStatus.PENDING, medium__in=outside_media())
             # SMS and e-mail expire for age; the registered channels' messages are owed however late.
             .filter(Q(created_at__gte=cutoff) | ~Q(medium__in=_OUTSIDE))
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -88,12 +110,22 @@ def claim_ids(worker: str, ids: list[int]) -> list[OutboxMessage]:
 
 def deliver_ids(ids: list[int]) -> int:
     """Send these messages now, if nobody else has; returns how many were attempted."""
+    return _deliver(Q(pk__in=[int(i) for i in ids]))
+
+
+def deliver_event(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
+    """The worker reaction DELIVER: send the messages the move queued (SMS, e-mail, reports
+    upstream) that nobody has sent yet, as deliver_messages would."""
+    _deliver(Q(event_id=event.pk))
+
+
+def _deliver(these: Q) -> int:
     # The models are imported when a task runs, not when the task backend loads this module.
     from civicdesk.notifications.backends import Outcome
     from civicdesk.notifications.delivery import Backends, _record, _send, default_worker_id
 
     worker = f"task:{default_worker_id()}"
-    claimed = claim_ids(worker, [int(i) for i in ids])
+    claimed = _claim(worker, these)
     if not claimed:
         return 0
     backends = Backends.configured()

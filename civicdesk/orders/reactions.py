@@ -37,6 +37,7 @@ about a 2015 order reaches anyone's inbox today.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
@@ -71,6 +72,9 @@ class Subscriber:
 
 _subscribers: dict[str, Subscriber] = {}
 _ordered: list[Subscriber] | None = None
+# While a move is announced (move_recorded): its event's id and the worker reactions queued for
+# it so far, which its in-transaction reactions may add to (also_in_worker).
+_announcing: ContextVar[tuple[int | None, list[str]] | None] = ContextVar("announcing", default=None)
 
 
 def subscribe(
@@ -131,20 +135,40 @@ def subscribed(name: str) -> Subscriber | None:
     return _subscribers.get(name)
 
 
+def also_in_worker(name: str, event_id: int | None) -> bool:
+    """Have the worker run the reaction `name` (subscribed When.IN_WORKER, usually for no
+    action of its own: `actions=()`) to the move being announced, in the move's one task with
+    its other worker reactions. Called by an in-transaction reaction that found work for the
+    worker only now (the outbox wrote an SMS to send): one task per move, not one per app.
+
+    False when no move with this event is being announced (a sweep, a reminder): the caller
+    then queues its work its own way."""
+    announcing = _announcing.get()
+    if announcing is None or event_id is None or announcing[0] != event_id:
+        return False
+    if name not in announcing[1]:
+        announcing[1].append(name)
+    return True
+
+
 def move_recorded(order: WorkOrder, event: RecordedEvent, store: Store) -> None:
     """Announce the event just appended to `order` (called by the core's record(), inside
     the move's transaction, with the store the move was made in)."""
     if not getattr(store, "sets_off_reactions", True):
         return
     queued: list[str] = []
-    for subscriber in subscribers():
-        if subscriber.actions is not None and event.action not in subscriber.actions:
-            continue
-        if subscriber.when is When.IN_TRANSACTION:
-            subscriber.react(order, event, store)
-        elif subscriber.when is When.IN_WORKER:
-            queued.append(subscriber.name)
-        else:
-            store.on_commit(partial(subscriber.react, order, event, store))
+    announcing = _announcing.set((event.pk, queued))
+    try:
+        for subscriber in subscribers():
+            if subscriber.actions is not None and event.action not in subscriber.actions:
+                continue
+            if subscriber.when is When.IN_TRANSACTION:
+                subscriber.react(order, event, store)
+            elif subscriber.when is When.IN_WORKER:
+                queued.append(subscriber.name)
+            else:
+                store.on_commit(partial(subscriber.react, order, event, store))
+    finally:
+        _announcing.reset(announcing)
     if queued:
         store.queue_reactions(order, event, queued)

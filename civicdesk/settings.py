@@ -340,6 +340,10 @@ except ValueError as _exc:
     raise ConfigError(f"CIVICDESK_BUSINESS_HOURS is not valid ({_exc}): {CIVICDESK_BUSINESS_HOURS!r}") from None
 # How often the worker's periodic sweeps (deadline watch) run, in seconds.
 CIVICDESK_SWEEP_INTERVAL = env_int("CIVICDESK_SWEEP_INTERVAL", 60, minimum=1)
+# How long the background tasks' finished results are kept (civicdesk.runtime.taskresults):
+# successful ones in hours, failed ones (shown to administrators with their error) in days.
+CIVICDESK_TASK_RESULTS_KEEP_HOURS = env_int("CIVICDESK_TASK_RESULTS_KEEP_HOURS", 24, minimum=1)
+CIVICDESK_TASK_RESULTS_FAILED_KEEP_DAYS = env_int("CIVICDESK_TASK_RESULTS_FAILED_KEEP_DAYS", 30, minimum=1)
 # Whether an operator may dispatch straight to a unit without the hub (首接 on simple cases).
 CIVICDESK_OPERATOR_MAY_DISPATCH = env_bool("CIVICDESK_OPERATOR_MAY_DISPATCH", True)
 # Click-to-dial through the center's telephony system (civicdesk.intake.dial): the URL that

@@ -32,6 +32,7 @@ from civicdesk.portal.sweeps import run_portal_cleanup
 from civicdesk.quality.actions import run_quality_sampling
 from civicdesk.routing.sweeps import run_routing
 from civicdesk.runtime.models import SweepState
+from civicdesk.runtime.taskresults import run_prune_task_results
 from civicdesk.statistics.sweep import run_statistics_sweep
 from civicdesk.worktime.duty import run_duty_coverage
 
@@ -58,6 +59,8 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "quality_sampling": run_quality_sampling,  # last week's calls into the inspection queue (质检)
     # After the deadline watch, so the notices it writes go out in the same round.
     "deliver_outbox": run_deliver_outbox,
+    # The background tasks' finished results past their retention (CIVICDESK_TASK_RESULTS_*).
+    "task_results": run_prune_task_results,
 }
 
 

@@ -172,14 +172,23 @@ def main() -> None:
     # The work the requests left to the task queue, run as the worker runs it.
     tasks = DBTaskResult.objects.ready().count()
     orders_queued = args.orders + args.warmup + 1
+    worker_queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal worker_queries
+        worker_queries += 1
+        return execute(sql, params, many, context)
+
     c0, w0, d0 = time.process_time(), time.perf_counter(), _backend_cpu(backend)
-    run_queued()
+    with connection.execute_wrapper(count):
+        run_queued()
     task_app = (time.process_time() - c0) * 1000 / orders_queued
     task_db = (_backend_cpu(backend) - d0) * 1000 / orders_queued
     failed = DBTaskResult.objects.failed().filter(worker_ids__contains=[worker.worker_id]).count()
     print(
         f"\ntask queue: {tasks} tasks left by {orders_queued} POSTs, run in {time.perf_counter() - w0:.1f} s, "
-        f"{failed} failed; per order: app CPU {task_app:.2f} ms, PostgreSQL backend CPU {task_db:.2f} ms"
+        f"{failed} failed; per order: app CPU {task_app:.2f} ms, PostgreSQL backend CPU {task_db:.2f} ms, "
+        f"{worker_queries / orders_queued:.1f} queries (BEGIN/COMMIT not counted)"
     )
     request = app_ms + db_ms
     everything = request + task_app + task_db

@@ -209,7 +209,7 @@ def create_order(
     response: HttpResponse,
     payload: OrderCreateIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX),
-) -> Status[Any] | HttpResponse:
+) -> Status[Any]:
     user = caller(request)
     key = _idempotency_key(idempotency_key)
     digest = _request_hash(payload)
@@ -226,7 +226,8 @@ def create_order(
         # of ours around create_order: it takes the order's number apart, committed at once.
         # The caller made it, so it may open it (the owner always may).
         detail = serialize.order_detail(user, order, may_open=True, new=True)
-        body = OrderOut.model_validate(detail).model_dump(mode="json")
+        answered["model"] = OrderOut.model_validate(detail)
+        body = answered["model"].model_dump(mode="json")
         IdempotencyRecord.objects.create(
             user=user,
             token=request.auth,  # type: ignore[attr-defined]
@@ -236,7 +237,6 @@ def create_order(
             status_code=201,
             response=body,
         )
-        answered["body"] = body
 
     try:
         order = actions.create_order(actor=user, also=keep_answer, **kwargs)
@@ -251,11 +251,11 @@ def create_order(
             f"上级平台工单 {payload.upstream_id} 已受理过（并发提交）。",
             {"upstream_id": "该上级平台编号已存在。"},
         ) from None
-    # The answer was validated against OrderOut once, for the idempotency record: sent as it
-    # is, not validated again by the framework (which it would be as a dict).
-    created = api.create_response(request, answered["body"], status=201)
-    created["Location"] = f"/api/v1/orders/{order.number}"
-    return created
+    response["Location"] = f"/api/v1/orders/{order.number}"
+    # The answer validated once for the idempotency record, given back as the OrderOut it is:
+    # django-ninja sends a model of the response's type without validating it again (it
+    # would a dict), and renders it as it renders the replay of the record.
+    return Status(201, answered["model"])
 
 
 # ---------------------------------------------------------------- read

@@ -27,6 +27,7 @@ import json
 import operator
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from django.utils import timezone
 from civicdesk.catalogue.models import Topic
 from civicdesk.demo.history import MOVE_FUNCTIONS
 from civicdesk.notifications.models import OutboxMessage
-from civicdesk.orders import clock
+from civicdesk.orders import clock, repeats
 from civicdesk.orders.actions import create_order
 from civicdesk.orders.actions.base import stale
 from civicdesk.orders.models import (
@@ -55,6 +56,7 @@ from civicdesk.orders.models import (
     WorkOrder,
 )
 from civicdesk.orders.permissions import intake_unit
+from civicdesk.orders.repeats import Call
 from civicdesk.orders.store import OrderRef, RecordedEvent
 from civicdesk.org.models import OrgUnit, User
 
@@ -310,6 +312,13 @@ class BulkEngine:
         # What the database would answer again and again, asked once (Store.memo).
         self._intake: dict[tuple[int, int], tuple[OrgUnit, OrgUnit]] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
+        # The orders of the repeat-call window (Store.calls_around), by number, oldest first,
+        # and their numbers in the order taken (to forget them as the window moves on); the
+        # latest order time the database held when the engine started (before it, ask it).
+        # Kept as (time, category, its parent, id): instances would keep a month of orders alive.
+        self._calls: dict[str, list[tuple[datetime, int, int | None, int]]] = {}
+        self._call_times: deque[tuple[datetime, str]] = deque()
+        self._database_until: datetime | None = None
 
     # --- the Engine protocol (civicdesk.demo.history) ----------------------------------
     def create(self, at: datetime, **fields: Any) -> WorkOrder:
@@ -343,6 +352,7 @@ class BulkEngine:
         for model in _WRITTEN:
             self._next[model] = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         self._counters = dict(OrderNumberCounter.objects.values_list("day", "last"))
+        self._database_until = WorkOrder.objects.aggregate(m=Max("created_at"))["m"]
 
     def _id(self, model: type[models.Model]) -> int:
         value = self._next[model]
@@ -454,8 +464,47 @@ class BulkEngine:
             upstream_platform=platform, upstream_id=upstream_id
         ).exists()
 
+    def calls_around(self, order: WorkOrder) -> list[Call]:
+        if not order.citizen_phone or order.category is None:
+            return []
+        window = repeats.window()
+        if self._call_times and order.created_at < self._call_times[-1][0]:
+            raise RuntimeError("BulkEngine takes orders in time order (the repeat calls are decided in memory)")
+        # Forget the numbers' calls that no later order can repeat any more.
+        while self._call_times and self._call_times[0][0] < order.created_at - window:
+            _at, phone = self._call_times.popleft()
+            kept = self._calls[phone]
+            del kept[0]
+            if not kept:
+                del self._calls[phone]
+        category, parent = order.category.pk, order.category.parent_id
+        found = [
+            # Taken in time order, none is later than the new order: whether it was a repeat
+            # call itself does not matter (nothing to mark).
+            Call(pk, at, True)
+            for at, category_id, parent_id, pk in self._calls.get(order.citizen_phone, ())
+            if category_id == category or (parent is not None and parent_id == parent)
+        ]
+        if self._database_until is not None and order.created_at - window <= self._database_until:
+            # The window reaches back before the engine started: the database's orders too.
+            rows = repeats.calls_around(order).values_list("pk", "created_at", "repeat_call")
+            found.extend(Call(*row) for row in rows)
+        return found
+
+    def mark_repeat_calls(self, order_ids: list[int]) -> None:
+        # Taken in time order, the later orders are those the database held before the engine
+        # started (calls_around asked it): written there.
+        WorkOrder.objects.filter(pk__in=order_ids, repeat_call=False).update(repeat_call=True)
+
+    def _remember_call(self, order: WorkOrder) -> None:
+        if order.citizen_phone and order.category is not None:
+            entry = (order.created_at, order.category.pk, order.category.parent_id, order.pk)
+            self._calls.setdefault(order.citizen_phone, []).append(entry)
+            self._call_times.append((order.created_at, order.citizen_phone))
+
     def insert_order(self, order: WorkOrder, topics: list[Topic]) -> bool:
         order.pk = self._id(WorkOrder)
+        self._remember_call(order)
         self._orders[order.pk] = order
         self._assignments[order.pk] = []
         self._topics[order.pk] = list(topics)

@@ -77,6 +77,12 @@ class WorkOrder(ChoiceLabels, models.Model):
 
     citizen_name = models.CharField(_("来电人"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    # 重复来电: the caller had an order on the same matter in the days before this one
+    # (civicdesk.orders.repeats), decided when the order is taken. Kept on the row so that
+    # 重复来电率, its list and the rollups count a flag instead of probing every order of a
+    # period for an earlier call (a month's list at 1M orders: 156 ms, issue #20). The
+    # database's own default: rows written without the field (COPY of a demo) are no repeat.
+    repeat_call = models.BooleanField(_("重复来电"), default=False, db_default=False)
     confidential = models.BooleanField(_("保密"), default=False)
     wants_reply = models.BooleanField(_("需要回复"), default=True)
     # The company the request concerns (涉企诉求). Named by string, not imported: the core's
@@ -252,6 +258,8 @@ class WorkOrder(ChoiceLabels, models.Model):
                 name="order_phone_created",
                 condition=~Q(citizen_phone=""),
             ),
+            # 重复来电率's list and count: the few repeat calls of a period, newest first.
+            models.Index(fields=["created_at"], name="order_repeat_created", condition=Q(repeat_call=True)),
             # Search by the caller's whole number, typed with or without spaces and dashes
             # (orders.search.phone_digits is this expression).
             models.Index(

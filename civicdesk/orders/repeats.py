@@ -6,11 +6,20 @@ guess would wrongly count different requests of one caller as repeats. A repeat 
 new order whose caller had an order on the same matter in the CIVICDESK_REPEAT_CALL_DAYS
 before it; at intake the open ones are offered first, so the call can be added to them as a
 催办 instead of becoming a new order.
+
+Whether an order is a repeat call is decided when it is taken (civicdesk.orders.actions.intake
+through its store) and kept on it (WorkOrder.repeat_call); nothing changes it afterwards (the
+number, the category and the time taken are never edited), except an earlier call taken in
+later, which makes the later ones repeat calls as it is taken. Statistics count the flag. The
+window applies as of intake: after changing CIVICDESK_REPEAT_CALL_DAYS, the orders taken
+before keep the decision made with the old window.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -34,32 +43,44 @@ def same_matter(category: Category | None) -> Q:
     return condition
 
 
-def earlier_calls(order: WorkOrder) -> QuerySet[WorkOrder]:
-    """The caller's orders on the same matter in the window before `order`, newest first."""
-    if not order.citizen_phone:
+@dataclass(frozen=True)
+class Call:
+    """One of a caller's orders on the same matter, as the decision of repeat calls reads it."""
+
+    pk: int
+    created_at: datetime
+    repeat_call: bool
+
+
+def calls_around(order: WorkOrder) -> QuerySet[WorkOrder]:
+    """The caller's other orders on the same matter in the window before or after `order`
+    (nothing without a number or a category): what decides whether it is a repeat call, and
+    which later calls it makes repeat calls."""
+    if not order.citizen_phone or order.category_id is None:
         return WorkOrder.objects.none()
-    return (
-        WorkOrder.objects.filter(
-            same_matter(order.category),
-            citizen_phone=order.citizen_phone,
-            created_at__lt=order.created_at,
-            created_at__gte=order.created_at - window(),
-        )
-        .exclude(pk=order.pk)
-        .order_by("-created_at")
-    )
+    qs = WorkOrder.objects.filter(
+        same_matter(order.category),
+        citizen_phone=order.citizen_phone,
+        created_at__gte=order.created_at - window(),
+        created_at__lte=order.created_at + window(),
+    ).exclude(citizen_phone="")  # the words of the partial index order_phone_created
+    return qs.exclude(pk=order.pk) if order.pk is not None else qs
 
 
-def is_repeat() -> Exists:
-    """For a queryset of orders: whether each is a repeat call (an annotation / filter)."""
-    earlier = WorkOrder.objects.filter(
-        Q(category=OuterRef("category"))
-        | Q(category__parent=OuterRef("category__parent"), category__parent__isnull=False),
-        citizen_phone=OuterRef("citizen_phone"),
-        created_at__lt=OuterRef("created_at"),
-        created_at__gte=OuterRef("created_at") - window(),
-    ).exclude(citizen_phone="")
-    return Exists(earlier)
+def settle(order: WorkOrder, calls: Iterable[Call]) -> list[int]:
+    """Set `order.repeat_call` from the caller's `calls` on the same matter around it (a repeat
+    call: one of them in the window before it), and return the ids of the later ones that it
+    makes repeat calls (those in the window after it that were not yet). Orders are taken in
+    time order, so that list is empty but for history recorded late (an import)."""
+    start, end = order.created_at - window(), order.created_at + window()
+    later: list[int] = []
+    order.repeat_call = False
+    for call in calls:
+        if start <= call.created_at < order.created_at:
+            order.repeat_call = True
+        elif order.created_at < call.created_at <= end and not call.repeat_call:
+            later.append(call.pk)
+    return later
 
 
 def open_orders_of_caller(orders: QuerySet[WorkOrder], phone: str, category: Category | None) -> list[WorkOrder]:

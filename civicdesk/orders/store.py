@@ -20,6 +20,7 @@ from django.db import models
 
 from civicdesk.catalogue.models import Topic
 from civicdesk.orders.models import Assignment, WorkOrder
+from civicdesk.orders.repeats import Call
 from civicdesk.org.models import OrgUnit, User
 
 # An order as the callers of a move know it: the instance, or its id.
@@ -116,6 +117,14 @@ class Store(Protocol):
 
     def upstream_taken(self, platform: str, upstream_id: str) -> bool:
         """Whether an order already came from this upstream platform's order."""
+        ...
+
+    def calls_around(self, order: WorkOrder) -> list[Call]:
+        """repeats.calls_around of the new order (what decides whether it is a repeat call)."""
+        ...
+
+    def mark_repeat_calls(self, order_ids: list[int]) -> None:
+        """These orders are repeat calls (an earlier call on their matter was taken in late)."""
         ...
 
     def insert_order(self, order: WorkOrder, topics: list[Topic]) -> bool:

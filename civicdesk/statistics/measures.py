@@ -34,7 +34,6 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalogue.models import Area, Category, Topic
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
-from civicdesk.orders.repeats import is_repeat
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import OrgUnit
 from civicdesk.worktime.limits import work_calendar
@@ -447,7 +446,8 @@ def _urge_rate(c: Context) -> tuple[list[int], list[int], float | None]:
 
 def _repeat_rate(c: Context) -> tuple[list[int], list[int], float | None]:
     accepted = _once(c, _accepted_qs(c))
-    return _rate(_ids(accepted.filter(is_repeat())), _ids(accepted))
+    # The flag decided at intake (civicdesk.orders.repeats), not a probe per order of the period.
+    return _rate(_ids(accepted.filter(repeat_call=True)), _ids(accepted))
 
 
 def _replies(c: Context) -> QuerySet[OrderEvent]:
@@ -975,7 +975,7 @@ def _part_qs(c: Context, code: str, part: str) -> QuerySet[WorkOrder]:
         return dispatched.filter(urge_count__gt=0) if num else dispatched
     if code == "repeat_call_rate":
         accepted = _once(c, _accepted_qs(c))
-        return accepted.filter(is_repeat()) if num else accepted
+        return accepted.filter(repeat_call=True) if num else accepted
     if code == "handling_time":
         return _handled_qs(c)
     raise KeyError(code)

@@ -42,7 +42,6 @@ from django.utils.dateparse import parse_datetime
 
 from civicdesk.catalogue.models import Area, Category
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, ReplyResult, Satisfaction, WorkOrder
-from civicdesk.orders.repeats import is_repeat
 from civicdesk.orders.repeats import window as repeat_window
 from civicdesk.orders.workflow import CREATE, TERMINAL, State
 from civicdesk.org.models import OrgUnit
@@ -163,7 +162,7 @@ def _families(where: Where) -> list[tuple[QuerySet[Any], str, str, str, dict[str
                 "accepted": Count("pk"),
                 "answered": Count("pk", filter=Q(state=State.ANSWERED)),
                 "answered_closed": Count("pk", filter=Q(state=State.ANSWERED, closed_at__isnull=False)),
-                "acc_repeat": Count("pk", filter=is_repeat()),
+                "acc_repeat": Count("pk", filter=Q(repeat_call=True)),
             },
         ),
         (

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from civicdesk.catalogue.models import Topic
 from civicdesk.lib.controls import strip_bidi
 from civicdesk.orders import attachments as attachment_files
-from civicdesk.orders import clock
+from civicdesk.orders import clock, repeats
 from civicdesk.orders.errors import ConflictError, InvalidInput, InvalidTransition
 from civicdesk.orders.models import (
     Assignment,
@@ -37,6 +37,7 @@ from civicdesk.orders.models import (
 )
 from civicdesk.orders.permissions import AccessRule, access_rules, active_assisting_units, authorize, intake_unit
 from civicdesk.orders.reactions import move_recorded
+from civicdesk.orders.repeats import Call
 from civicdesk.orders.store import OrderRef, RecordedEvent, Store
 from civicdesk.orders.tasks import queue_reactions
 from civicdesk.orders.workflow import CREATE, MOVES, Side, State, label
@@ -199,6 +200,12 @@ class DatabaseStore:
 
     def upstream_taken(self, platform: str, upstream_id: str) -> bool:
         return WorkOrder.objects.filter(upstream_platform=platform, upstream_id=upstream_id).exists()
+
+    def calls_around(self, order: WorkOrder) -> list[Call]:
+        return [Call(*row) for row in repeats.calls_around(order).values_list("pk", "created_at", "repeat_call")]
+
+    def mark_repeat_calls(self, order_ids: list[int]) -> None:
+        WorkOrder.objects.filter(pk__in=order_ids, repeat_call=False).update(repeat_call=True)
 
     def insert_order(self, order: WorkOrder, topics: list[Topic]) -> bool:
         if not order.upstream_id:

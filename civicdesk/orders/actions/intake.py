@@ -17,7 +17,7 @@ from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Top
 from civicdesk.catalogue.tagging import with_enterprise_topic
 from civicdesk.lib.instances import new
 from civicdesk.orders import attachments as attachment_files
-from civicdesk.orders import clock
+from civicdesk.orders import clock, repeats
 from civicdesk.orders.actions.base import (
     CREATED,
     DATABASE,
@@ -204,9 +204,13 @@ def create_order(
             **CREATED,
             **fields,
         )
+        # 重复来电, decided once here and kept on the order (civicdesk.orders.repeats).
+        later_calls = repeats.settle(order, store.calls_around(order))
         if not store.insert_order(order, topic_list):
             # A concurrent call brought the same upstream order a moment earlier.
             raise _upstream_taken(fields["upstream_id"])
+        if later_calls:
+            store.mark_repeat_calls(later_calls)
         event = record_creation(
             order,
             actor,

@@ -271,6 +271,20 @@ class WorkOrder(ChoiceLabels, models.Model):
             models.Index(fields=["handle_due_at"], name="order_handle_due"),
             models.Index(fields=["first_dispatched_at"], name="order_first_dispatched"),
             models.Index(fields=["replied_at"], name="order_replied"),
+            # 超期's count and list (statistics.measures._overdue_qs): the orders with a
+            # deadline that were not replied to by it, those counted (not answered on the call,
+            # merged, voided, transferred or withdrawn: statistics.measures.EXCLUDED_STATES),
+            # by deadline. Through the index of every deadline, a month's list and its count
+            # (capped) read every order due in the month to keep the one in ten overdue (12,720
+            # rows for 1,001 at 1M orders: count 58 -> 4 ms, page 22 -> 0.6 ms, issue #20).
+            models.Index(
+                fields=["handle_due_at"],
+                name="order_overdue_due",
+                condition=Q(handle_due_at__isnull=False)
+                & ~Q(state__in=[State.MERGED, State.VOID, State.TRANSFERRED, State.WITHDRAWN])
+                & ~Q(state=State.ANSWERED)
+                & (Q(replied_at__isnull=True) | Q(replied_at__gt=models.F("handle_due_at"))),
+            ),
             # 催办率's drill-down: the orders urged at least once, by first dispatch (a few of
             # those dispatched in a period; the list walked every dispatched order to find them).
             models.Index(

@@ -401,6 +401,8 @@ CIVICDESK_ASSESSMENT_RULES_FILE = env_str("CIVICDESK_ASSESSMENT_RULES_FILE", "")
 # urges on one order raise its supervision level by one (3 → level 1, 6 → level 2, ...); a
 # call from the same number on the same matter within CIVICDESK_REPEAT_CALL_DAYS of an earlier
 # order is a repeat call (shown at intake, flagged on the order, counted in the statistics).
+# The statistics count what was decided when each order was taken (WorkOrder.repeat_call):
+# a changed number of days applies to the orders taken from then on.
 CIVICDESK_URGE_SUPERVISION_AT = env_int("CIVICDESK_URGE_SUPERVISION_AT", 3, minimum=1, maximum=100)
 CIVICDESK_REPEAT_CALL_DAYS = env_int("CIVICDESK_REPEAT_CALL_DAYS", 30, minimum=1, maximum=365)
 

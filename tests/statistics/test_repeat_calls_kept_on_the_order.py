@@ -158,7 +158,7 @@ def test_the_migration_marks_the_repeat_calls_taken_before_the_flag(w: World, mo
             w.new_order(**fields)
     expected = _by_definition()
     WorkOrder.objects.update(repeat_call=False)  # as the column comes: no order marked
-    migration = importlib.import_module("civicdesk.orders.migrations.0019_order_repeat_call")
+    migration = importlib.import_module("civicdesk.orders.migrations.0020_order_repeat_call")
 
     monkeypatch.setattr(migration, "BATCH", 7)  # several ranges of ids, as at millions of orders
 

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("orders", "0018_statistics_drill_indexes"),
+        ("orders", "0019_unit_held_due_index"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("orders", "0019_order_repeat_call"),
+        ("orders", "0020_order_repeat_call"),
     ]
 
     operations = [

@@ -4,13 +4,19 @@ the units a hub dispatches to, each order's latest event of a kind, and deadline
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.worktime import LimitUnit, WorkCalendar
@@ -21,6 +27,60 @@ from civicdesk.org.models import OrgUnit, Role, User, dispatch_targets
 from civicdesk.worktime.models import Stage
 
 PAGE_SIZE = 50
+
+
+# Stands for an order number in the links worked out once (number_url).
+_NUMBER = "0000000000000"
+
+
+@cache
+def _around_number(url_name: str, rest: tuple[str, ...], prefix: str, urlconf: str) -> tuple[str, str]:
+    head, _number, tail = reverse(url_name, args=[_NUMBER, *rest], urlconf=urlconf).partition(_NUMBER)
+    return head, tail
+
+
+def number_url(url_name: str, number: str, *rest: str) -> str:
+    """reverse(url_name, args=[number, *rest]) for an order number, the link around the number
+    worked out once per page name and script prefix: a page of fifty rows links each row's
+    order several times (about 20 us a reverse()). Numbers are digits, which reverse() writes
+    as they are; anything else goes through reverse()."""
+    if not number.isdigit():
+        return reverse(url_name, args=[number, *rest])
+    head, tail = _around_number(url_name, rest, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return head + number + tail
+
+
+def form_fields_html(form: forms.BaseForm) -> SafeString:
+    """A form's errors and fields as orders/_form_fields.html writes them, character for
+    character, for a list that draws a form in every row (supervision): the include and its
+    loops cost more than the widgets themselves (lib.formrender writes those)."""
+    e = conditional_escape
+    out = [
+        f'<div class="alert alert-danger py-1 mb-2" role="alert">{e(str(error))}</div>'
+        for error in form.non_field_errors()
+    ]
+    out.append("\n")
+    out += [str(field) for field in form.hidden_fields()]
+    out.append("\n")
+    for field in form.visible_fields():
+        label_for = e(field.id_for_label)
+        required = ' <span class="text-danger">*</span>' if field.field.required else ""
+        out.append(
+            f'\n<div class="mb-2">\n  <label class="form-label mb-0" for="{label_for}">'
+            f"{e(field.label)}{required}</label>\n  "
+        )
+        if field.help_text:
+            out.append(
+                '<div class="form-text mt-0 mb-1 text-body" style="white-space: pre-wrap" '
+                f'id="{label_for}_help">{e(field.help_text)}</div>'
+            )
+        out.append("\n  ")
+        out.append(f'<div class="is-invalid-wrap">{field}</div>' if field.errors else str(field))
+        out.append("\n  ")
+        out += [f'<div class="field-error" role="alert">{e(str(error))}</div>' for error in field.errors]
+        out.append("\n</div>\n")
+    out.append("\n")
+    return mark_safe("".join(out))  # noqa: S308 -- the values are escaped as the template did
 
 
 def is_htmx(request: HttpRequest) -> bool:

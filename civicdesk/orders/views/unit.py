@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
@@ -41,7 +39,7 @@ from civicdesk.orders.moves import APPLIES
 from civicdesk.orders.permissions import UNIT_ROLES, authorize, can, visible_order
 from civicdesk.orders.privacy import text_for
 from civicdesk.orders.templatetags.orders_tags import minute
-from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown
+from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown, number_url
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, Side, State
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role, safe_next
@@ -316,25 +314,6 @@ def build_row(
 
 # Sides whose acting unit (permissions.acting_unit) is the same whatever the move.
 _UNIT_SIDES = frozenset({Side.LEAD_UNIT, Side.ASSISTING_UNIT, Side.CONSULTED_UNIT})
-# Stands for an order number in the links worked out once (number_url).
-_NUMBER = "0000000000000"
-
-
-@cache
-def _around_number(url_name: str, rest: tuple[str, ...], prefix: str, urlconf: str) -> tuple[str, str]:
-    head, _number, tail = reverse(url_name, args=[_NUMBER, *rest], urlconf=urlconf).partition(_NUMBER)
-    return head, tail
-
-
-def number_url(url_name: str, number: str, *rest: str) -> str:
-    """reverse(url_name, args=[number, *rest]) for an order number, the link around the number
-    worked out once per page name and script prefix: a page of fifty rows links each row's
-    order several times (about 20 us a reverse()). Numbers are digits, which reverse() writes
-    as they are; anything else goes through reverse()."""
-    if not number.isdigit():
-        return reverse(url_name, args=[number, *rest])
-    head, tail = _around_number(url_name, rest, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return head + number + tail
 
 
 def row_html(row: Row, user: User, *, here: str, show_unit: bool, csrf_token: str) -> SafeString:

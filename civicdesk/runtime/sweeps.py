@@ -57,10 +57,10 @@ SWEEPS: dict[str, Callable[[], int]] = {
     "statistics": run_statistics_sweep,  # rollups of the changed orders, then any 日报/周报 due
     "call_rollups": run_call_rollup_sweep,  # the call measures' daily rollups of the changed calls
     "quality_sampling": run_quality_sampling,  # last week's calls into the inspection queue (质检)
-    # After the deadline watch, so the notices it writes go out in the same round.
-    "deliver_outbox": run_deliver_outbox,
     # The background tasks' finished results past their retention (CIVICDESK_TASK_RESULTS_*).
     "task_results": run_prune_task_results,
+    # Last: after the deadline watch, so the notices it writes go out in the same round.
+    "deliver_outbox": run_deliver_outbox,
 }
 
 

@@ -148,7 +148,9 @@ def claim(worker: str, size: int) -> list[OutboxMessage]:
         )
     return list(
         OutboxMessage.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker)
-        .select_related("order", "order__parent", "event", "user")
+        # Not the order's parent: only a merged order has one (its number in the subject is
+        # then read on its own), and joining it cost every claim a second order row (~2 ms CPU).
+        .select_related("order", "event", "user")
         .order_by("created_at", "pk")
     )
 

@@ -103,7 +103,9 @@ def _claim(worker: str, these: Q) -> list[OutboxMessage]:
         )
     return list(
         OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.SENDING, claimed_by=worker)
-        .select_related("order", "order__parent", "event", "user")
+        # Not the order's parent: only a merged order has one (its number in the subject is
+        # then read on its own), and joining it cost every claim a second order row (~2 ms CPU).
+        .select_related("order", "event", "user")
         .order_by("created_at", "pk")
     )
 

@@ -13,19 +13,24 @@ picker works offline and keeps the same options the server validates against.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.pinyin import readings, word_starts
 
 SEPARATOR = " ▸ "
+# How long a picker's drawn HTML is kept at most (a changed list takes a new key at once).
+KEEP_SECONDS = 24 * 3600
 
 
 def _tree_of(model: type[Model]) -> dict[Any, tuple[str, Any]]:
@@ -77,9 +82,15 @@ def describe(instance: Any, tree: dict[Any, tuple[str, Any]], hidden: set[Any]) 
 
 
 class PickerMixin:
-    """Adds the search data to every option of a model choice widget (see the module)."""
+    """Adds the search data to every option of a model choice widget (see the module).
+
+    `kept_as`: what names the options (a form's field, the units it offers, and the token of
+    their list: org.models.ListVersion), or a function giving it when the widget is drawn;
+    then the HTML is kept in Django's cache under it with the language, the attributes and the
+    chosen value, and drawn from there until the token changes. None: drawn every time."""
 
     choices: Any
+    kept_as: tuple[Any, ...] | Callable[[], tuple[Any, ...] | None] | None = None
 
     def __init__(self, attrs: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> None:
         base = {"data-picker": "1", "data-no-results": _("没有匹配的选项"), "data-clear": _("清除")}
@@ -126,6 +137,26 @@ class PickerMixin:
         written out here: a picker holds hundreds of options (the dispatch board draws four,
         about a thousand options), and the template engine's include per option and per
         attribute list took most of the board's time (issue #20)."""
+        key = self._kept_key(name, value, attrs)
+        if key is not None:
+            kept = cache.get(key)
+            if kept is not None:
+                return mark_safe(kept)  # noqa: S308 (escaped when it was drawn, below)
+        html = self._draw(name, value, attrs)
+        if key is not None:
+            cache.set(key, str(html), KEEP_SECONDS)
+        return html
+
+    def _kept_key(self, name: str, value: Any, attrs: dict[str, Any] | None) -> str | None:
+        kept_as = self.kept_as() if callable(self.kept_as) else self.kept_as
+        if kept_as is None:
+            return None
+        # Lazy translations (labels, data-no-results) as text: their repr names the object, not the words.
+        shown = sorted((str(k), str(v)) for k, v in {**self.attrs, **(attrs or {})}.items())  # type: ignore[attr-defined]
+        what = repr((kept_as, get_language(), type(self).__name__, name, value, shown))
+        return "picker:" + hashlib.sha256(what.encode()).hexdigest()
+
+    def _draw(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
         parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:

@@ -13,7 +13,7 @@ from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Top
 from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders.forms import UnitChoiceField, UnitList, UnitsChoiceField
-from civicdesk.org.models import OrgUnit
+from civicdesk.org.models import OrgUnit, list_token
 
 if TYPE_CHECKING:
     # The stubs make the field generic; at run time it is not subscriptable.
@@ -35,6 +35,23 @@ class TreeChoiceField(ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return "\u3000" * (int(obj.level) - 1) + str(obj.name)
+
+
+def _token_once(name: str) -> Any:
+    """A function giving list `name`'s token, read when first asked (a form not drawn reads nothing)."""
+    read: list[str | None] = []
+
+    def token() -> str | None:
+        if not read:
+            read.append(list_token(name))
+        return read[0]
+
+    return token
+
+
+def _kept(*key: Any) -> tuple[Any, ...] | None:
+    """A picker's key for the cache; None (not kept) when its list has no token."""
+    return None if key[-1] is None else key
 
 
 def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
@@ -70,6 +87,11 @@ class BoardFilterForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.order_by("code")  # type: ignore[attr-defined]
         for name, bound in self.fields.items():
             bound.widget.attrs.update({"class": "form-select form-select-sm", "id": f"filter_{name}"})
+        # The category and area pickers (~200 options each, described for search) are drawn once
+        # per change of the catalogue, not on every request (lib.picker, org.models.ListVersion).
+        token = _token_once("catalogue")
+        for name in ("category", "area"):
+            self.fields[name].widget.kept_as = lambda name=name: _kept("board-filter", name, token())  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """What to narrow the queue by; a value that does not parse is ignored."""
@@ -120,10 +142,23 @@ class BulkDispatchForm(CountedLimits, forms.Form):
         widget=forms.TextInput(),
     )
 
-    def __init__(self, *args: Any, units: QuerySet[OrgUnit], listed: UnitList | None = None, **kwargs: Any) -> None:
-        """`units`: what the form accepts; `listed`: the same units read once for both pickers."""
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit] | None = None,
+        listed: UnitList | None = None,
+        hubs: list[OrgUnit] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`units`: what the form accepts (none: an unbound form, which checks nothing); `listed`:
+        the same units read once for both pickers, the units `hubs` dispatch to; with `hubs`, the
+        pickers are drawn once per change of the units, not on every request (lib.picker)."""
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
+        if units is None:
+            if self.is_bound:
+                raise ValueError("a sent form checks its units against `units`")
+            units = OrgUnit.objects.none()
         for name, offered in (("lead_unit", units), ("assisting_units", units.filter(is_hub=False))):
             # A hub is never an assisting unit: only the units a lead could be, hubs left out.
             self.fields[name].queryset = offered  # type: ignore[attr-defined]
@@ -134,6 +169,11 @@ class BulkDispatchForm(CountedLimits, forms.Form):
                 lambda rows: [u for u in listed.rows() if not u.is_hub]
             )
         self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
+        if hubs is not None and listed is not None:
+            token = _token_once("units")
+            at = tuple(sorted(hub.pk for hub in hubs))
+            for name in ("lead_unit", "assisting_units"):
+                self.fields[name].widget.kept_as = lambda name=name: _kept("bulk", name, at, token())  # type: ignore[attr-defined]
         for name in ("lead_unit", "assisting_units"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"

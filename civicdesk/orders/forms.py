@@ -106,13 +106,15 @@ class _ListedChoices(ModelChoiceIterator):
         return listed.rows() if listed is not None else None
 
     def __iter__(self) -> Iterator[Any]:
-        rows = self._listed()
-        if rows is None:
+        listed: UnitList | None = getattr(self.field, "listed", None)
+        if listed is None:
             yield from super().__iter__()
             return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in rows:
+        # Read after the empty choice: Select.use_required_attribute looks at the first choice
+        # only, and a picker drawn from the cache (lib.picker) needs no units at all.
+        for obj in listed.rows():
             yield self.choice(obj)
 
     def __len__(self) -> int:

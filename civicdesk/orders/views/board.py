@@ -301,8 +301,12 @@ def _board_context(
 
 def _bulk_form(user: User, data: Any = None) -> BulkDispatchForm:
     """The form for dispatching many orders, its two unit pickers drawn from one read of the units."""
-    listed = UnitList.every().targets(user.units_with_role(Role.DISPATCHER))  # as hub_units(user)
-    return BulkDispatchForm(data, units=listed.queryset(), listed=listed)
+    hubs = user.units_with_role(Role.DISPATCHER)
+    listed = UnitList.every().targets(hubs)  # as hub_units(user)
+    if data is None:
+        # Unbound, it checks nothing: the units are read only when its pickers are not kept.
+        return BulkDispatchForm(listed=listed, hubs=hubs)
+    return BulkDispatchForm(data, units=listed.queryset(), listed=listed, hubs=hubs)
 
 
 def _board(request: HttpRequest, user: User, tab: str, status: int = 200, **kwargs: Any) -> HttpResponse:

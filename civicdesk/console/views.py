@@ -88,10 +88,21 @@ def _panel(
         "url": reverse(link) + query,
         "title": title,
         "count": shown,
-        "orders": list(orders.select_related("lead_unit")[:limit]),
+        "orders": list(_first(orders, link, limit)),
         "link": link,
         "empty": empty,
     }
+
+
+def _first(orders: Any, link: str, limit: int) -> Any:
+    """A panel's first orders; the hub's desk's by id first (queues.first_by_id: its index
+    holds their scope and order, so a long queue's rows are not all read to sort them)."""
+    if link == "orders:dispatch_board":
+        # By id as well: orders received at the same moment keep one order in both queries.
+        ordering = (*orders.query.order_by, "pk")
+        chosen = queues.first_by_id(orders.order_by(*ordering), 0, limit)
+        return chosen.select_related("lead_unit").order_by(*ordering)
+    return orders.select_related("lead_unit")[:limit]
 
 
 # Each role's queues on the home page: (roles that see it, title, queue, page, tab, when empty).

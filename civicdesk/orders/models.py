@@ -18,6 +18,20 @@ from civicdesk.orders import clock
 from civicdesk.orders.workflow import OPEN, WATCHED, WITH_UNIT, State
 from civicdesk.org.models import OrgUnit
 
+# The states of the hub's desk: waiting for dispatch, and the units' requests the hub reviews
+# (orders.views.board.REVIEW_QUEUES).
+HUB_DESK = frozenset(
+    {
+        State.RECEIVED,
+        State.PENDING_DISPATCH,
+        State.RETURN_REQUESTED,
+        State.EXTENSION_REQUESTED,
+        State.SUSPENSION_REQUESTED,
+        State.REPLIED,
+        State.CONSULTING,
+    }
+)
+
 
 class ReplyResult(models.TextChoices):
     SOLVED = "solved", _("已解决")
@@ -304,6 +318,15 @@ class WorkOrder(ChoiceLabels, models.Model):
                 fields=["handle_due_at"],
                 name="order_flagged_due",
                 condition=Q(supervision_level__gt=0, state__in=sorted(WITH_UNIT | {State.REPLIED})),
+            ),
+            # The hub's desk (the dispatch board's tabs and lists, the dispatcher's home): its
+            # counts and the ids of a page's rows read from this index alone, without the
+            # table, whatever the history holds; the board's filters are its keys.
+            models.Index(
+                fields=["hub", "state", "urgency", "category", "created_at"],
+                include=["id", "upper_hub", "awaiting_upper", "updated_at"],
+                name="order_hub_desk",
+                condition=Q(state__in=sorted(HUB_DESK)),
             ),
             models.Index(
                 fields=["notice_due_at"],

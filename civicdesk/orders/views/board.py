@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +35,15 @@ from civicdesk.orders.forms import ACTION_FORMS, ActionForm, UnitList
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
 from civicdesk.orders.permissions import can, visible_order, visible_orders
 from civicdesk.orders.suggesting import suggest_units
-from civicdesk.orders.views.common import hub_units, is_htmx, latest_events, page_of, respond, row_auto_id
+from civicdesk.orders.views.common import (
+    PAGE_SIZE,
+    hub_units,
+    is_htmx,
+    latest_events,
+    page_of,
+    respond,
+    row_auto_id,
+)
 from civicdesk.orders.workflow import MOVES, State
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role
@@ -135,6 +144,26 @@ def _with_urgency_first(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
         output_field=IntegerField(),
     )
     return orders.annotate(urgency_rank=rank).order_by("urgency_rank", "created_at", "pk")
+
+
+class _PageById:
+    """The pending queue for the paginator: a page's orders are chosen by id first
+    (queues.first_by_id), then read with what their rows show, urgent first again."""
+
+    def __init__(self, orders: QuerySet[WorkOrder]) -> None:
+        self.orders = orders
+
+    def count(self) -> int:
+        return self.orders.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> QuerySet[WorkOrder]:
+        chosen = queues.first_by_id(self.orders, window.start or 0, window.stop)
+        return _with_urgency_first(
+            chosen.select_related("category", "area", "hub", "upper_hub").prefetch_related("topics")
+        )
 
 
 def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow]:
@@ -273,13 +302,13 @@ def _board_context(
         context["failed_count"] = sum(1 for r in results if not r.ok)
     if tab == PENDING:
         filter_form = BoardFilterForm(request.GET)
-        orders = queues.filter_orders(queues.pending_dispatch(user), **filter_form.filters())
-        orders = _with_urgency_first(
-            orders.select_related("category", "area", "hub", "upper_hub").prefetch_related("topics")
-        )
+        orders = _with_urgency_first(queues.filter_orders(queues.pending_dispatch(user), **filter_form.filters()))
         filtered = filter_form.active()
         # Unfiltered, the list is the tab's queue: its size is the tab's count, not counted again.
-        page = page_of(request, orders, count=None if filtered else counts[PENDING])
+        paginator = Paginator(_PageById(orders), PAGE_SIZE)  # as page_of, by id first
+        if not filtered:
+            paginator.count = counts[PENDING]
+        page = paginator.get_page(request.GET.get("page"))
         context.update(
             filter_form=filter_form,
             filtered=filtered,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -305,7 +305,8 @@ def _board_context(
         orders = _with_urgency_first(queues.filter_orders(queues.pending_dispatch(user), **filter_form.filters()))
         filtered = filter_form.active()
         # Unfiltered, the list is the tab's queue: its size is the tab's count, not counted again.
-        paginator = Paginator(_PageById(orders), PAGE_SIZE)  # as page_of, by id first
+        # As page_of, by id first (_PageById is sliced and counted, as the paginator uses a queryset).
+        paginator: Paginator[WorkOrder] = Paginator(cast("QuerySet[WorkOrder]", _PageById(orders)), PAGE_SIZE)
         if not filtered:
             paginator.count = counts[PENDING]
         page = paginator.get_page(request.GET.get("page"))

@@ -9,14 +9,13 @@ from collections import Counter
 
 import pytest
 from django.db import connection, transaction
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from civicdesk.notifications.delivery import deliver_outbox
 from civicdesk.notifications.models import DeliveryAttempt, DeliveryStatus, Medium, OutboxMessage
 from tests.notifications.helpers import RecordingSmsBackend
 from tests.orders.racing import race
-from tests.worker import run_queued
+from tests.worker import make_worker, run_queued
 from tests.world import World
 
 
@@ -44,16 +43,7 @@ def test_the_citizen_gets_each_sms_once_in_the_order_of_the_moves(
 
 def _drain(name: str) -> int:
     """One worker: claim a due task (SKIP LOCKED), run it, until none is left; how many ran."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=name,
-        excluded_queue_names=[],
-    )
+    worker = make_worker(name)
     ran = 0
     while True:
         with transaction.atomic():

@@ -326,6 +326,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# "shared": what every process of the installation must see alike (the unit tree's token,
+# civicdesk.org.tree), in a directory they all read; where the web servers run on several
+# machines, a directory they share (like the media files). "default" stays per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CIVICDESK_SHARED_CACHE_DIR", str(DATA_DIR / "cache")),
+        "TIMEOUT": None,
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

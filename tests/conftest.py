@@ -16,9 +16,11 @@ def w(db: None) -> World:
 def _fresh_reference_caches() -> None:
     # The calendar and time limits are cached per process; a test must not see the
     # previous test's rows (its transaction was rolled back without signals).
+    from civicdesk.org.tree import forget_unit_tree
     from civicdesk.worktime.limits import forget_calendar
 
     forget_calendar()
+    forget_unit_tree()
 
 
 @pytest.fixture(autouse=True)

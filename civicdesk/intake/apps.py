@@ -8,7 +8,13 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models cannot be imported before the registry is ready.
+        from django.db.models import Exists, OuterRef
+
         from civicdesk.intake.callstats import dashboard_section
+        from civicdesk.intake.models import Call
+        from civicdesk.orders.views.detail import read_with_the_order
         from civicdesk.statistics.dashboard import register_section
 
         register_section("calls", dashboard_section)
+        # The order page asks for the calls an order was taken on only when it has some.
+        read_with_the_order("has_calls", Exists(Call.objects.filter(order=OuterRef("pk"))))

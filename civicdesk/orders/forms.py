@@ -19,6 +19,7 @@ from civicdesk.orders.actions.notices import current_notice
 from civicdesk.orders.models import OrderEvent, ReplyResult, Satisfaction, TransferRoute, WorkOrder
 from civicdesk.orders.moves import PERFORM
 from civicdesk.org.models import OrgUnit, dispatch_targets
+from civicdesk.org.tree import unit_tree
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -62,7 +63,7 @@ class UnitList:
     def _everything(self) -> list[OrgUnit]:
         root = self._source or self
         if root._all is None:
-            root._all = list(OrgUnit.objects.order_by("path"))
+            root._all = list(unit_tree().units)  # the process's copy: no query
         return root._all
 
     def rows(self) -> list[OrgUnit]:

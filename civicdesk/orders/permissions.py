@@ -10,7 +10,7 @@ define them and are registered here as AccessRules from their AppConfig.ready()
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,23 +315,30 @@ def identity_visible(user: User) -> Q:
     return condition
 
 
-def find_visible(user: User, number: str, annotations: Mapping[str, Any] | None = None) -> WorkOrder | None:
+# What an order's pages show with it. The category with its parents: the page names it in full
+# (Category.full_name).
+SHOWN = ("hub", "lead_unit", "category__parent__parent", "area", "owner", "parent", "enterprise", "upper_hub")
+
+
+def find_visible(
+    user: User, number: str, annotations: Mapping[str, Any] | None = None, *, related: Sequence[str] = SHOWN
+) -> WorkOrder | None:
     """The order with this number if the user may open it (with what its pages show), else None —
     the same answer for "no such order" and "not yours", so guessing numbers reveals nothing.
-    `annotations`: more the page reads with the order, in the same query."""
-    # The category with its parents: the page names it in full (Category.full_name).
-    found = visible_orders(user).select_related(
-        "hub", "lead_unit", "category__parent__parent", "area", "owner", "parent", "enterprise", "upper_hub"
-    )
+    `annotations`: more the page reads with the order, in the same query; `related`: the rows
+    it reads with the order (select_related)."""
+    found = visible_orders(user).select_related(*related)
     if annotations:
         found = found.annotate(**annotations)
     return found.filter(number=number).first()
 
 
-def visible_order(user: User, number: str, annotations: Mapping[str, Any] | None = None) -> WorkOrder:
+def visible_order(
+    user: User, number: str, annotations: Mapping[str, Any] | None = None, *, related: Sequence[str] = SHOWN
+) -> WorkOrder:
     """find_visible for a page or an API call: the order, or Http404 (the same for "no such
     order" and "not yours")."""
-    order = find_visible(user, number, annotations)
+    order = find_visible(user, number, annotations, related=related)
     if order is None:
         raise Http404(_("没有找到该工单，或您无权查看。"))
     return order

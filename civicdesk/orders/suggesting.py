@@ -17,6 +17,7 @@ from civicdesk.catalogue.dispatch import responsible_units
 from civicdesk.catalogue.models import Category
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.models import OrgUnit
+from civicdesk.org.tree import unit_tree
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _through_lower_hubs(orders: list[WorkOrder], found: list[UnitSuggestion | No
     becomes the lower hub (the order is handed down to it, 下转), with the unit named in the note."""
     if not any(found):
         return found
-    hubs = list(OrgUnit.objects.filter(is_hub=True).order_by("path"))
+    hubs = unit_tree().hubs()
     result: list[UnitSuggestion | None] = []
     for order, suggestion in zip(orders, found, strict=True):
         top = order.hub.path if order.hub_id else ""

@@ -20,3 +20,8 @@ class OrgConfig(AppConfig):
         # The pickers' kept HTML (org.models.ListVersion) follows every change of a unit.
         post_save.connect(_units_changed, sender="org.OrgUnit", dispatch_uid="list_version_units_saved")
         post_delete.connect(_units_changed, sender="org.OrgUnit", dispatch_uid="list_version_units_deleted")
+        # So does each process's copy of the unit tree (org.tree). Imported here: the tree
+        # module reads the models, which are ready only now.
+        from civicdesk.org import tree
+
+        tree.connect()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,32 +73,42 @@ class OrgUnit(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValueError("a unit cannot be its own parent")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        expected = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        if self.path != expected:
-            old = self.path
-            self.path = expected
-            OrgUnit.objects.filter(pk=self.pk).update(path=expected)
-            if old:
-                # Moving a unit moves its subtree: rewrite the descendants' prefixes.
-                for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    OrgUnit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old) :])
+        # One transaction: nobody sees a unit without its path, and the processes' copies of
+        # the tree are renewed when all of it is committed (civicdesk.org.tree).
+        with transaction.atomic():
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+            expected = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            if self.path != expected:
+                old = self.path
+                self.path = expected
+                OrgUnit.objects.filter(pk=self.pk).update(path=expected)
+                if old:
+                    # Moving a unit moves its subtree: rewrite the descendants' prefixes.
+                    for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                        OrgUnit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old) :])
 
     def subtree(self) -> models.QuerySet[OrgUnit]:
         return OrgUnit.objects.filter(path__startswith=self.path)
 
-    # The ids below a unit, looked up once per instance. Queues name units and hubs by id
-    # (literal lists the indexes can use, civicdesk.orders.queues); the instances a person's
-    # memberships hold live for one request (User.forget_memberships drops them).
+    # The ids below a unit, from the process's copy of the tree (no query), once per instance.
+    # Queues name units and hubs by id (literal lists the indexes can use,
+    # civicdesk.orders.queues); the instances a person's memberships hold live for one request
+    # (User.forget_memberships drops them).
     @cached_property
     def subtree_ids(self) -> list[int]:
         """Ids of this unit and every unit below it."""
-        return list(self.subtree().values_list("pk", flat=True))
+        # Imported here: the tree module reads this model.
+        from civicdesk.org.tree import unit_tree
+
+        return unit_tree().subtree_ids(self)
 
     @cached_property
     def hub_ids(self) -> list[int]:
         """Ids of the hubs at or below this unit."""
-        return list(self.subtree().filter(is_hub=True).values_list("pk", flat=True))
+        # Imported here: the tree module reads this model.
+        from civicdesk.org.tree import unit_tree
+
+        return unit_tree().hub_ids(self)
 
     def ancestors(self) -> list[OrgUnit]:
         ids = [int(p) for p in self.path.strip("/").split("/") if p][:-1]

@@ -18,6 +18,8 @@ register = template.Library()
 @register.inclusion_tag("intake/_order_calls.html", takes_context=True)
 def order_calls(context: dict[str, Any], order: WorkOrder) -> dict[str, Any]:
     """The calls the order was taken on, each with its recording for a reader who may hear it."""
+    if not getattr(order, "has_calls", True):
+        return {"rows": []}  # the order page read with the order that it has none (IntakeConfig.ready)
     request = context.get("request")
     user = getattr(request, "user", None)
     rows = []

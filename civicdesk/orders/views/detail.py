@@ -33,7 +33,13 @@ from civicdesk.orders.models import (
     WorkOrder,
 )
 from civicdesk.orders.moves import available_moves
-from civicdesk.orders.permissions import can_see_identity, identity_visible, visible_order, visible_orders
+from civicdesk.orders.permissions import (
+    SHOWN,
+    can_see_identity,
+    identity_visible,
+    visible_order,
+    visible_orders,
+)
 from civicdesk.orders.privacy import knows_caller, text_for
 from civicdesk.orders.quality import reply_quality
 from civicdesk.orders.repeats import same_matter
@@ -42,7 +48,8 @@ from civicdesk.orders.store import LoadedHistory
 from civicdesk.orders.suggesting import UnitSuggestion, suggest_units
 from civicdesk.orders.timeline import entries
 from civicdesk.orders.workflow import MOVES, State
-from civicdesk.org.models import OrgUnit, Role, User
+from civicdesk.org.models import Role, User
+from civicdesk.org.tree import unit_tree
 from civicdesk.org.web import current_user, safe_next
 
 
@@ -147,11 +154,7 @@ def consultation_view(
     decided = next((e for e in events if e.action == "decide_consultation" and e.seq > convened.seq), None)
     lead, assisting = "", []
     if decided is not None:
-        names = dict(
-            OrgUnit.objects.filter(
-                pk__in=[decided.data.get("lead_unit"), *decided.data.get("assisting_units", [])]
-            ).values_list("pk", "name")
-        )
+        names = unit_tree().names([decided.data.get("lead_unit"), *decided.data.get("assisting_units", [])])
         lead = names.get(decided.data.get("lead_unit"), "")
         assisting = [names[u] for u in decided.data.get("assisting_units", []) if u in names]
     return Consultation(
@@ -176,10 +179,14 @@ def render_order(
     move is decided from them, so the page asks the database as often for a long history as
     for a short one (issue #20). `order` comes from visible_order: the user may open it."""
     user = current_user(request)
-    events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
-    assignments = list(Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk"))
     # What the order page reads with the order (PRESENT) says which of its parts it has at all.
     present = {name: getattr(order, name, True) for name in PRESENT}
+    events = list(OrderEvent.objects.filter(order=order).select_related("actor", "acting_unit").order_by("seq"))
+    assignments = (
+        list(Assignment.objects.filter(order=order).select_related("unit").order_by("dispatched_at", "pk"))
+        if present["has_assignments"]
+        else []
+    )
     files = list(Attachment.objects.filter(order=order).order_by("uploaded_at", "pk")) if present["has_files"] else []
     known = {a.unit_id: a.unit.name for a in assignments}
     for unit in (order.hub, order.lead_unit):
@@ -216,13 +223,23 @@ def render_order(
     return render(request, "orders/detail.html", context, status=status)
 
 
-# Read with the order on its page: whether it has files, topics and merged orders at all, so
-# that the page asks for them only when there are some (most orders have none).
-PRESENT = {
+# Read with the order on its page: whether it has files, topics, merged orders and units it
+# was dispatched to at all, so that the page asks for them only when there are some (most
+# orders have no files, topics or merged orders; one waiting for dispatch has no units).
+PRESENT: dict[str, Exists] = {
     "has_files": Exists(Attachment.objects.filter(order=OuterRef("pk"))),
     "has_topics": Exists(WorkOrder.topics.through.objects.filter(workorder=OuterRef("pk"))),
     "has_merged": Exists(WorkOrder.objects.filter(parent=OuterRef("pk"))),
+    "has_assignments": Exists(Assignment.objects.filter(order=OuterRef("pk"))),
 }
+
+
+def read_with_the_order(name: str, exists: Exists) -> None:
+    """A feature app's panel of the order page (the calls an order was taken on) asks with the
+    order whether it has anything to show, as the page's own parts do (PRESENT): the order
+    carries the answer as `name` (absent where another page read the order: then the panel
+    asks). Called from the app's AppConfig.ready, so that the core imports no feature app."""
+    PRESENT[name] = exists
 
 
 def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, list[WorkOrder]]:
@@ -256,9 +273,26 @@ def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, lis
     return found, latest
 
 
+# The order page's look-up joins the unit table for none of the order's three units: they come
+# from the process's copy of the tree (civicdesk.org.tree). With the three joins the look-up
+# joined ten tables, and PostgreSQL spent more time planning it than running it (2.3 → 1.8 ms of
+# planning, 0.6 → 0.4 ms of execution at a million orders, under load).
+WITHOUT_UNITS = tuple(name for name in SHOWN if name not in ("hub", "lead_unit", "upper_hub"))
+
+
+def _units_from_the_tree(order: WorkOrder) -> None:
+    units = unit_tree().by_pk
+    for field in ("hub", "lead_unit", "upper_hub"):
+        pk = getattr(order, f"{field}_id")
+        if pk in units:  # else (a unit newer than this process's copy) it is read when asked for
+            setattr(order, field, units[pk])
+
+
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render_order(request, visible_order(current_user(request), number, PRESENT))
+    order = visible_order(current_user(request), number, PRESENT, related=WITHOUT_UNITS)
+    _units_from_the_tree(order)
+    return render_order(request, order)
 
 
 @login_required

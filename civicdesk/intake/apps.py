@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Exists, OuterRef
 
 
 class IntakeConfig(AppConfig):
@@ -8,11 +9,9 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models cannot be imported before the registry is ready.
-        from django.db.models import Exists, OuterRef
-
         from civicdesk.intake.callstats import dashboard_section
         from civicdesk.intake.models import Call
-        from civicdesk.orders.views.detail import read_with_the_order
+        from civicdesk.orders.page import read_with_the_order
         from civicdesk.statistics.dashboard import register_section
 
         register_section("calls", dashboard_section)

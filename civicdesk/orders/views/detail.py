@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -33,6 +33,7 @@ from civicdesk.orders.models import (
     WorkOrder,
 )
 from civicdesk.orders.moves import available_moves
+from civicdesk.orders.page import PRESENT
 from civicdesk.orders.permissions import (
     SHOWN,
     can_see_identity,
@@ -221,25 +222,6 @@ def render_order(
         "related": related,
     }
     return render(request, "orders/detail.html", context, status=status)
-
-
-# Read with the order on its page: whether it has files, topics, merged orders and units it
-# was dispatched to at all, so that the page asks for them only when there are some (most
-# orders have no files, topics or merged orders; one waiting for dispatch has no units).
-PRESENT: dict[str, Exists] = {
-    "has_files": Exists(Attachment.objects.filter(order=OuterRef("pk"))),
-    "has_topics": Exists(WorkOrder.topics.through.objects.filter(workorder=OuterRef("pk"))),
-    "has_merged": Exists(WorkOrder.objects.filter(parent=OuterRef("pk"))),
-    "has_assignments": Exists(Assignment.objects.filter(order=OuterRef("pk"))),
-}
-
-
-def read_with_the_order(name: str, exists: Exists) -> None:
-    """A feature app's panel of the order page (the calls an order was taken on) asks with the
-    order whether it has anything to show, as the page's own parts do (PRESENT): the order
-    carries the answer as `name` (absent where another page read the order: then the panel
-    asks). Called from the app's AppConfig.ready, so that the core imports no feature app."""
-    PRESENT[name] = exists
 
 
 def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, list[WorkOrder]]:

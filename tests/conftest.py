@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.world import World, build_world
+
+# Each test process its own shared cache (civicdesk.org.tree's token): units changed by the tests
+# of another process running at the same time (another database) must not make this one read the
+# tree again while a test counts queries. The processes a test starts inherit it.
+_SHARED = os.environ.setdefault(
+    "CIVICDESK_SHARED_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"civicdesk-test-cache-{os.getpid()}")
+)
+settings.CACHES["shared"]["LOCATION"] = _SHARED
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from tests.world import World, build_world
 
-# Each test process its own shared cache (civicdesk.org.tree's token): units changed by the tests
+# Each test process its own shared cache (the lists' tokens: civicdesk.lib.listversion): units changed by the tests
 # of another process running at the same time (another database) must not make this one read the
 # tree again while a test counts queries. The processes a test starts inherit it.
 _SHARED = os.environ.setdefault(
@@ -26,13 +26,15 @@ def w(db: None) -> World:
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches() -> None:
-    # The calendar and time limits are cached per process; a test must not see the
-    # previous test's rows (its transaction was rolled back without signals).
+    # The calendar, time limits, unit tree and pickers' HTML are kept per process; a test must
+    # not see the previous test's rows (its transaction was rolled back without on_commit).
+    from civicdesk.lib.listversion import forget_lists
     from civicdesk.org.tree import forget_unit_tree
     from civicdesk.worktime.limits import forget_calendar
 
     forget_calendar()
     forget_unit_tree()
+    forget_lists()
 
 
 @pytest.fixture(autouse=True)

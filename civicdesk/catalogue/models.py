@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import OrgUnit
 
+# The list whose token (lib.listversion) every save and delete of a category, an area or a
+# topic replaces: the board keeps its catalogue pickers' HTML under it (orders.board_forms).
+CATALOGUE = "catalogue"
+
 
 class RequestType(models.TextChoices):
     ENQUIRY = "enquiry", _("咨询")

@@ -85,7 +85,7 @@ class PickerMixin:
     """Adds the search data to every option of a model choice widget (see the module).
 
     `kept_as`: what names the options (a form's field, the units it offers, and the token of
-    their list: org.models.ListVersion), or a function giving it when the widget is drawn;
+    their list: lib.listversion), or a function giving it when the widget is drawn;
     then the HTML is kept in Django's cache under it with the language, the attributes and the
     chosen value, and drawn from there until the token changes. None: drawn every time."""
 

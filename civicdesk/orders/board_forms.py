@@ -9,11 +9,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from civicdesk.catalogue.models import Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.catalogue.models import CATALOGUE, Area, Category, Channel, RequestType, Topic, Urgency
+from civicdesk.lib.listversion import list_token
 from civicdesk.lib.picker import PickerSelect, PickerSelectMultiple
 from civicdesk.lib.textlimits import CountedLimits
 from civicdesk.orders.forms import UnitChoiceField, UnitList, UnitsChoiceField
-from civicdesk.org.models import OrgUnit, list_token
+from civicdesk.org.models import OrgUnit
 
 if TYPE_CHECKING:
     # The stubs make the field generic; at run time it is not subscriptable.
@@ -35,23 +36,6 @@ class TreeChoiceField(ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return "\u3000" * (int(obj.level) - 1) + str(obj.name)
-
-
-def _token_once(name: str) -> Any:
-    """A function giving list `name`'s token, read when first asked (a form not drawn reads nothing)."""
-    read: list[str | None] = []
-
-    def token() -> str | None:
-        if not read:
-            read.append(list_token(name))
-        return read[0]
-
-    return token
-
-
-def _kept(*key: Any) -> tuple[Any, ...] | None:
-    """A picker's key for the cache; None (not kept) when its list has no token."""
-    return None if key[-1] is None else key
 
 
 def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
@@ -88,10 +72,10 @@ class BoardFilterForm(forms.Form):
         for name, bound in self.fields.items():
             bound.widget.attrs.update({"class": "form-select form-select-sm", "id": f"filter_{name}"})
         # The category and area pickers (~200 options each, described for search) are drawn once
-        # per change of the catalogue, not on every request (lib.picker, org.models.ListVersion).
-        token = _token_once("catalogue")
+        # per change of the catalogue, not on every request (lib.picker, lib.listversion). The
+        # token is read when the picker is drawn (a file read, no query), before its rows.
         for name in ("category", "area"):
-            self.fields[name].widget.kept_as = lambda name=name: _kept("board-filter", name, token())  # type: ignore[attr-defined]
+            self.fields[name].widget.kept_as = lambda name=name: ("board-filter", name, list_token(CATALOGUE))  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """What to narrow the queue by; a value that does not parse is ignored."""
@@ -170,10 +154,10 @@ class BulkDispatchForm(CountedLimits, forms.Form):
             )
         self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
         if hubs is not None and listed is not None:
-            token = _token_once("units")
+            # Labelled with the token of the copy of the unit tree the rows come from (no query).
             at = tuple(sorted(hub.pk for hub in hubs))
             for name in ("lead_unit", "assisting_units"):
-                self.fields[name].widget.kept_as = lambda name=name: _kept("bulk", name, at, token())  # type: ignore[attr-defined]
+                self.fields[name].widget.kept_as = lambda name=name: ("bulk", name, at, listed.token())  # type: ignore[attr-defined]
         for name in ("lead_unit", "assisting_units"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"

@@ -45,6 +45,7 @@ class UnitList:
         self._select = select
         self._source = source
         self._all: list[OrgUnit] | None = None
+        self._token = ""
         self._rows: list[OrgUnit] | None = None
 
     @classmethod
@@ -63,8 +64,15 @@ class UnitList:
     def _everything(self) -> list[OrgUnit]:
         root = self._source or self
         if root._all is None:
-            root._all = list(unit_tree().units)  # the process's copy: no query
+            tree = unit_tree()  # the process's copy: no query
+            root._all, root._token = list(tree.units), tree.token
         return root._all
+
+    def token(self) -> str:
+        """The token of the copy of the tree these units come from (org.tree): what their
+        pickers' kept HTML is labelled with, read before the rows, as the copy was."""
+        self._everything()
+        return (self._source or self)._token
 
     def rows(self) -> list[OrgUnit]:
         if self._rows is None:

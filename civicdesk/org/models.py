@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -241,29 +240,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
-
-
-class ListVersion(models.Model):
-    """A token that changes, in the same transaction, whenever a list the pickers offer changes
-    ("units": the unit tree; "catalogue": categories, areas, topics). A page's pickers hold
-    about a thousand options described for search (lib.picker); their HTML is kept in Django's
-    cache under this token, so each app process draws them once per change instead of on every
-    request, and a new or renamed unit shows at once in every process. Random, not a counter:
-    a token of a rolled-back change never comes back to name other contents. No row (a fresh
-    or flushed database): nothing is kept."""
-
-    name = models.CharField(primary_key=True, max_length=40)
-    token = models.CharField(max_length=32)
-
-    def __str__(self) -> str:
-        return f"{self.name}@{self.token}"
-
-
-def list_token(name: str) -> str | None:
-    """The current token of list `name` (None: do not keep its pickers' HTML)."""
-    return ListVersion.objects.filter(name=name).values_list("token", flat=True).first()
-
-
-def bump_list(name: str) -> None:
-    """List `name` changed: a new token (written in the caller's transaction)."""
-    ListVersion.objects.update_or_create(name=name, defaults={"token": secrets.token_hex(8)})

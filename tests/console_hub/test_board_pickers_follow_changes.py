@@ -1,6 +1,7 @@
 """The dispatch board draws its unit and catalogue pickers once per change of their lists
-(org.models.ListVersion, lib.picker): what a dispatcher chooses from still follows every
-change at once — a new unit, a renamed category, a unit closed down — in both languages."""
+(lib.listversion, lib.picker), asking the database nothing to know they are current: what a
+dispatcher chooses from still follows every change at once — a new unit, a renamed category,
+a unit closed down — in both languages."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from civicdesk.catalogue.models import CATALOGUE
+from civicdesk.lib.listversion import list_token
 from civicdesk.org.models import OrgUnit, UnitKind
+from civicdesk.org.tree import UNITS
 from tests.console.test_searchable_pickers import picker
 from tests.console_hub.helpers import client_for, text
 from tests.world import World
@@ -85,11 +89,22 @@ def test_the_board_reads_the_unit_and_category_tables_only_after_a_change(w: Wor
             t for t in ("org_orgunit", "catalogue_category", "catalogue_area") for sql in whole if f'FROM "{t}"' in sql
         }
 
+    def tokens() -> tuple[str, str]:
+        # What the board labels its kept pickers with: knowing it costs no query (the shared cache).
+        with CaptureQueriesContext(connection) as queries:
+            read = (list_token(UNITS), list_token(CATALOGUE))
+        assert queries.captured_queries == []
+        return read
+
     assert tables_read() == set()
+    units, catalogue = tokens()
     w.cat_potholes.name = "道路坑洼"
     w.cat_potholes.save()
+    assert tokens()[0] == units and tokens()[1] != catalogue
     assert tables_read() == {"catalogue_category", "catalogue_area"}
     assert tables_read() == set()
+    units, catalogue = tokens()
     OrgUnit.objects.create(name="市水务局", code="rc-sw", kind=UnitKind.DEPARTMENT, parent=w.hub)
+    assert tokens()[0] != units and tokens()[1] == catalogue
     assert tables_read() == {"org_orgunit"}
     assert tables_read() == set()

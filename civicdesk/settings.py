@@ -326,9 +326,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# "shared": what every process of the installation must see alike (the unit tree's token,
-# civicdesk.org.tree), in a directory they all read; where the web servers run on several
-# machines, a directory they share (like the media files). "default" stays per process.
+# "shared": what every process of the installation must see alike (the tokens of the lists
+# each process keeps a copy of: civicdesk.lib.listversion), in a directory they all read;
+# where the web servers run on several machines, a directory they share (like the media
+# files). "default" stays per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +15,12 @@ from tests.world import World, build_world
 # Each test process its own shared cache (the lists' tokens: civicdesk.lib.listversion): units changed by the tests
 # of another process running at the same time (another database) must not make this one read the
 # tree again while a test counts queries. The processes a test starts inherit it.
-_SHARED = os.environ.setdefault(
-    "CIVICDESK_SHARED_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"civicdesk-test-cache-{os.getpid()}")
-)
+if "CIVICDESK_SHARED_CACHE_DIR" not in os.environ:
+    _made = Path(tempfile.gettempdir()) / f"civicdesk-test-cache-{os.getpid()}"
+    os.environ["CIVICDESK_SHARED_CACHE_DIR"] = str(_made)
+    # Gone when the run ends (a run leaves no directory a day behind it).
+    atexit.register(shutil.rmtree, _made, ignore_errors=True)
+_SHARED = os.environ["CIVICDESK_SHARED_CACHE_DIR"]
 settings.CACHES["shared"]["LOCATION"] = _SHARED
 
 

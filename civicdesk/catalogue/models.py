@@ -3,16 +3,20 @@ dispatch catalogue that maps category (and area) to the responsible unit."""
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib.listversion import list_token
 from civicdesk.org.models import OrgUnit
 
 # The list whose token (lib.listversion) every save and delete of a category, an area or a
-# topic replaces: the board keeps its catalogue pickers' HTML under it (orders.board_forms).
+# topic replaces: the board keeps its catalogue pickers' HTML under it (orders.board_forms), and
+# each process its map of the trees' parents (TreeNode.lineage_ids).
 CATALOGUE = "catalogue"
 
 
@@ -93,18 +97,30 @@ class TreeNode(models.Model):
         return tuple(ids)
 
 
-_parent_maps: dict[type, dict[int, int | None]] = {}
+# model -> (the catalogue's token when read, when it was last compared, pk -> parent pk).
+_parent_maps: dict[type, tuple[str, float, dict[int, int | None]]] = {}
+# A change made by another process (the admin on another app server) is seen within this many
+# seconds: the shared token is a file read, cheap on a page but not on each of the thousands of
+# moves a bulk replay makes a second.
+_COMPARE_EVERY = 1.0
 
 
 def _parent_map(model: type) -> dict[int, int | None]:
     cached = _parent_maps.get(model)
-    if cached is None:
-        cached = dict(model._default_manager.values_list("pk", "parent_id"))  # type: ignore[attr-defined]
-        _parent_maps[model] = cached
-    return cached
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < _COMPARE_EVERY:
+        return cached[2]
+    token = list_token(CATALOGUE)  # before the rows it labels (lib.listversion)
+    if cached is not None and cached[0] == token:
+        _parent_maps[model] = (token, now, cached[2])
+        return cached[2]
+    parents = dict(model._default_manager.values_list("pk", "parent_id"))  # type: ignore[attr-defined]
+    _parent_maps[model] = (token, now, parents)
+    return parents
 
 
 def forget_trees(**kwargs: object) -> None:
+    """Drop this process's parent maps (a change made here; other processes follow the token)."""
     _parent_maps.clear()
 
 

@@ -141,7 +141,7 @@ class PickerMixin:
         if key is not None:
             kept = cache.get(key)
             if kept is not None:
-                return mark_safe(kept)  # noqa: S308 (escaped when it was drawn, below)
+                return mark_safe(str(kept))  # noqa: S308 (escaped when it was drawn, below)
         html = self._draw(name, value, attrs)
         if key is not None:
             cache.set(key, str(html), KEEP_SECONDS)

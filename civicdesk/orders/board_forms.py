@@ -60,22 +60,22 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = gettext_lazy("全部")
-        self.fields["channel"].choices = _blank(everything, Channel.choices)  # type: ignore[attr-defined]
-        self.fields["request_type"].choices = _blank(everything, RequestType.choices)  # type: ignore[attr-defined]
-        self.fields["urgency"].choices = _blank(everything, Urgency.choices)  # type: ignore[attr-defined]
-        self.fields["age"].choices = _blank(  # type: ignore[attr-defined]
+        self.fields["channel"].choices = _blank(everything, Channel.choices)  # type: ignore[attr-defined,unused-ignore]
+        self.fields["request_type"].choices = _blank(everything, RequestType.choices)  # type: ignore[attr-defined,unused-ignore]
+        self.fields["urgency"].choices = _blank(everything, Urgency.choices)  # type: ignore[attr-defined,unused-ignore]
+        self.fields["age"].choices = _blank(  # type: ignore[attr-defined,unused-ignore]
             gettext_lazy("不限"), [(key, label) for key, (_delta, label) in AGES.items()]
         )
-        self.fields["category"].queryset = Category.objects.filter(active=True).order_by("code")  # type: ignore[attr-defined]
-        self.fields["area"].queryset = Area.objects.filter(active=True).order_by("code")  # type: ignore[attr-defined]
-        self.fields["topic"].queryset = Topic.objects.order_by("code")  # type: ignore[attr-defined]
+        self.fields["category"].queryset = Category.objects.filter(active=True).order_by("code")  # type: ignore[attr-defined,unused-ignore]
+        self.fields["area"].queryset = Area.objects.filter(active=True).order_by("code")  # type: ignore[attr-defined,unused-ignore]
+        self.fields["topic"].queryset = Topic.objects.order_by("code")  # type: ignore[attr-defined,unused-ignore]
         for name, bound in self.fields.items():
             bound.widget.attrs.update({"class": "form-select form-select-sm", "id": f"filter_{name}"})
         # The category and area pickers (~200 options each, described for search) are drawn once
         # per change of the catalogue, not on every request (lib.picker, lib.listversion). The
         # token is read when the picker is drawn (a file read, no query), before its rows.
         for name in ("category", "area"):
-            self.fields[name].widget.kept_as = lambda name=name: ("board-filter", name, list_token(CATALOGUE))  # type: ignore[attr-defined]
+            self.fields[name].widget.kept_as = lambda name=name: ("board-filter", name, list_token(CATALOGUE))  # type: ignore[attr-defined,unused-ignore]
 
     def filters(self) -> dict[str, Any]:
         """What to narrow the queue by; a value that does not parse is ignored."""
@@ -145,19 +145,19 @@ class BulkDispatchForm(CountedLimits, forms.Form):
             units = OrgUnit.objects.none()
         for name, offered in (("lead_unit", units), ("assisting_units", units.filter(is_hub=False))):
             # A hub is never an assisting unit: only the units a lead could be, hubs left out.
-            self.fields[name].queryset = offered  # type: ignore[attr-defined]
+            self.fields[name].queryset = offered  # type: ignore[attr-defined,unused-ignore]
         if listed is not None:
             # Both pickers drawn from one read of the units (listed: the dispatching hubs' UnitList).
-            self.fields["lead_unit"].listed = listed  # type: ignore[attr-defined]
-            self.fields["assisting_units"].listed = listed.also(  # type: ignore[attr-defined]
+            self.fields["lead_unit"].listed = listed  # type: ignore[attr-defined,unused-ignore]
+            self.fields["assisting_units"].listed = listed.also(  # type: ignore[attr-defined,unused-ignore]
                 lambda rows: [u for u in listed.rows() if not u.is_hub]
             )
-        self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
+        self.fields["assisting_units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined,unused-ignore]
         if hubs is not None and listed is not None:
             # Labelled with the token of the copy of the unit tree the rows come from (no query).
             at = tuple(sorted(hub.pk for hub in hubs))
             for name in ("lead_unit", "assisting_units"):
-                self.fields[name].widget.kept_as = lambda name=name: ("bulk", name, at, listed.token())  # type: ignore[attr-defined]
+                self.fields[name].widget.kept_as = lambda name=name: ("bulk", name, at, listed.token())  # type: ignore[attr-defined,unused-ignore]
         for name in ("lead_unit", "assisting_units"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"

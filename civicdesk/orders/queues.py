@@ -3,7 +3,7 @@ list them. Each takes the person and returns the orders waiting for them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -161,11 +161,8 @@ def unit_inbox(user: User, *, first: int | None = None) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(pk__in=ids).order_by(*INBOX_ORDER)
 
 
-def inbox_ids(
-    user: User, *, held_states: Collection[str] = WITH_UNIT, first: int | None = None
-) -> QuerySet[Any] | None:
-    """The ids of the orders of unit_inbox (with `held_states`: of the orders the units hold in
-    those states, and the parts and seats owed), as a UNION of three index-friendly parts: the
+def inbox_ids(user: User, *, first: int | None = None) -> QuerySet[Any] | None:
+    """The ids of the orders of unit_inbox, as a UNION of three index-friendly parts: the
     orders held (order_unit_inbox: lead_unit_id, state), the assisting parts owed and the seats
     owed (assignment_unit_active). One query with no ids read first; as an OR of the three in one
     WHERE no index fits and PostgreSQL walked every order by deadline (1.2 s at a million
@@ -175,7 +172,7 @@ def inbox_ids(
     scope = inbox_scope(user)
     if scope is None:
         return None
-    held = held_first(WorkOrder.objects.filter(scope, state__in=sorted(held_states)), first).values("pk")
+    held = held_first(WorkOrder.objects.filter(scope, state__in=sorted(WITH_UNIT)), first).values("pk")
     parts = assisting_parts(user).order_by().values("order_id")
     seats = consult_seats(user).order_by().values("order_id")
     return held.union(parts, seats)

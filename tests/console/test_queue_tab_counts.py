@@ -1,5 +1,5 @@
 """The counts on the queue pages' tabs are the number of orders each tab lists: the unit
-inbox's tabs (counted together in one query), the dispatch board's (one query), the
+inbox's tabs (an order both held and owed counted once), the dispatch board's (one query), the
 supervision page's (its unit table's sums); the deadline watch's notices, which pile up with
 the history, are counted up to a cap and then shown as "1,000+" (issue #20)."""
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from civicdesk.lib import paging
 from civicdesk.orders import actions
 from civicdesk.orders.models import OrderEvent, SupervisionNotice, WorkOrder
-from civicdesk.org.models import User
+from civicdesk.org.models import Role, User
 from tests.console.helpers import client_for, text
 from tests.world import World
 
@@ -65,6 +65,24 @@ def test_each_inbox_tab_counts_the_orders_it_lists(w: World, who: str) -> None:
     listed = {key: len(_listed(user, f"/orders/inbox/?tab={key}", "row-")) for key in tabs}
     assert tabs == listed
     assert tabs["all"] > 0
+
+
+def test_an_order_held_and_owed_by_the_same_person_counts_once(w: World) -> None:
+    """The town's head holds an order the town leads and owes the village's assisting part on it
+    (the village is below the town); a handler of two departments leads a joint order with one
+    and assists with the other. Each order is one row of a tab and one in its count."""
+    order = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.town, assisting_units=[w.village])
+    both = w.person("both_ab", "两局承办人", (w.dept_a, Role.HANDLER), (w.dept_b, Role.HANDLER))
+    w.joint(w.dept_b)
+    for user in (w.town_head, both):
+        tabs = _inbox_tabs(text(client_for(user).get("/orders/inbox/")))
+        listed = {key: len(_listed(user, f"/orders/inbox/?tab={key}", "row-")) for key in tabs}
+        assert tabs == listed
+        assert (tabs["all"], tabs["sign"], tabs["assist"]) == (1, 1, 1), (user.username, tabs)
+    actions.sign_for(order, actor=w.town_handler)
+    tabs = _inbox_tabs(text(client_for(w.town_head).get("/orders/inbox/")))
+    # The town signed for it, the village has not signed for its part yet: still to sign for.
+    assert (tabs["all"], tabs["sign"], tabs["handling"], tabs["assist"]) == (1, 1, 1, 1)
 
 
 def test_the_inbox_shows_sub_units_only_to_those_who_passed_orders_down(w: World) -> None:

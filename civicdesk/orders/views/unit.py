@@ -15,7 +15,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -109,15 +109,6 @@ class TabRows:
     parts: QuerySet[Assignment] | None = None
     seats: QuerySet[Assignment] | None = None
 
-    def condition(self) -> Q:
-        """The tab's orders as a condition on an order (for counting within the inbox)."""
-        arms = [self.held] if self.held is not None else []
-        arms += [Q(pk__in=owed.order_by().values("order_id")) for owed in (self.parts, self.seats) if owed is not None]
-        condition = arms[0]
-        for arm in arms[1:]:
-            condition |= arm
-        return condition
-
     def orders(self, first: int | None = None) -> QuerySet[WorkOrder]:
         """The tab's orders: the held ones alone by their condition (an index range on
         lead_unit_id, state); with parts or seats, as a UNION of the parts, each read through its
@@ -133,29 +124,58 @@ class TabRows:
         return WorkOrder.objects.filter(pk__in=head.union(*rest) if rest else head)
 
 
+@dataclass(frozen=True)
+class TabSpec:
+    """What a tab lists, as data, so that its rows (TabRows) and its count (tab_counts) are
+    read from one definition: the orders the units hold in `held` states (with `mark`, only
+    those that carry it: _marks), the orders they owe an assisting part on (`parts`: "owed",
+    or "unsigned" for the parts not yet signed for), and those they owe a view at a
+    consultation on (`seats`)."""
+
+    held: frozenset[str] = frozenset()
+    mark: str = ""
+    parts: str = ""
+    seats: bool = False
+
+
+_TAB_SPECS = {
+    "all": TabSpec(frozenset(WITH_UNIT), parts="owed", seats=True),
+    "sign": TabSpec(frozenset({State.DISPATCHED}), parts="unsigned"),
+    "handling": TabSpec(frozenset(_HANDLING_STATES)),
+    "review": TabSpec(frozenset(_REVIEW_STATES)),
+    "assist": TabSpec(parts="owed"),
+    "consult": TabSpec(seats=True),
+    "instructions": TabSpec(frozenset(WITH_UNIT), mark="instructed"),
+    "notices": TabSpec(_HELD_STATES, mark="noticed"),
+    "sub": TabSpec(frozenset(WITH_UNIT), mark="below"),
+}
+# tab_counts counts a marked tab's orders by their states and marks alone: a tab that also lists
+# owed parts or seats would need each owed order's marks as well.
+assert not any(spec.mark and (spec.parts or spec.seats) for spec in _TAB_SPECS.values())
+
+
+def _marks(user: User) -> dict[str, Q]:
+    """What sets a marked tab's orders apart from the others the units hold."""
+    return {
+        "instructed": Q(instructed_at__isnull=False, instruction_acknowledged_at__isnull=True),
+        "noticed": Q(notice_answered_at__isnull=True) & ~Q(notice_number=""),
+        # Held by a sub-unit the person's unit passed the order down to.
+        "below": ~Q(lead_unit__in=user.units_with_role(*UNIT_ROLES)),
+    }
+
+
 def _tab_rows(user: User, scope: Q) -> dict[str, TabRows]:
     owed = queues.assisting_parts(user)
-    own = user.units_with_role(*UNIT_ROLES)
-    return {
-        "all": TabRows(Q(scope, state__in=sorted(WITH_UNIT)), owed, queues.consult_seats(user)),
-        "sign": TabRows(scope & Q(state=State.DISPATCHED), owed.filter(signed_at__isnull=True)),
-        "handling": TabRows(Q(scope, state__in=_HANDLING_STATES)),
-        "review": TabRows(Q(scope, state__in=_REVIEW_STATES)),
-        "assist": TabRows(parts=owed),
-        "consult": TabRows(seats=queues.consult_seats(user)),
-        "instructions": TabRows(
-            Q(
-                scope,
-                state__in=sorted(WITH_UNIT),
-                instructed_at__isnull=False,
-                instruction_acknowledged_at__isnull=True,
-            )
-        ),
-        "notices": TabRows(
-            Q(scope, state__in=sorted(_HELD_STATES), notice_answered_at__isnull=True) & ~Q(notice_number="")
-        ),
-        "sub": TabRows(Q(scope, state__in=sorted(WITH_UNIT)) & ~Q(lead_unit__in=own)),
-    }
+    parts = {"owed": owed, "unsigned": owed.filter(signed_at__isnull=True)}
+    marks = _marks(user)
+    rows: dict[str, TabRows] = {}
+    for key, spec in _TAB_SPECS.items():
+        held = Q(scope, state__in=sorted(spec.held)) if spec.held else None
+        if held is not None and spec.mark:
+            held &= marks[spec.mark]
+        seats = queues.consult_seats(user) if spec.seats else None
+        rows[key] = TabRows(held, parts.get(spec.parts), seats)
+    return rows
 
 
 def tab_orders(user: User, tab: str, first: int | None = None) -> QuerySet[WorkOrder]:
@@ -167,17 +187,49 @@ def tab_orders(user: User, tab: str, first: int | None = None) -> QuerySet[WorkO
 
 
 def tab_counts(user: User) -> dict[str, int]:
-    """How many orders each tab lists, in one query over the orders of the inbox (held in any
-    tab's state, parts and seats owed: queues.inbox_ids), whatever the size of the history."""
+    """How many orders each tab lists, from two small queries whatever the size of the history:
+    the orders the units hold, counted per state and mark in the database (each is read once,
+    through order_unit_inbox: lead_unit_id, state), and the few parts and seats owed, each with
+    its order's state and whether the units hold it, so that an order both held and owed counts
+    once. (One query that counted every tab's condition over the UNION of the inbox read each
+    held order twice and took longer to plan and to build than to run: issue #20.)"""
+    counts = dict.fromkeys(_TAB_SPECS, 0)
     scope = queues.inbox_scope(user)
-    ids = queues.inbox_ids(user, held_states=_HELD_STATES)
-    if scope is None or ids is None:
-        return {t.key: 0 for t in _tab_labels()}
-    rows = _tab_rows(user, scope)
-    counted = WorkOrder.objects.filter(pk__in=ids).aggregate(
-        **{key: Count("pk", filter=tab.condition()) for key, tab in rows.items()}
+    if scope is None:
+        return counts
+    marks = _marks(user)
+    by_state = (
+        WorkOrder.objects.filter(scope, state__in=sorted(_HELD_STATES))
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"), **{mark: Count("pk", filter=q) for mark, q in marks.items()})
     )
-    return {key: int(counted[key] or 0) for key in rows}
+    for group in by_state:
+        for key, spec in _TAB_SPECS.items():
+            if group["state"] in spec.held:
+                counts[key] += group[spec.mark or "n"]
+    held = Exists(WorkOrder.objects.filter(scope, pk=OuterRef("order_id")))
+    owed = (
+        queues.assisting_parts(user)
+        .annotate(held=held)
+        .values_list("order_id", "role", "signed_at", "order__state", "held")
+        .union(
+            queues.consult_seats(user)
+            .annotate(held=held)
+            .values_list("order_id", "role", "signed_at", "order__state", "held")
+        )
+    )
+    listed: dict[str, set[int]] = {key: set() for key in _TAB_SPECS}
+    for order_id, role, signed_at, state, in_scope in owed:
+        for key, spec in _TAB_SPECS.items():
+            if role == AssignmentRole.CONSULT:
+                owed_here = spec.seats
+            else:
+                owed_here = spec.parts == "owed" or (spec.parts == "unsigned" and signed_at is None)
+            # Counted above already when the units hold it in one of the tab's states.
+            if owed_here and not (in_scope and state in spec.held):
+                listed[key].add(order_id)
+    return {key: counts[key] + len(listed[key]) for key in _TAB_SPECS}
 
 
 def _filter_status(orders: QuerySet[WorkOrder], status: str, now: datetime) -> QuerySet[WorkOrder]:

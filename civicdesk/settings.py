@@ -89,13 +89,12 @@ def _postgresql_session(options: object) -> dict[str, object]:
     """The connection's options with the session settings of CIVICDESK_PG_OPTIONS (libpq's
     `options`, e.g. "-c jit=off"); `options` given in the database URL win."""
     merged: dict[str, object] = dict(options) if isinstance(options, dict) else {}
-    # work_mem: room for the word search's bitmap of candidate orders (at 4 MB it turned lossy at
-    # ten million orders and every row of a lossy page was searched again: 1.04 s a page, issue #20).
+    # (The word search sets its own work_mem: orders.search.SEARCH_WORK_MEM.)
     # random_page_cost: the pages read what they show through indexes, on SSDs; at PostgreSQL's
     # default (4, for spinning disks) the planner read all of a city's open orders to join them with
     # a unit's 500 assisting parts instead of looking up the 500 (the handler's home at ten million
     # orders: 78 -> 23 ms).
-    default = "-c jit=off -c max_parallel_workers_per_gather=0 -c work_mem=16MB -c random_page_cost=1.1"
+    default = "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     session = env_str("CIVICDESK_PG_OPTIONS", default).strip()
     if session and "options" not in merged:
         merged["options"] = session

@@ -3,20 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 from typing import Any
-from urllib.parse import quote
 
 from django import template
 from django.template import engines
 from django.template.defaultfilters import floatformat, timesince_filter
 from django.template.defaultfilters import urlencode as urlencode_filter
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.reversing import number_url
 from civicdesk.lib.thumbnails import PREVIEWABLE
 from civicdesk.orders import quality
 from civicdesk.orders.models import Attachment, WorkOrder
@@ -100,30 +98,15 @@ def _e(value: Any) -> str:
     return str(conditional_escape(value))
 
 
-class _Urls:
-    """The addresses a pending row links to, reversed once per page: a placeholder stands for
-    the order number, quoted as reverse() quotes it."""
-
-    MARK = "NUMBER0MARK"
-
-    def __init__(self, board_url: str) -> None:
-        self.detail = reverse("orders:detail", args=[self.MARK])
-        self.merge = reverse("orders:merge", args=[self.MARK])
-        self.back = _e(urlencode_filter(board_url))
-
-    def of(self, pattern: str, number: str) -> str:
-        return _e(pattern.replace(self.MARK, quote(str(number), safe=RFC3986_SUBDELIMS + "/~:@")))
-
-
 @register.simple_tag(takes_context=True)
 def pending_row(context: template.Context, row: Any, board_url: str) -> SafeString:
     """One row of the dispatch board's pending list (orders/hub/_pending.html), written out
     here: fifty rows of some thirty template cells each were half the board's CPU (issue #20).
     The HTML is what the row template wrote, byte for byte (compared over every branch, in
     both languages, when it was written)."""
-    urls: _Urls | None = context.render_context.get("pending_row_urls")
-    if urls is None:
-        urls = context.render_context["pending_row_urls"] = _Urls(board_url)
+    back: str | None = context.render_context.get("pending_row_back")
+    if back is None:
+        back = context.render_context["pending_row_back"] = _e(urlencode_filter(board_url))
     o = row.order
     number = _e(o.number)
     checked = row.checked
@@ -134,7 +117,7 @@ def pending_row(context: template.Context, row: Any, board_url: str) -> SafeStri
         f' id="sel-{number}"{" checked" if checked else ""}>\n'
         f'          <input type="hidden" name="version-{number}" value="{_e(o.version)}">\n          ',
         f'<input type="hidden" name="suggested-{number}" value="{_e(suggestion.pk)}">' if suggestion else "",
-        f'\n        </td>\n        <td><a href="{urls.of(urls.detail, o.number)}">{number}</a></td>\n'
+        f'\n        </td>\n        <td><a href="{_e(number_url("orders:detail", o.number))}">{number}</a></td>\n'
         f'        <td><label for="sel-{number}" class="d-block">{_e(Truncator(o.title).chars(34))}</label>\n          ',
     ]
     parts.extend(f'<span class="badge bg-info text-dark">{_e(topic.name)}</span> ' for topic in o.topics.all())
@@ -185,14 +168,14 @@ def pending_row(context: template.Context, row: Any, board_url: str) -> SafeStri
         )
         if row.examples:
             links = _t("、").join(
-                f'<a href="{urls.of(urls.detail, example)}" title="{_e(named)}">{_e(example)}</a>'
+                f'<a href="{_e(number_url("orders:detail", example))}" title="{_e(named)}">{_e(example)}</a>'
                 for example, named in row.examples[:2]
             )
             parts.append(f'<div class="small text-muted supporting-orders">{_t("同类已办结")}{_t("：")}{links}</div>')
         parts.append("\n          ")
     else:
         parts.append(f'<span class="text-muted">{_t("目录无建议")}</span>')
-    merge = f"{urls.of(urls.merge, o.number)}?next={urls.back}"
+    merge = f"{_e(number_url('orders:merge', o.number))}?next={back}"
     parts.append(f'\n        </td>\n        <td class="small text-nowrap"><a href="{merge}">{_t("并单")}</a></td>')
     parts.append("\n      </tr>\n    ")
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.paging import CappedPaginator
-from civicdesk.lib.reversing import row_urls
+from civicdesk.lib.reversing import number_url
 from civicdesk.orders import deadlines, queues
 from civicdesk.orders.forms import ACTION_FORMS
 from civicdesk.orders.models import Assignment, AssignmentRole, WorkOrder
@@ -72,7 +72,6 @@ def callbacks(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     calendar = work_calendar()
     units = unit_tree().by_pk
-    detail_url, callback_url = row_urls("orders:detail"), row_urls("orders:callback")
     rows = []
     for order in page:
         limit_unit = deadlines.limit(order, Stage.CALLBACK).unit
@@ -84,8 +83,8 @@ def callbacks(request: HttpRequest) -> HttpResponse:
                 "overdue": overdue,
                 "countdown": countdown(order.callback_due_at, now, limit_unit, calendar),
                 "unit": lead.name if lead is not None else "",
-                "detail_url": detail_url(order.number),
-                "callback_url": callback_url(order.number),
+                "detail_url": number_url("orders:detail", order.number),
+                "callback_url": number_url("orders:callback", order.number),
             }
         )
     return render(request, "orders/unit/callbacks.html", {"page": page, "rows": rows})

@@ -4,16 +4,13 @@ the units a hub dispatches to, each order's latest event of a kind, and deadline
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,27 +24,6 @@ from civicdesk.org.models import OrgUnit, Role, User, dispatch_targets
 from civicdesk.worktime.models import Stage
 
 PAGE_SIZE = 50
-
-
-# Stands for an order number in the links worked out once (number_url).
-_NUMBER = "0000000000000"
-
-
-@cache
-def _around_number(url_name: str, rest: tuple[str, ...], prefix: str, urlconf: str) -> tuple[str, str]:
-    head, _number, tail = reverse(url_name, args=[_NUMBER, *rest], urlconf=urlconf).partition(_NUMBER)
-    return head, tail
-
-
-def number_url(url_name: str, number: str, *rest: str) -> str:
-    """reverse(url_name, args=[number, *rest]) for an order number, the link around the number
-    worked out once per page name and script prefix: a page of fifty rows links each row's
-    order several times (about 20 us a reverse()). Numbers are digits, which reverse() writes
-    as they are; anything else goes through reverse()."""
-    if not number.isdigit():
-        return reverse(url_name, args=[number, *rest])
-    head, tail = _around_number(url_name, rest, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return head + number + tail
 
 
 def form_fields_html(form: forms.BaseForm) -> SafeString:

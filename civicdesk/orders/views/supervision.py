@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.paging import CappedPaginator
+from civicdesk.lib.reversing import number_url
 from civicdesk.orders import queues
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
@@ -34,7 +35,6 @@ from civicdesk.orders.views.common import (
     PAGE_SIZE,
     form_fields_html,
     is_htmx,
-    number_url,
     page_of,
     respond,
     row_auto_id,

@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.lib.reversing import number_url
 from civicdesk.lib.worktime import WorkCalendar
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.casefile import case_file, photos_by_order
@@ -39,7 +40,7 @@ from civicdesk.orders.moves import APPLIES
 from civicdesk.orders.permissions import UNIT_ROLES, authorize, can, visible_order
 from civicdesk.orders.privacy import text_for
 from civicdesk.orders.templatetags.orders_tags import minute
-from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown, number_url
+from civicdesk.orders.views.common import PAGE_SIZE, countdown, handle_countdown
 from civicdesk.orders.workflow import MOVES, WITH_UNIT, Side, State
 from civicdesk.org.models import OrgUnit, Role, User
 from civicdesk.org.web import current_user, require_role, safe_next

@@ -509,6 +509,10 @@ class OrderEvent(models.Model):
                 name="event_rework_callback_at",
                 condition=Q(action="record_callback", data__rework=True),
             ),
+            # The dispatch board's 自动派单 panel: the last week's dispatches by the model, read
+            # from the few there are instead of probing the events of every order the hub has
+            # dispatched and nobody signed for (6,000 of them at 10M orders: 23.7 ms, issue #20).
+            models.Index(fields=["at"], name="event_auto_dispatch_at", condition=Q(action="dispatch", data__auto=True)),
         ]
 
     def __str__(self) -> str:

@@ -269,6 +269,15 @@ class WorkOrder(ChoiceLabels, models.Model):
                 name="order_hub_watched_due",
                 condition=Q(state__in=sorted(WATCHED)),
             ),
+            # The same orders by warning time: the near-due ones (warned, not yet due) are a range
+            # of it, where by deadline they were every order not yet due, each tested for its
+            # warning time (201,500 entries read for 1,600 near-due at 10M orders: 14.9 ms).
+            models.Index(
+                fields=["hub", "handle_warn_at"],
+                include=["handle_due_at", "lead_unit"],
+                name="order_hub_watched_warn",
+                condition=Q(state__in=sorted(WATCHED)),
+            ),
             models.Index(
                 fields=["callback_due_at"], name="order_callback_due", condition=Q(state=State.AWAITING_CALLBACK)
             ),
@@ -327,6 +336,15 @@ class WorkOrder(ChoiceLabels, models.Model):
             models.Index(
                 fields=["handle_due_at"],
                 name="order_flagged_due",
+                condition=Q(supervision_level__gt=0, state__in=sorted(WITH_UNIT | {State.REPLIED})),
+            ),
+            # Supervision's 已督办: a hub's flagged orders in the list's order (highest level, then
+            # deadline), and their count per unit from the index alone (8,100 flagged at 10M
+            # orders, each row read to learn its hub and unit: count 11.6 ms, list 29.9 ms).
+            models.Index(
+                fields=["hub", "-supervision_level", "handle_due_at"],
+                include=["lead_unit"],
+                name="order_hub_flagged",
                 condition=Q(supervision_level__gt=0, state__in=sorted(WITH_UNIT | {State.REPLIED})),
             ),
             # The hub's desk (the dispatch board's tabs and lists, the dispatcher's home): its

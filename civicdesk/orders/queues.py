@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,9 +226,17 @@ def near_due(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
     scope = _hub_scope(user, Role.SUPERVISOR, Role.DISPATCHER, Role.LEADER) or _unit_scope(user)
     if scope is None:
         return _none()
-    return WorkOrder.objects.filter(
-        scope, state__in=sorted(WATCHED), handle_warn_at__lte=now, handle_due_at__gte=now
-    ).order_by("handle_due_at")
+    # Not yet due is written as GREATEST(due, warning) >= now (the same, the warning never being
+    # after the deadline) so that only the warning time can bound an index scan: the planner
+    # took "due >= now" for a few thousand orders and walked order_hub_watched_due over every
+    # watched order not yet due, testing each one's warning time (201,500 entries for 1,600
+    # near-due at 10M orders, 14.9 ms); from order_hub_watched_warn it reads the warned ones
+    # (9,400, the overdue among them).
+    return (
+        WorkOrder.objects.alias(not_due_before=Greatest("handle_due_at", "handle_warn_at"))
+        .filter(scope, state__in=sorted(WATCHED), handle_warn_at__lte=now, not_due_before__gte=now)
+        .order_by("handle_due_at")
+    )
 
 
 def on_duty_orders(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:

@@ -527,6 +527,16 @@ class OrderEvent(models.Model):
                 name="event_rework_callback_at",
                 condition=Q(action="record_callback", data__rework=True),
             ),
+            # The same callbacks of one order: the 虚假答复次数 drill-down lists each order once,
+            # by its latest of them, and asks for each callback whether a later one of its order
+            # is in the list. Without it PostgreSQL answered that from the index above, reading
+            # the rest of the month's rework callbacks for every row (the busiest unit's list at
+            # 10M orders: 1.3 -> 0.13 s).
+            models.Index(
+                fields=["order", "at"],
+                name="event_rework_callback_order",
+                condition=Q(action="record_callback", data__rework=True),
+            ),
             # The dispatch board's 自动派单 panel: the last week's dispatches by the model, read
             # from the few there are instead of probing the events of every order the hub has
             # dispatched and nobody signed for (6,000 of them at 10M orders: 23.7 ms, issue #20).

@@ -392,6 +392,21 @@ def _satisfaction(c: Context) -> tuple[list[int], list[int], float | None]:
     return _rate(_event_ids(rated.filter(satisfied)), _event_ids(rated))
 
 
+# --- 虚假答复次数: per callback that sent the order back for rework -------------------------
+
+
+def _false_replies_qs(c: Context) -> QuerySet[OrderEvent]:
+    """The callbacks that found the reply untrue and ordered rework (重办): the citizen said it
+    was not solved and the hub judged it the unit's fault. Charged, like every callback, to the
+    order's current lead unit."""
+    return c.events("record_callback").filter(data__rework=True)
+
+
+def _false_replies(c: Context) -> tuple[list[int], None, float]:
+    ids = _event_ids(_false_replies_qs(c))
+    return ids, None, float(len(ids))
+
+
 # --- 退单率 and 首次派单准确率: per order first dispatched in the period ----------------------
 
 
@@ -687,6 +702,16 @@ MEASURES: dict[str, Measure] = {
             _reply_sent_back,
         ),
         Measure(
+            "false_replies",
+            _("虚假答复次数"),
+            _(
+                "统计期内回访核实答复不实、责令重办的次数（群众表示问题未解决或不满意，责令承办单位重办），"
+                "计入工单当前的主办单位；同一工单每重办一次计一次。月度通报按规则扣分。"
+            ),
+            "count",
+            _false_replies,
+        ),
+        Measure(
             "objections",
             _("退单异议次数"),
             _("统计期内单位对被驳回的退单申请提出异议的次数，计入提出异议的单位。"),
@@ -814,10 +839,12 @@ def _tally(c: Context, code: str) -> Tally:
         return Tally(rated, satisfied, "order__lead_unit_id", False, "order_id", ("at", "pk"))
     if code == "overdue":
         return Tally(_overdue_qs(c), None, "lead_unit_id", True, "pk", ("pk",))
+    if code == "false_replies":
+        return Tally(_false_replies_qs(c), None, "order__lead_unit_id", False, "order_id", ("at", "pk"))
     raise KeyError(code)
 
 
-TALLIED = ("response", "resolution", "satisfaction", "overdue")
+TALLIED = ("response", "resolution", "satisfaction", "overdue", "false_replies")
 
 
 def _unit_context(
@@ -874,7 +901,7 @@ def numerator_ids_by_unit(
     using: str | None = None,
 ) -> dict[int, list[int]]:
     """measure(...).numerator_ids for each of `units` (as measure_by_unit), in one query: for
-    the few orders a deduction names (超期 of a month)."""
+    the few orders a deduction names (超期, 虚假答复 of a month)."""
     wanted = list(units)
     tally = _tally(_unit_context(period, filters or Filters(), as_of or timezone.now(), config, using), code)
     rows = tally.rows.filter(**{f"{tally.unit}__in": wanted})
@@ -935,6 +962,8 @@ def _part_rows(c: Context, code: str, part: str) -> QuerySet[Any] | None:
     if code in ("resolution", "satisfaction"):
         rows, chosen = _resolution_parts(c) if code == "resolution" else _satisfaction_parts(c)
         return rows.filter(chosen) if num else rows
+    if code == "false_replies":
+        return _false_replies_qs(c)
     if code in ("reply_flagged", "reply_sent_back"):
         replies = _replies(c)
         if not num:

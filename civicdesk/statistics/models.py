@@ -70,6 +70,9 @@ COUNTERS: tuple[str, ...] = (
     "rp_total",
     "rp_flagged",
     "rp_sent_back",
+    # 虚假答复次数: by callback day, the callbacks that found the reply untrue and sent the order
+    # back for rework (月度通报's deduction)
+    "cb_rework",
     # How many entries of orders (an order's row in one of the families above) the row holds:
     # the row exists while this is above 0, as in a rebuild, so a sweep that takes an order's
     # contribution out of a row knows when the row is gone.
@@ -116,6 +119,7 @@ class RollupBase(models.Model):
     rp_total = models.PositiveIntegerField(default=0)
     rp_flagged = models.PositiveIntegerField(default=0)
     rp_sent_back = models.PositiveIntegerField(default=0)
+    cb_rework = models.PositiveIntegerField(default=0)
     entries = models.PositiveIntegerField(default=0)
 
     class Meta:

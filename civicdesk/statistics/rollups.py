@@ -4,7 +4,8 @@ Which day a row counts an order on — the same windows as measures.py (not a co
 - 受理量, 直接答复率 (and the on-the-call part of 办结率/按时办结率): the day it was created;
 - 办结率, 按时办结率, 超期件数: the day of its (current) handling deadline;
 - 响应率: the day of each dispatch to a lead unit, under the unit that received it;
-- 解决率, 满意率: the day of each callback;
+- 解决率, 满意率, 虚假答复次数 (the callbacks that sent the order back for rework): the day
+  of each callback;
 - 退单率, 首次派单准确率: the day of its first dispatch;
 - 平均办理时长: the day of its (last) reply;
 - 催办率: the day of its first dispatch; 重复来电率: the day it was created (an order taken
@@ -217,6 +218,7 @@ def _families(where: Where) -> list[tuple[QuerySet[Any], str, str, str, dict[str
                 "cb_satisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.SATISFIED)),
                 "cb_basically": Count("pk", filter=Q(data__satisfaction=Satisfaction.BASICALLY)),
                 "cb_unsatisfied": Count("pk", filter=Q(data__satisfaction=Satisfaction.UNSATISFIED)),
+                "cb_rework": Count("pk", filter=Q(data__rework=True)),
             },
         ),
         (
@@ -1485,6 +1487,7 @@ def _figures(
         "repeat_call_rate": (s["acc_repeat"], int(s["accepted"])),
         "reply_flagged": (s["rp_flagged"], int(s["rp_total"])),
         "reply_sent_back": (s["rp_sent_back"], int(s["rp_total"])),
+        "false_replies": (s["cb_rework"], None),
     }
     texts = texts or _texts(codes)
     result = {}

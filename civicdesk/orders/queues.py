@@ -221,22 +221,29 @@ def overdue(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(scope, state__in=sorted(WATCHED), handle_due_at__lt=now).order_by("handle_due_at")
 
 
-def near_due(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:
+def near_due(user: User, now: datetime | None = None, *, counting_all: bool = False) -> QuerySet[WorkOrder]:
+    """Watched orders past their warning time and not yet due, by deadline.
+
+    A list (and a count up to a cap) walks the deadline index from now and stops at what it
+    shows. counting_all=True (supervision's count per unit: every one of them) writes not yet
+    due as GREATEST(due, warning) >= now — the same, the warning never being after the
+    deadline — so that only the warning time can bound the scan: the planner took "due >= now"
+    for a few thousand orders and walked order_hub_watched_due over every watched order not
+    yet due, testing each one's warning time (201,500 entries for 1,600 near-due at 10M orders,
+    14.9 ms), where order_hub_watched_warn holds the warned ones (9,400, the overdue among
+    them)."""
     now = now or timezone.now()
     scope = _hub_scope(user, Role.SUPERVISOR, Role.DISPATCHER, Role.LEADER) or _unit_scope(user)
     if scope is None:
         return _none()
-    # Not yet due is written as GREATEST(due, warning) >= now (the same, the warning never being
-    # after the deadline) so that only the warning time can bound an index scan: the planner
-    # took "due >= now" for a few thousand orders and walked order_hub_watched_due over every
-    # watched order not yet due, testing each one's warning time (201,500 entries for 1,600
-    # near-due at 10M orders, 14.9 ms); from order_hub_watched_warn it reads the warned ones
-    # (9,400, the overdue among them).
-    return (
-        WorkOrder.objects.alias(not_due_before=Greatest("handle_due_at", "handle_warn_at"))
-        .filter(scope, state__in=sorted(WATCHED), handle_warn_at__lte=now, not_due_before__gte=now)
-        .order_by("handle_due_at")
-    )
+    orders = WorkOrder.objects.filter(scope, state__in=sorted(WATCHED), handle_warn_at__lte=now)
+    if counting_all:
+        orders = orders.alias(not_due_before=Greatest("handle_due_at", "handle_warn_at")).filter(
+            not_due_before__gte=now
+        )
+    else:
+        orders = orders.filter(handle_due_at__gte=now)
+    return orders.order_by("handle_due_at")
 
 
 def on_duty_orders(user: User, now: datetime | None = None) -> QuerySet[WorkOrder]:

@@ -72,7 +72,7 @@ def _unit_counts(user: User, now: datetime) -> dict[str, dict[int | None, int]]:
     """Overdue, near-due and flagged orders per lead unit (the table; summed, the tabs)."""
     return {
         "overdue": _by_unit(queues.overdue(user, now)),
-        "near": _by_unit(queues.near_due(user, now)),
+        "near": _by_unit(queues.near_due(user, now, counting_all=True)),
         "flagged": _by_unit(queues.flagged(user)),
     }
 

@@ -167,16 +167,32 @@ def _room_for_bitmaps(using: str) -> Iterator[None]:
 
 
 class SearchPaginator(CappedPaginator):
-    """Pages of a search's matches (`ids`, newest first), counted up to the cap in `counted`
-    (the same matches, as by_words(substring_test=False) gives them), and read through
-    recent_first when there are more than the cap."""
+    """Pages of a search's matches (`ids`, newest first), counted up to the cap, read from the
+    newest orders first.
+
+    The first query asks the newest window (RECENT_WINDOWS[0]) for its matches up to one past
+    the cap: when it holds more than the cap, that is the count ("1,000+") and the page, in
+    one query; a common word on a busy hotline does (1,900 matches of 停水 in the last week
+    of the ten-million-order benchmark), and the count over the whole history read the
+    word's every candidate order a second time (20 ms there, issue #20). Otherwise the
+    matches are counted up to the cap in `counted` (the same matches, as
+    by_words(substring_test=False) gives them), and a page the window does not hold is read
+    through recent_first past the cap."""
 
     def __init__(self, ids: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]) -> None:
         super().__init__(ids, per_page)
         self.counted = counted
 
     @cached_property
+    def newest(self) -> list[Any]:
+        ids: QuerySet[Any] = self.object_list  # type: ignore[assignment]  # as given to __init__
+        return list(ids.filter(created_at__gte=timezone.now() - RECENT_WINDOWS[0])[: self.cap + 1])
+
+    @cached_property
     def count(self) -> int:
+        if len(self.newest) > self.cap:
+            self.more = True
+            return self.cap
         found = capped_count(self.counted, self.cap)
         self.more = found > self.cap
         return min(found, self.cap)
@@ -194,5 +210,11 @@ class SearchPaginator(CappedPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids: QuerySet[Any] = self.object_list  # type: ignore[assignment]  # as given to __init__
-        rows = recent_first(ids, bottom, top) if self.more else list(ids[bottom:top])
+        if top <= len(self.newest):
+            # Every order of the window is newer than every order outside it.
+            rows = self.newest[bottom:top]
+        elif self.more:
+            rows = recent_first(ids, bottom, top)
+        else:
+            rows = list(ids[bottom:top])
         return Page(rows, number, self)

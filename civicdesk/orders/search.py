@@ -129,7 +129,14 @@ def by_words(orders: QuerySet[WorkOrder], words: list[str], *, substring_test: b
 RECENT_WINDOWS = (timedelta(days=7), timedelta(days=92))
 
 
-def recent_first(ids: QuerySet[Any], start: int, stop: int, *, now: datetime | None = None) -> list[Any]:
+def recent_first(
+    ids: QuerySet[Any],
+    start: int,
+    stop: int,
+    *,
+    now: datetime | None = None,
+    windows: tuple[timedelta, ...] = RECENT_WINDOWS,
+) -> list[Any]:
     """`ids[start:stop]` of `ids` (ordered newest first: created_at, then pk, descending), read
     from the orders of a recent window when it holds them. Every order of a window is newer
     than every order outside it, so a window holding `stop` matches gives the same rows as
@@ -138,7 +145,7 @@ def recent_first(ids: QuerySet[Any], start: int, stop: int, *, now: datetime | N
     if stop <= start:
         return []
     now = now or timezone.now()
-    for span in RECENT_WINDOWS:
+    for span in windows:
         found = list(ids.filter(created_at__gte=now - span)[start:stop])
         if len(found) == stop - start:
             return found
@@ -214,7 +221,8 @@ class SearchPaginator(CappedPaginator):
             # Every order of the window is newer than every order outside it.
             rows = self.newest[bottom:top]
         elif self.more:
-            rows = recent_first(ids, bottom, top)
+            # The newest window is known to hold fewer: not asked again.
+            rows = recent_first(ids, bottom, top, windows=RECENT_WINDOWS[1:])
         else:
             rows = list(ids[bottom:top])
         return Page(rows, number, self)

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ from civicdesk.routing.models import ModelVersion, VersionStatus
 from civicdesk.text.textclassify import join_message
 
 _TTL = 60.0
+K = TypeVar("K")
+V = TypeVar("V")
 _lock = threading.Lock()
 logger = logging.getLogger("civicdesk.routing")
 
@@ -184,12 +187,54 @@ def category_docs() -> list[CategoryDoc]:
 # --------------------------------------------------------------------------- the active model
 
 
+# What the active model read from the texts of the last pages, per process. The dispatch board
+# shows the same pending orders to every look until they are dispatched, and reading fifty texts
+# again (jieba, the classifier) was a sixth of the board's CPU (issue #20). Kept on the
+# ActiveModel, so a new version starts afresh; keyed by the text the classifier reads, so an
+# edited order is read again. Oldest first out past MEMO_SIZE; batches larger than a page (the
+# evaluation of a candidate version) go to the model directly.
+MEMO_SIZE = 2048
+MEMO_BATCH = 200
+
+
 @dataclass
 class ActiveModel:
     version_id: int
     number: int
     model: DispatchModel
     loaded_at: float
+    _distributions: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
+    _words: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False)
+
+    def category_distributions(self, texts: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """The model's category_distributions, each text read once while it is remembered."""
+        if len(texts) > MEMO_BATCH:
+            return self.model.category_distributions(texts)
+        memo = self._distributions
+        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        if missing:
+            for text, dist in zip(missing, self.model.category_distributions(missing), strict=True):
+                _remember(memo, text, dist)
+        return [memo[t] if t in memo else self.model.category_distributions([t])[0] for t in texts]
+
+    def decisive_words(self, text: str, category_id: int) -> list[str]:
+        key = (text, category_id)
+        words = self._words.get(key)
+        if words is None:
+            words = self.model.decisive_words(text, category_id, k=4)
+            _remember(self._words, key, words)
+        return list(words)
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> None:
+    memo[key] = value
+    while len(memo) > MEMO_SIZE:
+        # Oldest first: a dict keeps the order keys came in. (Another thread of the process
+        # may be at it too: whatever it took out is out.)
+        try:
+            memo.pop(next(iter(memo)), None)
+        except (RuntimeError, StopIteration):
+            break
 
 
 _active: ActiveModel | None = None
@@ -278,7 +323,7 @@ def suggest_many(
     need = [i for i, item in enumerate(items) if item[4] is None and len((item[0] + item[1]).strip()) >= 2]
     distributions: dict[int, list[tuple[int, float, str]]] = {}
     if active is not None and need:
-        for i, dist in zip(need, active.model.category_distributions([texts[i] for i in need]), strict=True):
+        for i, dist in zip(need, active.category_distributions([texts[i] for i in need]), strict=True):
             distributions[i] = [(c, p, "") for c, p in dist if c in ref.categories]
     elif need:
         for i in need:
@@ -334,7 +379,7 @@ def _options(
         words: list[str] = []
         if active is not None and text:
             if category_id not in words_of:
-                words_of[category_id] = active.model.decisive_words(text, category_id, k=4)
+                words_of[category_id] = active.decisive_words(text, category_id)
             words = words_of[category_id]
         if active is not None:
             history, history_area_id = active.model.history_count(

@@ -220,7 +220,9 @@ class DatabaseStore:
                 # A concurrent call brought the same upstream order a moment earlier.
                 return False
         if topics:
-            order.topics.set(topics)
+            # A new order has none to replace: add() (set() would read them first).
+            order.topics.add(*topics)
+        known_topics(order, topics)
         return True
 
     def topics(self, order: WorkOrder) -> list[Topic]:
@@ -543,3 +545,13 @@ def optional_text(value: str, field: str, *, max_length: int = 2000) -> str:
         too_long = _("不能超过 %(n)s 个字（现有 %(m)s 个）。") % {"n": max_length, "m": len(value)}
         raise InvalidInput(too_long, fields={field: too_long})
     return value
+
+
+def known_topics(order: WorkOrder, topics: Iterable[Topic]) -> None:
+    """Keep `topics` as what order.topics.all() answers in this request, as prefetch_related
+    would: the order was just written with them, so whoever reads them next (the API's answer
+    to the order's creation) need not ask the database. Django drops it when they change."""
+    cached: Any = order.topics.all()  # Any: the attributes below are the QuerySet's own, unannotated
+    cached._result_cache = list(topics)
+    cached._prefetch_done = True
+    order.__dict__.setdefault("_prefetched_objects_cache", {})["topics"] = cached

@@ -69,6 +69,7 @@ def main() -> None:
 
     # The database setup and the bodies are bench/intake_load.py's, so both measure the same path.
     from intake_load import _django, _samples, _tokens
+    from interpreter import interpreter
 
     data_dir = Path(os.environ.get("CIVICDESK_DATA_DIR", ROOT / "var" / "bench-intake")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -131,6 +132,7 @@ def main() -> None:
         return worker._run_tasks - before
 
     print(f"intake cost, run {run}; {WorkOrder.objects.count()} orders; load average {_load()} (1, 5, 15 min)")
+    print(f"interpreter: {interpreter()}")
     run_queued()  # what earlier runs left queued is not this run's work
     for _ in range(args.warmup):
         post()

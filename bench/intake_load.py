@@ -70,6 +70,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from interpreter import interpreter
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "intake_locustfile.py"
 DEFAULT_DB = "postgres://civicdesk:civicdesk@127.0.0.1:5432/civicdesk_intake_load"
@@ -492,6 +494,7 @@ def main() -> None:
     log = data_dir / f"serve-{run}.log"
     server, base, startup = _serve(args, env, log)
     print(f"server: civicdesk serve --workers {args.workers}, up and warm in {startup:.0f} s; log {log}")
+    print(f"interpreter (server, worker and this process): {interpreter()}")
     workdir = Path(tempfile.mkdtemp(prefix=f"intake-{run}-"))
     config = {
         "run": run,

@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from interpreter import interpreter
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -332,6 +334,7 @@ def main() -> int:
             f"with {db['busiest_open']:,} open; load average at start {db['load']}",
             flush=True,
         )
+    print(f"interpreter: {interpreter()}")
     print(
         f"\n{args.warmup} warm-ups, {args.runs} runs per page; ms (cpu: this process's CPU time per request, "
         "median); load average after each database's pages"

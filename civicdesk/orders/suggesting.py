@@ -44,6 +44,24 @@ def register_suggester(name: str, suggester: Suggester) -> None:
     _suggesters[name] = suggester
 
 
+# How a model's confidence in its suggestion is drawn on the board (the model's source registers
+# its badge with it: (confidence, model version) -> safe HTML). Called, not rendered through the
+# template engine: the board draws fifty a page (issue #20).
+Badge = Callable[[float | None, int | None], str]
+_badges: dict[str, Badge] = {}
+
+
+def register_confidence_badge(name: str, badge: Badge) -> None:
+    _badges[name] = badge
+
+
+def confidence_badge(confidence: float | None, model_version: int | None) -> str:
+    """The registered badge's HTML ("" when no source registered one)."""
+    for badge in _badges.values():
+        return badge(confidence, model_version)
+    return ""
+
+
 def suggest_units(orders: list[WorkOrder]) -> list[UnitSuggestion | None]:
     """One suggestion (or None) per order: from the first registered source that answers,
     else from the dispatch catalogue."""

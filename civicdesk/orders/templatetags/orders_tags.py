@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from django import template
-from django.template import engines
+from django.db import models
 from django.template.defaultfilters import floatformat, timesince_filter
 from django.template.defaultfilters import urlencode as urlencode_filter
 from django.utils import timezone
@@ -19,6 +18,7 @@ from civicdesk.lib.thumbnails import PREVIEWABLE
 from civicdesk.orders import quality
 from civicdesk.orders.models import Attachment, WorkOrder
 from civicdesk.orders.privacy import text_for
+from civicdesk.orders.suggesting import confidence_badge
 
 register = template.Library()
 
@@ -78,14 +78,10 @@ def finding_text(finding: dict[str, Any]) -> str:
     return quality.finding_text(finding)
 
 
-# The confidence badge is the dispatch model's (civicdesk.routing, above this app): drawn by its
-# own tag through the template engine, for the rows that have a model's suggestion only.
 WARNING = ' class="table-warning"'
-
-
-@cache
-def _confidence() -> Any:
-    return engines["django"].from_string("{% load routing_confidence %}{% confidence_badge confidence version %}")
+# The words every pending row says, translated once per page (_row_words).
+_ROW_WORDS = ("上级时限", "派单目录", "：", "不确定", "候选", "、", "派至此单位", "同类已办结", "目录无建议", "并单")
+_ROW_CHOICES = ("state", "request_type", "urgency", "channel")
 
 
 def _t(message: str) -> str:
@@ -98,6 +94,33 @@ def _e(value: Any) -> str:
     return str(conditional_escape(value))
 
 
+def _row_words(context: template.Context) -> dict[str, str]:
+    """What every row of the page says the same way, in the reader's language and escaped, worked
+    out for the first row and kept for the others (in the render's own context, so the next
+    page, perhaps in another language, works them out afresh): the fixed words, the labels of
+    the order's choices ("state:received"), and the two sentences with a blank. Fifty rows asked
+    for them some twenty times each (issue #20)."""
+    words: dict[str, str] | None = context.render_context.get("pending_row_words")
+    if words is None:
+        words = {message: _t(message) for message in _ROW_WORDS}
+        for name in _ROW_CHOICES:
+            field = WorkOrder._meta.get_field(name)
+            assert isinstance(field, models.Field)  # a column of the order's own
+            for value, label in field.flatchoices:
+                words[f"{name}:{value}"] = _e(label)
+        words["handed"] = _("%(hub)s下转")
+        words["accept"] = _("把 %(number)s 派至 %(unit)s")
+        context.render_context["pending_row_words"] = words
+    return words
+
+
+def _choice(words: dict[str, str], order: WorkOrder, name: str) -> str:
+    """`{{ order.get_<name>_display }}` from the page's words (a value no longer among the
+    choices shows as itself, as get_<name>_display shows it)."""
+    value = getattr(order, name)
+    return words.get(f"{name}:{value}") or _e(value)
+
+
 @register.simple_tag(takes_context=True)
 def pending_row(context: template.Context, row: Any, board_url: str) -> SafeString:
     """One row of the dispatch board's pending list (orders/hub/_pending.html), written out
@@ -107,6 +130,7 @@ def pending_row(context: template.Context, row: Any, board_url: str) -> SafeStri
     back: str | None = context.render_context.get("pending_row_back")
     if back is None:
         back = context.render_context["pending_row_back"] = _e(urlencode_filter(board_url))
+    words = _row_words(context)
     o = row.order
     number = _e(o.number)
     checked = row.checked
@@ -123,22 +147,22 @@ def pending_row(context: template.Context, row: Any, board_url: str) -> SafeStri
     parts.extend(f'<span class="badge bg-info text-dark">{_e(topic.name)}</span> ' for topic in o.topics.all())
     parts.append("\n          ")
     if o.state == "received":
-        parts.append(f'<span class="badge bg-light text-dark border">{_e(o.get_state_display())}</span>')
+        parts.append(f'<span class="badge bg-light text-dark border">{_choice(words, o, "state")}</span>')
     parts.append("\n          ")
     if o.upper_hub_id:
-        handed = _("%(hub)s下转") % {"hub": _e(o.upper_hub.name)}
+        handed = words["handed"] % {"hub": _e(o.upper_hub.name)}
         parts.append(f'<span class="badge bg-primary-subtle text-primary-emphasis border handed-down">{handed}')
         if o.upper_due_at:
-            parts.append(f" · {_t('上级时限')} {_e(minute(o.upper_due_at, year=False))}")
+            parts.append(f" · {words['上级时限']} {_e(minute(o.upper_due_at, year=False))}")
         parts.append("</span>")
-    parts.append(f"</td>\n        <td>{_e(o.get_request_type_display())}")
+    parts.append(f"</td>\n        <td>{_choice(words, o, 'request_type')}")
     if o.urgency != "normal":
         colour = "bg-danger" if o.urgency == "emergency" else "bg-warning text-dark"
-        parts.append(f' <span class="badge {colour}">{_e(o.get_urgency_display())}</span>')
+        parts.append(f' <span class="badge {colour}">{_choice(words, o, "urgency")}</span>')
     category = o.category.name if o.category is not None else ""
     area = o.area.name if o.area is not None else ""
     parts.append(
-        f'</td>\n        <td class="small">{_e(o.get_channel_display())}</td>\n'
+        f'</td>\n        <td class="small">{_choice(words, o, "channel")}</td>\n'
         f'        <td class="small">{_e(category or "—")} / {_e(area or "—")}</td>\n'
         f'        <td class="small" title="{_e(minute(o.created_at))}">{_e(timesince_filter(o.created_at))}</td>\n'
         '        <td class="suggestion">\n          '
@@ -148,34 +172,36 @@ def pending_row(context: template.Context, row: Any, board_url: str) -> SafeStri
         if row.suggested_category:
             parts.append(f'<span class="small text-muted d-block">{_e(row.suggested_category.name)} →</span>')
         note = _e(row.suggestion_note)
-        title = note if row.model_version else f"{_t('派单目录')}{_t('：')}{note}"
+        title = note if row.model_version else f"{words['派单目录']}{words['：']}{note}"
         parts.append(f'\n            <span title="{title}">{_e(suggestion.name)}</span>\n            ')
         if row.model_version:
-            parts.append(_confidence().render({"confidence": row.confidence, "version": row.model_version}))
+            parts.append(confidence_badge(row.confidence, row.model_version))
         parts.append("\n            ")
         if row.candidates:
-            names = _t("、").join(
+            names = words["、"].join(
                 f'<span title="{_e(floatformat(p, 2))}">{_e(unit.name)}</span>' for unit, p in row.candidates
             )
             parts.append(
-                f'<div class="small routing-unsure"><span class="badge bg-secondary">{_t("不确定")}</span>'
-                f" {_t('候选')}{_t('：')}{names}</div>"
+                f'<div class="small routing-unsure"><span class="badge bg-secondary">{words["不确定"]}</span>'
+                f" {words['候选']}{words['：']}{names}</div>"
             )
-        label = _("把 %(number)s 派至 %(unit)s") % {"number": number, "unit": _e(suggestion.name)}
+        label = words["accept"] % {"number": number, "unit": _e(suggestion.name)}
         parts.append(
             '\n            <button class="btn btn-sm btn-outline-primary py-0 ms-1" type="submit" name="accept"'
-            f' value="{number}"\n                    aria-label="{label}">{_t("派至此单位")}</button>\n          '
+            f' value="{number}"\n                    aria-label="{label}">{words["派至此单位"]}</button>\n          '
         )
         if row.examples:
-            links = _t("、").join(
+            links = words["、"].join(
                 f'<a href="{_e(number_url("orders:detail", example))}" title="{_e(named)}">{_e(example)}</a>'
                 for example, named in row.examples[:2]
             )
-            parts.append(f'<div class="small text-muted supporting-orders">{_t("同类已办结")}{_t("：")}{links}</div>')
+            parts.append(
+                f'<div class="small text-muted supporting-orders">{words["同类已办结"]}{words["："]}{links}</div>'
+            )
         parts.append("\n          ")
     else:
-        parts.append(f'<span class="text-muted">{_t("目录无建议")}</span>')
+        parts.append(f'<span class="text-muted">{words["目录无建议"]}</span>')
     merge = f"{_e(number_url('orders:merge', o.number))}?next={back}"
-    parts.append(f'\n        </td>\n        <td class="small text-nowrap"><a href="{merge}">{_t("并单")}</a></td>')
+    parts.append(f'\n        </td>\n        <td class="small text-nowrap"><a href="{merge}">{words["并单"]}</a></td>')
     parts.append("\n      </tr>\n    ")
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)

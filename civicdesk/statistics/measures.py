@@ -20,12 +20,13 @@ Rules shared by every measure (also in POPULATION_RULE, shown with the figures):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
@@ -148,6 +149,9 @@ class Context:
     as_of: datetime
     config: Config
     using: str | None
+    # The rows' own conditions only, not their orders' (drill_rows: the other rows of an order
+    # whose row is listed, an order that passes the order's conditions already).
+    rows_only: bool = False
 
     @classmethod
     def asked(
@@ -172,11 +176,22 @@ class Context:
             .filter(created_at__lte=self.as_of)
         )
 
+    def on_orders(self, filters: Filters | None = None, *, unit_field: str | None = None) -> Q:
+        """The filters (and the population rule) on rows of several per order, as order_q through
+        `order__`. With rows_only, only what can differ between the rows of one order: the unit
+        filter when it names the row's own unit (`unit_field`, e.g. the dispatch's unit)."""
+        f = self.filters if filters is None else filters
+        if not self.rows_only:
+            return order_q(f, prefix="order__", unit_field=unit_field, using=self.using)
+        if unit_field is None or f.lead_unit is None:
+            return Q()
+        return _unit_q(unit_field, f.lead_unit, f.include_sub_units)
+
     def events(self, *actions: str) -> QuerySet[OrderEvent]:
         return (
             OrderEvent.objects.using(self.using)
             .filter(
-                order_q(self.filters, prefix="order__", using=self.using),
+                self.on_orders(),
                 action__in=actions,
                 at__lte=self.as_of,
             )
@@ -206,6 +221,12 @@ def _descendants(model: type[Category] | type[Area], root: int, using: str | Non
     return found
 
 
+def _unit_q(unit_field: str, unit: OrgUnit, include_sub_units: bool) -> Q:
+    if include_sub_units:
+        return Q(**{f"{unit_field}__path__startswith": unit.path})
+    return Q(**{unit_field: unit})
+
+
 def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None, using: str | None = None) -> Q:
     """The filters (and the population rule) as a Q on WorkOrder reached through `prefix`."""
     p = prefix
@@ -223,11 +244,7 @@ def order_q(filters: Filters, *, prefix: str = "", unit_field: str | None = None
     if filters.topic is not None:
         q &= Q(**{f"{p}topics": filters.topic})
     if filters.lead_unit is not None:
-        unit = unit_field or f"{p}lead_unit"
-        if filters.include_sub_units:
-            q &= Q(**{f"{unit}__path__startswith": filters.lead_unit.path})
-        else:
-            q &= Q(**{unit: filters.lead_unit})
+        q &= _unit_q(unit_field or f"{p}lead_unit", filters.lead_unit, filters.include_sub_units)
     if filters.hub is not None:
         q &= Q(**{f"{p}hub__path__startswith": filters.hub.path})
     return q
@@ -322,7 +339,7 @@ def _dispatches(c: Context) -> QuerySet[Assignment]:
     return (
         Assignment.objects.using(c.using)
         .filter(
-            order_q(c.filters, prefix="order__", unit_field="unit", using=c.using),
+            c.on_orders(unit_field="unit"),
             role=AssignmentRole.LEAD,
             dispatched_at__lte=c.as_of,
         )
@@ -514,7 +531,7 @@ def procedure_events(c: Context, code: str) -> QuerySet[OrderEvent]:
     events = (
         OrderEvent.objects.using(c.using)
         .filter(
-            order_q(Filters(**{**f.__dict__, "lead_unit": None}), prefix="order__", using=c.using),
+            c.on_orders(Filters(**{**f.__dict__, "lead_unit": None})),
             condition,
             action__in=actions,
             at__lte=c.as_of,
@@ -1045,17 +1062,36 @@ def drill_rows(
     once. A list pages through it by walking the index of the rows' moment within the period
     and stops at the page, where selecting the orders by the ids of every row of the period
     read the whole period first (a month's callbacks: 0.3 s at 1M orders, issue #20). None for
-    the measures counted per order (drill() and LISTED_BY list them)."""
+    the measures counted per order (drill() and LISTED_BY list them).
+
+    A row is listed when it is its order's newest of the part's rows (by moment, then key),
+    asked per row through the index of the order's key. The order's rows are taken with the
+    rows' own conditions only: a listed row's order passes the order's conditions, the same for
+    every row of it (the unit filter of 响应率 and of the procedures names each row's own unit:
+    it stays). It was a NOT EXISTS of a later row with the order's conditions joined again,
+    which PostgreSQL answered with a hash anti-join reading every row of the period and its
+    order before the capped count stopped: 答复退回率 of a month at 10M orders read 7,000
+    send-backs, 44,000 buffers, 38 ms; asked per row, 13,700 buffers, 11 ms, and a year the
+    same (issue #20). A NOT EXISTS with the rows' own conditions only was planned, for a year,
+    as a merge anti-join along the order key's index (58 ms)."""
     c = Context.asked(period, filters, as_of, config, using)
     rows = _part_rows(c, code, part)
     if rows is None:
         return None
+    own = _part_rows(replace(c, rows_only=True), code, part)
+    assert own is not None
     moment = _ROW_MOMENT[rows.model]
-    # A later row of the same order: the order's other conditions are the same, so the row's own.
-    later = rows.filter(order_id=OuterRef("order_id")).filter(
-        Q(**{f"{moment}__gt": OuterRef(moment)}) | Q(**{moment: OuterRef(moment), "pk__gt": OuterRef("pk")})
+    newest_first = (f"-{moment}", "-pk")
+    # Whether the newest row of the order is this one: a true/false the planner estimates as
+    # half the rows, where "pk = (the newest's pk)" was estimated at 0.5% of them and turned
+    # 响应率's list at 1M orders into a sort of the month's dispatches (3 -> 115 ms).
+    is_newest = (
+        own.filter(order_id=OuterRef("order_id"))
+        .order_by(*newest_first)
+        .annotate(is_it=Exact(F("pk"), OuterRef("pk")))
+        .values("is_it")[:1]
     )
-    return rows.filter(~Exists(later)).order_by(f"-{moment}", "-pk")
+    return rows.filter(Subquery(is_newest, output_field=BooleanField())).order_by(*newest_first)
 
 
 def due_branches(

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.test import Client
 
 from civicdesk.orders import actions
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.models import OrgUnit, User
-from civicdesk.statistics.measures import Period, measure
+from civicdesk.statistics.measures import PROCEDURES, Filters, Period, drill, drill_rows, measure
 from tests.statistics.helpers import at, t
+from tests.statistics.scenario import build_scenario
 from tests.world import World
 
 NOW = t(30, 12, month=4)
 MARCH = "period=month&date=2026-03-10"
+PER_MOVE = ("response", "resolution", "satisfaction", "false_replies", "reply_flagged", "reply_sent_back")
 
 
 def _closed(w: World, unit: OrgUnit, handler: User, *, rework: bool = False) -> WorkOrder:
@@ -77,3 +80,54 @@ def test_the_due_orders_list_merges_deadlines_and_answers_on_the_call(w: World) 
     assert sorted(listed) == sorted(
         WorkOrder.objects.filter(pk__in=figure.denominator_ids).values_list("number", flat=True)
     )
+
+
+def test_a_unit_filter_on_the_dispatch_lists_the_order_by_that_units_dispatch(w: World) -> None:
+    # 响应率 is charged to the unit each dispatch went to: filtered to dept_a (and the order's
+    # area), the order sent on to dept_b is listed by its dispatch to dept_a, though its latest
+    # dispatch of the month went elsewhere; the order of the other area is not listed at all.
+    with at(t(2, 9)):
+        moved = actions.dispatch(w.new_order(area=w.area_village), actor=w.dispatcher, lead_unit=w.dept_a)
+        elsewhere = actions.dispatch(w.new_order(), actor=w.dispatcher, lead_unit=w.dept_a)
+    with at(t(2, 10)):
+        moved = actions.sign_for(moved, actor=w.handler_a)
+        actions.sign_for(elsewhere, actor=w.handler_a)
+    with at(t(3, 9)):
+        moved = actions.redispatch(moved, actor=w.dispatcher, lead_unit=w.dept_b, reason="属市场监管职责")
+    with at(t(3, 10)):
+        actions.sign_for(moved, actor=w.handler_b)
+    period = Period(t(1, 0), t(1, 0, month=4))
+    for unit in (w.dept_a, w.dept_b):
+        filters = Filters(lead_unit=unit, area=w.area_village)
+        for part in ("numerator", "denominator"):
+            rows = drill_rows("response", period, filters, part=part, as_of=NOW)  # type: ignore[arg-type]
+            assert rows is not None
+            listed = list(rows.values_list("order_id", flat=True))
+            behind = drill("response", period, filters, part=part, as_of=NOW)  # type: ignore[arg-type]
+            assert listed == [moved.pk] == list(behind.values_list("pk", flat=True))
+            assert rows.get().unit_id == unit.pk
+    area = f"area={w.area_village.pk}"
+    assert _listed(w, f"code=response&part=numerator&unit={w.dept_a.pk}&{area}") == [moved.number]
+    assert _listed(w, f"code=response&part=numerator&unit={w.dept_a.pk}") == [elsewhere.number, moved.number]
+    assert _listed(w, f"code=response&part=numerator&unit={w.dept_b.pk}&{area}") == [moved.number]
+
+
+@pytest.mark.parametrize("code", [*PER_MOVE, *PROCEDURES])
+def test_the_latest_moves_are_the_orders_of_the_figure_under_every_filter(w: World, code: str) -> None:
+    orders = build_scenario(w)
+    period = Period(t(1, 0), t(1, 0, month=4))
+    for filters in (
+        Filters(),
+        Filters(lead_unit=w.dept_a),
+        Filters(lead_unit=w.dept_a, include_sub_units=False, area=w.area_town),
+        Filters(lead_unit=w.dept_b, category=w.cat_roads),
+        Filters(topic=w.topic_epidemic),
+    ):
+        for part in ("numerator", "denominator"):
+            rows = drill_rows(code, period, filters, part=part, as_of=NOW)  # type: ignore[arg-type]
+            assert rows is not None
+            listed = list(rows.values_list("order_id", flat=True))
+            behind = drill(code, period, filters, part=part, as_of=NOW)  # type: ignore[arg-type]
+            assert len(listed) == len(set(listed)), (code, filters, part)
+            assert set(listed) == set(behind.values_list("pk", flat=True)), (code, filters, part)
+    assert orders  # the scenario ran

@@ -13,6 +13,13 @@ import sysconfig
 
 def interpreter() -> str:
     """e.g. "CPython 3.11.2, /usr/bin/python3.11, static" (or "libpython shared")."""
-    shared = "libpython shared" if sysconfig.get_config_var("Py_ENABLE_SHARED") else "static"
+    try:
+        # What this process runs, not how the build was configured: Debian builds a shared
+        # libpython too (Py_ENABLE_SHARED) but links /usr/bin/python3 statically.
+        with open("/proc/self/maps") as maps:
+            linked = any("libpython" in line for line in maps)
+    except OSError:
+        linked = bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))
+    shared = "libpython shared" if linked else "static"
     executable = os.path.realpath(sys.executable)
     return f"{platform.python_implementation()} {platform.python_version()}, {executable}, {shared}"

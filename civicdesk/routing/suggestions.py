@@ -210,12 +210,13 @@ class ActiveModel:
         """The model's category_distributions, each text read once while it is remembered."""
         if len(texts) > MEMO_BATCH:
             return self.model.category_distributions(texts)
-        memo = self._distributions
-        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        found = {t: self._distributions[t] for t in texts if t in self._distributions}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             for text, dist in zip(missing, self.model.category_distributions(missing), strict=True):
-                _remember(memo, text, dist)
-        return [memo[t] if t in memo else self.model.category_distributions([t])[0] for t in texts]
+                found[text] = dist
+                _remember(self._distributions, text, dist)
+        return [found[t] for t in texts]
 
     def decisive_words(self, text: str, category_id: int) -> list[str]:
         key = (text, category_id)
@@ -372,15 +373,12 @@ def _options(
             pairs.append((joint, category_id, unit_id, rule if rule is not None and rule.unit_id == unit_id else None))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     options = []
-    words_of: dict[int, list[str]] = {}
     for joint, category_id, unit_id, rule in pairs[:limit]:
         history, history_area_id = (0, None)
         examples: list[tuple[str, str]] = []
         words: list[str] = []
         if active is not None and text:
-            if category_id not in words_of:
-                words_of[category_id] = active.decisive_words(text, category_id)
-            words = words_of[category_id]
+            words = active.decisive_words(text, category_id)  # remembered per text and category
         if active is not None:
             history, history_area_id = active.model.history_count(
                 category_id, lineage, unit_id, catalogue_units.get(category_id)

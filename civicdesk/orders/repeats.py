@@ -37,10 +37,13 @@ def same_matter(category: Category | None) -> Q:
     """Orders on the same matter as a request filed under `category` (nothing without one)."""
     if category is None:
         return Q(pk__in=[])
-    condition = Q(category=category)
-    if category.parent_id is not None:
-        condition |= Q(category__parent=category.parent_id)
-    return condition
+    if category.parent_id is None:
+        return Q(category=category)
+    # The categories under the same parent (the order's own among them) as a subquery, not
+    # "category = X OR category.parent = Y" over a join of the category table: PostgreSQL
+    # spent 7 ms planning that OR across the two tables (the order page's repeat-call look-up,
+    # EXPLAIN SUMMARY, at every size of history) and 0.2 ms planning this.
+    return Q(category__in=Category.objects.filter(parent=category.parent_id).values("pk"))
 
 
 @dataclass(frozen=True)

@@ -475,15 +475,15 @@ def _decide(
     if f.areas and areas and f.areas[0] != areas[0] and areas[0] not in f.areas:
         return None
     keys = f.place_keys
-    if keys and places and not any(places_match(k, mine) for k in places for mine in keys):
+    # The profile's places the request names too (each pair compared once: most of the
+    # grouping's comparisons end here).
+    shared = [k for k in places if any(places_match(k, mine) for mine in keys)] if keys else []
+    if keys and places and not shared:
         return None
     sim = cosine(f.matter, matter, f_norm, matter_norm)
     if keys and places:
         # Places the profile holds for a good share of its members (one stray mention of a
         # road does not make a hotspot about that road).
-        shared = [k for k in places if any(places_match(k, mine) for mine in keys)]
-        if not shared:
-            return None
         weight = max(places[k] for k in shared) / max(size, 1)
         if weight < 0.25 and max(places[k] for k in shared) < 2:
             return None

@@ -12,6 +12,8 @@ install, or after the thresholds changed).
 
 from __future__ import annotations
 
+import secrets
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,11 +94,11 @@ def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | Non
     with transaction.atomic():
         candidates = _recent_hotspots(order.hub_id, keys, since)
         ids = list(dict.fromkeys(candidates))[:CANDIDATES]
-        best: tuple[float, Hotspot] | None = None
-        for hotspot in Hotspot.objects.filter(pk__in=ids).only("pk", "profile", "last_at"):
-            found = similar.Profile.from_json(hotspot.profile).match(features, norm)
+        best: tuple[float, int] | None = None
+        for pk, candidate in _profiles(ids):
+            found = candidate.match(features, norm)
             if found is not None and (best is None or found.score > best[0]):
-                best = (found.score, hotspot)
+                best = (found.score, pk)
         if best is None:
             hotspot = Hotspot.objects.create(
                 hub_id=order.hub_id,
@@ -108,14 +110,16 @@ def add_order(order: WorkOrder, *, now: datetime | None = None) -> Hotspot | Non
             score = 0.0
         else:
             score = best[0]
-            hotspot = Hotspot.objects.select_for_update().get(pk=best[1].pk)
+            hotspot = Hotspot.objects.select_for_update().get(pk=best[1])
         profile = similar.Profile.from_json(hotspot.profile)
         known_keys = profile.index_keys() if profile.size else set()
         profile.add(features)
         hotspot.profile = profile.to_json()
-        Member.objects.create(hotspot=hotspot, order=order, caller=caller_of(order), at=order.created_at, score=score)
+        hotspot.profile_rev = secrets.randbits(62)  # a new profile, so no process reuses its parse of the old one
+        caller = caller_of(order)
+        Member.objects.create(hotspot=hotspot, order=order, caller=caller, at=order.created_at, score=score)
         was_shown = hotspot.order_count >= min_orders() and hotspot.caller_count >= 2
-        refresh(hotspot, profile, now=now)
+        _count_in(hotspot, order, caller, profile, now=now)
         _save_keys(hotspot, profile, known_keys, fresh=best is None)
         if not was_shown and hotspot.order_count >= min_orders() and hotspot.caller_count >= 2:
             Event.objects.create(hotspot=hotspot, action="found", data={"orders": hotspot.order_count})
@@ -143,6 +147,70 @@ def _recent_hotspots(hub_id: int, keys: list[str], since: datetime) -> list[int]
         return [row[0] for row in cursor.fetchall()]
 
 
+# Parsed profiles of the hotspots last compared with, by pk: (profile_rev, updated_at) when
+# read, and the profile. Most of an order's 50 candidates did not change since the order
+# before, and reading and parsing their profiles (JSON, ~3 KB each) took some 4-5 ms of the
+# 20 ms app CPU the grouping of an order took (bench database civicdesk_intake_load). Every
+# write of a profile draws a new random profile_rev, so a parse is never used for another
+# profile: not after another process changed it, nor after a rolled-back change (updated_at
+# alone could repeat, with a clock frozen or passed in).
+_parsed: OrderedDict[int, tuple[tuple[int, datetime], similar.Profile]] = OrderedDict()
+PARSED_MAX = 1000  # hotspots; a parsed profile takes some 8 KB (the 100k demo: 858 hotspots in all)
+
+
+def _profiles(ids: list[int]) -> list[tuple[int, similar.Profile]]:
+    """The hotspots' profiles, parsed (shared with later calls: not to be changed)."""
+    found: dict[int, similar.Profile] = {}
+    order: list[int] = []
+    missed: list[int] = []
+    for pk, rev, updated_at in Hotspot.objects.filter(pk__in=ids).values_list("pk", "profile_rev", "updated_at"):
+        order.append(pk)
+        known = _parsed.get(pk)
+        if known is not None and known[0] == (rev, updated_at):
+            _parsed.move_to_end(pk)
+            found[pk] = known[1]
+        else:
+            missed.append(pk)
+    if missed:
+        rows = Hotspot.objects.filter(pk__in=missed).values_list("pk", "profile_rev", "updated_at", "profile")
+        for pk, rev, updated_at, data in rows:
+            found[pk] = similar.Profile.from_json(data)
+            _parsed[pk] = ((rev, updated_at), found[pk])
+            _parsed.move_to_end(pk)
+        while len(_parsed) > PARSED_MAX:
+            _parsed.popitem(last=False)
+    return [(pk, found[pk]) for pk in order if pk in found]  # in the order the database gave (ties: the first wins)
+
+
+def _count_in(
+    hotspot: Hotspot, order: WorkOrder, caller: str, profile: similar.Profile, *, now: datetime | None
+) -> None:
+    """refresh() after adding `order` to the hotspot, without recounting its other members (up
+    to thousands, joined with their orders): the new member adds to the counts, and only the
+    growth, which moves with the clock, is counted again, over the members of the last two
+    weeks (index hotspot_member_at); whether the caller called before is one look-up on
+    hotspot_member_caller. Same figures as refresh() (tests/hotspots/test_counts_kept_up.py)."""
+    now = now or timezone.now()
+    week = timedelta(days=similar.GROWTH_DAYS)
+    near = Q(at__gte=now - 2 * week, at__lte=now)
+    sums: dict[str, Any] = Member.objects.filter(Q(hotspot=hotspot) & (near | Q(caller=caller))).aggregate(
+        recent=Count("pk", filter=Q(at__gte=now - week, at__lte=now)),
+        before=Count("pk", filter=Q(at__gte=now - 2 * week, at__lt=now - week)),
+        repeat=Count("pk", filter=Q(caller=caller) & ~Q(order_id=order.pk)),
+    )
+    hotspot.order_count += 1
+    if not sums["repeat"]:
+        hotspot.caller_count += 1
+    if order.urgency != Urgency.NORMAL:
+        hotspot.urgent_count += 1
+    if SUPPORT_FIELD:
+        hotspot.supports += int(getattr(order, SUPPORT_FIELD) or 0)
+    hotspot.growth = int(sums["recent"] or 0) - int(sums["before"] or 0)
+    hotspot.first_at = min(hotspot.first_at, order.created_at)
+    hotspot.last_at = max(hotspot.last_at, order.created_at)
+    _save_counted(hotspot, profile, now)
+
+
 def refresh(hotspot: Hotspot, profile: similar.Profile | None = None, *, now: datetime | None = None) -> None:
     """Recount a hotspot from its members and save it (title, place, dates, heat)."""
     now = now or timezone.now()
@@ -166,6 +234,11 @@ def refresh(hotspot: Hotspot, profile: similar.Profile | None = None, *, now: da
     hotspot.growth = int(sums["recent"] or 0) - int(sums["before"] or 0)  # as similar.growth counts
     if sums["first"] is not None:
         hotspot.first_at, hotspot.last_at = sums["first"], sums["last"]
+    _save_counted(hotspot, profile, now)
+
+
+def _save_counted(hotspot: Hotspot, profile: similar.Profile, now: datetime) -> None:
+    """Save the hotspot with its counts set: its heat, title and place follow them."""
     hotspot.heat = similar.heat(
         orders=hotspot.order_count,
         callers=hotspot.caller_count,

@@ -48,6 +48,9 @@ class Hotspot(models.Model):
     )
     profile = models.JSONField(default=dict)
     version = models.PositiveIntegerField(default=0)
+    # Drawn anew (at random) whenever the profile is written: what a process's parse of the
+    # profile is kept by (civicdesk.hotspots.grouping._profiles).
+    profile_rev = models.BigIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -76,7 +79,11 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("热点工单")
         verbose_name_plural = _("热点工单")
-        indexes = [models.Index(fields=["hotspot", "at"], name="hotspot_member_at")]
+        indexes = [
+            models.Index(fields=["hotspot", "at"], name="hotspot_member_at"),
+            # Whether a caller called about the hotspot before (its caller count).
+            models.Index(fields=["hotspot", "caller"], name="hotspot_member_caller"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hotspot_id}:{self.order_id}"

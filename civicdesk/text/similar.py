@@ -471,19 +471,20 @@ def _decide(
     areas: Sequence[str],
     matter: dict[str, float],
     matter_norm: float,
+    grams: dict[str, set[str]] | None = None,
 ) -> Match | None:
     if f.areas and areas and f.areas[0] != areas[0] and areas[0] not in f.areas:
         return None
     keys = f.place_keys
-    if keys and places and not any(places_match(k, mine) for k in places for mine in keys):
+    # The profile's places the request names too (each pair compared once: most of the
+    # grouping's comparisons end here).
+    shared = [k for k in _near(keys, places, grams) if any(places_match(k, mine) for mine in keys)] if keys else []
+    if keys and places and not shared:
         return None
     sim = cosine(f.matter, matter, f_norm, matter_norm)
     if keys and places:
         # Places the profile holds for a good share of its members (one stray mention of a
         # road does not make a hotspot about that road).
-        shared = [k for k in places if any(places_match(k, mine) for mine in keys)]
-        if not shared:
-            return None
         weight = max(places[k] for k in shared) / max(size, 1)
         if weight < 0.25 and max(places[k] for k in shared) < 2:
             return None
@@ -493,6 +494,30 @@ def _decide(
     if sim >= NO_PLACE:
         return Match(sim, sim, False, "text")
     return None
+
+
+def _place_grams(places: Iterable[str]) -> dict[str, set[str]]:
+    """Place keys by their 3-character pieces (see _near)."""
+    grams: dict[str, set[str]] = {}
+    for key in places:
+        for i in range(len(key) - 2):
+            grams.setdefault(key[i : i + 3], set()).add(key)
+    return grams
+
+
+def _near(keys: Sequence[str], places: dict[str, int], grams: dict[str, set[str]] | None) -> Iterable[str]:
+    """The places (in their order) that may match one of `keys`: the same key, or one sharing
+    a 3-character piece with it, which places_match needs (the shorter in the longer, from 3
+    characters; or a common end of 3 or more). A profile of many places is compared with
+    thousands of requests, so its pieces are kept (Profile._grams) rather than every pair
+    compared."""
+    if grams is None:
+        return places
+    near: set[str] = {k for k in keys if k in places}
+    for key in keys:
+        for i in range(len(key) - 2):
+            near.update(grams.get(key[i : i + 3], ()))
+    return [k for k in places if k in near]
 
 
 @dataclass
@@ -507,6 +532,7 @@ class Profile:
     matter: dict[str, float] = field(default_factory=dict)  # summed, the heaviest kept
     titles: dict[str, int] = field(default_factory=dict)  # title term → members using it
     _norm: float | None = field(default=None, repr=False, compare=False)
+    _grams: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
 
     def _norm_now(self) -> float:
         self._norm = math.sqrt(sum(w * w for w in self.matter.values())) or 1.0
@@ -514,6 +540,7 @@ class Profile:
 
     def add(self, f: Features) -> None:
         self._norm = None
+        self._grams = None
         self.size += 1
         for place in f.places:
             # The same place written two ways counts once, under the key seen first.
@@ -554,14 +581,18 @@ class Profile:
     def match(self, f: Features, f_norm: float | None = None) -> Match | None:
         norm = self._norm if self._norm is not None else self._norm_now()
         dominant = self.places if self.size else {}
+        if self._grams is None:
+            self._grams = _place_grams(self.places)
+        area = self.area
         return _decide(
             f,
             f.norm() if f_norm is None else f_norm,
             dominant,
             self.size,
-            [self.area] if self.area else [],
+            [area] if area else [],
             self.matter,
             norm,
+            self._grams,
         )
 
     def index_keys(self) -> set[str]:

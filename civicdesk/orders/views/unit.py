@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -476,6 +476,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if status or query:
         orders = _filter_text(_filter_status(tab_orders(user, tab), status, now), query)
         paginator = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
     else:
         # The tab's count, read with the others (not counted twice), and of its orders only what
         # the page can be drawn from: the first ones by deadline up to the page's end
@@ -483,10 +484,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(WorkOrder.objects.none().order_by("pk"), PAGE_SIZE)
         paginator.count = counts[tab]
         number = paginator.get_page(request.GET.get("page")).number
-        paginator.object_list = tab_orders(user, tab, first=number * PAGE_SIZE).select_related(
-            "lead_unit", "category", "hub"
-        )
-    page = paginator.get_page(request.GET.get("page"))
+        # The page's ids first (by deadline: each candidate's due date only), then those rows
+        # with their units and category: a unit assisting on hundreds of open orders had every
+        # candidate read whole and joined before the sort kept fifty (busiest unit at 10M: 550
+        # rows, 8,247 buffers).
+        start = (number - 1) * PAGE_SIZE
+        window = tab_orders(user, tab, first=number * PAGE_SIZE).values("pk")[start : start + PAGE_SIZE]
+        shown = WorkOrder.objects.filter(pk__in=window).order_by(*queues.INBOX_ORDER)
+        page = Page(list(shown.select_related("lead_unit", "category", "hub")), number, paginator)
     page_orders = list(page)
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()

@@ -31,14 +31,16 @@ def w(db: None) -> World:
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches() -> None:
-    # The calendar, time limits, unit tree and pickers' HTML are kept per process; a test must
+    # The calendar, time limits, unit tree, catalogue and pickers' HTML are kept per process; a test must
     # not see the previous test's rows (its transaction was rolled back without on_commit).
+    from civicdesk.catalogue.tree import forget_catalogue_copy
     from civicdesk.lib.listversion import forget_lists
     from civicdesk.org.tree import forget_unit_tree
     from civicdesk.worktime.limits import forget_calendar
 
     forget_calendar()
     forget_unit_tree()
+    forget_catalogue_copy()
     forget_lists()
 
 

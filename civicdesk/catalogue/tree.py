@@ -16,13 +16,11 @@ them. Each row's parent is the copy's row, so a category's lineage reads no furt
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import TypeVar
 
 from civicdesk.catalogue.models import CATALOGUE, Area, Category
-from civicdesk.lib.listversion import list_token
+from civicdesk.lib.listversion import KeptCopy
 
 # Seconds a copy is used at most, whatever the token says (see the module's docstring).
 LIFETIME = 60.0
@@ -45,26 +43,18 @@ def _linked(rows: list[Node]) -> dict[int, Node]:
     return by_pk
 
 
-_lock = threading.Lock()
-_copy: tuple[float, CatalogueCopy] | None = None
+def _read(token: str) -> CatalogueCopy:
+    return CatalogueCopy(token, _linked(list(Category.objects.all())), _linked(list(Area.objects.all())))
+
+
+_kept = KeptCopy(CATALOGUE, _read, LIFETIME)
 
 
 def catalogue_copy() -> CatalogueCopy:
     """This process's copy of the categories and areas, read again when one changed."""
-    global _copy
-    token = list_token(CATALOGUE)  # before the rows it labels
-    copy = _copy
-    now = time.monotonic()
-    if copy is not None and copy[1].token == token and now - copy[0] < LIFETIME:
-        return copy[1]
-    fresh = CatalogueCopy(token, _linked(list(Category.objects.all())), _linked(list(Area.objects.all())))
-    with _lock:
-        _copy = (now, fresh)
-    return fresh
+    return _kept.get()
 
 
 def forget_catalogue_copy() -> None:
     """Drop this process's copy (between tests: a rolled-back transaction sends no signal)."""
-    global _copy
-    with _lock:
-        _copy = None
+    _kept.forget()

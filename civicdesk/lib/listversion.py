@@ -17,13 +17,18 @@ is dropped after its own lifetime (org.tree.LIFETIME, lib.picker.KEEP_SECONDS).
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
 
 _PREFIX = "civicdesk:list:"
 _followed: set[str] = set()
@@ -66,3 +71,32 @@ def forget_lists() -> None:
     no on_commit, and its rows are gone while what was kept under its token stays)."""
     for name in _followed:
         list_changed(name)
+
+
+class KeptCopy(Generic[T]):
+    """A process's copy of what list `name` holds (the unit tree, the catalogue), read by
+    `read(token)` and labelled with the token it was read under: read again when the list's
+    token changed, or after `lifetime` seconds whatever the token says (a change made around
+    Django replaces no token). The copy is shared by every request of the process: read it,
+    never change it."""
+
+    def __init__(self, name: str, read: Callable[[str], T], lifetime: float) -> None:
+        self.name, self.read, self.lifetime = name, read, lifetime
+        self._lock = threading.Lock()
+        self._kept: tuple[str, float, T] | None = None
+
+    def get(self) -> T:
+        token = list_token(self.name)  # before the rows it labels
+        kept = self._kept
+        now = time.monotonic()
+        if kept is not None and kept[0] == token and now - kept[1] < self.lifetime:
+            return kept[2]
+        fresh = self.read(token)
+        with self._lock:
+            self._kept = (token, now, fresh)
+        return fresh
+
+    def forget(self) -> None:
+        """Drop the copy (between tests: a rolled-back transaction sends no signal)."""
+        with self._lock:
+            self._kept = None

@@ -19,11 +19,9 @@ them.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 
-from civicdesk.lib.listversion import follow, list_token
+from civicdesk.lib.listversion import KeptCopy, follow
 from civicdesk.org.models import OrgUnit
 
 UNITS = "units"  # the list's name (lib.listversion)
@@ -60,29 +58,17 @@ class UnitTree:
         return {pk: self.by_pk[pk].name for pk in pks if pk in self.by_pk}
 
 
-_lock = threading.Lock()
-_copy: tuple[float, UnitTree] | None = None
+_kept = KeptCopy(UNITS, lambda token: UnitTree.of(token, list(OrgUnit.objects.order_by("path"))), LIFETIME)
 
 
 def unit_tree() -> UnitTree:
     """This process's copy of the unit tree, read again when a unit changed."""
-    global _copy
-    token = list_token(UNITS)
-    copy = _copy
-    now = time.monotonic()
-    if copy is not None and copy[1].token == token and now - copy[0] < LIFETIME:
-        return copy[1]
-    tree = UnitTree.of(token, list(OrgUnit.objects.order_by("path")))
-    with _lock:
-        _copy = (now, tree)
-    return tree
+    return _kept.get()
 
 
 def forget_unit_tree() -> None:
     """Drop this process's copy (between tests: a rolled-back transaction sends no signal)."""
-    global _copy
-    with _lock:
-        _copy = None
+    _kept.forget()
 
 
 def connect() -> None:

@@ -30,7 +30,6 @@ Node = TypeVar("Node", Category, Area)
 
 @dataclass(frozen=True)
 class CatalogueCopy:
-    token: str
     categories: dict[int, Category]
     areas: dict[int, Area]
 
@@ -43,8 +42,8 @@ def _linked(rows: list[Node]) -> dict[int, Node]:
     return by_pk
 
 
-def _read(token: str) -> CatalogueCopy:
-    return CatalogueCopy(token, _linked(list(Category.objects.all())), _linked(list(Area.objects.all())))
+def _read(_token: str) -> CatalogueCopy:
+    return CatalogueCopy(_linked(list(Category.objects.all())), _linked(list(Area.objects.all())))
 
 
 _kept = KeptCopy(CATALOGUE, _read, LIFETIME)

@@ -105,28 +105,23 @@ def _claim(worker: str, these: Q, in_hand: tuple[object, object] | None = None) 
             attempt_count=F("attempt_count") + 1,
             handed_at=None,
         )
+    claimed = OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.SENDING, claimed_by=worker).order_by(
+        "created_at", "pk"
+    )
     order, event = in_hand if in_hand is not None else (None, None)
     if not (isinstance(order, WorkOrder) and isinstance(event, OrderEvent)):
-        return list(
-            OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.SENDING, claimed_by=worker)
-            # Not the order's parent: only a merged order has one (its number in the subject is
-            # then read on its own), and joining it cost every claim a second order row (~2 ms CPU).
-            .select_related("order", "event", "user")
-            .order_by("created_at", "pk")
-        )
+        # Not the order's parent: only a merged order has one (its number in the subject is
+        # then read on its own), and joining it cost every claim a second order row (~2 ms CPU).
+        return list(claimed.select_related("order", "event", "user"))
     # The move's messages: its order and event as the worker read them for this task, not read
     # again with every claim (the order's row of some eighty columns cost ~1.5 ms CPU to read).
-    claimed = list(
-        OutboxMessage.objects.filter(pk__in=locked, status=DeliveryStatus.SENDING, claimed_by=worker)
-        .select_related("user")
-        .order_by("created_at", "pk")
-    )
-    for message in claimed:
+    messages = list(claimed.select_related("user"))
+    for message in messages:
         if message.order_id == order.pk:
             message.order = order
         if message.event_id == event.pk:
             message.event = event
-    return claimed
+    return messages
 
 
 def deliver_ids(ids: list[int]) -> int:

@@ -18,8 +18,9 @@ from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
+
+from civicdesk.lib.markup import escaped
 
 _WIDGETS = "django/forms/widgets/"
 
@@ -38,15 +39,13 @@ def _formatted(value: Any) -> str:
     except (ValueError, TypeError):
         return ""
     # stringformat keeps a safe value safe; anything else is escaped.
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else escaped(text)
 
 
 def _shown(value: Any) -> str:
     """`{{ value }}` with autoescaping, for text (the engine localizes numbers and dates)."""
-    if isinstance(value, str):
-        return str(conditional_escape(value))
-    if isinstance(value, Promise):
-        return escape(str(value))
+    if isinstance(value, str | Promise):
+        return escaped(value)
     raise _Unwritten
 
 

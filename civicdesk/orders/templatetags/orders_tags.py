@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.markup import escaped
 from civicdesk.lib.reversing import number_url
 from civicdesk.lib.thumbnails import PREVIEWABLE
 from civicdesk.orders import quality
@@ -90,8 +91,8 @@ def _t(message: str) -> str:
 
 
 def _e(value: Any) -> str:
-    """`{{ value }}`: its text, escaped."""
-    return str(conditional_escape(value))
+    """`{{ value }}`: its text, escaped (lib.markup)."""
+    return escaped(value)
 
 
 def _row_words(context: template.Context) -> dict[str, str]:

@@ -9,6 +9,7 @@ Requests from htmx get the changed fragment (a row, the board); others the whole
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
@@ -30,6 +31,7 @@ from civicdesk.catalogue.dispatch import responsible_unit
 from civicdesk.catalogue.models import Category, Urgency
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.board_forms import BoardFilterForm, BulkDispatchForm
+from civicdesk.orders.copies import from_the_copies
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, UnitList
 from civicdesk.orders.models import Assignment, AssignmentRole, OrderEvent, WorkOrder
@@ -161,9 +163,15 @@ class _PageById:
 
     def __getitem__(self, window: slice) -> QuerySet[WorkOrder]:
         chosen = queues.first_by_id(self.orders, window.start or 0, window.stop)
-        return _with_urgency_first(
-            chosen.select_related("category", "area", "hub", "upper_hub").prefetch_related("topics")
-        )
+        # The rows' category, area and upper hub from the process's copies (orders.copies).
+        return _with_urgency_first(chosen.prefetch_related("topics"))
+
+
+def _copied(orders: Iterable[WorkOrder]) -> list[WorkOrder]:
+    """The orders, their units, category and area set from the process's copies."""
+    found = list(orders)
+    from_the_copies(found)
+    return found
 
 
 def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow]:
@@ -314,7 +322,7 @@ def _board_context(
             filter_form=filter_form,
             filtered=filtered,
             page=page,
-            rows=_pending_rows(list(page.object_list), checked or set()),
+            rows=_pending_rows(_copied(page.object_list), checked or set()),
             bulk_form=bulk_form or _bulk_form(user),
             auto_dispatched=_auto_dispatched(user),
         )

@@ -12,10 +12,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.markup import escaped
 from civicdesk.lib.worktime import LimitUnit, WorkCalendar
 from civicdesk.orders import deadlines
 from civicdesk.orders.models import OrderEvent, WorkOrder
@@ -30,7 +30,7 @@ def form_fields_html(form: forms.BaseForm) -> SafeString:
     """A form's errors and fields as orders/_form_fields.html writes them, character for
     character, for a list that draws a form in every row (supervision): the include and its
     loops cost more than the widgets themselves (lib.formrender writes those)."""
-    e = conditional_escape
+    e = escaped
     out = [
         f'<div class="alert alert-danger py-1 mb-2" role="alert">{e(str(error))}</div>'
         for error in form.non_field_errors()

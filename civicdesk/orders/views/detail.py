@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicdesk.catalogue.tree import catalogue_copy
 from civicdesk.lib.files import protected_file
 from civicdesk.lib.thumbnails import PREVIEWABLE, placeholder, thumbnail
 from civicdesk.orders.actions.instruction import current_instruction
 from civicdesk.orders.actions.notices import current_notice, notice_answer
 from civicdesk.orders.casefile import case_file
 from civicdesk.orders.contact import CONTACT_ROLES, contact_view
+from civicdesk.orders.copies import from_the_copies
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, UnitList
 from civicdesk.orders.models import (
@@ -257,32 +257,15 @@ def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, lis
 
 
 # The order page's look-up joins none of the order's units, categories or area: they come from
-# the process's copies of the unit tree and the catalogue (civicdesk.org.tree,
-# civicdesk.catalogue.tree). With the three unit joins the look-up joined ten tables, and
-# PostgreSQL spent more time planning it than running it (2.3 -> 1.8 ms of planning, 0.6 -> 0.4 ms
-# of execution at a million orders, under load); without the category's three and the area's,
-# 2.1 -> 0.9 ms of planning (EXPLAIN SUMMARY at 10M orders).
+# the process's copies (orders.copies).
 FROM_COPIES = ("hub", "lead_unit", "upper_hub", "category__parent__parent", "area")
 WITHOUT_COPIED = tuple(name for name in SHOWN if name not in FROM_COPIES)
-
-
-def _from_the_copies(order: WorkOrder) -> None:
-    units = unit_tree().by_pk
-    for field in ("hub", "lead_unit", "upper_hub"):
-        pk = getattr(order, f"{field}_id")
-        if pk in units:  # else (a unit newer than this process's copy) it is read when asked for
-            setattr(order, field, units[pk])
-    catalogue = catalogue_copy()
-    if order.category_id in catalogue.categories:  # else read when asked for, as a unit
-        order.category = catalogue.categories[order.category_id]
-    if order.area_id in catalogue.areas:
-        order.area = catalogue.areas[order.area_id]
 
 
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     order = visible_order(current_user(request), number, PRESENT, related=WITHOUT_COPIED)
-    _from_the_copies(order)
+    from_the_copies([order])
     return render_order(request, order)
 
 

@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from civicdesk.lib.markup import escaped
 from civicdesk.lib.paging import CappedPaginator
 from civicdesk.lib.reversing import number_url
 from civicdesk.orders import queues
+from civicdesk.orders.copies import from_the_copies
 from civicdesk.orders.errors import ActionError, ConflictError
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import DeadlineStatus, WorkOrder
@@ -126,7 +128,7 @@ def row_html(row: EscalateRow, csrf_token: str) -> SafeString:
     draws fifty, and the two templates' look-ups and tags were most of the page's CPU (issue
     #20). The template's own words ({% translate %}) were not escaped, its values were."""
     o = row.order
-    e = conditional_escape
+    e = escaped
     number = e(o.number)
     done = ' class="table-success"' if row.notice and row.notice_level == "success" else ""
     out = [
@@ -239,7 +241,10 @@ def _supervision_context(
     if listing == "notices":
         context["page"] = notice_pages.get_page(request.GET.get("page"))
     else:
-        page = page_of(request, lists[listing].select_related("lead_unit", "category", "hub"), count=counts[listing])
+        page = page_of(request, lists[listing], count=counts[listing])
+        # The rows' units and category from the process's copies, not joined into the look-up.
+        page.object_list = list(page.object_list)
+        from_the_copies(page.object_list)
         context["page"] = page
         token = get_token(request)
         context["rows"] = [

@@ -33,6 +33,7 @@ from civicdesk.lib.reversing import number_url
 from civicdesk.lib.worktime import WorkCalendar
 from civicdesk.orders import actions, deadlines, queues
 from civicdesk.orders.casefile import case_file, photos_by_order
+from civicdesk.orders.copies import from_the_copies
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm
 from civicdesk.orders.models import Assignment, AssignmentRole, Attachment, DeadlineStatus, WorkOrder
@@ -475,7 +476,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if status or query:
         orders = _filter_text(_filter_status(tab_orders(user, tab), status, now), query)
-        paginator = Paginator(orders.select_related("lead_unit", "category", "hub"), PAGE_SIZE)
+        paginator = Paginator(orders, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     else:
         # The tab's count, read with the others (not counted twice), and of its orders only what
@@ -484,15 +485,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(WorkOrder.objects.none().order_by("pk"), PAGE_SIZE)
         paginator.count = counts[tab]
         number = paginator.get_page(request.GET.get("page")).number
-        # The page's ids first (by deadline: each candidate's due date only), then those rows
-        # with their units and category: a unit assisting on hundreds of open orders had every
+        # The page's ids first (by deadline: each candidate's due date only), then those rows:
+        # a unit assisting on hundreds of open orders had every
         # candidate read whole and joined before the sort kept fifty (busiest unit at 10M: 550
         # rows, 8,247 buffers).
         start = (number - 1) * PAGE_SIZE
         window = tab_orders(user, tab, first=number * PAGE_SIZE).values("pk")[start : start + PAGE_SIZE]
         shown = WorkOrder.objects.filter(pk__in=window).order_by(*queues.INBOX_ORDER)
-        page = Page(list(shown.select_related("lead_unit", "category", "hub")), number, paginator)
+        page = Page(list(shown), number, paginator)
     page_orders = list(page)
+    # Their units and category from the process's copies, not joined into the look-up.
+    from_the_copies(page_orders)
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()
     parents = _units_with_sub_units()

@@ -7,6 +7,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civicdesk.routing import confidence
@@ -25,6 +26,23 @@ def confidence_badge(probability: float | None, version: int | None = None) -> S
     p = float(probability or 0.0)
     level = confidence.level(p)
     shown = conditional_escape(floatformat(p, 2))
+    # Everything the badge says follows from these four: the board's fifty badges are drawn
+    # once each per language, level, figure and version (their translations were a twelfth
+    # of the board's CPU).
+    key = (get_language(), level, shown, version)
+    badge = _drawn.get(key)
+    if badge is None:
+        if len(_drawn) >= _DRAWN_AT_MOST:
+            _drawn.clear()
+        badge = _drawn[key] = _draw(level, shown, version, p)
+    return badge
+
+
+_drawn: dict[tuple[str | None, str, str, int | None], SafeString] = {}
+_DRAWN_AT_MOST = 5000
+
+
+def _draw(level: str, shown: str, version: int | None, p: float) -> SafeString:
     if version:
         title = _("分派模型 v%(v)s，校准概率 %(p)s") % {"v": conditional_escape(localize(version)), "p": shown}
     else:

@@ -5,7 +5,7 @@ merging in orders.views.merge, supervision in orders.views.supervision.)"""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -86,11 +86,16 @@ def _phone_search(user: User, query: str, orders: QuerySet[WorkOrder]) -> tuple[
 
 
 def _word_search(
-    user: User, orders: QuerySet[WorkOrder], words: list[str], *, substring_test: bool = True
+    user: User,
+    orders: QuerySet[WorkOrder],
+    words: list[str],
+    *,
+    substring_test: bool = True,
+    since: datetime | None = None,
 ) -> QuerySet[WorkOrder]:
     """The orders holding every word in their title, content or address, as the user may
-    read them (`substring_test`: as for search.by_words)."""
-    orders = order_search.by_words(orders, words, substring_test=substring_test)
+    read them (`substring_test`, `since`: as for search.by_words)."""
+    orders = order_search.by_words(orders, words, substring_test=substring_test, since=since)
     if any(sum(c.isdigit() for c in word) >= 4 for word in words):
         # Digits in the words may be part of a confidential caller's number in the text.
         orders = orders.filter(identity_visible(user))
@@ -115,6 +120,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('orders:search')}?{urlencode(wanted)}")
     visible = visible_orders(user)
     orders = counted = visible
+    newest = counted_recent = None
     refused = ""
     if query:
         if _NUMBER.match(query):
@@ -129,9 +135,17 @@ def search(request: HttpRequest) -> HttpResponse:
             orders = _word_search(user, visible, query.split())
             # The same orders, counted without reading their text where the index suffices.
             counted = _word_search(user, visible, query.split(), substring_test=False)
+            # And those of the last week and of the last quarter, found through the week index:
+            # the page's first query, and its count when the week holds fewer than the cap.
+            week, quarter = (timezone.now() - span for span in order_search.RECENT_WINDOWS)
+            newest = _word_search(user, visible, query.split(), since=week)
+            counted_recent = _word_search(user, visible, query.split(), substring_test=False, since=quarter)
     if state in State.values:
         orders, counted = orders.filter(state=state), counted.filter(state=state)
+        newest = newest.filter(state=state) if newest is not None else None
+        counted_recent = counted_recent.filter(state=state) if counted_recent is not None else None
     ids = orders.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    newest_ids = newest.order_by("-created_at", "-pk").values_list("pk", flat=True) if newest is not None else None
     # The history can hold a million orders: count at most COUNT_CAP of the matches, and past
     # the cap read the page from recent orders first (search.SearchPaginator). The page's ids
     # first, then those orders with what the list shows: the planner cannot guess how many
@@ -140,7 +154,9 @@ def search(request: HttpRequest) -> HttpResponse:
     # The matches from the replica when there is one (civicdesk.lib.replica): the search is the
     # heaviest read of the queues. The phone-search log above was written to the primary.
     with replica_reads():
-        paginator = order_search.SearchPaginator(ids, PAGE_SIZE, counted=counted)
+        paginator = order_search.SearchPaginator(
+            ids, PAGE_SIZE, counted=counted, newest=newest_ids, counted_recent=counted_recent
+        )
         page = paginator.get_page(params.get("page"))
         rows = WorkOrder.objects.select_related("lead_unit", "category", "area").in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]

@@ -28,7 +28,11 @@ the cap, the page's orders are read from the last week, then the last quarter, b
 whole history (:func:`recent_first`); a window holding the whole page gives the same
 orders as the whole history, newest first. Counting needs no substring test where the
 index answers a word exactly (a two-character word is its own bigram): the count reads no
-text, the page tests the few orders it shows.
+text, the page tests the few orders it shows. The last week's matches, and the last
+quarter's count, come from a second GIN index whose keys are each bigram with the week the
+order was created in (``civicdesk_order_week_bigrams``, migration ``orders/0028``): a
+window's look-up then reads that window's matches, not the word's every order of the history
+(:func:`by_words` with ``since``).
 """
 
 from __future__ import annotations
@@ -115,20 +119,20 @@ def week_of(moment: datetime) -> int:
     return math.floor(moment.timestamp() / WEEK_SECONDS)
 
 
-_indexes: frozenset[str] | None = None
+_search_functions: frozenset[str] | None = None
 
 
 def _functions() -> frozenset[str]:
     """The search functions this PostgreSQL database has (the migrations that made their
     indexes may not have run on a database being upgraded), looked up once per process."""
-    global _indexes
-    if _indexes is None:
+    global _search_functions
+    if _search_functions is None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT proname FROM pg_proc WHERE proname IN (%s, %s)", [BIGRAMS_FUNCTION, WEEK_BIGRAMS_FUNCTION]
             )
-            _indexes = frozenset(name for (name,) in cursor.fetchall())
-    return _indexes
+            _search_functions = frozenset(name for (name,) in cursor.fetchall())
+    return _search_functions
 
 
 def bigram_index_available() -> bool:

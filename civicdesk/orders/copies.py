@@ -20,15 +20,16 @@ from civicdesk.catalogue.tree import catalogue_copy
 from civicdesk.orders.models import WorkOrder
 from civicdesk.org.tree import unit_tree
 
-# The order's relations the copies hold; a look-up that takes them from here joins none of them.
 UNIT_FIELDS = ("hub", "lead_unit", "upper_hub")
-CATALOGUE_FIELDS = ("category", "area")
-COPIED = UNIT_FIELDS + CATALOGUE_FIELDS
+# The related rows (as select_related names them) a look-up need not join when its orders go
+# through from_the_copies.
+COPIED = (*UNIT_FIELDS, "category__parent__parent", "area")
 
 
-def from_the_copies(orders: Iterable[WorkOrder]) -> None:
-    """Set each order's hub, lead unit, upper hub, category (its parents with it) and area
-    to the copies' rows."""
+def from_the_copies(orders: Iterable[WorkOrder]) -> list[WorkOrder]:
+    """The orders, each one's hub, lead unit, upper hub, category (its parents with it) and
+    area set to the copies' rows."""
+    orders = list(orders)
     units = unit_tree().by_pk
     catalogue = catalogue_copy()
     categories, areas = catalogue.categories, catalogue.areas
@@ -41,3 +42,4 @@ def from_the_copies(orders: Iterable[WorkOrder]) -> None:
             order.category = categories[order.category_id]
         if order.area_id in areas:
             order.area = areas[order.area_id]
+    return orders

@@ -9,7 +9,6 @@ Requests from htmx get the changed fragment (a row, the board); others the whole
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
@@ -167,13 +166,6 @@ class _PageById:
         return _with_urgency_first(chosen.prefetch_related("topics"))
 
 
-def _copied(orders: Iterable[WorkOrder]) -> list[WorkOrder]:
-    """The orders, their units, category and area set from the process's copies."""
-    found = list(orders)
-    from_the_copies(found)
-    return found
-
-
 def _pending_rows(orders: list[WorkOrder], checked: set[str]) -> list[PendingRow]:
     """Each row's top suggestion (orders.suggesting: the dispatch model's when a version is
     active, otherwise the catalogue's rule for the order's category and area)."""
@@ -322,7 +314,7 @@ def _board_context(
             filter_form=filter_form,
             filtered=filtered,
             page=page,
-            rows=_pending_rows(_copied(page.object_list), checked or set()),
+            rows=_pending_rows(from_the_copies(page.object_list), checked or set()),
             bulk_form=bulk_form or _bulk_form(user),
             auto_dispatched=_auto_dispatched(user),
         )

@@ -22,7 +22,7 @@ from civicdesk.orders.actions.instruction import current_instruction
 from civicdesk.orders.actions.notices import current_notice, notice_answer
 from civicdesk.orders.casefile import case_file
 from civicdesk.orders.contact import CONTACT_ROLES, contact_view
-from civicdesk.orders.copies import from_the_copies
+from civicdesk.orders.copies import COPIED, from_the_copies
 from civicdesk.orders.errors import ActionError, ConflictError, PermissionDenied
 from civicdesk.orders.forms import ACTION_FORMS, ActionForm, UnitList
 from civicdesk.orders.models import (
@@ -258,8 +258,7 @@ def _callers_orders(user: User, order: WorkOrder) -> tuple[WorkOrder | None, lis
 
 # The order page's look-up joins none of the order's units, categories or area: they come from
 # the process's copies (orders.copies).
-FROM_COPIES = ("hub", "lead_unit", "upper_hub", "category__parent__parent", "area")
-WITHOUT_COPIED = tuple(name for name in SHOWN if name not in FROM_COPIES)
+WITHOUT_COPIED = tuple(name for name in SHOWN if name not in COPIED)
 
 
 @login_required

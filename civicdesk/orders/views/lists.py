@@ -132,14 +132,15 @@ def search(request: HttpRequest) -> HttpResponse:
                 by_phone |= _word_search(user, visible, [query])
             orders = counted = by_phone
         else:
-            orders = _word_search(user, visible, query.split())
+            words = query.split()
+            orders = _word_search(user, visible, words)
             # The same orders, counted without reading their text where the index suffices.
-            counted = _word_search(user, visible, query.split(), substring_test=False)
+            counted = _word_search(user, visible, words, substring_test=False)
             # And those of the last week and of the last quarter, found through the week index:
             # the page's first query, and its count when the week holds fewer than the cap.
             week, quarter = (timezone.now() - span for span in order_search.RECENT_WINDOWS)
-            newest = _word_search(user, visible, query.split(), since=week)
-            counted_recent = _word_search(user, visible, query.split(), substring_test=False, since=quarter)
+            newest = _word_search(user, visible, words, since=week)
+            counted_recent = _word_search(user, visible, words, substring_test=False, since=quarter)
     if state in State.values:
         orders, counted = orders.filter(state=state), counted.filter(state=state)
         newest = newest.filter(state=state) if newest is not None else None

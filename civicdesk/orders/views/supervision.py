@@ -243,8 +243,7 @@ def _supervision_context(
     else:
         page = page_of(request, lists[listing], count=counts[listing])
         # The rows' units and category from the process's copies, not joined into the look-up.
-        page.object_list = list(page.object_list)
-        from_the_copies(page.object_list)
+        page.object_list = from_the_copies(page.object_list)
         context["page"] = page
         token = get_token(request)
         context["rows"] = [

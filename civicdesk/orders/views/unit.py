@@ -493,9 +493,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         window = tab_orders(user, tab, first=number * PAGE_SIZE).values("pk")[start : start + PAGE_SIZE]
         shown = WorkOrder.objects.filter(pk__in=window).order_by(*queues.INBOX_ORDER)
         page = Page(list(shown), number, paginator)
-    page_orders = list(page)
     # Their units and category from the process's copies, not joined into the look-up.
-    from_the_copies(page_orders)
+    page_orders = from_the_copies(page)
     parts = _parts_by_order(user, page_orders)
     calendar = work_calendar()
     parents = _units_with_sub_units()
